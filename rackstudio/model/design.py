@@ -1,0 +1,313 @@
+"""Qt-free. The design: site, halls, rows, racks, devices, power and cooling infrastructure,
+connections, comments and waivers. Collections are flat dicts keyed by stable id, with
+references by id (NetBox-like), so commands touch one record and a file diffs line by line.
+
+Only commands change a design (`rackstudio.commands`). The indexes kept here (what a rack
+holds, which cable uses a port) are derived on load and maintained by `put`/`delete`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr, field_serializer, field_validator
+
+from rackstudio.model.base import Mutable, Record
+from rackstudio.model.parts import PartType
+from rackstudio.model.racks import RackType
+from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
+
+FORMAT_VERSION = 2
+
+Facing = Literal["N", "E", "S", "W"]
+Face = Literal["front", "rear"]
+ConnectionKind = Literal["power", "network", "coolant"]
+
+
+class Site(Record):
+    name: str = "Site"
+    altitude_m: float = 0.0
+
+
+class Hall(Record):
+    """A data hall with a raised-floor (or slab) grid. Loads in kg/m² and kg."""
+
+    id: str
+    name: str
+    width_mm: float = Field(gt=0)
+    depth_mm: float = Field(gt=0)
+    tile_mm: float = Field(default=600, gt=0)
+    floor_rating_kg_m2: float | None = Field(default=None, gt=0)
+    tile_point_load_kg: float | None = Field(default=None, gt=0)
+    supply_air_c: float = 24.0
+    dew_point_c: float = 12.0
+    air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
+
+
+class Row(Record):
+    """A row of racks. `facing` is the compass side the rack fronts look towards (the cold aisle)."""
+
+    id: str
+    name: str
+    hall: str
+    facing: Facing = "S"
+    cold_aisle: Literal["front", "rear"] = "front"
+    power_capacity_kw: float | None = Field(default=None, gt=0)
+    air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
+
+
+class Rack(Record):
+    """A placed rack. (x_mm, y_mm) is the footprint's north-west corner in hall coordinates."""
+
+    id: str
+    name: str
+    rack_type: str
+    hall: str
+    row: str | None = None
+    x_mm: float
+    y_mm: float
+    facing: Facing = "S"
+    power_budget_kw: float | None = Field(default=None, gt=0)
+    air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
+    rdhx_capacity_kw: float | None = Field(default=None, gt=0)
+    description: str | None = None
+
+
+class Device(Record):
+    """A placed device. Exactly one placement: in a rack (`rack`), in a parent's bay (`parent`),
+    or standing on the floor (`hall`, for CDUs and in-row coolers).
+
+    In a rack, `position` is the lowest internal unit (1 = bottom, 0.5 steps) and `face` the side
+    it mounts on; `position` None with `side` set is a 0U side-mounted device (vertical PDU,
+    manifold); `lateral` places a half-width device in the left or right half.
+    """
+
+    id: str
+    name: str
+    part: str
+    rack: str | None = None
+    position: float | None = Field(default=None, ge=0)
+    face: Face = "front"
+    side: Literal["left", "right"] | None = None
+    lateral: Literal["left", "right"] | None = None
+    parent: str | None = None
+    bay: str | None = None
+    hall: str | None = None
+    x_mm: float | None = None
+    y_mm: float | None = None
+    facing: Facing = "S"
+    allocated_w: float | None = Field(default=None, ge=0, description="overrides the part's allocation")
+    asset_tag: str | None = None
+    description: str | None = None
+
+    @field_validator("position")
+    @classmethod
+    def _half_units(cls, v):
+        if v is not None and (v * 2) != int(v * 2):
+            raise ValueError("position must be a multiple of 0.5 U")
+        return v
+
+    @property
+    def placement(self) -> Literal["rack", "bay", "floor"]:
+        if self.parent is not None:
+            return "bay"
+        if self.hall is not None:
+            return "floor"
+        return "rack"
+
+
+class Ups(Record):
+    id: str
+    name: str
+    capacity_kw: float = Field(gt=0)
+    side: Literal["A", "B"] | None = None
+
+
+class Panel(Record):
+    """A distribution panel (PDU/RPP) fed from a UPS path."""
+
+    id: str
+    name: str
+    ups: str | None = None
+    side: Literal["A", "B"] | None = None
+    hall: str | None = None
+    x_mm: float | None = None
+    y_mm: float | None = None
+
+
+class Feed(Record):
+    """A power feed (a breaker on a panel) as in NetBox: V, A, phase, max utilization %."""
+
+    id: str
+    name: str
+    panel: str | None = None
+    side: Literal["A", "B"] = "A"
+    supply: Literal["ac", "dc"] = "ac"
+    phase: Literal["single-phase", "three-phase"] = "three-phase"
+    voltage_v: float = Field(default=415, description="line-to-line for three-phase")
+    amperage_a: float = Field(default=32, ge=1)
+    max_utilization: float = Field(default=80, ge=1, le=100, description="NetBox max_utilization, %")
+    breaker_100pct_rated: bool = False
+    power_factor: float = Field(default=1.0, gt=0, le=1)
+    rack: str | None = Field(default=None, description="the rack this feed is dropped to, if any")
+
+
+class PortRef(Record):
+    """One end of a connection: an owner (device or feed id) and a port name on it."""
+
+    owner: str
+    port: str = ""
+
+
+class Connection(Record):
+    """A power, network or coolant connection. For power, `a` is the consumer (PSU inlet)
+    and `b` the supplier (PDU outlet or feed)."""
+
+    id: str
+    kind: ConnectionKind
+    a: PortRef
+    b: PortRef
+    media: str | None = Field(default=None, description="cable family: dac, acc, aec, aoc, mmf, smf, cat6, power")
+    length_m: float | None = Field(default=None, gt=0)
+    label: str | None = None
+
+
+COLLECTIONS = ("halls", "rows", "racks", "devices", "upses", "panels", "feeds", "connections",
+               "comments", "waivers")
+
+
+class Design(Mutable):
+    """A self-contained design: it embeds every part and rack type it uses."""
+
+    format_version: int = FORMAT_VERSION
+    name: str = "Untitled design"
+    revision: str = "A"
+    site: Site = Field(default_factory=Site)
+    settings: CheckSettings = Field(default_factory=CheckSettings)
+    part_types: dict[str, PartType] = Field(default_factory=dict)
+    rack_types: dict[str, RackType] = Field(default_factory=dict)
+    halls: dict[str, Hall] = Field(default_factory=dict)
+    rows: dict[str, Row] = Field(default_factory=dict)
+    racks: dict[str, Rack] = Field(default_factory=dict)
+    devices: dict[str, Device] = Field(default_factory=dict)
+    upses: dict[str, Ups] = Field(default_factory=dict)
+    panels: dict[str, Panel] = Field(default_factory=dict)
+    feeds: dict[str, Feed] = Field(default_factory=dict)
+    connections: dict[str, Connection] = Field(default_factory=dict)
+    comments: dict[str, Comment] = Field(default_factory=dict)
+    waivers: dict[str, Waiver] = Field(default_factory=dict)
+    reviews: list[ReviewRecord] = Field(default_factory=list)
+
+    _where: dict[str, str] = PrivateAttr(default_factory=dict)
+    _contents: dict[str, set[str]] = PrivateAttr(default_factory=lambda: defaultdict(set))
+    _port_use: dict[tuple[str, str, str], str] = PrivateAttr(default_factory=dict)
+    _attached: dict[str, set[str]] = PrivateAttr(default_factory=lambda: defaultdict(set))
+    _next_id: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @field_serializer("part_types", "rack_types", *COLLECTIONS)
+    def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
+        return {k: value[k] for k in sorted(value)}
+
+    def model_post_init(self, __context: Any) -> None:
+        self.reindex()
+
+    # --- indexes ---------------------------------------------------------------------------
+
+    def reindex(self) -> None:
+        """Rebuild the derived indexes from the collections (after loading)."""
+        self._where = {}
+        self._contents = defaultdict(set)
+        self._port_use = {}
+        self._attached = defaultdict(set)
+        for name in COLLECTIONS:
+            for obj in getattr(self, name).values():
+                self._index(name, obj)
+
+    def _container(self, name: str, obj: Any) -> str | None:
+        if name == "devices":
+            return obj.parent or obj.rack or obj.hall
+        if name == "racks":
+            return obj.row or obj.hall
+        if name == "rows":
+            return obj.hall
+        return None
+
+    def _index(self, name: str, obj: Any) -> None:
+        self._where[obj.id] = name
+        parent = self._container(name, obj)
+        if parent is not None:
+            self._contents[parent].add(obj.id)
+        if name == "connections":
+            for end in (obj.a, obj.b):
+                if obj.kind != "power" or end.port:  # a feed may supply many inlets
+                    self._port_use.setdefault((obj.kind, end.owner, end.port), obj.id)
+                self._attached[end.owner].add(obj.id)
+
+    def _unindex(self, name: str, obj: Any) -> None:
+        self._where.pop(obj.id, None)
+        parent = self._container(name, obj)
+        if parent is not None:
+            self._contents[parent].discard(obj.id)
+        if name == "connections":
+            for end in (obj.a, obj.b):
+                key = (obj.kind, end.owner, end.port)
+                if self._port_use.get(key) == obj.id:
+                    del self._port_use[key]
+                self._attached[end.owner].discard(obj.id)
+
+    # --- the only mutators (used by commands) --------------------------------------------------
+
+    def put(self, name: str, obj: Any) -> Any:
+        """Insert or replace a record in collection `name`; returns the record it replaced."""
+        coll = getattr(self, name)
+        old = coll.get(obj.id)
+        if old is not None:
+            self._unindex(name, old)
+        elif obj.id in self._where:
+            raise ValueError(f"id {obj.id!r} is already used by a {self._where[obj.id][:-1]}")
+        coll[obj.id] = obj
+        self._index(name, obj)
+        return old
+
+    def delete(self, obj_id: str) -> tuple[str, Any]:
+        name = self._where[obj_id]
+        obj = getattr(self, name).pop(obj_id)
+        self._unindex(name, obj)
+        return name, obj
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    def kind_of(self, obj_id: str) -> str | None:
+        """The collection an id lives in ('racks', 'devices', ...), or None."""
+        return self._where.get(obj_id)
+
+    def get(self, obj_id: str) -> Any:
+        name = self._where.get(obj_id)
+        return None if name is None else getattr(self, name)[obj_id]
+
+    def contents(self, container_id: str) -> set[str]:
+        """Ids directly inside a hall, row, rack or parent device."""
+        return self._contents.get(container_id, set())
+
+    def connections_of(self, owner_id: str) -> set[str]:
+        return self._attached.get(owner_id, set())
+
+    def port_connection(self, kind: str, owner: str, port: str) -> str | None:
+        return self._port_use.get((kind, owner, port))
+
+    def part_of(self, device: Device) -> PartType:
+        return self.part_types[device.part]
+
+    def rack_type_of(self, rack: Rack) -> RackType:
+        return self.rack_types[rack.rack_type]
+
+    def new_id(self, prefix: str) -> str:
+        """A fresh id `prefix-N`, never reused within this session (undo keeps old ids valid)."""
+        n = self._next_id.get(prefix)
+        if n is None:
+            n = 1 + max((int(k.rsplit("-", 1)[1]) for k in self._where
+                         if k.startswith(prefix + "-") and k.rsplit("-", 1)[1].isdigit()), default=0)
+        while f"{prefix}-{n}" in self._where:
+            n += 1
+        self._next_id[prefix] = n + 1
+        return f"{prefix}-{n}"
