@@ -1,0 +1,131 @@
+"""Qt-free. The command protocol: every change to a design is a command with apply and revert.
+
+A command plans its edits on the first `apply` (so constructing one has no side effects and
+costs nothing — the drag preview builds many), records old and new records, and `revert`
+puts the old ones back exactly. `apply` and `revert` return the ChangeSet the graph, the
+checks and the views update from.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rackstudio.changes import ChangeSet
+from rackstudio.errors import RackStudioError
+from rackstudio.model.design import Design
+
+LIBRARY = ("part_types", "rack_types")  # keyed by slug
+META = "$"  # design-level fields (name, revision, settings, site, reviews)
+
+
+class Refused(RackStudioError):
+    """The command would create a problem the editor does not allow; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    collection: str
+    key: str
+    old: Any
+    new: Any
+
+
+def _write(design: Design, collection: str, key: str, value: Any, changes: ChangeSet) -> None:
+    if collection == META:
+        setattr(design, key, value)
+        changes.settings = True
+        return
+    if collection in LIBRARY:
+        table = getattr(design, collection)
+        existed = key in table
+        if value is None:
+            table.pop(key, None)
+            changes.remove(key, collection)
+        else:
+            table[key] = value
+            (changes.change if existed else changes.add)(key, collection)
+        return
+    if value is None:
+        design.delete(key)
+        changes.remove(key, collection)
+    else:
+        old = design.put(collection, value)
+        (changes.add if old is None else changes.change)(key, collection)
+
+
+class Command:
+    """Base class. Subclasses implement `plan(design) -> list[Edit]` (raise Refused to refuse)."""
+
+    text: str = "Edit"
+    merge_key: Hashable | None = None
+
+    def __init__(self) -> None:
+        self._edits: list[Edit] | None = None
+
+    def plan(self, design: Design) -> list[Edit]:
+        raise NotImplementedError
+
+    def apply(self, design: Design) -> ChangeSet:
+        if self._edits is None:
+            self._edits = list(self.plan(design))
+        changes = ChangeSet()
+        for e in self._edits:
+            _write(design, e.collection, e.key, e.new, changes)
+        return changes
+
+    def revert(self, design: Design) -> ChangeSet:
+        changes = ChangeSet()
+        for e in reversed(self._edits or []):
+            _write(design, e.collection, e.key, e.old, changes)
+        return changes
+
+    def merge(self, other: Command) -> bool:
+        """Fold a following command with the same merge_key into this one (keyboard nudges)."""
+        if self.merge_key is None or other.merge_key != self.merge_key or self._edits is None:
+            return False
+        if other._edits is None:
+            return False
+        first = {(e.collection, e.key): e for e in self._edits}
+        merged = list(self._edits)
+        for e in other._edits:
+            prev = first.get((e.collection, e.key))
+            if prev is None:
+                return False
+            merged[merged.index(prev)] = Edit(e.collection, e.key, prev.old, e.new)
+        self._edits = merged
+        return True
+
+
+class Composite(Command):
+    """Many commands as one undo step (delete selection, bulk cabling, a row of racks)."""
+
+    def __init__(self, text: str, children: Sequence[Command]):
+        super().__init__()
+        self.text = text
+        self.children = list(children)
+
+    def apply(self, design: Design) -> ChangeSet:
+        changes = ChangeSet()
+        done: list[Command] = []
+        try:
+            for child in self.children:
+                changes.merge(child.apply(design))
+                done.append(child)
+        except Exception:
+            for child in reversed(done):
+                child.revert(design)
+            raise
+        return changes
+
+    def revert(self, design: Design) -> ChangeSet:
+        changes = ChangeSet()
+        for child in reversed(self.children):
+            changes.merge(child.revert(design))
+        return changes
+
+
+def put(collection: str, old: Any, new: Any) -> Edit:
+    key = (new if new is not None else old)
+    key = key.slug if collection in LIBRARY else key.id
+    return Edit(collection, key, old, new)

@@ -1,0 +1,103 @@
+"""Qt-free. Commands on devices: place (in a rack, a side channel, a parent's bay, or on the
+floor), move, remove."""
+from __future__ import annotations
+
+from rackstudio.commands.base import Command, Edit, Refused, put
+from rackstudio.commands.fit import fit_device
+from rackstudio.commands.records import embed_part, removal_edits
+from rackstudio.model.design import Design, Device
+from rackstudio.model.parts import PartType
+
+
+def default_name(design: Design, part: PartType, device: Device) -> str:
+    """A readable default name: rack and unit for rack gear, parent and bay for children."""
+    if device.rack is not None:
+        rack = design.racks[device.rack]
+        if device.position is not None:
+            label = design.rack_type_of(rack).unit_label(device.position)
+            half = {"left": "L", "right": "R"}.get(device.lateral or "", "")
+            return f"{rack.name}-U{label:g}{half}" + ("r" if device.face == "rear" else "")
+        n = sum(1 for d in design.contents(rack.id) if design.devices[d].side == device.side) + 1
+        return f"{rack.name}-{(device.side or 'side')[0].upper()}{n}"
+    if device.parent is not None:
+        return f"{design.devices[device.parent].name}-{device.bay}"
+    n = sum(1 for d in design.devices.values() if d.part == part.slug) + 1
+    return f"{part.model} {n}"
+
+
+class PlaceDevice(Command):
+    """Place a library part. `placement` holds the Device placement fields:
+    rack+position+face(+lateral), rack+side (0U), parent+bay, or hall+x_mm+y_mm+facing."""
+
+    def __init__(self, part: PartType, name: str | None = None, device_id: str | None = None,
+                 **placement):
+        super().__init__()
+        self.part, self.name, self.device_id, self.placement = part, name, device_id, placement
+        self.text = f"Place {part.model}"
+
+    def plan(self, design: Design) -> list[Edit]:
+        part, edits = embed_part(design, self.part)
+        device_id = self.device_id or design.new_id("dv")
+        if design.kind_of(device_id) is not None:
+            raise Refused(f"id {device_id!r} is already in use")
+        draft = Device(id=device_id, name=self.name or "?", part=part.slug, **self.placement)
+        for ref, coll in ((draft.rack, design.racks), (draft.parent, design.devices), (draft.hall, design.halls)):
+            if ref is not None and ref not in coll:
+                raise Refused(f"there is no {('rack', 'device', 'hall')[[draft.rack, draft.parent, draft.hall].index(ref)]} {ref!r}")
+        fit = fit_device(design, draft, part)
+        if not fit:
+            raise Refused(fit.reason)
+        device = draft if self.name else draft.replace(name=default_name(design, part, draft))
+        where = design.racks[device.rack].name if device.rack else (
+            design.devices[device.parent].name if device.parent else design.halls[device.hall].name)
+        self.text = f"Place {part.model} in {where}"
+        return [*edits, put("devices", None, device)]
+
+
+class MoveDevice(Command):
+    """Move a device to another unit, face, rack, bay or floor spot; children move with it."""
+
+    def __init__(self, device_id: str, **placement):
+        super().__init__()
+        self.device_id, self.placement = device_id, placement
+        self.text = "Move device"
+
+    def plan(self, design: Design) -> list[Edit]:
+        old = design.devices.get(self.device_id)
+        if old is None:
+            raise Refused(f"there is no device {self.device_id!r}")
+        new = old.replace(**self.placement)
+        for ref, coll in ((new.rack, design.racks), (new.parent, design.devices), (new.hall, design.halls)):
+            if ref is not None and ref not in coll:
+                raise Refused(f"there is no place {ref!r}")
+        fit = fit_device(design, new, design.part_of(new))
+        if not fit:
+            raise Refused(fit.reason)
+        if new.rack and new.rack != old.rack:
+            self.text = f"Move {old.name} to {design.racks[new.rack].name}"
+        else:
+            self.text = f"Move {old.name}"
+        return [put("devices", old, new)]
+
+
+class NudgeDevice(MoveDevice):
+    """Arrow-key nudge by whole or half units; consecutive nudges of one device merge."""
+
+    def __init__(self, design: Design, device_id: str, delta_units: float):
+        device = design.devices[device_id]
+        super().__init__(device_id, position=(device.position or 0) + delta_units)
+        self.merge_key = ("nudge", device_id)
+
+
+class RemoveDevice(Command):
+    def __init__(self, device_id: str):
+        super().__init__()
+        self.device_id = device_id
+        self.text = "Remove device"
+
+    def plan(self, design: Design) -> list[Edit]:
+        device = design.devices.get(self.device_id)
+        if device is None:
+            raise Refused(f"there is no device {self.device_id!r}")
+        self.text = f"Remove {device.name}"
+        return removal_edits(design, self.device_id)

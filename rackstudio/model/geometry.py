@@ -1,0 +1,121 @@
+"""Qt-free. Where things are: units a device takes in its rack, the cells it occupies, and the
+footprints of racks and floor equipment in hall coordinates (mm, x east, y south).
+
+Both the editor's fit predicate and the load-time integrity report read these, so the two
+always agree on what "occupied" means.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rackstudio.model.design import Design, Device, Rack
+from rackstudio.model.parts import PartType
+from rackstudio.model.racks import RackType
+from rackstudio.model.units import units_in_rack
+
+Cell = tuple[int, str, str]  # (half-unit index, face, half)
+_FACES = ("front", "rear")
+_HALVES = ("left", "right")
+
+
+def height_in_rack(part: PartType, rack_type: RackType) -> float:
+    """Units of the rack's own system that `part` occupies (SPC-012 for OU gear in EIA racks)."""
+    return units_in_rack(part.u_height, part.rackstudio.unit_system, rack_type.unit_system)
+
+
+def span(position: float, height: float) -> tuple[float, float]:
+    """[bottom, top) in internal units, 1 = the bottom unit."""
+    return position, position + height
+
+
+def cells(position: float, height: float, face: str, full_depth: bool,
+          lateral: str | None) -> Iterator[Cell]:
+    faces = _FACES if full_depth else (face,)
+    halves = (lateral,) if lateral else _HALVES
+    start = round(position * 2)
+    for step in range(start, start + round(height * 2)):
+        for f in faces:
+            for h in halves:
+                yield step, f, h
+
+
+def device_cells(design: Design, device: Device) -> Iterator[Cell]:
+    if device.rack is None or device.position is None:
+        return iter(())
+    part = design.part_of(device)
+    rack_type = design.rack_type_of(design.racks[device.rack])
+    lateral = device.lateral if part.rackstudio.half_width else None
+    return cells(device.position, height_in_rack(part, rack_type), device.face, part.is_full_depth, lateral)
+
+
+def occupied(design: Design, rack_id: str, ignore: Iterable[str] = ()) -> dict[Cell, str]:
+    """Cell → device id for every unit-mounted device in a rack (first claimant wins)."""
+    skip = set(ignore)
+    taken: dict[Cell, str] = {}
+    for dev_id in sorted(design.contents(rack_id)):
+        if dev_id in skip:
+            continue
+        for cell in device_cells(design, design.devices[dev_id]):
+            taken.setdefault(cell, dev_id)
+    return taken
+
+
+def overlaps(design: Design, rack_id: str) -> list[tuple[str, str]]:
+    """Pairs of devices in a rack that claim the same cell (SPC-001), sorted."""
+    owner: dict[Cell, str] = {}
+    pairs: set[tuple[str, str]] = set()
+    for dev_id in sorted(design.contents(rack_id)):
+        for cell in device_cells(design, design.devices[dev_id]):
+            other = owner.setdefault(cell, dev_id)
+            if other != dev_id:
+                pairs.add((other, dev_id))
+    return sorted(pairs)
+
+
+def footprint(width_mm: float, depth_mm: float, x_mm: float, y_mm: float,
+              facing: str) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a box whose front faces `facing`; E/W facing swaps width and depth."""
+    if facing in ("E", "W"):
+        width_mm, depth_mm = depth_mm, width_mm
+    return x_mm, y_mm, x_mm + width_mm, y_mm + depth_mm
+
+
+def rack_footprint(design: Design, rack: Rack) -> tuple[float, float, float, float]:
+    rt = design.rack_type_of(rack)
+    return footprint(rt.outer_width_mm, rt.outer_depth_mm, rack.x_mm, rack.y_mm, rack.facing)
+
+
+def floor_footprint(design: Design, device: Device) -> tuple[float, float, float, float]:
+    part = design.part_of(device)
+    width, depth = part.rackstudio.footprint_mm or (600.0, 1200.0)
+    return footprint(width, depth, device.x_mm or 0.0, device.y_mm or 0.0, device.facing)
+
+
+def boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """True when two footprints share area (touching edges do not count)."""
+    eps = 1e-6
+    return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
+
+
+def floor_items(design: Design, hall_id: str) -> Iterator[tuple[str, tuple[float, float, float, float]]]:
+    """Every footprint standing on a hall's floor: racks (directly or via rows) and floor devices."""
+    for rack in design.racks.values():
+        if rack.hall == hall_id:
+            yield rack.id, rack_footprint(design, rack)
+    for dev_id in design.contents(hall_id):
+        device = design.devices.get(dev_id)
+        if device is not None:
+            yield dev_id, floor_footprint(design, device)
+
+
+def floor_overlaps(design: Design, hall_id: str) -> list[tuple[str, str]]:
+    """Pairs of footprints that share floor area, by a sweep along x (near-linear for rows)."""
+    items = sorted(floor_items(design, hall_id), key=lambda item: (item[1][0], item[0]))
+    pairs = []
+    for i, (a, box_a) in enumerate(items):
+        for b, box_b in items[i + 1:]:
+            if box_b[0] >= box_a[2]:
+                break
+            if boxes_overlap(box_a, box_b):
+                pairs.append(tuple(sorted((a, b))))
+    return sorted(pairs)
