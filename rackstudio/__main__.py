@@ -1,0 +1,5 @@
+import sys
+
+from rackstudio.cli import main
+
+sys.exit(main())
