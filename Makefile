@@ -29,7 +29,7 @@ test: $(DEVSTAMP)
 # The core suite runs with Qt blocked from import (tests/core/conftest.py) and without pytest-qt,
 # so any Qt import in the core fails it.
 test-core: $(DEVSTAMP)
-	$(BIN)/python -m pytest -p no:pytestqt tests/core tests/cli -q
+	$(BIN)/python -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/core tests/cli -q
 
 test-ui: $(DEVSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/ui -q
