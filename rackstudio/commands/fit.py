@@ -73,8 +73,8 @@ def can_place(design: Design, part: PartType, rack_id: str, position: float, fac
     clash = sorted({taken[c] for c in want if c in taken})
     if clash:
         other = design.devices[clash[0]]
-        where = "the other face is taken by a full-depth device" if (
-            all(c[1] != face for c in want if c in taken)) else "units are taken"
+        from_behind = other.face != face and design.part_of(other).is_full_depth
+        where = "the full-depth device on the other face takes these units" if from_behind else "units are taken"
         return _no(f"{where}: {other.name} ({design.part_of(other).model}) at "
                    f"{_fmt(rt.unit_label(other.position or 0))}")
     return FITS
