@@ -123,6 +123,7 @@ def save(design: Design, path: str | Path, *, backup: bool = True) -> None:
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.chmod(tmp_name, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(text)
             handle.flush()
@@ -140,6 +141,16 @@ def save(design: Design, path: str | Path, *, backup: bool = True) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:

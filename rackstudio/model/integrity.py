@@ -70,7 +70,7 @@ def dangling(design: Design) -> Iterator[Problem]:
             device = design.devices.get(end.owner)
             if device is None:
                 yield f"{path}.owner", f"refers to {end.owner!r}, which is not a device or feed in the design"
-            elif device.part in design.part_types and end.port not in design.part_of(device).port_names(c.kind):
+            elif device.part in design.part_types and not design.part_of(device).has_port(c.kind, end.port):
                 yield f"{path}.port", (f"device {device.name!r} ({device.part}) has no {c.kind} port "
                                        f"named {end.port!r}")
 

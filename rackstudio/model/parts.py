@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from enum import StrEnum
 from typing import Literal
 
@@ -301,6 +302,14 @@ class PartType(Record):
         if self.weight is None or self.weight_unit is None:
             return None
         return self.weight * WEIGHT_TO_KG[self.weight_unit]
+
+    @cached_property
+    def _ports_by_kind(self) -> dict[str, frozenset[str]]:
+        return {kind: frozenset(self.port_names(kind)) for kind in ("power", "network", "coolant")}
+
+    def has_port(self, kind: str, name: str) -> bool:
+        """Whether a connection of `kind` can attach to a port `name` (cached: checked per cable)."""
+        return name in self._ports_by_kind[kind]
 
     def port_names(self, kind: str) -> tuple[str, ...]:
         """Names of the ports a connection of `kind` (power, network, coolant) can attach to."""

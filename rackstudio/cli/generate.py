@@ -1,0 +1,29 @@
+"""`rackstudio generate --racks N [--seed S] -o FILE`: a synthetic AI hall, or the example pod."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("generate", help="write a synthetic AI hall (or the example pod) to a file")
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("--racks", type=int, help="about this many racks (S = the example pod, L = 1000, XL = 5000)")
+    size.add_argument("--example", action="store_true", help="the example pod that `make run` opens")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--output", required=True)
+
+
+def run(args) -> int:
+    from rackstudio.generate import example_pod, generate_hall
+    from rackstudio.io import save
+
+    if args.racks is not None and args.racks < 1:
+        print("rackstudio generate: --racks must be at least 1", file=sys.stderr)
+        return 64
+    start = time.perf_counter()
+    design = example_pod() if args.example else generate_hall(args.racks, args.seed)
+    save(design, args.output, backup=False)
+    print(f"{args.output}: {len(design.racks)} racks, {len(design.devices)} devices, "
+          f"{len(design.connections)} connections ({time.perf_counter() - start:.1f} s)")
+    return 0

@@ -1,0 +1,413 @@
+"""Qt-free. Builds realistic AI halls from the built-in parts, through the same commands a user's
+edits go through: the example pod that `make run` opens, and synthetic halls of any size for
+benchmarks (`rackstudio generate --racks N`).
+
+A pod is a row of liquid-cooled NVL72-class racks with an in-row CDU, a row of air-cooled
+8-GPU servers (two per rack, NVIDIA's normal 28.6 kW air profile [RK-3287]) with in-row coolers,
+a network rack (rail-optimised InfiniBand leaves and spines) and a management rack; every
+device is fed from an A and a B feed off two panels and UPSes.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevice, RemoveDevice
+from rackstudio.commands.fit import can_place
+from rackstudio.commands.racks import AddRow
+from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
+from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups
+from rackstudio.paths import builtin_parts
+
+# Built-in part slugs by the role they play in a pod.
+ROLES = {
+    "nvl72_rack": "nvidia-gb200-nvl72-rack",
+    "nvl72_compute": "nvidia-gb200-nvl72-compute-tray",
+    "nvl72_switch": "nvidia-gb200-nvl72-nvlink-switch-tray",
+    "nvl72_shelf": "nvidia-gb200-nvl72-power-shelf-33kw",
+    "nvl72_manifold": "nvidia-gb200-nvl72-coolant-manifold",
+    "gpu_server": "nvidia-dgx-b200",
+    "ib_switch": "nvidia-quantum-2-qm9700",
+    "eth_switch": "nvidia-spectrum-4-sn5600",
+    "mgmt_switch": "nvidia-spectrum-sn2201",
+    "pdu": "generic-0u-rpdu-415v-3ph-60a",
+    "patch_panel": "generic-1u-patch-panel-24-lc",
+    "blank": "generic-blanking-panel-1u",
+    "cable_manager": "generic-cable-manager-1u",
+    "cdu": "coolit-chx2000",
+    "cooler": "generic-in-row-cooler-300-cw",
+    "rack": "generic-rack-48u-600x1200",
+}
+
+
+@dataclass
+class Library:
+    parts: dict[str, PartType]
+    racks: dict[str, RackType]
+
+    @classmethod
+    def builtin(cls) -> Library:
+        catalog = Catalog([LibrarySource("builtin", builtin_parts(), SourceKind.BUILTIN)])
+        parts, racks = {}, {}
+        by_slug = {e.slug: e for e in catalog.entries if e.slug}
+        for role, slug in ROLES.items():
+            entry = by_slug.get(slug)
+            if entry is None:
+                raise LookupError(f"built-in part {slug!r} ({role}) is missing")
+            if entry.kind == "rack-type":
+                racks[role] = catalog.rack_type(entry)
+            else:
+                parts[role] = catalog.part(entry)
+        return cls(parts, racks)
+
+
+@dataclass
+class Builder:
+    """Applies commands straight to a design (no history, no graph: the graph is built once after)."""
+
+    design: Design
+    lib: Library
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    count: int = 0
+
+    def do(self, command: Command) -> None:
+        command.apply(self.design)
+        self.count += 1
+
+    def place(self, role: str, **placement) -> str:
+        device_id = self.design.new_id("dv")
+        self.do(PlaceDevice(self.lib.parts[role], device_id=device_id, **placement))
+        return device_id
+
+    def connect(self, kind: str, a: tuple[str, str], b: tuple[str, str], media: str | None = None,
+                length_m: float | None = None) -> None:
+        self.do(Connect(kind, PortRef(owner=a[0], port=a[1]), PortRef(owner=b[0], port=b[1]),
+                        media=media, length_m=length_m))
+
+    # --- ports ---------------------------------------------------------------------------------
+
+    def part(self, device_id: str) -> PartType:
+        return self.design.part_of(self.design.devices[device_id])
+
+    def free(self, device_id: str, kind: str, names: list[str]) -> Iterator[str]:
+        for name in names:
+            if self.design.port_connection(kind, device_id, name) is None:
+                yield name
+
+    def nics(self, device_id: str) -> list[str]:
+        return list(self.part(device_id).rackstudio.required_ports)
+
+    def bmc(self, device_id: str) -> str | None:
+        return next((i.name for i in self.part(device_id).interfaces if i.mgmt_only), None)
+
+    def data_ports(self, device_id: str) -> list[str]:
+        return [i.name for i in self.part(device_id).interfaces if not i.mgmt_only]
+
+    def next_outlet(self, pdu_id: str) -> str:
+        """The next free outlet, rotating over feed legs so three-phase load stays balanced."""
+        outlets = self.part(pdu_id).power_outlets
+        legs = sorted({o.feed_leg or "" for o in outlets})
+        used = sum(1 for o in outlets if self.design.port_connection("power", pdu_id, o.name))
+        want = legs[used % len(legs)]
+        for o in outlets:
+            if (o.feed_leg or "") == want and self.design.port_connection("power", pdu_id, o.name) is None:
+                return o.name
+        return next(self.free(pdu_id, "power", [o.name for o in outlets]))
+
+
+def _media(length_m: float) -> str:
+    """Media a cabler would pick for a 400G NDR link of this length (domain.md 4.1)."""
+    if length_m <= 2.5:
+        return "dac"
+    if length_m <= 45:
+        return "mmf"
+    return "smf"
+
+
+class PodBuilder(Builder):
+    """One AI pod at an offset in a hall. Returns the racks and switches it made."""
+
+    def power_pair(self, rack_name: str, amps: float, panel_a: str, panel_b: str, rack_id: str) -> tuple[str, str]:
+        ids = []
+        for side, panel in (("A", panel_a), ("B", panel_b)):
+            feed_id = self.design.new_id("feed")
+            self.do(AddRecord("feeds", Feed(id=feed_id, name=f"{rack_name}-{side}", panel=panel, side=side,
+                                            voltage_v=415, amperage_a=amps, rack=rack_id)))
+            ids.append(feed_id)
+        return ids[0], ids[1]
+
+    def nvl72_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
+                   panels: tuple[str, str]) -> tuple[str, list[str], str]:
+        rack_id = self.design.new_id("rk")
+        self.do(AddRack(self.lib.racks["nvl72_rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
+        # MGX layout: shelves at the bottom and top, compute trays around the NVLink switch trays
+        shelves = [self.place("nvl72_shelf", rack=rack_id, position=u) for u in (1, 2, 3, 4, 45, 46, 47, 48)]
+        trays = [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(6, 15)]
+        switches = [self.place("nvl72_switch", rack=rack_id, position=u) for u in range(16, 25)]
+        trays += [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(26, 35)]
+        mgmt = self.place("mgmt_switch", rack=rack_id, position=40)
+        manifold = self.place("nvl72_manifold", rack=rack_id, side="right")
+        # 4 A and 4 B feeds of 415 V 63 A; each shelf takes its AC-A whip from an A feed and its AC-B
+        # whip from a B feed, two shelves per feed: one side alone carries the rack (N+N across feeds)
+        feeds = {"A": [], "B": []}
+        for side in "AB":
+            for k in range(len(shelves) // 2):
+                feed_id = self.design.new_id("feed")
+                self.do(AddRecord("feeds", Feed(id=feed_id, name=f"{name}-{side}{k + 1}", side=side,
+                                                panel=panels["AB".index(side)], voltage_v=415, amperage_a=63,
+                                                rack=rack_id)))
+                feeds[side].append(feed_id)
+        for i, shelf in enumerate(shelves):
+            for k, inlet in enumerate(self.part(shelf).power_ports):
+                side_feeds = feeds["AB"[k % 2]]
+                self.connect("power", (shelf, inlet.name), (side_feeds[(i // 2) % len(side_feeds)], ""))
+        mgmt_ports = self.data_ports(mgmt)
+        for dev in trays + switches:
+            bmc = self.bmc(dev)
+            if bmc:
+                self.connect("network", (dev, bmc), (mgmt, mgmt_ports.pop(0)), media="cat6", length_m=2)
+        feed_a, feed_b = self.power_pair(f"{name}-MGMT", 16, *panels, rack_id)
+        for k, psu in enumerate(self.part(mgmt).power_ports):
+            self.connect("power", (mgmt, psu.name), ((feed_a, feed_b)[k % 2], ""))
+        manifold_ports = [p.name for p in self.part(manifold).rackstudio.cooling.coolant_ports]
+        for dev in trays + switches:
+            for port in self.part(dev).rackstudio.cooling.coolant_ports:
+                self.connect("coolant", (dev, port.name), (manifold, manifold_ports.pop(0)))
+        return rack_id, trays, manifold
+
+    def air_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
+                 panels: tuple[str, str], servers: int = 2) -> tuple[str, list[str]]:
+        rack_id = self.design.new_id("rk")
+        self.do(AddRack(self.lib.racks["rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
+        feed_a, feed_b = self.power_pair(name, 60, *panels, rack_id)
+        pdu_a = self.place("pdu", rack=rack_id, side="left", name=f"{name}-PDU-A")
+        pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
+        for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
+            self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        placed, u = [], 2
+        for _ in range(servers):
+            placed.append(self.place("gpu_server", rack=rack_id, position=u))
+            u += self.lib.parts["gpu_server"].u_height + 1
+        for server in placed:
+            for k, psu in enumerate(self.part(server).power_ports):
+                pdu = (pdu_a, pdu_b)[k % 2]
+                self.connect("power", (server, psu.name), (pdu, self.next_outlet(pdu)))
+        self.fill_blanks(rack_id)
+        return rack_id, placed
+
+    def fill_blanks(self, rack_id: str) -> None:
+        """Blanking panels in every open front unit of an air-cooled rack (COOL-011)."""
+        rt = self.design.rack_type_of(self.design.racks[rack_id])
+        blank = self.lib.parts["blank"]
+        for u in range(1, rt.u_height + 1):
+            if can_place(self.design, blank, rack_id, u):
+                self.place("blank", rack=rack_id, position=u)
+
+    def network_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
+                     panels: tuple[str, str], leaves: int, spines: int) -> tuple[str, list[str], list[str]]:
+        rack_id = self.design.new_id("rk")
+        self.do(AddRack(self.lib.racks["rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
+        feed_a, feed_b = self.power_pair(name, 32, *panels, rack_id)
+        pdu_a = self.place("pdu", rack=rack_id, side="left", name=f"{name}-PDU-A")
+        pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
+        for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
+            self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        leaf_ids = [self.place("ib_switch", rack=rack_id, position=2 + i) for i in range(leaves)]
+        spine_ids = [self.place("ib_switch", rack=rack_id, position=4 + leaves + i) for i in range(spines)]
+        for sw in leaf_ids + spine_ids:
+            for k, psu in enumerate(self.part(sw).power_ports):
+                pdu = (pdu_a, pdu_b)[k % 2]
+                self.connect("power", (sw, psu.name), (pdu, self.next_outlet(pdu)))
+        # every leaf to every spine, the same number of uplinks to each (half the leaf's ports up)
+        ports = {sw: self.data_ports(sw) for sw in leaf_ids + spine_ids}
+        links = max(1, len(ports[leaf_ids[0]]) // 2 // max(1, spines)) if spines else 0
+        links = min(links, len(ports[spine_ids[0]]) // max(1, leaves)) if spines else 0
+        for leaf in leaf_ids:
+            for spine in spine_ids:
+                for _ in range(links):
+                    self.connect("network", (leaf, ports[leaf].pop()), (spine, ports[spine].pop(0)),
+                                 media="dac", length_m=2)
+        self.fill_blanks(rack_id)
+        return rack_id, leaf_ids, spine_ids
+
+    def floor_unit(self, role: str, hall: str, x: float, y: float, facing: str, name: str,
+                   panels: tuple[str, str]) -> str:
+        unit = self.place(role, hall=hall, x_mm=x, y_mm=y, facing=facing, name=name)
+        for k, inlet in enumerate(self.part(unit).power_ports):
+            feed_id = self.design.new_id("feed")
+            side = "AB"[k % 2]
+            self.do(AddRecord("feeds", Feed(id=feed_id, name=f"{name}-{side}", panel=panels[k % 2], side=side,
+                                            voltage_v=415, amperage_a=32)))
+            self.connect("power", (unit, inlet.name), (feed_id, ""))
+        return unit
+
+    def management(self, rack_id: str, devices: list[str]) -> None:
+        """Two out-of-band switches in the management rack; each device's BMC to the next free port."""
+        switches = []
+        for u in (20, 21):
+            unit = [d for d in self.design.contents(rack_id)
+                    if self.design.devices[d].position == u and self.part(d).category.value == "blank"]
+            for blank_id in unit:
+                self.do(RemoveDevice(blank_id))
+            switches.append(self.place("mgmt_switch", rack=rack_id, position=u))
+        pdus = sorted(d for d in self.design.contents(rack_id) if self.part(d).category.value == "pdu")
+        for sw in switches:
+            for k, psu in enumerate(self.part(sw).power_ports):
+                self.connect("power", (sw, psu.name), (pdus[k % len(pdus)], self.next_outlet(pdus[k % len(pdus)])))
+        ports = [(sw, p) for sw in switches for p in self.data_ports(sw)]
+        for dev in devices:
+            bmc = self.bmc(dev)
+            if bmc and ports:
+                self.connect("network", (dev, bmc), ports.pop(0), media="cat6", length_m=15)
+
+    def rail_fabric(self, servers: list[str], leaves: list[str], cable_m: float) -> None:
+        """Rail-optimised: NIC k of a server goes to leaf k of its leaf group. With fewer NICs per
+        server than leaves, servers alternate between groups of leaves so every leaf carries load."""
+        free = {leaf: list(self.free(leaf, "network", self.data_ports(leaf))) for leaf in leaves}
+        for t, server in enumerate(servers):
+            nics = self.nics(server)
+            groups = max(1, len(leaves) // max(1, len(nics)))
+            base = (t % groups) * len(nics)
+            for k, nic in enumerate(nics):
+                leaf = leaves[(base + k) % len(leaves)]
+                if free[leaf]:
+                    self.connect("network", (server, nic), (leaf, free[leaf].pop(0)),
+                                 media=_media(cable_m), length_m=cable_m)
+
+
+@dataclass
+class PodPlan:
+    """Sizes of one pod. Coolers: 30 kW in-row units, enough for each row's air heat
+    (row A: ~20 % of 4 × 120 kW liquid-cooled racks; row B: 4 × 28.6 kW plus the network rack)."""
+
+    nvl72_racks: int = 4
+    air_racks: int = 4
+    coolers_a: int = 4
+    coolers_b: int = 5
+
+
+def _tiles(n: float, tile: float = 600.0) -> float:
+    return n * tile
+
+
+def _interleave(racks: int, coolers: int) -> list[bool]:
+    """Row order with coolers spread between racks (True = cooler)."""
+    order: list[bool] = []
+    every = max(1, racks // max(1, coolers))
+    left = coolers
+    for i in range(racks):
+        if left and i and i % every == 0:
+            order.append(True)
+            left -= 1
+        order.append(False)
+    return order + [True] * left
+
+
+def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: PodPlan,
+              panels: tuple[str, str]) -> None:
+    """One pod in a 2-row block: row A (liquid) faces south, row B (air, network, management)
+    faces north, sharing a 1.2 m cold aisle; hot aisles behind each row."""
+    d = b.design
+    rack_w = b.lib.racks["rack"].outer_width_mm
+    depth = b.lib.racks["rack"].outer_depth_mm
+    cooler_w = b.lib.parts["cooler"].rackstudio.footprint_mm[0]
+    row_a, row_b = d.new_id("row"), d.new_id("row")
+    b.do(AddRow(Row(id=row_a, name=f"P{pod}-A", hall=hall, facing="S")))
+    b.do(AddRow(Row(id=row_b, name=f"P{pod}-B", hall=hall, facing="N")))
+    y_a, y_b = oy, oy + depth + 1200
+    trays: list[str] = []
+    manifolds: list[str] = []
+    x, n, c = ox, 0, 0
+    for is_cooler in _interleave(plan.nvl72_racks, plan.coolers_a):
+        if is_cooler:
+            c += 1
+            b.floor_unit("cooler", hall, x, y_a, "S", f"P{pod}-A-CRAH{c}", panels)
+            x += cooler_w
+            continue
+        n += 1
+        _, rack_trays, manifold = b.nvl72_rack(hall, row_a, f"P{pod}-A{n:02d}", x, y_a, "S", panels)
+        trays += rack_trays
+        manifolds.append(manifold)
+        x += rack_w
+    cdu = b.floor_unit("cdu", hall, x, y_a, "S", f"P{pod}-CDU1", panels)
+    cdu_ports = [p.name for p in b.part(cdu).rackstudio.cooling.coolant_ports]
+    for manifold in manifolds:
+        manifold_ports = list(b.free(manifold, "coolant",
+                                     [p.name for p in b.part(manifold).rackstudio.cooling.coolant_ports]))
+        b.connect("coolant", (manifold, manifold_ports[-1]), (cdu, cdu_ports.pop(0)))
+    servers: list[str] = []
+    x, n, c = ox, 0, 0
+    for is_cooler in _interleave(plan.air_racks, plan.coolers_b):
+        if is_cooler:
+            c += 1
+            b.floor_unit("cooler", hall, x, y_b, "N", f"P{pod}-B-CRAH{c}", panels)
+            x += cooler_w
+            continue
+        n += 1
+        servers += b.air_rack(hall, row_b, f"P{pod}-B{n:02d}", x, y_b, "N", panels)[1]
+        x += rack_w
+    leaves = len(b.nics(servers[0])) if servers else 8
+    _, leaf_ids, spine_ids = b.network_rack(hall, row_b, f"P{pod}-NET", x, y_b, "N", panels, leaves, 2)
+    x += rack_w
+    b.rail_fabric(servers, leaf_ids, cable_m=10)
+    b.rail_fabric(trays, leaf_ids, cable_m=15)
+    mgmt_rack, _ = b.air_rack(hall, row_b, f"P{pod}-MGMT", x, y_b, "N", panels, servers=0)
+    b.management(mgmt_rack, servers + leaf_ids + spine_ids)
+
+
+def pod_footprint(lib: Library, plan: PodPlan) -> tuple[float, float]:
+    rack_w = lib.racks["rack"].outer_width_mm
+    cooler_w = lib.parts["cooler"].rackstudio.footprint_mm[0]
+    width = max((plan.nvl72_racks + 1) * rack_w + plan.coolers_a * cooler_w,
+                (plan.air_racks + 2) * rack_w + plan.coolers_b * cooler_w)
+    depth = 2 * lib.racks["rack"].outer_depth_mm + 1200
+    return width, depth
+
+
+def new_design(name: str, width_mm: float, depth_mm: float) -> Design:
+    d = Design(name=name)
+    d.put("halls", Hall(id="hall-1", name="Hall 1", width_mm=width_mm, depth_mm=depth_mm, tile_mm=600,
+                        floor_rating_kg_m2=2500, supply_air_c=24, dew_point_c=12))
+    for side in "AB":
+        d.put("upses", Ups(id=f"ups-{side.lower()}", name=f"UPS {side}", capacity_kw=4000, side=side))
+    return d
+
+
+def example_pod(lib: Library | None = None) -> Design:
+    """The example design `make run` opens: one AI pod."""
+    lib = lib or Library.builtin()
+    plan = PodPlan()
+    width, depth = pod_footprint(lib, plan)
+    d = new_design("AI pod example", width + _tiles(8), depth + _tiles(8))
+    b = PodBuilder(d, lib)
+    for side in "AB":
+        d.put("panels", Panel(id=f"pnl-{side.lower()}", name=f"Panel {side}", ups=f"ups-{side.lower()}", side=side))
+    build_pod(b, "hall-1", _tiles(4), _tiles(4), 1, plan, ("pnl-a", "pnl-b"))
+    return d
+
+
+def generate_hall(racks: int, seed: int = 0, lib: Library | None = None) -> Design:
+    """About `racks` racks: pods laid out in a grid of 2-row blocks with 1.2 m aisles between."""
+    lib = lib or Library.builtin()
+    rng = random.Random(seed)
+    plan = PodPlan(nvl72_racks=rng.choice((6, 8)), air_racks=8, coolers_a=8, coolers_b=10)
+    per_pod = plan.nvl72_racks + plan.air_racks + 2
+    pods = max(1, round(racks / per_pod))
+    width, depth = pod_footprint(lib, plan)
+    across = max(1, int((pods ** 0.5) * 0.6) or 1)
+    down = -(-pods // across)
+    block_w, block_d = width + _tiles(2), depth + _tiles(2)
+    d = new_design(f"Generated hall, {pods} pods (seed {seed})", across * block_w + _tiles(4),
+                   down * block_d + _tiles(4))
+    b = PodBuilder(d, lib, rng)
+    for p in range(pods):
+        panels = []
+        for side in "AB":
+            panel_id = f"pnl-{p + 1}{side.lower()}"
+            d.put("panels", Panel(id=panel_id, name=f"Panel {p + 1}{side}", ups=f"ups-{side.lower()}", side=side))
+            panels.append(panel_id)
+        col, row = p % across, p // across
+        build_pod(b, "hall-1", _tiles(2) + col * block_w, _tiles(2) + row * block_d, p + 1, plan,
+                  (panels[0], panels[1]))
+    return d
