@@ -8,6 +8,7 @@ Choice values (interface/port/outlet types, airflow) are checked against a `Voca
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -94,6 +95,9 @@ class FieldReader:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise Refused(where, f"expected a number, found {kind_of(value)} {value!r}")
+        if isinstance(value, int) and abs(value) > 10**12 or not math.isfinite(value) or abs(value) > 1e12:
+            # .nan, .inf and 10**400 have no place in a part and break float arithmetic
+            raise Refused(where, f"not a usable number ({str(value)[:20]})")
         if value < 0:
             raise Refused(where, f"must not be negative (found {value})")
         if step is not None and (value / step) != int(value / step):

@@ -135,9 +135,11 @@ def _device_fields(r: FieldReader, data: dict) -> dict[str, Any]:
                                      "subdevice role", lambda v: v in ("parent", "child"))
     powered = r.boolean(data, "is_powered", "is_powered")
     legacy = r.boolean(data, "_is_powered", "_is_powered")
-    if powered is None and legacy is not None:
+    if legacy is not None and powered is None:
         r.flag("schema", "'_is_powered' is not a NetBox key; read as is_powered")
         powered = legacy
+    elif legacy is not None:
+        r.flag("schema", "'_is_powered' is not a NetBox key; ignored, is_powered is set")
     out["is_powered"] = True if powered is None else powered
     for key in ("front_image", "rear_image"):
         r.boolean(data, key, key)  # library image flags: checked, not kept
@@ -170,8 +172,9 @@ def _build_part(r: FieldReader, data: dict, origin: str | None) -> PartType:
         part = PartType.model_validate({**fields, "origin": origin})
     except ValidationError as exc:
         raise pydantic_problem(exc) from None
-    if ext is None:
-        part = part.model_copy(update={"rackstudio": PartExtension(category=infer_category(part))})
+    if ext is None or "category" not in ext:
+        guessed = part.rackstudio.model_copy(update={"category": infer_category(part)})
+        part = part.model_copy(update={"rackstudio": guessed})
     return part
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rackstudio.library import (
     Vocabulary,
@@ -510,3 +512,32 @@ def test_load_functions_report_unreadable_files(tmp_path):
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"manufacturer: Caf\xe9\n")
     assert load_device_type(latin).error.reason == "not UTF-8 text (byte 17)"
+
+
+# --- never a traceback ----------------------------------------------------------------------------
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True),
+                     st.text(max_size=12))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["name", "type", "maximum_draw",
+                                                                  "position", "x"]), inner, max_size=3)),
+    max_leaves=8)
+_KEYS = st.sampled_from(["manufacturer", "model", "slug", "u_height", "is_full_depth", "airflow", "weight",
+                         "weight_unit", "subdevice_role", "is_powered", "interfaces", "power-ports",
+                         "power-outlets", "front-ports", "module-bays", "device-bays", "rackstudio", "junk"])
+
+
+@given(st.text(max_size=200))
+def test_any_text_gives_a_result_not_an_exception(text):
+    result = parse_device_type(text)
+    assert (result.part is None) == (result.error is not None)
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_any_field_values_give_a_result_and_loaded_parts_export(changes):
+    data = {**yaml.safe_load(GOOD), **changes}
+    result = parse_device_type(yaml.safe_dump(data))
+    assert (result.part is None) == (result.error is not None)
+    if result.ok:
+        again = parse_device_type(dump_device_type(result.part))
+        assert again.ok and again.part.model_dump(exclude={"rackstudio"}) == \
+            result.part.model_dump(exclude={"rackstudio"})
