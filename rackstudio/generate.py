@@ -304,6 +304,24 @@ def _interleave(racks: int, coolers: int) -> list[bool]:
     return order + [True] * left
 
 
+def lay_row(b: PodBuilder, x: float, y: float, facing: str, prefix: str, racks: int, coolers: int,
+            place_rack, hall: str, panels: tuple[str, str]) -> float:
+    """Racks along a row with in-row coolers spread between them; returns the x where it ends."""
+    rack_w = b.lib.racks["rack"].outer_width_mm
+    cooler_w = b.lib.parts["cooler"].rackstudio.footprint_mm[0]
+    n = c = 0
+    for is_cooler in _interleave(racks, coolers):
+        if is_cooler:
+            c += 1
+            b.floor_unit("cooler", hall, x, y, facing, f"{prefix}-CRAH{c}", panels)
+            x += cooler_w
+        else:
+            n += 1
+            place_rack(x, n)
+            x += rack_w
+    return x
+
+
 def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: PodPlan,
               panels: tuple[str, str]) -> None:
     """One pod in a 2-row block: row A (liquid) faces south, row B (air, network, management)
@@ -311,42 +329,30 @@ def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: Po
     d = b.design
     rack_w = b.lib.racks["rack"].outer_width_mm
     depth = b.lib.racks["rack"].outer_depth_mm
-    cooler_w = b.lib.parts["cooler"].rackstudio.footprint_mm[0]
     row_a, row_b = d.new_id("row"), d.new_id("row")
     b.do(AddRow(Row(id=row_a, name=f"P{pod}-A", hall=hall, facing="S")))
     b.do(AddRow(Row(id=row_b, name=f"P{pod}-B", hall=hall, facing="N")))
     y_a, y_b = oy, oy + depth + 1200
     trays: list[str] = []
     manifolds: list[str] = []
-    x, n, c = ox, 0, 0
-    for is_cooler in _interleave(plan.nvl72_racks, plan.coolers_a):
-        if is_cooler:
-            c += 1
-            b.floor_unit("cooler", hall, x, y_a, "S", f"P{pod}-A-CRAH{c}", panels)
-            x += cooler_w
-            continue
-        n += 1
+    servers: list[str] = []
+
+    def liquid_rack(x: float, n: int) -> None:
         _, rack_trays, manifold = b.nvl72_rack(hall, row_a, f"P{pod}-A{n:02d}", x, y_a, "S", panels)
-        trays += rack_trays
+        trays.extend(rack_trays)
         manifolds.append(manifold)
-        x += rack_w
+
+    def air_rack(x: float, n: int) -> None:
+        servers.extend(b.air_rack(hall, row_b, f"P{pod}-B{n:02d}", x, y_b, "N", panels)[1])
+
+    x = lay_row(b, ox, y_a, "S", f"P{pod}-A", plan.nvl72_racks, plan.coolers_a, liquid_rack, hall, panels)
     cdu = b.floor_unit("cdu", hall, x, y_a, "S", f"P{pod}-CDU1", panels)
     cdu_ports = [p.name for p in b.part(cdu).rackstudio.cooling.coolant_ports]
     for manifold in manifolds:
         manifold_ports = list(b.free(manifold, "coolant",
                                      [p.name for p in b.part(manifold).rackstudio.cooling.coolant_ports]))
         b.connect("coolant", (manifold, manifold_ports[-1]), (cdu, cdu_ports.pop(0)))
-    servers: list[str] = []
-    x, n, c = ox, 0, 0
-    for is_cooler in _interleave(plan.air_racks, plan.coolers_b):
-        if is_cooler:
-            c += 1
-            b.floor_unit("cooler", hall, x, y_b, "N", f"P{pod}-B-CRAH{c}", panels)
-            x += cooler_w
-            continue
-        n += 1
-        servers += b.air_rack(hall, row_b, f"P{pod}-B{n:02d}", x, y_b, "N", panels)[1]
-        x += rack_w
+    x = lay_row(b, ox, y_b, "N", f"P{pod}-B", plan.air_racks, plan.coolers_b, air_rack, hall, panels)
     leaves = len(b.nics(servers[0])) if servers else 8
     _, leaf_ids, spine_ids = b.network_rack(hall, row_b, f"P{pod}-NET", x, y_b, "N", panels, leaves, 2)
     x += rack_w
