@@ -14,7 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from rackstudio import paths
-from rackstudio.library.index import LibraryIndex
+from rackstudio.library.index import KINDS, LibraryIndex
 from rackstudio.library.netbox_yaml import (
     LoadResult,
     ModuleType,
@@ -110,6 +110,16 @@ def _entry(source: LibrarySource, kind: str, path: Path, summary: dict, flags: t
                         path, source.name, source.kind, tuple(flags), text)
 
 
+def _layout_problem(root: Path) -> LoadProblem | None:
+    """Why a source folder holds no parts at all, if that is the case."""
+    if not root.is_dir():
+        return LoadProblem(str(root), None, "library folder not found")
+    if not any((root / folder).is_dir() for folder in KINDS):
+        return LoadProblem(str(root), None, "no device-types/, module-types/ or rack-types/ folder "
+                                            "(the NetBox library layout is expected)")
+    return None
+
+
 class Catalog:
     """All parts from all sources, winners listed, conflicts and problems recorded."""
 
@@ -124,6 +134,9 @@ class Catalog:
         problems: list[FileProblem] = []
         candidates: dict[tuple[str, str, str], list[tuple[int, CatalogEntry]]] = {}
         for order, source in enumerate(self.sources):
+            layout = _layout_problem(Path(source.root))
+            if layout is not None:
+                problems.append(FileProblem(source.name, layout))
             index = LibraryIndex.build(source.root, cache_dir, source.schema)
             self.indexes[source.name] = index
             for f in index.files:

@@ -115,6 +115,16 @@ def test_a_broken_file_is_reported_and_the_rest_load(tmp_path):
     assert str(problems["bomb.yaml"]).startswith("[lib] ")
 
 
+def test_a_folder_that_is_not_a_library_is_reported(tmp_path):
+    flat = library(tmp_path / "flat", {"x1.yaml": device("Acme", "X1", "acme-x1")})
+    catalog = Catalog([LibrarySource("flat", flat), LibrarySource("gone", tmp_path / "gone")])
+    assert len(catalog) == 0
+    assert [(p.source, p.problem.reason) for p in catalog.problems] == [
+        ("flat", "no device-types/, module-types/ or rack-types/ folder (the NetBox library layout is "
+                 "expected)"),
+        ("gone", "library folder not found")]
+
+
 def test_index_cache_is_reused_and_follows_changes(tmp_path):
     root = library(tmp_path / "lib", {
         "device-types/Acme/a.yaml": device("Acme", "A", "acme-a"),
