@@ -1,0 +1,101 @@
+"""One table of every menu and toolbar action: id, menu, text, shortcut, handler (a dotted path
+from the main window), status tip. `build_actions` creates the QActions; the main window lays
+out the menus and the toolbar from the same ids."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from rackstudio.ui.guard import guarded
+
+Std = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    menu: str
+    text: str
+    handler: str
+    shortcut: tuple = ()
+    tip: str = ""
+    checkable: bool = False
+    args: tuple = ()
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new", "File", "&New", "new_design", (Std.New,), "Start an empty design"),
+    ActionSpec("open", "File", "&Open…", "open_dialog", (Std.Open,), "Open a .rackstudio design"),
+    ActionSpec("save", "File", "&Save", "save", (Std.Save,), "Save the design"),
+    ActionSpec("save_as", "File", "Save &As…", "save_as", ("Ctrl+Shift+S",), "Save under another name"),
+    ActionSpec("close", "File", "&Close", "close_design", (Std.Close,), "Close the design"),
+    ActionSpec("quit", "File", "&Quit", "close", (Std.Quit,), "Quit RackStudio"),
+    ActionSpec("cut", "Edit", "Cu&t", "editing.cut_selection", (Std.Cut,)),
+    ActionSpec("copy", "Edit", "&Copy", "editing.copy_selection", (Std.Copy,)),
+    ActionSpec("paste", "Edit", "&Paste", "editing.paste", (Std.Paste,)),
+    ActionSpec("duplicate", "Edit", "D&uplicate", "editing.duplicate", ("Ctrl+D",)),
+    ActionSpec("delete", "Edit", "&Delete", "editing.delete_selection", ("Del",), "Delete the selection"),
+    ActionSpec("select_all", "Edit", "Select &All", "editing.select_all", (Std.SelectAll,)),
+    ActionSpec("rotate", "Arrange", "&Rotate", "hall_view.rotate_selection", ("R",),
+               "Turn the selected racks a quarter turn clockwise"),
+    ActionSpec("align_left", "Arrange/Align", "&Left edges", "editing.align", (), args=("left",)),
+    ActionSpec("align_right", "Arrange/Align", "&Right edges", "editing.align", (), args=("right",)),
+    ActionSpec("align_top", "Arrange/Align", "&Top edges (north)", "editing.align", (), args=("top",)),
+    ActionSpec("align_bottom", "Arrange/Align", "&Bottom edges (south)", "editing.align", (), args=("bottom",)),
+    ActionSpec("distribute_x", "Arrange/Distribute", "&Horizontally", "editing.distribute", (), args=("x",)),
+    ActionSpec("distribute_y", "Arrange/Distribute", "&Vertically", "editing.distribute", (), args=("y",)),
+    ActionSpec("zoom_in", "View", "Zoom &In", "zoom_in", (Std.ZoomIn, "Ctrl+=")),
+    ActionSpec("zoom_out", "View", "Zoom &Out", "zoom_out", (Std.ZoomOut,)),
+    ActionSpec("zoom_fit", "View", "Zoom to &Fit", "zoom_fit", ("F",)),
+    ActionSpec("view_hall", "View", "&Hall Floor Plan", "show_hall", ("Ctrl+1",)),
+    ActionSpec("view_racks", "View", "&Rack Elevations", "show_racks", ("Ctrl+2",)),
+    ActionSpec("cable_overlay", "View", "&Cable Overlay", "set_cable_overlay", ("Ctrl+Shift+L",),
+               "Show connections between racks on the floor plan", checkable=True),
+    ActionSpec("close_elevations", "View", "Close All &Elevations", "elevation_view.elevations.close_all"),
+    ActionSpec("add_hall", "Insert", "&Hall…", "editing.add_hall"),
+    ActionSpec("add_row", "Insert", "&Row of Racks…", "editing.add_row", ("Ctrl+Shift+R",),
+               "Create a row of N racks side by side"),
+    ActionSpec("add_ups", "Insert", "&UPS…", "editing.add_ups"),
+    ActionSpec("add_panel", "Insert", "&Panel…", "editing.add_panel"),
+    ActionSpec("add_feed", "Insert", "Power &Feed…", "editing.add_feed", (), "A feed, dropped to the selected rack"),
+    ActionSpec("connect_psus", "Cabling", "Connect &PSUs to PDU A/B", "editing.connect_psus", (),
+               "Every PSU of the selected racks alternately to PDU A and B"),
+    ActionSpec("connect_leaf", "Cabling", "Connect NICs to a &Leaf…", "editing.connect_leaf", (),
+               "The selected servers' NICs to the next free ports of a leaf switch"),
+    ActionSpec("rail_fabric", "Cabling", "&Rail-optimised Fabric…", "editing.rail_fabric", (),
+               "NIC k of every selected server to leaf k, leaves to spines"),
+    ActionSpec("connect_liquid", "Cabling", "Connect Liquid &Cooling", "editing.connect_liquid", (),
+               "Liquid-cooled devices to the rack manifold, the manifold to a CDU"),
+    ActionSpec("relabel", "Cabling", "Re&label Cables", "cable_dock.relabel"),
+    ActionSpec("label_pattern", "Cabling", "Cable Label &Pattern…", "cable_dock.edit_pattern"),
+    ActionSpec("about", "Help", "&About RackStudio", "about"),
+)
+
+
+def _resolve(window, dotted: str):
+    target = window
+    for part in dotted.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def build_actions(window) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"action_{spec.id}")
+        keys = [QKeySequence(k) for k in spec.shortcut]
+        if keys:
+            action.setShortcuts(keys)
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+            action.setToolTip(spec.tip)
+        action.setCheckable(spec.checkable)
+        handler = _resolve(window, spec.handler)
+        if spec.checkable:
+            action.toggled.connect(guarded(lambda on, *, h=handler: h(on)))
+        else:
+            action.triggered.connect(guarded(lambda *, h=handler, a=spec.args: h(*a)))
+        actions[spec.id] = action
+    return actions

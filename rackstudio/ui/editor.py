@@ -1,0 +1,29 @@
+"""The editing context every view and dock receives: the open document (via the bridge), the
+undo stack that is the only way to change it, the shared selection and the parts library."""
+from __future__ import annotations
+
+from rackstudio.commands import Command
+from rackstudio.model.design import Design
+from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.library_source import PartsLibrary
+from rackstudio.ui.selection import SelectionModel
+from rackstudio.ui.undo import UndoStack
+
+
+class EditorContext:
+    def __init__(self, bridge: DocumentBridge, undo: UndoStack, selection: SelectionModel,
+                 library: PartsLibrary):
+        self.bridge, self.undo, self.selection, self.library = bridge, undo, selection, library
+        library.design_getter = lambda: self.bridge.document.design
+        self.label_pattern = "{a} / {b}"
+
+    @property
+    def design(self) -> Design:
+        return self.bridge.document.design
+
+    def execute(self, command: Command) -> bool:
+        """Push a command if it applies; a refusal goes to the status bar and changes nothing."""
+        return self.undo.execute(command)
+
+    def check(self, command: Command) -> str | None:
+        return self.undo.check(command)

@@ -1,0 +1,229 @@
+"""The floor-plan scene of one hall: mirrors the Document and never edits it. It rebuilds when a
+different document or hall is shown and otherwise updates only the items a ChangeSet names."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import QPointF
+
+from rackstudio.changes import ChangeSet
+from rackstudio.model import geometry
+from rackstudio.model.design import Design
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.floor_plan import aisle_strips
+from rackstudio.ui.guard import guarded
+from rackstudio.ui.hall.items import (
+    AisleLayerItem,
+    CableBundleItem,
+    FloorDeviceItem,
+    FloorGridItem,
+    FloorObjectItem,
+    RackItem,
+)
+from rackstudio.ui.mirrored_scene import MirroredSelectionScene
+from rackstudio.ui.totals import mounted_root, rack_summary
+
+_LAYOUT = ("racks", "rows", "halls")
+
+
+class HallScene(MirroredSelectionScene):
+    def __init__(self, editor: EditorContext, parent=None):
+        super().__init__(editor, parent)
+        self.hall_id: str | None = None
+        self.grid = FloorGridItem()
+        self.aisles = AisleLayerItem()
+        self.addItem(self.grid)
+        self.addItem(self.aisles)
+        self.objects: dict[str, FloorObjectItem] = {}
+        self.bundles: dict[tuple[str, str, str], CableBundleItem] = {}
+        self.holder: dict[str, str] = {}  # device id -> rack or floor device it stands in
+        self.show_cables = False
+        editor.bridge.changed.connect(self.on_changed)
+        editor.bridge.replaced.connect(self.on_replaced)
+        self.on_replaced()
+
+    @property
+    def design(self) -> Design:
+        return self.editor.design
+
+    # --- building ----------------------------------------------------------------------------
+
+    @guarded
+    def on_replaced(self) -> None:
+        halls = sorted(self.design.halls.values(), key=lambda h: (h.name, h.id))
+        if self.hall_id not in self.design.halls:
+            self.hall_id = halls[0].id if halls else None
+        self.rebuild()
+
+    def set_hall(self, hall_id: str | None) -> None:
+        self.hall_id = hall_id
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        for item in [*self.objects.values(), *self.bundles.values()]:
+            self.removeItem(item)
+        self.objects.clear()
+        self.bundles.clear()
+        self.holder.clear()
+        design = self.design
+        self.grid.set_hall(design.halls.get(self.hall_id) if self.hall_id else None)
+        if self.hall_id is not None:
+            for rack in design.racks.values():
+                if rack.hall == self.hall_id:
+                    self._put_rack(rack.id)
+            for dev_id in design.contents(self.hall_id):
+                if dev_id in design.devices:
+                    self._put_floor_device(dev_id)
+            for dev_id in design.devices:
+                self.holder[dev_id] = self._holder_of(dev_id)
+        self._refresh_aisles()
+        self._refresh_bundles()
+        self.setSceneRect(self.grid.boundingRect().united(self.itemsBoundingRect()))
+
+    def _holder_of(self, device_id: str) -> str | None:
+        """The rack or floor device whose item shows `device_id`."""
+        device = mounted_root(self.design, device_id)
+        if device is None:
+            return None
+        if device.rack is not None:
+            return device.rack
+        return device.id if device.hall is not None else None
+
+    def _put_rack(self, rack_id: str) -> None:
+        design = self.design
+        item = self.objects.get(rack_id)
+        if not isinstance(item, RackItem):
+            if item is not None:
+                self.removeItem(item)
+            item = RackItem(rack_id)
+            self.addItem(item)
+            self.objects[rack_id] = item
+        rack = design.racks[rack_id]
+        item.update_from(design, geometry.rack_footprint(design, rack), rack_summary(design, rack_id))
+
+    def _put_floor_device(self, device_id: str) -> None:
+        design = self.design
+        item = self.objects.get(device_id)
+        if item is None:
+            item = FloorDeviceItem(device_id)
+            self.addItem(item)
+            self.objects[device_id] = item
+        item.update_from(design, geometry.floor_footprint(design, design.devices[device_id]))
+
+    def _drop(self, obj_id: str) -> None:
+        item = self.objects.pop(obj_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _refresh_aisles(self) -> None:
+        self.aisles.set_strips(aisle_strips(self.design, self.hall_id) if self.hall_id else [])
+
+    def _bundle_key(self, owner: str) -> str | None:
+        design = self.design
+        if owner in design.feeds:
+            return design.feeds[owner].rack
+        return self.holder.get(owner)
+
+    def _refresh_bundles(self) -> None:
+        for item in self.bundles.values():
+            self.removeItem(item)
+        self.bundles.clear()
+        if not self.show_cables or self.hall_id is None:
+            return
+        groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for conn in self.design.connections.values():
+            a, b = self._bundle_key(conn.a.owner), self._bundle_key(conn.b.owner)
+            if a is None or b is None or a == b or a not in self.objects or b not in self.objects:
+                continue
+            lo, hi = sorted((a, b))
+            groups[(lo, hi, conn.kind)].append(conn.id)
+        for key, conn_ids in groups.items():
+            item = CableBundleItem(key)
+            a, b = self.objects[key[0]], self.objects[key[1]]
+            names = f"{self.design.get(key[0]).name} ↔ {self.design.get(key[1]).name}"
+            item.set_ends(self._centre(a), self._centre(b), conn_ids,
+                          f"{len(conn_ids)} {key[2]} connection{'s' * (len(conn_ids) != 1)} {names}")
+            self.addItem(item)
+            self.bundles[key] = item
+
+    @staticmethod
+    def _centre(item: FloorObjectItem) -> QPointF:
+        return item.pos() + QPointF(item.size[0] / 2, item.size[1] / 2)
+
+    def set_show_cables(self, show: bool) -> None:
+        self.show_cables = show
+        self._refresh_bundles()
+
+    # --- incremental update --------------------------------------------------------------------
+
+    @guarded
+    def on_changed(self, changes: ChangeSet) -> None:
+        design = self.design
+        if self.hall_id not in design.halls or (self.hall_id is None and design.halls):
+            self.on_replaced()
+            return
+        if self.hall_id in changes.changed:
+            self.grid.set_hall(design.halls[self.hall_id])
+        touched: set[str] = set()
+        for obj_id, coll in changes.removed.items():
+            if coll == "racks":
+                self._drop(obj_id)
+            elif coll == "devices":
+                old = self.holder.pop(obj_id, None)
+                if old == obj_id:
+                    self._drop(obj_id)
+                elif old is not None:
+                    touched.add(old)
+        for obj_id, coll in (*changes.added.items(), *changes.changed.items()):
+            if coll == "racks":
+                if design.racks[obj_id].hall == self.hall_id:
+                    self._put_rack(obj_id)
+                else:
+                    self._drop(obj_id)
+            elif coll == "devices":
+                old = self.holder.get(obj_id)
+                new = self._holder_of(obj_id)
+                self.holder[obj_id] = new
+                if old == obj_id and new != obj_id:
+                    self._drop(obj_id)
+                if new == obj_id:
+                    if design.devices[obj_id].hall == self.hall_id:
+                        self._put_floor_device(obj_id)
+                    else:
+                        self._drop(obj_id)
+                touched.update(h for h in (old, new) if h is not None and h != obj_id)
+        for rack_id in touched:
+            if rack_id in design.racks and rack_id in self.objects:
+                self._put_rack(rack_id)
+        colls = set(changes.added.values()) | set(changes.removed.values()) | set(changes.changed.values())
+        if colls & set(_LAYOUT) or changes.settings:
+            self._refresh_aisles()
+        if self.show_cables and colls & {"connections", "racks", "devices", "feeds"}:
+            self._refresh_bundles()
+
+    # --- selection -------------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        ids: list[str] = []
+        for item in self.selectedItems():
+            if isinstance(item, FloorObjectItem):
+                ids.append(item.obj_id)
+            elif isinstance(item, CableBundleItem):
+                ids.extend(item.conn_ids)
+        return ids
+
+    def show_selection(self, wanted: set[str]) -> None:
+        for obj_id, item in self.objects.items():
+            item.setSelected(obj_id in wanted)
+        for item in self.bundles.values():
+            item.setSelected(bool(wanted) and set(item.conn_ids) <= wanted)
+
+    def select_all(self) -> None:
+        for item in self.objects.values():
+            item.setSelected(True)
+
+    def object_at(self, pos: QPointF, transform) -> FloorObjectItem | CableBundleItem | None:
+        for item in self.items(pos, deviceTransform=transform):
+            if isinstance(item, FloorObjectItem | CableBundleItem):
+                return item
+        return None

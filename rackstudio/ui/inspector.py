@@ -1,0 +1,182 @@
+"""The inspector: edit the selected object's properties (each edit is one SetProperty; with
+several objects selected, the properties they share, as one undo step), a summary for racks,
+and the port panel for a device."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackstudio.changes import ChangeSet
+from rackstudio.commands import Composite, SetProperty
+from rackstudio.model.design import Design
+from rackstudio.ui import forms
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import guarded
+from rackstudio.ui.ports import PortPanel
+from rackstudio.ui.totals import rack_summary, selection_totals
+
+_PLACEMENT_HIDDEN = {
+    "rack": {"hall", "x_mm", "y_mm", "facing", "parent", "bay"},
+    "bay": {"rack", "position", "face", "side", "lateral", "hall", "x_mm", "y_mm", "facing"},
+    "floor": {"rack", "position", "face", "side", "lateral", "parent", "bay"},
+}
+_READ_ONLY = {"connections": {"kind"}}
+_KIND_NAMES = {"halls": "Hall", "rows": "Row", "racks": "Rack", "devices": "Device", "upses": "UPS",
+               "panels": "Panel", "feeds": "Feed", "connections": "Connection", "comments": "Comment",
+               "waivers": "Waiver"}
+
+
+def shared_specs(design: Design, ids: list[str]) -> list[forms.FieldSpec]:
+    """The editable fields every selected object has (same name and kind of editor)."""
+    common: dict[str, forms.FieldSpec] | None = None
+    for obj_id in ids:
+        obj = design.get(obj_id)
+        coll = design.kind_of(obj_id)
+        hidden = set(_PLACEMENT_HIDDEN.get(obj.placement, ())) if coll == "devices" else set()
+        specs = {}
+        for spec in forms.field_specs(type(obj)):
+            if spec.name in hidden:
+                continue
+            if spec.name in _READ_ONLY.get(coll, ()):
+                spec = forms.FieldSpec(spec.name, "readonly", spec.optional)
+            specs[spec.name] = spec
+        common = specs if common is None else {k: v for k, v in common.items() if specs.get(k) == v}
+    return list((common or {}).values())
+
+
+class InspectorDock(QDockWidget):
+    def __init__(self, editor: EditorContext, parent=None):
+        super().__init__("Inspector", parent)
+        self.setObjectName("InspectorDock")
+        self.editor = editor
+        self.ids: list[str] = []
+        self.editors: dict[str, tuple[forms.FieldSpec, QWidget]] = {}
+        body = QWidget()
+        self.layout_ = QVBoxLayout(body)
+        self.layout_.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel("Nothing selected")
+        self.title.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.ports = PortPanel(editor)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.summary)
+        self.layout_.addWidget(self.form_host)
+        self.layout_.addWidget(self.ports, 1)
+        self.layout_.addStretch(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+        editor.selection.changed.connect(self._on_selection)
+        editor.bridge.changed.connect(self._on_changed)
+        editor.bridge.replaced.connect(self._on_selection)
+        self._rebuild()
+
+    @property
+    def design(self) -> Design:
+        return self.editor.design
+
+    def _on_selection(self, *_):
+        self.ids = [i for i in self.editor.selection.ids if self.design.kind_of(i) is not None]
+        self._rebuild()
+
+    @guarded
+    def _on_changed(self, changes: ChangeSet) -> None:
+        ids = [i for i in self.ids if self.design.kind_of(i) is not None]
+        if ids != self.ids:
+            self.ids = ids
+            self._rebuild()
+        elif changes.ids() & set(ids) or changes.settings:
+            self._refresh_values()
+        self.ports.refresh()
+
+    def _rebuild(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors.clear()
+        design = self.design
+        ids = self.ids
+        self.ports.set_device(ids[0] if len(ids) == 1 and ids[0] in design.devices else None)
+        if not ids:
+            self.title.setText("Nothing selected")
+            self.summary.setText("Select a rack, a device or a cable to edit its properties.")
+            return
+        kinds = {design.kind_of(i) for i in ids}
+        if len(ids) == 1:
+            obj = design.get(ids[0])
+            kind = _KIND_NAMES.get(design.kind_of(ids[0]), "Object")
+            self.title.setText(f"<b>{kind} {getattr(obj, 'name', '') or obj.id}</b> <small>({obj.id})</small>")
+        else:
+            names = ", ".join(sorted(_KIND_NAMES.get(k, k) + "s" for k in kinds))
+            self.title.setText(f"<b>{len(ids)} objects</b> ({names}): shared properties")
+        for spec in shared_specs(design, ids):
+            widget = forms.make_editor(spec, design)
+            self.editors[spec.name] = (spec, widget)
+            self.form.addRow(spec.label, widget)
+            self._connect(spec, widget)
+        self._refresh_values()
+
+    def _connect(self, spec: forms.FieldSpec, widget: QWidget) -> None:
+        if isinstance(widget, QLineEdit):
+            widget.editingFinished.connect(lambda name=spec.name: self._edited(name))
+        elif isinstance(widget, QComboBox):
+            widget.activated.connect(lambda _i, name=spec.name: self._edited(name))
+        elif isinstance(widget, QCheckBox):
+            widget.clicked.connect(lambda _c, name=spec.name: self._edited(name))
+
+    def _refresh_values(self) -> None:
+        design = self.design
+        for name, (spec, widget) in self.editors.items():
+            values = [getattr(design.get(i), name) for i in self.ids]
+            mixed = any(v != values[0] for v in values[1:])
+            forms.set_value(widget, spec, values[0], mixed)
+        self.summary.setText(self._summary_text())
+
+    def _summary_text(self) -> str:
+        design = self.design
+        if len(self.ids) == 1 and self.ids[0] in design.racks:
+            s = rack_summary(design, self.ids[0])
+            budget = f" of {s.budget_w / 1000:.1f} kW" if s.budget_w else ""
+            limit = f" of {s.max_weight_kg:.0f} kg" if s.max_weight_kg else ""
+            return f"{s.used_u:g} of {s.total_u} U used · {s.power_w / 1000:.1f} kW{budget} · {s.weight_kg:.0f} kg{limit}"
+        if len(self.ids) == 1 and self.ids[0] in design.devices:
+            part = design.part_of(design.devices[self.ids[0]])
+            return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}"
+        totals = selection_totals(design, self.ids)
+        return totals.text() if totals.count > 1 else ""
+
+    @guarded
+    def _edited(self, name: str) -> None:
+        spec, widget = self.editors[name]
+        if isinstance(widget, QComboBox) and widget.currentData() == forms.MIXED:
+            return
+        value = forms.read_value(widget, spec)
+        ids = [i for i in self.ids if getattr(self.design.get(i), name) != value]
+        if not ids:
+            return
+        label = spec.label
+        if len(ids) == 1:
+            obj = self.design.get(ids[0])
+            command = SetProperty(ids[0], name, value, text=f"Set {label} of {getattr(obj, 'name', obj.id)}")
+        else:
+            command = Composite(f"Set {label} of {len(ids)} objects", [SetProperty(i, name, value) for i in ids])
+        if not self.editor.execute(command):
+            self._refresh_values()
+
+    # --- for tests -------------------------------------------------------------------------------
+
+    def editor_for(self, name: str) -> QWidget:
+        return self.editors[name][1]

@@ -1,0 +1,167 @@
+"""The parts the editor offers: the library catalog (rackstudio.library) plus the definitions
+the open design embeds (a design's own definition wins, so a drop uses what the design
+already has). Drops carry only a key; `part()` and `rack_type()` look it up here again.
+
+The catalog lists entries from its index without parsing files; power and weight need the
+full part, so they are read on demand (the palette asks only for the rows it shows).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rackstudio.model.design import Design
+from rackstudio.model.parts import PartType
+from rackstudio.model.racks import RackType
+from rackstudio.power import part_draw
+
+log = logging.getLogger("rackstudio.ui")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One palette row."""
+
+    kind: str  # "part" or "rack-type"
+    key: str  # the part's or rack type's slug
+    manufacturer: str
+    model: str
+    category: str
+    u_height: float
+    source: str
+
+    def matches(self, words: list[str]) -> bool:
+        hay = f"{self.manufacturer} {self.model} {self.key} {self.category}".lower()
+        return all(w in hay for w in words)
+
+
+def part_figures(part: PartType) -> tuple[float | None, float | None]:
+    """(power W, weight kg) shown for a part: its maximum draw when known."""
+    draw = part_draw(part)
+    power = draw.max_w if draw.known and draw.basis not in ("not powered", "no figures") else None
+    return power, part.weight_kg
+
+
+def rack_figures(rt: RackType) -> tuple[float | None, float | None]:
+    return (rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None), (rt.weight_kg or None)
+
+
+class PartsLibrary:
+    """Parts and rack types given directly (tests, small tools) plus the open design's own."""
+
+    def __init__(self, parts: Iterable[PartType] = (), rack_types: Iterable[RackType] = (),
+                 source: str = "library"):
+        self._parts = {p.slug: p for p in parts}
+        self._rack_types = {r.slug: r for r in rack_types}
+        self.source = source
+        self.problem: str | None = None  # why the catalog could not be read, if so
+        self.design_getter: Callable[[], Design | None] = lambda: None
+        self._figures: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+
+    def _design(self) -> Design | None:
+        return self.design_getter()
+
+    # --- lookups the drops use -------------------------------------------------------------------
+    def part(self, key: str) -> PartType | None:
+        design = self._design()
+        if design is not None and key in design.part_types:
+            return design.part_types[key]
+        return self.library_part(key)
+
+    def rack_type(self, key: str) -> RackType | None:
+        design = self._design()
+        if design is not None and key in design.rack_types:
+            return design.rack_types[key]
+        return self.library_rack_type(key)
+
+    def library_part(self, key: str) -> PartType | None:
+        return self._parts.get(key)
+
+    def library_rack_type(self, key: str) -> RackType | None:
+        return self._rack_types.get(key)
+
+    def all_rack_types(self) -> list[RackType]:
+        found = {slug: rt for slug in self._library_rack_keys() if (rt := self.library_rack_type(slug))}
+        design = self._design()
+        if design is not None:
+            found.update(design.rack_types)
+        return sorted(found.values(), key=lambda r: (r.manufacturer, r.model))
+
+    def _library_rack_keys(self) -> list[str]:
+        return list(self._rack_types)
+
+    # --- palette rows ----------------------------------------------------------------------------
+    def library_entries(self) -> list[Entry]:
+        rows = [Entry("rack-type", rt.slug, rt.manufacturer, rt.model, "rack", float(rt.u_height), self.source)
+                for rt in self._rack_types.values()]
+        rows += [Entry("part", p.slug, p.manufacturer, p.model, str(p.category), p.u_height, self.source)
+                 for p in self._parts.values()]
+        return rows
+
+    def entries(self) -> list[Entry]:
+        rows = {(e.kind, e.key): e for e in self.library_entries()}
+        design = self._design()
+        if design is not None:
+            for rt in design.rack_types.values():
+                rows.setdefault(("rack-type", rt.slug), Entry("rack-type", rt.slug, rt.manufacturer, rt.model,
+                                                              "rack", float(rt.u_height), "design"))
+            for p in design.part_types.values():
+                rows.setdefault(("part", p.slug), Entry("part", p.slug, p.manufacturer, p.model, str(p.category),
+                                                        p.u_height, "design"))
+        return sorted(rows.values(), key=lambda e: (e.kind != "rack-type", e.manufacturer.lower(),
+                                                    e.model.lower(), e.key))
+
+    def figures(self, entry: Entry) -> tuple[float | None, float | None]:
+        """(power W, weight kg) for a row, parsed once."""
+        key = (entry.kind, entry.key)
+        if key not in self._figures:
+            if entry.kind == "rack-type":
+                rt = self.rack_type(entry.key)
+                self._figures[key] = rack_figures(rt) if rt else (None, None)
+            else:
+                part = self.part(entry.key)
+                self._figures[key] = part_figures(part) if part else (None, None)
+        return self._figures[key]
+
+
+class CatalogLibrary(PartsLibrary):
+    """The library catalog (built-in, plugin and user parts) behind the palette."""
+
+    def __init__(self, catalog):
+        super().__init__(source="library")
+        self.catalog = catalog
+        self._rack_entries = {e.slug: e for e in catalog.entries if e.kind == "rack-type" and e.slug}
+
+    def library_part(self, key: str) -> PartType | None:
+        return self.catalog.part(key)
+
+    def library_rack_type(self, key: str) -> RackType | None:
+        entry = self._rack_entries.get(key)
+        return self.catalog.rack_type(entry) if entry is not None else None
+
+    def _library_rack_keys(self) -> list[str]:
+        return list(self._rack_entries)
+
+    def library_entries(self) -> list[Entry]:
+        rows = []
+        for e in self.catalog.entries:
+            if e.kind == "device-type" and e.slug:
+                rows.append(Entry("part", e.slug, e.manufacturer, e.model, e.category, e.u_height or 0.0, e.source))
+            elif e.kind == "rack-type" and e.slug:
+                rows.append(Entry("rack-type", e.slug, e.manufacturer, e.model, "rack", e.u_height or 0.0, e.source))
+        return rows
+
+
+def builtin_library() -> PartsLibrary:
+    """The default catalog; if it cannot be read, an empty library that says why (the design's
+    own parts still show)."""
+    try:
+        from rackstudio.library import default_catalog
+
+        return CatalogLibrary(default_catalog())
+    except Exception as exc:  # a broken library must not stop the editor from starting
+        log.warning("parts library unavailable: %s", exc)
+        library = PartsLibrary(source="design")
+        library.problem = str(exc)
+        return library

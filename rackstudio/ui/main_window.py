@@ -1,0 +1,434 @@
+"""The main window: the hall floor plan and the rack elevations as tabs, the parts palette,
+inspector and cable list as docks (`add_dock` is the hook for more, e.g. the findings dock),
+menus and toolbar from ui.actions, the title with the unsaved marker, recent files, and a
+prompt before unsaved changes are lost. Window layout and recent files persist in QSettings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackstudio import paths
+from rackstudio._version import __version__
+from rackstudio.document import Document
+from rackstudio.errors import LoadError, SaveError
+from rackstudio.io.project_file import SUFFIX
+from rackstudio.ui import prefs
+from rackstudio.ui.actions import ACTIONS, build_actions
+from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.cables import CableListDock
+from rackstudio.ui.editing import EditingController
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import REPORT, guarded
+from rackstudio.ui.hall.view import HallView
+from rackstudio.ui.inspector import InspectorDock
+from rackstudio.ui.library_source import PartsLibrary, builtin_library
+from rackstudio.ui.palette import PaletteDock
+from rackstudio.ui.rack.view import ElevationView
+from rackstudio.ui.selection import SelectionModel
+from rackstudio.ui.totals import selection_totals
+from rackstudio.ui.undo import UndoStack
+
+FILE_FILTER = f"RackStudio designs (*{SUFFIX});;All files (*)"
+MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Help")
+TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "zoom_in", "zoom_out", "zoom_fit", None,
+           "view_hall", "view_racks", "cable_overlay", None, "rotate", "add_row")
+_STD_ICONS = {"new": "SP_FileIcon", "open": "SP_DialogOpenButton", "save": "SP_DialogSaveButton",
+              "undo": "SP_ArrowBack", "redo": "SP_ArrowForward"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, library: PartsLibrary | None = None):
+        super().__init__()
+        self.setObjectName("RackStudioMainWindow")
+        self.bridge = DocumentBridge(document or Document(), self)
+        self.undo_stack = UndoStack(self.bridge.document, self)
+        self.selection = SelectionModel(self)
+        self.editor = EditorContext(self.bridge, self.undo_stack, self.selection, library or builtin_library())
+        self.editing = EditingController(self)
+        self._build_central()
+        self.palette_dock = PaletteDock(self.editor, self)
+        self.inspector_dock = InspectorDock(self.editor, self)
+        self.cable_dock = CableListDock(self.editor, self)
+        self._build_status_bar()
+        self.actions_by_id = build_actions(self)
+        self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
+        self.actions_by_id["redo"] = self.undo_stack.createRedoAction(self, "&Redo")
+        self.actions_by_id["undo"].setShortcuts([Qt.Modifier.CTRL | Qt.Key.Key_Z])
+        self.actions_by_id["redo"].setShortcuts([Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_Z,
+                                                 Qt.Modifier.CTRL | Qt.Key.Key_Y])
+        self._build_menus()
+        self._build_toolbar()
+        self.add_dock(self.palette_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock(self.cable_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.cable_dock.hide()
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [400, 330], Qt.Orientation.Horizontal)
+        REPORT.status = self.show_status
+        REPORT.message = self._message
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.bridge.replaced.connect(self._on_replaced)
+        self.bridge.changed.connect(self._on_changed)
+        self.selection.changed.connect(self._update_totals)
+        self._set_icon()
+        self.resize(1400, 880)
+        self._restore_layout()
+        self._on_replaced()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_central(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        hall_page = QWidget()
+        layout = QVBoxLayout(hall_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        self.hall_combo = QComboBox()
+        self.hall_combo.setMinimumWidth(200)
+        self.hall_hint = QLabel()
+        bar.addWidget(QLabel("Hall:"))
+        bar.addWidget(self.hall_combo)
+        bar.addWidget(self.hall_hint, 1)
+        layout.addLayout(bar)
+        self.hall_view = HallView(self.editor)
+        self.elevation_view = ElevationView(self.editor)
+        layout.addWidget(self.hall_view, 1)
+        self.tabs.addTab(hall_page, "Hall")
+        self.tabs.addTab(self.elevation_view, "Racks")
+        self.setCentralWidget(self.tabs)
+        self.hall_combo.activated.connect(lambda _i: self._choose_hall())
+        self.hall_view.open_rack.connect(self.open_elevation)
+        for view in (self.hall_view, self.elevation_view):
+            view.status_text.connect(self.show_status)
+            view.cursor_text.connect(self._show_cursor)
+            view.context_menu.connect(self._context_menu)
+        self.elevation_view.rack_context.connect(self._rack_context_menu)
+
+    def _build_status_bar(self) -> None:
+        self.cursor_label = QLabel()
+        self.totals_label = QLabel()
+        self.cursor_label.setMinimumWidth(260)
+        self.statusBar().addPermanentWidget(self.cursor_label)
+        self.statusBar().addPermanentWidget(self.totals_label)
+
+    def _build_menus(self) -> None:
+        menus: dict[str, QMenu] = {}
+        bar = self.menuBar()
+        for title in MENUS:
+            menus[title] = bar.addMenu(f"&{title}")
+        edit = menus["Edit"]
+        edit.addAction(self.actions_by_id["undo"])
+        edit.addAction(self.actions_by_id["redo"])
+        edit.addSeparator()
+        for spec in ACTIONS:
+            top, _, sub = spec.menu.partition("/")
+            menu = menus[top]
+            if sub:
+                key = spec.menu
+                if key not in menus:
+                    menus[key] = menu.addMenu(f"&{sub}")
+                menu = menus[key]
+            if spec.id == "quit":
+                menu.addSeparator()
+            menu.addAction(self.actions_by_id[spec.id])
+            if spec.id == "open":
+                self.recent_menu = menu.addMenu("Open &Recent")
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.panels_menu = menus["View"].addMenu("&Panels")
+        self.menus = menus
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("MainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action_id in TOOLBAR:
+            if action_id is None:
+                bar.addSeparator()
+                continue
+            action = self.actions_by_id[action_id]
+            if action_id in _STD_ICONS:
+                action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, _STD_ICONS[action_id])))
+            bar.addAction(action)
+        self.addToolBar(bar)
+
+    def add_dock(self, dock: QDockWidget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """Add a dock (the findings dock plugs in here) with a toggle in View ▸ Panels."""
+        if not dock.objectName():
+            dock.setObjectName(type(dock).__name__)
+        self.addDockWidget(area, dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _set_icon(self) -> None:
+        try:
+            icon_path = paths.icons() / "rackstudio.png"
+        except FileNotFoundError:
+            return
+        if icon_path.exists():
+            self.setWindowIcon(QIcon(str(icon_path)))
+
+    # --- documents -------------------------------------------------------------------------------
+
+    @property
+    def document(self) -> Document:
+        return self.bridge.document
+
+    def set_document(self, document: Document) -> None:
+        self.selection.set([])
+        self.undo_stack.set_document(document)
+        self.bridge.set_document(document)
+
+    def _on_replaced(self) -> None:
+        self._fill_halls()
+        self._update_title()
+        self._update_totals()
+        self.hall_view.zoom_fit()
+
+    def _on_changed(self, changes) -> None:
+        if {*changes.added.values(), *changes.removed.values(), *changes.changed.values()} & {"halls"}:
+            self._fill_halls()
+        design = self.editor.design
+        self.selection.prune(lambda i: design.kind_of(i) is not None)
+        self._update_totals()
+
+    def _fill_halls(self) -> None:
+        design = self.editor.design
+        self.hall_combo.clear()
+        for hall in sorted(design.halls.values(), key=lambda h: (h.name, h.id)):
+            self.hall_combo.addItem(f"{hall.name} ({hall.width_mm / 1000:g} × {hall.depth_mm / 1000:g} m)", hall.id)
+        index = self.hall_combo.findData(self.hall_view.hall_scene.hall_id)
+        self.hall_combo.setCurrentIndex(max(index, 0))
+        if self.hall_view.hall_scene.hall_id is None and design.halls:
+            self._choose_hall()
+        self.hall_hint.setText("" if design.halls else
+                               "This design has no hall yet: Insert ▸ Hall… to start a floor plan.")
+
+    def _choose_hall(self) -> None:
+        hall_id = self.hall_combo.currentData()
+        if hall_id != self.hall_view.hall_scene.hall_id:
+            self.hall_view.hall_scene.set_hall(hall_id)
+            self.hall_view.zoom_fit()
+
+    def _update_title(self, *_):
+        path = self.document.path
+        name = path.name if path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — RackStudio")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the open design (saved, discarded or unchanged)."""
+        if self.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.windowTitle().split('[')[0]}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    @guarded
+    def new_design(self) -> None:
+        if self.maybe_save():
+            self.set_document(Document())
+
+    @guarded
+    def close_design(self) -> None:
+        self.new_design()
+
+    @guarded
+    def open_dialog(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        """Open a design; on a load error show the message and keep the open design untouched."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            document, warnings = Document.open(path)
+        except LoadError as exc:
+            QMessageBox.warning(self, "Cannot open design", exc.message)
+            return False
+        self.set_document(document)
+        prefs.add_recent(path)
+        if warnings:
+            where, what = warnings[0]
+            more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+            self.show_status(f"Opened with warnings: {where}: {what}{more}")
+        else:
+            self.show_status(f"Opened {Path(path).name}")
+        return True
+
+    @guarded
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    @guarded
+    def save_as(self) -> bool:
+        start = str(self.document.path or Path.home() / f"design{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(SUFFIX) and "." not in Path(path).name:
+            path += SUFFIX
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except SaveError as exc:
+            QMessageBox.warning(self, "Cannot save design", str(exc))
+            return False
+        self.undo_stack.setClean()
+        prefs.add_recent(path)
+        self._update_title()
+        self.show_status(f"Saved {path.name}")
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = prefs.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(guarded(lambda *, p=path: self.open_path(p)))
+        if not files:
+            self.recent_menu.addAction("No recent designs").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List").triggered.connect(lambda: prefs.clear_recent())
+
+    # --- views -----------------------------------------------------------------------------------
+
+    def current_view(self):
+        return self.hall_view if self.tabs.currentIndex() == 0 else self.elevation_view
+
+    def current_scene(self):
+        return self.current_view().scene()
+
+    def show_hall(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def show_racks(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    @guarded
+    def open_elevation(self, rack_id: str) -> None:
+        self.show_racks()
+        self.elevation_view.show_rack(rack_id)
+
+    def zoom_in(self) -> None:
+        self.current_view().zoom_in()
+
+    def zoom_out(self) -> None:
+        self.current_view().zoom_out()
+
+    def zoom_fit(self) -> None:
+        self.current_view().zoom_fit()
+
+    def set_cable_overlay(self, on: bool) -> None:
+        self.hall_view.hall_scene.set_show_cables(on)
+
+    def paste_target(self) -> tuple[str | None, tuple[float, float] | None, str | None]:
+        """(hall, floor point, rack) a paste goes to, from the view in use."""
+        hall_id = self.hall_view.hall_scene.hall_id
+        at = None
+        last = self.hall_view.last_pos
+        if self.tabs.currentIndex() == 0 and last is not None:
+            at = (last.x(), last.y())
+        rack_id = None
+        if self.tabs.currentIndex() == 1:
+            design = self.editor.design
+            selected = [design.devices[i].rack for i in self.selection.ids if i in design.devices]
+            open_racks = self.elevation_view.elevations.open_racks
+            rack_id = next((r for r in selected if r), None) or (open_racks[0] if open_racks else None)
+        return hall_id, at, rack_id
+
+    def _context_menu(self, global_pos, obj_id) -> None:
+        menu = QMenu(self)
+        design = self.editor.design
+        if obj_id in design.racks:
+            menu.addAction("Open Elevation").triggered.connect(lambda: self.open_elevation(obj_id))
+            menu.addSeparator()
+        for action_id in ("rotate", "duplicate", "delete", None, "connect_psus", "connect_liquid", "connect_leaf"):
+            if action_id is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions_by_id[action_id])
+        menu.popup(global_pos)
+
+    def _rack_context_menu(self, global_pos, rack_id) -> None:
+        menu = QMenu(self)
+        menu.addAction("Close Elevation").triggered.connect(
+            lambda: self.elevation_view.elevations.close_rack(rack_id))
+        menu.addAction(self.actions_by_id["paste"])
+        menu.popup(global_pos)
+
+    # --- status ----------------------------------------------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    def _message(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def _show_cursor(self, text: str) -> None:
+        self.cursor_label.setText(text)
+
+    def _update_totals(self, *_):
+        self.totals_label.setText(selection_totals(self.editor.design, self.selection.ids).text())
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About RackStudio",
+                          f"<b>RackStudio {__version__}</b><br>Design AI data-center racks and halls: "
+                          "elevations, power, cooling and cabling.")
+
+    # --- window state ----------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = prefs.settings()
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = prefs.settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.save_layout()
+        event.accept()
+
+
+__all__ = ["MainWindow"]

@@ -1,0 +1,163 @@
+"""The port panel (inside the inspector): a device's power inlets and outlets, interfaces and
+coolant ports with what each connects to; Connect… and Disconnect act on the chosen port."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from rackstudio.commands import Connect, Disconnect
+from rackstudio.model.design import Design, PortRef
+from rackstudio.ui import prefs
+from rackstudio.ui.cable_labels import cable_label
+from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, port_role
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import guarded
+
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+def device_ports(design: Design, device_id: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Groups of (title, kind, [(port, type)]) for a device, in template order."""
+    part = design.part_of(design.devices[device_id])
+    network = ([(i.name, i.type) for i in part.interfaces] + [(p.name, p.type) for p in part.front_ports]
+               + [(p.name, p.type) for p in part.rear_ports]
+               + [(p.name, p.type or "console") for p in (*part.console_ports, *part.console_server_ports)])
+    groups = [
+        ("Power inlets", "power", [(p.name, p.type or "") for p in part.power_ports]),
+        ("Power outlets", "power", [(o.name, o.type or "") for o in part.power_outlets]),
+        ("Interfaces", "network", network),
+        ("Coolant", "coolant", [(p.name, p.connector or p.role) for p in part.rackstudio.cooling.coolant_ports]),
+    ]
+    return [g for g in groups if g[2]]
+
+
+def far_end_text(design: Design, conn_id: str, owner: str, port: str) -> str:
+    conn = design.connections[conn_id]
+    other = conn.b if (conn.a.owner, conn.a.port) == (owner, port) else conn.a
+    obj = design.get(other.owner)
+    name = obj.name if obj is not None else other.owner
+    return f"{name} {other.port}".strip()
+
+
+def connect_command(design: Design, device_id: str, kind: str, port: str, choice: ConnectChoice,
+                    pattern: str) -> Connect:
+    """The Connect for a choice made from port `port` (power: the consumer end is always `a`)."""
+    here = PortRef(owner=device_id, port=port)
+    there = PortRef(owner=choice.owner, port=choice.port)
+    a, b = (there, here) if port_role(design, device_id, kind, port) == "outlet" else (here, there)
+    media = choice.media if kind == "network" else None
+    label = choice.label or cable_label(design, a, b, pattern, kind, media)
+    return Connect(kind, a, b, media=media, length_m=choice.length_m, label=label)
+
+
+class PortPanel(QWidget):
+    def __init__(self, editor: EditorContext, parent=None):
+        super().__init__(parent)
+        self.editor = editor
+        self.device_id: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Port", "Type", "Connected to", "Cable"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setMinimumHeight(160)
+        buttons = QHBoxLayout()
+        self.connect_button = QPushButton("Connect…")
+        self.disconnect_button = QPushButton("Disconnect")
+        buttons.addWidget(self.connect_button)
+        buttons.addWidget(self.disconnect_button)
+        buttons.addStretch(1)
+        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+        self.connect_button.clicked.connect(self.connect_selected)
+        self.disconnect_button.clicked.connect(self.disconnect_selected)
+        self.tree.currentItemChanged.connect(self._update_buttons)
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
+        self.set_device(None)
+
+    @property
+    def design(self) -> Design:
+        return self.editor.design
+
+    def set_device(self, device_id: str | None) -> None:
+        self.device_id = device_id
+        self.setVisible(device_id is not None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        design = self.design
+        if self.device_id is not None and self.device_id not in design.devices:
+            self.device_id = None
+            self.setVisible(False)
+        current = self.selected_port()
+        self.tree.clear()
+        if self.device_id is None:
+            return
+        for title, kind, ports in device_ports(design, self.device_id):
+            group = QTreeWidgetItem([title])
+            group.setFirstColumnSpanned(False)
+            self.tree.addTopLevelItem(group)
+            free = 0
+            for name, type_ in ports:
+                conn_id = design.port_connection(kind, self.device_id, name)
+                far = far_end_text(design, conn_id, self.device_id, name) if conn_id else ""
+                label = design.connections[conn_id].label or "" if conn_id else ""
+                item = QTreeWidgetItem([name, type_, far, label])
+                item.setData(0, _ROLE, (kind, name, conn_id))
+                group.addChild(item)
+                free += conn_id is None
+                if current == (kind, name):
+                    self.tree.setCurrentItem(item)
+            group.setText(1, f"{free} of {len(ports)} free")
+            group.setExpanded(True)
+        for col in range(4):
+            self.tree.resizeColumnToContents(col)
+        self._update_buttons()
+
+    def selected_port(self) -> tuple[str, str] | None:
+        item = self.tree.currentItem()
+        data = item.data(0, _ROLE) if item is not None else None
+        return (data[0], data[1]) if data else None
+
+    def select_port(self, kind: str, port: str) -> bool:
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            for c in range(group.childCount()):
+                item = group.child(c)
+                data = item.data(0, _ROLE)
+                if data and data[0] == kind and data[1] == port:
+                    self.tree.setCurrentItem(item)
+                    return True
+        return False
+
+    def _current_connection(self) -> str | None:
+        item = self.tree.currentItem()
+        data = item.data(0, _ROLE) if item is not None else None
+        return data[2] if data else None
+
+    def _update_buttons(self, *_):
+        port = self.selected_port()
+        conn = self._current_connection()
+        self.connect_button.setEnabled(port is not None and conn is None)
+        self.disconnect_button.setEnabled(conn is not None)
+
+    def _double_clicked(self, *_):
+        if self._current_connection() is None:
+            self.connect_selected()
+
+    @guarded
+    def connect_selected(self) -> None:
+        port = self.selected_port()
+        if port is None or self.device_id is None:
+            return
+        kind, name = port
+        choice = ConnectDialog.ask(self.window(), self.design, self.device_id, kind, name)
+        if choice is None:
+            return
+        self.editor.execute(connect_command(self.design, self.device_id, kind, name, choice, prefs.label_pattern()))
+
+    @guarded
+    def disconnect_selected(self) -> None:
+        conn = self._current_connection()
+        if conn is not None:
+            self.editor.execute(Disconnect(conn))

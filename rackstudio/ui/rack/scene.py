@@ -1,0 +1,194 @@
+"""The elevation scene: the open racks side by side (front and rear faces of each), so devices
+can be dragged within a rack and across to another open rack. Mirrors the Document; a
+ChangeSet rebuilds only the racks whose devices it names."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+
+from rackstudio.changes import ChangeSet
+from rackstudio.model import geometry
+from rackstudio.model.design import Design
+from rackstudio.ui import elevation_layout as lay
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import guarded
+from rackstudio.ui.mirrored_scene import MirroredSelectionScene
+from rackstudio.ui.rack.items import DeviceItem, RackFrameItem, layout_bays
+from rackstudio.ui.totals import mounted_root, rack_summary
+
+
+class ElevationScene(MirroredSelectionScene):
+    def __init__(self, editor: EditorContext, parent=None):
+        super().__init__(editor, parent)
+        self.open_racks: list[str] = []
+        self.blocks: dict[str, lay.RackBlock] = {}
+        self.frames: dict[str, RackFrameItem] = {}
+        self.device_items: dict[str, list[DeviceItem]] = {}  # rack id -> its device items
+        self.device_rack: dict[str, str] = {}  # device id -> the open rack it shows in
+        editor.bridge.changed.connect(self.on_changed)
+        editor.bridge.replaced.connect(self.on_replaced)
+
+    @property
+    def design(self) -> Design:
+        return self.editor.design
+
+    # --- which racks are open ------------------------------------------------------------------
+
+    def open_rack(self, rack_id: str) -> None:
+        if rack_id not in self.design.racks:
+            return
+        if rack_id not in self.open_racks:
+            self.open_racks.append(rack_id)
+            self.relayout()
+
+    def close_rack(self, rack_id: str) -> None:
+        if rack_id in self.open_racks:
+            self.open_racks.remove(rack_id)
+            self.relayout()
+
+    def close_all(self) -> None:
+        self.open_racks = []
+        self.relayout()
+
+    @guarded
+    def on_replaced(self) -> None:
+        self.open_racks = [r for r in self.open_racks if r in self.design.racks]
+        self.relayout()
+
+    def relayout(self) -> None:
+        design = self.design
+        with self.quiet():
+            for rack_id in list(self.frames):
+                self._clear_rack(rack_id)
+            blocks = lay.blocks_for([(r, design.rack_type_of(design.racks[r]).u_height) for r in self.open_racks])
+            self.blocks = {b.rack_id: b for b in blocks}
+            for block in blocks:
+                self._build_rack(block.rack_id)
+        rect = self.itemsBoundingRect()
+        self.setSceneRect(rect.adjusted(-40, -40, 40, 40) if not rect.isEmpty() else QRectF(0, 0, 400, 300))
+
+    def block_list(self) -> list[lay.RackBlock]:
+        return [self.blocks[r] for r in self.open_racks if r in self.blocks]
+
+    # --- building one rack ---------------------------------------------------------------------
+
+    def _clear_rack(self, rack_id: str) -> None:
+        frame = self.frames.pop(rack_id, None)
+        if frame is not None:
+            self.removeItem(frame)
+        for item in self.device_items.pop(rack_id, []):
+            if item.parentItem() is None:
+                self.removeItem(item)
+        for dev_id in [d for d, r in self.device_rack.items() if r == rack_id]:
+            del self.device_rack[dev_id]
+
+    def _build_rack(self, rack_id: str) -> None:
+        design = self.design
+        block = self.blocks[rack_id]
+        frame = RackFrameItem(block)
+        frame.update_from(design, rack_summary(design, rack_id))
+        self.addItem(frame)
+        self.frames[rack_id] = frame
+        items: list[DeviceItem] = []
+        rt = design.rack_type_of(design.racks[rack_id])
+        side_devices: dict[str, list[str]] = {"left": [], "right": []}
+        for dev_id in sorted(design.contents(rack_id), key=lambda d: (design.devices[d].position or 0, d)):
+            device = design.devices[dev_id]
+            part = design.part_of(device)
+            self.device_rack[dev_id] = rack_id
+            if device.position is None:
+                side_devices[device.side or "left"].append(dev_id)
+                continue
+            height = geometry.height_in_rack(part, rt)
+            lateral = device.lateral if part.rackstudio.half_width else None
+            faces = [(device.face, "face")]
+            if part.is_full_depth:
+                faces.append(("rear" if device.face == "front" else "front", "shadow"))
+            for face, role in faces:
+                item = DeviceItem(dev_id, rack_id, role)
+                item.set_rect(block.span_rect(face, device.position, height, lateral))
+                item.set_device(design, dev_id)
+                if role == "face" and part.device_bays:
+                    item.bays = layout_bays([b.name for b in part.device_bays], item.size)
+                    items.extend(self._bay_children(item, dev_id))
+                self.addItem(item)
+                items.append(item)
+        for side, ids in side_devices.items():
+            for index, dev_id in enumerate(ids):
+                item = DeviceItem(dev_id, rack_id, "side")
+                item.set_rect(block.side_slot(side, index, len(ids)))
+                item.set_device(design, dev_id)
+                self.addItem(item)
+                items.append(item)
+        self.device_items[rack_id] = items
+        wanted = set(self.editor.selection.ids)
+        with self.quiet():
+            for item in items:
+                item.setSelected(item.obj_id in wanted and item.role != "shadow")
+
+    def _bay_children(self, parent_item: DeviceItem, parent_id: str) -> list[DeviceItem]:
+        design = self.design
+        children = []
+        for child_id in sorted(design.contents(parent_id)):
+            child = design.devices.get(child_id)
+            rect = parent_item.bay_rect(child.bay or "") if child is not None else None
+            if rect is None:
+                continue
+            item = DeviceItem(child_id, parent_item.rack_id, "bay")
+            item.setParentItem(parent_item)
+            item.set_rect((rect.x() + 1, rect.y() + 10, rect.width() - 2, max(rect.height() - 11, 4)))
+            item.set_device(design, child_id)
+            self.device_rack[child_id] = parent_item.rack_id
+            children.append(item)
+        return children
+
+    def refresh_rack(self, rack_id: str) -> None:
+        if rack_id in self.blocks:
+            with self.quiet():
+                self._clear_rack(rack_id)
+                self._build_rack(rack_id)
+
+    def items_of(self, device_id: str) -> list[DeviceItem]:
+        rack_id = self.device_rack.get(device_id)
+        return [i for i in self.device_items.get(rack_id, []) if i.obj_id == device_id]
+
+    # --- incremental update --------------------------------------------------------------------
+
+    def _rack_of(self, device_id: str) -> str | None:
+        device = mounted_root(self.design, device_id)
+        return device.rack if device is not None else None
+
+    @guarded
+    def on_changed(self, changes: ChangeSet) -> None:
+        design = self.design
+        closed = [r for r in self.open_racks if r not in design.racks]
+        heights_changed = any(design.rack_type_of(design.racks[r]).u_height != self.blocks[r].u_height
+                              for r in self.open_racks if r in design.racks and r in self.blocks)
+        if closed or heights_changed:
+            self.open_racks = [r for r in self.open_racks if r in design.racks]
+            self.relayout()
+            return
+        touched: set[str] = set()
+        for obj_id, coll in (*changes.added.items(), *changes.changed.items(), *changes.removed.items()):
+            if coll == "racks" and obj_id in self.blocks:
+                touched.add(obj_id)
+            elif coll == "devices":
+                old = self.device_rack.get(obj_id)
+                new = self._rack_of(obj_id) if obj_id in design.devices else None
+                touched.update(r for r in (old, new) if r in self.blocks)
+        for rack_id in touched:
+            self.refresh_rack(rack_id)
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        return list(dict.fromkeys(i.obj_id for i in self.selectedItems() if isinstance(i, DeviceItem)))
+
+    def show_selection(self, wanted: set[str]) -> None:
+        for items in self.device_items.values():
+            for item in items:
+                item.setSelected(item.obj_id in wanted and item.role != "shadow")
+
+    def select_all(self) -> None:
+        for items in self.device_items.values():
+            for item in items:
+                item.setSelected(item.role != "shadow")

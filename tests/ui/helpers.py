@@ -1,0 +1,60 @@
+"""Small helpers for driving the editor's widgets in tests."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+
+from rackstudio.ui import elevation_layout as lay
+
+
+def palette_mime(window, model: str):
+    """Search the palette for `model` and return the drag payload its row starts."""
+    palette = window.palette_dock
+    palette.search.setText(model)
+    for row, entry in enumerate(palette.visible_entries()):
+        if entry.model == model:
+            return palette.mime_for_row(row)
+    raise AssertionError(f"{model!r} is not in the palette: {[e.model for e in palette.visible_entries()]}")
+
+
+def to_view(view, scene_point: QPointF) -> QPoint:
+    return view.mapFromScene(scene_point)
+
+
+def unit_point(window, rack_id: str, position: float, face: str = "front", height: float = 1,
+               lateral: str | None = None) -> QPointF:
+    """Scene point at the centre of where a `height`-U device at `position` would be drawn."""
+    block = window.elevation_view.elevations.blocks[rack_id]
+    return QRectF(*block.span_rect(face, position, height, lateral)).center()
+
+
+def side_point(window, rack_id: str, side: str) -> QPointF:
+    block = window.elevation_view.elevations.blocks[rack_id]
+    return QRectF(*block.side_rect(side)).center()
+
+
+def rack_centre(window, rack_id: str) -> QPointF:
+    item = window.hall_view.hall_scene.objects[rack_id]
+    return item.pos() + QPointF(item.size[0] / 2, item.size[1] / 2)
+
+
+def mouse_drag(qtbot, view, start: QPointF, end: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Press at scene point `start`, move in steps to `end`, release."""
+    viewport = view.viewport()
+    a, b = view.mapFromScene(start), view.mapFromScene(end)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, modifier, a)
+    for i in range(1, 5):
+        qtbot.mouseMove(viewport, a + (b - a) * i / 4)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, modifier, b)
+
+
+def click(qtbot, view, at: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, view.mapFromScene(at))
+
+
+def undo_texts(window) -> list[str]:
+    stack = window.undo_stack
+    return [stack.text(i) for i in range(stack.count())]
+
+
+__all__ = ["lay", "palette_mime", "to_view", "unit_point", "side_point", "rack_centre", "mouse_drag", "click",
+           "undo_texts"]
