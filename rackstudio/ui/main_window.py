@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
     def _on_changed(self, changes) -> None:
         if {*changes.added.values(), *changes.removed.values(), *changes.changed.values()} & {"halls"}:
             self._fill_halls()
+            if "halls" in changes.added.values():
+                self.hall_view.zoom_fit()
         design = self.editor.design
         self.selection.prune(lambda i: design.kind_of(i) is not None)
         self._update_totals()

@@ -1,0 +1,144 @@
+"""The inspector (single and shared properties, each edit one undo step), the port panel's
+connect and disconnect, and the cable list's in-place edits and relabelling."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from rackstudio.commands import PlaceDevice, SetProperty, add_row_of_racks
+from rackstudio.ui import prefs
+from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, candidates
+from tests.core import builders as b
+from tests.ui.helpers import undo_texts
+
+
+@pytest.fixture
+def pod(window):
+    design = window.editor.design
+    window.editor.execute(add_row_of_racks(design, b.rack_type(), "hall-1", "A", 2, 1200, 1200, "S"))
+    r1, r2 = sorted(design.racks, key=lambda r: design.racks[r].name)
+    window.editor.execute(PlaceDevice(b.server(), rack=r1, position=1, device_id="srv"))
+    window.editor.execute(PlaceDevice(b.pdu(), rack=r1, side="left", device_id="pdu-a"))
+    window.editor.execute(PlaceDevice(b.switch(), rack=r2, position=40, device_id="leaf"))
+    window.undo_stack.clear()
+    return window, design, r1, r2
+
+
+def _edit(widget: QLineEdit, text: str) -> None:
+    widget.setText(text)
+    widget.editingFinished.emit()
+
+
+def test_edit_a_rack_name(pod):
+    window, design, r1, _r2 = pod
+    window.selection.set([r1])
+    inspector = window.inspector_dock
+    assert "Rack A01" in inspector.title.text()
+    assert "10 of 48 U used" in inspector.summary.text()
+    _edit(inspector.editor_for("name"), "Compute-1")
+    assert design.racks[r1].name == "Compute-1"
+    assert undo_texts(window) == ["Set name of A01"]
+    window.undo_stack.undo()
+    assert design.racks[r1].name == "A01"
+    assert inspector.editor_for("name").text() == "A01"
+
+
+def test_shared_properties_of_several_racks_change_in_one_step(pod):
+    window, design, r1, r2 = pod
+    window.selection.set([r1, r2])
+    inspector = window.inspector_dock
+    budget = inspector.editor_for("power_budget_kw")
+    _edit(budget, "40")
+    assert {design.racks[r].power_budget_kw for r in (r1, r2)} == {40}
+    assert undo_texts(window) == ["Set power budget (kW) of 2 objects"]
+    window.undo_stack.undo()
+    window.editor.execute(SetProperty(r1, "name", "X"))
+    assert inspector.editor_for("name").placeholderText() == "(mixed)"
+
+
+def test_a_refused_edit_changes_nothing_and_says_why(pod):
+    window, design, _r1, _r2 = pod
+    window.selection.set(["srv"])
+    inspector = window.inspector_dock
+    before = design.model_dump()
+    _edit(inspector.editor_for("position"), "lots")
+    assert design.model_dump() == before
+    assert "not a number" in window.statusBar().currentMessage()
+    _edit(inspector.editor_for("position"), "45")  # a 10U server does not fit at U45
+    assert design.model_dump() == before
+    assert "passes the top" in window.statusBar().currentMessage()
+    assert inspector.editor_for("position").text() == "1"
+    face = inspector.editor_for("face")
+    assert isinstance(face, QComboBox)
+    face.setCurrentIndex(face.findData("rear"))
+    face.activated.emit(face.currentIndex())
+    assert design.devices["srv"].face == "rear"
+
+
+def test_port_panel_connects_and_disconnects(pod, dialogs):
+    window, design, _r1, _r2 = pod
+    window.selection.set(["srv"])
+    ports = window.inspector_dock.ports
+    assert ports.isVisibleTo(window.inspector_dock)
+    assert ports.select_port("power", "PSU1")
+    dialogs.connect.append(ConnectChoice("pdu-a", "O3"))
+    ports.connect_button.click()
+    (conn,) = design.connections.values()
+    assert (conn.a.owner, conn.a.port, conn.b.owner, conn.b.port) == ("srv", "PSU1", "pdu-a", "O3")
+    assert conn.label == "A01-U1-PSU1 / A01-L1-O3"
+    assert ports.select_port("power", "PSU1")
+    assert not ports.connect_button.isEnabled() and ports.disconnect_button.isEnabled()
+    ports.disconnect_button.click()
+    assert not design.connections
+    assert undo_texts(window) == ["Connect A01-U1-PSU1 / A01-L1-O3", "Disconnect A01-U1-PSU1 / A01-L1-O3"]
+
+
+def test_network_connect_with_media_and_length(pod, dialogs):
+    window, design, _r1, _r2 = pod
+    prefs.set_label_pattern("{a_rack}U{a_unit}:{a_port}>{b_rack}U{b_unit}:{b_port}")
+    window.selection.set(["srv"])
+    ports = window.inspector_dock.ports
+    ports.select_port("network", "nic2")
+    dialogs.connect.append(ConnectChoice("leaf", "p7", "aoc", 5.0))
+    ports.connect_selected()
+    (conn,) = design.connections.values()
+    assert (conn.media, conn.length_m, conn.label) == ("aoc", 5.0, "A01U1:nic2>A02U40:p7")
+
+
+def test_the_connect_dialog_offers_only_free_matching_ports(pod, qtbot):
+    window, design, _r1, _r2 = pod
+    owners = [owner for _label, owner in candidates(design, "srv", "power", "inlet")]
+    assert owners[0] == "pdu-a" and "feed-a" in owners and "leaf" not in owners
+    dialog = ConnectDialog(design, "srv", "network", "nic1")
+    qtbot.addWidget(dialog)
+    assert dialog.target.currentData() == "leaf"
+    assert dialog.far_port.count() == 64
+    dialog.media.setCurrentIndex(dialog.media.findData("dac"))
+    assert dialog.choice() == ConnectChoice("leaf", "p1", "dac", None, None)
+
+
+def test_cable_list_edits_and_relabels(pod, dialogs):
+    window, design, _r1, _r2 = pod
+    window.selection.set(["srv"])
+    ports = window.inspector_dock.ports
+    for nic, port in (("nic1", "p1"), ("nic2", "p2")):
+        ports.select_port("network", nic)
+        dialogs.connect.append(ConnectChoice("leaf", port, "dac"))
+        ports.connect_selected()
+    dock = window.cable_dock
+    assert dock.model.rowCount() == 2 and "2 cables of 1 selected object" in dock.caption.text()
+    index = dock.model.index(0, 5)
+    assert dock.model.setData(index, "3.5", Qt.ItemDataRole.EditRole)
+    conn_id = dock.model.conn_ids[0]
+    assert design.connections[conn_id].length_m == 3.5
+    assert not dock.model.setData(index, "far", Qt.ItemDataRole.EditRole)
+    assert "not a number" in window.statusBar().currentMessage()
+    dialogs.text = ("{a_device}:{a_port}", True)
+    dock.edit_pattern()
+    dock.relabel()
+    assert sorted(c.label for c in design.connections.values()) == ["A01-U1:nic1", "A01-U1:nic2"]
+    assert undo_texts(window)[-1] == "Relabel 2 cables"
+    dock.table.selectAll()
+    dock.disconnect_selected()
+    assert not design.connections
