@@ -147,6 +147,8 @@ class CableListDock(QDockWidget):
         self.relabel_button.clicked.connect(self.relabel)
         self.pattern_button.clicked.connect(self.edit_pattern)
         self.delete_button.clicked.connect(self.disconnect_selected)
+        self._stale = True
+        self.visibilityChanged.connect(lambda visible: visible and self._stale and self.reload())
         editor.selection.changed.connect(self.reload)
         editor.bridge.replaced.connect(self.reload)
         editor.bridge.changed.connect(self._on_changed)
@@ -157,6 +159,10 @@ class CableListDock(QDockWidget):
         return self.editor.design
 
     def reload(self, *_):
+        if not self.isVisible():
+            self._stale = True  # filled when the dock is shown: a hidden list costs nothing
+            return
+        self._stale = False
         ids = [i for i in self.editor.selection.ids if self.design.kind_of(i) is not None]
         self.model.set_connections(connections_for(self.design, ids))
         scope = f"of {len(ids)} selected object{'s' * (len(ids) != 1)}" if ids else "in the design"

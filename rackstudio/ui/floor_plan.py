@@ -71,6 +71,21 @@ def _strip(box: Box, facing: str, depth: float) -> Box:
     return (x0 - depth, y0, x0, y1)
 
 
+def _aisle_sources(design: Design, hall_id: str):
+    """(footprint, side its cold aisle is on) for racks and in-row floor equipment (coolers,
+    CDUs) of a hall."""
+    for rack in design.racks.values():
+        if rack.hall != hall_id or rack.rack_type not in design.rack_types:
+            continue
+        row = design.rows.get(rack.row) if rack.row else None
+        cold_side = rack.facing if row is None or row.cold_aisle == "front" else _OPPOSITE[rack.facing]
+        yield geometry.rack_footprint(design, rack), cold_side
+    for dev_id in design.contents(hall_id):
+        device = design.devices.get(dev_id)
+        if device is not None and device.part in design.part_types:
+            yield geometry.floor_footprint(design, device), device.facing
+
+
 def aisle_strips(design: Design, hall_id: str) -> list[Strip]:
     """Cold aisle in front of each rack (behind it when its row has `cold_aisle='rear'`) and hot
     aisle on the other side; strips along one line are merged, so a row gives two strips."""
@@ -79,12 +94,7 @@ def aisle_strips(design: Design, hall_id: str) -> list[Strip]:
         return []
     cold_depth = design.settings.cold_aisle_min_mm
     groups: dict[tuple, list[Box]] = defaultdict(list)
-    for rack in design.racks.values():
-        if rack.hall != hall_id or rack.rack_type not in design.rack_types:
-            continue
-        row = design.rows.get(rack.row) if rack.row else None
-        cold_side = rack.facing if row is None or row.cold_aisle == "front" else _OPPOSITE[rack.facing]
-        box = geometry.rack_footprint(design, rack)
+    for box, cold_side in _aisle_sources(design, hall_id):
         for kind, side, depth in (("cold", cold_side, cold_depth), ("hot", _OPPOSITE[cold_side], HOT_AISLE_MM)):
             strip = _strip(box, side, depth)
             clipped = (max(strip[0], 0), max(strip[1], 0), min(strip[2], hall.width_mm), min(strip[3], hall.depth_mm))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -53,7 +54,8 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
+@cache
+def field_specs(model: type[BaseModel]) -> tuple[FieldSpec, ...]:
     specs = []
     for name, info in model.model_fields.items():
         if name == "id":
@@ -73,7 +75,7 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             specs.append(FieldSpec(name, "text", optional))
         else:
             specs.append(FieldSpec(name, "readonly", optional))
-    return specs
+    return tuple(specs)
 
 
 def ref_choices(design: Design, spec: FieldSpec) -> list[tuple[str, str]]:
@@ -93,6 +95,8 @@ def make_editor(spec: FieldSpec, design: Design) -> QWidget:
         return QCheckBox()
     if spec.kind in ("choice", "ref"):
         combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         if spec.optional:
             combo.addItem("—", None)
         if spec.kind == "choice":

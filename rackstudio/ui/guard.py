@@ -31,6 +31,7 @@ class Reporter:
         self.status: Callable[[str], None] = _log_status
         self.message: Callable[[str, str], None] = _log_message
         self.unexpected: Callable[[BaseException], None] = self._unexpected
+        self._showing = False  # an error while a message is up (a repaint) is logged, not shown again
 
     def refused(self, exc: Refused) -> None:
         self.status(f"Not done: {exc}")
@@ -40,7 +41,13 @@ class Reporter:
 
     def _unexpected(self, exc: BaseException) -> None:
         log.error("unexpected error", exc_info=exc)
-        self.message("RackStudio", f"Something went wrong and the action was not completed:\n{exc}")
+        if self._showing:
+            return
+        self._showing = True
+        try:
+            self.message("RackStudio", f"Something went wrong and the action was not completed:\n{exc}")
+        finally:
+            self._showing = False
 
     def handle(self, exc: BaseException) -> None:
         if isinstance(exc, Refused):

@@ -3,6 +3,7 @@ several objects selected, the properties they share, as one undo step), a summar
 and the port panel for a device."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +23,7 @@ from rackstudio.ui import forms
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.ports import PortPanel
-from rackstudio.ui.totals import rack_summary, selection_totals
+from rackstudio.ui.totals import rack_summary
 
 _PLACEMENT_HIDDEN = {
     "rack": {"hall", "x_mm", "y_mm", "facing", "parent", "bay"},
@@ -76,8 +77,10 @@ class InspectorDock(QDockWidget):
         self.layout_.addWidget(self.form_host)
         self.layout_.addWidget(self.ports, 1)
         self.layout_.addStretch(0)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         self.setWidget(scroll)
         editor.selection.changed.connect(self._on_selection)
@@ -155,8 +158,7 @@ class InspectorDock(QDockWidget):
         if len(self.ids) == 1 and self.ids[0] in design.devices:
             part = design.part_of(design.devices[self.ids[0]])
             return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}"
-        totals = selection_totals(design, self.ids)
-        return totals.text() if totals.count > 1 else ""
+        return "The status bar shows the selection's units, power and weight." if len(self.ids) > 1 else ""
 
     @guarded
     def _edited(self, name: str) -> None:

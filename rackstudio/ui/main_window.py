@@ -49,6 +49,10 @@ FILE_FILTER = f"RackStudio designs (*{SUFFIX});;All files (*)"
 MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Help")
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "zoom_in", "zoom_out", "zoom_fit", None,
            "view_hall", "view_racks", "cable_overlay", None, "rotate", "add_row")
+LEGEND = ("<span style='color:#5096ff'>■</span> cold aisle &nbsp; <span style='color:#ff6e50'>■</span> hot aisle"
+          " &nbsp; <span style='color:#1e3c8c'>▬</span> rack front &nbsp; bars: "
+          "<span style='color:#466ec8'>■</span> units used, <span style='color:#3caa50'>■</span> power of budget"
+          " &nbsp; <small>double-click a rack to open its elevation</small>")
 _STD_ICONS = {"new": "SP_FileIcon", "open": "SP_DialogOpenButton", "save": "SP_DialogSaveButton",
               "undo": "SP_ArrowBack", "redo": "SP_ArrowForward"}
 
@@ -79,7 +83,6 @@ class MainWindow(QMainWindow):
         self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_dock(self.cable_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.cable_dock.hide()
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [400, 330], Qt.Orientation.Horizontal)
         REPORT.status = self.show_status
         REPORT.message = self._message
         self.undo_stack.cleanChanged.connect(self._update_title)
@@ -88,7 +91,8 @@ class MainWindow(QMainWindow):
         self.selection.changed.connect(self._update_totals)
         self._set_icon()
         self.resize(1400, 880)
-        self._restore_layout()
+        self._layout_restored = self._restore_layout()
+        self._shown_once = False
         self._on_replaced()
 
     # --- building ------------------------------------------------------------------------------
@@ -220,7 +224,7 @@ class MainWindow(QMainWindow):
         self.hall_combo.setCurrentIndex(max(index, 0))
         if self.hall_view.hall_scene.hall_id is None and design.halls:
             self._choose_hall()
-        self.hall_hint.setText("" if design.halls else
+        self.hall_hint.setText(LEGEND if design.halls else
                                "This design has no hall yet: Insert ▸ Hall… to start a floor plan.")
 
     def _choose_hall(self) -> None:
@@ -410,14 +414,22 @@ class MainWindow(QMainWindow):
 
     # --- window state ----------------------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
         settings = prefs.settings()
         geometry = settings.value("window/geometry")
         state = settings.value("window/state")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray | bytes):
-            self.restoreState(state)
+            return bool(self.restoreState(state))
+        return False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                self.resizeDocks([self.palette_dock, self.inspector_dock], [440, 340], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         settings = prefs.settings()

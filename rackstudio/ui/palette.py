@@ -151,7 +151,7 @@ class PaletteDock(QDockWidget):
         layout.addWidget(self.view)
         layout.addWidget(self.count)
         self.setWidget(body)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(280)
         self.search.textChanged.connect(self._apply_filter)
         self.manufacturer.currentIndexChanged.connect(self._apply_filter)
         self.category.currentIndexChanged.connect(self._apply_filter)
@@ -177,7 +177,8 @@ class PaletteDock(QDockWidget):
             combo.blockSignals(False)
         self._apply_filter()
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 230))
+        for column, limit in ((0, 210), (1, 64), (2, 70), (3, 70)):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), limit))
         if self.editor.library.problem:
             self.count.setText(f"The parts library could not be read: {self.editor.library.problem}")
 

@@ -3,7 +3,15 @@ coolant ports with what each connects to; Connect… and Disconnect act on the c
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rackstudio.commands import Connect, Disconnect
 from rackstudio.model.design import Design, PortRef
@@ -61,6 +69,8 @@ class PortPanel(QWidget):
         self.tree.setHeaderLabels(["Port", "Type", "Connected to", "Cable"])
         self.tree.setRootIsDecorated(True)
         self.tree.setMinimumHeight(160)
+        self.tree.setMinimumWidth(0)
+        self.tree.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         buttons = QHBoxLayout()
         self.connect_button = QPushButton("Connect…")
         self.disconnect_button = QPushButton("Disconnect")

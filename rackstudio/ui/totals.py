@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rackstudio.model import geometry
 from rackstudio.model.design import Design, Device
-from rackstudio.power import device_draw
+from rackstudio.power import device_draw, part_draw
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,34 @@ def mounted_root(design: Design, device_id: str) -> Device | None:
 def devices_within(design: Design, container_id: str) -> Iterator[str]:
     """Every device inside a rack or parent device, children of children included."""
     for child in sorted(design.contents(container_id)):
-        if child in design.devices:
+        device = design.devices.get(child)
+        if device is not None:
             yield child
-            yield from devices_within(design, child)
+            part = design.part_types.get(device.part)
+            if part is not None and (part.device_bays or part.subdevice_role == "parent"):
+                yield from devices_within(design, child)
 
 
-def device_weight_kg(design: Design, device_id: str) -> float:
-    return design.part_of(design.devices[device_id]).weight_kg or 0.0
+class _Figures:
+    """Per-part figures looked up once while summing many devices (a pass over 20,000 devices
+    otherwise spends most of its time recomputing the same part's draw)."""
+
+    def __init__(self, design: Design):
+        self.design = design
+        self._draw: dict[str, float] = {}
+        self._weight: dict[str, float] = {}
+
+    def allocated_w(self, device: Device) -> float:
+        if device.allocated_w is not None:
+            return device_draw(self.design, device).allocated_w
+        if device.part not in self._draw:
+            self._draw[device.part] = part_draw(self.design.part_types[device.part]).allocated_w
+        return self._draw[device.part]
+
+    def weight_kg(self, device: Device) -> float:
+        if device.part not in self._weight:
+            self._weight[device.part] = self.design.part_types[device.part].weight_kg or 0.0
+        return self._weight[device.part]
 
 
 def device_units(design: Design, device_id: str) -> float:
@@ -74,38 +95,55 @@ def device_units(design: Design, device_id: str) -> float:
     return geometry.height_in_rack(design.part_of(device), rt)
 
 
-def rack_summary(design: Design, rack_id: str) -> RackSummary:
+def _used_units(design: Design, rack_id: str) -> float:
+    """Units with anything mounted on either face (half units count half)."""
+    rt = design.rack_type_of(design.racks[rack_id])
+    steps: set[int] = set()
+    heights: dict[str, float] = {}
+    for dev_id in design.contents(rack_id):
+        device = design.devices.get(dev_id)
+        if device is None or device.position is None:
+            continue
+        if device.part not in heights:
+            heights[device.part] = geometry.height_in_rack(design.part_types[device.part], rt)
+        start = round(device.position * 2)
+        steps.update(range(start, start + round(heights[device.part] * 2)))
+    return len(steps) / 2
+
+
+def rack_summary(design: Design, rack_id: str, figures: _Figures | None = None) -> RackSummary:
+    figures = figures or _Figures(design)
     rack = design.racks[rack_id]
     rt = design.rack_type_of(rack)
-    steps = {cell[0] for cell in geometry.occupied(design, rack_id)}
-    inside = list(devices_within(design, rack_id))
-    power = sum(device_draw(design, design.devices[d]).allocated_w for d in inside)
-    weight = rt.weight_kg + sum(device_weight_kg(design, d) for d in inside)
+    inside = [design.devices[d] for d in devices_within(design, rack_id)]
+    power = sum(figures.allocated_w(d) for d in inside)
+    weight = rt.weight_kg + sum(figures.weight_kg(d) for d in inside)
     budget_kw = rack.power_budget_kw or rt.power_capacity_kw
-    return RackSummary(len(steps) / 2, rt.u_height, power, budget_kw * 1000 if budget_kw else None,
-                       weight, rt.max_weight_kg)
+    return RackSummary(_used_units(design, rack_id), rt.u_height, power,
+                       budget_kw * 1000 if budget_kw else None, weight, rt.max_weight_kg)
 
 
 def selection_totals(design: Design, ids: Iterable[str]) -> Totals:
     """Totals over racks and devices; a rack counts everything in it, nothing twice."""
     ids = [i for i in ids if design.kind_of(i) is not None]
+    figures = _Figures(design)
     devices: set[str] = set()
     units = 0.0
     weight = 0.0
+    racks = {i for i in ids if design.kind_of(i) == "racks"}
     for obj_id in ids:
-        kind = design.kind_of(obj_id)
-        if kind == "racks":
-            summary = rack_summary(design, obj_id)
-            units += summary.used_u
+        if obj_id in racks:
+            units += _used_units(design, obj_id)
             weight += design.rack_type_of(design.racks[obj_id]).weight_kg
             devices.update(devices_within(design, obj_id))
-        elif kind == "devices":
+        elif design.kind_of(obj_id) == "devices":
             devices.add(obj_id)
             devices.update(devices_within(design, obj_id))
-    racks = {i for i in ids if design.kind_of(i) == "racks"}
+    power = 0.0
     for dev_id in devices:
-        if design.devices[dev_id].rack not in racks:
+        device = design.devices[dev_id]
+        if device.rack not in racks:
             units += device_units(design, dev_id)
-        weight += device_weight_kg(design, dev_id)
-    power = sum(device_draw(design, design.devices[d]).allocated_w for d in devices)
+        weight += figures.weight_kg(device)
+        power += figures.allocated_w(device)
     return Totals(len(ids), units, power, weight)

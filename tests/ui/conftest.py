@@ -113,6 +113,20 @@ def window(make_window):
     return make_window()
 
 
+@pytest.fixture
+def pod(window):
+    """A window over a hall with a row of two racks (A01, A02) and a server "srv" in A01 at U1;
+    the history starts empty. Returns (window, design, A01 id, A02 id)."""
+    from rackstudio.commands import PlaceDevice, add_row_of_racks
+
+    design = window.editor.design
+    window.editor.execute(add_row_of_racks(design, builders.rack_type(), "hall-1", "A", 2, 1200, 1200, "S"))
+    r1, r2 = sorted(design.racks, key=lambda r: design.racks[r].name)
+    window.editor.execute(PlaceDevice(builders.server(), rack=r1, position=1, device_id="srv"))
+    window.undo_stack.clear()
+    return window, design, r1, r2
+
+
 # --- drag and drop ---------------------------------------------------------------------------------
 
 def _event_pos(pos) -> QPointF:

@@ -2,22 +2,10 @@
 is never pushed; nudges merge; each command's text is the Edit menu's text."""
 from __future__ import annotations
 
-import pytest
-
-from rackstudio.commands import MoveRack, NudgeDevice, PlaceDevice, add_row_of_racks
+from rackstudio.commands import MoveRack, NudgeDevice, PlaceDevice
 from rackstudio.ui.undo import QtCommand, merge_id
 from tests.core import builders as b
 from tests.ui.helpers import undo_texts
-
-
-@pytest.fixture
-def pod(window):
-    design = window.editor.design
-    window.editor.execute(add_row_of_racks(design, b.rack_type(), "hall-1", "A", 2, 1200, 1200, "S"))
-    r1, r2 = sorted(design.racks, key=lambda r: design.racks[r].name)
-    window.editor.execute(PlaceDevice(b.server(), rack=r1, position=1, device_id="srv"))
-    window.undo_stack.clear()
-    return window, design, r1, r2
 
 
 def test_a_refused_command_is_not_pushed_and_says_why(pod):
@@ -95,3 +83,19 @@ def test_paste_with_an_empty_clipboard_says_so(pod):
     window.editing.clip_text = None
     window.actions_by_id["paste"].trigger()
     assert "clipboard holds no racks" in window.statusBar().currentMessage()
+
+
+def test_errors_in_slots_become_messages_not_tracebacks(window, strict_errors, dialogs):
+    from rackstudio.errors import SaveError
+    from rackstudio.ui.guard import REPORT, guarded
+
+    @guarded
+    def broken():
+        raise SaveError("/nowhere/x.rackstudio", "disk full")
+
+    broken()
+    assert dialogs.shown[-1] == ("warning", "/nowhere/x.rackstudio: could not save: disk full")
+    shown = []
+    REPORT.unexpected = shown.append
+    guarded(lambda: 1 / 0)()
+    assert isinstance(shown[0], ZeroDivisionError)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from rackstudio.commands import PlaceDevice, SetProperty, add_row_of_racks
+from rackstudio.commands import PlaceDevice, SetProperty
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, candidates
 from tests.core import builders as b
@@ -14,15 +14,13 @@ from tests.ui.helpers import undo_texts
 
 
 @pytest.fixture
-def pod(window):
-    design = window.editor.design
-    window.editor.execute(add_row_of_racks(design, b.rack_type(), "hall-1", "A", 2, 1200, 1200, "S"))
-    r1, r2 = sorted(design.racks, key=lambda r: design.racks[r].name)
-    window.editor.execute(PlaceDevice(b.server(), rack=r1, position=1, device_id="srv"))
+def pod(pod):
+    """The shared pod plus a left PDU in A01 and a leaf switch in A02 at U40."""
+    window, design, r1, r2 = pod
     window.editor.execute(PlaceDevice(b.pdu(), rack=r1, side="left", device_id="pdu-a"))
     window.editor.execute(PlaceDevice(b.switch(), rack=r2, position=40, device_id="leaf"))
     window.undo_stack.clear()
-    return window, design, r1, r2
+    return pod
 
 
 def _edit(widget: QLineEdit, text: str) -> None:
@@ -127,6 +125,8 @@ def test_cable_list_edits_and_relabels(pod, dialogs):
         dialogs.connect.append(ConnectChoice("leaf", port, "dac"))
         ports.connect_selected()
     dock = window.cable_dock
+    assert dock.model.rowCount() == 0  # hidden: not filled
+    dock.show()
     assert dock.model.rowCount() == 2 and "2 cables of 1 selected object" in dock.caption.text()
     index = dock.model.index(0, 5)
     assert dock.model.setData(index, "3.5", Qt.ItemDataRole.EditRole)

@@ -54,7 +54,7 @@ def far_ports(design: Design, owner: str, kind: str, role: str) -> list[str]:
 
 def candidates(design: Design, device_id: str, kind: str, role: str) -> list[tuple[str, str]]:
     """(label, owner id) of every device or feed that has a free matching port: the same rack
-    first, then for coolant the manifolds and CDUs, then by name."""
+    first, then what usually takes that end (PDUs, switches, manifolds and CDUs), then by name."""
     here = design.devices[device_id]
     rows = []
     for dev in design.devices.values():
@@ -62,10 +62,11 @@ def candidates(design: Design, device_id: str, kind: str, role: str) -> list[tup
             continue
         same_rack = dev.rack is not None and dev.rack == here.rack
         category = design.part_of(dev).category
-        plumbing = category in (Category.MANIFOLD, Category.CDU)
+        preferred = {"coolant": (Category.MANIFOLD, Category.CDU), "network": (Category.SWITCH, Category.PATCH_PANEL),
+                     "power": (Category.PDU, Category.POWER_SHELF)}[kind]
         rack = design.racks.get(dev.rack or "")
         label = f"{dev.name} ({design.part_of(dev).model}{', ' + rack.name if rack else ''})"
-        rows.append(((not same_rack, kind == "coolant" and not plumbing, dev.name), label, dev.id))
+        rows.append(((not same_rack, category not in preferred, dev.name), label, dev.id))
     if kind == "power" and role == "inlet":
         for feed in design.feeds.values():
             rows.append(((feed.rack != here.rack, False, feed.name), f"Feed {feed.name} (side {feed.side})", feed.id))

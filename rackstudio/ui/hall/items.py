@@ -307,9 +307,11 @@ class CableBundleItem(QGraphicsPathItem):
         normal = QPointF(-(b - a).y(), (b - a).x()) * 0.12
         path.quadTo(mid + normal, b)
         self.setPath(path)
-        pen = QPen(KIND_COLOURS.get(self.key[2], QColor(90, 90, 90)))
+        colour = QColor(KIND_COLOURS.get(self.key[2], QColor(90, 90, 90)))
+        colour.setAlpha(170)
+        pen = QPen(colour)
         pen.setCosmetic(True)
-        pen.setWidthF(min(1.5 + len(conn_ids) ** 0.5, 7))
+        pen.setWidthF(min(1.0 + len(conn_ids) ** 0.5 / 2, 5))
         self.setPen(pen)
         self.setToolTip(text)
 

@@ -165,12 +165,14 @@ class HallScene(MirroredSelectionScene):
         if self.hall_id in changes.changed:
             self.grid.set_hall(design.halls[self.hall_id])
         touched: set[str] = set()
+        floor_changed = False
         for obj_id, coll in changes.removed.items():
             if coll == "racks":
                 self._drop(obj_id)
             elif coll == "devices":
                 old = self.holder.pop(obj_id, None)
                 if old == obj_id:
+                    floor_changed = True
                     self._drop(obj_id)
                 elif old is not None:
                     touched.add(old)
@@ -184,6 +186,7 @@ class HallScene(MirroredSelectionScene):
                 old = self.holder.get(obj_id)
                 new = self._holder_of(obj_id)
                 self.holder[obj_id] = new
+                floor_changed = floor_changed or obj_id in (old, new)
                 if old == obj_id and new != obj_id:
                     self._drop(obj_id)
                 if new == obj_id:
@@ -196,7 +199,7 @@ class HallScene(MirroredSelectionScene):
             if rack_id in design.racks and rack_id in self.objects:
                 self._put_rack(rack_id)
         colls = set(changes.added.values()) | set(changes.removed.values()) | set(changes.changed.values())
-        if colls & set(_LAYOUT) or changes.settings:
+        if colls & set(_LAYOUT) or changes.settings or floor_changed:
             self._refresh_aisles()
         if self.show_cables and colls & {"connections", "racks", "devices", "feeds"}:
             self._refresh_bundles()

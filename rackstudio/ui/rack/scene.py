@@ -4,6 +4,7 @@ ChangeSet rebuilds only the racks whose devices it names."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor
 
 from rackstudio.changes import ChangeSet
 from rackstudio.model import geometry
@@ -24,6 +25,9 @@ class ElevationScene(MirroredSelectionScene):
         self.frames: dict[str, RackFrameItem] = {}
         self.device_items: dict[str, list[DeviceItem]] = {}  # rack id -> its device items
         self.device_rack: dict[str, str] = {}  # device id -> the open rack it shows in
+        self.hint = self.addText("No rack is open. Double-click a rack on the hall floor plan\n"
+                                 "(or use its context menu) to open its elevation here.")
+        self.hint.setDefaultTextColor(QColor(110, 110, 120))
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
 
@@ -63,6 +67,7 @@ class ElevationScene(MirroredSelectionScene):
             self.blocks = {b.rack_id: b for b in blocks}
             for block in blocks:
                 self._build_rack(block.rack_id)
+        self.hint.setVisible(not blocks)
         rect = self.itemsBoundingRect()
         self.setSceneRect(rect.adjusted(-40, -40, 40, 40) if not rect.isEmpty() else QRectF(0, 0, 400, 300))
 
