@@ -1,0 +1,133 @@
+"""The parts palette: search and filters, U/power/weight columns, id-only drag payloads, the
+real built-in catalog behind it, and the design's own parts listed beside the library's."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF
+
+from rackstudio.commands import PlaceDevice, add_row_of_racks
+from rackstudio.document import Document
+from rackstudio.ui import mime
+from rackstudio.ui.library_source import CatalogLibrary, builtin_library
+from rackstudio.ui.main_window import MainWindow
+from tests.core import builders as b
+from tests.ui.conftest import drag_drop
+from tests.ui.helpers import palette_mime, unit_point
+
+
+def _column(palette, name):
+    return [palette.proxy.index(r, palette.model.columns.index(name)).data() for r in range(palette.proxy.rowCount())]
+
+
+def test_search_and_filters(window):
+    palette = window.palette_dock
+    total = palette.model.rowCount()
+    palette.search.setText("qm97")
+    assert [e.model for e in palette.visible_entries()] == ["QM9700"]
+    assert _column(palette, "U") == ["1"] and _column(palette, "Power") == ["1.7 kW"]
+    assert _column(palette, "Weight") == ["14.8 kg"]
+    palette.search.clear()
+    palette.manufacturer.setCurrentIndex(palette.manufacturer.findData("NVIDIA"))
+    assert {e.manufacturer for e in palette.visible_entries()} == {"NVIDIA"}
+    palette.manufacturer.setCurrentIndex(0)
+    palette.category.setCurrentIndex(palette.category.findData("rack"))
+    assert [e.kind for e in palette.visible_entries()] == ["rack-type"]
+    palette.category.setCurrentIndex(0)
+    assert palette.proxy.rowCount() == total
+    assert f"{total} of {total} shown" == palette.count.text()
+
+
+def test_drag_payload_is_an_id_only(window):
+    data = palette_mime(window, "DGX B200")
+    assert data.formats()[0] == mime.PART_MIME
+    assert bytes(data.data(mime.PART_MIME).data()) == b"part:nvidia-dgx-b200"
+    assert mime.decode(data) == ("part", "nvidia-dgx-b200")
+    assert mime.decode(mime.encode("rack-type", "generic-48u")) == ("rack-type", "generic-48u")
+
+
+def test_parts_embedded_in_the_design_are_listed(make_window):
+    design = b.empty_design()
+    other = b.blank(slug="design-only-blank", model="Design-only blank")
+    design.part_types[other.slug] = other
+    window = make_window(design)
+    entry = next(e for e in window.palette_dock.model.entries if e.key == "design-only-blank")
+    assert entry.source == "design"
+
+
+def test_the_builtin_catalog_feeds_the_palette_and_drops(qtbot):
+    library = builtin_library()
+    assert isinstance(library, CatalogLibrary) and library.problem is None
+    design = b.empty_design()
+    window = MainWindow(Document(design), library)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    models = {e.model for e in window.palette_dock.model.entries}
+    assert {"DGX B200", "GB200 NVL72 Compute Tray", "48U 600 x 1200 rack"} <= models
+    view = window.hall_view
+    assert drag_drop(view.viewport(), palette_mime(window, "48U 600 x 1200 rack"),
+                     view.mapFromScene(QPointF(3300, 2400)))
+    (rack,) = design.racks.values()
+    window.open_elevation(rack.id)
+    ev = window.elevation_view
+    assert drag_drop(ev.viewport(), palette_mime(window, "DGX B200"),
+                     ev.mapFromScene(unit_point(window, rack.id, 1, height=10)))
+    (device,) = design.devices.values()
+    assert design.part_types[device.part].origin == "builtin"
+
+
+def test_a_rack_type_cannot_drop_into_an_elevation(pod):
+    window, design, r1, _r2 = pod
+    window.open_elevation(r1)
+    ev = window.elevation_view
+    before = design.model_dump()
+    assert not drag_drop(ev.viewport(), palette_mime(window, "Generic 48U"),
+                         ev.mapFromScene(unit_point(window, r1, 30)))
+    assert design.model_dump() == before
+    assert "rack types go on the hall floor" in window.statusBar().currentMessage()
+
+
+def test_moving_a_child_between_bays_and_a_pdu_between_channels(pod, qtbot):
+    from tests.ui.helpers import mouse_drag, side_point
+
+    window, design, r1, _r2 = pod
+    ed = window.editor
+    ed.execute(PlaceDevice(b.chassis(), rack=r1, position=20, device_id="ch"))
+    ed.execute(PlaceDevice(b.node(), parent="ch", bay="Bay1", device_id="n1"))
+    ed.execute(PlaceDevice(b.pdu(), rack=r1, side="left", device_id="p"))
+    window.open_elevation(r1)
+    view = window.elevation_view
+    parent = next(i for i in view.elevations.items_of("ch") if i.role == "face")
+    bay = lambda name: parent.mapRectToScene(parent.bay_rect(name)).center()  # noqa: E731
+    mouse_drag(qtbot, view, bay("Bay1") + QPointF(0, 4), bay("Bay4") + QPointF(0, 4))
+    assert design.devices["n1"].bay == "Bay4"
+    mouse_drag(qtbot, view, side_point(window, r1, "left"), side_point(window, r1, "right"))
+    assert design.devices["p"].side == "right"
+
+
+def test_more_than_one_hall(pod, dialogs):
+    window, design, _r1, _r2 = pod
+    dialogs.record_overrides = {"name": "Hall 2"}
+    window.actions_by_id["add_hall"].trigger()
+    assert window.hall_combo.count() == 2
+    window.hall_combo.setCurrentIndex(window.hall_combo.findData("hall-2"))
+    window.hall_combo.activated.emit(window.hall_combo.currentIndex())
+    assert window.hall_view.hall_scene.hall_id == "hall-2"
+    assert not window.hall_view.hall_scene.objects
+
+
+def test_rotate_floor_equipment(window, qtbot):
+    design = window.editor.design
+    window.editor.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=6000, y_mm=1200, device_id="cdu"))
+    window.selection.set(["cdu"])
+    window.actions_by_id["rotate"].trigger()
+    assert design.devices["cdu"].facing == "W"
+
+
+def test_row_of_racks_via_the_command_shows_in_the_elevation_list(window):
+    design = window.editor.design
+    window.editor.execute(add_row_of_racks(design, b.rack_type(), "hall-1", "A", 3, 1200, 1200, "S"))
+    for rack_id in design.racks:
+        window.open_elevation(rack_id)
+    assert len(window.elevation_view.elevations.blocks) == 3
+    window.actions_by_id["close_elevations"].trigger()
+    assert not window.elevation_view.elevations.blocks
