@@ -56,8 +56,7 @@ class PartsPaletteModel(RowsTableModel):
             if col in (2, 3):
                 power, weight = self.library.figures(e)
                 return _power(power) if col == 2 else ("—" if weight is None else f"{weight:g} kg")
-            return (e.model, f"{e.u_height:g}" if e.kind == "part" else f"{e.u_height:g}U rack", None, None,
-                    e.manufacturer, e.category)[col]
+            return (e.model, f"{e.u_height:g}", None, None, e.manufacturer, e.category)[col]
         if role == Qt.ItemDataRole.UserRole:  # sort key
             if col in (2, 3):
                 return self.library.figures(e)[col - 2] or 0.0
@@ -177,7 +176,7 @@ class PaletteDock(QDockWidget):
             combo.blockSignals(False)
         self._apply_filter()
         self.view.resizeColumnsToContents()
-        for column, limit in ((0, 210), (1, 64), (2, 70), (3, 70)):
+        for column, limit in ((0, 200), (1, 40), (2, 66), (3, 66)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), limit))
         if self.editor.library.problem:
             self.count.setText(f"The parts library could not be read: {self.editor.library.problem}")

@@ -189,3 +189,19 @@ def test_delete_removes_the_selection_in_one_step(pod, qtbot):
     assert not design.devices
     window.undo_stack.undo()
     assert d1 in design.devices and len(design.devices) == 2
+
+
+def test_unit_numbers_follow_the_rack_type(make_window):
+    from rackstudio.commands import AddRack
+
+    design = b.empty_design()
+    window = make_window(design)
+    window.editor.execute(AddRack(b.rack_type(slug="desc-42", model="Desc 42U", u_height=42, desc_units=True,
+                                              starting_unit=1), "hall-1", 1200, 1200, "S", name="D1"))
+    rack_id = next(iter(design.racks))
+    window.open_elevation(rack_id)
+    frame = window.elevation_view.elevations.frames[rack_id]
+    assert frame.unit_labels[0] == "42" and frame.unit_labels[-1] == "1"  # internal unit 1 is printed 42
+    window.editor.execute(PlaceDevice(b.switch(), rack=rack_id, position=42))
+    (device,) = design.devices.values()
+    assert device.name == "D1-U1"

@@ -161,8 +161,16 @@ class RackItem(FloorObjectItem):
         bars = QRectF(rect.left(), rect.bottom() - 2 * bar_h - gap, rect.width(), 2 * bar_h + gap)
         text_rect = QRectF(rect.left(), rect.top(), rect.width(), bars.top() - rect.top())
         painter.setPen(QColor(20, 20, 30))
-        _fit_text(painter, text_rect, self.name, lod, 13, bold=True)
         s = self.summary
+        if text_rect.height() * lod > 70:  # room for a second line when zoomed in
+            half = text_rect.height() / 2
+            _fit_text(painter, QRectF(text_rect.left(), text_rect.top(), text_rect.width(), half), self.name, lod, 13,
+                      bold=True)
+            painter.setPen(QColor(70, 70, 80))
+            _fit_text(painter, QRectF(text_rect.left(), text_rect.top() + half * 0.8, text_rect.width(), half * 0.6),
+                      f"{s.used_u:g}/{s.total_u} U · {s.power_w / 1000:.1f} kW", lod, 10)
+        else:
+            _fit_text(painter, text_rect, self.name, lod, 13, bold=True)
         share = s.power_share
         power_colour = (QColor(120, 120, 120) if share is None else BAD_COLOUR if share > 1
                         else QColor(230, 160, 30) if share > 0.9 else QColor(60, 170, 80))
