@@ -37,6 +37,7 @@ from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.hall.view import HallView
+from rackstudio.ui.infrastructure import SiteDock
 from rackstudio.ui.inspector import InspectorDock
 from rackstudio.ui.library_source import PartsLibrary, builtin_library
 from rackstudio.ui.palette import PaletteDock
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.palette_dock = PaletteDock(self.editor, self)
         self.inspector_dock = InspectorDock(self.editor, self)
         self.cable_dock = CableListDock(self.editor, self)
+        self.site_dock = SiteDock(self.editor, self)
         self._build_status_bar()
         self.actions_by_id = build_actions(self)
         self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.add_dock(self.palette_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_dock(self.inspector_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_dock(self.cable_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.add_dock(self.site_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.palette_dock, self.site_dock, Qt.Orientation.Vertical)
         self.cable_dock.hide()
         REPORT.status = self.show_status
         REPORT.message = self._message
@@ -430,6 +434,7 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             if not self._layout_restored:
                 self.resizeDocks([self.palette_dock, self.inspector_dock], [440, 340], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.palette_dock, self.site_dock], [3, 1], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         settings = prefs.settings()

@@ -142,3 +142,22 @@ def test_cable_list_edits_and_relabels(pod, dialogs):
     dock.table.selectAll()
     dock.disconnect_selected()
     assert not design.connections
+
+
+def test_site_dock_selects_records_without_a_shape_for_editing_and_deleting(pod, dialogs):
+    window, design, _r1, _r2 = pod
+    site = window.site_dock
+    site.select("feed-a")
+    assert window.selection.ids == ["feed-a"]
+    amperage = window.inspector_dock.editor_for("amperage_a")
+    _edit(amperage, "63")
+    assert design.feeds["feed-a"].amperage_a == 63
+    site.select("hall-1")
+    _edit(window.inspector_dock.editor_for("width_mm"), "30000")
+    assert design.halls["hall-1"].width_mm == 30000
+    assert window.hall_view.hall_scene.grid.hall.width_mm == 30000
+    site.tree.clearSelection()
+    site.select("feed-b")
+    window.actions_by_id["delete"].trigger()
+    assert "feed-b" not in design.feeds
+    assert not any(i.data(0, Qt.ItemDataRole.UserRole) == "feed-b" for i in site.items())
