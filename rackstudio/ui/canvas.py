@@ -79,6 +79,7 @@ class CanvasView(QGraphicsView):
         self.setMouseTracking(True)
         self.ghost = GhostItem()
         scene.addItem(self.ghost)
+        self.auto_fit = True
         self._payload: tuple[str, str] | None = None
         self._move = None  # the move-drag in progress (the subclass's own record), if any
         self._band_origin: QPointF | None = None
@@ -91,20 +92,29 @@ class CanvasView(QGraphicsView):
 
     # --- zoom ----------------------------------------------------------------------------------
     def zoom_in(self) -> None:
+        self.auto_fit = False
         self.scale(self.ZOOM_STEP, self.ZOOM_STEP)
 
     def zoom_out(self) -> None:
+        self.auto_fit = False
         self.scale(1 / self.ZOOM_STEP, 1 / self.ZOOM_STEP)
 
     def content_rect(self) -> QRectF:
         return self.scene().itemsBoundingRect()
 
     def zoom_fit(self) -> None:
+        """Show all content; until the user zooms, the view keeps fitting as it is resized."""
+        self.auto_fit = True
         rect = self.content_rect()
         if rect.isEmpty():
             return
         margin = max(rect.width(), rect.height()) * 0.03
         self.fitInView(rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.zoom_fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier or not self.verticalScrollBar().isVisible():

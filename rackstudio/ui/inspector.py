@@ -78,6 +78,7 @@ class InspectorDock(QDockWidget):
         self.layout_.addWidget(self.ports, 1)
         self.layout_.addStretch(0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -104,6 +105,8 @@ class InspectorDock(QDockWidget):
             self._rebuild()
         elif changes.ids() & set(ids) or changes.settings:
             self._refresh_values()
+        else:
+            self.summary.setText(self._summary_text())  # a rack's fill changes with its devices
         self.ports.refresh()
 
     def _rebuild(self) -> None:

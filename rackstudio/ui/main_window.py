@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QStyle,
     QTabWidget,
     QToolBar,
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
         self.hall_combo = QComboBox()
         self.hall_combo.setMinimumWidth(200)
         self.hall_hint = QLabel()
+        # the legend may be clipped rather than widen the central area and squeeze the docks
+        self.hall_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(QLabel("Hall:"))
         bar.addWidget(self.hall_combo)
         bar.addWidget(self.hall_hint, 1)
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(hall_page, "Hall")
         self.tabs.addTab(self.elevation_view, "Racks")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _i: self.cursor_label.clear())
         self.hall_combo.activated.connect(lambda _i: self._choose_hall())
         self.hall_view.open_rack.connect(self.open_elevation)
         for view in (self.hall_view, self.elevation_view):
@@ -433,8 +437,11 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             if not self._layout_restored:
-                self.resizeDocks([self.palette_dock, self.inspector_dock], [440, 340], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.palette_dock, self.site_dock], [3, 1], Qt.Orientation.Vertical)
+                QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [400, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock, self.site_dock], [3, 1], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         settings = prefs.settings()

@@ -82,10 +82,11 @@ class HallView(CanvasView):
             fit = can_place_rack(design, rt, hall_id, x, y, self.new_facing)
             box = (x, y, x + box[2], y + box[3])
             row = adjacent_row(design, hall_id, box, self.new_facing)
-            name = None
+            taken = {r.name for r in design.racks.values()}
+            name = next_name(taken, "R00")  # R01, R02, ... for racks outside a row
             if row is not None:
                 names = sorted((r.name for r in design.racks.values() if r.row == row), key=lambda n: (len(n), n))
-                name = next_name({r.name for r in design.racks.values()}, names[-1])
+                name = next_name(taken, names[-1])
             command = AddRack(rt, hall_id, x, y, self.new_facing, name=name, row=row)
             return DropPlan(QRectF(x, y, box[2] - x, box[3] - y), fit, f"{rt.model} at {tile_name(design.halls[hall_id], x, y)}",
                             command)
