@@ -134,3 +134,27 @@ def test_command_line_screenshot_of_a_rack(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rackstudio", str(bad), "--screenshot", str(out)],
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2 and "bad.rackstudio" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_starting_with_a_broken_file_shows_why_and_keeps_an_empty_design(qapp, monkeypatch, dialogs, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from rackstudio.ui import app as app_module
+
+    bad = tmp_path / "bad.rackstudio"
+    bad.write_text("{not json")
+    windows = []
+
+    def run_once(self=None):
+        for _ in range(5):
+            QApplication.processEvents()
+        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run_once)
+    assert app_module.main(argparse.Namespace(file=str(bad), screenshot=None, view="hall")) == 0
+    kind, text = dialogs.shown[-1]
+    assert kind == "warning" and "bad.rackstudio" in text and "line 1" in text
+    window = windows[-1]
+    assert not window.editor.design.racks and window.windowTitle().startswith("Untitled")
+    window.close()
