@@ -45,7 +45,11 @@ def main(args) -> int:
                 except LoadError as exc:
                     print(f"rackstudio: {exc.message}", file=sys.stderr)
                     return exc.exit_code
-            return take_screenshot(window, screenshot, getattr(args, "view", "hall") or "hall")
+            try:
+                return take_screenshot(window, screenshot, getattr(args, "view", "hall") or "hall")
+            finally:
+                window.hide()
+                window.deleteLater()
         window.show()
         if path:
             QTimer.singleShot(0, lambda: window.open_path(path, ask=False))

@@ -144,11 +144,13 @@ def test_starting_with_a_broken_file_shows_why_and_keeps_an_empty_design(qapp, m
     bad = tmp_path / "bad.rackstudio"
     bad.write_text("{not json")
     windows = []
+    before = set(QApplication.topLevelWidgets())
 
     def run_once(self=None):
         for _ in range(5):
             QApplication.processEvents()
-        windows.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        windows.extend(w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible() and w not in before)
         return 0
 
     monkeypatch.setattr(QApplication, "exec", run_once)
