@@ -27,6 +27,10 @@ def test_drag_a_rack_type_onto_the_floor_snaps_to_tiles(window):
     assert (rack.x_mm, rack.y_mm, rack.facing) == (3000, 1800, "S")  # centred on the pointer, on the grid
     assert undo_texts(window) == [f"Add rack {rack.name}"]
     assert rack.id in view.hall_scene.objects
+    window.undo_stack.undo()
+    assert not design.racks and not view.hall_scene.objects
+    window.undo_stack.redo()
+    assert design.racks[rack.id] == rack and rack.id in view.hall_scene.objects
 
 
 def test_an_overlapping_rack_is_refused_with_a_visible_reason(window):
@@ -83,6 +87,8 @@ def test_drag_a_rack_on_the_floor_moves_it_by_whole_tiles_in_one_step(window, qt
     window.undo_stack.undo()
     assert (design.racks[rack_id].x_mm, design.racks[rack_id].y_mm) == (1200, 1200)
     assert window.hall_view.hall_scene.objects[rack_id].pos() == QPointF(1200, 1200)
+    window.undo_stack.redo()
+    assert window.hall_view.hall_scene.objects[rack_id].pos() == QPointF(1200, 4200)
 
 
 def test_dragging_a_rack_onto_another_shows_red_and_changes_nothing(window, qtbot):
@@ -117,6 +123,10 @@ def test_rotate_turns_a_rack_about_its_centre(window, qtbot):
     assert undo_texts(window)[-1] == f"Rotate rack {rack.name} to face W"
     window.undo_stack.undo()
     assert design.racks[rack_id].facing == "S"
+    window.undo_stack.redo()
+    assert design.racks[rack_id] == rack
+    item = view.hall_scene.objects[rack_id]
+    assert (item.pos().x(), item.pos().y(), item.size) == (2700, 2100, (1200, 600))
 
 
 def test_align_and_distribute_a_selection(window):

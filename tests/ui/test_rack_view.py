@@ -42,6 +42,12 @@ def test_palette_drop_places_a_device_at_the_snapped_unit(pod):
     assert "nvidia-dgx-b200" in design.part_types  # the part is embedded in the design
     assert undo_texts(window) == ["Place DGX B200 in A01"]
     assert not view.ghost.isVisible()
+    window.undo_stack.undo()
+    assert not design.devices and "nvidia-dgx-b200" not in design.part_types
+    assert not view.elevations.device_items[r1]
+    window.undo_stack.redo()
+    assert design.devices[device.id] == device
+    assert [i.role for i in view.elevations.items_of(device.id)] == ["face", "shadow"]
 
 
 def test_ghost_is_green_where_it_fits_and_red_with_the_reason_where_not(pod):
