@@ -160,19 +160,40 @@ def _interface_pool(design: Design, device_id: str) -> PortPool:
     return PortPool(design, device_id, "network", data_interfaces(design, device_id))
 
 
+def _interface_types(design: Design, device_id: str) -> dict[str, str]:
+    """Interface name -> NetBox interface type, every interface of the device (mgmt included)."""
+    return {i.name: i.type for i in design.part_of(design.devices[device_id]).interfaces}
+
+
 def connect_to_leaf(design: Design, server_ids: Iterable[str], leaf_id: str, media: str | None = None,
                     length_m: float | None = None, labeler: Labeler | None = None) -> Composite:
-    """Each selected server's free data NICs to the leaf switch's next free ports, in order."""
+    """Each selected server's free NICs to the leaf switch's next free ports, in order.
+
+    NICs of the leaf's own port types are cabled (so a 1000BASE-T management switch takes the
+    BMC ports and a 400G leaf the data NICs); when no NIC type matches any leaf port, every
+    free data NIC is cabled."""
     if leaf_id not in design.devices:
         raise Refused(f"there is no switch {leaf_id!r}")
-    leaf = _interface_pool(design, leaf_id)
+    leaf_types = _interface_types(design, leaf_id)
+    leaf_free = [p for p in leaf_types if design.port_connection("network", leaf_id, p) is None]
+    servers = _by_place(design, [s for s in server_ids if s != leaf_id and s in design.devices])
+    wanted: dict[str, list[str]] = {}
+    for dev_id in servers:
+        types = _interface_types(design, dev_id)
+        wanted[dev_id] = [n for n, t in types.items() if t in {leaf_types[p] for p in leaf_free}
+                          and design.port_connection("network", dev_id, n) is None]
+    if not any(wanted.values()):
+        wanted = {dev_id: _interface_pool(design, dev_id).free for dev_id in servers}
     plan = Plan(design, labeler)
-    for dev_id in _by_place(design, [s for s in server_ids if s != leaf_id and s in design.devices]):
-        for nic in _interface_pool(design, dev_id).free:
-            port = leaf.take()
+    for dev_id in servers:
+        types = _interface_types(design, dev_id)
+        for nic in wanted[dev_id]:
+            # the next free leaf port of the NIC's own type, else the next free port
+            port = next((p for p in leaf_free if leaf_types[p] == types[nic]), leaf_free[0] if leaf_free else None)
             if port is None:
                 raise Refused(f"{_name(design, leaf_id)} has no free port left for "
                               f"{design.devices[dev_id].name} {nic}")
+            leaf_free.remove(port)
             plan.connect("network", PortRef(owner=dev_id, port=nic), PortRef(owner=leaf_id, port=port),
                          media, length_m)
     return plan.done(f"Connect NICs to {_name(design, leaf_id)}", "the selected servers have no free NICs")
@@ -244,8 +265,8 @@ def _nearest_cdu(design: Design, rack_id: str) -> str | None:
     inside = [d for d in devices_within(design, rack_id) if _category(design, design.devices[d]) == Category.CDU]
     if inside:
         return inside[0]
-    floor = [d for d in design.devices.values()
-             if d.hall == rack.hall and _category(design, d) == Category.CDU]
+    floor = [design.devices[d] for d in design.contents(rack.hall)  # floor equipment only
+             if d in design.devices and _category(design, design.devices[d]) == Category.CDU]
 
     def distance(d: Device) -> float:
         return abs((d.x_mm or 0) - rack.x_mm) + abs((d.y_mm or 0) - rack.y_mm)

@@ -242,3 +242,15 @@ def test_totals_count_racks_and_their_devices_once(doc):
     totals = selection_totals(design, [a01, "s"])
     assert (totals.units, totals.power_w) == (10, 14300)
     assert totals.weight_kg == pytest.approx(150 + 142.4)
+
+
+def test_a_management_switch_takes_the_bmc_ports(doc):
+    design = doc.design
+    a01 = _rack(doc, "A01")
+    mgmt = b.switch(slug="mgmt48", model="Mgmt 48", interfaces=[{"name": f"ge{i}", "type": "1000base-t"}
+                                                                  for i in range(1, 49)])
+    doc.execute(PlaceDevice(mgmt, rack=a01, position=45, device_id="mgmt"))
+    doc.execute(PlaceDevice(b.server(), rack=a01, position=1, device_id="s1"))
+    doc.execute(PlaceDevice(b.server(), rack=a01, position=11, device_id="s2"))
+    doc.execute(bulk.connect_to_leaf(design, ["s1", "s2"], "mgmt", media="cat6"))
+    assert sorted((c.a.owner, c.a.port) for c in design.connections.values()) == [("s1", "bmc"), ("s2", "bmc")]
