@@ -1,0 +1,103 @@
+"""Qt-free. What a rule function receives: the design, its component graph, the cached per-rack
+metrics and a memo that lives for one engine pass (a full run or one incremental update), so
+rules that ask the same question (a device's draw, a rack's devices, a power flow) ask it once.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model.design import Design, Device
+from rackstudio.model.parts import Category, PartType
+from rackstudio.model.review import CheckSettings
+from rackstudio.power import DeviceDraw, device_draw
+
+if TYPE_CHECKING:
+    from rackstudio.checks.metrics import MetricsCache
+
+# Infrastructure that passes power on (its own losses are ignored): its draw figures describe what
+# flows through it, so counting them would count the load twice (domain.md 2.8).
+PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
+
+
+class CheckContext:
+    def __init__(self, design: Design, graph: ComponentGraph):
+        self.design = design
+        self.graph = graph
+        self.memo: dict[Any, Any] = {}
+        self.metrics: MetricsCache | None = None
+
+    @property
+    def settings(self) -> CheckSettings:
+        return self.design.settings
+
+    def new_pass(self) -> None:
+        self.memo.clear()
+
+    def remember(self, key: Any, compute) -> Any:
+        """The memoised value for `key` in this pass, computed once by `compute()`."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute()
+            return value
+
+    # --- devices -------------------------------------------------------------------------------
+
+    def part(self, device_id: str) -> PartType:
+        return self.design.part_of(self.design.devices[device_id])
+
+    def draw(self, device_id: str) -> DeviceDraw:
+        return self.remember(("draw", device_id), lambda: device_draw(self.design, self.design.devices[device_id]))
+
+    def load_w(self, device_id: str) -> float:
+        """The W the checks count for a device: allocated, or max in worst-case mode (domain.md 2.6);
+        0 for pass-through infrastructure (PDUs, power shelves, UPSes)."""
+        if self.part(device_id).category in PASS_THROUGH:
+            return 0.0
+        draw = self.draw(device_id)
+        return draw.max_w if self.settings.worst_case else draw.allocated_w
+
+    def rack_of(self, device_id: str) -> str | None:
+        """The rack a device is in, following bays up to the chassis."""
+        return rack_of_record(self.design.devices.get(device_id), self.design.devices)
+
+    def hall_of(self, device_id: str) -> str | None:
+        device = self.design.devices.get(device_id)
+        while device is not None and device.parent is not None:
+            device = self.design.devices.get(device.parent)
+        if device is None:
+            return None
+        if device.rack is not None:
+            rack = self.design.racks.get(device.rack)
+            return rack.hall if rack else None
+        return device.hall
+
+    def rack_devices(self, rack_id: str) -> tuple[str, ...]:
+        """Every device in a rack at any depth (children in bays included), sorted."""
+        return self.remember(("rack_devices", rack_id), lambda: tuple(sorted(descendants(self.design, rack_id))))
+
+    def name(self, obj_id: str) -> str:
+        obj = self.design.get(obj_id)
+        return getattr(obj, "name", obj_id) if obj is not None else obj_id
+
+
+def rack_of_record(device: Device | None, devices: dict[str, Device]) -> str | None:
+    """The top rack of a device record, resolving parents in `devices` (current or remembered)."""
+    seen: set[str] = set()
+    while device is not None and device.parent is not None and device.id not in seen:
+        seen.add(device.id)
+        device = devices.get(device.parent)
+    return device.rack if device is not None else None
+
+
+def descendants(design: Design, container_id: str) -> set[str]:
+    """Ids inside a container at any depth (racks hold devices, devices hold children)."""
+    found: set[str] = set()
+    stack = [container_id]
+    while stack:
+        for child in design.contents(stack.pop()):
+            if child not in found and child in design.devices:
+                found.add(child)
+                stack.append(child)
+    return found

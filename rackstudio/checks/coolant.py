@@ -1,0 +1,87 @@
+"""Qt-free. Coolant loops: the groups of devices joined by coolant connections and the CDUs on them.
+
+A loop is a connected component of coolant edges (CDUs included). CDUs on one loop share its
+load; a device with a liquid share and no CDU on its loop has no coolant path (COOL-003), which is
+what `graph.queries.coolant_path` reports device by device.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rackstudio.model.parts import Category, CduSpec
+
+if TYPE_CHECKING:
+    from rackstudio.checks.context import CheckContext
+
+
+@dataclass(frozen=True)
+class CoolantLoop:
+    nodes: frozenset[str]
+    cdus: tuple[str, ...]  # sorted; cdus[0] speaks for the loop in findings
+
+
+def coolant_neighbours(ctx: CheckContext, node: str) -> list[str]:
+    g = ctx.graph.g
+    if node not in g:
+        return []
+    found = {v for _, v, kind in g.out_edges(node, data="kind") if kind == "coolant"}
+    found |= {u for u, _, kind in g.in_edges(node, data="kind") if kind == "coolant"}
+    return sorted(found)
+
+
+def loop_of(ctx: CheckContext, node: str) -> CoolantLoop:
+    """The coolant loop a node is on (a loop of one when it has no coolant connection)."""
+    key = ("loop", node)
+    if key in ctx.memo:
+        return ctx.memo[key]
+    seen = {node}
+    queue = deque([node])
+    while queue:
+        for m in coolant_neighbours(ctx, queue.popleft()):
+            if m not in seen:
+                seen.add(m)
+                queue.append(m)
+    loop = CoolantLoop(frozenset(seen), tuple(sorted(n for n in seen if is_cdu(ctx, n))))
+    for n in seen:
+        ctx.memo[("loop", n)] = loop
+    return loop
+
+
+def cdu_spec(ctx: CheckContext, device_id: str) -> CduSpec | None:
+    device = ctx.design.devices.get(device_id)
+    if device is None:
+        return None
+    ext = ctx.design.part_of(device).rackstudio
+    return ext.cdu if ext.category == Category.CDU else None
+
+
+def is_cdu(ctx: CheckContext, device_id: str) -> bool:
+    return cdu_spec(ctx, device_id) is not None
+
+
+def liquid_fraction(ctx: CheckContext, device_id: str) -> float:
+    """Share of a device's heat taken by coolant (domain.md 3.6); 0 for CDUs and manifolds."""
+    ext = ctx.part(device_id).rackstudio
+    if ext.category in (Category.CDU, Category.MANIFOLD):
+        return 0.0
+    return ext.cooling.liquid_fraction
+
+
+def needs_liquid(ctx: CheckContext, device_id: str) -> bool:
+    ext = ctx.part(device_id).rackstudio
+    if ext.category in (Category.CDU, Category.MANIFOLD):
+        return False
+    return ext.cooling.method in ("liquid", "hybrid", "immersion") or ext.cooling.liquid_fraction > 0
+
+
+def served_loop(ctx: CheckContext, device_id: str) -> CoolantLoop:
+    """The loop that cools a device: its own, or its chassis's when it sits in a bay."""
+    device = ctx.design.devices.get(device_id)
+    loop = loop_of(ctx, device_id)
+    while not loop.cdus and device is not None and device.parent is not None:
+        device = ctx.design.devices.get(device.parent)
+        if device is not None:
+            loop = loop_of(ctx, device.id)
+    return loop

@@ -1,0 +1,238 @@
+"""Qt-free. Power flow over the component graph in one scenario (nothing failed, or a set of
+failed feeds/panels/UPSes/PDUs/shelves): which nodes are live, what each node demands and what
+each edge carries, in W.
+
+Model (domain.md 2.5, 2.8): a consumer splits its load equally over its live inputs (PSU inlets,
+or for a busbar tray the busbar, for a busbar the live shelves); a device that lost an input draws
+its declared single-feed (throttled) figure when the part gives one, else its full load; PDUs,
+shelves and UPSes pass power on (their own losses are ignored). Liveness follows
+`graph.queries.failure_impact`: UPSes and supplier-less feeds and panels are sources.
+"""
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rackstudio.checks.context import PASS_THROUGH
+from rackstudio.checks.formulas import is_delta, line_currents_delta, outlet_voltage
+from rackstudio.model.units import SQRT3
+
+if TYPE_CHECKING:
+    from rackstudio.checks.context import CheckContext
+
+POWER_EDGES = ("power", "supplies", "busbar")
+NOTHING_FAILED: frozenset[str] = frozenset()
+
+
+def suppliers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
+    """(supplier, edge attributes) of every power edge into `node`, sorted by supplier (memoised)."""
+    key = ("suppliers", node)
+    if key not in ctx.memo:
+        g = ctx.graph.g
+        edges = [] if node not in g else [
+            (u, k, a) for u, _, k, a in g.in_edges(node, keys=True, data=True) if a["kind"] in POWER_EDGES]
+        ctx.memo[key] = [(u, a) for u, _, a in sorted(edges, key=lambda e: (e[0], str(e[1])))]
+    return ctx.memo[key]
+
+
+def consumers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
+    """(consumer, edge attributes) of every power edge out of `node`, sorted by consumer (memoised)."""
+    key = ("consumers", node)
+    if key not in ctx.memo:
+        g = ctx.graph.g
+        edges = [] if node not in g else [
+            (v, k, a) for _, v, k, a in g.out_edges(node, keys=True, data=True) if a["kind"] in POWER_EDGES]
+        ctx.memo[key] = [(v, a) for v, _, a in sorted(edges, key=lambda e: (e[0], str(e[1])))]
+    return ctx.memo[key]
+
+
+def input_name(supplier: str, attrs: dict) -> str:
+    """The input an edge arrives at: the PSU inlet for cables, else the supplier itself."""
+    return (attrs.get("consumer_port") or supplier) if attrs["kind"] == "power" else supplier
+
+
+def downstream(ctx: CheckContext, nodes: Iterable[str]) -> set[str]:
+    """Every node fed, directly or not, by any of `nodes` (the nodes themselves excluded)."""
+    seen: set[str] = set()
+    queue = deque(n for n in nodes if n in ctx.graph.g)
+    while queue:
+        for v, _ in consumers(ctx, queue.popleft()):
+            if v not in seen:
+                seen.add(v)
+                queue.append(v)
+    return seen
+
+
+def upstream(ctx: CheckContext, node: str) -> frozenset[str]:
+    """Every supplier above a node, memoised for the pass."""
+    def walk() -> frozenset[str]:
+        seen: set[str] = set()
+        queue = deque([node])
+        while queue:
+            for u, _ in suppliers(ctx, queue.popleft()):
+                if u not in seen:
+                    seen.add(u)
+                    queue.append(u)
+        return frozenset(seen)
+    return ctx.remember(("upstream", node), walk)
+
+
+def is_failure_element(ctx: CheckContext, node: str) -> bool:
+    """What a failover scenario may fail: feeds, panels, UPSes, PDUs, power shelves (domain.md 2.8)."""
+    kind = ctx.graph.g.nodes[node].get("kind") if node in ctx.graph.g else None
+    if kind in ("feed", "panel", "ups"):
+        return True
+    return kind == "device" and ctx.part(node).category in PASS_THROUGH
+
+
+def flow(ctx: CheckContext, failed: frozenset[str] = NOTHING_FAILED) -> Flow:
+    """The (memoised) flow for one scenario."""
+    return ctx.remember(("flow", failed), lambda: Flow(ctx, failed))
+
+
+class Flow:
+    def __init__(self, ctx: CheckContext, failed: frozenset[str]):
+        self.ctx = ctx
+        self.failed = failed
+        self._live: dict[str, bool] = {}
+        self._live_inputs: dict[str, list[str]] = {}
+        self._demand: dict[str, float] = {}
+        self._outlets: dict[str, dict[str, float]] = {}
+
+    def live(self, node: str) -> bool:
+        if node in self._live:
+            return self._live[node]
+        self._live[node] = False  # cycle guard
+        if node in self.failed or node not in self.ctx.graph.g:
+            return False
+        kind = self.ctx.graph.g.nodes[node].get("kind")
+        sups = suppliers(self.ctx, node)
+        if kind == "ups" or (kind in ("feed", "panel") and not sups):
+            result = True
+        else:
+            result = any(self.live(u) for u, _ in sups)
+        self._live[node] = result
+        return result
+
+    def inputs(self, node: str) -> dict[str, list[str]]:
+        """Input name → its suppliers (connected inputs only); the same in every scenario."""
+        key = ("inputs", node)
+        if key not in self.ctx.memo:
+            groups: dict[str, list[str]] = {}
+            for u, attrs in suppliers(self.ctx, node):
+                groups.setdefault(input_name(u, attrs), []).append(u)
+            self.ctx.memo[key] = groups
+        return self.ctx.memo[key]
+
+    def live_inputs(self, node: str) -> list[str]:
+        if node not in self._live_inputs:
+            self._live_inputs[node] = sorted(name for name, sups in self.inputs(node).items()
+                                             if any(self.live(u) for u in sups))
+        return self._live_inputs[node]
+
+    def degraded(self, node: str) -> bool:
+        """Live, but with fewer live inputs than connected ones."""
+        live = self.live_inputs(node)
+        return bool(live) and len(live) < len(self.inputs(node))
+
+    def own_w(self, node: str) -> float:
+        if node not in self.ctx.design.devices:
+            return 0.0
+        load = self.ctx.load_w(node)
+        single = self.ctx.part(node).rackstudio.power.single_feed_w
+        if single is not None and self.degraded(node):
+            return min(load, single)
+        return load
+
+    def demand(self, node: str) -> float:
+        """W a node draws from its inputs: its own load plus everything it passes on."""
+        if node in self._demand:
+            return self._demand[node]
+        self._demand[node] = 0.0  # cycle guard
+        total = self.own_w(node) + sum(self.carried(node, v, a) for v, a in consumers(self.ctx, node))
+        self._demand[node] = total
+        return total
+
+    def carried(self, supplier: str, consumer: str, attrs: dict) -> float:
+        """W on one edge supplier → consumer."""
+        if not self.live(supplier):
+            return 0.0
+        live = self.live_inputs(consumer)
+        name = input_name(supplier, attrs)
+        if name not in live:
+            return 0.0
+        live_sups = [u for u in self.inputs(consumer)[name] if self.live(u)]
+        return self.demand(consumer) / len(live) / len(live_sups)
+
+    def outlet_flows(self, device_id: str) -> dict[str, float]:
+        """W leaving each outlet of a PDU (or any device with outlets)."""
+        if device_id not in self._outlets:
+            out: dict[str, float] = {}
+            for v, attrs in consumers(self.ctx, device_id):
+                if attrs["kind"] == "power":
+                    port = attrs.get("supplier_port") or ""
+                    out[port] = out.get(port, 0.0) + self.carried(device_id, v, attrs)
+            self._outlets[device_id] = out
+        return self._outlets[device_id]
+
+    def feed_leg_power(self, feed_id: str) -> tuple[float, float, float]:
+        """W per feed leg (A, B, C) from the outlet→leg map of the PDUs on the feed; loads with no
+        leg (three-phase inlets, outlets without `feed_leg`) count as balanced (domain.md 2.4)."""
+        legs = [0.0, 0.0, 0.0]
+        for v, attrs in consumers(self.ctx, feed_id):
+            through = self.carried(feed_id, v, attrs)
+            if not through:
+                continue
+            total = self.demand(v)
+            leg_map = _outlet_legs(self.ctx, v)
+            if not leg_map or not total:
+                for i in range(3):
+                    legs[i] += through / 3
+                continue
+            share = through / total
+            spread = self.own_w(v)
+            for port, watts in self.outlet_flows(v).items():
+                leg = leg_map.get(port)
+                if leg is None:
+                    spread += watts
+                else:
+                    legs[leg] += watts * share
+            for i in range(3):
+                legs[i] += spread * share / 3
+        return legs[0], legs[1], legs[2]
+
+
+def _outlet_legs(ctx: CheckContext, node: str) -> dict[str, int]:
+    if node not in ctx.design.devices:
+        return {}
+    return {o.name: "ABC".index(o.feed_leg) for o in ctx.part(node).power_outlets if o.feed_leg}
+
+
+def phase_currents(voltage_ll: float, power_factor: float, legs_w: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Line currents (A) of a three-phase supply from W per leg. 380-415 V: I = P ÷ (V_LN × PF).
+    208 V: legs A, B, C are the L1-L2, L2-L3, L3-L1 banks, combined by the phasor formula (domain.md 2.1)."""
+    if is_delta(voltage_ll):
+        i12, i23, i31 = (w / (voltage_ll * power_factor) for w in legs_w)
+        return line_currents_delta(i12, i23, i31)
+    v_ln = voltage_ll / SQRT3
+    a, b, c = (w / (v_ln * power_factor) for w in legs_w)
+    return a, b, c
+
+
+def supply_voltage(ctx: CheckContext, supplier: str) -> float | None:
+    """The voltage a PSU inlet sees from its supplier: a feed directly, or a PDU's outlets."""
+    feed = ctx.design.feeds.get(supplier)
+    if feed is not None:
+        return abs(feed.voltage_v) if feed.supply == "dc" else outlet_voltage(feed.voltage_v, feed.phase)
+    if supplier in ctx.design.devices:
+        spec = ctx.part(supplier).rackstudio.pdu
+        if spec is not None:
+            return outlet_voltage(spec.inlet_voltage_v, spec.inlet_phase)
+    return None
+
+
+def feed_power_factor(ctx: CheckContext, node: str) -> float:
+    """The power factor of the single feed above a node, or 1.0 when there is none or several."""
+    feeds = [n for n in upstream(ctx, node) if n in ctx.design.feeds]
+    return ctx.design.feeds[feeds[0]].power_factor if len(feeds) == 1 else 1.0
