@@ -1,0 +1,2 @@
+def rule(context, subject):
+    return 42

@@ -1,0 +1,2 @@
+def server(size: int = 1):
+    raise RuntimeError("factory bug")

@@ -1,0 +1,3 @@
+def rule(context, subject):
+    yield from ()
+    raise ZeroDivisionError("rule bug")
