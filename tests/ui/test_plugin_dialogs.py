@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
 
@@ -17,7 +18,12 @@ from rackstudio.ui.dialogs.part_editor import PartEditorDialog, open_part_editor
 from rackstudio.ui.dialogs.plugins import PluginsDialog, load_disabled_plugins, open_plugins_dialog  # noqa: E402
 from rackstudio.ui.library_source import CatalogLibrary  # noqa: E402
 from rackstudio.ui.palette import PartsPaletteModel  # noqa: E402
-from tests.core.test_plugins import EXAMPLE, plugin_engine, small_design, site  # noqa: E402,F401
+from tests.core.test_plugins import EXAMPLE, fake_site, plugin_engine, small_design  # noqa: E402
+
+
+@pytest.fixture(name="site")
+def _site(tmp_path, monkeypatch):
+    yield from fake_site(tmp_path, monkeypatch)
 
 
 def _children(item) -> list[list[str]]:
@@ -188,17 +194,19 @@ def test_editing_a_library_part_saves_a_user_copy_that_wins(qtbot, site):
 
 
 def test_an_existing_file_is_replaced_only_when_confirmed(qtbot, tmp_path):
-    asked = []
-    for answer in (False, True):
+    def new_part(max_w: str, answer: bool, asked: list) -> PartEditorDialog:
         dialog = PartEditorDialog(root=tmp_path)
         qtbot.addWidget(dialog)
-        dialog.confirm_overwrite = lambda path, a=answer: asked.append(path) or a
+        dialog.confirm_overwrite = lambda path: asked.append(path) or answer
         qtbot.keyClicks(dialog.manufacturer, "Acme")
         qtbot.keyClicks(dialog.model, "Twin")
-        qtbot.keyClicks(dialog.max_w, str(100 + answer))
-        first = dialog.save() if not asked and answer is False else None
-        if first is None:
-            result = dialog.save()
-            assert (result is not None) is answer
-    assert len(asked) == 2
-    assert load_device_type(tmp_path / "device-types" / "Acme" / "acme-twin.yaml").part.rackstudio.power.max_w == 101
+        qtbot.keyClicks(dialog.max_w, max_w)
+        return dialog
+
+    asked: list = []
+    path = new_part("100", False, asked).save()  # no file yet: nothing to ask
+    assert path is not None and asked == []
+    assert new_part("101", False, asked).save() is None
+    assert new_part("102", True, asked).save() == path
+    assert asked == [path, path]
+    assert load_device_type(path).part.rackstudio.power.max_w == 102

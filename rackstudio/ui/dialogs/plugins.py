@@ -133,8 +133,9 @@ class PluginsDialog(QDialog):
         item.setToolTip(0, plugin.name)
         item.setToolTip(2, plugin.source.detail)
         if plugin.loaded and plugin.source.kind != "builtin":
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if plugin.enabled else Qt.CheckState.Unchecked)
+        else:  # only loaded plugins other than the built-ins can be switched off
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
         if plugin.failures:
             item.setForeground(3, _FAILED)
         for c in plugin.contributions:
