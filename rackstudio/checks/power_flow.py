@@ -25,26 +25,25 @@ POWER_EDGES = ("power", "supplies", "busbar")
 NOTHING_FAILED: frozenset[str] = frozenset()
 
 
-def suppliers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
-    """(supplier, edge attributes) of every power edge into `node`, sorted by supplier (memoised)."""
-    key = ("suppliers", node)
+def _power_edges(ctx: CheckContext, node: str, incoming: bool) -> list[tuple[str, dict]]:
+    """(other end, edge attributes) of the power edges into or out of `node`, sorted (memoised)."""
+    key = ("power_edges", node, incoming)
     if key not in ctx.memo:
         g = ctx.graph.g
-        edges = [] if node not in g else [
-            (u, k, a) for u, _, k, a in g.in_edges(node, keys=True, data=True) if a["kind"] in POWER_EDGES]
-        ctx.memo[key] = [(u, a) for u, _, a in sorted(edges, key=lambda e: (e[0], str(e[1])))]
+        edges = [] if node not in g else (g.in_edges if incoming else g.out_edges)(node, keys=True, data=True)
+        found = [(u if incoming else v, k, a) for u, v, k, a in edges if a["kind"] in POWER_EDGES]
+        ctx.memo[key] = [(n, a) for n, _, a in sorted(found, key=lambda e: (e[0], str(e[1])))]
     return ctx.memo[key]
+
+
+def suppliers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
+    """(supplier, edge attributes) of every power edge into `node`, sorted by supplier."""
+    return _power_edges(ctx, node, True)
 
 
 def consumers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
-    """(consumer, edge attributes) of every power edge out of `node`, sorted by consumer (memoised)."""
-    key = ("consumers", node)
-    if key not in ctx.memo:
-        g = ctx.graph.g
-        edges = [] if node not in g else [
-            (v, k, a) for _, v, k, a in g.out_edges(node, keys=True, data=True) if a["kind"] in POWER_EDGES]
-        ctx.memo[key] = [(v, a) for v, _, a in sorted(edges, key=lambda e: (e[0], str(e[1])))]
-    return ctx.memo[key]
+    """(consumer, edge attributes) of every power edge out of `node`, sorted by consumer."""
+    return _power_edges(ctx, node, False)
 
 
 def input_name(supplier: str, attrs: dict) -> str:
