@@ -1,0 +1,225 @@
+"""Qt-free. The check engine: a full run, incremental updates keyed by ChangeSet, and a trial
+preview of a command for the editor's drag ghost.
+
+Results are kept per (rule, subject). An update re-runs only the subjects `scope.affected` names
+for the ChangeSet; the invariant (tested with hypothesis) is that the findings after any sequence
+of updates equal a full run on the same design. A rule that raises becomes one "rule failed"
+finding for that rule, never a crash; waived findings stay listed with `waived=True`.
+"""
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rackstudio.changes import ChangeSet
+from rackstudio.checks import waivers
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.metrics import MetricsCache, RackMetrics
+from rackstudio.checks.registry import RuleRegistry, builtin_registry
+from rackstudio.checks.rule import Finding, Rule, Scope, Severity
+from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, subjects
+from rackstudio.events import Signal
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model.design import Design
+
+Pair = tuple[str, str]  # (rule id, subject)
+RULE_FAILED = "rule-failed"
+
+
+class TrialCommand(Protocol):
+    """What preview needs of a command (checks sit below commands: no import of them here)."""
+
+    def apply(self, design: Design) -> ChangeSet: ...
+    def revert(self, design: Design) -> ChangeSet: ...
+
+
+@dataclass
+class FindingsDelta:
+    """What an update changed: findings that appeared and findings that went away (a finding whose
+    message, figures or waived flag changed shows as one removed and one added)."""
+
+    added: list[Finding] = field(default_factory=list)
+    removed: list[Finding] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+class CheckEngine:
+    def __init__(self, design: Design, graph: ComponentGraph, registry: RuleRegistry | None = None):
+        self.registry = registry if registry is not None else builtin_registry()
+        self.ctx = CheckContext(design, graph)
+        self.ctx.metrics = MetricsCache(self.ctx)
+        self.changed: Signal[FindingsDelta] = Signal()
+        self._results: dict[Pair, tuple[Finding, ...]] = {}
+        self._by_key: dict[str, set[Pair]] = {}
+        self._failures: dict[str, dict[str, str]] = {}
+        self._waived: frozenset[str] = frozenset()
+        self._snapshot: Snapshot | None = None
+        self._registry_version = -1
+
+    @property
+    def design(self) -> Design:
+        return self.ctx.design
+
+    @property
+    def graph(self) -> ComponentGraph:
+        return self.ctx.graph
+
+    # --- runs ----------------------------------------------------------------------------------
+
+    def run_full(self) -> list[Finding]:
+        """Run every active rule on every subject; returns the findings, sorted."""
+        ctx = self.ctx
+        ctx.new_pass()
+        ctx.metrics.rebuild()
+        self._results.clear()
+        self._by_key.clear()
+        self._failures.clear()
+        for rule in self.registry.active(ctx.settings):
+            for scope in rule.scopes:
+                for subject in subjects(ctx, scope):
+                    self._evaluate(rule, subject, known=True)
+        self._snapshot = Snapshot.of(self.design)
+        self._waived = waivers.waived_keys(self.design)
+        self._registry_version = self.registry.version
+        return self.findings()
+
+    def findings(self) -> list[Finding]:
+        """Every current finding, waived ones marked, sorted (errors first, then by rule and key)."""
+        found = [waivers.mark(f, self._waived) for fs in self._results.values() for f in fs]
+        found += [waivers.mark(f, self._waived) for f in map(self._failure_finding, self._failures) if f]
+        return sorted(found, key=Finding.sort_key)
+
+    def update(self, changes: ChangeSet) -> FindingsDelta:
+        """Bring the findings up to date after `changes` were applied to the design and the graph."""
+        if self._snapshot is None or self._registry_version != self.registry.version:
+            before = self.findings()
+            return _diff(before, self.run_full())
+        if not changes:
+            return FindingsDelta()
+        self.ctx.new_pass()
+        dirty = affected(self.ctx, changes, self._snapshot)
+        if dirty.full:
+            before = self.findings()
+            return _diff(before, self.run_full())
+        pairs = self._pairs(dirty)
+        new_waived = (waivers.waived_keys(self.design) if "waivers" in _touched_collections(changes)
+                      else self._waived)
+        rekeyed = self._waived ^ new_waived
+        before = self._presented(pairs, rekeyed, self._waived)
+        self.ctx.metrics.refresh(dirty.of(Scope.RACK))
+        for rule, subject in sorted(pairs, key=lambda p: (p[0].id, p[1])):
+            self._evaluate(rule, subject)
+        self._waived = new_waived
+        self._snapshot.update(self.design, changes)
+        return _diff(before, self._presented(pairs, rekeyed, new_waived))
+
+    def preview(self, command: TrialCommand) -> list[Finding]:
+        """The findings `command` would add, found by applying a copy of it, re-running the rules
+        local to what changed and reverting: design records, graph and findings end as they were
+        (an id number the trial drew stays used: ids are never handed out twice in a session).
+        Raises Refused (with nothing changed) when the command cannot run."""
+        trial = copy.deepcopy(command)  # the real command keeps its unplanned state
+        changes = trial.apply(self.design)
+        try:
+            self.graph.apply(changes)
+            delta = self.update(changes)
+        finally:
+            back = trial.revert(self.design)
+            self.graph.apply(back)
+            self.update(back)
+        return sorted(delta.added, key=Finding.sort_key)
+
+    def follow(self, document) -> None:
+        """Keep up with a Document: update on each of its changes and emit `changed` with the delta."""
+        if self._snapshot is None:
+            self.run_full()
+        document.changed.connect(self._on_document_changed)
+
+    def _on_document_changed(self, changes: ChangeSet) -> None:
+        delta = self.update(changes)
+        if delta:
+            self.changed.emit(delta)
+
+    # --- what a report needs -------------------------------------------------------------------
+
+    def rack_metrics(self, rack_id: str) -> RackMetrics:
+        return self.ctx.metrics.rack(rack_id)
+
+    def rules_run(self) -> list[str]:
+        return [r.id for r in self.registry.active(self.ctx.settings)]
+
+    def disabled_rules(self) -> list[str]:
+        return self.registry.disabled(self.ctx.settings)
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _pairs(self, dirty: Dirty) -> set[tuple[Rule, str]]:
+        pairs = set()
+        for rule in self.registry.active(self.ctx.settings):
+            for scope in rule.scopes:
+                pairs.update((rule, subject) for subject in dirty.of(scope))
+        return pairs
+
+    def _presented(self, pairs: Iterable[tuple[Rule, str]], rekeyed: frozenset[str],
+                   waived: frozenset[str]) -> list[Finding]:
+        """The findings of some pairs (plus any whose waiver changed), as the user sees them."""
+        keys: set[Pair] = {(rule.id, subject) for rule, subject in pairs}
+        for key in rekeyed:
+            keys |= self._by_key.get(key, set())
+        found = [waivers.mark(f, waived) for pair in keys for f in self._results.get(pair, ())]
+        for rule_id in {rule.id for rule, _ in pairs} | {k.split(":", 1)[0] for k in rekeyed}:
+            failed = self._failure_finding(rule_id)
+            if failed is not None:
+                found.append(waivers.mark(failed, waived))
+        return found
+
+    def _evaluate(self, rule: Rule, subject: str, known: bool = False) -> None:
+        """Re-run one rule on one subject (`known`: the subject exists, it came from `subjects`)."""
+        pair = (rule.id, subject)
+        for f in self._results.pop(pair, ()):
+            self._by_key.get(f.key, set()).discard(pair)
+        failures = self._failures.get(rule.id)
+        if failures is not None:
+            failures.pop(subject, None)
+            if not failures:
+                del self._failures[rule.id]
+        if not known and not self._applies(rule, subject):
+            return
+        override = self.registry.severity_override(rule, self.ctx.settings)
+        try:
+            found = tuple(rule.finding(hit, override) for hit in rule.fn(self.ctx, subject))
+        except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
+            self._failures.setdefault(rule.id, {})[subject] = f"{type(exc).__name__}: {exc}"
+            return
+        if found:
+            self._results[pair] = found
+            for f in found:
+                self._by_key.setdefault(f.key, set()).add(pair)
+
+    def _applies(self, rule: Rule, subject: str) -> bool:
+        return any(exists(self.ctx, scope, subject) for scope in rule.scopes)
+
+    def _failure_finding(self, rule_id: str) -> Finding | None:
+        failed = self._failures.get(rule_id)
+        if not failed:
+            return None
+        first = min(failed)
+        return Finding(rule_id, Severity.ERROR,
+                       f"Rule {rule_id} failed on {len(failed)} object(s), first {first}: {failed[first]}; "
+                       "its results are missing",
+                       (), {"failed_subjects": len(failed), "first": first, "error": failed[first]}, RULE_FAILED)
+
+
+def _diff(before: Iterable[Finding], after: Iterable[Finding]) -> FindingsDelta:
+    old, new = Counter(before), Counter(after)
+    return FindingsDelta(sorted((new - old).elements(), key=Finding.sort_key),
+                         sorted((old - new).elements(), key=Finding.sort_key))
+
+
+def _touched_collections(changes: ChangeSet) -> set[str]:
+    return {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}

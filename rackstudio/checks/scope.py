@@ -1,0 +1,309 @@
+"""Qt-free. Subjects of each scope, and which subjects an edit can affect.
+
+`affected` maps a ChangeSet to the subjects whose rules must re-run. It reads the records as they
+were before the edit (a snapshot the engine keeps; records are immutable, so the snapshot holds
+references, not copies) and the design and graph as they are now:
+
+- a device: itself and its children, its rack(s) old and new with their row and hall, its cables;
+  unless only its placement changed, also its power neighbourhood and its coolant loop;
+- a connection: itself, the cables sharing its ports, its end devices; for power the power
+  neighbourhood of both ends, for coolant the loops of both ends;
+- a rack or row: itself, its devices and their cables, its row/hall/floor;
+- a feed, panel or UPS: its power neighbourhood;
+- a hall, the settings or design fields: everything (rare edits; a full run).
+
+The *power neighbourhood* of nodes N is everything fed from N (the nodes whose input changed)
+and, for each of those, every feed and PDU above it: a feed's load, its failover scenarios and a
+device's redundancy all read exactly that (rules/failover.py). Removed nodes are no longer in the
+graph, but removing one also removes its cables, whose surviving ends carry the change upward.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rackstudio.changes import ChangeSet
+from rackstudio.checks import coolant, power_flow
+from rackstudio.checks.context import CheckContext, descendants, rack_of_record
+from rackstudio.checks.rule import Scope
+from rackstudio.graph.component_graph import busbar_node
+from rackstudio.model.design import Design, Device
+from rackstudio.model.parts import Category, PartType
+
+DESIGN_SUBJECT = "design"
+
+# Device fields that only say where it is: moving a device changes no power or coolant figure.
+PLACEMENT = frozenset({"rack", "position", "face", "side", "lateral", "parent", "bay", "hall",
+                       "x_mm", "y_mm", "facing"})
+
+
+def subjects(ctx: CheckContext, scope: Scope) -> list[str]:
+    d = ctx.design
+    if scope is Scope.PART:
+        return sorted(d.part_types)
+    if scope is Scope.DEVICE:
+        return sorted(d.devices)
+    if scope is Scope.RACK:
+        return sorted(d.racks)
+    if scope is Scope.ROW:
+        return sorted(d.rows)
+    if scope in (Scope.HALL, Scope.FLOOR):
+        return sorted(d.halls)
+    if scope is Scope.FEED:
+        return sorted(d.feeds)
+    if scope is Scope.CDU:
+        return sorted(x for x in d.devices if coolant.is_cdu(ctx, x))
+    if scope is Scope.CONNECTION:
+        return sorted(d.connections)
+    return [DESIGN_SUBJECT]
+
+
+def exists(ctx: CheckContext, scope: Scope, subject: str) -> bool:
+    d = ctx.design
+    table: Mapping[str, Any] | None = {
+        Scope.PART: d.part_types, Scope.DEVICE: d.devices, Scope.RACK: d.racks, Scope.ROW: d.rows,
+        Scope.HALL: d.halls, Scope.FLOOR: d.halls, Scope.FEED: d.feeds, Scope.CONNECTION: d.connections,
+    }.get(scope)
+    if table is not None:
+        return subject in table
+    if scope is Scope.CDU:
+        return coolant.is_cdu(ctx, subject)
+    return subject == DESIGN_SUBJECT
+
+
+@dataclass
+class Dirty:
+    """Subjects to re-run, by scope; `full` means re-run everything."""
+
+    full: bool = False
+    by_scope: dict[Scope, set[str]] = field(default_factory=dict)
+
+    def add(self, scope: Scope, *ids: str | None) -> None:
+        self.by_scope.setdefault(scope, set()).update(i for i in ids if i is not None)
+
+    def of(self, scope: Scope) -> set[str]:
+        return self.by_scope.get(scope, set())
+
+
+@dataclass
+class Snapshot:
+    """The records as the engine last saw them: id → record, parts and rack types by slug."""
+
+    records: dict[str, Any]
+    parts: dict[str, PartType]
+    rack_types: dict[str, Any]
+
+    TRACKED = ("halls", "rows", "racks", "devices", "upses", "panels", "feeds", "connections")
+
+    @classmethod
+    def of(cls, design: Design) -> Snapshot:
+        records: dict[str, Any] = {}
+        for name in cls.TRACKED:
+            records.update(getattr(design, name))
+        return cls(records, dict(design.part_types), dict(design.rack_types))
+
+    def update(self, design: Design, changes: ChangeSet) -> None:
+        for obj_id, coll in _collections(changes).items():
+            if coll not in self.TRACKED and coll not in ("part_types", "rack_types"):
+                continue
+            table = {"part_types": design.part_types, "rack_types": design.rack_types}.get(coll)
+            target = {"part_types": self.parts, "rack_types": self.rack_types}.get(coll, self.records)
+            current = table.get(obj_id) if table is not None else design.get(obj_id)
+            if current is None:
+                target.pop(obj_id, None)
+            else:
+                target[obj_id] = current
+
+    def devices(self) -> Mapping[str, Device]:
+        return self.records  # parents resolve through any record; only devices have `parent`
+
+
+class _Impact:
+    def __init__(self, ctx: CheckContext, old: Snapshot):
+        self.ctx, self.d, self.old = ctx, ctx.design, old
+        self.dirty = Dirty()
+        self.power_nodes: set[str] = set()
+        self.coolant_nodes: set[str] = set()
+
+    # --- per collection ------------------------------------------------------------------------
+
+    def device(self, dev_id: str, before: Device | None, after: Device | None) -> None:
+        dirty = self.dirty
+        family = {dev_id} | descendants(self.d, dev_id)  # a removed id is re-run to drop its findings
+        dirty.add(Scope.DEVICE, *family)
+        for x in family:
+            dirty.add(Scope.CONNECTION, *self.d.connections_of(x))
+        buses = set()
+        for rec, devices, parts in ((before, self.old.devices(), self.old.parts),
+                                    (after, self.d.devices, self.d.part_types)):
+            if rec is None:
+                continue
+            rack = rack_of_record(rec, devices)
+            if rack is not None:
+                self._rack_home(rack)
+            elif rec.hall is not None:
+                dirty.add(Scope.HALL, rec.hall)
+                dirty.add(Scope.FLOOR, rec.hall)
+            part = parts.get(rec.part)
+            if part is not None and part.category == Category.CDU:
+                dirty.add(Scope.CDU, dev_id)
+            if part is not None and rack is not None and _on_busbar(part):
+                buses.add(busbar_node(rack))
+        placement_only = (before is not None and after is not None
+                          and _changed_fields(before, after) <= PLACEMENT)
+        if not placement_only:
+            self.power_nodes |= {dev_id} | buses
+            self.coolant_nodes.add(dev_id)
+        elif buses and rack_of_record(before, self.old.devices()) != rack_of_record(after, self.d.devices):
+            self.power_nodes |= {dev_id} | buses
+
+    def connection(self, conn_id: str, before: Any, after: Any) -> None:
+        self.dirty.add(Scope.CONNECTION, conn_id)
+        for rec in (before, after):
+            if rec is None:
+                continue
+            for end in (rec.a, rec.b):
+                if end.owner in self.d.devices:
+                    self.dirty.add(Scope.DEVICE, end.owner)
+                for other in self.d.connections_of(end.owner):
+                    c = self.d.connections[other]
+                    if c.kind == rec.kind and end.port in _ports_of(c, end.owner):
+                        self.dirty.add(Scope.CONNECTION, other)
+                if rec.kind == "power":
+                    self.power_nodes.add(end.owner)
+                elif rec.kind == "coolant":
+                    self.coolant_nodes.add(end.owner)
+
+    def rack(self, rack_id: str, before: Any, after: Any, retyped: bool = False) -> None:
+        self.dirty.add(Scope.RACK, rack_id)
+        for rec in (before, after):
+            if rec is not None:
+                self.dirty.add(Scope.ROW, rec.row)
+                self.dirty.add(Scope.HALL, rec.hall)
+                self.dirty.add(Scope.FLOOR, rec.hall)
+        devices = descendants(self.d, rack_id)
+        self._devices_and_cables(devices)
+        if retyped or before is None or after is None or before.rack_type != after.rack_type:
+            self.power_nodes |= devices | {busbar_node(rack_id)}
+
+    def row(self, row_id: str, before: Any, after: Any) -> None:
+        self.dirty.add(Scope.ROW, row_id)
+        for rec in (before, after):
+            if rec is not None:
+                self.dirty.add(Scope.FLOOR, rec.hall)
+        for rack_id in self.d.contents(row_id):
+            if rack_id in self.d.racks:
+                self.dirty.add(Scope.RACK, rack_id)
+                self.dirty.add(Scope.DEVICE, *descendants(self.d, rack_id))
+
+    def feed(self, feed_id: str, before: Any, after: Any) -> None:
+        self.dirty.add(Scope.FEED, feed_id)
+        for rec in (before, after):
+            if rec is not None:
+                self.dirty.add(Scope.RACK, rec.rack)
+        self.power_nodes.add(feed_id)
+
+    def panel_or_ups(self, obj_id: str, before: Any, after: Any) -> None:
+        self.power_nodes.add(obj_id)
+        for rec in (before, after):  # SPC-010 measures racks against panels
+            hall = getattr(rec, "hall", None)
+            if hall is not None:
+                self.dirty.add(Scope.RACK, *hall_racks(self.d, hall))
+
+    # --- expansion -----------------------------------------------------------------------------
+
+    def _rack_home(self, rack_id: str) -> None:
+        self.dirty.add(Scope.RACK, rack_id)
+        for rec in (self.old.records.get(rack_id), self.d.racks.get(rack_id)):
+            if rec is not None:
+                self.dirty.add(Scope.ROW, rec.row)
+                self.dirty.add(Scope.HALL, rec.hall)
+
+    def _devices_and_cables(self, devices: Iterable[str]) -> None:
+        for x in devices:
+            self.dirty.add(Scope.DEVICE, x)
+            self.dirty.add(Scope.CONNECTION, *self.d.connections_of(x))
+            if coolant.is_cdu(self.ctx, x):
+                self.dirty.add(Scope.CDU, x)
+
+    def expand(self) -> Dirty:
+        ctx, d, dirty = self.ctx, self.d, self.dirty
+        nodes = {n for n in self.power_nodes if n in ctx.graph.g}
+        for x in nodes | power_flow.downstream(ctx, nodes):
+            if x in d.devices:
+                dirty.add(Scope.DEVICE, x)
+                dirty.add(Scope.RACK, ctx.rack_of(x))
+            for u in {x} | power_flow.upstream(ctx, x):
+                if u in d.feeds:
+                    dirty.add(Scope.FEED, u)
+                elif u in d.devices and ctx.part(u).category == Category.PDU:
+                    dirty.add(Scope.DEVICE, u)
+        for n in self.coolant_nodes:
+            if n not in ctx.graph.g:
+                continue
+            loop = coolant.loop_of(ctx, n)
+            members = {x for x in loop.nodes if x in d.devices}
+            for x in members:
+                members = members | descendants(d, x)
+            for x in members:
+                dirty.add(Scope.DEVICE, x)
+                dirty.add(Scope.RACK, ctx.rack_of(x))
+            dirty.add(Scope.CDU, *loop.cdus)
+        for rack_id in list(dirty.of(Scope.RACK)):  # a rack's heat feeds its row and hall totals
+            self._rack_home(rack_id)
+        dirty.add(Scope.DESIGN, DESIGN_SUBJECT)
+        return dirty
+
+
+def affected(ctx: CheckContext, changes: ChangeSet, old: Snapshot) -> Dirty:
+    """The subjects an applied ChangeSet can affect (see the module docstring)."""
+    if changes.settings or any(c == "halls" for c in _collections(changes).values()):
+        return Dirty(full=True)
+    impact = _Impact(ctx, old)
+    d = ctx.design
+    for obj_id, coll in sorted(_collections(changes).items()):
+        before = (old.parts if coll == "part_types" else old.rack_types if coll == "rack_types"
+                  else old.records).get(obj_id)
+        if coll == "part_types":
+            impact.dirty.add(Scope.PART, obj_id)
+            for dev in d.devices.values():  # a part edit re-puts its devices too; this covers the rest
+                if dev.part == obj_id:
+                    impact.device(dev.id, None, dev)
+        elif coll == "rack_types":
+            for rack in d.racks.values():
+                if rack.rack_type == obj_id:
+                    impact.rack(rack.id, rack, rack, retyped=True)
+        elif coll == "devices":
+            impact.device(obj_id, before, d.devices.get(obj_id))
+        elif coll == "connections":
+            impact.connection(obj_id, before, d.connections.get(obj_id))
+        elif coll == "racks":
+            impact.rack(obj_id, before, d.racks.get(obj_id))
+        elif coll == "rows":
+            impact.row(obj_id, before, d.rows.get(obj_id))
+        elif coll == "feeds":
+            impact.feed(obj_id, before, d.feeds.get(obj_id))
+        elif coll in ("panels", "upses"):
+            impact.panel_or_ups(obj_id, before, d.get(obj_id))
+    return impact.expand()
+
+
+def hall_racks(design: Design, hall_id: str) -> list[str]:
+    return sorted(r.id for r in design.racks.values() if r.hall == hall_id)
+
+
+def _collections(changes: ChangeSet) -> dict[str, str]:
+    return {**changes.removed, **changes.added, **changes.changed}
+
+
+def _changed_fields(before: Device, after: Device) -> set[str]:
+    return {name for name in type(before).model_fields if getattr(before, name) != getattr(after, name)}
+
+
+def _on_busbar(part: PartType) -> bool:
+    return part.category == Category.POWER_SHELF or part.rackstudio.power.source == "busbar"
+
+
+def _ports_of(conn: Any, owner: str) -> set[str]:
+    return {end.port for end in (conn.a, conn.b) if end.owner == owner}
