@@ -1,0 +1,301 @@
+"""Qt-free. Cabling rules (domain.md 4.8): reach against the cable family, cages and lane rates at
+both ends, XDR media, bend radius behind a device, the NVL72 NVLink spine, required ports, and
+ports with more than one cable. Lengths are the connection's own, else estimated (§4.5, m)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rackstudio.checks import interfaces as ifc
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.checks.rules.space import FRONT_SETBACK_MM
+from rackstudio.model import geometry
+from rackstudio.model.design import Connection, PortRef
+from rackstudio.model.parts import Category
+
+RULES: list[Rule] = []
+
+# Lateral run from a port to the rack's cable channel: half the internal width, ~240 mm for
+# 19-inch (domain.md 4.5, U); half of the 537 mm OCP bay for 21-inch.
+SIDE_CHANNEL_MM = {"19in": 240.0, "21in": 268.5}
+# CAB-010: a connector's length behind the port (U, not in the model yet); 0 makes the check fire
+# only when it is certain.
+CONNECTOR_LENGTH_MM = 0.0
+
+
+def _end_label(ctx: CheckContext, end: PortRef) -> str:
+    return f"{ctx.name(end.owner)}:{end.port}" if end.port else ctx.name(end.owner)
+
+
+def _label(ctx: CheckContext, conn: Connection) -> str:
+    return f"Cable {conn.id} ({_end_label(ctx, conn.a)} - {_end_label(ctx, conn.b)})"
+
+
+def _interface(ctx: CheckContext, end: PortRef):
+    device = ctx.design.devices.get(end.owner)
+    if device is None:
+        return None
+    for template in ctx.design.part_of(device).interfaces:
+        if template.name == end.port:
+            return template
+    return None
+
+
+def _classes(ctx: CheckContext, conn: Connection) -> list[ifc.InterfaceClass | None]:
+    return [ifc.classify(t.type) if (t := _interface(ctx, end)) else None for end in (conn.a, conn.b)]
+
+
+def _network(ctx: CheckContext, conn_id: str) -> Connection | None:
+    conn = ctx.design.connections[conn_id]
+    return conn if conn.kind == "network" else None
+
+
+def port_height_mm(ctx: CheckContext, device_id: str) -> tuple[str, float] | None:
+    """(rack, height of the device's middle above the bottom of U1 in mm) of the unit-mounted
+    device holding a port (a child in a bay uses its chassis): (U − 1 + h/2) × unit (domain.md 5.1)."""
+    device = ctx.design.devices.get(device_id)
+    while device is not None and device.parent is not None:
+        device = ctx.design.devices.get(device.parent)
+    if device is None or device.rack is None or device.position is None:
+        return None
+    rt = ctx.design.rack_type_of(ctx.design.racks[device.rack])
+    height = geometry.height_in_rack(ctx.design.part_of(device), rt)
+    return device.rack, (device.position - 1 + height / 2) * rt.unit_mm
+
+
+def estimate_length_m(ctx: CheckContext, conn: Connection) -> float | None:
+    """Cable length between two ports (domain.md 4.5, a project model, U): overhead tray runs
+    V = (rack top − port height) + tray drop at each end, H = Manhattan distance between the racks'
+    centres, S = half the rack width at each end, slack = max(k_min, k_pct × (V_a + H + V_b));
+    same rack: |Δheight| + S_a + S_b + slack. None when an end is not unit-mounted in a rack."""
+    a, b = port_height_mm(ctx, conn.a.owner), port_height_mm(ctx, conn.b.owner)
+    if a is None or b is None:
+        return None
+    s = ctx.settings
+    (rack_a, h_a), (rack_b, h_b) = a, b
+    ra, rb = ctx.design.racks[rack_a], ctx.design.racks[rack_b]
+    ta, tb = ctx.design.rack_type_of(ra), ctx.design.rack_type_of(rb)
+    sides = SIDE_CHANNEL_MM[ta.width_class] + SIDE_CHANNEL_MM[tb.width_class]
+    if rack_a == rack_b:
+        run = abs(h_a - h_b)
+    else:
+        box_a, box_b = geometry.rack_footprint(ctx.design, ra), geometry.rack_footprint(ctx.design, rb)
+        horizontal = (abs((box_a[0] + box_a[2]) - (box_b[0] + box_b[2])) / 2
+                      + abs((box_a[1] + box_a[3]) - (box_b[1] + box_b[3])) / 2)
+        run = (ta.u_height * ta.unit_mm - h_a + s.tray_drop_mm) + horizontal + (tb.u_height * tb.unit_mm - h_b + s.tray_drop_mm)
+    slack = max(s.cable_slack_min_m * 1000, s.cable_slack_pct * run)
+    return (run + sides + slack) / 1000
+
+
+def _length(ctx: CheckContext, conn: Connection) -> tuple[float | None, str]:
+    if conn.length_m is not None:
+        return conn.length_m, ""
+    return estimate_length_m(ctx, conn), " (estimated)"
+
+
+def _link_class(classes: list[ifc.InterfaceClass | None]) -> str | None:
+    """The lane class the link must carry: the faster end's when the ends differ (CAB-004 reports that)."""
+    order = (ifc.NRZ_25G, *ifc.PAM4_CLASSES)
+    known = [c.lane_class for c in classes if c is not None and c.lane_class in order]
+    return max(known, key=order.index) if known else None
+
+
+def _xdr_media(lane: str | None, media: str | None) -> bool:
+    return lane == ifc.PAM4_200G and (media or "").lower() in ("dac", "aoc", "mmf")
+
+
+@rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES)
+def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """Length (the cable's, else the §4.5 estimate) > the reach of its family at the link's lane
+    rate, or the family is not offered at that rate (AOC at 100G-PAM4). domain.md 4.1 table."""
+    conn = _network(ctx, conn_id)
+    if conn is None:
+        return
+    lane = _link_class(_classes(ctx, conn))
+    reach = ifc.reach_m(lane, conn.media)
+    if reach is None or _xdr_media(lane, conn.media):  # XDR media: CAB-007
+        return
+    media = (conn.media or "").upper()
+    if reach == 0:
+        yield Hit(f"{_label(ctx, conn)}: {media} is not offered at {ifc.LANE_NAMES[lane]}", (conn_id,),
+                  {"media": conn.media, "lane_class": lane, "reach_m": 0})
+        return
+    length, how = _length(ctx, conn)
+    if length is not None and length > reach:
+        yield Hit(f"{_label(ctx, conn)}: {media} {length:.1f} m{how} > {reach:g} m reach at {ifc.LANE_NAMES[lane]}",
+                  (conn_id,), {"length_m": round(length, 2), "estimated": bool(how), "reach_m": reach,
+                               "media": conn.media, "lane_class": lane})
+
+
+@rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES)
+def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """A DAC whose length is over 80 % (U) of its reach but within it: little margin for routing.
+    domain.md 4.1, 4.8."""
+    conn = _network(ctx, conn_id)
+    if conn is None or (conn.media or "").lower() != "dac":
+        return
+    lane = _link_class(_classes(ctx, conn))
+    reach = ifc.reach_m(lane, conn.media)
+    length, how = _length(ctx, conn)
+    if not reach or length is None:
+        return
+    margin = ctx.settings.dac_margin
+    if margin * reach < length <= reach:
+        yield Hit(f"{_label(ctx, conn)}: DAC {length:.1f} m{how} is {length / reach * 100:.0f} % of its {reach:g} m reach "
+                  f"(warning above {margin * 100:.0f} %)", (conn_id,),
+                  {"length_m": round(length, 2), "estimated": bool(how), "reach_m": reach, "margin": margin})
+
+
+@rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES)
+def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
+    AOC or fibre into an RJ45 jack (domain.md 4.2). Cable end types and IHS/RHS variants are not in
+    the model, so finer mismatches (QSFP-DD cable in a QSFP cage) are not checked."""
+    conn = _network(ctx, conn_id)
+    media = (conn.media or "").lower() if conn else ""
+    if not media:
+        return
+    for end, cls in zip((conn.a, conn.b), _classes(ctx, conn), strict=True):
+        cage = cls.cage if cls else None
+        if cage is None:
+            continue
+        if (media == "cat6" and cage in ifc.NO_COPPER_RJ45) or (media in ifc.FIXED_END_MEDIA + ifc.OPTICAL_MEDIA
+                                                                and cage == "RJ45"):
+            yield Hit(f"{_label(ctx, conn)}: {media.upper()} does not fit the {cage} port {_end_label(ctx, end)}",
+                      (conn_id,), {"media": media, "cage": cage}, aspect=end.owner + ":" + end.port)
+
+
+@rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES)
+def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
+    special splitter cable; 200G-PAM4 optics cannot downshift (domain.md 4.2 [NV-LINKX-100G],
+    [NV-LINKX-XDR]). Cable types are not modelled, so a legitimate splitter needs a waiver."""
+    conn = _network(ctx, conn_id)
+    if conn is None:
+        return
+    classes = _classes(ctx, conn)
+    lanes = [c.lane_class if c else None for c in classes]
+    if all(x in ifc.PAM4_CLASSES for x in lanes) and lanes[0] != lanes[1]:
+        yield Hit(f"{_label(ctx, conn)}: {ifc.LANE_NAMES[lanes[0]]} at {_end_label(ctx, conn.a)} and "
+                  f"{ifc.LANE_NAMES[lanes[1]]} at {_end_label(ctx, conn.b)} need a compatible splitter cable",
+                  (conn_id,), {"lane_classes": lanes})
+
+
+@rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES)
+def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """XDR (200G-PAM4) has no passive copper, no AOC and no multimode: LACC/AEC copper or
+    single-mode optics only (domain.md 4.1 [NV-LINKX-XDR])."""
+    conn = _network(ctx, conn_id)
+    if conn is None:
+        return
+    lane = _link_class(_classes(ctx, conn))
+    if _xdr_media(lane, conn.media):
+        yield Hit(f"{_label(ctx, conn)}: {conn.media.upper()} is not offered for XDR (200G-PAM4)", (conn_id,),
+                  {"media": conn.media, "lane_class": lane})
+
+
+@rule("CAB-010", "Bend radius behind a device", Severity.WARNING, Scope.DEVICE, RULES)
+def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """Rear clearance (rack depth − front setback − device depth) < the largest bend radius of its
+    cables + connector length (domain.md 4.4, 5.5; setback and connector length are U, 0 here)."""
+    device = ctx.design.devices[device_id]
+    depth = ctx.part(device_id).rackstudio.depth_mm
+    if device.rack is None or device.position is None or depth is None:
+        return
+    rt = ctx.design.rack_type_of(ctx.design.racks[device.rack])
+    clearance = rt.outer_depth_mm - FRONT_SETBACK_MM - depth
+    needs = []
+    for conn_id in sorted(ctx.design.connections_of(device_id)):
+        conn = ctx.design.connections[conn_id]
+        if conn.kind != "network":
+            continue
+        end = conn.a if conn.a.owner == device_id else conn.b
+        template = _interface(ctx, end)
+        infiniband = bool(template and template.type.startswith("infiniband"))
+        radius = ifc.bend_radius_mm(conn.media, infiniband)
+        if radius is not None:
+            needs.append((radius + CONNECTOR_LENGTH_MM, conn_id))
+    if not needs:
+        return
+    need, worst = max(needs)
+    if clearance < need:
+        yield Hit(f"{device.name}: {clearance:.0f} mm behind the device, its cables need {need:.0f} mm to bend "
+                  f"({ctx.design.connections[worst].media})", (device_id,),
+                  {"clearance_mm": round(clearance, 1), "bend_radius_mm": need, "connection": worst})
+
+
+def _nvlink_role(ctx: CheckContext, device_id: str) -> str | None:
+    """'compute' for busbar-fed servers, 'switch' for busbar-fed switches whose only interfaces are
+    management ports (how the device-type library models NVLink switch trays [DTL-NVL5SW])."""
+    part = ctx.part(device_id)
+    if part.rackstudio.power.source not in ("busbar", "none"):
+        return None
+    if part.category == Category.SERVER and part.rackstudio.power.source == "busbar":
+        return "compute"
+    if part.category == Category.SWITCH and all(i.mgmt_only for i in part.interfaces):
+        return "switch"
+    return None
+
+
+@rule("CAB-012", "NVLink spine tray count", Severity.ERROR, Scope.RACK, RULES)
+def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """An NVL72-class rack (rack type with an NVLink spine) must hold exactly its compute and NVLink
+    switch trays (18 + 9 for NVL72 [NV-GB200UG]). Slot positions are not in the model; trays are
+    told apart by _nvlink_role. domain.md 4.3."""
+    rack = ctx.design.racks[rack_id]
+    spine = ctx.design.rack_type_of(rack).nvlink
+    if spine is None:
+        return
+    roles = [_nvlink_role(ctx, x) for x in ctx.rack_devices(rack_id)]
+    compute, switch = roles.count("compute"), roles.count("switch")
+    if (compute, switch) != (spine.compute_trays, spine.switch_trays):
+        yield Hit(f"Rack {rack.name}: {compute} compute and {switch} NVLink switch trays; its spine needs "
+                  f"{spine.compute_trays} + {spine.switch_trays}", (rack_id,),
+                  {"compute_trays": compute, "switch_trays": switch,
+                   "needed": [spine.compute_trays, spine.switch_trays]})
+
+
+@rule("CAB-014", "Required port not connected", Severity.WARNING, Scope.DEVICE, RULES)
+def cab014_required_ports(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A port the part lists in required_ports (e.g. each GPU NIC to its rail leaf) has no
+    connection. domain.md 4.8."""
+    required = ctx.part(device_id).rackstudio.required_ports
+    if not required:
+        return
+    used = set()
+    for conn_id in ctx.design.connections_of(device_id):
+        conn = ctx.design.connections[conn_id]
+        used |= {end.port for end in (conn.a, conn.b) if end.owner == device_id}
+    missing = [p for p in required if p not in used]
+    if missing:
+        yield Hit(f"{ctx.name(device_id)}: required port{'s' * (len(missing) > 1)} {', '.join(missing)} not connected",
+                  (device_id,), {"missing": missing})
+
+
+def _port_users(ctx: CheckContext, owner: str) -> dict[tuple[str, str], list[str]]:
+    """(kind, port) → ids of the connections on it, sorted, for one device (memoised for the pass)."""
+    def build() -> dict[tuple[str, str], list[str]]:
+        users: dict[tuple[str, str], list[str]] = {}
+        for conn_id in sorted(ctx.design.connections_of(owner)):
+            conn = ctx.design.connections[conn_id]
+            for end in (conn.a, conn.b):
+                if end.owner == owner:
+                    users.setdefault((conn.kind, end.port), []).append(conn_id)
+        return users
+    return ctx.remember(("port_users", owner), build)
+
+
+@rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES)
+def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """Both ends of a connection must be free: a port already used by another connection (a file
+    can hold this; the editor refuses it). The connection with the lowest id keeps the port; feeds
+    supply many inlets. Not in domain.md's catalogue: model/integrity.warnings' port check as a rule."""
+    d = ctx.design
+    conn = d.connections[conn_id]
+    for end in (conn.a, conn.b):
+        if conn.kind == "power" and end.owner in d.feeds:
+            continue
+        first = _port_users(ctx, end.owner).get((conn.kind, end.port), [conn_id])[0]
+        if first != conn_id:
+            yield Hit(f"{_end_label(ctx, end)} already has connection {first}; {conn_id} cannot use it too",
+                      (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)

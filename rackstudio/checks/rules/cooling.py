@@ -1,0 +1,351 @@
+"""Qt-free. Cooling rules (domain.md 3.8): heat to air against rack/row/hall air capacity, liquid
+heat and flow against the CDUs on a coolant loop, CDU redundancy and temperatures, ASHRAE inlet
+classes, airflow direction against the aisles, blanking, rear doors. Heat figures come from
+`checks.metrics` (W; 1 W of IT power = 1 W of heat)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rackstudio.checks import coolant
+from rackstudio.checks.context import CheckContext, descendants
+from rackstudio.checks.formulas import liquid_lpm
+from rackstudio.checks.metrics import device_heat, loop_fluid
+from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.model import geometry
+from rackstudio.model.parts import Category
+
+RULES: list[Rule] = []
+
+# COOL-007: coolant supply must stay this far above the room dew point (domain.md 3.4 [RZ-CDU]).
+DEW_POINT_MARGIN_K = 2.0
+
+# ASHRAE TC 9.9 2021 allowable inlet dry-bulb ranges, °C (domain.md 3.2 [ASHRAE-CARD]; H1 [ATTOM]).
+ASHRAE_ALLOWABLE = {"A1": (15.0, 32.0), "A2": (10.0, 35.0), "A3": (5.0, 40.0), "A4": (5.0, 45.0), "H1": (5.0, 25.0)}
+ASHRAE_RECOMMENDED = {"H1": (18.0, 22.0)}
+ASHRAE_RECOMMENDED_DEFAULT = (18.0, 27.0)
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+def _graded(ratio: float, warning: float) -> Severity | None:
+    return Severity.ERROR if ratio > 1 else Severity.WARNING if ratio > warning else None
+
+
+def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, float | None, float]:
+    """(label, capacity kW, heat to air W) of a rack, row or hall."""
+    d, m = ctx.design, ctx.metrics
+    if subject in d.racks:
+        rack = d.racks[subject]
+        cap = rack.air_cooling_capacity_kw or d.rack_type_of(rack).air_cooling_capacity_kw
+        return f"Rack {rack.name}", cap, m.rack(subject).heat_air_w
+    if subject in d.rows:
+        row = d.rows[subject]
+        return f"Row {row.name}", row.air_cooling_capacity_kw, m.row_heat_air_w(subject)
+    hall = d.halls[subject]
+    cap = hall.air_cooling_capacity_kw
+    if cap is None:
+        coolers = [d.part_of(d.devices[x]).rackstudio.cooler for x in sorted(d.contents(subject)) if x in d.devices]
+        kw = sum(c.capacity_kw for c in coolers if c is not None and c.kind in ("crah", "in-row"))
+        cap = kw or None
+    return f"Hall {hall.name}", cap, m.hall_heat_air_w(subject)
+
+
+@rule("COOL-001", "Heat to air over the air-cooling capacity", Severity.ERROR,
+      (Scope.RACK, Scope.ROW, Scope.HALL), RULES)
+def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
+    """Σ (1 − liquid_fraction) × P of a rack, row or hall against its air-cooling capacity (the
+    record's air_cooling_capacity_kw; a hall without one sums its CRAH and in-row coolers): error
+    above 100 %, warning above 80 % (U). domain.md 3.6, 3.8."""
+    label, cap_kw, heat = _air_capacity(ctx, subject)
+    if cap_kw is None or not heat:
+        return
+    ratio = heat / (cap_kw * 1000)
+    severity = _graded(ratio, ctx.settings.air_capacity_warning)
+    if severity is not None:
+        yield Hit(f"{label}: {heat / 1000:.1f} kW of heat to air on {cap_kw:g} kW of air cooling ({_pct(ratio)})",
+                  (subject,), {"heat_air_w": round(heat, 1), "capacity_w": cap_kw * 1000, "ratio": round(ratio, 4)},
+                  severity)
+
+
+@rule("COOL-002", "Air-only rack above the air-density limit", Severity.WARNING, Scope.RACK, RULES)
+def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """An air-only rack drawing more than the site air-density limit (default 30 kW, U; 25-41 kW
+    seen in practice, domain.md 3.3 [FLASHGENIUS], [AIDCG-5.3])."""
+    rack = ctx.design.racks[rack_id]
+    if ctx.design.rack_type_of(rack).cooling_capability != "air-only":
+        return
+    load = ctx.metrics.rack(rack_id).checked_w
+    limit = ctx.settings.air_density_limit_kw
+    if load > limit * 1000:
+        yield Hit(f"Rack {rack.name}: {load / 1000:.1f} kW in an air-only rack (limit {limit:g} kW)",
+                  (rack_id,), {"load_w": round(load, 1), "limit_w": limit * 1000})
+
+
+@rule("COOL-003", "Liquid-cooled device without liquid", Severity.ERROR, Scope.DEVICE, RULES)
+def cool003_needs_liquid(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A device with a liquid share (cooling method liquid/hybrid/immersion or liquid_fraction > 0)
+    in an air-only rack, or with no coolant path to a CDU (graph.queries.coolant_path). domain.md 3.8."""
+    if not coolant.needs_liquid(ctx, device_id):
+        return
+    name, share = ctx.name(device_id), coolant.liquid_fraction(ctx, device_id)
+    what = f"{share * 100:.0f} % of its heat to liquid" if share else "liquid cooling"
+    rack_id = ctx.rack_of(device_id)
+    if rack_id is not None:
+        rack = ctx.design.racks[rack_id]
+        if ctx.design.rack_type_of(rack).cooling_capability == "air-only":
+            yield Hit(f"{name} needs {what} but rack {rack.name} is air-only", (device_id, rack_id),
+                      {"liquid_fraction": share}, aspect="rack")
+    if not coolant.served_loop(ctx, device_id).cdus:
+        yield Hit(f"{name} needs {what} but has no coolant path to a CDU", (device_id,),
+                  {"liquid_fraction": share}, aspect="loop")
+
+
+def _loop_load(ctx: CheckContext, cdu_id: str):
+    """For the loop's first CDU only (one finding per loop): the loop, its CDU specs, the devices it
+    cools and their liquid heat W."""
+    loop = coolant.loop_of(ctx, cdu_id)
+    if not loop.cdus or loop.cdus[0] != cdu_id:
+        return None
+    d = ctx.design
+    members = {x for x in loop.nodes if x in d.devices}
+    for x in list(members):
+        members |= descendants(d, x)
+    served = sorted(x for x in members if coolant.served_loop(ctx, x) == loop)
+    heat = sum(device_heat(ctx, x).liquid_w for x in served)
+    specs = {c: coolant.cdu_spec(ctx, c) for c in loop.cdus}
+    return loop, specs, served, heat
+
+
+def _loop_label(ctx: CheckContext, cdus: tuple[str, ...]) -> str:
+    names = ", ".join(ctx.name(c) for c in cdus)
+    return f"CDUs {names}" if len(cdus) > 1 else f"CDU {names}"
+
+
+@rule("COOL-004", "CDU capacity exceeded", Severity.ERROR, Scope.CDU, RULES)
+def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
+    """Σ heat to liquid of the devices on a coolant loop against the capacity of the loop's CDUs at
+    their approach: error above 100 %, warning above 90 % (U). CDUs on one loop share its load.
+    domain.md 3.5, 3.7."""
+    found = _loop_load(ctx, cdu_id)
+    if found is None:
+        return
+    loop, specs, _, heat = found
+    cap_w = sum(s.capacity_kw for s in specs.values()) * 1000
+    if not heat:
+        return
+    ratio = heat / cap_w
+    severity = _graded(ratio, ctx.settings.cdu_capacity_warning)
+    if severity is not None:
+        yield Hit(f"{_loop_label(ctx, loop.cdus)}: {heat / 1000:.1f} kW of liquid heat on {cap_w / 1000:g} kW "
+                  f"capacity ({_pct(ratio)})", loop.cdus,
+                  {"heat_liquid_w": round(heat, 1), "capacity_w": cap_w, "ratio": round(ratio, 4)}, severity)
+
+
+@rule("COOL-005", "Coolant flow over the CDU's rated flow", Severity.ERROR, Scope.CDU, RULES)
+def cool005_cdu_flow(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
+    """Required flow V̇ = 60,000 × Q ÷ (ρ × c_p × ΔT) with the loop's fluid, supply temperature and
+    design ΔT (CoolProp table) against the CDUs' rated flow. domain.md 3.4, worked example 6."""
+    found = _loop_load(ctx, cdu_id)
+    if found is None:
+        return
+    loop, specs, _, heat = found
+    fluid, supply_c, dt_k = loop_fluid(ctx, loop)
+    need = liquid_lpm(heat, fluid, supply_c, dt_k)
+    rated = sum(s.flow_lpm for s in specs.values())
+    if need > rated:
+        yield Hit(f"{_loop_label(ctx, loop.cdus)}: {heat / 1000:.1f} kW needs {need:,.1f} L/min of {fluid} at "
+                  f"{supply_c:g} °C, ΔT {dt_k:g} K; rated {rated:,.0f} L/min", loop.cdus,
+                  {"heat_liquid_w": round(heat, 1), "flow_lpm": round(need, 2), "rated_lpm": rated})
+
+
+def _w_class(text: str | None) -> float | None:
+    match = re.fullmatch(r"W(\d+)", (text or "").strip().upper())
+    return float(match.group(1)) if match else None
+
+
+@rule("COOL-006", "Coolant too warm for a device's W class", Severity.ERROR, Scope.CDU, RULES)
+def cool006_w_class(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
+    """Loop supply temperature above the lowest ASHRAE W class (maximum facility-water °C) of the
+    devices it cools. The facility-water + approach half of the rule needs facility water, which the
+    model lacks. domain.md 3.5 [COOLIT-NOTES], [LBNL-NOTE]."""
+    found = _loop_load(ctx, cdu_id)
+    if found is None:
+        return
+    loop, specs, served, _ = found
+    classes = {x: _w_class(ctx.part(x).rackstudio.cooling.ashrae_w_class) for x in served}
+    limits = [c for c in classes.values() if c is not None]
+    if not limits:
+        return
+    lowest = min(limits)
+    supply = max(s.supply_c for s in specs.values())
+    if supply > lowest:
+        too_warm = [x for x, c in classes.items() if c is not None and c < supply]
+        yield Hit(f"{_loop_label(ctx, loop.cdus)}: supply {supply:g} °C is above W{lowest:g} of "
+                  + ", ".join(ctx.name(x) for x in too_warm), loop.cdus,
+                  {"supply_c": supply, "w_class_c": lowest, "devices": too_warm})
+
+
+@rule("COOL-007", "Coolant below the dew point margin", Severity.ERROR, Scope.CDU, RULES)
+def cool007_dew_point(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
+    """Loop supply temperature < room dew point + 2 °C: condensation (domain.md 3.4 [RZ-CDU], 3.8)."""
+    spec = coolant.cdu_spec(ctx, cdu_id)
+    hall_id = ctx.hall_of(cdu_id)
+    if spec is None or hall_id is None:
+        return
+    dew = ctx.design.halls[hall_id].dew_point_c
+    if spec.supply_c < dew + DEW_POINT_MARGIN_K:
+        yield Hit(f"{ctx.name(cdu_id)}: supply {spec.supply_c:g} °C is within {DEW_POINT_MARGIN_K:g} K of the "
+                  f"room dew point {dew:g} °C", (cdu_id,), {"supply_c": spec.supply_c, "dew_point_c": dew})
+
+
+def _pump_redundant(text: str) -> bool:
+    text = text.replace(" ", "").upper()
+    return text in ("2N", "N+N") or bool(re.fullmatch(r"N\+[1-9]\d*", text))
+
+
+@rule("COOL-008", "CDU redundancy", Severity.WARNING, Scope.CDU, RULES)
+def cool008_cdu_redundancy(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
+    """Losing one CDU of a loop (or a pump of a loop's only CDU, if it is not N+1) leaves less
+    capacity than the load. domain.md 3.7, 3.8."""
+    found = _loop_load(ctx, cdu_id)
+    if found is None:
+        return
+    loop, specs, _, heat = found
+    if not heat:
+        return
+    if len(specs) == 1:
+        spec = specs[cdu_id]
+        if not _pump_redundant(spec.redundancy):
+            yield Hit(f"{ctx.name(cdu_id)} is the only CDU on its loop and its pumps are {spec.redundancy} "
+                      f"(no spare) for {heat / 1000:.1f} kW", loop.cdus,
+                      {"heat_liquid_w": round(heat, 1), "redundancy": spec.redundancy})
+        return
+    largest = max(loop.cdus, key=lambda c: (specs[c].capacity_kw, c))
+    left = sum(s.capacity_kw for c, s in specs.items() if c != largest) * 1000
+    if left < heat:
+        yield Hit(f"{_loop_label(ctx, loop.cdus)}: after loss of {ctx.name(largest)}, {left / 1000:g} kW left for "
+                  f"{heat / 1000:.1f} kW", loop.cdus,
+                  {"heat_liquid_w": round(heat, 1), "capacity_after_w": left, "failed": largest})
+
+
+@rule("COOL-009", "Inlet temperature outside the ASHRAE class", Severity.ERROR, Scope.DEVICE, RULES)
+def cool009_ashrae_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """The hall's supply air temperature outside the device's ASHRAE class: error outside the
+    allowable range, warning outside the recommended 18-27 °C (H1 18-22 °C). domain.md 3.2."""
+    cls = (ctx.part(device_id).rackstudio.cooling.ashrae_air_class or "").strip().upper()
+    hall_id = ctx.hall_of(device_id)
+    if cls not in ASHRAE_ALLOWABLE or hall_id is None:
+        return
+    temp = ctx.design.halls[hall_id].supply_air_c
+    low, high = ASHRAE_ALLOWABLE[cls]
+    rec_low, rec_high = ASHRAE_RECOMMENDED.get(cls, ASHRAE_RECOMMENDED_DEFAULT)
+    figures = {"supply_air_c": temp, "allowable_c": [low, high], "recommended_c": [rec_low, rec_high]}
+    if not low <= temp <= high:
+        yield Hit(f"{ctx.name(device_id)} ({cls}): supply air {temp:g} °C outside the allowable {low:g}-{high:g} °C",
+                  (device_id,), figures)
+    elif not rec_low <= temp <= rec_high:
+        yield Hit(f"{ctx.name(device_id)} ({cls}): supply air {temp:g} °C outside the recommended "
+                  f"{rec_low:g}-{rec_high:g} °C", (device_id,), figures, Severity.WARNING)
+
+
+_OPPOSITE = {"front": "rear", "rear": "front"}
+_COMPASS = {"N": 0, "E": 1, "S": 2, "W": 3}
+
+
+def cold_side(ctx: CheckContext, rack_id: str) -> str | None:
+    """The side of a rack that faces the cold aisle: its row's cold_aisle, flipped when the rack
+    faces the other way from its row; 'front' for a rack in no row; None when turned sideways."""
+    rack = ctx.design.racks[rack_id]
+    row = ctx.design.rows.get(rack.row) if rack.row else None
+    if row is None:
+        return "front"
+    turn = (_COMPASS[rack.facing] - _COMPASS[row.facing]) % 4
+    if turn == 0:
+        return row.cold_aisle
+    return _OPPOSITE[row.cold_aisle] if turn == 2 else None
+
+
+def _intake_exhaust(airflow: str | None, face: str) -> tuple[str | None, str | None]:
+    """Rack sides a device takes air in from and blows it out to, given the face it mounts on."""
+    back = _OPPOSITE[face]
+    return {"front-to-rear": (face, back), "rear-to-front": (back, face), "side-to-rear": (None, back),
+            "rear-to-side": (back, None)}.get(airflow or "", (None, None))
+
+
+@rule("COOL-010", "Airflow against the aisles", Severity.ERROR, Scope.DEVICE, RULES)
+def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A device that draws from the hot aisle or blows into the cold one, from its airflow, the face
+    it is mounted on, the rack's facing and its row's cold-aisle side (domain.md 3.3, 3.8)."""
+    device = ctx.design.devices[device_id]
+    if device.rack is None or device.position is None:
+        return
+    cold = cold_side(ctx, device.rack)
+    intake, exhaust = _intake_exhaust(ctx.part(device_id).airflow, device.face)
+    if cold is None or (intake in (None, cold) and exhaust != cold):
+        return
+    airflow = ctx.part(device_id).airflow
+    problem = f"takes air from the hot {intake}" if intake not in (None, cold) else f"blows into the cold {exhaust}"
+    yield Hit(f"{device.name} ({airflow}, mounted {device.face}) {problem} of rack "
+              f"{ctx.design.racks[device.rack].name} (cold aisle at the {cold})", (device_id,),
+              {"airflow": airflow, "face": device.face, "cold_side": cold})
+
+
+@rule("COOL-011", "Open units without blanking panels", Severity.WARNING, Scope.RACK, RULES)
+def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """Units open at the front of an air-cooled rack (air-only or hybrid) that holds unit-mounted
+    gear: hot exhaust recirculates through them (domain.md 3.3, 3.8)."""
+    rack = ctx.design.racks[rack_id]
+    rt = ctx.design.rack_type_of(rack)
+    if rt.cooling_capability == "liquid-only":
+        return
+    taken = geometry.occupied(ctx.design, rack_id)
+    if not taken:
+        return
+    open_units = [u for u in range(1, rt.u_height + 1)
+                  if any((step, "front", half) not in taken for step in (2 * u, 2 * u + 1) for half in ("left", "right"))]
+    if open_units:
+        labels = [rt.unit_label(u) for u in open_units]
+        yield Hit(f"Rack {rack.name}: {len(open_units)} open unit{'s' * (len(open_units) != 1)} without "
+                  f"blanking panels ({_ranges(labels)})", (rack_id,), {"open_units": len(open_units)})
+
+
+def _ranges(labels: list[float]) -> str:
+    runs: list[list[float]] = []
+    for u in sorted(labels):
+        if runs and u == runs[-1][1] + 1:
+            runs[-1][1] = u
+        else:
+            runs.append([u, u])
+    return ", ".join(f"U{a:g}" if a == b else f"U{a:g}-U{b:g}" for a, b in runs)
+
+
+@rule("COOL-012", "Rear door over its rating", Severity.ERROR, Scope.RACK, RULES)
+def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """A rack's heat to air over its rear-door heat exchanger rating (the rack's rdhx_capacity_kw
+    plus any RDHx cooler mounted in it); passive doors ~35 kW, active ~60 kW (domain.md 3.3 [YOBITEL])."""
+    d = ctx.design
+    rack = d.racks[rack_id]
+    kw = rack.rdhx_capacity_kw or 0.0
+    for x in ctx.rack_devices(rack_id):
+        cooler = ctx.part(x).rackstudio.cooler
+        if cooler is not None and cooler.kind == "rdhx":
+            kw += cooler.capacity_kw
+    heat = ctx.metrics.rack(rack_id).heat_air_w
+    if kw and heat > kw * 1000:
+        yield Hit(f"Rack {rack.name}: {heat / 1000:.1f} kW of heat to air on a {kw:g} kW rear door "
+                  f"({_pct(heat / (kw * 1000))})", (rack_id,), {"heat_air_w": round(heat, 1), "capacity_w": kw * 1000})
+
+
+@rule("COOL-013", "Device without heat or airflow data", Severity.WARNING, Scope.DEVICE, RULES)
+def cool013_no_heat_data(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A powered device with no power figures (so no heat) and no airflow: left out of heat and
+    airflow sums (domain.md 3.8)."""
+    part = ctx.part(device_id)
+    if part.category in (Category.BLANK, Category.CABLE_MANAGER, Category.PATCH_PANEL):
+        return
+    if not ctx.draw(device_id).known and part.rackstudio.cooling.airflow_cfm is None:
+        yield Hit(f"{ctx.name(device_id)} ({part.model}): no power or airflow figures; left out of heat sums",
+                  (device_id,))

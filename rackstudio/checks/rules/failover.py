@@ -1,0 +1,181 @@
+"""Qt-free. Power failure scenarios: fail one feed, panel, UPS, PDU or power shelf at a time and ask
+what the rest must carry (domain.md 2.5 failover arithmetic, 2.8).
+
+- PWR-005, per rated survivor (a feed or a PDU inlet): its load after each failure that moves
+  load onto it, against its continuous capacity; the worst scenario is reported.
+- PWR-006, per device: a single element whose failure takes every PSU of a redundant device.
+- PWR-010, per device: after one failure, live PSUs × PSU rating < the device's max W.
+
+`scenario()` gives the whole picture of one failure (devices that lose power, devices that only
+lose redundancy, survivors pushed over capacity) for reports and the UI.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rackstudio.checks.context import PASS_THROUGH, CheckContext
+from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
+from rackstudio.checks.power_flow import downstream, flow, is_failure_element, upstream
+from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.checks.rules.library import psu_rating_w
+from rackstudio.graph import queries
+from rackstudio.model.parts import Category
+
+RULES: list[Rule] = []
+_NAMES_SHOWN = 4
+
+
+def capacity_of(ctx: CheckContext, node: str) -> Capacity | None:
+    """The continuous capacity of a rated node: a feed (its breaker) or a PDU (its inlet)."""
+    if node in ctx.design.feeds:
+        return feed_capacity(ctx.design.feeds[node], ctx.settings)
+    if node in ctx.design.devices:
+        spec = ctx.part(node).rackstudio.pdu
+        if spec is not None:
+            return inlet_capacity(spec.inlet_voltage_v, spec.inlet_amperage_a, spec.inlet_phase, ctx.settings)
+    return None
+
+
+def _names(ctx: CheckContext, ids: list[str]) -> str:
+    shown = ", ".join(ctx.name(i) for i in ids[:_NAMES_SHOWN])
+    return shown + (f" and {len(ids) - _NAMES_SHOWN} more" if len(ids) > _NAMES_SHOWN else "")
+
+
+def _consumers_below(ctx: CheckContext, node: str) -> list[str]:
+    return sorted(x for x in downstream(ctx, {node})
+                  if x in ctx.design.devices and ctx.part(x).category not in PASS_THROUGH)
+
+
+def shifting_scenarios(ctx: CheckContext, node: str) -> list[str]:
+    """Elements whose failure can move load onto `node`: those on the other paths of the devices
+    it feeds (not itself, what feeds it, or what it feeds)."""
+    below = downstream(ctx, {node})
+    dead_with = {node} | upstream(ctx, node)
+    found = {u for x in below for u in upstream(ctx, x)
+             if u not in dead_with and u not in below and is_failure_element(ctx, u)}
+    return sorted(found)
+
+
+@rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES)
+def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
+    """For each failure of a partner feed, panel, UPS, PDU or shelf, the load left on this feed (or
+    PDU inlet): Σ of each dual-fed device's full load (or declared single_feed_W) over its surviving
+    PSUs, against the continuous capacity (domain.md 2.5; worked examples 2 and 4)."""
+    cap = capacity_of(ctx, node)
+    if cap is None:
+        return
+    normal = flow(ctx).demand(node)
+    over = []
+    for failed in shifting_scenarios(ctx, node):
+        after = flow(ctx, frozenset({failed})).demand(node)
+        if after > normal + 1e-9 and cap.utilisation(after) > 1:
+            over.append((after, failed))
+    if not over:
+        return
+    after, failed = min(over, key=lambda x: (-x[0], x[1]))
+    scenario = flow(ctx, frozenset({failed}))
+    shifted = [x for x in _consumers_below(ctx, node) if scenario.degraded(x)]
+    yield Hit(f"{ctx.name(node)} after loss of {ctx.name(failed)}: {cap.describe(after)}; "
+              f"{len(shifted)} device{'s' * (len(shifted) != 1)} move load onto it ({_names(ctx, shifted)})",
+              (node,), {**cap.figures(after), "failed": failed, "normal_load_w": round(normal, 1),
+                        "shifted": shifted, "scenarios_over": sorted(f for _, f in over)})
+
+
+def _declares_redundancy(ctx: CheckContext, device_id: str) -> bool:
+    part = ctx.part(device_id)
+    policy = part.rackstudio.power.psu_redundancy
+    return len(part.power_ports) >= 2 or (policy is not None and policy.m >= 1)
+
+
+_COMMON_ORDER = {"device": 0, "feed": 1, "panel": 2}
+
+
+@rule("PWR-006", "Redundant PSUs share one feed, PDU or panel", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A device that declares redundancy (≥ 2 PSUs or N+M with M ≥ 1) whose connected PSUs all
+    depend on one feed, PDU or panel: error when dual-corded, warning when only one PSU is
+    connected. domain.md 2.5, 2.9."""
+    part = ctx.part(device_id)
+    if part.category in PASS_THROUGH or part.rackstudio.power.source != "ac" or not _declares_redundancy(ctx, device_id):
+        return
+    normal = flow(ctx)
+    connected = sorted(normal.inputs(device_id))
+    if not connected or not normal.live_inputs(device_id):
+        return
+    g = ctx.graph.g
+    common = [u for u in upstream(ctx, device_id)
+              if g.nodes[u].get("kind") in _COMMON_ORDER and is_failure_element(ctx, u)
+              and not flow(ctx, frozenset({u})).live_inputs(device_id)]
+    if not common:
+        return
+    common.sort(key=lambda u: (_COMMON_ORDER[g.nodes[u]["kind"]], u))
+    name = ctx.name(device_id)
+    total = len(part.power_ports)
+    if len(connected) >= 2:
+        yield Hit(f"{name}: all {len(connected)} connected PSUs depend on {ctx.name(common[0])}; its failure "
+                  f"takes the device down", (device_id,), {"inlets": connected, "common": common})
+    else:
+        yield Hit(f"{name}: only {connected[0]} of {total} PSUs connected (via {ctx.name(common[0])}); "
+                  "the device declares redundancy", (device_id,), {"inlets": connected, "common": common},
+                  Severity.WARNING)
+
+
+@rule("PWR-010", "PSU redundancy lost after a failure", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """Live PSUs × PSU rating < the device's max W with nothing failed or after one upstream
+    failure: warning when the device throttles on feed loss (declares single_feed_W or
+    throttles_on_feed_loss), else error. domain.md 2.5 (DGX H100 4+2, B200 5+1), 2.9."""
+    part = ctx.part(device_id)
+    power = part.rackstudio.power
+    rating = psu_rating_w(part)
+    max_w = ctx.draw(device_id).max_w
+    if part.category in PASS_THROUGH or power.source != "ac" or not rating or not max_w:
+        return
+    normal = flow(ctx)
+    if not normal.inputs(device_id) or not normal.live_inputs(device_id):
+        return
+    cases = [(len(normal.live_inputs(device_id)), "", None)]
+    for u in upstream(ctx, device_id):
+        if is_failure_element(ctx, u):
+            live = len(flow(ctx, frozenset({u})).live_inputs(device_id))
+            if live:
+                cases.append((live, u, u))
+    short = [c for c in cases if c[0] * rating < max_w]
+    if not short:
+        return
+    live, _, failed = min(short)
+    throttles = power.throttles_on_feed_loss or power.single_feed_w is not None
+    when = f"after loss of {ctx.name(failed)}" if failed else "with nothing failed"
+    yield Hit(f"{ctx.name(device_id)} {when}: {live} live PSU{'s' * (live != 1)} × {rating:,.0f} W = "
+              f"{live * rating:,.0f} W < max {max_w:,.0f} W" + (" (throttles)" if throttles else ""),
+              (device_id,), {"live_psus": live, "psu_rating_w": rating, "max_w": max_w, "failed": failed},
+              Severity.WARNING if throttles else Severity.ERROR)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One failure: devices that go dark, devices that only lose a path, rated nodes pushed over."""
+
+    failed: str
+    loses_power: list[str]
+    loses_redundancy: list[str]
+    overloads: list[tuple[str, float, float]]  # (node, load W after, capacity W)
+
+
+def scenario(ctx: CheckContext, failed: str) -> Scenario:
+    """Fail one element (graph.queries.failure_impact gives the topology) and check the survivors."""
+    impact = queries.failure_impact(ctx.graph, failed)
+    after = flow(ctx, frozenset({failed}))
+    rated = sorted({u for x in impact.loses_redundancy for u in upstream(ctx, x)
+                    if after.live(u) and capacity_of(ctx, u) is not None})
+    overloads = []
+    for node in rated:
+        cap = capacity_of(ctx, node)
+        load = after.demand(node)
+        if cap.utilisation(load) > 1:
+            overloads.append((node, load, cap.capacity_w))
+    devices = ctx.design.devices
+    return Scenario(failed,
+                    [x for x in impact.loses_power if x in devices and ctx.part(x).category != Category.PDU],
+                    [x for x in impact.loses_redundancy if x in devices], overloads)

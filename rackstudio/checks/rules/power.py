@@ -1,0 +1,379 @@
+"""Qt-free. Power rules in normal operation: feed breakers, PDU banks and outlets, phases, PSU input
+voltage, power shelves and busbars, rack budgets, inrush, missing figures (domain.md 2.9).
+Failure scenarios (PWR-005/006/010) are in `failover.py`. Loads are W from `power_flow`."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.formulas import feed_capacity, imbalance_pct, outlet_voltage, warning_fraction
+from rackstudio.checks.power_flow import (
+    consumers,
+    feed_power_factor,
+    flow,
+    phase_currents,
+    suppliers,
+    supply_voltage,
+    upstream,
+)
+from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.model.parts import Category
+
+RULES: list[Rule] = []
+
+# PWR-015: a breaker's instantaneous trip as a multiple of its rating. IEC 60898-1 type C trips
+# instantaneously between 5 and 10 × In; 5 is the conservative end (U: breaker curves are not in
+# the model yet).
+INRUSH_TRIP_MULTIPLE = 5.0
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+@rule("PWR-001", "Feed breaker over its continuous limit", Severity.ERROR, Scope.FEED, RULES)
+def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
+    """b = Σ allocated W ÷ (PF × S), S = V × A or √3 × V_LL × A; error above 0.80 (1.00 for a
+    100 %-rated breaker), NEC 210.20(A) [NEC-SE]. In NetBox mode: load ÷ available_power, which
+    holds max_utilization (domain.md 2.2, 2.7) — the derating is applied once."""
+    feed = ctx.design.feeds[feed_id]
+    cap = feed_capacity(feed, ctx.settings)
+    load = flow(ctx).demand(feed_id)
+    if load and cap.utilisation(load) > 1:
+        yield Hit(f"{feed.name}: {cap.describe(load)}", (feed_id,), cap.figures(load))
+
+
+@rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES)
+def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
+    """b > 0.60 (project default, U; = NetBox's amber band, 75 % of an 80 % available_power)
+    while still within PWR-001's limit (domain.md 2.9 [NB-UI])."""
+    feed = ctx.design.feeds[feed_id]
+    cap = feed_capacity(feed, ctx.settings)
+    load = flow(ctx).demand(feed_id)
+    level = warning_fraction(ctx.settings)
+    if load and level < cap.utilisation(load) <= 1:
+        above = (f"{_pct(level)} of available power" if cap.netbox_compat
+                 else f"{_pct(ctx.settings.breaker_warning)} of the rating")
+        yield Hit(f"{feed.name}: {cap.describe(load)}, above {above}", (feed_id,), cap.figures(load))
+
+
+def _pdu_currents(ctx: CheckContext, device_id: str) -> tuple[dict[str, float], float] | None:
+    """A PDU's outlet currents (A) and outlet voltage, or None for other devices."""
+    spec = ctx.part(device_id).rackstudio.pdu
+    if spec is None:
+        return None
+    volts = outlet_voltage(spec.inlet_voltage_v, spec.inlet_phase)
+    pf = feed_power_factor(ctx, device_id)
+    return {port: w / (volts * pf) for port, w in flow(ctx).outlet_flows(device_id).items()}, volts
+
+
+@rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """Bank current = Σ outlet W ÷ (V_outlet × PF) against the bank breaker: error above 80 %
+    (Geist [GEIST]), warning above 64 % (U). domain.md 2.2, 2.9."""
+    found = _pdu_currents(ctx, device_id)
+    if found is None:
+        return
+    currents, volts = found
+    device = ctx.design.devices[device_id]
+    for bank in ctx.part(device_id).rackstudio.pdu.banks:
+        amps = sum(currents.get(o, 0.0) for o in bank.outlets)
+        ratio = amps / bank.breaker_a
+        severity = (Severity.ERROR if ratio > ctx.settings.derating
+                    else Severity.WARNING if ratio > ctx.settings.bank_warning else None)
+        if severity is not None:
+            limit = ctx.settings.derating if severity is Severity.ERROR else ctx.settings.bank_warning
+            yield Hit(f"{device.name} bank {bank.name}: {amps:.1f} A at {volts:.0f} V on a {bank.breaker_a:g} A "
+                      f"breaker ({_pct(ratio)}, limit {_pct(limit)})", (device_id,),
+                      {"current_a": round(amps, 2), "breaker_a": bank.breaker_a, "loading": round(ratio, 4),
+                       "limit": limit}, severity, aspect=bank.name)
+
+
+@rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """Outlet current > the receptacle rating the PDU type gives for its outlet type (C13 10 A IEC /
+    15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). domain.md 2.9."""
+    found = _pdu_currents(ctx, device_id)
+    if found is None:
+        return
+    currents, _ = found
+    ratings = ctx.part(device_id).rackstudio.pdu.outlet_rating_a
+    device = ctx.design.devices[device_id]
+    for outlet in ctx.part(device_id).power_outlets:
+        rating = ratings.get(outlet.type or "")
+        amps = currents.get(outlet.name, 0.0)
+        if rating is not None and amps > rating:
+            yield Hit(f"{device.name} outlet {outlet.name} ({outlet.type}): {amps:.1f} A > {rating:g} A",
+                      (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
+
+
+def _feeds_by_rack(ctx: CheckContext) -> dict[str, list[str]]:
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for feed in ctx.design.feeds.values():
+            if feed.rack is not None:
+                out.setdefault(feed.rack, []).append(feed.id)
+        return out
+    return ctx.remember("feeds_by_rack", build)
+
+
+def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
+    """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
+    found = set(_feeds_by_rack(ctx).get(rack_id, ()))
+    for dev_id in ctx.rack_devices(rack_id):
+        found |= {u for u in upstream(ctx, dev_id) if u in ctx.design.feeds}
+    return sorted(found)
+
+
+@rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES)
+def pwr007_ab_common_source(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """A rack's A and B feeds come from the same panel or the same UPS: one failure takes both
+    (2N needs independent paths, domain.md 2.5 [NV-SP-GB200])."""
+    d = ctx.design
+    feeds = [d.feeds[f] for f in rack_feeds(ctx, rack_id)]
+    for level in ("panel", "UPS"):
+        shared = []
+        for a in (f for f in feeds if f.side == "A"):
+            for b in (f for f in feeds if f.side == "B"):
+                src_a, src_b = _source(ctx, a.panel, level), _source(ctx, b.panel, level)
+                if src_a is not None and src_a == src_b:
+                    shared.append((a.id, b.id, src_a))
+        if shared:
+            text = "; ".join(f"{d.feeds[a].name} and {d.feeds[b].name} from {ctx.name(s)}" for a, b, s in shared)
+            yield Hit(f"Rack {d.racks[rack_id].name}: A and B feeds share a {level}: {text}", (rack_id,),
+                      {"shared": [list(x) for x in shared]}, aspect=level.lower())
+
+
+def _source(ctx: CheckContext, panel_id: str | None, level: str) -> str | None:
+    if panel_id is None:
+        return None
+    if level == "panel":
+        return panel_id
+    panel = ctx.design.panels.get(panel_id)
+    return panel.ups if panel else None
+
+
+def _phase_figures(ctx: CheckContext, feed_id: str):
+    feed = ctx.design.feeds[feed_id]
+    if feed.phase != "three-phase" or feed.supply != "ac":
+        return None
+    legs = flow(ctx).feed_leg_power(feed_id)
+    if not any(legs):
+        return None
+    return feed, phase_currents(abs(feed.voltage_v), feed.power_factor, legs)
+
+
+@rule("PWR-008", "Phase imbalance", Severity.WARNING, Scope.FEED, RULES)
+def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
+    """ServerTech imbalance 100 × max|I − I_avg| ÷ I_avg from the outlet→leg map (208 V banks by the
+    line-to-line formula): warning above 20 % [STECH-IMB], info above 10 % (U). domain.md 2.4."""
+    found = _phase_figures(ctx, feed_id)
+    if found is None:
+        return
+    feed, currents = found
+    imbalance = imbalance_pct(currents)
+    s = ctx.settings
+    severity = (Severity.WARNING if imbalance > s.imbalance_warning_pct
+                else Severity.INFO if imbalance > s.imbalance_info_pct else None)
+    if severity is not None:
+        limit = s.imbalance_warning_pct if severity is Severity.WARNING else s.imbalance_info_pct
+        yield Hit(f"{feed.name}: phase currents {' / '.join(f'{i:.1f}' for i in currents)} A, "
+                  f"imbalance {imbalance:.0f} % (> {limit:g} %)", (feed_id,),
+                  {"currents_a": [round(i, 2) for i in currents], "imbalance_pct": round(imbalance, 2),
+                   "limit_pct": limit}, severity)
+
+
+@rule("PWR-009", "Heaviest phase over the breaker limit", Severity.ERROR, Scope.FEED, RULES)
+def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
+    """The heaviest line current > 80 % of the breaker while the feed total is within PWR-001:
+    an average under 80 % can hide one phase above it (domain.md 2.4 [CALCSPEC], worked example 3)."""
+    found = _phase_figures(ctx, feed_id)
+    if found is None:
+        return
+    feed, currents = found
+    if feed_capacity(feed, ctx.settings).utilisation(flow(ctx).demand(feed_id)) > 1:
+        return  # PWR-001 already reports this feed
+    limit = 1.0 if feed.breaker_100pct_rated else ctx.settings.derating
+    heaviest = max(currents)
+    if heaviest > limit * feed.amperage_a:
+        leg = "ABC"[currents.index(heaviest)]
+        yield Hit(f"{feed.name}: phase {leg} carries {heaviest:.1f} A on a {feed.amperage_a:g} A breaker "
+                  f"({_pct(heaviest / feed.amperage_a)}, limit {_pct(limit)}; average "
+                  f"{sum(currents) / 3:.1f} A)", (feed_id,),
+                  {"currents_a": [round(i, 2) for i in currents], "breaker_a": feed.amperage_a, "limit": limit})
+
+
+@rule("PWR-011", "PSU input voltage out of range", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr011_input_voltage(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """The voltage an inlet sees (feed V, or V_LN for a 380-415 V wye supply, or the PDU's outlet
+    voltage) outside the PSU's input range (e.g. 200-240 V DGX; 200-277 V L-N ORv3 shelves
+    [OCP-ORV3-PWR]). domain.md 2.9."""
+    ext = ctx.part(device_id).rackstudio
+    span = ext.shelf.input_range_v if ext.shelf is not None else ext.power.psu_input_v
+    if span is None:
+        return
+    low, high = span
+    bad = []
+    for supplier, attrs in suppliers(ctx, device_id):
+        volts = supply_voltage(ctx, supplier) if attrs["kind"] == "power" else None
+        if volts is not None and not low <= volts <= high:
+            bad.append((attrs.get("consumer_port") or supplier, volts))
+    if bad:
+        text = ", ".join(f"{port} {v:.0f} V" for port, v in bad)
+        yield Hit(f"{ctx.name(device_id)}: {text} outside the input range {low:g}-{high:g} V", (device_id,),
+                  {"inlets": [port for port, _ in bad], "voltages_v": [round(v, 1) for _, v in bad],
+                   "range_v": [low, high]})
+
+
+def _busbar(ctx: CheckContext, rack_id: str):
+    """(rack, busbar spec, W the busbar-fed devices in the rack draw) — whether or not the shelves
+    are fed yet: the busbar must carry it either way."""
+    rack = ctx.design.racks[rack_id]
+    spec = ctx.design.rack_type_of(rack).busbar
+    if spec is None:
+        return None
+    load = sum(ctx.load_w(x) for x in ctx.rack_devices(rack_id)
+               if ctx.part(x).rackstudio.power.source == "busbar")
+    return rack, spec, load
+
+
+def _shelves(ctx: CheckContext, rack_id: str) -> list[str]:
+    return [x for x in ctx.rack_devices(rack_id)
+            if ctx.part(x).category == Category.POWER_SHELF and ctx.part(x).rackstudio.shelf is not None]
+
+
+@rule("PWR-012", "Power shelves cannot carry the busbar load", Severity.ERROR, Scope.RACK, RULES)
+def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """Σ busbar load > usable shelf capacity (N × PSU rating per shelf under its N+M policy), error;
+    margin after the loss of one AC feed < 10 % (U), warning. The rack-level policy (N+N across
+    feeds) is not in the model, so the margin is reported rather than assumed (domain.md 1.1, 2.5)."""
+    found = _busbar(ctx, rack_id)
+    if found is None:
+        return
+    rack, _, load = found
+    shelves = _shelves(ctx, rack_id)
+    if not load:
+        return
+    normal = flow(ctx)
+    connected = [s for s in shelves if normal.inputs(s)]
+    counted = [s for s in connected if normal.live(s)] if connected else shelves
+
+    def usable(names) -> float:
+        return sum(ctx.part(s).rackstudio.shelf.usable_w for s in names)
+
+    total = usable(counted)
+    figures = {"load_w": round(load, 1), "usable_w": round(total, 1), "shelves": len(counted)}
+    if load > total:
+        yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW on {len(counted)} shelves with "
+                  f"{total / 1000:.1f} kW usable", (rack_id,), figures, aspect="capacity")
+        return
+    feeds = sorted({f for s in connected for f in upstream(ctx, s) if f in ctx.design.feeds})
+    worst = None
+    for feed_id in feeds:
+        scenario = flow(ctx, frozenset({feed_id}))
+        after = usable(s for s in connected if scenario.live(s))
+        if worst is None or after < worst[1]:
+            worst = (feed_id, after)
+    margin_limit = ctx.settings.shelf_margin_warning
+    if worst is not None:
+        feed_id, after = worst
+        margin = (after - load) / load
+        if margin < margin_limit:
+            yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW; after loss of "
+                      f"{ctx.design.feeds[feed_id].name} {after / 1000:.1f} kW usable ({margin * 100:+.0f} % "
+                      f"margin, warning below {_pct(margin_limit)})", (rack_id,),
+                      {**figures, "failed": feed_id, "usable_after_w": round(after, 1),
+                       "margin": round(margin, 4)}, Severity.WARNING, aspect="margin")
+    elif (total - load) / load < margin_limit:
+        yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW on {total / 1000:.1f} kW usable "
+                  f"({(total - load) / load * 100:+.0f} % margin)", (rack_id,), figures, Severity.WARNING,
+                  aspect="margin")
+
+
+@rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES)
+def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """I = P ÷ V_bus against the busbar rating (× sections, assuming an even split: which trays sit
+    on which section is not in the model). domain.md 2.1, worked example 7: 142 kW ÷ 50 V = 2,840 A."""
+    found = _busbar(ctx, rack_id)
+    if found is None:
+        return
+    rack, spec, load = found
+    amps = load / spec.voltage_v
+    rating = spec.rating_a * spec.sections
+    if amps > rating:
+        yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW ÷ {spec.voltage_v:g} V = {amps:,.0f} A on "
+                  f"{spec.sections} × {spec.rating_a:,.0f} A ({_pct(amps / rating)})", (rack_id,),
+                  {"load_w": round(load, 1), "voltage_v": spec.voltage_v, "current_a": round(amps, 1),
+                   "rating_a": rating})
+
+
+@rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES)
+def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
+    """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
+    power_capacity_kw): error; above 90 % (U), warning. domain.md 2.9."""
+    rack = ctx.design.racks[rack_id]
+    budget_kw = rack.power_budget_kw or ctx.design.rack_type_of(rack).power_capacity_kw
+    if budget_kw is None:
+        return
+    load = ctx.metrics.rack(rack_id).checked_w
+    ratio = load / (budget_kw * 1000)
+    if ratio > ctx.settings.rack_budget_warning:
+        severity = Severity.ERROR if ratio > 1 else Severity.WARNING
+        yield Hit(f"Rack {rack.name}: {load / 1000:.1f} kW of a {budget_kw:g} kW budget ({_pct(ratio)})",
+                  (rack_id,), {"load_w": round(load, 1), "budget_w": budget_kw * 1000, "ratio": round(ratio, 4)},
+                  severity)
+
+
+def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None = None) -> float:
+    """Σ inrush A of PSU inlets fed from `node` (optionally only through some outlets), stopping at
+    PDUs that sequence their outlets."""
+    total = 0.0
+    for v, attrs in consumers(ctx, node):
+        if attrs["kind"] != "power" or (outlets is not None and attrs.get("supplier_port") not in outlets):
+            continue
+        ext = ctx.part(v).rackstudio if v in ctx.design.devices else None
+        if ext is None:
+            continue
+        if ext.pdu is not None:
+            if ext.pdu.sequencing_delay_ms is None:
+                total += _inrush_below(ctx, v)
+        elif ext.power.inrush_a:
+            total += ext.power.inrush_a
+    return total
+
+
+@rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES)
+def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
+    """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
+    (INRUSH_TRIP_MULTIPLE × rating, U) with no outlet sequencing delay on the PDU. Fires only for
+    parts that declare inrush_a. domain.md 2.6 [STECH-INRUSH], 2.9."""
+    d = ctx.design
+    if subject in d.feeds:
+        feed = d.feeds[subject]
+        amps = _inrush_below(ctx, subject)
+        trip = INRUSH_TRIP_MULTIPLE * feed.amperage_a
+        if amps > trip:
+            yield Hit(f"{feed.name}: {amps:.0f} A of PSU inrush on a {feed.amperage_a:g} A breaker "
+                      f"(instantaneous trip ≈ {trip:.0f} A)", (subject,), {"inrush_a": amps, "trip_a": trip})
+        return
+    spec = ctx.part(subject).rackstudio.pdu
+    if spec is None or spec.sequencing_delay_ms is not None:
+        return
+    for bank in spec.banks:
+        amps = _inrush_below(ctx, subject, bank.outlets)
+        trip = INRUSH_TRIP_MULTIPLE * bank.breaker_a
+        if amps > trip:
+            yield Hit(f"{d.devices[subject].name} bank {bank.name}: {amps:.0f} A of PSU inrush on a "
+                      f"{bank.breaker_a:g} A breaker (instantaneous trip ≈ {trip:.0f} A) and no outlet "
+                      "sequencing", (subject,), {"inrush_a": amps, "trip_a": trip}, aspect=bank.name)
+
+
+@rule("PWR-016", "Device without power figures", Severity.WARNING, Scope.DEVICE, RULES)
+def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A consumer with no allocated and no max W: it is left out of every sum (domain.md 2.9);
+    draw fallbacks are rackstudio.power.device_draw's."""
+    draw = ctx.draw(device_id)
+    if not draw.known:
+        part = ctx.part(device_id)
+        yield Hit(f"{ctx.name(device_id)} ({part.model}): no power figures; left out of power and heat sums",
+                  (device_id,))
