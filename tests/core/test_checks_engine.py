@@ -1,0 +1,382 @@
+"""The check engine: incremental updates equal a full run (hypothesis), locality of a device move,
+waivers, a raising rule, disabled rules and severity overrides, preview of a command."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rackstudio.checks import CheckEngine, Hit, RuleRegistry, Scope, Severity, builtin_registry, rule
+from rackstudio.checks.registry import NOT_CHECKED, builtin_rules
+from rackstudio.commands import (
+    AddRecord,
+    Connect,
+    Disconnect,
+    MoveDevice,
+    MoveRack,
+    PlaceDevice,
+    Refused,
+    RemoveDevice,
+    RemoveRecord,
+    SetProperty,
+)
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model import PortRef, Waiver
+from tests.core import builders
+from tests.core.check_builders import Bench, busbar_rack, cdu, load, manifold, pdu, shelf, tray
+
+
+def full_run(design):
+    return CheckEngine(design, ComponentGraph(design)).run_full()
+
+
+# --- the invariant: incremental == full ----------------------------------------------------------------
+
+PARTS = {
+    "server": builders.server(),
+    "switch": builders.switch(),
+    "load": load(9000, ports=2, slug="load2", cooling={"ashrae_air_class": "A2"}, depth_mm=1100),
+    "liquid": load(20000, ports=2, slug="liquid2", cooling={"method": "hybrid", "liquid_fraction": 0.7,
+                                                            "coolant_ports": [{"name": "Q1"}]}),
+    "tray": tray(),
+    "shelf": shelf(),
+    "blank": builders.blank(),
+    "pdu": pdu(bank_a=16, outlet_rating_a={"iec-60320-c19": 16}),
+    "manifold": manifold(6),
+    "heavy": load(300, slug="heavy", u_height=2, weight=600, power={"inrush_a": 90}),
+    "xdr": load(1500, slug="xdr", interfaces=[{"name": f"x{i}", "type": "infiniband-xdr"} for i in range(4)],
+                required_ports=("x0",)),
+    "hdr": builders.switch(slug="hdr", interfaces=[{"name": f"h{i}", "type": "200gbase-x-qsfp56"} for i in range(4)]),
+}
+
+
+def _world() -> Bench:
+    b = Bench()
+    b.set("hall-1", "floor_rating_kg_m2", 1200)
+    b.set("hall-1", "tile_point_load_kg", 300)
+    b.row("row-1", facing="S", cold_aisle="front", air_cooling_capacity_kw=40)
+    b.rack("rk-1", x=1000, y=1000, row="row-1")
+    b.rack("rk-2", x=1600, y=1000, row="row-1")
+    b.rack("rk-3", x=4000, y=5000, rack_type=busbar_rack(air_cooling_capacity_kw=15))
+    b.set("rk-1", "power_budget_kw", 20)
+    b.set("rk-2", "air_cooling_capacity_kw", 25)
+    b.place(PARTS["pdu"], "pdu-a", rack="rk-1", side="left")
+    b.place(PARTS["pdu"], "pdu-b", rack="rk-1", side="right")
+    b.place(PARTS["pdu"], "pdu-c", rack="rk-2", side="left")
+    b.power("pdu-a", "Inlet", "feed-a")
+    b.power("pdu-b", "Inlet", "feed-b")
+    b.place(cdu(capacity_kw=30, flow_lpm=40, redundancy="N"), "cdu-1", hall="hall-1", x_mm=8000, y_mm=1000,
+            rack=None)
+    b.place(PARTS["manifold"], "mf", rack="rk-3", side="right")
+    b.coolant(("mf", "M0"), ("cdu-1", "L1"))
+    b.place(PARTS["shelf"], "sh-1", rack="rk-3", position=1)
+    b.power("sh-1", "AC1", "feed-a")
+    b.place(PARTS["tray"], "tr-1", rack="rk-3", position=5)
+    b.place(PARTS["server"], "srv-1", rack="rk-1", position=1)
+    for i in range(1, 7):
+        b.power("srv-1", f"PSU{i}", "pdu-a" if i <= 3 else "pdu-b", f"O{i}")
+    return b
+
+
+def _free_port(design, owner: str, kind: str, names: tuple[str, ...]) -> list[str]:
+    return [n for n in names if design.port_connection(kind, owner, n) is None]
+
+
+def _command(data, design):
+    devices = sorted(design.devices)
+    conns = sorted(design.connections)
+    racks = sorted(design.racks)
+    op = data.draw(st.sampled_from(["place", "place", "move", "remove", "power", "power", "network", "network",
+                                    "coolant", "coolant", "disconnect", "undo", "alloc", "rename", "feed", "rack",
+                                    "row", "waiver"]))
+    if op == "place":
+        part = PARTS[data.draw(st.sampled_from(sorted(PARTS)))]
+        rack = data.draw(st.sampled_from(racks))
+        if part.u_height == 0:
+            return PlaceDevice(part, rack=rack, side=data.draw(st.sampled_from(["left", "right"])))
+        return PlaceDevice(part, rack=rack, position=data.draw(st.integers(1, 46)),
+                           face=data.draw(st.sampled_from(["front", "rear"])))
+    if op in ("move", "remove", "alloc", "rename") and devices:
+        dev = data.draw(st.sampled_from(devices))
+        if op == "remove":
+            return RemoveDevice(dev)
+        if op == "alloc":
+            return SetProperty(dev, "allocated_w", data.draw(st.sampled_from([None, 500.0, 12000.0, 25000.0])))
+        if op == "rename":
+            return SetProperty(dev, "name", data.draw(st.sampled_from(["A", "B", "C"])) + dev)
+        if design.devices[dev].position is None:
+            return None
+        return MoveDevice(dev, rack=data.draw(st.sampled_from(racks)), position=data.draw(st.integers(1, 46)),
+                          face=data.draw(st.sampled_from(["front", "rear"])))
+    if op == "power":
+        inlets = {d: _free_port(design, d, "power", tuple(p.name for p in design.part_of(design.devices[d]).power_ports))
+                  for d in devices}
+        users = [d for d in devices if inlets[d]]
+        if not users:
+            return None
+        dev = data.draw(st.sampled_from(users))
+        pdus = [d for d in devices if design.part_of(design.devices[d]).power_outlets and d != dev]
+        supplier = data.draw(st.sampled_from(["feed-a", "feed-b", *pdus]))
+        outlet = ""
+        if supplier in design.devices:
+            outs = _free_port(design, supplier, "power",
+                              tuple(o.name for o in design.part_of(design.devices[supplier]).power_outlets))
+            if not outs:
+                return None
+            outlet = data.draw(st.sampled_from(outs))
+        return Connect("power", PortRef(owner=dev, port=data.draw(st.sampled_from(inlets[dev]))),
+                       PortRef(owner=supplier, port=outlet))
+    if op in ("network", "coolant"):
+        names = {d: _free_port(design, d, op, design.part_of(design.devices[d]).port_names(op)) for d in devices}
+        ends = [d for d in devices if names[d]]
+        if len(ends) < 2:
+            return None
+        a, b = data.draw(st.lists(st.sampled_from(ends), min_size=2, max_size=2, unique=True))
+        pa, pb = PortRef(owner=a, port=names[a][0]), PortRef(owner=b, port=names[b][0])
+        if op == "coolant":
+            return Connect("coolant", pa, pb)
+        return Connect("network", pa, pb, media=data.draw(st.sampled_from(["dac", "acc", "aoc", "mmf", "cat6", None])),
+                       length_m=data.draw(st.sampled_from([None, None, 2.0, 80.0])))
+    if op == "disconnect" and conns:
+        return Disconnect(data.draw(st.sampled_from(conns)))
+    if op == "feed":
+        feed = data.draw(st.sampled_from(["feed-a", "feed-b"]))
+        field, value = data.draw(st.sampled_from([("voltage_v", 208), ("voltage_v", 415), ("amperage_a", 16),
+                                                  ("panel", "pnl-a"), ("panel", "pnl-b"), ("name", "F")]))
+        return SetProperty(feed, field, value)
+    if op == "rack":
+        rack = data.draw(st.sampled_from(racks))
+        if data.draw(st.booleans()):
+            return SetProperty(rack, "facing", data.draw(st.sampled_from(["N", "S"])))
+        return MoveRack(rack, data.draw(st.sampled_from([1000, 2200, 9000])), data.draw(st.sampled_from([1000, 7000])))
+    if op == "row":
+        return SetProperty("row-1", "cold_aisle", data.draw(st.sampled_from(["front", "rear"])))
+    if op == "waiver":
+        keys = [f.key for f in full_run(design)]
+        existing = sorted(design.waivers)
+        if existing and data.draw(st.booleans()):
+            return RemoveRecord(existing[0])
+        if keys:
+            key = data.draw(st.sampled_from(keys))
+            return AddRecord("waivers", Waiver(id=design.new_id("wv"), finding=key, reason="accepted", author="t",
+                                               created="2026-11-23"))
+    return "undo" if op == "undo" else None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_incremental_updates_equal_a_full_run(data):
+    bench = _world()
+    doc = bench.doc
+    engine = CheckEngine(doc.design, doc.graph)
+    engine.follow(doc)
+    assert engine.findings() == full_run(doc.design)
+    for _ in range(data.draw(st.integers(1, 14))):
+        cmd = _command(data, doc.design)
+        if cmd is None:
+            continue
+        if cmd == "undo":
+            doc.undo()
+        else:
+            try:
+                doc.execute(cmd)
+            except Refused:
+                continue
+        assert engine.findings() == full_run(doc.design)
+
+
+def test_follow_emits_the_delta():
+    bench = _world()
+    engine = CheckEngine(bench.design, bench.doc.graph)
+    engine.follow(bench.doc)
+    seen = []
+    engine.changed.connect(seen.append)
+    bench.place(load(30000, slug="big"), "big", rack="rk-1", position=20)
+    bench.power("big", "PSU1", "feed-a")
+    assert any(f.rule == "PWR-001" and f.objects == ("feed-a",) for f in seen[-1].added)
+    bench.doc.undo()
+    assert any(f.rule == "PWR-001" for f in seen[-1].removed)
+
+
+# --- locality -----------------------------------------------------------------------------------------
+
+def _counting_registry(calls: list) -> RuleRegistry:
+    """The built-in rules plus one rule per scope that records each subject it is run on."""
+    pack: list = []
+    for label, scope in (("rack", Scope.RACK), ("hall", Scope.HALL), ("floor", Scope.FLOOR),
+                         ("device", Scope.DEVICE)):
+        def count(ctx, subject, label=label):
+            calls.append((label, subject))
+            return ()
+        rule(f"T-{label.upper()}", f"count {label} runs", Severity.INFO, scope, pack)(count)
+    return RuleRegistry([*builtin_rules(), *pack])
+
+
+def test_moving_a_device_is_local():
+    b = Bench(builders.empty_design(width_mm=40000))
+    b.row()
+    for i in range(30):
+        b.rack(f"rk-{i}", x=1000 + 600 * i, row="row-1")
+        b.place(load(5000, slug="l"), f"d{i}", rack=f"rk-{i}", position=1)
+    calls: list = []
+    engine = CheckEngine(b.design, b.doc.graph, _counting_registry(calls))
+    engine.follow(b.doc)
+    calls.clear()
+    b.doc.execute(MoveDevice("d3", rack="rk-4", position=10))
+    assert sorted(s for kind, s in calls if kind == "rack") == ["rk-3", "rk-4"]
+    assert [s for kind, s in calls if kind == "device"] == ["d3"]
+    # a device move touches the hall's heat totals (one cached sum), never its floor geometry
+    assert [s for kind, s in calls if kind == "hall"] == ["hall-1"]
+    assert not [s for kind, s in calls if kind == "floor"]
+    calls.clear()
+    b.doc.execute(MoveRack("rk-29", 1000 + 600 * 29, 5000))
+    assert [s for kind, s in calls if kind == "floor"] == ["hall-1"]
+    assert engine.findings() == full_run(b.design)
+
+
+# --- waivers ----------------------------------------------------------------------------------------
+
+def _overloaded() -> Bench:
+    b = Bench()
+    b.rack()
+    b.place(load(30000, slug="big"), "big", position=1)
+    b.power("big", "PSU1", "feed-a")
+    return b
+
+
+def test_waiver_marks_the_finding_and_it_no_longer_counts():
+    b = _overloaded()
+    engine = CheckEngine(b.design, b.doc.graph)
+    engine.follow(b.doc)
+    [finding] = [f for f in engine.findings() if f.rule == "PWR-001"]
+    assert finding.key == "PWR-001:feed-a" and finding.counts
+    seen = []
+    engine.changed.connect(seen.append)
+    b.doc.execute(AddRecord("waivers", Waiver(id="wv-1", finding=finding.key, reason="temporary load bank",
+                                              author="jo", created="2026-11-23")))
+    [waived] = [f for f in engine.findings() if f.rule == "PWR-001"]
+    assert waived.waived and not waived.counts
+    assert seen[-1].removed == [finding] and seen[-1].added == [waived]
+    assert engine.findings() == full_run(b.design)
+    b.doc.undo()
+    assert [f.waived for f in engine.findings() if f.rule == "PWR-001"] == [False]
+
+
+# --- a raising rule, disabled rules, severity overrides -------------------------------------------------
+
+def test_a_raising_rule_becomes_one_rule_failed_finding():
+    pack: list = []
+
+    @rule("X-BOOM", "always fails", Severity.WARNING, Scope.DEVICE, pack)
+    def _boom(ctx, subject):
+        raise ValueError("boom")
+
+    registry = builtin_registry()
+    registry.register(pack[0])
+    b = _overloaded()
+    b.place(load(10, slug="tiny"), "tiny", position=2)
+    engine = CheckEngine(b.design, b.doc.graph, registry)
+    found = engine.run_full()
+    failed = [f for f in found if f.rule == "X-BOOM"]
+    assert len(failed) == 1
+    assert failed[0].severity is Severity.ERROR and failed[0].aspect == "rule-failed"
+    assert failed[0].message == ("Rule X-BOOM failed on 2 object(s), first big: ValueError: boom; "
+                                 "its results are missing")
+    assert any(f.rule == "PWR-001" for f in found)  # the other rules still ran
+    engine.follow(b.doc)
+    b.doc.execute(RemoveDevice("tiny"))
+    assert [f.figures["failed_subjects"] for f in engine.findings() if f.rule == "X-BOOM"] == [1]
+
+
+def test_disabled_rules_do_not_run_and_overrides_apply():
+    calls: list = []
+    pack: list = []
+
+    @rule("X-COUNT", "counts", Severity.INFO, Scope.DEVICE, pack)
+    def _count(ctx, subject):
+        calls.append(subject)
+        yield Hit(f"{subject} seen", (subject,))
+
+    registry = builtin_registry()
+    registry.register(pack[0])
+    b = _overloaded()
+    b.settings(disabled_rules=("X-COUNT", "PWR-001"), severity_overrides={"COOL-011": "error"})
+    engine = CheckEngine(b.design, b.doc.graph, registry)
+    found = engine.run_full()
+    assert not calls and not [f for f in found if f.rule in ("X-COUNT", "PWR-001")]
+    assert [f.severity for f in found if f.rule == "COOL-011"] == [Severity.ERROR]
+    assert engine.disabled_rules() == ["PWR-001", "X-COUNT"]
+    assert "PWR-001" not in engine.rules_run()
+
+
+def test_registry_refuses_duplicate_ids_and_lists_what_it_cannot_check():
+    registry = builtin_registry()
+    try:
+        registry.register(next(iter(registry)))
+    except ValueError as exc:
+        assert "already registered" in str(exc)
+    else:
+        raise AssertionError("duplicate id accepted")
+    ids = {r.id for r in registry}
+    catalogue = ({f"PWR-{i:03}" for i in range(1, 18)} | {f"COOL-{i:03}" for i in range(1, 14)}
+                 | {f"CAB-{i:03}" for i in range(1, 15)} | {f"SPC-{i:03}" for i in range(1, 13)}
+                 | {f"LIB-{i:03}" for i in range(1, 6)})
+    assert catalogue <= ids | set(NOT_CHECKED)
+    assert not ids & set(NOT_CHECKED)
+    assert all(r.source for r in registry)  # every rule cites its sources
+
+
+def test_registering_a_rule_later_reruns_everything():
+    b = _overloaded()
+    registry = builtin_registry()
+    engine = CheckEngine(b.design, b.doc.graph, registry)
+    engine.follow(b.doc)
+    pack: list = []
+
+    @rule("X-LATE", "late", Severity.INFO, Scope.RACK, pack)
+    def _late(ctx, subject):
+        yield Hit("late", (subject,))
+
+    registry.register(pack[0])
+    b.place(builders.blank(), "bl", position=40)
+    assert [f.rule for f in engine.findings() if f.rule == "X-LATE"] == ["X-LATE"]
+
+
+# --- preview -------------------------------------------------------------------------------------------
+
+def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
+    b = Bench()
+    b.rack()
+    b.place(load(10000, slug="base"), "base", position=1)
+    b.power("base", "PSU1", "feed-a")
+    engine = CheckEngine(b.design, b.doc.graph)
+    engine.follow(b.doc)
+    before = (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings())
+    place = PlaceDevice(load(20000, slug="big"), rack="rk-1", position=5)
+    new = engine.preview(place)
+    # the new part has no sources, the rack has fewer open units; an unconnected device overloads nothing
+    assert [f.key for f in new] == ["COOL-011:rk-1", "LIB-002:big"]
+    assert (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings()) == before
+    assert place._edits is None  # the real command is still unplanned
+    b.doc.execute(place)  # the real command plans afresh
+    assert len(b.design.devices) == 2
+    try:
+        engine.preview(Connect("power", PortRef(owner="base", port="PSU1"), PortRef(owner="feed-b")))
+    except Refused:
+        pass
+    else:
+        raise AssertionError("PSU1 is in use: the preview must be refused")
+    assert engine.findings() == full_run(b.design)
+
+
+def test_preview_of_an_overload():
+    # base 10 kW on feed A; previewing a 10 kW device on feed A too: 20 kW ÷ 23,001.6 VA = 0.87 > 0.80
+    b = Bench()
+    b.rack()
+    b.place(load(10000, slug="base"), "base", position=1)
+    b.power("base", "PSU1", "feed-a")
+    b.place(load(10000, slug="base"), "more", position=2)
+    engine = CheckEngine(b.design, b.doc.graph)
+    engine.follow(b.doc)
+    new = engine.preview(Connect("power", PortRef(owner="more", port="PSU1"), PortRef(owner="feed-a")))
+    assert [f.key for f in new if f.rule.startswith("PWR")] == ["PWR-001:feed-a"]
+    assert not [f for f in engine.findings() if f.rule == "PWR-001"]
