@@ -10,6 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rackstudio.checks.context import descendants
 from rackstudio.model.parts import Category, CduSpec
 
 if TYPE_CHECKING:
@@ -74,6 +75,14 @@ def needs_liquid(ctx: CheckContext, device_id: str) -> bool:
     if ext.category in (Category.CDU, Category.MANIFOLD):
         return False
     return ext.cooling.method in ("liquid", "hybrid", "immersion") or ext.cooling.liquid_fraction > 0
+
+
+def loop_devices(ctx: CheckContext, loop: CoolantLoop) -> set[str]:
+    """The devices on a loop and the children in their bays (which a chassis's loop may cool)."""
+    members = {x for x in loop.nodes if x in ctx.design.devices}
+    for x in list(members):
+        members |= descendants(ctx.design, x)
+    return members
 
 
 def served_loop(ctx: CheckContext, device_id: str) -> CoolantLoop:

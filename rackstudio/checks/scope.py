@@ -243,10 +243,7 @@ class _Impact:
             if n not in ctx.graph.g:
                 continue
             loop = coolant.loop_of(ctx, n)
-            members = {x for x in loop.nodes if x in d.devices}
-            for x in members:
-                members = members | descendants(d, x)
-            for x in members:
+            for x in coolant.loop_devices(ctx, loop):
                 dirty.add(Scope.DEVICE, x)
                 dirty.add(Scope.RACK, ctx.rack_of(x))
             dirty.add(Scope.CDU, *loop.cdus)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from rackstudio.checks import coolant
-from rackstudio.checks.context import CheckContext, descendants
+from rackstudio.checks.context import CheckContext
 from rackstudio.checks.formulas import liquid_lpm
 from rackstudio.checks.metrics import device_heat, loop_fluid
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
@@ -109,11 +109,7 @@ def _loop_load(ctx: CheckContext, cdu_id: str):
     loop = coolant.loop_of(ctx, cdu_id)
     if not loop.cdus or loop.cdus[0] != cdu_id:
         return None
-    d = ctx.design
-    members = {x for x in loop.nodes if x in d.devices}
-    for x in list(members):
-        members |= descendants(d, x)
-    served = sorted(x for x in members if coolant.served_loop(ctx, x) == loop)
+    served = sorted(x for x in coolant.loop_devices(ctx, loop) if coolant.served_loop(ctx, x) == loop)
     heat = sum(device_heat(ctx, x).liquid_w for x in served)
     specs = {c: coolant.cdu_spec(ctx, c) for c in loop.cdus}
     return loop, specs, served, heat

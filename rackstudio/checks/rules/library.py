@@ -15,7 +15,7 @@ RULES: list[Rule] = []
 # LIB-005's plausible air ΔT band, K (domain.md 1.7: U thresholds; not yet a CheckSettings field).
 LIB_DELTA_T_RANGE_K = (5.0, 25.0)
 
-# Figures LIB-002 asks a source for: (label, section, field).
+# Figures LIB-002 asks a source for: (field, section of PartExtension).
 _SOURCED = (("max_w", "power"), ("typical_w", "power"), ("allocated_w", "power"), ("psu_rating_w", "power"),
             ("single_feed_w", "power"), ("inrush_a", "power"), ("airflow_cfm", "cooling"),
             ("liquid_fraction", "cooling"))
