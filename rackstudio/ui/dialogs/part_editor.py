@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -100,8 +101,9 @@ class PartEditorDialog(QDialog):
         self._original_ports = {} if part is None else {
             (kind, p["name"]): p for kind, key in PORT_KINDS.items()
             for p in part.model_dump(mode="json", by_alias=True, exclude_none=True).get(key, [])}
+        self._labels: dict[str, str] = {}  # model field path -> the label the user sees
         self.setWindowTitle(f"Edit part {part.model}" if part else "New part")
-        self.resize(760, 720)
+        self.resize(820, 860)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(self._identity_box())
@@ -111,7 +113,7 @@ class PartEditorDialog(QDialog):
         row.addWidget(self._power_box())
         row.addWidget(self._cooling_box())
         layout.addLayout(row)
-        layout.addWidget(self._ports_box())
+        layout.addWidget(self._ports_box(), 1)  # the ports table takes the spare height
         self.heat = QLabel()
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
@@ -128,7 +130,8 @@ class PartEditorDialog(QDialog):
         self.validate()
 
     # --- building the form -------------------------------------------------------------------------
-    def _line(self, form: QFormLayout, label: str, tip: str = "") -> QLineEdit:
+    def _line(self, form: QFormLayout, label: str, key: str, tip: str = "") -> QLineEdit:
+        self._labels[key] = label
         edit = QLineEdit()
         edit.setToolTip(tip)
         edit.textEdited.connect(self.validate)
@@ -148,48 +151,52 @@ class PartEditorDialog(QDialog):
     def _identity_box(self) -> QGroupBox:
         box = QGroupBox("Part")
         form = QFormLayout(box)
-        self.manufacturer = self._line(form, "Manufacturer")
-        self.model = self._line(form, "Model")
-        self.slug = self._line(form, "Slug", "identity in designs; follows manufacturer and model until edited")
+        self.manufacturer = self._line(form, "Manufacturer", "manufacturer")
+        self.model = self._line(form, "Model", "model")
+        self.slug = self._line(form, "Slug", "slug", "identity in designs; follows manufacturer and model until edited")
         self.slug.textEdited.connect(self._slug_typed)
         for edit in (self.manufacturer, self.model):
             edit.textEdited.connect(self._follow_slug)
-        self.part_number = self._line(form, "Part number")
+        self.part_number = self._line(form, "Part number", "part_number")
         self.category = self._combo(form, "Category", [c.value for c in Category])
-        self.source = self._line(form, "Source of figures", "where the figures come from (datasheet, [KEY], U)")
+        self.source = self._line(form, "Source of figures", "rackstudio.source",
+                                 "where the figures come from (datasheet, [KEY], U)")
         return box
 
     def _size_box(self) -> QGroupBox:
         box = QGroupBox("Size")
         form = QFormLayout(box)
-        self.u_height = self._line(form, "Height (U)", "rack units, in 0.5 steps; 0 for side-mounted parts")
+        self.u_height = self._line(form, "Height (U)", "u_height", "rack units, in 0.5 steps; 0 for side-mounted parts")
         self.unit_system = self._combo(form, "Unit system", ["eia", "ou"])
         self.full_depth = QCheckBox("full depth")
         self.full_depth.toggled.connect(self.validate)
         form.addRow("", self.full_depth)
-        self.depth = self._line(form, "Depth (mm)")
-        self.weight = self._line(form, "Weight (kg)")
+        self.depth = self._line(form, "Depth (mm)", "rackstudio.depth_mm")
+        self.weight = self._line(form, "Weight (kg)", "weight")
         return box
 
     def _power_box(self) -> QGroupBox:
         box = QGroupBox("Power")
         form = QFormLayout(box)
         self.power_source = self._combo(form, "Fed from", ["ac", "busbar", "none"])
-        self.max_w = self._line(form, "Maximum (W)", "nameplate / PSU-limited maximum")
-        self.typical_w = self._line(form, "Typical (W)")
-        self.allocated_w = self._line(form, "Allocated (W)", "the budget checks count by default")
-        self.psu_count = self._line(form, "PSUs")
-        self.psu_rating_w = self._line(form, "PSU rating (W)")
-        self.psu_redundancy = self._line(form, "Redundancy (N+M)", "for example 5+1; N+N as numbers, e.g. 6+6")
+        self.max_w = self._line(form, "Maximum (W)", "rackstudio.power.max_w", "nameplate / PSU-limited maximum")
+        self.typical_w = self._line(form, "Typical (W)", "rackstudio.power.typical_w")
+        self.allocated_w = self._line(form, "Allocated (W)", "rackstudio.power.allocated_w",
+                                      "the budget checks count by default")
+        self.psu_count = self._line(form, "PSUs", "rackstudio.power.psu_count")
+        self.psu_rating_w = self._line(form, "PSU rating (W)", "rackstudio.power.psu_rating_w")
+        self.psu_redundancy = self._line(form, "Redundancy (N+M)", "rackstudio.power.psu_redundancy",
+                                         "for example 5+1; N+N as numbers, e.g. 6+6")
         return box
 
     def _cooling_box(self) -> QGroupBox:
         box = QGroupBox("Heat and airflow")
         form = QFormLayout(box)
         self.cooling = self._combo(form, "Cooling", ["air", "liquid", "hybrid", "immersion"])
-        self.liquid_fraction = self._line(form, "Liquid share (0-1)", "share of the heat the coolant takes")
+        self.liquid_fraction = self._line(form, "Liquid share (0-1)", "rackstudio.cooling.liquid_fraction",
+                                          "share of the heat the coolant takes")
         self.airflow = self._combo(form, "Airflow", list(get_args(Airflow)), optional=True)
-        self.airflow_cfm = self._line(form, "Airflow (CFM)")
+        self.airflow_cfm = self._line(form, "Airflow (CFM)", "rackstudio.cooling.airflow_cfm")
         return box
 
     def _ports_box(self) -> QGroupBox:
@@ -197,7 +204,11 @@ class PartEditorDialog(QDialog):
         layout = QVBoxLayout(box)
         self.ports = QTableWidget(0, len(PORT_COLUMNS))
         self.ports.setHorizontalHeaderLabels(list(PORT_COLUMNS))
-        self.ports.horizontalHeader().setStretchLastSection(True)
+        self.ports.setMinimumHeight(160)
+        header = self.ports.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # NetBox type names are long
+        for column, width in ((0, 130), (1, 130), (3, 110), (4, 50)):
+            self.ports.setColumnWidth(column, width)
         self.ports.itemChanged.connect(self.validate)
         layout.addWidget(self.ports)
         row = QHBoxLayout()
@@ -286,6 +297,7 @@ class PartEditorDialog(QDialog):
         }
         for edit, text in values.items():
             edit.setText(text)
+            edit.setCursorPosition(0)  # long texts (the source line) show their beginning
         for combo, value in ((self.category, ext.category.value if ext else "server"),
                              (self.unit_system, ext.unit_system.value if ext else "eia"),
                              (self.power_source, power.source if power else "ac"),
@@ -354,6 +366,7 @@ class PartEditorDialog(QDialog):
             except ValidationError as exc:
                 err = exc.errors()[0]
                 where = ".".join(str(p) for p in err["loc"])
+                where = self._labels.get(where, where)
                 problems.append(f"{where}: {err['msg']}" if where else err["msg"])
         flags = ()
         if part is not None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QSplitter,
@@ -92,8 +93,10 @@ class PluginsDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setColumnWidth(0, 300)
-        self.tree.setColumnWidth(2, 250)
+        self.tree.setColumnWidth(0, 360)
+        self.tree.setColumnWidth(2, 280)
+        for column in (1, 3, 4):
+            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         splitter.addWidget(self.tree)
@@ -116,7 +119,11 @@ class PluginsDialog(QDialog):
         try:
             self.tree.clear()
             for plugin in self.manager.plugins:
-                self.tree.addTopLevelItem(self._plugin_item(plugin))
+                item = self._plugin_item(plugin)
+                self.tree.addTopLevelItem(item)
+                for i in range(item.childCount()):  # spanning works once the row is in the tree
+                    if item.child(i).data(0, Qt.ItemDataRole.UserRole)[0] == "failure":
+                        item.child(i).setFirstColumnSpanned(True)  # the reason gets the whole row
             self.tree.expandAll()
         finally:
             self.tree.blockSignals(False)
@@ -145,11 +152,11 @@ class PluginsDialog(QDialog):
                 child.setForeground(3, _FAILED)
             item.addChild(child)
         for f in plugin.failures:
-            child = QTreeWidgetItem([f"Failed at {f.stage.value}", "", f.contribution or "", f.reason, ""])
+            what = f" ({f.contribution})" if f.contribution and f.contribution != plugin.name else ""
+            child = QTreeWidgetItem([f"Failed at {f.stage.value}{what}: {f.reason}"])
             child.setData(0, Qt.ItemDataRole.UserRole, ("failure", f))
-            child.setToolTip(3, f.reason)
-            for column in range(len(COLUMNS)):
-                child.setForeground(column, _FAILED)
+            child.setToolTip(0, f.reason)
+            child.setForeground(0, _FAILED)
             item.addChild(child)
         return item
 
