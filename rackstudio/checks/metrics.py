@@ -125,9 +125,9 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
         device = design.devices[dev_id]
         part = design.part_of(device)
         draw = ctx.draw(dev_id)
-        if not draw.known:
-            unknown_power.append(dev_id)
         if part.category not in PASS_THROUGH:
+            if not draw.known:
+                unknown_power.append(dev_id)
             allocated += draw.allocated_w
             max_w += draw.max_w
             checked += ctx.load_w(dev_id)

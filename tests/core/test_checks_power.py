@@ -419,8 +419,11 @@ def test_pwr016_device_without_figures():
     b.place(builders.switch(slug="bare", rackstudio={"category": "switch"},
                             **{"power-ports": [{"name": "PS1"}]}), "sw", position=40)
     b.place(builders.blank(), "blank", position=1)
-    found = only(b.findings(), "PWR-016")
-    assert [f.objects for f in found] == [("sw",)]
+    # a PDU passes power on: no figures of its own is not a gap
+    b.place(builders.pdu(slug="bare-pdu", rackstudio={"category": "pdu"}), "pdu", side="left")
+    found = b.findings()
+    assert [f.objects for f in only(found, "PWR-016")] == [("sw",)]
+    assert [f.objects for f in only(found, "COOL-013")] == [("sw",)]
 
 
 # --- feeds without a panel, dead paths ---------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from rackstudio.checks import coolant
-from rackstudio.checks.context import CheckContext
+from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import liquid_lpm
 from rackstudio.checks.metrics import device_heat, loop_fluid
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
@@ -335,12 +335,16 @@ def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   f"({_pct(heat / (kw * 1000))})", (rack_id,), {"heat_air_w": round(heat, 1), "capacity_w": kw * 1000})
 
 
+# Passive parts, and infrastructure that passes power on (its losses are not modelled).
+_NO_HEAT = PASS_THROUGH | {Category.BLANK, Category.CABLE_MANAGER, Category.PATCH_PANEL}
+
+
 @rule("COOL-013", "Device without heat or airflow data", Severity.WARNING, Scope.DEVICE, RULES)
 def cool013_no_heat_data(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A powered device with no power figures (so no heat) and no airflow: left out of heat and
     airflow sums (domain.md 3.8)."""
     part = ctx.part(device_id)
-    if part.category in (Category.BLANK, Category.CABLE_MANAGER, Category.PATCH_PANEL):
+    if part.category in _NO_HEAT:
         return
     if not ctx.draw(device_id).known and part.rackstudio.cooling.airflow_cfm is None:
         yield Hit(f"{ctx.name(device_id)} ({part.model}): no power or airflow figures; left out of heat sums",

@@ -52,11 +52,12 @@ def _unverified(source: str) -> bool:
 @rule("LIB-002", "Figure without a source", Severity.INFO, Scope.PART, RULES)
 def lib002_unsourced(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """A declared figure with no source, or one tagged U (unverified): listed so a report shows
-    which numbers are assumptions. domain.md 0 (evidence tags), 1.7."""
+    which numbers are assumptions (a declared 0, e.g. no liquid share, claims nothing). domain.md 0
+    (evidence tags), 1.7."""
     part = ctx.design.part_types[slug]
     ext = part.rackstudio
     declared = [name for name, section in _SOURCED
-                if name in getattr(ext, section).model_fields_set and getattr(getattr(ext, section), name) is not None]
+                if name in getattr(ext, section).model_fields_set and getattr(getattr(ext, section), name)]
     if ext.depth_mm is not None:
         declared.append("depth_mm")
     if part.weight is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rackstudio.checks.context import CheckContext
+from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import feed_capacity, imbalance_pct, outlet_voltage, warning_fraction
 from rackstudio.checks.power_flow import (
     consumers,
@@ -371,7 +371,10 @@ def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 @rule("PWR-016", "Device without power figures", Severity.WARNING, Scope.DEVICE, RULES)
 def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A consumer with no allocated and no max W: it is left out of every sum (domain.md 2.9);
-    draw fallbacks are rackstudio.power.device_draw's."""
+    draw fallbacks are rackstudio.power.device_draw's. PDUs, shelves and UPSes pass power on and
+    are not consumers."""
+    if ctx.part(device_id).category in PASS_THROUGH:
+        return
     draw = ctx.draw(device_id)
     if not draw.known:
         part = ctx.part(device_id)
