@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 EXAMPLE := resources/examples/ai-pod.rackstudio
 
-.PHONY: run test test-core test-ui lint clean
+.PHONY: run test test-core test-ui test-plugins lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(DEVSTAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e plugins/rackstudio-ai-racks
 	touch $(STAMP) $@
 
 run: $(STAMP)
 	$(BIN)/rackstudio $(EXAMPLE)
 
 test: $(DEVSTAMP)
-	$(MAKE) --no-print-directory test-core test-ui
+	$(MAKE) --no-print-directory test-core test-ui test-plugins
 
 # The core suite runs with Qt blocked from import (tests/core/conftest.py) and without pytest-qt,
 # so any Qt import in the core fails it.
@@ -33,6 +34,10 @@ test-core: $(DEVSTAMP)
 
 test-ui: $(DEVSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/ui -q
+
+# The example plugin, installed into the venv like a user would install a vendor's plugin.
+test-plugins: $(DEVSTAMP)
+	$(BIN)/python -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning plugins/rackstudio-ai-racks/tests -q
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check rackstudio tests
