@@ -33,6 +33,7 @@ SPEC = PACKAGING / "rackstudio.spec"
 DIST = ROOT / "dist"
 BUILD = ROOT / "build"
 ICON_BUILD = BUILD / "icons"
+ICON_SVG = ROOT / "resources" / "icons" / "rackstudio.svg"  # the app icon the window uses too
 
 APP_NAME = "RackStudio"          # the folder, the .app, the window title
 EXE_NAME = "rackstudio"          # the Linux executable: command line and GUI
@@ -198,13 +199,7 @@ for size in map(int, sys.argv[3:]):
 """
 
 
-def icon_source() -> Path:
-    """The app icon: the UI's resources/icons/rackstudio.svg once it exists, else packaging's."""
-    ui_icon = ROOT / "resources" / "icons" / "rackstudio.svg"
-    return ui_icon if ui_icon.is_file() else PACKAGING / "icons" / "rackstudio.svg"
-
-
-def render_icons(svg: Path, out: Path = ICON_BUILD, python: str = sys.executable) -> dict[int, Path]:
+def render_icons(svg: Path = ICON_SVG, out: Path = ICON_BUILD, python: str = sys.executable) -> dict[int, Path]:
     """PNGs of `svg` at RENDER_SIZES plus rackstudio.ico and .icns in `out` (redone when stale)."""
     out.mkdir(parents=True, exist_ok=True)
     pngs = {size: out / f"rackstudio-{size}.png" for size in RENDER_SIZES}
@@ -240,7 +235,7 @@ def icns_bytes(pngs: Mapping[int, bytes]) -> bytes:
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
-def install_desktop_files(bundle: Path, pngs: Mapping[int, Path], svg: Path) -> None:
+def install_desktop_files(bundle: Path, pngs: Mapping[int, Path], svg: Path = ICON_SVG) -> None:
     """Lay out share/ (desktop entry, hicolor icons, MIME type) and install.sh in the bundle."""
     share = bundle / "share"
     if share.exists():
@@ -413,8 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     run_pyinstaller(trim=not args.no_trim)
     bundle = DIST / APP_NAME
     if sys.platform.startswith("linux"):
-        svg = icon_source()
-        install_desktop_files(bundle, render_icons(svg), svg)
+        install_desktop_files(bundle, render_icons())
         missing = missing_qt_libraries(bundle) if shutil.which("objdump") else []
         if missing:
             print("Qt libraries linked but not bundled:\n  " + "\n  ".join(missing), file=sys.stderr)

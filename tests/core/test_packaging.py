@@ -132,7 +132,7 @@ def test_glibc_versions_read_from_objdump():
 # --- icons -------------------------------------------------------------------------------------
 
 def test_icon_svg_is_square_and_has_no_text():
-    root = ET.parse(PACKAGING / "icons" / "rackstudio.svg").getroot()
+    root = ET.parse(build.ICON_SVG).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     _, _, width, height = map(float, root.get("viewBox").split())
     assert width == height
@@ -221,7 +221,7 @@ def _fake_bundle(tmp_path: Path) -> Path:
     for size in build.HICOLOR_SIZES:
         pngs[size] = tmp_path / f"rackstudio-{size}.png"
         pngs[size].write_bytes(b"\x89PNG" + str(size).encode())
-    build.install_desktop_files(bundle, pngs, PACKAGING / "icons" / "rackstudio.svg")
+    build.install_desktop_files(bundle, pngs)
     return bundle
 
 
