@@ -20,12 +20,35 @@ if TYPE_CHECKING:
 PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
 
 
+class FeedDrops:
+    """Feeds by the rack they are dropped to (`Feed.rack`), kept up to date edit by edit, so a rack's
+    rules need not scan every feed of the design."""
+
+    def __init__(self) -> None:
+        self._by_rack: dict[str, set[str]] = {}
+
+    def rebuild(self, design: Design) -> None:
+        self._by_rack.clear()
+        for feed in design.feeds.values():
+            self.move(feed.id, None, feed.rack)
+
+    def move(self, feed_id: str, old_rack: str | None, new_rack: str | None) -> None:
+        if old_rack is not None:
+            self._by_rack.get(old_rack, set()).discard(feed_id)
+        if new_rack is not None:
+            self._by_rack.setdefault(new_rack, set()).add(feed_id)
+
+    def of(self, rack_id: str) -> set[str]:
+        return self._by_rack.get(rack_id, set())
+
+
 class CheckContext:
     def __init__(self, design: Design, graph: ComponentGraph):
         self.design = design
         self.graph = graph
         self.memo: dict[Any, Any] = {}
         self.metrics: MetricsCache | None = None
+        self.feed_drops = FeedDrops()
 
     @property
     def settings(self) -> CheckSettings:

@@ -75,6 +75,7 @@ class CheckEngine:
         """Run every active rule on every subject; returns the findings, sorted."""
         ctx = self.ctx
         ctx.new_pass()
+        ctx.feed_drops.rebuild(self.design)
         ctx.metrics.rebuild()
         self._results.clear()
         self._by_key.clear()
@@ -111,6 +112,10 @@ class CheckEngine:
                       else self._waived)
         rekeyed = self._waived ^ new_waived
         before = self._presented(pairs, rekeyed, self._waived)
+        for obj_id, coll in {**changes.removed, **changes.added, **changes.changed}.items():
+            if coll == "feeds":
+                old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
+                self.ctx.feed_drops.move(obj_id, old.rack if old else None, new.rack if new else None)
         self.ctx.metrics.refresh(dirty.of(Scope.RACK))
         for rule, subject in sorted(pairs, key=lambda p: (p[0].id, p[1])):
             self._evaluate(rule, subject)

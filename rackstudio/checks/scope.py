@@ -59,14 +59,14 @@ def subjects(ctx: CheckContext, scope: Scope) -> list[str]:
     return [DESIGN_SUBJECT]
 
 
+_TABLES = {Scope.PART: "part_types", Scope.DEVICE: "devices", Scope.RACK: "racks", Scope.ROW: "rows",
+           Scope.HALL: "halls", Scope.FLOOR: "halls", Scope.FEED: "feeds", Scope.CONNECTION: "connections"}
+
+
 def exists(ctx: CheckContext, scope: Scope, subject: str) -> bool:
-    d = ctx.design
-    table: Mapping[str, Any] | None = {
-        Scope.PART: d.part_types, Scope.DEVICE: d.devices, Scope.RACK: d.racks, Scope.ROW: d.rows,
-        Scope.HALL: d.halls, Scope.FLOOR: d.halls, Scope.FEED: d.feeds, Scope.CONNECTION: d.connections,
-    }.get(scope)
+    table = _TABLES.get(scope)
     if table is not None:
-        return subject in table
+        return subject in getattr(ctx.design, table)
     if scope is Scope.CDU:
         return coolant.is_cdu(ctx, subject)
     return subject == DESIGN_SUBJECT

@@ -141,7 +141,8 @@ def _command(data, design):
     if op == "feed":
         feed = data.draw(st.sampled_from(["feed-a", "feed-b"]))
         field, value = data.draw(st.sampled_from([("voltage_v", 208), ("voltage_v", 415), ("amperage_a", 16),
-                                                  ("panel", "pnl-a"), ("panel", "pnl-b"), ("name", "F")]))
+                                                  ("panel", "pnl-a"), ("panel", "pnl-b"), ("name", "F"),
+                                                  ("rack", "rk-1"), ("rack", "rk-2"), ("rack", None)]))
         return SetProperty(feed, field, value)
     if op == "rack":
         rack = data.draw(st.sampled_from(racks))

@@ -107,19 +107,9 @@ def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
 
 
-def _feeds_by_rack(ctx: CheckContext) -> dict[str, list[str]]:
-    def build() -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for feed in ctx.design.feeds.values():
-            if feed.rack is not None:
-                out.setdefault(feed.rack, []).append(feed.id)
-        return out
-    return ctx.remember("feeds_by_rack", build)
-
-
 def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
     """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
-    found = set(_feeds_by_rack(ctx).get(rack_id, ()))
+    found = set(ctx.feed_drops.of(rack_id))
     for dev_id in ctx.rack_devices(rack_id):
         found |= {u for u in upstream(ctx, dev_id) if u in ctx.design.feeds}
     return sorted(found)
