@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 EXAMPLE := resources/examples/ai-pod.rackstudio
 
-.PHONY: run test test-core test-ui test-plugins lint clean
+.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ test-ui: $(DEVSTAMP)
 # The example plugin, installed into the venv like a user would install a vendor's plugin.
 test-plugins: $(DEVSTAMP)
 	$(BIN)/python -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning plugins/rackstudio-ai-racks/tests -q
+
+# One-folder desktop bundle + archive + size report (packaging/BUILD.md).
+dist: $(DEVSTAMP)
+	$(BIN)/python packaging/build.py
+
+# The built app moved elsewhere and run in a clean environment, compared with the source run.
+dist-test: dist
+	$(BIN)/python packaging/smoke_test.py
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check rackstudio tests

@@ -38,9 +38,13 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _available() -> dict[str, object]:
+def _available(only: str | None = None) -> dict[str, object]:
+    """The subcommand modules present in this build (only `only`, when given, so one broken
+    subcommand cannot take the others down)."""
     modules = {}
     for name, module in SUBCOMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             modules[name] = importlib.import_module(f"rackstudio.cli.{module}")
         except ModuleNotFoundError as exc:
@@ -72,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in SUBCOMMANDS:
-            modules = _available()
+            modules = _available(argv[0])
             if argv[0] not in modules:
                 raise UsageError(f"rackstudio: '{argv[0]}' is not available in this build")
             args = build_parser(modules).parse_args(argv)
