@@ -12,6 +12,8 @@ nodes and edges an edit touched; the graph is never rebuilt during editing.
 """
 from __future__ import annotations
 
+import gc
+
 import networkx as nx
 
 from rackstudio.changes import ChangeSet
@@ -32,16 +34,41 @@ class ComponentGraph:
     def __init__(self, design: Design):
         self.design = design
         self.g = nx.MultiDiGraph()
-        self._conn_ends: dict[str, tuple[str, str]] = {}
+        # The cyclic GC would walk the whole loaded design (a million objects at 1,000 racks)
+        # each time the build's new dicts trigger a collection (BENCHMARKS.md).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            nodes = self._nodes()
+            structural = []
+            for name in NODE_COLLECTIONS:
+                for obj_id in getattr(design, name):
+                    for edge in self._own_edges(obj_id, name, nodes.__contains__):
+                        if name == "racks" and edge[1] == busbar_node(obj_id):
+                            nodes[edge[1]] = {"kind": "busbar", "rack": obj_id}
+                        structural.append(edge)
+            cables = [self._connection_edge(c) for c in design.connections.values()]
+            _bulk_build(self.g, nodes, structural + cables)
+            self._conn_ends: dict[str, tuple[str, str]] = {key: (u, v) for u, v, key, _ in cables}
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _nodes(self) -> dict[str, dict]:
+        """Node id → attributes, as `_add_node` sets them, in the order it adds them."""
+        d = self.design
+        nodes: dict[str, dict] = {}
         for name in NODE_COLLECTIONS:
-            for obj_id in getattr(design, name):
-                self._add_node(obj_id, name)
-        for name in NODE_COLLECTIONS:
-            for obj_id in getattr(design, name):
-                self._attach(obj_id, name)
-        edges = [self._connection_edge(c) for c in design.connections.values()]
-        self.g.add_edges_from(edges)  # one bulk call: ~half the time of one add_edge per cable
-        self._conn_ends = {key: (u, v) for u, v, key, _ in edges}
+            table = getattr(d, name)
+            if name == "devices":
+                parts = d.part_types
+                for obj_id, device in table.items():
+                    nodes[obj_id] = {"kind": "device", "category": parts[device.part].rackstudio.category.value}
+            else:
+                kind = _KIND[name]
+                for obj_id in table:
+                    nodes[obj_id] = {"kind": kind}
+        return nodes
 
     # --- incremental update ------------------------------------------------------------------
 
@@ -96,28 +123,40 @@ class ComponentGraph:
             self.g.remove_node(node)
 
     def _attach(self, obj_id: str, coll: str) -> None:
-        d, g = self.design, self.g
+        g = self.g
+        for u, v, key, attrs in self._own_edges(obj_id, coll, g.__contains__):
+            if coll == "racks" and v == busbar_node(obj_id):
+                g.add_node(v, kind="busbar", rack=obj_id)
+            g.add_edge(u, v, key=key, **attrs)
+
+    def _own_edges(self, obj_id: str, coll: str, exists) -> list[tuple[str, str, str, dict]]:
+        """The structural edges that follow from a record's own fields, as (u, v, key, attrs).
+        A busbar rack's edge to its busbar node comes only while `exists` says that node is not
+        there yet: the caller then adds the node."""
+        d = self.design
         obj = getattr(d, coll)[obj_id]
         if coll == "rows":
-            g.add_edge(obj.hall, obj_id, key="contains", kind="contains")
-        elif coll == "racks":
-            g.add_edge(obj.row or obj.hall, obj_id, key="contains", kind="contains")
-            if d.rack_types[obj.rack_type].busbar is not None and busbar_node(obj_id) not in g:
-                g.add_node(busbar_node(obj_id), kind="busbar", rack=obj_id)
-                g.add_edge(obj_id, busbar_node(obj_id), key="contains", kind="contains")
-        elif coll == "devices":
-            g.add_edge(obj.parent or obj.rack or obj.hall, obj_id, key="contains", kind="contains")
+            return [(obj.hall, obj_id, "contains", {"kind": "contains"})]
+        if coll == "racks":
+            edges = [(obj.row or obj.hall, obj_id, "contains", {"kind": "contains"})]
+            if d.rack_types[obj.rack_type].busbar is not None and not exists(busbar_node(obj_id)):
+                edges.append((obj_id, busbar_node(obj_id), "contains", {"kind": "contains"}))
+            return edges
+        if coll == "devices":
+            edges = [(obj.parent or obj.rack or obj.hall, obj_id, "contains", {"kind": "contains"})]
             bus = busbar_node(obj.rack) if obj.rack else None
-            if bus and bus in g:
+            if bus and exists(bus):
                 ext = d.part_types[obj.part].rackstudio
                 if ext.category == Category.POWER_SHELF:
-                    g.add_edge(obj_id, bus, key=obj_id, kind="busbar")
+                    edges.append((obj_id, bus, obj_id, {"kind": "busbar"}))
                 elif ext.power.source == "busbar":
-                    g.add_edge(bus, obj_id, key="busbar", kind="busbar")
-        elif coll == "panels" and obj.ups:
-            g.add_edge(obj.ups, obj_id, key="supplies", kind="supplies")
-        elif coll == "feeds" and obj.panel:
-            g.add_edge(obj.panel, obj_id, key="supplies", kind="supplies")
+                    edges.append((bus, obj_id, "busbar", {"kind": "busbar"}))
+            return edges
+        if coll == "panels" and obj.ups:
+            return [(obj.ups, obj_id, "supplies", {"kind": "supplies"})]
+        if coll == "feeds" and obj.panel:
+            return [(obj.panel, obj_id, "supplies", {"kind": "supplies"})]
+        return []
 
     @staticmethod
     def _connection_edge(c) -> tuple[str, str, str, dict]:
@@ -143,3 +182,34 @@ class ComponentGraph:
         nodes = sorted((n, tuple(sorted(a.items()))) for n, a in self.g.nodes(data=True))
         edges = sorted((u, v, str(k), tuple(sorted(a.items()))) for u, v, k, a in self.g.edges(keys=True, data=True))
         return nodes, edges
+
+
+def _bulk_build(g: nx.MultiDiGraph, nodes: dict[str, dict], edges: list[tuple[str, str, str, dict]]) -> None:
+    """Fill an empty MultiDiGraph with `nodes`, then `edges`, through its node and adjacency
+    dicts: what `add_node`/`add_edge` would store, in the same insertion order (so every query
+    iterates the same way), without their per-call checks and cache clearing, which were most of
+    the build (BENCHMARKS.md). An edge to a node that is not in the design adds that node without
+    attributes, as `add_edge` does. Relies on networkx 3's layout (`_node`, `_succ`, `_pred`;
+    pinned < 3.7 in pyproject.toml); the tests compare a built graph with one kept up to date
+    edit by edit through the public API."""
+    node, succ, pred = g._node, g._succ, g._pred
+    for n, attrs in nodes.items():
+        node[n] = attrs
+        succ[n] = {}
+        pred[n] = {}
+    for u, v, key, attrs in edges:
+        if u not in succ or v not in succ:
+            for n in (u, v):
+                if n is None:
+                    raise ValueError("None cannot be a node")
+                if n not in succ:
+                    node[n], succ[n], pred[n] = {}, {}, {}
+        out = succ[u]
+        keydict = out.get(v)
+        if keydict is None:
+            out[v] = pred[v][u] = {key: attrs}
+        elif key in keydict:
+            keydict[key].update(attrs)
+        else:
+            keydict[key] = attrs
+    nx._clear_cache(g)
