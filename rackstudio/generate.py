@@ -105,15 +105,21 @@ class Builder:
         return [i.name for i in self.part(device_id).interfaces if not i.mgmt_only]
 
     def next_outlet(self, pdu_id: str) -> str:
-        """The next free outlet, rotating over feed legs so three-phase load stays balanced."""
-        outlets = self.part(pdu_id).power_outlets
-        legs = sorted({o.feed_leg or "" for o in outlets})
-        used = sum(1 for o in outlets if self.design.port_connection("power", pdu_id, o.name))
-        want = legs[used % len(legs)]
-        for o in outlets:
-            if (o.feed_leg or "") == want and self.design.port_connection("power", pdu_id, o.name) is None:
-                return o.name
-        return next(self.free(pdu_id, "power", [o.name for o in outlets]))
+        """The free outlet on the least-loaded branch breaker, rotating over feed legs, so banks
+        stay under their breakers (PWR-003) and the three phases stay balanced (PWR-008)."""
+        part = self.part(pdu_id)
+        banks = {o: bank.name for bank in (part.rackstudio.pdu.banks if part.rackstudio.pdu else ())
+                 for o in bank.outlets}
+        used = [o for o in part.power_outlets if self.design.port_connection("power", pdu_id, o.name)]
+        per_bank: dict[str, int] = {}
+        per_leg: dict[str, int] = {}
+        for o in used:
+            per_bank[banks.get(o.name, o.name)] = per_bank.get(banks.get(o.name, o.name), 0) + 1
+            per_leg[o.feed_leg or ""] = per_leg.get(o.feed_leg or "", 0) + 1
+        free = [o for o in part.power_outlets if o not in used]
+        best = min(free, key=lambda o: (per_leg.get(o.feed_leg or "", 0), per_bank.get(banks.get(o.name, o.name), 0),
+                                        part.power_outlets.index(o)))
+        return best.name
 
 
 def _media(length_m: float) -> str:
@@ -174,6 +180,7 @@ class PodBuilder(Builder):
         for dev in trays + switches:
             for port in self.part(dev).rackstudio.cooling.coolant_ports:
                 self.connect("coolant", (dev, port.name), (manifold, manifold_ports.pop(0)))
+        self.fill_blanks(rack_id)  # the trays' air share still needs a sealed front (COOL-011)
         return rack_id, trays, manifold
 
     def air_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,

@@ -28,7 +28,7 @@ def test_the_committed_example_is_what_the_generator_builds():
 def test_example_loads_clean(pod):
     design = pod[0]
     assert load(example_design()).warnings == []
-    assert (len(design.racks), len(design.devices)) == (10, 386)
+    assert (len(design.racks), len(design.devices)) == (10, 434)
 
 
 def test_power_path_of_a_dgx_psu(pod):
@@ -75,4 +75,4 @@ def test_coolant_path_and_cable_ends(pod):
     assert design.devices[leaf[0]].name == "P1-NET-U2"  # NIC 0 → rail 0 leaf, the lowest switch
     assert q.cable_at(g, "network", leaf[0], leaf[1]) == (server, "cx7-0")
     # an NVL72 rack holds 8 shelves, 18 compute trays, 9 NVLink switch trays, a management switch, a manifold
-    assert len(q.rack_devices(g, racks["P1-A01"])) == 8 + 18 + 9 + 1 + 1
+    assert len(q.rack_devices(g, racks["P1-A01"])) == 8 + 18 + 9 + 1 + 1 + 12  # and 12 blanking panels
