@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from rackstudio.checks import interfaces as ifc
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.checks.rules.space import FRONT_SETBACK_MM
 from rackstudio.model import geometry
 from rackstudio.model.design import Connection, PortRef
 from rackstudio.model.parts import Category
@@ -20,7 +19,6 @@ RULES: list[Rule] = []
 SIDE_CHANNEL_MM = {"19in": 240.0, "21in": 268.5}
 # CAB-010: a connector's length behind the port (U, not in the model yet); 0 makes the check fire
 # only when it is certain.
-CONNECTOR_LENGTH_MM = 0.0
 
 
 def _end_label(ctx: CheckContext, end: PortRef) -> str:
@@ -203,7 +201,7 @@ def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     if device.rack is None or device.position is None or depth is None:
         return
     rt = ctx.design.rack_type_of(ctx.design.racks[device.rack])
-    clearance = rt.outer_depth_mm - FRONT_SETBACK_MM - depth
+    clearance = rt.outer_depth_mm - ctx.settings.front_setback_mm - depth
     needs = []
     for conn_id in sorted(ctx.design.connections_of(device_id)):
         conn = ctx.design.connections[conn_id]
@@ -214,7 +212,7 @@ def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         infiniband = bool(template and template.type.startswith("infiniband"))
         radius = ifc.bend_radius_mm(conn.media, infiniband)
         if radius is not None:
-            needs.append((radius + CONNECTOR_LENGTH_MM, conn_id))
+            needs.append((radius + ctx.settings.connector_length_mm, conn_id))
     if not needs:
         return
     need, worst = max(needs)

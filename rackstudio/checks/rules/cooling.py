@@ -18,7 +18,6 @@ from rackstudio.model.parts import Category
 RULES: list[Rule] = []
 
 # COOL-007: coolant supply must stay this far above the room dew point (domain.md 3.4 [RZ-CDU]).
-DEW_POINT_MARGIN_K = 2.0
 
 # ASHRAE TC 9.9 2021 allowable inlet dry-bulb ranges, °C (domain.md 3.2 [ASHRAE-CARD]; H1 [ATTOM]).
 ASHRAE_ALLOWABLE = {"A1": (15.0, 32.0), "A2": (10.0, 35.0), "A3": (5.0, 40.0), "A4": (5.0, 45.0), "H1": (5.0, 25.0)}
@@ -192,8 +191,8 @@ def cool007_dew_point(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     if spec is None or hall_id is None:
         return
     dew = ctx.design.halls[hall_id].dew_point_c
-    if spec.supply_c < dew + DEW_POINT_MARGIN_K:
-        yield Hit(f"{ctx.name(cdu_id)}: supply {spec.supply_c:g} °C is within {DEW_POINT_MARGIN_K:g} K of the "
+    if spec.supply_c < dew + ctx.settings.dew_point_margin_k:
+        yield Hit(f"{ctx.name(cdu_id)}: supply {spec.supply_c:g} °C is within {ctx.settings.dew_point_margin_k:g} K of the "
                   f"room dew point {dew:g} °C", (cdu_id,), {"supply_c": spec.supply_c, "dew_point_c": dew})
 
 

@@ -13,7 +13,6 @@ from rackstudio.power import part_draw
 RULES: list[Rule] = []
 
 # LIB-005's plausible air ΔT band, K (domain.md 1.7: U thresholds; not yet a CheckSettings field).
-LIB_DELTA_T_RANGE_K = (5.0, 25.0)
 
 # Figures LIB-002 asks a source for: (field, section of PartExtension).
 _SOURCED = (("max_w", "power"), ("typical_w", "power"), ("allocated_w", "power"), ("psu_rating_w", "power"),
@@ -128,7 +127,7 @@ def lib005_airflow_delta_t(ctx: CheckContext, slug: str) -> Iterator[Hit]:
         return
     air_w = max_w * (1 - part.rackstudio.cooling.liquid_fraction)
     dt = cfm_delta_t_k(air_w, cfm)
-    low, high = LIB_DELTA_T_RANGE_K
+    low, high = ctx.settings.delta_t_range_k
     if not low <= dt <= high:
         yield Hit(f"{_label(part)}: {air_w:,.0f} W at {cfm:,.0f} CFM implies ΔT {dt:.1f} K "
                   f"(expected {low:g}-{high:g} K)", (slug,),

@@ -24,7 +24,6 @@ RULES: list[Rule] = []
 # PWR-015: a breaker's instantaneous trip as a multiple of its rating. IEC 60898-1 type C trips
 # instantaneously between 5 and 10 × In; 5 is the conservative end (U: breaker curves are not in
 # the model yet).
-INRUSH_TRIP_MULTIPLE = 5.0
 
 
 def _pct(x: float) -> str:
@@ -335,13 +334,13 @@ def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None 
 @rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES)
 def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
-    (INRUSH_TRIP_MULTIPLE × rating, U) with no outlet sequencing delay on the PDU. Fires only for
+    (settings.inrush_trip_multiple × rating, U) with no outlet sequencing delay on the PDU. Fires only for
     parts that declare inrush_a. domain.md 2.6 [STECH-INRUSH], 2.9."""
     d = ctx.design
     if subject in d.feeds:
         feed = d.feeds[subject]
         amps = _inrush_below(ctx, subject)
-        trip = INRUSH_TRIP_MULTIPLE * feed.amperage_a
+        trip = ctx.settings.inrush_trip_multiple * feed.amperage_a
         if amps > trip:
             yield Hit(f"{feed.name}: {amps:.0f} A of PSU inrush on a {feed.amperage_a:g} A breaker "
                       f"(instantaneous trip ≈ {trip:.0f} A)", (subject,), {"inrush_a": amps, "trip_a": trip})
@@ -351,7 +350,7 @@ def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
         return
     for bank in spec.banks:
         amps = _inrush_below(ctx, subject, bank.outlets)
-        trip = INRUSH_TRIP_MULTIPLE * bank.breaker_a
+        trip = ctx.settings.inrush_trip_multiple * bank.breaker_a
         if amps > trip:
             yield Hit(f"{d.devices[subject].name} bank {bank.name}: {amps:.0f} A of PSU inrush on a "
                       f"{bank.breaker_a:g} A breaker (instantaneous trip ≈ {trip:.0f} A) and no outlet "

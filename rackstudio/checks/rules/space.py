@@ -13,10 +13,6 @@ from rackstudio.model.units import UNIT_MM
 RULES: list[Rule] = []
 
 # Clearances and limits not yet in CheckSettings (U or S in domain.md):
-FRONT_SETBACK_MM = 0.0  # front rail behind the rack's front (door, bezel); 0 until the rack type says
-COG_LIMIT = 0.50  # SPC-005: centre of gravity above this share of the rack height (U)
-PANEL_CLEARANCE_MM = 914.0  # SPC-010: NFPA 70 110.26 working space in front of panels [RF-NEC] (S)
-WALL_CLEARANCE_MM = 1200.0  # SPC-010: cabinets to walls [NL] (S)
 TILE_SHARE_STATIC = 1 / 3  # SPC-007: a tile takes ⅓ of a rack's weight, ½ while rolling [IBM-FLOOR]
 TILE_SHARE_ROLLING = 1 / 2
 
@@ -59,7 +55,7 @@ def spc002_depth(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     ext = ctx.part(device_id).rackstudio
     rack = ctx.design.racks[device.rack]
     rt = ctx.design.rack_type_of(rack)
-    usable = rt.outer_depth_mm - FRONT_SETBACK_MM
+    usable = rt.outer_depth_mm - ctx.settings.front_setback_mm
     if ext.depth_mm is not None and ext.depth_mm > usable:
         yield Hit(f"{device.name}: {ext.depth_mm:g} mm deep in rack {rack.name} with {usable:g} mm of depth",
                   (device_id,), {"depth_mm": ext.depth_mm, "usable_mm": usable}, aspect="depth")
@@ -132,8 +128,8 @@ def spc005_centre_of_gravity(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
         return
     height = rt.u_height * rt.unit_mm
     cog = sum(kg * h for _, kg, h in mounted) / total
-    if cog > COG_LIMIT * height:
-        yield Hit(f"Rack {rack.name}: centre of gravity at {cog:,.0f} mm, above {COG_LIMIT * 100:.0f} % of its "
+    if cog > ctx.settings.cog_limit * height:
+        yield Hit(f"Rack {rack.name}: centre of gravity at {cog:,.0f} mm, above {ctx.settings.cog_limit * 100:.0f} % of its "
                   f"{height:,.0f} mm", (rack_id,), {"cog_mm": round(cog, 1), "height_mm": height}, aspect="cog")
     heavy, kg, h = max(mounted, key=lambda x: (x[1], x[0]))
     lighter_below = [x for x, w, hh in mounted if w < kg and hh < h]
@@ -270,18 +266,18 @@ def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
         if panel.hall != rack.hall or panel.x_mm is None or panel.y_mm is None:
             continue
         gap = _distance_to_box(panel.x_mm, panel.y_mm, box)
-        if gap < PANEL_CLEARANCE_MM:
-            yield Hit(f"Rack {rack.name} is {gap:,.0f} mm from panel {panel.name} (needs {PANEL_CLEARANCE_MM:g} mm)",
-                      (rack_id, panel.id), {"clearance_mm": round(gap, 1), "minimum_mm": PANEL_CLEARANCE_MM},
+        if gap < ctx.settings.panel_clearance_mm:
+            yield Hit(f"Rack {rack.name} is {gap:,.0f} mm from panel {panel.name} (needs {ctx.settings.panel_clearance_mm:g} mm)",
+                      (rack_id, panel.id), {"clearance_mm": round(gap, 1), "minimum_mm": ctx.settings.panel_clearance_mm},
                       aspect="panel")
     nx, ny = _NORMAL[rack.facing]
     walls = {(1, 0): hall.width_mm - box[2], (-1, 0): box[0], (0, 1): hall.depth_mm - box[3], (0, -1): box[1]}
     for side, normal in (("front", (nx, ny)), ("rear", (-nx, -ny))):
         gap = walls[normal]
-        if gap < WALL_CLEARANCE_MM:
+        if gap < ctx.settings.wall_clearance_mm:
             yield Hit(f"Rack {rack.name}: its {side} is {gap:,.0f} mm from the wall of {hall.name} "
-                      f"(needs {WALL_CLEARANCE_MM:g} mm)", (rack_id,),
-                      {"clearance_mm": round(gap, 1), "minimum_mm": WALL_CLEARANCE_MM}, Severity.WARNING, aspect=side)
+                      f"(needs {ctx.settings.wall_clearance_mm:g} mm)", (rack_id,),
+                      {"clearance_mm": round(gap, 1), "minimum_mm": ctx.settings.wall_clearance_mm}, Severity.WARNING, aspect=side)
 
 
 @rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES)
