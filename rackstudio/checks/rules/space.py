@@ -12,7 +12,7 @@ from rackstudio.model.units import UNIT_MM
 
 RULES: list[Rule] = []
 
-# Clearances and limits not yet in CheckSettings (U or S in domain.md):
+# Floor-tile load shares: IBM site-planning rules, not project choices:
 TILE_SHARE_STATIC = 1 / 3  # SPC-007: a tile takes ⅓ of a rack's weight, ½ while rolling [IBM-FLOOR]
 TILE_SHARE_ROLLING = 1 / 2
 
