@@ -1,11 +1,13 @@
-"""Qt-free. Where things are: units a device takes in its rack, the cells it occupies, and the
-footprints of racks and floor equipment in hall coordinates (mm, x east, y south).
+"""Qt-free. Where things are: units a device takes in its rack, the cells it occupies, the unit
+step a part is placed on, which devices are inside which, and the footprints of racks and floor
+equipment in hall coordinates (mm, x east, y south).
 
 Both the editor's fit predicate and the load-time integrity report read these, so the two
 always agree on what "occupied" means.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 
 from rackstudio.model.design import Design, Device, Rack
@@ -21,6 +23,21 @@ _HALVES = ("left", "right")
 def height_in_rack(part: PartType, rack_type: RackType) -> float:
     """Units of the rack's own system that `part` occupies (SPC-012 for OU gear in EIA racks)."""
     return units_in_rack(part.u_height, part.rackstudio.unit_system, rack_type.unit_system)
+
+
+def step_for(height: float) -> float:
+    """Placement step: half units for parts whose height has a half unit, else whole units."""
+    return 0.5 if (height * 2) % 2 else 1.0
+
+
+def snap_position(unit: float, height: float, u_height: int, step: float | None = None) -> float:
+    """The bottom position that centres a `height`-unit device on the pointer's unit, on the step
+    grid and inside the rack when it can be."""
+    step = step or step_for(height)
+    raw = unit - height / 2
+    pos = math.floor(raw / step + 0.5) * step
+    top_start = u_height - height + 1
+    return float(min(max(pos, 1.0), top_start) if top_start >= 1 else 1.0)
 
 
 def span(position: float, height: float) -> tuple[float, float]:
@@ -70,6 +87,28 @@ def overlaps(design: Design, rack_id: str) -> list[tuple[str, str]]:
             if other != dev_id:
                 pairs.add((other, dev_id))
     return sorted(pairs)
+
+
+def mounted_root(design: Design, device_id: str) -> Device | None:
+    """The device that holds `device_id` in a rack or on the floor: itself, or the outermost
+    parent of a child in a bay."""
+    device = design.devices.get(device_id)
+    for _ in range(64):  # parents nest a few levels at most; never loop on a bad file
+        if device is None or device.parent is None:
+            return device
+        device = design.devices.get(device.parent)
+    return None
+
+
+def devices_within(design: Design, container_id: str) -> Iterator[str]:
+    """Every device inside a rack or parent device, children of children included."""
+    for child in sorted(design.contents(container_id)):
+        device = design.devices.get(child)
+        if device is not None:
+            yield child
+            part = design.part_types.get(device.part)
+            if part is not None and (part.device_bays or part.subdevice_role == "parent"):
+                yield from devices_within(design, child)
 
 
 def footprint(width_mm: float, depth_mm: float, x_mm: float, y_mm: float,

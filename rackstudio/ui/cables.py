@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 
 from rackstudio.changes import ChangeSet
 from rackstudio.commands import Composite, Disconnect, Refused, SetProperty
+from rackstudio.commands.labels import FIELDS, cable_label
 from rackstudio.model.design import Design, PortRef
+from rackstudio.model.geometry import devices_within
 from rackstudio.ui import prefs
-from rackstudio.ui.cable_labels import FIELDS, cable_label
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.table_model import RowsTableModel
-from rackstudio.ui.totals import devices_within
 
 COLUMNS = ("Label", "A end", "B end", "Kind", "Media", "Length (m)")
 EDITABLE = {0: "label", 4: "media", 5: "length_m"}

@@ -17,16 +17,20 @@ from rackstudio.commands import (
     RemoveRack,
     RemoveRecord,
     add_row_of_racks,
+    arrange,
+    bulk,
+    clipboard,
 )
+from rackstudio.commands.labels import labeler
 from rackstudio.model.design import Design, Feed, Hall, Panel, Ups
-from rackstudio.ui import bulk, duplication, floor_plan, prefs
-from rackstudio.ui.cable_labels import labeler
+from rackstudio.model.floor import free_spot
+from rackstudio.model.geometry import devices_within, mounted_root
+from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.fabric import FabricDialog
 from rackstudio.ui.dialogs.record import RecordDialog
 from rackstudio.ui.dialogs.row import RowDialog
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
-from rackstudio.ui.totals import devices_within, mounted_root
 
 if TYPE_CHECKING:
     from rackstudio.ui.main_window import MainWindow
@@ -88,12 +92,12 @@ class EditingController:
 
     @guarded
     def copy_selection(self) -> None:
-        clip = duplication.copy(self.design, self.editor.selection.ids)
+        clip = clipboard.copy(self.design, self.editor.selection.ids)
         if not clip:
             raise Refused("select racks or devices to copy")
         self.clip_text = clip.to_json()
         data = QMimeData()
-        data.setData(duplication.CLIP_FORMAT, self.clip_text.encode())
+        data.setData(clipboard.CLIP_FORMAT, self.clip_text.encode())
         QApplication.clipboard().setMimeData(data)
         self.window.show_status(f"Copied {len(clip.racks)} racks and {len(clip.devices)} devices")
 
@@ -103,13 +107,13 @@ class EditingController:
         if self.clip_text:
             self.delete_selection()
 
-    def _clipboard(self) -> duplication.Clip | None:
+    def _clipboard(self) -> clipboard.Clip | None:
         data = QApplication.clipboard().mimeData()
         text = None
-        if data is not None and data.hasFormat(duplication.CLIP_FORMAT):
-            text = bytes(data.data(duplication.CLIP_FORMAT).data()).decode()
+        if data is not None and data.hasFormat(clipboard.CLIP_FORMAT):
+            text = bytes(data.data(clipboard.CLIP_FORMAT).data()).decode()
         text = text or self.clip_text
-        return duplication.Clip.from_json(text) if text else None
+        return clipboard.Clip.from_json(text) if text else None
 
     @guarded
     def paste(self) -> None:
@@ -117,14 +121,14 @@ class EditingController:
         if not clip:
             raise Refused("the clipboard holds no racks or devices")
         hall_id, at, rack_id = self.window.paste_target()
-        self.editor.execute(duplication.paste(self.design, clip, hall_id, at, rack_id))
+        self.editor.execute(clipboard.paste(self.design, clip, hall_id, at, rack_id))
 
     @guarded
     def duplicate(self) -> None:
-        clip = duplication.copy(self.design, self.editor.selection.ids)
+        clip = clipboard.copy(self.design, self.editor.selection.ids)
         if not clip:
             raise Refused("select racks or devices to duplicate")
-        self.editor.execute(duplication.paste(self.design, clip, text="Duplicate"))
+        self.editor.execute(clipboard.paste(self.design, clip, text="Duplicate"))
 
     @guarded
     def select_all(self) -> None:
@@ -142,16 +146,16 @@ class EditingController:
         ids = self._floor_ids()
         if len(ids) < 2:
             raise Refused("select two or more racks to align")
-        self.editor.execute(floor_plan.ordered_moves(self.design, floor_plan.align(self.design, ids, edge),
-                                                     f"Align {edge} edges"))
+        self.editor.execute(arrange.ordered_moves(self.design, arrange.align(self.design, ids, edge),
+                                                  f"Align {edge} edges"))
 
     @guarded
     def distribute(self, axis: str) -> None:
         ids = self._floor_ids()
         if len(ids) < 3:
             raise Refused("select three or more racks to distribute")
-        self.editor.execute(floor_plan.ordered_moves(self.design, floor_plan.distribute(self.design, ids, axis),
-                                                     "Distribute " + ("horizontally" if axis == "x" else "vertically")))
+        self.editor.execute(arrange.ordered_moves(self.design, arrange.distribute(self.design, ids, axis),
+                                                  "Distribute " + ("horizontally" if axis == "x" else "vertically")))
 
     # --- insert --------------------------------------------------------------------------------
 
@@ -201,8 +205,8 @@ class EditingController:
         hall = design.halls[hall_id]
         rows = {r.name for r in design.rows.values()}
         name = next(chr(c) for c in range(65, 91) if chr(c) not in rows) if len(rows) < 26 else f"Row {len(rows) + 1}"
-        spot = floor_plan.free_spot(design, hall_id, rack_types[0].outer_width_mm, rack_types[0].outer_depth_mm,
-                                    (hall.tile_mm * 2, hall.tile_mm * 2), hall.tile_mm) or (0.0, 0.0)
+        spot = free_spot(design, hall_id, rack_types[0].outer_width_mm, rack_types[0].outer_depth_mm,
+                         (hall.tile_mm * 2, hall.tile_mm * 2), hall.tile_mm) or (0.0, 0.0)
         choice = RowDialog.ask(self.window, rack_types, spot, name)
         if choice is None:
             return

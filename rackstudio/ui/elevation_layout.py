@@ -3,11 +3,11 @@ the open racks side by side, each with a front face, a rear face, unit numbers a
 side channels; and the reverse, which rack, face and unit a point is over (for drags).
 
 The rear face is drawn as seen from behind, so a half-width device in the left half (as seen
-from the front) appears on the right of the rear face.
+from the front) appears on the right of the rear face. Which unit a part snaps to is the core's
+(model.geometry.snap_position).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 UNIT_PX = 18.0
@@ -132,17 +132,3 @@ def block_at(blocks: list[RackBlock], px: float, py: float) -> Target | None:
             return target
     return None
 
-
-def step_for(height: float) -> float:
-    """Placement step: half units for parts whose height has a half unit, else whole units."""
-    return 0.5 if (height * 2) % 2 else 1.0
-
-
-def snap_position(unit: float, height: float, u_height: int, step: float | None = None) -> float:
-    """The bottom position that centres a `height`-unit device on the pointer's unit, on the step
-    grid and inside the rack when it can be."""
-    step = step or step_for(height)
-    raw = unit - height / 2
-    pos = math.floor(raw / step + 0.5) * step
-    top_start = u_height - height + 1
-    return float(min(max(pos, 1.0), top_start) if top_start >= 1 else 1.0)

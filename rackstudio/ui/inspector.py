@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 from rackstudio.changes import ChangeSet
 from rackstudio.commands import Composite, SetProperty
 from rackstudio.model.design import Design
+from rackstudio.reports.totals import rack_summary
 from rackstudio.ui import forms
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.ports import PortPanel
-from rackstudio.ui.totals import rack_summary
 
 _PLACEMENT_HIDDEN = {
     "rack": {"hall", "x_mm", "y_mm", "facing", "parent", "bay"},

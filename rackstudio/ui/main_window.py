@@ -30,6 +30,7 @@ from rackstudio._version import __version__
 from rackstudio.document import Document
 from rackstudio.errors import LoadError, SaveError
 from rackstudio.io.project_file import SUFFIX
+from rackstudio.reports.totals import selection_totals
 from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.bridge import DocumentBridge
@@ -44,7 +45,6 @@ from rackstudio.ui.library_source import PartsLibrary, builtin_library
 from rackstudio.ui.palette import PaletteDock
 from rackstudio.ui.rack.view import ElevationView
 from rackstudio.ui.selection import SelectionModel
-from rackstudio.ui.totals import selection_totals
 from rackstudio.ui.undo import UndoStack
 
 FILE_FILTER = f"RackStudio designs (*{SUFFIX});;All files (*)"

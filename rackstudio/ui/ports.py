@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.commands import Connect, Disconnect
+from rackstudio.commands.labels import cable_label
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui import prefs
-from rackstudio.ui.cable_labels import cable_label
 from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, port_role
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded

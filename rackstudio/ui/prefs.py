@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from rackstudio.commands import Refused
-from rackstudio.ui.cable_labels import DEFAULT_PATTERN, pattern_problem
+from rackstudio.commands.labels import DEFAULT_PATTERN, pattern_problem
 
 MAX_RECENT = 10
 

@@ -1,6 +1,8 @@
 """Small hand-made parts and designs for core tests (figures from shared/reference/domain.md)."""
 from __future__ import annotations
 
+from rackstudio.commands import add_row_of_racks
+from rackstudio.document import Document
 from rackstudio.model import Design, Feed, Hall, Panel, PartType, RackType, Ups
 
 
@@ -105,3 +107,15 @@ def empty_design(width_mm: float = 20000, depth_mm: float = 12000) -> Design:
     d.put("feeds", Feed(id="feed-a", name="Feed A", panel="pnl-a", side="A", voltage_v=415, amperage_a=32))
     d.put("feeds", Feed(id="feed-b", name="Feed B", panel="pnl-b", side="B", voltage_v=415, amperage_a=32))
     return d
+
+
+def row_document(count: int = 2) -> Document:
+    """`empty_design` in a Document with row A of `count` south-facing racks A01, A02, ... from
+    (1200, 1200)."""
+    document = Document(empty_design())
+    document.execute(add_row_of_racks(document.design, rack_type(), "hall-1", "A", count, 1200, 1200, "S"))
+    return document
+
+
+def rack_named(design: Design, name: str) -> str:
+    return next(r.id for r in design.racks.values() if r.name == name)

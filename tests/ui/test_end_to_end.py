@@ -13,12 +13,12 @@ from rackstudio.commands import (
     PlaceDevice,
     SetProperty,
     add_row_of_racks,
+    bulk,
 )
+from rackstudio.commands.labels import labeler
 from rackstudio.document import Document
 from rackstudio.io import project_file
 from rackstudio.model.design import Design, Feed, Hall, Panel, PortRef, Ups
-from rackstudio.ui import bulk
-from rackstudio.ui.cable_labels import labeler
 from rackstudio.ui.dialogs.connect import ConnectChoice
 from rackstudio.ui.dialogs.fabric import FabricChoice
 from rackstudio.ui.dialogs.row import RowChoice

@@ -21,9 +21,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle, QStyleOptionGraphicsItem
 
 from rackstudio.model.design import Design, Hall
+from rackstudio.model.floor import Strip, column_name
+from rackstudio.reports.totals import RackSummary
 from rackstudio.ui.canvas import BAD_COLOUR, SELECT_COLOUR, category_colour
-from rackstudio.ui.floor_plan import Strip, column_name
-from rackstudio.ui.totals import RackSummary
 
 _FRONT_EDGE = {"N": "top", "S": "bottom", "E": "right", "W": "left"}
 FRONT_PEN = QColor(30, 60, 140)

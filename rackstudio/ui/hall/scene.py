@@ -9,8 +9,10 @@ from PySide6.QtCore import QPointF
 from rackstudio.changes import ChangeSet
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
+from rackstudio.model.floor import aisle_strips
+from rackstudio.model.geometry import mounted_root
+from rackstudio.reports.totals import rack_summary
 from rackstudio.ui.editor import EditorContext
-from rackstudio.ui.floor_plan import aisle_strips
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.hall.items import (
     AisleLayerItem,
@@ -21,7 +23,6 @@ from rackstudio.ui.hall.items import (
     RackItem,
 )
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
-from rackstudio.ui.totals import mounted_root, rack_summary
 
 _LAYOUT = ("racks", "rows", "halls")
 

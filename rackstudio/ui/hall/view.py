@@ -1,7 +1,7 @@
 """The floor-plan view: drops from the palette (rack types, floor equipment, and rack gear onto
 a rack), moving racks and floor equipment with tile snapping (items move during the drag, the
 model changes once on release), arrow nudges, rubber-band selection, double-click to open an
-elevation. Decisions come from floor_plan (Qt-free) and commands.fit."""
+elevation. Decisions come from the core: model.floor, commands.arrange and commands.fit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,13 +10,23 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from rackstudio.commands import AddRack, Command, Composite, Fit, MoveDevice, PlaceDevice, RotateRack
+from rackstudio.commands import (
+    AddRack,
+    Command,
+    Composite,
+    Fit,
+    MoveDevice,
+    NudgeRack,
+    PlaceDevice,
+    RotateRack,
+    ordered_moves,
+)
+from rackstudio.commands.clipboard import free_position, next_name
 from rackstudio.commands.fit import can_place, can_place_floor, can_place_rack
 from rackstudio.model import geometry
+from rackstudio.model.floor import adjacent_row, footprint_of, snap, tile_name
 from rackstudio.ui.canvas import CanvasView
-from rackstudio.ui.duplication import free_position, next_name
 from rackstudio.ui.editor import EditorContext
-from rackstudio.ui.floor_plan import NudgeRack, adjacent_row, footprint_of, ordered_moves, snap, tile_name
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.hall.items import CableBundleItem, FloorObjectItem, RackItem
 from rackstudio.ui.hall.scene import HallScene

@@ -9,9 +9,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyle
 
 from rackstudio.model.design import Design
+from rackstudio.reports.totals import RackSummary
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.canvas import BAD_COLOUR, SELECT_COLOUR, category_colour
-from rackstudio.ui.totals import RackSummary
 
 CLOSE_BOX = 16.0
 

@@ -9,12 +9,13 @@ from PySide6.QtGui import QColor
 from rackstudio.changes import ChangeSet
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
+from rackstudio.model.geometry import mounted_root
+from rackstudio.reports.totals import rack_summary
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
 from rackstudio.ui.rack.items import DeviceItem, RackFrameItem, layout_bays
-from rackstudio.ui.totals import mounted_root, rack_summary
 
 
 class ElevationScene(MirroredSelectionScene):

@@ -116,9 +116,9 @@ class ElevationView(CanvasView):
         rt = self.design.rack_type_of(rack)
         height = geometry.height_in_rack(part, rt)
         if grab_units is None:
-            position = lay.snap_position(target.unit, height, rt.u_height)
+            position = geometry.snap_position(target.unit, height, rt.u_height)
         else:
-            step = lay.step_for(height)
+            step = geometry.step_for(height)
             position = round((target.unit - grab_units) / step) * step
             position = min(max(position, 1.0), max(rt.u_height - height + 1, 1.0))
         lateral = (target.lateral or "left") if part.rackstudio.half_width else None
@@ -323,7 +323,7 @@ class ElevationView(CanvasView):
         commands: list[Command] = []
         for dev_id in sorted(ids, key=lambda i: design.devices[i].position * -direction):
             part = design.part_of(design.devices[dev_id])
-            step = 0.5 if half else lay.step_for(part.u_height)
+            step = 0.5 if half else geometry.step_for(part.u_height)
             commands.append(NudgeDevice(design, dev_id, direction * step))
         self.editor.execute(commands[0] if len(commands) == 1 else Composite("Nudge devices", commands))
 

@@ -12,15 +12,17 @@ import json
 import re
 from dataclasses import dataclass
 
-from rackstudio.commands import AddRack, Command, Composite, Connect, PlaceDevice, Refused
+from rackstudio.commands.base import Command, Composite, Refused
+from rackstudio.commands.connections import Connect
+from rackstudio.commands.devices import PlaceDevice
 from rackstudio.commands.fit import can_place, can_place_floor, can_place_side
+from rackstudio.commands.racks import AddRack
 from rackstudio.model import geometry
 from rackstudio.model.design import Connection, Design, Device, PortRef, Rack
+from rackstudio.model.floor import free_spot
+from rackstudio.model.geometry import devices_within, step_for
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
-from rackstudio.ui.elevation_layout import step_for
-from rackstudio.ui.floor_plan import free_spot
-from rackstudio.ui.totals import devices_within
 
 CLIP_FORMAT = "application/x-rackstudio-selection"
 _PLACEMENT = ("rack", "position", "face", "side", "lateral", "parent", "bay", "hall", "x_mm", "y_mm", "facing")

@@ -1,9 +1,9 @@
-"""Qt-free. Floor-plan decisions for the hall view, in hall mm (x east, y south): tile snapping
-and tile names, hot/cold aisle strips from rack facing, align and distribute, and the order in
-which a set of rack moves can be applied one by one without two racks colliding mid-way.
+"""Qt-free. The hall floor in hall mm (x east, y south): tile snapping and tile names, the
+footprint of anything standing on the floor, hot/cold aisle strips from rack facing, the nearest
+free spot for a box, and the row a rack set beside a row's end joins.
 
-The commands built here are core commands; `NudgeRack` (a MoveRack whose consecutive arrow
-presses merge) belongs in rackstudio/commands/racks.py and lives here until it moves.
+The commands that move things on the floor (nudge, align, distribute) are in
+rackstudio.commands.arrange.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rackstudio.commands import Command, Composite, MoveDevice, MoveRack, Refused
 from rackstudio.model import geometry
 from rackstudio.model.design import Design, Hall
 
@@ -47,6 +46,7 @@ def tile_name(hall: Hall, x_mm: float, y_mm: float) -> str:
 
 
 def footprint_of(design: Design, obj_id: str) -> Box:
+    """The floor footprint of a rack or a floor device."""
     if obj_id in design.racks:
         return geometry.rack_footprint(design, design.racks[obj_id])
     return geometry.floor_footprint(design, design.devices[obj_id])
@@ -117,95 +117,7 @@ def aisle_strips(design: Design, hall_id: str) -> list[Strip]:
     return strips
 
 
-# --- moving several things at once ------------------------------------------------------------
-
-class NudgeRack(MoveRack):
-    """An arrow-key move of one rack; consecutive nudges of the same rack merge into one step."""
-
-    def __init__(self, rack_id: str, x_mm: float, y_mm: float):
-        super().__init__(rack_id, x_mm, y_mm)
-        self.merge_key = ("nudge-rack", rack_id)
-
-
-def _move_command(design: Design, obj_id: str, x: float, y: float) -> Command:
-    if obj_id in design.racks:
-        return MoveRack(obj_id, x, y)
-    return MoveDevice(obj_id, x_mm=x, y_mm=y)
-
-
-def ordered_moves(design: Design, targets: dict[str, tuple[float, float]], text: str) -> Command:
-    """One undo step moving floor objects (racks, floor devices) to new NW corners.
-
-    The moves run one at a time, and each is checked against the others' *current* places, so
-    they are ordered greedily: first whatever can land without touching anything still unmoved.
-    Raises Refused (naming the first blocked object) when no order works.
-    """
-    moving = {i: t for i, t in targets.items() if (footprint_of(design, i)[0], footprint_of(design, i)[1]) != t}
-    if not moving:
-        raise Refused("nothing to move")
-    if len(moving) == 1 and text.startswith("Move"):
-        (obj_id, (x, y)), = moving.items()
-        return _move_command(design, obj_id, x, y)
-    current = {i: footprint_of(design, i) for i in moving}
-    order: list[str] = []
-    pending = dict(moving)
-    while pending:
-        progressed = False
-        for obj_id in sorted(pending):
-            x, y = pending[obj_id]
-            box = current[obj_id]
-            dest = (x, y, x + box[2] - box[0], y + box[3] - box[1])
-            if not any(geometry.boxes_overlap(dest, current[o]) for o in pending if o != obj_id):
-                order.append(obj_id)
-                current[obj_id] = dest
-                del pending[obj_id]
-                progressed = True
-        if not progressed:
-            name = design.get(sorted(pending)[0]).name
-            raise Refused(f"{name} cannot move there: the moved objects would cross each other")
-    return Composite(text, [_move_command(design, i, *moving[i]) for i in order])
-
-
-def align(design: Design, ids: Iterable[str], edge: str) -> dict[str, tuple[float, float]]:
-    """Targets that line up footprints on an edge: left, right, top or bottom (hall north up)."""
-    boxes = {i: footprint_of(design, i) for i in ids}
-    if not boxes:
-        return {}
-    if edge == "left":
-        ref = min(b[0] for b in boxes.values())
-        return {i: (ref, b[1]) for i, b in boxes.items()}
-    if edge == "right":
-        ref = max(b[2] for b in boxes.values())
-        return {i: (ref - (b[2] - b[0]), b[1]) for i, b in boxes.items()}
-    if edge == "top":
-        ref = min(b[1] for b in boxes.values())
-        return {i: (b[0], ref) for i, b in boxes.items()}
-    if edge == "bottom":
-        ref = max(b[3] for b in boxes.values())
-        return {i: (b[0], ref - (b[3] - b[1])) for i, b in boxes.items()}
-    raise ValueError(f"unknown edge {edge!r}")
-
-
-def distribute(design: Design, ids: Iterable[str], axis: str) -> dict[str, tuple[float, float]]:
-    """Targets that space footprints evenly between the outermost two along `axis` ("x" or "y"),
-    keeping equal gaps between neighbours."""
-    boxes = {i: footprint_of(design, i) for i in ids}
-    if len(boxes) < 3:
-        return {i: (b[0], b[1]) for i, b in boxes.items()}
-    lo, hi = (0, 2) if axis == "x" else (1, 3)
-    order = sorted(boxes, key=lambda i: (boxes[i][lo], i))
-    start = boxes[order[0]][lo]
-    end = boxes[order[-1]][hi]
-    sizes = [boxes[i][hi] - boxes[i][lo] for i in order]
-    gap = (end - start - sum(sizes)) / (len(order) - 1)
-    targets = {}
-    pos = start
-    for obj_id, size in zip(order, sizes, strict=True):
-        b = boxes[obj_id]
-        targets[obj_id] = (pos, b[1]) if axis == "x" else (b[0], pos)
-        pos += size + gap
-    return targets
-
+# --- free floor ----------------------------------------------------------------------------------
 
 def free_spot(design: Design, hall_id: str, width: float, depth: float, near: tuple[float, float],
               tile_mm: float, ignore: Iterable[str] = ()) -> tuple[float, float] | None:
@@ -247,3 +159,7 @@ def adjacent_row(design: Design, hall_id: str, box: Box, facing: str) -> str | N
         if on_line and touching:
             return rack.row
     return None
+
+
+__all__ = ["HOT_AISLE_MM", "Box", "Strip", "adjacent_row", "aisle_strips", "column_name", "footprint_of",
+           "free_spot", "snap", "tile_name"]

@@ -2,7 +2,7 @@
 (units, allocated power in W, weight in kg). Read-only queries over a Design."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rackstudio.model import geometry
@@ -40,28 +40,6 @@ class Totals:
             return "Nothing selected"
         return (f"{self.count} selected · {self.units:g} U · {self.power_w / 1000:.1f} kW · "
                 f"{self.weight_kg:.0f} kg")
-
-
-def mounted_root(design: Design, device_id: str) -> Device | None:
-    """The device that holds `device_id` in a rack or on the floor: itself, or the outermost
-    parent of a child in a bay."""
-    device = design.devices.get(device_id)
-    for _ in range(64):  # parents nest a few levels at most; never loop on a bad file
-        if device is None or device.parent is None:
-            return device
-        device = design.devices.get(device.parent)
-    return None
-
-
-def devices_within(design: Design, container_id: str) -> Iterator[str]:
-    """Every device inside a rack or parent device, children of children included."""
-    for child in sorted(design.contents(container_id)):
-        device = design.devices.get(child)
-        if device is not None:
-            yield child
-            part = design.part_types.get(device.part)
-            if part is not None and (part.device_bays or part.subdevice_role == "parent"):
-                yield from devices_within(design, child)
 
 
 class _Figures:
@@ -115,7 +93,7 @@ def rack_summary(design: Design, rack_id: str, figures: _Figures | None = None) 
     figures = figures or _Figures(design)
     rack = design.racks[rack_id]
     rt = design.rack_type_of(rack)
-    inside = [design.devices[d] for d in devices_within(design, rack_id)]
+    inside = [design.devices[d] for d in geometry.devices_within(design, rack_id)]
     power = sum(figures.allocated_w(d) for d in inside)
     weight = rt.weight_kg + sum(figures.weight_kg(d) for d in inside)
     budget_kw = rack.power_budget_kw or rt.power_capacity_kw
@@ -135,10 +113,10 @@ def selection_totals(design: Design, ids: Iterable[str]) -> Totals:
         if obj_id in racks:
             units += _used_units(design, obj_id)
             weight += design.rack_type_of(design.racks[obj_id]).weight_kg
-            devices.update(devices_within(design, obj_id))
+            devices.update(geometry.devices_within(design, obj_id))
         elif design.kind_of(obj_id) == "devices":
             devices.add(obj_id)
-            devices.update(devices_within(design, obj_id))
+            devices.update(geometry.devices_within(design, obj_id))
     power = 0.0
     for dev_id in devices:
         device = design.devices[dev_id]
@@ -147,3 +125,6 @@ def selection_totals(design: Design, ids: Iterable[str]) -> Totals:
         weight += figures.weight_kg(device)
         power += figures.allocated_w(device)
     return Totals(len(ids), units, power, weight)
+
+
+__all__ = ["RackSummary", "Totals", "device_units", "rack_summary", "selection_totals"]

@@ -1,6 +1,5 @@
 """Qt-free. Bulk cabling helpers: each returns ONE Composite of core `Connect` commands, so a
-whole rack's or pod's cabling is one undo step. No Qt here (testable headless); they belong in
-rackstudio/commands/bulk.py and live in ui/ only until the core takes them.
+whole rack's or pod's cabling is one undo step.
 
 Every helper takes free ports in the part's template order and remembers what it has taken,
 so the plan never uses a port twice; it raises Refused (nothing changes) when a target runs
@@ -11,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from rackstudio.commands import Command, Composite, Connect, Refused
+from rackstudio.commands.base import Command, Composite, Refused
+from rackstudio.commands.connections import Connect
 from rackstudio.model.design import Design, Device, PortRef
+from rackstudio.model.geometry import devices_within
 from rackstudio.model.parts import Category
-from rackstudio.ui.totals import devices_within
 
 Labeler = Callable[[Design, PortRef, PortRef], str]
 LIQUID = ("liquid", "hybrid", "immersion")
@@ -312,3 +312,7 @@ def connect_liquid(design: Design, rack_id: str, cdu_id: str | None = None,
             plan.connect("coolant", PortRef(owner=manifold, port=up), PortRef(owner=cdu, port=port))
     return plan.done(f"Connect liquid cooling of {rack.name}",
                      f"every liquid-cooled device in {rack.name} is already connected")
+
+
+__all__ = ["Labeler", "PortPool", "connect_liquid", "connect_psus_ab", "connect_to_leaf", "data_interfaces",
+           "rack_pdus", "rail_optimised"]

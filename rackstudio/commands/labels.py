@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 
 from rackstudio.model.design import Design, PortRef
-from rackstudio.ui.totals import mounted_root
+from rackstudio.model.geometry import mounted_root
 
 DEFAULT_PATTERN = "{a} / {b}"
 _END_FIELDS = ("rack", "unit", "device", "port")
@@ -64,7 +64,10 @@ def cable_label(design: Design, a: PortRef, b: PortRef, pattern: str = DEFAULT_P
 
 
 def labeler(pattern: str):
-    """A labeller for the bulk helpers (`Labeler` in ui.bulk)."""
+    """A labeller for the bulk helpers (`Labeler` in commands.bulk)."""
     def label(design: Design, a: PortRef, b: PortRef) -> str:
         return cable_label(design, a, b, pattern)
     return label
+
+
+__all__ = ["DEFAULT_PATTERN", "FIELDS", "cable_label", "labeler", "pattern_problem"]
