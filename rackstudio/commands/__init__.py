@@ -4,7 +4,13 @@ from rackstudio.commands.base import Command, Composite, Edit, Refused
 from rackstudio.commands.bulk import connect_liquid, connect_psus_ab, connect_to_leaf, rail_optimised
 from rackstudio.commands.clipboard import Clip, copy, paste
 from rackstudio.commands.connections import Connect, Disconnect
-from rackstudio.commands.devices import MoveDevice, NudgeDevice, PlaceDevice, RemoveDevice
+from rackstudio.commands.devices import (
+    MoveDevice,
+    NudgeDevice,
+    PlaceDevice,
+    RemoveDevice,
+    RotateFloorDevice,
+)
 from rackstudio.commands.fit import (
     Fit,
     can_place,
@@ -27,7 +33,7 @@ from rackstudio.commands.records import (
 __all__ = [
     "AddRack", "AddRecord", "AddRow", "Clip", "Command", "Composite", "Connect", "Disconnect", "Edit", "Fit",
     "MoveDevice", "MoveRack", "NudgeDevice", "NudgeRack", "PlaceDevice", "Refused", "RemoveDevice",
-    "RemoveRack", "RemoveRecord", "RotateRack", "SetDesignField", "SetProperty",
+    "RemoveRack", "RemoveRecord", "RotateFloorDevice", "RotateRack", "SetDesignField", "SetProperty",
     "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "cable_label", "can_place", "can_place_floor",
     "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid", "connect_psus_ab",
     "connect_to_leaf", "copy", "distribute", "labeler", "ordered_moves", "paste", "pattern_problem",

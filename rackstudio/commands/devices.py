@@ -1,11 +1,12 @@
 """Qt-free. Commands on devices: place (in a rack, a side channel, a parent's bay, or on the
-floor), move, remove."""
+floor), move, nudge, turn floor equipment, remove."""
 from __future__ import annotations
 
 from rackstudio.commands.base import Command, Edit, Refused, put
 from rackstudio.commands.fit import fit_device
 from rackstudio.commands.records import embed_part, removal_edits
 from rackstudio.model.design import Design, Device
+from rackstudio.model.geometry import turned
 from rackstudio.model.parts import PartType
 
 
@@ -87,6 +88,29 @@ class NudgeDevice(MoveDevice):
         device = design.devices[device_id]
         super().__init__(device_id, position=(device.position or 0) + delta_units)
         self.merge_key = ("nudge", device_id)
+
+
+class RotateFloorDevice(Command):
+    """Turn a floor device (CDU, in-row cooler) a quarter turn clockwise about its footprint's
+    centre (R in the hall view), as RotateRack turns a rack."""
+
+    def __init__(self, device_id: str, facing: str | None = None):
+        super().__init__()
+        self.device_id, self.facing = device_id, facing
+        self.text = "Rotate device"
+
+    def plan(self, design: Design) -> list[Edit]:
+        old = design.devices.get(self.device_id)
+        if old is None:
+            raise Refused(f"there is no device {self.device_id!r}")
+        if old.hall is None:
+            raise Refused(f"{old.name} does not stand on the floor: only floor equipment turns")
+        new = turned(design, old, self.facing)
+        self.text = f"Rotate {old.name} to face {new.facing}"
+        fit = fit_device(design, new, design.part_of(new))
+        if not fit:
+            raise Refused(f"{old.name} cannot turn there: {fit.reason}")
+        return [put("devices", old, new)]
 
 
 class RemoveDevice(Command):

@@ -5,9 +5,8 @@ from rackstudio.commands.base import Command, Composite, Edit, Refused, put
 from rackstudio.commands.fit import can_place_rack, fit_rack
 from rackstudio.commands.records import embed_rack_type, removal_edits
 from rackstudio.model.design import Design, Rack, Row
+from rackstudio.model.geometry import turned
 from rackstudio.model.racks import RackType
-
-FACINGS = ("N", "E", "S", "W")
 
 
 class AddRack(Command):
@@ -73,14 +72,8 @@ class RotateRack(Command):
         old = design.racks.get(self.rack_id)
         if old is None:
             raise Refused(f"there is no rack {self.rack_id!r}")
-        facing = self.facing or FACINGS[(FACINGS.index(old.facing) + 1) % 4]
-        rt = design.rack_type_of(old)
-        w, d = rt.outer_width_mm, rt.outer_depth_mm
-        cur_w, cur_d = (d, w) if old.facing in ("E", "W") else (w, d)
-        new_w, new_d = (d, w) if facing in ("E", "W") else (w, d)
-        cx, cy = old.x_mm + cur_w / 2, old.y_mm + cur_d / 2
-        new = old.replace(facing=facing, x_mm=round(cx - new_w / 2, 3), y_mm=round(cy - new_d / 2, 3))
-        self.text = f"Rotate rack {old.name} to face {facing}"
+        new = turned(design, old, self.facing)
+        self.text = f"Rotate rack {old.name} to face {new.facing}"
         fit = fit_rack(design, new)
         if not fit:
             raise Refused(f"rack {old.name} cannot turn there: {fit.reason}")

@@ -16,6 +16,7 @@ from rackstudio.model.racks import RackType
 from rackstudio.model.units import units_in_rack
 
 Cell = tuple[int, str, str]  # (half-unit index, face, half)
+FACINGS = ("N", "E", "S", "W")  # clockwise
 _FACES = ("front", "rear")
 _HALVES = ("left", "right")
 
@@ -128,6 +129,21 @@ def floor_footprint(design: Design, device: Device) -> tuple[float, float, float
     part = design.part_of(device)
     width, depth = part.rackstudio.footprint_mm or (600.0, 1200.0)
     return footprint(width, depth, device.x_mm or 0.0, device.y_mm or 0.0, device.facing)
+
+
+def quarter_turn(facing: str) -> str:
+    """The facing a quarter turn clockwise from `facing`."""
+    return FACINGS[(FACINGS.index(facing) + 1) % 4]
+
+
+def turned(design: Design, obj: Rack | Device, facing: str | None = None) -> Rack | Device:
+    """A rack or floor device turned to `facing` (default: a quarter turn clockwise) about its
+    footprint's centre, so it stays where it stood."""
+    box_of = rack_footprint if isinstance(obj, Rack) else floor_footprint
+    new = obj.replace(facing=facing or quarter_turn(obj.facing))
+    before, after = box_of(design, obj), box_of(design, new)
+    cx, cy = (before[0] + before[2]) / 2, (before[1] + before[3]) / 2
+    return new.replace(x_mm=round(cx - (after[2] - after[0]) / 2, 3), y_mm=round(cy - (after[3] - after[1]) / 2, 3))
 
 
 def boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

@@ -16,6 +16,7 @@ from rackstudio.commands import (
     Refused,
     RemoveDevice,
     RemoveRack,
+    RotateFloorDevice,
     RotateRack,
     SetProperty,
     SetSetting,
@@ -248,3 +249,33 @@ def test_random_sequences_undo_to_the_exact_start(sequence):
         doc.undo()
     assert state(doc)[0] == start[0]
     assert state(doc)[1] == start[1]
+
+
+# --- turning floor equipment ---------------------------------------------------------------------
+
+def test_a_floor_device_turns_about_its_centre_like_a_rack(doc):
+    doc.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=6000, y_mm=1200, device_id="cdu"))  # 600 x 1200
+    roundtrip(doc, RotateFloorDevice("cdu"))
+    cdu = doc.design.devices["cdu"]
+    assert (cdu.facing, cdu.x_mm, cdu.y_mm) == ("W", 5700, 1500)  # centre stays at (6300, 1800)
+    doc.execute(RotateFloorDevice("cdu"))
+    cdu = doc.design.devices["cdu"]
+    assert (cdu.facing, cdu.x_mm, cdu.y_mm) == ("N", 6000, 1200)
+    doc.execute(RotateFloorDevice("cdu", facing="S"))
+    assert doc.design.devices["cdu"].facing == "S"
+
+
+def test_a_floor_device_is_not_turned_into_something_or_off_the_floor(doc):
+    doc.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=1200, y_mm=0, device_id="cdu"))
+    doc.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=0, y_mm=3000, device_id="edge"))
+    start = state(doc)
+    with pytest.raises(Refused, match="CDU 1 cannot turn there: .*overlaps A02"):
+        doc.execute(RotateFloorDevice("cdu"))  # turned, it would reach back into A02 at (600..1200, 0..1200)
+    with pytest.raises(Refused, match="cannot turn there"):
+        doc.execute(RotateFloorDevice("edge"))  # turned, it would stick out west of the hall
+    with pytest.raises(Refused, match="does not stand on the floor"):
+        doc.execute(RotateFloorDevice("pdu-a"))
+    with pytest.raises(Refused, match="there is no device"):
+        doc.execute(RotateFloorDevice("nothing"))
+    assert state(doc) == start
+

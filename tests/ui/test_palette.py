@@ -120,7 +120,9 @@ def test_rotate_floor_equipment(window, qtbot):
     window.editor.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=6000, y_mm=1200, device_id="cdu"))
     window.selection.set(["cdu"])
     window.actions_by_id["rotate"].trigger()
-    assert design.devices["cdu"].facing == "W"
+    cdu = design.devices["cdu"]
+    assert (cdu.facing, cdu.x_mm, cdu.y_mm) == ("W", 5700, 1500)  # turned about its centre, as racks turn
+    assert window.undo_stack.undoText() == "Rotate In-row CDU 1 to face W"
 
 
 def test_row_of_racks_via_the_command_shows_in_the_elevation_list(window):

@@ -15,9 +15,9 @@ from rackstudio.commands import (
     Command,
     Composite,
     Fit,
-    MoveDevice,
     NudgeRack,
     PlaceDevice,
+    RotateFloorDevice,
     RotateRack,
     ordered_moves,
 )
@@ -30,8 +30,6 @@ from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.hall.items import CableBundleItem, FloorObjectItem, RackItem
 from rackstudio.ui.hall.scene import HallScene
-
-FACINGS = ("N", "E", "S", "W")
 
 
 @dataclass
@@ -275,8 +273,7 @@ class HallView(CanvasView):
             if obj_id in design.racks:
                 children.append(RotateRack(obj_id))
             elif obj_id in design.devices and design.devices[obj_id].hall is not None:
-                device = design.devices[obj_id]
-                children.append(MoveDevice(obj_id, facing=FACINGS[(FACINGS.index(device.facing) + 1) % 4]))
+                children.append(RotateFloorDevice(obj_id))
         if not children:
             self.status_text.emit("Select racks or floor equipment to rotate")
             return
