@@ -1,6 +1,8 @@
 """Qt-free. Commands on racks and rows: add, move, rotate, remove, a row of N racks."""
 from __future__ import annotations
 
+import re
+
 from rackstudio.commands.base import Command, Composite, Edit, Refused, put
 from rackstudio.commands.fit import can_place_rack, fit_rack
 from rackstudio.commands.records import embed_rack_type, removal_edits
@@ -9,7 +11,25 @@ from rackstudio.model.geometry import turned
 from rackstudio.model.racks import RackType
 
 
+def default_rack_name(design: Design, row: str | None = None) -> str:
+    """A new rack's name: in a row, the row's name and the next two-digit index after the row's
+    highest (`P1-B05` after `P1-B04`); outside a row the first unused of R01, R02, ... Names
+    taken anywhere in the design are skipped."""
+    taken = {r.name for r in design.racks.values()}
+    stem, n = "R", 1
+    if row is not None and row in design.rows:
+        stem = design.rows[row].name
+        pattern = re.compile(re.escape(stem) + r"(\d+)")
+        used = [int(m.group(1)) for r in design.racks.values() if r.row == row and (m := pattern.fullmatch(r.name))]
+        n = max(used, default=0) + 1
+    while f"{stem}{n:02d}" in taken:
+        n += 1
+    return f"{stem}{n:02d}"
+
+
 class AddRack(Command):
+    """Add a rack; without a name it gets `default_rack_name` (the next in its row, else R01...)."""
+
     def __init__(self, rack_type: RackType, hall: str, x_mm: float, y_mm: float, facing: str = "S",
                  name: str | None = None, row: str | None = None, rack_id: str | None = None):
         super().__init__()
@@ -20,7 +40,7 @@ class AddRack(Command):
     def plan(self, design: Design) -> list[Edit]:
         rt, edits = embed_rack_type(design, self.rack_type)
         rack_id = self.rack_id or design.new_id("rk")
-        name = self.name or f"R{rack_id.rsplit('-', 1)[-1]}"
+        name = self.name or default_rack_name(design, self.row)
         self.text = f"Add rack {name}"
         rack = Rack(id=rack_id, name=name, rack_type=rt.slug, hall=self.hall, row=self.row,
                     x_mm=self.x_mm, y_mm=self.y_mm, facing=self.facing)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from rackstudio.commands import (
     AddRack,
+    AddRow,
     Connect,
     Disconnect,
     MoveDevice,
@@ -27,7 +28,7 @@ from rackstudio.commands import (
 from rackstudio.document import Document
 from rackstudio.graph import ComponentGraph
 from rackstudio.io import dumps
-from rackstudio.model import PortRef
+from rackstudio.model import PortRef, Row
 from tests.core import builders as b
 
 
@@ -279,3 +280,20 @@ def test_a_floor_device_is_not_turned_into_something_or_off_the_floor(doc):
         doc.execute(RotateFloorDevice("nothing"))
     assert state(doc) == start
 
+
+# --- default rack names --------------------------------------------------------------------------
+
+def test_a_rack_without_a_name_gets_the_next_in_its_row_or_the_first_free_r_number(doc):
+    design = doc.design
+    doc.execute(AddRow(Row(id="row-b", name="P1-B", hall="hall-1")))
+    for i in range(4):
+        doc.execute(AddRack(b.rack_type(), "hall-1", i * 600, 3000, row="row-b"))
+    assert sorted(r.name for r in design.racks.values() if r.row == "row-b") == [f"P1-B0{i}" for i in range(1, 5)]
+    doc.execute(RemoveRack(next(r.id for r in design.racks.values() if r.name == "P1-B02")))
+    command = AddRack(b.rack_type(), "hall-1", 2400, 3000, row="row-b")
+    doc.execute(command)
+    assert command.text == "Add rack P1-B05"  # after the row's last, not into the gap
+    doc.execute(AddRack(b.rack_type(), "hall-1", 0, 6000))
+    doc.execute(AddRack(b.rack_type(), "hall-1", 600, 6000, name="R02"))
+    doc.execute(AddRack(b.rack_type(), "hall-1", 1200, 6000))
+    assert sorted(r.name for r in design.racks.values() if r.row is None) == ["A01", "A02", "R01", "R02", "R03"]

@@ -21,7 +21,7 @@ from rackstudio.commands import (
     RotateRack,
     ordered_moves,
 )
-from rackstudio.commands.clipboard import free_position, next_name
+from rackstudio.commands.clipboard import free_position
 from rackstudio.commands.fit import can_place, can_place_floor, can_place_rack
 from rackstudio.model import geometry
 from rackstudio.model.floor import adjacent_row, footprint_of, snap, tile_name
@@ -90,12 +90,7 @@ class HallView(CanvasView):
             fit = can_place_rack(design, rt, hall_id, x, y, self.new_facing)
             box = (x, y, x + box[2], y + box[3])
             row = adjacent_row(design, hall_id, box, self.new_facing)
-            taken = {r.name for r in design.racks.values()}
-            name = next_name(taken, "R00")  # R01, R02, ... for racks outside a row
-            if row is not None:
-                names = sorted((r.name for r in design.racks.values() if r.row == row), key=lambda n: (len(n), n))
-                name = next_name(taken, names[-1])
-            command = AddRack(rt, hall_id, x, y, self.new_facing, name=name, row=row)
+            command = AddRack(rt, hall_id, x, y, self.new_facing, row=row)  # named by the core
             return DropPlan(QRectF(x, y, box[2] - x, box[3] - y), fit, f"{rt.model} at {tile_name(design.halls[hall_id], x, y)}",
                             command)
         part = self.editor.library.part(key)
