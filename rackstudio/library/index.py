@@ -19,12 +19,14 @@ from rackstudio.library.netbox_yaml import load_device_type, load_module_type, l
 from rackstudio.library.quality import Flag
 from rackstudio.library.safe_yaml import LoadProblem, Vocabulary, find_schema
 
-__all__ = ["INDEX_FORMAT", "KINDS", "IndexedFile", "LibraryIndex", "index_cache_path", "scan_library"]
+__all__ = ["INDEX_FORMAT", "KINDS", "LINK_LEAVES", "IndexedFile", "LibraryIndex", "index_cache_path",
+           "scan_library"]
 
 INDEX_FORMAT = 1
 # NetBox library layout: <kind folder>/<Manufacturer>/<file>.yaml|.yml
 KINDS = {"device-types": "device-type", "module-types": "module-type", "rack-types": "rack-type"}
 _SUFFIXES = (".yaml", ".yml")
+LINK_LEAVES = "link leaves the library folder"
 
 
 @dataclass(frozen=True)
@@ -52,21 +54,44 @@ class IndexedFile:
                    problem=LoadProblem(**problem) if problem else None)
 
 
-def scan_library(root: Path) -> list[tuple[str, str, os.stat_result]]:
-    """(kind, relative path, stat) of every part file under a NetBox-layout folder, sorted."""
+def _leaves(path: str, root: Path) -> bool:
+    """True when `path` is a symlink whose target lies outside `root` (a resolved folder)."""
+    try:
+        return os.path.islink(path) and not Path(path).resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop cannot be followed either
+        return True
+
+
+def scan_library(root: Path) -> list[tuple[str, str, os.stat_result, str | None]]:
+    """(kind, relative path, stat, problem) of every part file under a NetBox-layout folder,
+    sorted. A symlinked kind folder, maker folder or file whose target leaves the library root is
+    not followed: it is listed with the problem LINK_LEAVES and the link's own stat."""
     found = []
+    inside = root.resolve()
     for folder, kind in KINDS.items():
         base = root / folder
+        if _leaves(str(base), inside):
+            found.append((kind, folder, base.lstat(), LINK_LEAVES))
+            continue
         if not base.is_dir():
             continue
         with os.scandir(base) as makers:
             for maker in makers:
+                rel_maker = f"{folder}/{maker.name}"
+                if _leaves(maker.path, inside):
+                    found.append((kind, rel_maker, maker.stat(follow_symlinks=False), LINK_LEAVES))
+                    continue
                 if not maker.is_dir():
                     continue
                 with os.scandir(maker.path) as files:
                     for entry in files:
-                        if entry.name.lower().endswith(_SUFFIXES) and entry.is_file():
-                            found.append((kind, f"{folder}/{maker.name}/{entry.name}", entry.stat()))
+                        if not entry.name.lower().endswith(_SUFFIXES):
+                            continue
+                        if _leaves(entry.path, inside):
+                            found.append((kind, f"{rel_maker}/{entry.name}", entry.stat(follow_symlinks=False),
+                                          LINK_LEAVES))
+                        elif entry.is_file():
+                            found.append((kind, f"{rel_maker}/{entry.name}", entry.stat(), None))
     found.sort(key=lambda item: item[1])
     return found
 
@@ -126,7 +151,11 @@ class LibraryIndex:
         cache_file = index_cache_path(root, cache_dir) if cache_dir is not None else None
         cached = _read_cache(cache_file, header) if cache_file else {}
         files, parsed, reused = [], 0, 0
-        for kind, rel, stat in scan_library(root):
+        for kind, rel, stat, problem in scan_library(root):
+            if problem is not None:  # never parsed, never taken from the cache
+                files.append(IndexedFile(kind, rel, stat.st_mtime_ns, stat.st_size, None,
+                                         problem=LoadProblem(str(root / rel), None, problem)))
+                continue
             old = cached.get(rel)
             if old is not None and old.kind == kind and old.mtime_ns == stat.st_mtime_ns \
                     and old.size == stat.st_size:

@@ -9,7 +9,7 @@ import pytest
 
 from rackstudio.library import Catalog, LibrarySource, SourceKind
 from rackstudio.library.catalog import default_catalog
-from rackstudio.library.index import LibraryIndex, index_cache_path
+from rackstudio.library.index import LINK_LEAVES, LibraryIndex, index_cache_path
 
 NETBOX_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netbox-devicetypes"
 
@@ -196,3 +196,19 @@ def test_the_netbox_library_sample(tmp_path):
     assert len(catalog.search("", manufacturer="Supermicro", category="server")) == 12
     warm = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
     assert warm.indexes["netbox"].reused == 97 and warm.entries == catalog.entries
+
+
+def test_links_inside_a_library_are_followed_and_links_out_of_it_are_problems(tmp_path):
+    root = library(tmp_path / "lib", {"device-types/Acme/a.yaml": device("Acme", "A", "acme-a")})
+    outside = library(tmp_path / "outside", {"Evil/b.yaml": device("Evil", "B", "evil-b"),
+                                             "c.yaml": device("Evil", "C", "evil-c")})
+    (root / "device-types/Acme/alias.yaml").symlink_to(root / "device-types/Acme/a.yaml")
+    (root / "device-types/Acme/c.yaml").symlink_to(outside / "c.yaml")
+    (root / "device-types/Evil").symlink_to(outside / "Evil", target_is_directory=True)
+    (root / "rack-types").symlink_to(outside, target_is_directory=True)
+    catalog = Catalog([LibrarySource("lib", root)], cache_dir=tmp_path / "cache")
+    assert [e.path.name for e in catalog.entries] == ["a.yaml"]  # alias.yaml: the same part, a conflict
+    assert [c.shadowed[0].path.name for c in catalog.conflicts] == ["alias.yaml"]
+    assert sorted((Path(p.problem.path).relative_to(root).as_posix(), p.problem.reason) for p in catalog.problems) == [
+        ("device-types/Acme/c.yaml", LINK_LEAVES), ("device-types/Evil", LINK_LEAVES), ("rack-types", LINK_LEAVES)]
+    assert LINK_LEAVES == "link leaves the library folder"
