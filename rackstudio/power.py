@@ -6,10 +6,11 @@ RackStudio power figures, then NetBox's per-port `allocated_draw` / `maximum_dra
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rackstudio.model.design import Design, Device
-from rackstudio.model.parts import PartType
+from rackstudio.model.parts import PartType, PowerPortTemplate
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,18 @@ class DeviceDraw:
     basis: str  # where the figures came from
 
 
+def port_draw(ports: Iterable[PowerPortTemplate]) -> tuple[float, float]:
+    """(maximum, allocated) W from NetBox's per-port `maximum_draw` / `allocated_draw`, summed."""
+    ports = list(ports)
+    return sum(p.maximum_draw or 0 for p in ports), sum(p.allocated_draw or 0 for p in ports)
+
+
 def part_draw(part: PartType) -> DeviceDraw:
     power = part.rackstudio.power
     if power.source == "none" or not part.is_powered and power.max_w is None:
         return DeviceDraw(0.0, 0.0, True, "not powered")
     ports = part.power_ports
-    port_alloc = sum(p.allocated_draw or 0 for p in ports)
-    port_max = sum(p.maximum_draw or 0 for p in ports)
+    port_max, port_alloc = port_draw(ports)
     if power.max_w is not None or power.allocated_w is not None:
         max_w = power.max_w if power.max_w is not None else power.allocated_w
         alloc = power.allocated_w if power.allocated_w is not None else max_w
@@ -36,6 +42,13 @@ def part_draw(part: PartType) -> DeviceDraw:
         max_w = port_max or port_alloc
         return DeviceDraw(max_w, port_alloc or max_w, True, "NetBox port draw")
     return DeviceDraw(0.0, 0.0, not ports and power.source != "busbar", "no figures")
+
+
+def listed_max_w(part: PartType) -> float | None:
+    """The maximum draw a parts list shows for a part; None when it is not powered or gives no
+    figure."""
+    draw = part_draw(part)
+    return draw.max_w if draw.known and draw.basis not in ("not powered", "no figures") else None
 
 
 def device_draw(design: Design, device: Device) -> DeviceDraw:

@@ -53,7 +53,8 @@ class LibrarySource:
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One listed file: enough to show and search it without parsing it again."""
+    """One listed file: enough to show and search it without parsing it again (figures are None
+    when the file gives none)."""
 
     kind: str  # "device-type", "module-type" or "rack-type"
     manufacturer: str
@@ -66,6 +67,8 @@ class CatalogEntry:
     source: str
     source_kind: SourceKind
     flags: tuple[Flag, ...] = ()
+    max_power_w: float | None = None  # parts and modules: maximum draw; rack types: power capacity
+    weight_kg: float | None = None
     search_text: str = field(default="", repr=False, compare=False)
 
     @property
@@ -107,7 +110,8 @@ def _entry(source: LibrarySource, kind: str, path: Path, summary: dict, flags: t
                                                         "category")).casefold()
     return CatalogEntry(kind, summary["manufacturer"], summary["model"], summary.get("slug"),
                         summary.get("part_number"), summary["category"], summary.get("u_height"),
-                        path, source.name, source.kind, tuple(flags), text)
+                        path, source.name, source.kind, tuple(flags), summary.get("max_power_w"),
+                        summary.get("weight_kg"), text)
 
 
 def _layout_problem(root: Path) -> LoadProblem | None:

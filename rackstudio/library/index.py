@@ -1,8 +1,8 @@
 """Qt-free. A JSON index of one library folder, so thousands of part files browse instantly.
 
 Each file is parsed once; what the catalog needs to list and search it (identity, category,
-height, flags, or the problem that refused it) is cached as JSON under the user cache folder,
-keyed by the file's relative path, mtime and size. A later run re-parses only files whose
+height, maximum power and weight, flags, or the problem that refused it) is cached as JSON under
+the user cache folder, keyed by the file's relative path, mtime and size. A later run re-parses only files whose
 stat changed. JSON, not pickle: a cache file must never be able to run code.
 """
 from __future__ import annotations
@@ -18,11 +18,12 @@ from rackstudio._version import __version__
 from rackstudio.library.netbox_yaml import load_device_type, load_module_type, load_rack_type
 from rackstudio.library.quality import Flag
 from rackstudio.library.safe_yaml import LoadProblem, Vocabulary, find_schema
+from rackstudio.power import listed_max_w, port_draw
 
 __all__ = ["INDEX_FORMAT", "KINDS", "LINK_LEAVES", "IndexedFile", "LibraryIndex", "index_cache_path",
            "scan_library"]
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: summaries carry max_power_w and weight_kg
 # NetBox library layout: <kind folder>/<Manufacturer>/<file>.yaml|.yml
 KINDS = {"device-types": "device-type", "module-types": "module-type", "rack-types": "rack-type"}
 _SUFFIXES = (".yaml", ".yml")
@@ -96,23 +97,33 @@ def scan_library(root: Path) -> list[tuple[str, str, os.stat_result, str | None]
     return found
 
 
+def _ports_max_w(ports) -> float | None:
+    """A module's maximum draw from NetBox's port figures, as `power.part_draw` reads a part's."""
+    port_max, port_alloc = port_draw(ports)
+    return port_max or port_alloc or None
+
+
 def _summarise(kind: str, path: Path, vocabulary: Vocabulary) -> tuple[dict | None, tuple, LoadProblem | None]:
     if kind == "device-type":
         result = load_device_type(path, vocabulary)
         part = result.part
         summary = part and {"manufacturer": part.manufacturer, "model": part.model, "slug": part.slug,
                             "part_number": part.part_number, "category": part.category.value,
-                            "u_height": part.u_height}
+                            "u_height": part.u_height, "max_power_w": listed_max_w(part),
+                            "weight_kg": part.weight_kg}
     elif kind == "module-type":
         result = load_module_type(path, vocabulary)
         part = result.part
         summary = part and {"manufacturer": part.manufacturer, "model": part.model, "slug": None,
-                            "part_number": part.part_number, "category": "module", "u_height": None}
+                            "part_number": part.part_number, "category": "module", "u_height": None,
+                            "max_power_w": _ports_max_w(part.power_ports), "weight_kg": part.weight_kg}
     else:
         result = load_rack_type(path)
         part = result.part
         summary = part and {"manufacturer": part.manufacturer, "model": part.model, "slug": part.slug,
-                            "part_number": None, "category": "rack", "u_height": part.u_height}
+                            "part_number": None, "category": "rack", "u_height": part.u_height,
+                            "max_power_w": part.power_capacity_kw * 1000 if part.power_capacity_kw else None,
+                            "weight_kg": part.weight_kg or None}
     return summary, result.flags, result.error
 
 

@@ -2,19 +2,19 @@
 the open design embeds (a design's own definition wins, so a drop uses what the design
 already has). Drops carry only a key; `part()` and `rack_type()` look it up here again.
 
-The catalog lists entries from its index without parsing files; power and weight need the
-full part, so they are read on demand (the palette asks only for the rows it shows).
+The catalog lists entries from its index without parsing files: its summaries carry each part's
+maximum power and weight, so the palette shows them without reading a part.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
-from rackstudio.power import part_draw
+from rackstudio.power import listed_max_w
 
 log = logging.getLogger("rackstudio.ui")
 
@@ -30,21 +30,22 @@ class Entry:
     category: str
     u_height: float
     source: str
+    power_w: float | None = None  # parts: maximum draw; rack types: power capacity
+    weight_kg: float | None = None
 
     def matches(self, words: list[str]) -> bool:
         hay = f"{self.manufacturer} {self.model} {self.key} {self.category}".lower()
         return all(w in hay for w in words)
 
 
-def part_figures(part: PartType) -> tuple[float | None, float | None]:
-    """(power W, weight kg) shown for a part: its maximum draw when known."""
-    draw = part_draw(part)
-    power = draw.max_w if draw.known and draw.basis not in ("not powered", "no figures") else None
-    return power, part.weight_kg
+def part_entry(part: PartType, source: str) -> Entry:
+    return Entry("part", part.slug, part.manufacturer, part.model, str(part.category), part.u_height, source,
+                 listed_max_w(part), part.weight_kg)
 
 
-def rack_figures(rt: RackType) -> tuple[float | None, float | None]:
-    return (rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None), (rt.weight_kg or None)
+def rack_entry(rt: RackType, source: str) -> Entry:
+    return Entry("rack-type", rt.slug, rt.manufacturer, rt.model, "rack", float(rt.u_height), source,
+                 rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None, rt.weight_kg or None)
 
 
 class PartsLibrary:
@@ -57,7 +58,6 @@ class PartsLibrary:
         self.source = source
         self.problem: str | None = None  # why the catalog could not be read, if so
         self.design_getter: Callable[[], Design | None] = lambda: None
-        self._figures: dict[tuple[str, str], tuple[float | None, float | None]] = {}
 
     def _design(self) -> Design | None:
         return self.design_getter()
@@ -93,36 +93,24 @@ class PartsLibrary:
 
     # --- palette rows ----------------------------------------------------------------------------
     def library_entries(self) -> list[Entry]:
-        rows = [Entry("rack-type", rt.slug, rt.manufacturer, rt.model, "rack", float(rt.u_height), self.source)
-                for rt in self._rack_types.values()]
-        rows += [Entry("part", p.slug, p.manufacturer, p.model, str(p.category), p.u_height, self.source)
-                 for p in self._parts.values()]
+        rows = [rack_entry(rt, self.source) for rt in self._rack_types.values()]
+        rows += [part_entry(p, self.source) for p in self._parts.values()]
         return rows
 
     def entries(self) -> list[Entry]:
+        """Library rows, then the design's own definitions: a row the design also defines keeps
+        its library source but shows the design's figures (what a drop would place)."""
         rows = {(e.kind, e.key): e for e in self.library_entries()}
         design = self._design()
         if design is not None:
-            for rt in design.rack_types.values():
-                rows.setdefault(("rack-type", rt.slug), Entry("rack-type", rt.slug, rt.manufacturer, rt.model,
-                                                              "rack", float(rt.u_height), "design"))
-            for p in design.part_types.values():
-                rows.setdefault(("part", p.slug), Entry("part", p.slug, p.manufacturer, p.model, str(p.category),
-                                                        p.u_height, "design"))
+            own = [rack_entry(rt, "design") for rt in design.rack_types.values()]
+            own += [part_entry(p, "design") for p in design.part_types.values()]
+            for entry in own:
+                listed = rows.setdefault((entry.kind, entry.key), entry)
+                if listed is not entry:
+                    rows[entry.kind, entry.key] = replace(listed, power_w=entry.power_w, weight_kg=entry.weight_kg)
         return sorted(rows.values(), key=lambda e: (e.kind != "rack-type", e.manufacturer.lower(),
                                                     e.model.lower(), e.key))
-
-    def figures(self, entry: Entry) -> tuple[float | None, float | None]:
-        """(power W, weight kg) for a row, parsed once."""
-        key = (entry.kind, entry.key)
-        if key not in self._figures:
-            if entry.kind == "rack-type":
-                rt = self.rack_type(entry.key)
-                self._figures[key] = rack_figures(rt) if rt else (None, None)
-            else:
-                part = self.part(entry.key)
-                self._figures[key] = part_figures(part) if part else (None, None)
-        return self._figures[key]
 
 
 class CatalogLibrary(PartsLibrary):
@@ -146,10 +134,10 @@ class CatalogLibrary(PartsLibrary):
     def library_entries(self) -> list[Entry]:
         rows = []
         for e in self.catalog.entries:
-            if e.kind == "device-type" and e.slug:
-                rows.append(Entry("part", e.slug, e.manufacturer, e.model, e.category, e.u_height or 0.0, e.source))
-            elif e.kind == "rack-type" and e.slug:
-                rows.append(Entry("rack-type", e.slug, e.manufacturer, e.model, "rack", e.u_height or 0.0, e.source))
+            if e.kind in ("device-type", "rack-type") and e.slug:
+                kind, category = ("part", e.category) if e.kind == "device-type" else ("rack-type", "rack")
+                rows.append(Entry(kind, e.slug, e.manufacturer, e.model, category, e.u_height or 0.0, e.source,
+                                  e.max_power_w, e.weight_kg))
         return rows
 
 

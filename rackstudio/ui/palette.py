@@ -53,14 +53,11 @@ class PartsPaletteModel(RowsTableModel):
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col in (2, 3):
-                power, weight = self.library.figures(e)
-                return _power(power) if col == 2 else ("—" if weight is None else f"{weight:g} kg")
-            return (e.model, f"{e.u_height:g}", None, None, e.manufacturer, e.category)[col]
+            weight = "—" if e.weight_kg is None else f"{e.weight_kg:g} kg"
+            return (e.model, f"{e.u_height:g}", _power(e.power_w), weight, e.manufacturer, e.category)[col]
         if role == Qt.ItemDataRole.UserRole:  # sort key
-            if col in (2, 3):
-                return self.library.figures(e)[col - 2] or 0.0
-            return (e.model.lower(), e.u_height, 0, 0, e.manufacturer.lower(), e.category)[col]
+            return (e.model.lower(), e.u_height, e.power_w or 0.0, e.weight_kg or 0.0, e.manufacturer.lower(),
+                    e.category)[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

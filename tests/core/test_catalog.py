@@ -9,7 +9,7 @@ import pytest
 
 from rackstudio.library import Catalog, LibrarySource, SourceKind
 from rackstudio.library.catalog import default_catalog
-from rackstudio.library.index import LINK_LEAVES, LibraryIndex, index_cache_path
+from rackstudio.library.index import INDEX_FORMAT, LINK_LEAVES, LibraryIndex, index_cache_path
 
 NETBOX_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netbox-devicetypes"
 
@@ -196,6 +196,41 @@ def test_the_netbox_library_sample(tmp_path):
     assert len(catalog.search("", manufacturer="Supermicro", category="server")) == 12
     warm = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
     assert warm.indexes["netbox"].reused == 97 and warm.entries == catalog.entries
+
+
+def test_entries_carry_power_and_weight_so_listing_parses_no_part(tmp_path):
+    root = library(tmp_path / "lib", {
+        "device-types/Acme/figures.yaml": device("Acme", "Figures", "acme-figures", weight="12.5", weight_unit="kg")
+        + "rackstudio:\n  category: server\n  power:\n    max_w: 1800\n    allocated_w: 1500\n",
+        "device-types/Acme/ports.yaml": device("Acme", "Ports", "acme-ports")
+        + "power-ports:\n  - name: PSU1\n    maximum_draw: 700\n  - name: PSU2\n    maximum_draw: 700\n",
+        "device-types/Acme/bare.yaml": device("Acme", "Bare", "acme-bare"),
+        "module-types/Acme/psu.yaml": "manufacturer: Acme\nmodel: PSU-M\nweight: 2\nweight_unit: kg\n"
+                                      "power-ports:\n  - name: IN\n    allocated_draw: 250\n",
+        "rack-types/Acme/r48.yaml": "manufacturer: Acme\nmodel: R48\nslug: acme-r48\nform_factor: 4-post-cabinet\n"
+                                    "width: 19\nu_height: 48\nstarting_unit: 1\nweight: 150\nweight_unit: kg\n",
+    })
+    catalog = Catalog([LibrarySource("lib", root)], cache_dir=tmp_path / "cache")
+    figures = {e.model: (e.max_power_w, e.weight_kg) for e in catalog.entries}
+    assert figures == {"Figures": (1800, 12.5), "Ports": (1400, None), "Bare": (None, None),
+                       "PSU-M": (250, 2), "R48": (None, 150)}
+    assert not catalog._loaded  # from the index alone
+    warm = Catalog([LibrarySource("lib", root)], cache_dir=tmp_path / "cache")
+    assert warm.indexes["lib"].reused == 5 and warm.entries == catalog.entries
+
+
+def test_an_index_cache_of_an_older_format_is_rebuilt(tmp_path):
+    root = library(tmp_path / "lib", {"device-types/Acme/a.yaml": device("Acme", "A", "acme-a")})
+    cache = tmp_path / "cache"
+    LibraryIndex.build(root, cache)
+    cache_file = index_cache_path(root, cache)
+    data = json.loads(cache_file.read_text())
+    data["header"]["format"] = INDEX_FORMAT - 1
+    for f in data["files"]:
+        del f["summary"]["max_power_w"], f["summary"]["weight_kg"]
+    cache_file.write_text(json.dumps(data))
+    rebuilt = LibraryIndex.build(root, cache)
+    assert (rebuilt.parsed, rebuilt.reused) == (1, 0) and "max_power_w" in rebuilt.files[0].summary
 
 
 def test_links_inside_a_library_are_followed_and_links_out_of_it_are_problems(tmp_path):
