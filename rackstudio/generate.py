@@ -10,6 +10,7 @@ device is fed from an A and a B feed off two panels and UPSes.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevic
 from rackstudio.commands.fit import can_place
 from rackstudio.commands.racks import AddRow
 from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
-from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups
+from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups, geometry
 from rackstudio.paths import builtin_parts
 
 # Built-in part slugs by the role they play in a pod.
@@ -34,6 +35,7 @@ ROLES = {
     "pdu": "generic-0u-rpdu-415v-3ph-60a",
     "patch_panel": "generic-1u-patch-panel-24-lc",
     "blank": "generic-blanking-panel-1u",
+    "blank_2u": "generic-blanking-panel-2u",
     "cable_manager": "generic-cable-manager-1u",
     "cdu": "coolit-chx2000",
     "cooler": "generic-in-row-cooler-300-cw",
@@ -110,16 +112,19 @@ class Builder:
         part = self.part(pdu_id)
         banks = {o: bank.name for bank in (part.rackstudio.pdu.banks if part.rackstudio.pdu else ())
                  for o in bank.outlets}
-        used = [o for o in part.power_outlets if self.design.port_connection("power", pdu_id, o.name)]
+        outlets = part.power_outlets
+        used = [self.design.port_connection("power", pdu_id, o.name) is not None for o in outlets]
         per_bank: dict[str, int] = {}
         per_leg: dict[str, int] = {}
-        for o in used:
-            per_bank[banks.get(o.name, o.name)] = per_bank.get(banks.get(o.name, o.name), 0) + 1
-            per_leg[o.feed_leg or ""] = per_leg.get(o.feed_leg or "", 0) + 1
-        free = [o for o in part.power_outlets if o not in used]
-        best = min(free, key=lambda o: (per_leg.get(o.feed_leg or "", 0), per_bank.get(banks.get(o.name, o.name), 0),
-                                        part.power_outlets.index(o)))
-        return best.name
+        for o, taken in zip(outlets, used, strict=True):
+            if taken:
+                per_bank[banks.get(o.name, o.name)] = per_bank.get(banks.get(o.name, o.name), 0) + 1
+                per_leg[o.feed_leg or ""] = per_leg.get(o.feed_leg or "", 0) + 1
+        # by position, not by value: comparing pydantic outlets was a quarter of generating a hall
+        best = min((i for i, taken in enumerate(used) if not taken),
+                   key=lambda i: (per_leg.get(outlets[i].feed_leg or "", 0),
+                                  per_bank.get(banks.get(outlets[i].name, outlets[i].name), 0), i))
+        return outlets[best].name
 
 
 def _media(length_m: float) -> str:
@@ -203,13 +208,20 @@ class PodBuilder(Builder):
         self.fill_blanks(rack_id)
         return rack_id, placed
 
-    def fill_blanks(self, rack_id: str) -> None:
-        """Blanking panels in every open front unit of an air-cooled rack (COOL-011)."""
+    def fill_blanks(self, rack_id: str, roles: tuple[str, ...] = ("blank",)) -> None:
+        """Blanking panels in every open front unit of an air-cooled rack (COOL-011), bottom up,
+        the first of `roles` that fits at each unit. Units the rack's occupancy map shows taken
+        are skipped without asking the fit predicate (which would say no: the same map)."""
         rt = self.design.rack_type_of(self.design.racks[rack_id])
-        blank = self.lib.parts["blank"]
+        taken = geometry.occupied(self.design, rack_id)
         for u in range(1, rt.u_height + 1):
-            if can_place(self.design, blank, rack_id, u):
-                self.place("blank", rack=rack_id, position=u)
+            for role in roles:
+                blank = self.lib.parts[role]
+                cells = list(geometry.cells(u, geometry.height_in_rack(blank, rt), "front", blank.is_full_depth, None))
+                if any(c in taken for c in cells) or not can_place(self.design, blank, rack_id, u):
+                    continue
+                taken.update(dict.fromkeys(cells, self.place(role, rack=rack_id, position=u)))
+                break
 
     def network_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
                      panels: tuple[str, str], leaves: int, spines: int) -> tuple[str, list[str], list[str]]:
@@ -329,8 +341,18 @@ def lay_row(b: PodBuilder, x: float, y: float, facing: str, prefix: str, racks: 
     return x
 
 
+@dataclass
+class Pod:
+    """What build_pod made: the liquid-cooled racks, the hosts, the fabric and the management rack."""
+
+    liquid_racks: list[str]
+    trays: list[str]
+    servers: list[str]
+    mgmt_rack: str
+
+
 def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: PodPlan,
-              panels: tuple[str, str]) -> None:
+              panels: tuple[str, str]) -> Pod:
     """One pod in a 2-row block: row A (liquid) faces south, row B (air, network, management)
     faces north, sharing a 1.2 m cold aisle; hot aisles behind each row."""
     d = b.design
@@ -340,12 +362,14 @@ def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: Po
     b.do(AddRow(Row(id=row_a, name=f"P{pod}-A", hall=hall, facing="S")))
     b.do(AddRow(Row(id=row_b, name=f"P{pod}-B", hall=hall, facing="N")))
     y_a, y_b = oy, oy + depth + 1200
+    liquid: list[str] = []
     trays: list[str] = []
     manifolds: list[str] = []
     servers: list[str] = []
 
     def liquid_rack(x: float, n: int) -> None:
-        _, rack_trays, manifold = b.nvl72_rack(hall, row_a, f"P{pod}-A{n:02d}", x, y_a, "S", panels)
+        rack_id, rack_trays, manifold = b.nvl72_rack(hall, row_a, f"P{pod}-A{n:02d}", x, y_a, "S", panels)
+        liquid.append(rack_id)
         trays.extend(rack_trays)
         manifolds.append(manifold)
 
@@ -367,6 +391,88 @@ def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: Po
     b.rail_fabric(trays, leaf_ids, cable_m=15)
     mgmt_rack, _ = b.air_rack(hall, row_b, f"P{pod}-MGMT", x, y_b, "N", panels, servers=0)
     b.management(mgmt_rack, servers + leaf_ids + spine_ids)
+    return Pod(liquid, trays, servers, mgmt_rack)
+
+
+@dataclass
+class HallBuilder(PodBuilder):
+    """Pods of a generated hall, with what the example pod leaves out but a 1,000-rack hall has
+    (the issue's ~100,000 connections): a front-end and storage Ethernet fabric, the power
+    shelves' BMCs on the out-of-band network, and 2U blanking panels wherever two units are
+    open. Blanks go in when a pod is complete (`seal`), so later gear never displaces them."""
+
+    unsealed: list[str] = field(default_factory=list)
+
+    def fill_blanks(self, rack_id: str, roles: tuple[str, ...] = ("blank",)) -> None:
+        self.unsealed.append(rack_id)
+
+    def seal(self) -> None:
+        for rack_id in self.unsealed:
+            PodBuilder.fill_blanks(self, rack_id, ("blank_2u", "blank"))
+        self.unsealed.clear()
+
+    def switch_ports(self, device_id: str, port_type: str) -> list[str]:
+        return list(self.free(device_id, "network", [i.name for i in self.part(device_id).interfaces
+                                                     if i.type == port_type and not i.mgmt_only]))
+
+    def front_end(self, pod: Pod, leaves: int = 8, spines: int = 2) -> None:
+        """Spectrum-4 leaves and spines (2U each) low in the management rack (heavy gear at the
+        bottom, SPC-005). Each host's two BlueField-3 ports go to the two leaves of one leaf pair
+        (dual-homed), pairs taken in turn; every leaf has the same number of uplinks to each
+        spine; the switches' BMCs go to the pod's out-of-band switches."""
+        rack = pod.mgmt_rack
+        pdus = sorted(d for d in self.design.contents(rack) if self.part(d).category.value == "pdu")
+        oob = sorted(d for d in self.design.contents(rack) if self.part(d).category.value == "switch")
+        switches, u = [], 2
+        while len(switches) < leaves + spines:
+            if can_place(self.design, self.lib.parts["eth_switch"], rack, u):
+                switches.append(self.place("eth_switch", rack=rack, position=u))
+            u += 1
+        for sw in switches:
+            for k, psu in enumerate(self.part(sw).power_ports):
+                self.connect("power", (sw, psu.name), (pdus[k % len(pdus)], self.next_outlet(pdus[k % len(pdus)])))
+        leaf_ids, spine_ids = switches[:leaves], switches[leaves:]
+        port_type = Counter(i.type for i in self.part(leaf_ids[0]).interfaces).most_common(1)[0][0]  # the fabric ports
+        free = {sw: self.switch_ports(sw, port_type) for sw in switches}
+        pairs = [leaf_ids[i:i + 2] for i in range(0, leaves, 2)]
+        for h, host in enumerate(pod.trays + pod.servers):
+            length = 15 if host in pod.trays else 10
+            dpus = [i.name for i in self.part(host).interfaces
+                    if not i.mgmt_only and i.name not in self.part(host).rackstudio.required_ports]
+            for dpu, leaf in zip(dpus, pairs[h % len(pairs)], strict=False):
+                if free[leaf]:
+                    self.connect("network", (host, dpu), (leaf, free[leaf].pop(0)), media=_media(length),
+                                 length_m=length)
+        links = min(len(free[leaf_ids[0]]) // spines, len(free[spine_ids[0]]) // leaves)
+        for leaf in leaf_ids:
+            for spine in spine_ids:
+                for _ in range(links):
+                    self.connect("network", (leaf, free[leaf].pop()), (spine, free[spine].pop(0)),
+                                 media="dac", length_m=2)
+        self.out_of_band(switches, oob, length_m=2)
+
+    def out_of_band(self, devices: list[str], switches: list[str], length_m: float) -> None:
+        """Each device's BMC port to the next free copper port of `switches`."""
+        ports = [(sw, p) for sw in switches for p in self.switch_ports(sw, "1000base-t")]
+        for dev in devices:
+            bmc = self.bmc(dev)
+            if bmc and ports and self.design.port_connection("network", dev, bmc) is None:
+                self.connect("network", (dev, bmc), ports.pop(0), media="cat6", length_m=length_m)
+
+    def shelf_management(self, pod: Pod) -> None:
+        """In each liquid-cooled rack, the power shelves' BMCs to the rack's management switch,
+        and that switch's first 100G port up to a free one on the pod's out-of-band switches."""
+        oob = sorted(d for d in self.design.contents(pod.mgmt_rack) if self.part(d).category.value == "switch"
+                     and self.part(d).slug == self.lib.parts["mgmt_switch"].slug)
+        uplinks = [(sw, p) for sw in oob for p in self.switch_ports(sw, "100gbase-x-qsfp28")]
+        for rack in pod.liquid_racks:
+            inside = sorted(self.design.contents(rack))
+            mgmt = next(d for d in inside if self.part(d).slug == self.lib.parts["mgmt_switch"].slug)
+            shelves = [d for d in inside if self.part(d).category.value == "power-shelf"]
+            self.out_of_band(shelves, [mgmt], length_m=2)
+            up = self.switch_ports(mgmt, "100gbase-x-qsfp28")
+            if up and uplinks:
+                self.connect("network", (mgmt, up[0]), uplinks.pop(0), media="mmf", length_m=20)
 
 
 def pod_footprint(lib: Library, plan: PodPlan) -> tuple[float, float]:
@@ -413,7 +519,7 @@ def generate_hall(racks: int, seed: int = 0, lib: Library | None = None) -> Desi
     block_w, block_d = width + _tiles(2), depth + _tiles(2)
     d = new_design(f"Generated hall, {pods} pods (seed {seed})", across * block_w + _tiles(4),
                    down * block_d + _tiles(4))
-    b = PodBuilder(d, lib, rng)
+    b = HallBuilder(d, lib, rng)
     for p in range(pods):
         panels = []
         for side in "AB":
@@ -421,6 +527,9 @@ def generate_hall(racks: int, seed: int = 0, lib: Library | None = None) -> Desi
             d.put("panels", Panel(id=panel_id, name=f"Panel {p + 1}{side}", ups=f"ups-{side.lower()}", side=side))
             panels.append(panel_id)
         col, row = p % across, p // across
-        build_pod(b, "hall-1", _tiles(2) + col * block_w, _tiles(2) + row * block_d, p + 1, plan,
-                  (panels[0], panels[1]))
+        pod = build_pod(b, "hall-1", _tiles(2) + col * block_w, _tiles(2) + row * block_d, p + 1, plan,
+                        (panels[0], panels[1]))
+        b.front_end(pod)
+        b.shelf_management(pod)
+        b.seal()
     return d
