@@ -7,7 +7,6 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from rackstudio.changes import ChangeSet
-from rackstudio.model import geometry
 from rackstudio.model.design import Design
 from rackstudio.model.geometry import mounted_root
 from rackstudio.reports.totals import rack_summary
@@ -15,7 +14,8 @@ from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
-from rackstudio.ui.rack.items import DeviceItem, RackFrameItem, layout_bays
+from rackstudio.ui.rack.items import DeviceItem, RackFrameItem
+from rackstudio.ui.render.elevation import DeviceShape, rack_shapes
 
 
 class ElevationScene(MirroredSelectionScene):
@@ -95,57 +95,29 @@ class ElevationScene(MirroredSelectionScene):
         self.addItem(frame)
         self.frames[rack_id] = frame
         items: list[DeviceItem] = []
-        rt = design.rack_type_of(design.racks[rack_id])
-        side_devices: dict[str, list[str]] = {"left": [], "right": []}
-        for dev_id in sorted(design.contents(rack_id), key=lambda d: (design.devices[d].position or 0, d)):
-            device = design.devices[dev_id]
-            part = design.part_of(device)
+        for dev_id in design.contents(rack_id):
             self.device_rack[dev_id] = rack_id
-            if device.position is None:
-                side_devices[device.side or "left"].append(dev_id)
-                continue
-            height = geometry.height_in_rack(part, rt)
-            lateral = device.lateral if part.rackstudio.half_width else None
-            faces = [(device.face, "face")]
-            if part.is_full_depth:
-                faces.append(("rear" if device.face == "front" else "front", "shadow"))
-            for face, role in faces:
-                item = DeviceItem(dev_id, rack_id, role)
-                item.set_rect(block.span_rect(face, device.position, height, lateral))
-                item.set_device(design, dev_id)
-                if role == "face" and part.device_bays:
-                    item.bays = layout_bays([b.name for b in part.device_bays], item.size)
-                    items.extend(self._bay_children(item, dev_id))
-                self.addItem(item)
-                items.append(item)
-        for side, ids in side_devices.items():
-            for index, dev_id in enumerate(ids):
-                item = DeviceItem(dev_id, rack_id, "side")
-                item.set_rect(block.side_slot(side, index, len(ids)))
-                item.set_device(design, dev_id)
-                self.addItem(item)
-                items.append(item)
+        for shape in rack_shapes(design, block):  # the same layout the exporters paint
+            item = self._device_item(shape, rack_id)
+            for child in shape.children:
+                child_item = self._device_item(child, rack_id)
+                child_item.setParentItem(item)
+                self.device_rack[child.device_id] = rack_id
+                items.append(child_item)
+            self.addItem(item)
+            items.append(item)
         self.device_items[rack_id] = items
         wanted = set(self.editor.selection.ids)
         with self.quiet():
             for item in items:
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
 
-    def _bay_children(self, parent_item: DeviceItem, parent_id: str) -> list[DeviceItem]:
-        design = self.design
-        children = []
-        for child_id in sorted(design.contents(parent_id)):
-            child = design.devices.get(child_id)
-            rect = parent_item.bay_rect(child.bay or "") if child is not None else None
-            if rect is None:
-                continue
-            item = DeviceItem(child_id, parent_item.rack_id, "bay")
-            item.setParentItem(parent_item)
-            item.set_rect((rect.x() + 1, rect.y() + 10, rect.width() - 2, max(rect.height() - 11, 4)))
-            item.set_device(design, child_id)
-            self.device_rack[child_id] = parent_item.rack_id
-            children.append(item)
-        return children
+    def _device_item(self, shape: DeviceShape, rack_id: str) -> DeviceItem:
+        item = DeviceItem(shape.device_id, rack_id, shape.role)
+        item.set_rect(shape.rect)
+        item.set_device(self.design, shape.device_id)
+        item.bays = shape.bays
+        return item
 
     def refresh_rack(self, rack_id: str) -> None:
         if rack_id in self.blocks:

@@ -1,0 +1,99 @@
+"""`rackstudio export FILE --what elevations|floorplan|bom|cables|report [--rack NAME|--row NAME]
+-o OUT`: drawings (SVG, PNG, PDF), the bill of materials and cable schedule (CSV, XLSX) and the
+design report (PDF; .json gives its content as data). The output's suffix picks the format.
+
+BOM, cable schedule and the report's JSON are written without Qt; drawings and PDFs import
+rackstudio.ui.export here, on a headless (offscreen) Qt platform unless one is set.
+Exit codes: 0 written, 2 the design cannot be loaded, 64 an export that cannot be made as asked.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from rackstudio.errors import LoadError, RackStudioError
+from rackstudio.io import project_file
+
+WHAT = ("elevations", "floorplan", "bom", "cables", "report")
+FORMATS = {"elevations": (".svg", ".png", ".pdf"), "floorplan": (".svg", ".png", ".pdf"),
+           "bom": (".csv", ".xlsx"), "cables": (".csv", ".xlsx"), "report": (".pdf", ".json")}
+EXIT_LOAD, EXIT_USAGE = 2, 64
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("export", help="export drawings, BOM, cable schedule or the design report")
+    p.add_argument("file")
+    p.add_argument("--what", choices=WHAT, required=True)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--rack", metavar="NAME", help="elevations of one rack")
+    which.add_argument("--row", metavar="NAME", help="elevations of a row's racks side by side")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write; its suffix picks the format")
+    p.add_argument("--date", help="the date in the title block (default: today), e.g. for reproducible files")
+
+
+def run(args) -> int:
+    out = Path(args.output)
+    allowed = FORMATS[args.what]
+    if out.suffix.lower() not in allowed:
+        print(f"rackstudio: --what {args.what} writes {', '.join(allowed)}, not {out.suffix or 'no suffix'!r}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if (args.rack or args.row) and args.what != "elevations":
+        print("rackstudio: --rack and --row choose racks for --what elevations", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        design = project_file.load(args.file).design
+    except LoadError as exc:
+        print(f"rackstudio: {exc.message}", file=sys.stderr)
+        return EXIT_LOAD
+    try:
+        _export(design, args, out)
+    except RackStudioError as exc:
+        print(f"rackstudio: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_USAGE)
+    except OSError as exc:
+        print(f"rackstudio: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {out}")
+    return 0
+
+
+def _export(design, args, out: Path) -> None:
+    if args.what == "bom":
+        from rackstudio.reports import bom
+
+        bom.export(design, out)
+    elif args.what == "cables":
+        from rackstudio.reports import cable_schedule
+
+        cable_schedule.export(design, out)
+    elif args.what == "report" and out.suffix.lower() == ".json":
+        _report_json(design, out, args.date)
+    else:
+        _drawing(design, args, out)
+
+
+def _report_json(design, out: Path, date: str | None) -> None:
+    from rackstudio.checks import CheckEngine, builtin_registry
+    from rackstudio.graph.component_graph import ComponentGraph
+    from rackstudio.reports import json_report
+    from rackstudio.reports.metrics_series import MetricsSeries
+
+    engine = CheckEngine(design, ComponentGraph(design), builtin_registry())
+    findings = engine.run_full()
+    data = json_report.design_report(MetricsSeries(design, engine=engine), findings, date)
+    out.write_text(json_report.dumps(data) + "\n", encoding="utf-8")
+
+
+def _drawing(design, args, out: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from rackstudio.ui import export
+
+    export.application()
+    if args.what == "elevations":
+        export.export_elevations(design, out, export.select_racks(design, args.rack, args.row), args.date)
+    elif args.what == "floorplan":
+        export.export_floorplan(design, out, date=args.date)
+    else:
+        export.export_report(design, out, date=args.date)

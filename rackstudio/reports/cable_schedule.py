@@ -1,0 +1,145 @@
+"""Qt-free. The cable schedule: one row per connection with its label, both ends (rack, unit,
+device, port), kind, media and length, as CSV or XLSX for the installer.
+
+A connection without a typed length gets the checks' estimate from rack geometry
+(`checks.rules.cabling.estimate_length_m`, domain.md 4.5), marked as estimated, so the
+schedule and the reach rules agree on every length.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rackstudio.checks.context import CheckContext, rack_of_record
+from rackstudio.checks.rules.cabling import estimate_length_m
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model.design import Connection, Design, PortRef
+from rackstudio.reports.xlsx import write_xlsx
+
+HEADER = ("Label", "Kind", "A rack", "A unit", "A device", "A port", "B rack", "B unit", "B device", "B port",
+          "Media", "Length (m)", "Length estimated", "Id")
+
+
+@dataclass(frozen=True)
+class End:
+    rack: str
+    unit: str
+    device: str
+    port: str
+
+
+@dataclass(frozen=True)
+class CableRow:
+    conn_id: str
+    label: str
+    kind: str
+    a: End
+    b: End
+    media: str
+    length_m: float | None
+    estimated: bool
+
+    def cells(self) -> tuple:
+        length = round(self.length_m, 2) if self.length_m is not None else None
+        return (self.label, self.kind, *_end_cells(self.a), *_end_cells(self.b), self.media, length,
+                "yes" if self.estimated else "", self.conn_id)
+
+
+def _end_cells(end: End) -> tuple[str, str, str, str]:
+    return end.rack, end.unit, end.device, end.port
+
+
+def rack_id_of(design: Design, device_id: str) -> str | None:
+    """The rack a device is in, through bays (None for floor equipment)."""
+    return rack_of_record(design.devices.get(device_id), design.devices)
+
+
+def unit_text(design: Design, device_id: str) -> str:
+    """Where in its rack a device is: 'U10' as the rack prints units, 'left side' for 0U gear,
+    'U10 Bay2' for a child in a chassis, '' on the floor."""
+    device = design.devices.get(device_id)
+    if device is None:
+        return ""
+    if device.parent is not None:
+        parent = unit_text(design, device.parent)
+        return f"{parent} {device.bay}".strip()
+    rack = design.racks.get(device.rack or "")
+    if rack is None:
+        return ""
+    if device.position is None:
+        return f"{device.side or 'left'} side"
+    return f"U{design.rack_type_of(rack).unit_label(device.position):g}"
+
+
+def end_of(design: Design, ref: PortRef) -> End:
+    feed = design.feeds.get(ref.owner)
+    if feed is not None:
+        rack = design.racks.get(feed.rack or "")
+        return End(rack.name if rack else "", "", feed.name, ref.port)
+    device = design.devices.get(ref.owner)
+    if device is None:
+        return End("", "", ref.owner, ref.port)
+    rack = design.racks.get(rack_id_of(design, device.id) or "")
+    return End(rack.name if rack else "", unit_text(design, device.id), device.name, ref.port)
+
+
+def _context(design: Design, ctx: CheckContext | None) -> CheckContext:
+    return ctx if ctx is not None else CheckContext(design, ComponentGraph(design))
+
+
+def length_of(design: Design, conn: Connection, ctx: CheckContext | None) -> tuple[float | None, bool]:
+    """(metres, estimated): the typed length, else the checks' geometric estimate for network cables."""
+    if conn.length_m is not None:
+        return conn.length_m, False
+    if conn.kind != "network" or ctx is None:
+        return None, False
+    estimate = estimate_length_m(ctx, conn)
+    return estimate, estimate is not None
+
+
+def cable_rows(design: Design, ctx: CheckContext | None = None, kinds: tuple[str, ...] = ("network", "power",
+                                                                                           "coolant")) -> list[CableRow]:
+    """Every connection of `kinds`, sorted by label then id. `ctx` (the checks' context) supplies
+    length estimates; one is built when a network cable has no length."""
+    conns = sorted((c for c in design.connections.values() if c.kind in kinds), key=lambda c: (c.label or "", c.id))
+    if ctx is None and any(c.kind == "network" and c.length_m is None for c in conns):
+        ctx = _context(design, None)
+    rows = []
+    for conn in conns:
+        length, estimated = length_of(design, conn, ctx)
+        rows.append(CableRow(conn.id, conn.label or conn.id, conn.kind, end_of(design, conn.a),
+                             end_of(design, conn.b), conn.media or "", length, estimated))
+    return rows
+
+
+def table(rows: list[CableRow]) -> Iterator[tuple]:
+    yield HEADER
+    for row in rows:
+        yield row.cells()
+
+
+def write_csv(rows: list[CableRow], path: str | Path) -> Path:
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(table(rows))
+    return path
+
+
+def write_xlsx_schedule(rows: list[CableRow], path: str | Path) -> Path:
+    """One sheet per kind that has cables (Network, Power, Coolant), plus All."""
+    sheets = [("All", list(table(rows)))]
+    for kind in ("network", "power", "coolant"):
+        mine = [r for r in rows if r.kind == kind]
+        if mine:
+            sheets.append((kind.capitalize(), list(table(mine))))
+    return write_xlsx(path, sheets)
+
+
+def export(design: Design, path: str | Path, ctx: CheckContext | None = None) -> Path:
+    """Write the schedule as CSV or XLSX, by the file's suffix."""
+    rows = cable_rows(design, ctx)
+    if Path(path).suffix.lower() == ".xlsx":
+        return write_xlsx_schedule(rows, path)
+    return write_csv(rows, path)

@@ -1,0 +1,328 @@
+"""Qt-free. The series the dashboard and the design report plot, read from the checks' own
+figures so a chart shows exactly what the rules compare: per rack (power by feed side against the
+budget and the derated feed limit, heat to air and liquid against air-cooling capacity, units,
+weight, power density), per three-phase feed and PDU (line currents against the derated
+breaker), and per switch (ports in use).
+
+`MetricsSeries.update(changes)` brings the series up to date after an edit and says which
+racks, feeds/PDUs and switches changed: the checks' metrics cache re-computes only the racks an
+edit touched (`checks.scope`), and this module only the phases and switches near them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rackstudio.changes import ChangeSet
+from rackstudio.checks import CheckEngine, RackMetrics, RuleRegistry
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.formulas import feed_capacity
+from rackstudio.checks.power_flow import feed_power_factor, flow, phase_currents, upstream
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model import geometry
+from rackstudio.model.design import Design
+from rackstudio.model.parts import Category
+
+_DIGITS = re.compile(r"(\d+)")
+# Collections whose records the rack figures never read: edits to them change no series.
+_INERT = frozenset({"comments", "waivers"})
+
+
+def natural_key(text: str) -> tuple:
+    """'P2-A10' sorts after 'P2-A9' and before 'P10-A1'."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(text))
+
+
+@dataclass(frozen=True)
+class RackPoint:
+    """One rack's figures. W, kg, U, m²; capacities None when the design gives none."""
+
+    rack: str
+    name: str
+    row: str  # row name, '' outside a row
+    hall: str
+    metrics: RackMetrics
+    budget_w: float | None  # the rack's power budget (rack, else rack type), as PWR-014 reads it
+    side_limit_w: dict[str, float]  # side → Σ derated continuous capacity of its feeds (PWR-001)
+    air_capacity_w: float | None  # rack, else rack type air-cooling capacity, as COOL-001 reads it
+    box: tuple[float, float, float, float]  # footprint in hall mm
+
+    @property
+    def power_w(self) -> float:
+        return self.metrics.checked_w
+
+    @property
+    def area_m2(self) -> float:
+        x0, y0, x1, y1 = self.box
+        return (x1 - x0) * (y1 - y0) / 1e6
+
+    @property
+    def density_kw_m2(self) -> float:
+        return self.power_w / 1000 / self.area_m2 if self.area_m2 else 0.0
+
+
+@dataclass(frozen=True)
+class PhasePoint:
+    """Line currents (A) of a three-phase feed or rack PDU and its continuous limit (A)."""
+
+    id: str
+    name: str
+    kind: str  # feed or pdu
+    currents_a: tuple[float, float, float]
+    limit_a: float
+    rating_a: float
+
+
+@dataclass(frozen=True)
+class PortPoint:
+    switch: str
+    name: str
+    rack: str  # rack name, '' on the floor
+    used: int
+    total: int
+
+
+@dataclass
+class SeriesChange:
+    """What an update changed (ids), or `full` when everything was recomputed."""
+
+    full: bool = False
+    racks: set[str] = field(default_factory=set)
+    phases: set[str] = field(default_factory=set)
+    switches: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return self.full or bool(self.racks or self.phases or self.switches)
+
+
+# --- one object at a time ----------------------------------------------------------------------------
+
+def dropped_feeds(design: Design) -> dict[str, set[str]]:
+    """rack id → the feeds dropped to it (`Feed.rack`)."""
+    out: dict[str, set[str]] = {}
+    for feed in design.feeds.values():
+        if feed.rack is not None:
+            out.setdefault(feed.rack, set()).add(feed.id)
+    return out
+
+
+def rack_feeds(ctx: CheckContext, rack_id: str, dropped: dict[str, set[str]] | None = None) -> list[str]:
+    """Feeds dropped to a rack or feeding any device in it (as the power rules read them)."""
+    dropped = dropped if dropped is not None else dropped_feeds(ctx.design)
+    found = set(dropped.get(rack_id, ()))
+    for dev_id in ctx.rack_devices(rack_id):
+        found |= {u for u in upstream(ctx, dev_id) if u in ctx.design.feeds}
+    return sorted(found)
+
+
+def rack_point(ctx: CheckContext, metrics: RackMetrics, dropped: dict[str, set[str]] | None = None) -> RackPoint:
+    design = ctx.design
+    rack = design.racks[metrics.rack]
+    rt = design.rack_type_of(rack)
+    budget_kw = rack.power_budget_kw or rt.power_capacity_kw
+    air_kw = rack.air_cooling_capacity_kw or rt.air_cooling_capacity_kw
+    limits: dict[str, float] = {}
+    for feed_id in rack_feeds(ctx, rack.id, dropped):
+        feed = design.feeds[feed_id]
+        limits[feed.side] = limits.get(feed.side, 0.0) + feed_capacity(feed, ctx.settings).capacity_w
+    row = design.rows.get(rack.row or "")
+    return RackPoint(rack.id, rack.name, row.name if row else "", rack.hall, metrics,
+                     budget_kw * 1000 if budget_kw else None, limits, air_kw * 1000 if air_kw else None,
+                     geometry.rack_footprint(design, rack))
+
+
+def feed_phases(ctx: CheckContext, feed_id: str) -> PhasePoint | None:
+    """A three-phase AC feed's line currents from the outlet → leg map below it (PWR-008/009's figures)."""
+    feed = ctx.design.feeds[feed_id]
+    if feed.phase != "three-phase" or feed.supply != "ac":
+        return None
+    legs = flow(ctx).feed_leg_power(feed_id)
+    currents = phase_currents(abs(feed.voltage_v), feed.power_factor, legs)
+    limit = 1.0 if feed.breaker_100pct_rated else ctx.settings.derating
+    return PhasePoint(feed_id, feed.name, "feed", currents, limit * feed.amperage_a, feed.amperage_a)
+
+
+def pdu_phases(ctx: CheckContext, device_id: str) -> PhasePoint | None:
+    """A three-phase rack PDU's inlet line currents: each outlet's W on its feed leg (outlets with no
+    leg spread over the three), combined as for a feed."""
+    spec = ctx.part(device_id).rackstudio.pdu
+    if spec is None or spec.inlet_phase != "three-phase":
+        return None
+    legs_of = {o.name: "ABC".index(o.feed_leg) for o in ctx.part(device_id).power_outlets if o.feed_leg}
+    legs = [0.0, 0.0, 0.0]
+    for port, watts in flow(ctx).outlet_flows(device_id).items():
+        leg = legs_of.get(port)
+        for i in ((leg,) if leg is not None else (0, 1, 2)):
+            legs[i] += watts if leg is not None else watts / 3
+    currents = phase_currents(spec.inlet_voltage_v, feed_power_factor(ctx, device_id), tuple(legs))
+    return PhasePoint(device_id, ctx.design.devices[device_id].name, "pdu", currents,
+                      ctx.settings.derating * spec.inlet_amperage_a, spec.inlet_amperage_a)
+
+
+def switch_ports(design: Design, device_id: str, rack_of) -> PortPoint:
+    device = design.devices[device_id]
+    names = [i.name for i in design.part_of(device).interfaces]
+    used = sum(1 for n in names if design.port_connection("network", device_id, n) is not None)
+    rack = design.racks.get(rack_of(device_id) or "")
+    return PortPoint(device_id, device.name, rack.name if rack else "", used, len(names))
+
+
+# --- the series of a whole design ----------------------------------------------------------------------
+
+class MetricsSeries:
+    """The dashboard's data over one design. Pass the app's CheckEngine when there is one (its
+    metrics are then computed once for the rules and the charts); otherwise a metrics-only
+    engine (no rules) is made here."""
+
+    def __init__(self, design: Design, graph: ComponentGraph | None = None, engine: CheckEngine | None = None):
+        self._own_engine = engine is None  # a shared engine is kept up to date by its owner
+        if engine is None:
+            engine = CheckEngine(design, graph if graph is not None else ComponentGraph(design), RuleRegistry())
+        self.engine = engine
+        self._settings_seen = design.settings
+        self.racks: dict[str, RackPoint] = {}
+        self.phases: dict[str, PhasePoint] = {}
+        self.switches: dict[str, PortPoint] = {}
+        self._ends: dict[str, tuple[str, str]] = {}  # connection → its two owners (a removed one's too)
+        self._dropped: dict[str, set[str]] = {}
+        self.rebuild()
+
+    @property
+    def design(self) -> Design:
+        return self.engine.design
+
+    @property
+    def ctx(self) -> CheckContext:
+        return self.engine.ctx
+
+    def rack_order(self) -> list[str]:
+        """Racks by hall, row and name (natural order: A2 before A10); racks outside a row last."""
+        racks = self.racks
+        return sorted(racks, key=lambda r: (racks[r].hall, not racks[r].row, natural_key(racks[r].row),
+                                            natural_key(racks[r].name), r))
+
+    def phase_order(self) -> list[str]:
+        return sorted(self.phases, key=lambda p: (self.phases[p].kind, natural_key(self.phases[p].name), p))
+
+    def switch_order(self) -> list[str]:
+        return sorted(self.switches, key=lambda s: (natural_key(self.switches[s].rack),
+                                                     natural_key(self.switches[s].name), s))
+
+    # --- computing -------------------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        if self._own_engine:
+            self.engine.run_full()
+        self._settings_seen = self.design.settings
+        self._dropped = dropped_feeds(self.design)
+        self.racks = {r: rack_point(self.ctx, self.engine.rack_metrics(r), self._dropped) for r in self.design.racks}
+        self.phases = {}
+        self._refresh_phases(self.design.feeds, self._pdus(self.design.devices))
+        self.switches = {}
+        self._ends = {}
+        self._refresh_switches(d for d in self.design.devices if self._is_switch(d))
+        for conn in self.design.connections.values():
+            self._note_cable(conn.id)
+
+    def update(self, changes: ChangeSet) -> SeriesChange:
+        """Follow one applied edit (or several merged into one ChangeSet, applied in order)."""
+        colls = {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}
+        design = self.design
+        if not colls - _INERT and (not changes.settings or self._settings_seen is design.settings):
+            return SeriesChange()  # comments, waivers, name, revision, reviews: no figure moves
+        if self._own_engine:
+            self.engine.update(changes)
+        if changes.settings or "halls" in colls or "part_types" in colls or "rack_types" in colls:
+            self.rebuild()
+            return SeriesChange(full=True)
+        result = SeriesChange()
+        if "feeds" in colls:
+            self._dropped = dropped_feeds(design)
+        self._refresh_racks(changes, result)
+        self._after_edit(changes, result)
+        return result
+
+    def _refresh_racks(self, changes: ChangeSet, result: SeriesChange) -> None:
+        """Racks whose metrics the engine re-computed (a new object), and racks the edit renamed,
+        moved, added or removed."""
+        design = self.design
+        named = {i for i, c in (*changes.added.items(), *changes.changed.items(), *changes.removed.items())
+                 if c == "racks"}
+        for rack_id in [r for r in self.racks if r not in design.racks]:
+            del self.racks[rack_id]
+            result.racks.add(rack_id)
+        for rack_id in design.racks:
+            metrics = self.engine.rack_metrics(rack_id)
+            old = self.racks.get(rack_id)
+            if old is None or old.metrics is not metrics or rack_id in named:
+                self.racks[rack_id] = rack_point(self.ctx, metrics, self._dropped)
+                result.racks.add(rack_id)
+
+    def _after_edit(self, changes: ChangeSet, result: SeriesChange) -> None:
+        """Phases of every feed and PDU above what the edit touched (devices of re-computed racks,
+        both ends of cables added, changed or removed), and switches whose ports changed."""
+        design, ctx = self.design, self.ctx
+        edited = {**changes.added, **changes.changed}
+        nodes: set[str] = {i for i, c in edited.items() if c == "feeds"}
+        switches: set[str] = set()
+        for rack_id in result.racks & set(design.racks):
+            nodes.update(ctx.rack_devices(rack_id))
+            nodes.update(self._dropped.get(rack_id, ()))
+        for obj_id, coll in (*edited.items(), *changes.removed.items()):
+            if coll == "connections":
+                old = self._ends.pop(obj_id, ())
+                self._note_cable(obj_id)
+                for owner in {*old, *self._ends.get(obj_id, ())}:
+                    nodes.add(owner)
+                    switches.add(owner)
+            elif coll == "devices":
+                switches.add(obj_id)
+            if coll in ("feeds", "devices") and obj_id in changes.removed and self.phases.pop(obj_id, None):
+                result.phases.add(obj_id)
+        nodes = {n for n in nodes if n in design.devices or n in design.feeds}
+        above = set(nodes).union(*(upstream(ctx, n) for n in nodes)) if nodes else set()
+        self._refresh_phases((n for n in above if n in design.feeds), self._pdus(above), result)
+        switches.update(d for r in result.racks & set(design.racks) for d in ctx.rack_devices(r))
+        for dev_id in switches:
+            if not self._is_switch(dev_id) and self.switches.pop(dev_id, None) is not None:
+                result.switches.add(dev_id)
+        self._refresh_switches((s for s in switches if self._is_switch(s)), result)
+
+    def _refresh_phases(self, feeds: Iterable[str], pdus: Iterable[str], result: SeriesChange | None = None) -> None:
+        for feed_id in feeds:
+            if feed_id in self.design.feeds:
+                self._put_phase(feed_id, feed_phases(self.ctx, feed_id), result)
+        for dev_id in pdus:
+            self._put_phase(dev_id, pdu_phases(self.ctx, dev_id), result)
+
+    def _put_phase(self, obj_id: str, point: PhasePoint | None, result: SeriesChange | None) -> None:
+        if point is None:
+            if self.phases.pop(obj_id, None) is not None and result is not None:
+                result.phases.add(obj_id)
+            return
+        if self.phases.get(obj_id) != point:
+            self.phases[obj_id] = point
+            if result is not None:
+                result.phases.add(obj_id)
+
+    def _refresh_switches(self, switches: Iterable[str], result: SeriesChange | None = None) -> None:
+        for dev_id in switches:
+            point = switch_ports(self.design, dev_id, self.ctx.rack_of)
+            if self.switches.get(dev_id) != point:
+                self.switches[dev_id] = point
+                if result is not None:
+                    result.switches.add(dev_id)
+
+    def _pdus(self, devices: Iterable[str]) -> list[str]:
+        design = self.design
+        return [d for d in devices if d in design.devices and design.part_of(design.devices[d]).rackstudio.pdu]
+
+    def _is_switch(self, device_id: str) -> bool:
+        device = self.design.devices.get(device_id)
+        return device is not None and self.design.part_of(device).category == Category.SWITCH
+
+    def _note_cable(self, conn_id: str) -> None:
+        conn = self.design.connections.get(conn_id)
+        if conn is not None:
+            self._ends[conn_id] = (conn.a.owner, conn.b.owner)

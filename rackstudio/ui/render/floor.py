@@ -1,0 +1,207 @@
+"""Painters of the floor plan, in hall mm, shared by the hall view's items and the exporters
+(SVG, PNG, PDF) and the presentation: the tile grid, aisle shading, a rack's footprint with its
+name, fill bar and power bar, and floor equipment. Sizes of text and lines follow the painter's
+level of detail, so the same code draws at any zoom and on paper (a PDF painter at 72 dpi
+reads 1 unit = 1 pt)."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+from rackstudio.model import geometry
+from rackstudio.model.design import Design, Hall
+from rackstudio.model.floor import Strip, aisle_strips, column_name
+from rackstudio.reports.totals import RackSummary, rack_summary
+from rackstudio.ui.canvas import BAD_COLOUR, SELECT_COLOUR, category_colour
+
+_FRONT_EDGE = {"N": "top", "S": "bottom", "E": "right", "W": "left"}
+FRONT_PEN = QColor(30, 60, 140)
+COLD = QColor(80, 150, 255, 55)
+HOT = QColor(255, 110, 80, 55)
+RACK_FILL = QColor(236, 238, 242)
+FILL_BAR = QColor(70, 110, 200)
+
+
+def lod_of(painter: QPainter) -> float:
+    """Device units per scene unit of the painter's current transform."""
+    return QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+
+
+def fit_text(painter: QPainter, rect: QRectF, text: str, lod: float, px: float = 12.0, bold: bool = False) -> None:
+    """Text about `px` screen pixels high, shrunk until it fits `rect` (scene units are mm)."""
+    size = min(px / max(lod, 1e-6), rect.height() * 0.45)
+    font = QFont()
+    font.setBold(bold)
+    font.setPixelSize(max(1, int(size)))
+    width = QFontMetricsF(font).horizontalAdvance(text)
+    if width > rect.width() * 0.92:
+        size *= rect.width() * 0.92 / width
+    if size * lod < 5:
+        return
+    font.setPixelSize(max(1, int(size)))
+    painter.setFont(font)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def front_line(rect: QRectF, facing: str) -> QLineF:
+    edge = _FRONT_EDGE.get(facing, "bottom")
+    if edge == "top":
+        return QLineF(rect.topLeft(), rect.topRight())
+    if edge == "bottom":
+        return QLineF(rect.bottomLeft(), rect.bottomRight())
+    if edge == "left":
+        return QLineF(rect.topLeft(), rect.bottomLeft())
+    return QLineF(rect.topRight(), rect.bottomRight())
+
+
+def paint_floor_box(painter: QPainter, size: tuple[float, float], facing: str, fill: QColor,
+                    selected: bool = False, blocked: bool = False, outline: QColor | None = None) -> float:
+    """A box standing on the floor with its front edge; returns the level of detail. `outline`
+    (a finding's colour in the presentation) replaces the normal frame colour."""
+    lod = lod_of(painter)
+    rect = QRectF(0, 0, *size)
+    painter.setBrush(QBrush(fill))
+    colour = BAD_COLOUR if blocked else (SELECT_COLOUR if selected else outline or QColor(60, 60, 70))
+    pen = QPen(colour)
+    pen.setWidthF((3.0 if selected or blocked or outline is not None else 1.0) / max(lod, 1e-6))
+    painter.setPen(pen)
+    painter.drawRect(rect)
+    front = QPen(FRONT_PEN)
+    front.setWidthF(max(3.0 / max(lod, 1e-6), 40.0))
+    front.setCapStyle(Qt.PenCapStyle.FlatCap)
+    painter.setPen(front)
+    painter.drawLine(front_line(rect.adjusted(20, 20, -20, -20), facing))
+    return lod
+
+
+def power_colour(share: float | None) -> QColor:
+    """The power bar: grey without a budget, red over it, amber above 90 %, else green."""
+    return (QColor(120, 120, 120) if share is None else BAD_COLOUR if share > 1
+            else QColor(230, 160, 30) if share > 0.9 else QColor(60, 170, 80))
+
+
+def paint_rack(painter: QPainter, size: tuple[float, float], facing: str, name: str, summary: RackSummary | None,
+               selected: bool = False, blocked: bool = False, fill: QColor = RACK_FILL,
+               outline: QColor | None = None, bars: Sequence[tuple[float, QColor]] | None = None) -> None:
+    """One rack on the floor: footprint, front edge, name (and fill and power when zoomed in),
+    a fill bar (units used) and a power bar (allocated draw against the rack's budget). `bars`
+    (the live checks' power and cooling bars: share and colour) replace the power bar."""
+    lod = paint_floor_box(painter, size, facing, fill, selected, blocked, outline)
+    if lod * min(size) < 10 or summary is None:
+        return
+    rect = QRectF(0, 0, *size).adjusted(60, 60, -60, -60)
+    share = summary.power_share
+    shown = [(summary.fill, FILL_BAR), *(bars if bars is not None else [(min(share or 0.0, 1.0), power_colour(share))])]
+    n = len(shown)
+    bar_h = min(rect.height() * (0.2 / n), 9 / max(lod, 1e-6))
+    gap = bar_h * 0.5
+    area = QRectF(rect.left(), rect.bottom() - n * bar_h - (n - 1) * gap, rect.width(), n * bar_h + (n - 1) * gap)
+    text_rect = QRectF(rect.left(), rect.top(), rect.width(), area.top() - rect.top())
+    painter.setPen(QColor(20, 20, 30))
+    s = summary
+    if text_rect.height() * lod > 70:  # room for a second line when zoomed in
+        half = text_rect.height() / 2
+        fit_text(painter, QRectF(text_rect.left(), text_rect.top(), text_rect.width(), half), name, lod, 13, bold=True)
+        painter.setPen(QColor(70, 70, 80))
+        fit_text(painter, QRectF(text_rect.left(), text_rect.top() + half * 0.8, text_rect.width(), half * 0.6),
+                 f"{s.used_u:g}/{s.total_u} U · {s.power_w / 1000:.1f} kW", lod, 10)
+    else:
+        fit_text(painter, text_rect, name, lod, 13, bold=True)
+    for i, (value, colour) in enumerate(shown):
+        bar = QRectF(area.left(), area.top() + i * (bar_h + gap), area.width(), bar_h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(205, 208, 215))
+        painter.drawRect(bar)
+        painter.setBrush(colour)
+        painter.drawRect(QRectF(bar.left(), bar.top(), bar.width() * max(0.0, min(value, 1.0)), bar.height()))
+
+
+def paint_floor_device(painter: QPainter, size: tuple[float, float], facing: str, name: str, category: str,
+                       selected: bool = False, blocked: bool = False) -> None:
+    """A CDU, in-row cooler or other equipment standing on the floor."""
+    fill = QColor(category_colour(category)).lighter(150)
+    lod = paint_floor_box(painter, size, facing, fill, selected, blocked)
+    painter.setPen(QColor(20, 20, 30))
+    fit_text(painter, QRectF(0, 0, *size).adjusted(40, 40, -40, -40), name, lod, 11)
+
+
+def grid_rect(hall: Hall) -> QRectF:
+    """The floor and its tile-name margin."""
+    margin = max(hall.tile_mm * 1.2, 700)
+    return QRectF(-margin, -margin, hall.width_mm + 2 * margin, hall.depth_mm + 2 * margin)
+
+
+def paint_floor_grid(painter: QPainter, hall: Hall) -> None:
+    """The hall outline, its tile grid and tile names (columns A.., rows 1..), thinned out when
+    zoomed out."""
+    lod = lod_of(painter)
+    floor = QRectF(0, 0, hall.width_mm, hall.depth_mm)
+    painter.fillRect(floor, QColor(250, 250, 247))
+    tile = hall.tile_mm
+    every = 1
+    while tile * every * lod < 7:
+        every *= 5
+    pen = QPen(QColor(222, 222, 218))
+    pen.setCosmetic(True)
+    painter.setPen(pen)
+    cols = int(hall.width_mm // tile)
+    rows = int(hall.depth_mm // tile)
+    for c in range(0, cols + 1, every):
+        painter.drawLine(QPointF(c * tile, 0), QPointF(c * tile, hall.depth_mm))
+    for r in range(0, rows + 1, every):
+        painter.drawLine(QPointF(0, r * tile), QPointF(hall.width_mm, r * tile))
+    outline = QPen(QColor(90, 90, 100))
+    outline.setWidthF(2.0)
+    outline.setCosmetic(True)
+    painter.setPen(outline)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(floor)
+    label_every = every
+    while tile * label_every * lod < 22:
+        label_every = label_every * 2 if label_every > 1 else 2
+    painter.setPen(QColor(120, 120, 128))
+    for c in range(0, cols, label_every):
+        fit_text(painter, QRectF(c * tile, -tile, tile, tile * 0.9), column_name(c), lod, 10)
+    for r in range(0, rows, label_every):
+        fit_text(painter, QRectF(-tile, r * tile, tile * 0.9, tile), str(r + 1), lod, 10)
+
+
+def paint_aisles(painter: QPainter, strips: list[Strip]) -> None:
+    """Cold (blue) and hot (red) aisle shading; where they overlap (a rack turned the wrong way)
+    the colours mix and show it."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    for s in strips:
+        painter.setBrush(COLD if s.kind == "cold" else HOT)
+        painter.drawRect(QRectF(QPointF(s.box[0], s.box[1]), QPointF(s.box[2], s.box[3])))
+
+
+def paint_hall(painter: QPainter, design: Design, hall_id: str, outlines: Mapping[str, QColor] | None = None,
+               fills: Mapping[str, QColor] | None = None) -> None:
+    """A whole hall as the floor plan shows it (grid, aisles, racks with their bars, floor
+    equipment), for paper and the presentation. `outlines` and `fills` colour chosen racks."""
+    hall = design.halls[hall_id]
+    outlines, fills = outlines or {}, fills or {}
+    paint_floor_grid(painter, hall)
+    paint_aisles(painter, aisle_strips(design, hall_id))
+    for rack in sorted(design.racks.values(), key=lambda r: r.id):
+        if rack.hall != hall_id:
+            continue
+        x0, y0, x1, y1 = geometry.rack_footprint(design, rack)
+        painter.save()
+        painter.translate(x0, y0)
+        paint_rack(painter, (x1 - x0, y1 - y0), rack.facing, rack.name, rack_summary(design, rack.id),
+                   fill=fills.get(rack.id, RACK_FILL), outline=outlines.get(rack.id))
+        painter.restore()
+    for dev_id in sorted(design.contents(hall_id)):
+        device = design.devices.get(dev_id)
+        if device is None:
+            continue
+        x0, y0, x1, y1 = geometry.floor_footprint(design, device)
+        painter.save()
+        painter.translate(x0, y0)
+        paint_floor_device(painter, (x1 - x0, y1 - y0), device.facing, device.name,
+                           str(design.part_of(device).category))
+        painter.restore()
