@@ -2,30 +2,40 @@
 
 Loading refuses only what cannot be a design (malformed JSON, wrong types, a newer
 format_version, dangling references) with a message naming file, place and problem; a
-repairable design loads, with its problems returned as warnings. Saving is atomic: write a
-temporary file beside the target, flush and fsync, keep the previous file as `<name>.bak`,
-rename over the target, fsync the folder.
+repairable design loads, with its problems returned as warnings. A file is hostile input until
+it has loaded: `io.limits` screens size, encoding, nesting, text length, numbers, ids and
+duplicate keys, cheaply, before and after parsing. Saving is atomic: write a temporary file
+beside the target, flush and fsync, keep the previous file as `<name>.bak`, rename over the
+target, fsync the folder.
 """
 from __future__ import annotations
 
 import gc
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from rackstudio.errors import LoadError, SaveError
+from rackstudio.io import limits
+from rackstudio.io.limits import MAX_FILE_BYTES, Refusal, json_path, one_line
 from rackstudio.io.migrations import NewerFormat, migrate
 from rackstudio.model import integrity
-from rackstudio.model.design import Design
+from rackstudio.model.design import COLLECTIONS, FORMAT_VERSION, Design
+
+__all__ = ["MAX_FILE_BYTES", "SUFFIX", "Loaded", "dumps", "json_path", "load", "parse", "save"]
 
 SUFFIX = ".rackstudio"
-MAX_FILE_BYTES = 512 * 1024 * 1024
+_KIND = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null",
+         int: "a number", float: "a number"}
 
 
 @dataclass
@@ -37,8 +47,9 @@ class Loaded:
 
 @contextmanager
 def _gc_paused():
-    """Validation allocates hundreds of thousands of objects; the cyclic GC only slows it
-    (1.71 s → 0.28 s for 1,000 racks, performance-reliability.md)."""
+    """Parsing and validation allocate about a million objects for 1,000 racks, none of them in
+    cycles; the cyclic GC only slows that down (2.2 s → 1.55 s for the whole load,
+    performance-reliability.md, RELIABILITY.md)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -48,57 +59,158 @@ def _gc_paused():
             gc.enable()
 
 
-def json_path(loc: tuple) -> str:
-    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-
-
 def parse(text: str | bytes, path: str | Path | None = None) -> Loaded:
-    """Build a design from file content (see `load`)."""
+    """Build a design from file content (see `load`). Raises LoadError, and nothing else, for
+    any content: the message names the file, the place (a JSON path or line and column) and
+    the problem, on one line."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(path, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise LoadError(path, None, "JSON nested too deeply to be a design") from None
-    except UnicodeDecodeError as exc:
-        raise LoadError(path, f"byte {exc.start}", "not UTF-8 text") from None
-    if not isinstance(data, dict):
-        raise LoadError(path, "$", f"a design is a JSON object, not {type(data).__name__}")
-    original = data.get("format_version")
-    try:
-        data = migrate(data)
-    except NewerFormat as exc:
-        raise LoadError(path, "$.format_version", str(exc)) from None
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise LoadError(path, "$.format_version", str(exc)) from None
-    with _gc_paused():
+        with _gc_paused():
+            return _parse(text)
+    except Refusal as exc:
+        raise LoadError(path, exc.where, one_line(exc.what)) from None
+
+
+def _parse(text: str | bytes) -> Loaded:
+    surrogates = False
+    if isinstance(text, str):
         try:
-            design = Design.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            more = exc.error_count() - 1
-            tail = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
-            raise LoadError(path, json_path(first["loc"]), first["msg"] + tail) from None
-        except RecursionError:
-            raise LoadError(path, None, "JSON nested too deeply to be a design") from None
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # unpaired surrogates in the text itself
+            raw, surrogates = text.encode("utf-8", "surrogatepass"), True
+        bom = text.startswith("\ufeff")
+        text = text[1:] if bom else text
+    else:
+        raw = text
+    if len(raw) > MAX_FILE_BYTES:
+        raise Refusal(None, _too_big(len(raw)))
+    if isinstance(text, bytes):
+        text, bom = limits.decode(raw)
+    limits.screen_depth(raw, text)
+    maybe_long, maybe_surrogate = limits.screen_text(raw)
+    maybe_surrogate = maybe_surrogate or surrogates
+    del raw
+    data = _json(text)
+    if not isinstance(data, dict):
+        raise Refusal("$", f"a design is a JSON object, not {_kind(data)}")
+    if maybe_long or maybe_surrogate:
+        limits.check_text(data, maybe_long, maybe_surrogate)
+    original = data.get("format_version")
+    data = _migrate(data)
+    design = _validate(data)
+    _check(design)
     problems = list(integrity.dangling(design))
     if problems:
         where, what = problems[0]
         more = len(problems) - 1
         tail = f" (and {more} more dangling reference{'s' * (more > 1)})" if more else ""
-        raise LoadError(path, where, what + tail)
+        raise Refusal(where, what + tail)
+    warnings = list(islice(integrity.warnings(design), limits.MAX_WARNINGS + 1))
+    if len(warnings) > limits.MAX_WARNINGS:
+        warnings[-1] = ("$", f"more than {limits.MAX_WARNINGS:,} problems; the first {limits.MAX_WARNINGS:,} are "
+                             "listed, the design checks report them all")
+    if bom:
+        warnings.insert(0, ("line 1, column 1", "the file starts with a UTF-8 byte-order mark; it is saved "
+                                                "without one"))
     migrated = original if original != design.format_version else None
-    return Loaded(design, list(integrity.warnings(design)), migrated)
+    return Loaded(design, warnings, migrated)
+
+
+def _too_big(size: int) -> str:
+    return f"the file is {size / 2**20:,.0f} MiB, over the {MAX_FILE_BYTES / 2**20:,.0f} MiB limit"
+
+
+def _json(text: str):
+    """Parse, refusing NaN/Infinity and duplicate keys (found again, with their place, on refusal)."""
+    if not text or text.isspace():
+        raise Refusal(None, "the file is empty")
+    try:
+        try:
+            return json.loads(text, parse_constant=limits.refuse_constant, object_pairs_hook=limits.unique_keys)
+        except Refusal:
+            # parse again, marking instead of stopping, to name the place (this parse may
+            # instead meet a syntax error further on, which is then the problem reported)
+            raise limits.locate_json_problem(text) from None
+    except json.JSONDecodeError as exc:
+        raise Refusal(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}") from None
+    except RecursionError:  # the bracket screen was fooled by brackets inside strings
+        raise limits.too_deep(limits.deep_place(text)) from None
+    except ValueError:  # an integer of more than 4,300 digits (sys.int_info)
+        raise limits.long_number(text) from None
+
+
+def _migrate(data: dict) -> dict:
+    """Bring an older file up to date; its version is checked by `migrate`, its shape here
+    (a migration step walks the collections and would stumble on a list or a string)."""
+    version = data.get("format_version")
+    whole = isinstance(version, int) and not isinstance(version, bool)
+    if whole and version > 1000 * FORMAT_VERSION:
+        raise Refusal("$.format_version", f"{one_line(str(version), 40)} is not a format_version "
+                                          f"(this RackStudio reads 1 to {FORMAT_VERSION})")
+    if whole and 1 <= version < FORMAT_VERSION:
+        for name in (*COLLECTIONS, "part_types", "rack_types"):
+            table = data.get(name)
+            if table is not None and not isinstance(table, dict):
+                raise Refusal(json_path((name,)), f"expected an object keyed by id, found {_kind(table)}")
+            for key, record in (table or {}).items():
+                if not isinstance(record, dict):
+                    raise Refusal(json_path((name, key)), f"expected an object, found {_kind(record)}")
+    try:
+        return migrate(data)
+    except NewerFormat as exc:
+        raise Refusal("$.format_version", str(exc)) from None
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        if whole and version >= 1:  # the version was fine: a step failed on what it found
+            raise Refusal("$", f"cannot upgrade this format_version {version} file: {exc}") from None
+        raise Refusal("$.format_version", str(exc)) from None
+
+
+def _kind(value) -> str:
+    return _KIND.get(type(value), type(value).__name__)
+
+
+def _validate(data: dict) -> Design:
+    try:
+        return Design.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        more = exc.error_count() - 1
+        tail = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+        raise Refusal(json_path(first["loc"]), first["msg"] + tail) from None
+    except RecursionError:
+        raise Refusal(None, "JSON nested too deeply to be a design") from None
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        # a huge number, or one given as text ("inf"), that a model validator cannot handle
+        found = limits.find_unusable_number(data)
+        if found is not None:
+            raise found from None
+        raise Refusal("$", f"a value could not be read: {type(exc).__name__}: {exc}") from None
+
+
+def _check(design: Design) -> None:
+    tables = {name: getattr(design, name) for name in COLLECTIONS}
+    limits.check_ids({**tables, "part_types": design.part_types, "rack_types": design.rack_types})
+    limits.check_unique(tables)
+    limits.check_numbers({"site": design.site, "settings": design.settings, **tables,
+                          "part_types": design.part_types, "rack_types": design.rack_types})
+    limits.check_part_heights(design.part_types)
 
 
 def load(path: str | Path) -> Loaded:
     """Load a `.rackstudio` file. Raises LoadError with file, place and problem."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(path, None, f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(path, None, "not a regular file (a device, pipe or socket)")
+            if info.st_size > MAX_FILE_BYTES:
+                raise LoadError(path, None, _too_big(info.st_size))
+            # one byte past the limit: a file may grow while read, and /proc files report size 0
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise LoadError(path, None, _too_big(len(raw)))
     except LoadError:
         raise
     except IsADirectoryError:
@@ -116,9 +228,13 @@ def dumps(design: Design) -> str:
 
 
 def save(design: Design, path: str | Path, *, backup: bool = True) -> None:
-    """Write atomically; the previous file (if any) is kept as `<path>.bak`."""
+    """Write atomically; the previous file (if any) is kept as `<path>.bak`.
+
+    A design that cannot be written faithfully is refused with SaveError and the file on disk
+    is left alone: a NaN or infinite number (JSON would get `null`, and the file would no
+    longer load) or text with an unpaired surrogate (not encodable as UTF-8)."""
     path = Path(path)
-    text = dumps(design).encode("utf-8")
+    text = _encoded(design, path)
     folder = path.parent if str(path.parent) else Path(".")
     tmp_name = None
     try:
@@ -137,10 +253,26 @@ def save(design: Design, path: str | Path, *, backup: bool = True) -> None:
         raise SaveError(path, exc.strerror or str(exc)) from None
     finally:
         if tmp_name is not None:
-            try:
+            with suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
+
+
+_NULL_VALUE = re.compile(rb'(?:": |^\s*)null(?=[,\n\]}])', re.M)
+
+
+def _encoded(design: Design, path: Path) -> bytes:
+    try:
+        text = dumps(design)
+        data = text.encode("utf-8")
+    except (UnicodeError, ValueError) as exc:  # pydantic's serialization error is a ValueError
+        raise SaveError(path, f"the design holds text that cannot be written as UTF-8 ({one_line(str(exc), 120)})") from None
+    # exclude_none drops every None, so a null value here was NaN or infinity
+    if _NULL_VALUE.search(data):
+        for where, value in limits.walk(json.loads(data)):
+            if value is None:
+                raise SaveError(path, f"{json_path(where)} is not a finite number; fix it and save again "
+                                      "(the file on disk is unchanged)")
+    return data
 
 
 def _file_mode(path: Path) -> int:

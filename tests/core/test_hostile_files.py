@@ -1,0 +1,441 @@
+"""Hostile files: every file in tests/data/hostile ends in a clear one-line refusal naming the file
+and the place in it; nothing in one runs code, or opens, writes or starts anything.
+
+Each case is a small hand-made file (a design in design/, a NetBox device type in netbox/);
+oversized files and symlinked library layouts are made at test time. An audit hook (PEP 578)
+watches every case for process, network and file events.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rackstudio.errors import LoadError
+from rackstudio.io import dumps, limits, load, parse
+from rackstudio.library.catalog import Catalog, LibrarySource
+from rackstudio.library.netbox_yaml import load_device_type, parse_device_type
+
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
+BASE = HOSTILE / "base.rackstudio"
+
+UTF8 = "a design file is UTF-8 text; save it again as UTF-8"
+NOT_A_NUMBER = "is not a number a design may hold"
+TOO_DEEP = "nested deeper than 32 levels"
+NOT_AN_ID = "is not an id: ids are 1 to 128 characters"
+DUPLICATE = "appears more than once in this object"
+FORBIDDEN = "Extra inputs are not permitted"
+BAD_VERSION = "format_version must be a whole number from 1 to 2"
+
+# file: (place, problem) — the place exactly (None: the whole file), the problem as a substring
+DESIGN_CASES: dict[str, tuple[str | None, str]] = {
+    "binary-png.rackstudio": ("line 1, column 1", "byte 0x89 is not UTF-8"),
+    "dangling-connection-owner.rackstudio": ("$.connections.pw-1.a.owner", "'dv-9', which is not a device or feed"),
+    "dangling-part.rackstudio": ("$.devices.dv-1.part", "part type 'acme-gone', which is not in the design"),
+    "dangling-port.rackstudio": ("$.connections.pw-1.a.port", "no power port named 'PS7'"),
+    "dangling-rack.rackstudio": ("$.devices.dv-1.rack", "rack 'rk-gone', which is not in the design"),
+    "deep-nesting-disguised.rackstudio": ("line 3, column 1257", TOO_DEEP),
+    "deep-nesting-objects.rackstudio": ("line 5, column 196", TOO_DEEP),
+    "deep-nesting.rackstudio": ("line 167, column 44", TOO_DEEP),
+    "device-in-itself.rackstudio": ("$.devices.dv-1.parent", "a device cannot sit in itself"),
+    "device-two-homes.rackstudio": ("$.devices.dv-1", "exactly one of a rack, a parent's bay, or a hall floor"),
+    "duplicate-id-key.rackstudio": ("$.racks.rk-1", f'the key "rk-1" {DUPLICATE}'),
+    "duplicate-key.rackstudio": ("$.racks.rk-1.x_mm", f'the key "x_mm" {DUPLICATE}'),
+    "duplicate-top-level-key.rackstudio": ("$.name", f'the key "name" {DUPLICATE}'),
+    "empty.rackstudio": (None, "the file is empty"),
+    "format-absurd.rackstudio": ("$.format_version", "is not a format_version (this RackStudio reads 1 to 2)"),
+    "format-bool.rackstudio": ("$.format_version", f"{BAD_VERSION}, not True"),
+    "format-fraction.rackstudio": ("$.format_version", f"{BAD_VERSION}, not 1.5"),
+    "format-missing.rackstudio": ("$.format_version", f"{BAD_VERSION}, not None"),
+    "format-newer.rackstudio": ("$.format_version", "format_version 3, made by a newer RackStudio"),
+    "format-text.rackstudio": ("$.format_version", f"{BAD_VERSION}, not '2'"),
+    "format-zero.rackstudio": ("$.format_version", f"{BAD_VERSION}, not 0"),
+    "huge-count.rackstudio": ("$.rack_types.rt-48u.feet_count", "999999999 is more than a whole-number field may hold"),
+    "huge-float-as-text.rackstudio": ("$.halls.hall-1.depth_mm", f"1e+200 {NOT_A_NUMBER}"),
+    "huge-float.rackstudio": ("$.racks.rk-1.x_mm", f"1e+300 {NOT_A_NUMBER}"),
+    "huge-integer-digits.rackstudio": ("line 27, column 20", f"a number of thousands of digits {NOT_A_NUMBER}"),
+    "id-control-characters.rackstudio": ('$.halls["hall-\\x00\\x1b[31m"]', NOT_AN_ID),
+    "id-differs-from-key.rackstudio": ("$.racks.rk-1.id", "key 'rk-1' differs from the id 'rk-2'"),
+    "id-empty.rackstudio": ('$.feeds[""]', f"'' {NOT_AN_ID}"),
+    "id-shared-across-collections.rackstudio": ("$.feeds.rk-1", "the id is also used in racks"),
+    "id-too-long.rackstudio": (limits.json_path(("devices", "dv-" + "9" * 300)), NOT_AN_ID),
+    "id-unicode-digits.rackstudio": ('$.devices["dv-²"]', NOT_AN_ID),
+    "id-with-hash.rackstudio": ('$.devices["rk-1#busbar"]', NOT_AN_ID),
+    "id-with-newline.rackstudio": ('$.connections["pw-1\\nInjected: line"]', NOT_AN_ID),
+    "id-with-space.rackstudio": ('$.racks["rk 1"]', NOT_AN_ID),
+    "infinity-as-text-height.rackstudio": ("$.part_types.acme-sw.u_height", f"'Infinity' {NOT_A_NUMBER}"),
+    "infinity-as-text-position.rackstudio": ("$.devices.dv-1.position", f"'inf' {NOT_A_NUMBER}"),
+    "infinity-literal.rackstudio": ("$.feeds.feed-a.amperage_a", f"-Infinity {NOT_A_NUMBER}"),
+    "javascript-comment.rackstudio": ("line 4, column 19", "not valid JSON"),
+    "latin1.rackstudio": ("line 116, column 18", f"byte 0xE9 is not UTF-8 (Latin-1 or Windows-1252 text, or not text at all?); {UTF8}"),
+    "lone-low-surrogate-key.rackstudio": ('$.part_types.acme-sw.rackstudio.sources["\\udc00"]', "unpaired UTF-16 surrogate"),
+    "lone-surrogate.rackstudio": ("$.racks.rk-1.name", "unpaired UTF-16 surrogate"),
+    "missing-required.rackstudio": ("$.racks.rk-1.x_mm", "Field required"),
+    "nan-as-text.rackstudio": ("$.racks.rk-1.y_mm", f"nan {NOT_A_NUMBER}"),
+    "nan-literal.rackstudio": ("$.racks.rk-1.x_mm", f"NaN {NOT_A_NUMBER}"),
+    "not-an-object.rackstudio": ("$", "a design is a JSON object, not a list"),
+    "nul-byte-in-text.rackstudio": ("line 116, column 15", "not valid JSON: Invalid control character"),
+    "null.rackstudio": ("$", "a design is a JSON object, not null"),
+    "overflow-literal.rackstudio": ("$.halls.hall-1.width_mm", f"inf {NOT_A_NUMBER}"),
+    "single-quotes.rackstudio": ("line 4, column 2", "not valid JSON"),
+    "tall-part.rackstudio": ("$.part_types.acme-sw.u_height", "1e+09 U is taller than any rack"),
+    "trailing-comma.rackstudio": ("line 122, column 3", "not valid JSON"),
+    "truncated.rackstudio": ("line 102, column 3", "not valid JSON"),
+    "unknown-key-in-rack.rackstudio": ("$.racks.rk-1.image_file", FORBIDDEN),
+    "unknown-key-path.rackstudio": ("$.path", FORBIDDEN),
+    "unknown-key-python-name.rackstudio": ("$.part_types.acme-sw.rackstudio.python_name", FORBIDDEN),
+    "utf16-bom.rackstudio": (None, f"the file is UTF-16 text (it starts with a UTF-16 byte-order mark); {UTF8}"),
+    "utf16-no-bom.rackstudio": (None, f"the file looks like UTF-16 text (every character has zero bytes); {UTF8}"),
+    "utf32-bom.rackstudio": (None, "the file is UTF-32 text"),
+    "v1-bad-rotation.rackstudio": ("$", "cannot upgrade this format_version 1 file: rack 'rk-1': rotation 45 is not"),
+    "v1-devices-list.rackstudio": ("$.devices", "expected an object keyed by id, found a list"),
+    "v1-record-text.rackstudio": ("$.upses.ups-1", "expected an object, found text"),
+    "v1-unhashable-rotation.rackstudio": ("$", "cannot upgrade this format_version 1 file"),
+    "whitespace-only.rackstudio": (None, "the file is empty"),
+    "windows-1252-quotes.rackstudio": ("line 104, column 13", "byte 0x93 is not UTF-8"),
+    "wrong-enum.rackstudio": ("$.racks.rk-1.facing", "Input should be 'N', 'E', 'S' or 'W'"),
+    "wrong-type-collection.rackstudio": ("$.racks", "Input should be a valid dictionary"),
+    "wrong-type-number.rackstudio": ("$.racks.rk-1.x_mm", "Input should be a valid number"),
+    "wrong-type-record.rackstudio": ("$.feeds.feed-b", "Input should be a valid dictionary or instance of Feed"),
+}
+
+TAG = "is not allowed (only plain values, lists and mappings)"
+# file: (key path, line, problem) — line None when the problem is the whole file
+NETBOX_CASES: dict[str, tuple[str | None, int | None, str]] = {
+    "anchor-only.yaml": (None, 8, "YAML anchors (&psu) are not allowed"),
+    "billion-laughs.yaml": (None, 14, "YAML anchors (&a) are not allowed"),
+    "binary-tag.yaml": (None, 14, f"YAML tag !!binary {TAG}"),
+    "comment-only.yaml": (None, None, "the file is empty"),
+    "complex-key.yaml": (None, 14, "mapping keys must be plain values"),
+    "deep-nesting-block.yaml": (None, 30, "nested deeper than 16 levels"),
+    "deep-nesting.yaml": (None, 14, "nested deeper than 16 levels"),
+    "empty.yaml": (None, None, "the file is empty"),
+    "huge-integer.yaml": ("power-ports[0].maximum_draw", 10, "not a usable number"),
+    "infinite-height.yaml": ("u_height", 5, "not a usable number (inf)"),
+    "latin1.yaml": (None, None, "not UTF-8 text (byte 42)"),
+    "local-tag.yaml": (None, 14, f"YAML tag !vendor-extension {TAG}"),
+    "merge-key.yaml": (None, 1, "YAML anchors (&base) are not allowed"),
+    "missing-model.yaml": ("model", None, "required, but missing"),
+    "nan-draw.yaml": ("power-ports[0].maximum_draw", 10, "not a usable number (nan)"),
+    "negative-height.yaml": ("u_height", 5, "must not be negative"),
+    "not-a-mapping.yaml": (None, None, "expected a mapping of NetBox fields, found a list"),
+    "overflow-float.yaml": ("u_height", 5, "not a usable number (inf)"),
+    "python-module.yaml": (None, 14, f"YAML tag !!python/module:os {TAG}"),
+    "python-name.yaml": (None, 14, f"YAML tag !!python/name:os.system {TAG}"),
+    "python-object-apply-os-system.yaml": (None, 14, f"YAML tag !!python/object/apply:os.system {TAG}"),
+    "python-object-apply-top-level.yaml": (None, 1, f"YAML tag !!python/object/apply:os.system {TAG}"),
+    "python-object-new-popen.yaml": (None, 14, f"YAML tag !!python/object/new:subprocess.Popen {TAG}"),
+    "python-tuple.yaml": (None, 14, f"YAML tag !!python/tuple {TAG}"),
+    "scalar-document.yaml": (None, None, "expected a mapping of NetBox fields, found text"),
+    "set-tag.yaml": (None, 14, f"YAML tag !!set {TAG}"),
+    "tab-indentation.yaml": (None, 12, "YAML syntax"),
+    "timestamp-tag.yaml": (None, 14, f"YAML tag !!timestamp {TAG}"),
+    "truncated.yaml": (None, 12, "YAML syntax"),
+    "two-documents.yaml": (None, 14, "expected a single document"),
+    "utf16.yaml": (None, None, "not UTF-8 text"),
+    "wrong-type-components.yaml": ("power-ports", 7, "expected a list, found text"),
+    "wrong-type-list.yaml": ("u_height", 5, "expected a number, found a list"),
+}
+
+
+# --- watching for side effects (PEP 578 audit hooks cannot be removed: one hook, switched) --------
+
+_WATCH: list[list[tuple[str, tuple]]] = []
+_WARM: list[bool] = []
+_SIDE_EFFECTS = ("os.system", "subprocess.Popen", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
+                 "os.kill", "socket.", "ctypes.", "os.remove", "os.rename", "os.mkdir", "os.rmdir",
+                 "shutil.", "os.symlink", "os.chmod", "exec", "compile", "pty.spawn", "webbrowser")
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _WATCH and (event == "open" or event.startswith(_SIDE_EFFECTS)):
+        _WATCH[-1].append((event, args))
+
+
+sys.addaudithook(_audit)
+
+
+def _warm_up() -> None:
+    """Import what loading imports lazily (codecs, yaml internals), so the hook sees only the file."""
+    parse(BASE.read_bytes())
+    parse_device_type((HOSTILE / "netbox" / "negative-height.yaml").read_text())
+    load_device_type(HOSTILE / "netbox" / "latin1.yaml")
+    for name in DESIGN_CASES:
+        with suppress(LoadError):
+            load(HOSTILE / "design" / name)
+
+
+@contextmanager
+def no_side_effects(allowed_open: Path | None = None):
+    """Fail if anything inside runs a process, touches the network or files, or compiles code;
+    `allowed_open` may be opened for reading (the file being loaded)."""
+    if not _WARM:
+        _warm_up()
+        _WARM.append(True)
+    events: list[tuple[str, tuple]] = []
+    _WATCH.append(events)
+    try:
+        yield
+    finally:
+        _WATCH.pop()
+    unexpected = [(e, a) for e, a in events if not (e == "open" and _reads(a, allowed_open))]
+    assert not unexpected, f"side effects while loading: {unexpected[:5]}"
+
+
+def _reads(args: tuple, allowed: Path | None) -> bool:
+    path, mode, flags = args
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    same = isinstance(path, int) or Path(os.fsdecode(path)) == allowed  # an int: os.fdopen of that file
+    return (allowed is not None and same and (mode is None or "r" in mode) and "+" not in (mode or "")
+            and not (flags or 0) & writes)
+
+
+# --- designs ------------------------------------------------------------------------------------
+
+def test_every_hostile_file_has_a_case_and_there_are_at_least_fifty():
+    designs = {p.name for p in (HOSTILE / "design").iterdir()}
+    netbox = {p.name for p in (HOSTILE / "netbox").iterdir()}
+    assert designs == set(DESIGN_CASES)
+    assert netbox == set(NETBOX_CASES)
+    assert len(designs) + len(netbox) >= 50
+
+
+def test_the_base_of_the_hostile_designs_loads():
+    assert parse(BASE.read_bytes(), BASE).design.name == "hostile base"
+
+
+def assert_refused(path: Path, where: str | None, what: str, content: bytes | None = None) -> LoadError:
+    with no_side_effects(allowed_open=path if content is None else None), pytest.raises(LoadError) as info:
+        if content is None:
+            load(path)
+        else:
+            parse(content, path)
+    error = info.value
+    assert error.path == str(path)
+    assert error.where == where, error.message
+    assert what in error.what, error.message
+    message = error.message
+    assert message.startswith(f"{path}{' at ' + where if where else ''}: ")
+    assert "\n" not in message and "\r" not in message and len(message) < 500
+    return error
+
+
+@pytest.mark.parametrize("name", sorted(DESIGN_CASES))
+def test_a_hostile_design_is_refused_with_file_place_and_problem(name):
+    where, what = DESIGN_CASES[name]
+    assert_refused(HOSTILE / "design" / name, where, what)
+
+
+def test_parse_of_text_refuses_like_load():
+    for name in ("nan-literal.rackstudio", "lone-surrogate.rackstudio", "deep-nesting.rackstudio"):
+        where, what = DESIGN_CASES[name]
+        path = HOSTILE / "design" / name
+        assert_refused(path, where, what, content=path.read_text(encoding="utf-8"))
+
+
+def test_text_with_a_lone_surrogate_of_its_own_is_refused():
+    text = BASE.read_text().replace('"name": "A01"', '"name": "A\ud80001"')
+    assert_refused(BASE, "$.racks.rk-1.name", "unpaired UTF-16 surrogate", content=text)
+
+
+# --- made at test time: too large to commit -------------------------------------------------------
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.rackstudio"
+    with open(path, "wb") as handle:
+        handle.truncate(limits.MAX_FILE_BYTES + 1)  # sparse: no disk, no time
+    assert_refused(path, None, "MiB, over the 256 MiB limit")
+
+
+def test_bytes_over_the_size_limit_are_refused(monkeypatch):
+    monkeypatch.setattr("rackstudio.io.project_file.MAX_FILE_BYTES", 1000)
+    assert_refused(BASE, None, "over the 0 MiB limit", content=BASE.read_bytes())
+
+
+def test_special_files_are_not_read(tmp_path):
+    fifo = tmp_path / "pipe.rackstudio"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError, match="not a regular file"):
+        load(fifo)  # would wait for a writer forever if opened the usual way
+    with pytest.raises(LoadError, match="not a regular file"):
+        load("/dev/zero")
+
+
+@pytest.mark.parametrize(("field", "size", "where"), [
+    ("name", limits.MAX_NAME_CHARS + 1, "$.racks.rk-1.name"),
+    ("description", limits.MAX_TEXT_CHARS + 1, "$.racks.rk-1.description"),
+    ("escaped", limits.MAX_NAME_CHARS + 1, "$.racks.rk-1.name"),
+    ("key", limits.MAX_NAME_CHARS + 1, None),
+])
+def test_absurdly_long_text_is_refused(field, size, where):
+    text = BASE.read_text()
+    if field == "escaped":  # escaped quotes cannot hide a long string from the screen
+        text = text.replace('"name": "A01"', '"name": "' + '\\"' * size + '"')
+    elif field == "key":
+        long_key = "k" * size
+        text = text.replace('"sources": {}', f'"sources": {{"{long_key}": "x"}}')
+        where = limits.json_path(("part_types", "acme-sw", "rackstudio", "sources", long_key))
+    else:
+        text = text.replace('"facing": "S"\n  }\n },\n "devices"',
+                            f'"facing": "S", "{field}": "{"x" * size}"\n  }}\n }},\n "devices"')
+        if field == "name":
+            text = text.replace('"name": "A01",', "")
+    assert_refused(BASE, where, f"text of {size:,} characters", content=text)
+
+
+def test_long_free_text_within_the_limit_loads():
+    text = BASE.read_text().replace('"facing": "S"\n  }\n },\n "devices"',
+                                    f'"facing": "S", "description": "{"x" * 500_000}"\n  }}\n }},\n "devices"')
+    assert len(parse(text).design.racks["rk-1"].description) == 500_000
+
+
+def test_a_utf8_byte_order_mark_is_tolerated_with_a_warning():
+    loaded = parse(b"\xef\xbb\xbf" + BASE.read_bytes(), "bom.rackstudio")
+    assert loaded.warnings[0] == ("line 1, column 1",
+                                  "the file starts with a UTF-8 byte-order mark; it is saved without one")
+    assert not dumps(loaded.design).startswith("\ufeff")
+
+
+def test_every_model_in_a_design_refuses_unknown_keys():
+    """No design field holds a path, a module or a command, and no model takes keys it does not
+    know: a design file can never name something for RackStudio to open, import or run."""
+    from pydantic import BaseModel
+
+    from rackstudio.io.limits import _kind  # the same annotation walk the number check uses
+    from rackstudio.model import Design
+
+    seen: set[type] = set()
+    todo: list[type] = [Design]
+    risky = {"path", "file", "dir", "folder", "url", "uri", "python", "command", "exec", "script",
+             "plugin", "import", "code"}
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        assert model.model_config.get("extra") == "forbid", model
+        for name, field in model.model_fields.items():
+            assert not set(name.split("_")) & risky, f"{model.__name__}.{name}"
+            for arg in _annotation_types(field.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    todo.append(arg)
+    assert len(seen) > 20
+    assert _kind is not None
+
+
+def _annotation_types(annotation):
+    import typing
+
+    yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _annotation_types(arg)
+
+
+# --- NetBox YAML --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(NETBOX_CASES))
+def test_a_hostile_netbox_file_is_refused_with_file_place_and_problem(name, tmp_path):
+    where, line, what = NETBOX_CASES[name]
+    marker = tmp_path / "marker"
+    path = tmp_path / name
+    path.write_bytes((HOSTILE / "netbox" / name).read_bytes().replace(b"{MARKER}", str(marker).encode()))
+    with no_side_effects(allowed_open=path):
+        result = load_device_type(path)
+    assert result.part is None and result.error is not None
+    error = result.error
+    assert error.path == str(path)
+    assert (error.where, error.line) == (where, line), str(error)
+    assert what in error.reason, str(error)
+    assert "\n" not in str(error)
+    assert not marker.exists()
+
+
+def test_the_python_payloads_are_live_when_loaded_unsafely(tmp_path):
+    """Positive control: PyYAML's unsafe loader does run the payload the safe reader refuses."""
+    marker = tmp_path / "marker"
+    text = (HOSTILE / "netbox" / "python-object-apply-top-level.yaml").read_text().replace("{MARKER}", str(marker))
+    yaml.load(text, Loader=yaml.UnsafeLoader)  # noqa: S506 - the point of the test
+    assert marker.exists()
+    marker.unlink()
+    with no_side_effects():
+        assert not parse_device_type(text).ok
+    assert not marker.exists()
+
+
+def test_an_oversized_netbox_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as handle:
+        handle.truncate(3 * 2**20)
+    result = load_device_type(path)
+    assert not result.ok and "larger than 2 MiB" in result.error.reason
+
+
+def test_a_huge_netbox_string_loads_flagged_or_is_refused():
+    text = (HOSTILE.parent / "hostile" / "netbox" / "negative-height.yaml").read_text()
+    text = text.replace("u_height: -4", "u_height: 1") + "description: " + "x" * 1_500_000 + "\n"
+    result = parse_device_type(text)
+    assert result.ok and any(flag.key == "too-long" for flag in result.flags)
+
+
+# --- library folders --------------------------------------------------------------------------
+
+@pytest.fixture
+def escaping_library(tmp_path):
+    """A NetBox-layout folder with a symlinked file and a symlinked maker folder that point
+    outside it, a symlink to /dev/zero and a FIFO."""
+    root, outside = tmp_path / "library", tmp_path / "outside"
+    acme = root / "device-types" / "Acme"
+    acme.mkdir(parents=True)
+    (outside / "Evil").mkdir(parents=True)
+    part = "manufacturer: {m}\nmodel: {n}\nslug: {s}\nu_height: 1\n"
+    (acme / "good.yaml").write_text(part.format(m="Acme", n="Good", s="acme-good"))
+    (outside / "secret.yaml").write_text(part.format(m="Secret", n="File", s="secret-file"))
+    (outside / "Evil" / "other.yaml").write_text(part.format(m="Secret", n="Folder", s="secret-folder"))
+    (acme / "link.yaml").symlink_to(outside / "secret.yaml")
+    (root / "device-types" / "Evil").symlink_to(outside / "Evil", target_is_directory=True)
+    (acme / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(acme / "fifo.yaml")
+    return root
+
+
+def test_a_library_with_devices_and_fifos_indexes_without_hanging(escaping_library):
+    catalog = Catalog([LibrarySource("user", escaping_library)], cache_dir=None)
+    assert "Acme Good" in {e.title for e in catalog.entries}
+
+
+def test_the_catalog_does_not_follow_symlinks_out_of_a_library(escaping_library):
+    catalog = Catalog([LibrarySource("user", escaping_library)], cache_dir=None)
+    root = escaping_library.resolve()
+    outside = [e.path for e in catalog.entries if not e.path.resolve().is_relative_to(root)]
+    assert outside == []
+    refused = {Path(p.problem.path).name for p in catalog.problems if "link leaves the library folder" in str(p)}
+    assert {"link.yaml", "Evil"} <= refused
+
+
+# --- what cannot be written is not written ----------------------------------------------------
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"x_mm": float("nan")}, "$.racks.rk-1.x_mm is not a finite number"),
+    ({"y_mm": float("inf")}, "$.racks.rk-1.y_mm is not a finite number"),
+    ({"name": "A\ud80001"}, "text that cannot be written as UTF-8"),
+])
+def test_a_design_that_cannot_be_written_faithfully_is_not_saved(tmp_path, change, problem):
+    """NaN and infinity would be written as null (a file that no longer loads), a lone surrogate
+    cannot be encoded: save refuses both and leaves the file on disk as it was."""
+    from rackstudio.errors import SaveError
+    from rackstudio.io import save
+
+    path = tmp_path / "pod.rackstudio"
+    design = parse(BASE.read_bytes()).design
+    save(design, path)
+    before = path.read_bytes()
+    design.put("racks", design.racks["rk-1"].model_copy(update=change))
+    with pytest.raises(SaveError, match=re.escape(problem)):
+        save(design, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.rackstudio"]
