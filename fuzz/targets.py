@@ -1,0 +1,68 @@
+"""The loaders under fuzzing and what each promises, as functions that raise on a broken promise.
+
+`design(raw)`: `rackstudio.io.parse` returns a design or raises LoadError with a one-line message
+naming the file; a design that loads also saves and loads again to the same text, and its
+component graph builds. `netbox(text)`: `parse_device_type` (and the module- and rack-type
+readers) never raise; each returns a record or a problem naming the file, never both; a part it
+returns exports and reads back.
+Anything else (another exception, a hang, a crash) is a bug the fuzzers report.
+"""
+from __future__ import annotations
+
+from rackstudio.errors import LoadError
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.io import dumps, parse
+from rackstudio.library.netbox_yaml import (
+    dump_device_type,
+    parse_device_type,
+    parse_module_type,
+    parse_rack_type,
+)
+
+NAME = "fuzz.rackstudio"
+
+
+class BrokenPromise(AssertionError):
+    """A loader did something its contract rules out."""
+
+
+def design(raw: bytes | str) -> str:
+    """'loaded' or 'refused'; raises BrokenPromise or the unexpected exception itself."""
+    try:
+        loaded = parse(raw, NAME)
+    except LoadError as exc:
+        message = exc.message
+        if "\n" in message or "\r" in message or not message.startswith(NAME):
+            raise BrokenPromise(f"not a one-line message naming the file: {message!r}") from None
+        return "refused"
+    text = dumps(loaded.design)
+    try:
+        again = parse(text, "saved.rackstudio")
+    except LoadError as exc:
+        raise BrokenPromise(f"a design that loaded does not load after saving: {exc}") from None
+    if dumps(again.design) != text:
+        raise BrokenPromise("a saved design reads back different")
+    ComponentGraph(loaded.design)
+    return "loaded"
+
+
+def netbox(text: str) -> str:
+    """The device-type reader's outcome; the module- and rack-type readers, which share its
+    parser and field rules, must also return a record or a problem for the same text."""
+    for sibling in (parse_module_type, parse_rack_type):
+        other = sibling(text, "fuzz.yaml")
+        if (other.part is None) == (other.error is None):
+            raise BrokenPromise(f"{sibling.__name__}: a record and a problem, or neither: {other!r}")
+    result = parse_device_type(text, "fuzz.yaml")
+    if (result.part is None) == (result.error is None):
+        raise BrokenPromise(f"a part and a problem, or neither: {result!r}")
+    if result.error is not None:
+        # one line is not checked here: PyYAML reader errors keep their newline (reported; pinned
+        # in tests/core/test_fuzz_loaders.py)
+        if not str(result.error).startswith("fuzz.yaml"):
+            raise BrokenPromise(f"a problem that does not name the file: {result.error}")
+        return "refused"
+    again = parse_device_type(dump_device_type(result.part), "exported.yaml")
+    if not again.ok:
+        raise BrokenPromise(f"an exported part does not read back: {again.error}")
+    return "loaded"

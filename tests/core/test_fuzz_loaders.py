@@ -1,0 +1,87 @@
+"""Fuzzing the loaders with hypothesis: valid designs and NetBox device types, mutated (keys
+deleted, types swapped, numbers pushed to extremes, garbage inserted, text truncated), end in a
+design or the loader's own refusal, never another exception or a hang. Inputs that once found a
+bug are kept in tests/data/fuzz-corpus and replayed here.
+
+CI runs a quick pass: 1,500 mutated designs, 375 arbitrary byte strings and 700 mutated NetBox
+files (RACKSTUDIO_FUZZ_EXAMPLES sets all three); `make soak` runs the long one through
+fuzz/run.py (100,000 inputs a loader, with coverage).
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fuzz import mutations, targets
+from rackstudio.library.netbox_yaml import parse_device_type
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "fuzz-corpus"
+_SCALE = int(os.environ.get("RACKSTUDIO_FUZZ_EXAMPLES", "0"))
+DESIGN_EXAMPLES = _SCALE or 1500
+NETBOX_EXAMPLES = _SCALE or 700
+DESIGN_SEEDS = mutations.design_seeds()
+NETBOX_SEEDS = mutations.netbox_seeds()
+COUNTS = {"design": {"loaded": 0, "refused": 0}, "netbox": {"loaded": 0, "refused": 0}}
+
+
+def fuzz_settings(examples: int):
+    # a hang shows as a deadline failure; 5 s is 500 times a typical input on a busy CI machine
+    return settings(max_examples=examples, deadline=timedelta(seconds=5), database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
+
+
+@fuzz_settings(DESIGN_EXAMPLES)
+@given(st.randoms(use_true_random=False), st.integers(0, len(DESIGN_SEEDS) - 1))
+def test_mutated_designs_load_or_are_refused(rng, seed):
+    COUNTS["design"][targets.design(mutations.mutant_design(rng, DESIGN_SEEDS[seed]))] += 1
+
+
+@fuzz_settings(NETBOX_EXAMPLES)
+@given(st.randoms(use_true_random=False), st.integers(0, len(NETBOX_SEEDS) - 1))
+def test_mutated_netbox_files_load_or_are_refused(rng, seed):
+    COUNTS["netbox"][targets.netbox(mutations.mutant_netbox(rng, NETBOX_SEEDS[seed]))] += 1
+
+
+@fuzz_settings(max(DESIGN_EXAMPLES // 4, 50))
+@given(st.binary(max_size=400) | st.text(max_size=400))
+def test_arbitrary_bytes_load_or_are_refused(data):
+    targets.design(data)
+
+
+def test_the_fuzzers_reach_both_outcomes():
+    """Guards the fuzzers themselves: mutants that always fail to parse would test little."""
+    if COUNTS["design"]["loaded"] + COUNTS["design"]["refused"] < 100:
+        pytest.skip("run with the fuzz tests above")
+    for loader, counts in COUNTS.items():
+        total = sum(counts.values())
+        assert counts["loaded"] >= total // 50, (loader, counts)
+        assert counts["refused"] >= total // 2, (loader, counts)
+
+
+# --- the corpus: inputs that found bugs -------------------------------------------------------
+
+def _corpus(kind: str) -> list[Path]:
+    return sorted((CORPUS / kind).iterdir())
+
+
+@pytest.mark.parametrize("path", _corpus("design"), ids=lambda p: p.name)
+def test_design_corpus_replays(path):
+    targets.design(path.read_bytes())
+
+
+@pytest.mark.parametrize("path", _corpus("netbox"), ids=lambda p: p.name)
+def test_netbox_corpus_replays(path):
+    targets.netbox(path.read_text(encoding="utf-8", errors="surrogateescape"))
+
+
+@pytest.mark.xfail(strict=True, reason="safe_yaml.parse_yaml passes PyYAML's ReaderError text through, with "
+                                       "its newline and without line/column; reported, not ours to fix")
+def test_a_control_character_in_yaml_gives_a_one_line_problem_with_its_place():
+    result = parse_device_type((CORPUS / "netbox" / "control-character.yaml").read_text(), "f.yaml")
+    assert "\n" not in str(result.error) and result.error.line is not None
