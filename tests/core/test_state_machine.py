@@ -1,0 +1,439 @@
+"""A hypothesis state machine over the core's commands: random edits (place, move, nudge and
+remove devices; add, move, rotate and remove racks and rows; connect and disconnect power,
+network and coolant; set properties and check settings; update a part; add and remove
+comments), undos and redos.
+
+After every step: a refused command changed nothing; the design round-trips through
+dumps/parse to the same text; the incrementally updated component graph equals a fresh build;
+the design's derived indexes equal a fresh load's; and, when the check engine is importable,
+its incrementally updated findings equal a full run (`check_engine_agrees`). At teardown,
+undo-all restores the starting file byte for byte and redo-all the final one.
+
+Steps actually executed are counted in STEPS. CI runs a quick pass (RACKSTUDIO_STATE_EXAMPLES,
+default 30 sequences of up to 40 steps); `make soak` sets RACKSTUDIO_STATE_STEPS=10000 and runs
+sequences until that many steps have been counted.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from rackstudio.commands import (
+    AddRack,
+    AddRecord,
+    Connect,
+    Disconnect,
+    MoveDevice,
+    MoveRack,
+    NudgeDevice,
+    PlaceDevice,
+    Refused,
+    RemoveDevice,
+    RemoveRack,
+    RemoveRecord,
+    RotateRack,
+    SetProperty,
+    SetSetting,
+    UpdatePartType,
+    add_row_of_racks,
+)
+from rackstudio.document import Document
+from rackstudio.graph import ComponentGraph
+from rackstudio.io import dumps, parse
+from rackstudio.model import Comment, PartType, PortRef, RackType
+from tests.core import builders as b
+
+STEPS: Counter[str] = Counter()  # rules run, commands applied and refused, undos, redos, sequences
+
+
+# --- parts and racks the machine uses (figures: builders.py, domain.md) --------------------------
+
+def _busbar_rack() -> RackType:
+    """An ORv3-class 21-inch OU rack with a 48 V busbar (NVL72 busbar quoted at 1,400 A)."""
+    return RackType.model_validate({"model": "ORv3 44OU", "slug": "orv3-44ou", "unit_system": "ou",
+                                    "width_class": "21in", "u_height": 44, "outer_width_mm": 600,
+                                    "busbar": {"voltage_v": 48, "rating_a": 1400}})
+
+
+def _shelf() -> PartType:
+    return PartType.model_validate({
+        "manufacturer": "Generic", "model": "Power shelf", "slug": "generic-shelf", "u_height": 1,
+        "power-ports": [{"name": f"AC{i}", "maximum_draw": 5500} for i in range(1, 4)],
+        "rackstudio": {"category": "power-shelf", "unit_system": "ou", "width_class": "21in",
+                       "shelf": {"psu_count": 6, "psu_rating_w": 5500, "redundancy": "5+1", "output_v": 50}}})
+
+
+def _tray() -> PartType:
+    return PartType.model_validate({
+        "manufacturer": "Generic", "model": "Busbar tray", "slug": "generic-tray", "u_height": 1,
+        "interfaces": [{"name": f"osfp{i}", "type": "800gbase-x-osfp"} for i in range(1, 5)],
+        "rackstudio": {"category": "server", "unit_system": "ou", "width_class": "21in",
+                       "power": {"max_w": 5000, "source": "busbar"},
+                       "cooling": {"method": "liquid", "liquid_fraction": 0.8,
+                                   "coolant_ports": [{"name": "in", "role": "supply"},
+                                                     {"name": "out", "role": "return"}]}}})
+
+
+RACK_TYPES = [b.rack_type(), _busbar_rack(), b.rack_type(model="Generic 42U", slug="generic-42u", u_height=42)]
+RACK_PARTS = [b.server(), b.switch(), b.blank(), b.half_width(), b.chassis(), _shelf(), _tray()]
+FACINGS = ["N", "E", "S", "W"]
+
+# (field, values) a user may try on each kind of record: valid ones and ones the model refuses
+PROPERTIES = {
+    "devices": [("name", ["gpu-001", "", "x" * 200, "Ünïcode ✓"]), ("asset_tag", ["A-1", None]),
+                ("description", ["spare", None]), ("position", [1, 2.5, 0.3, 47, 100, -1]),
+                ("face", ["front", "rear", "top"]), ("allocated_w", [0, 1200.5, -5, None])],
+    "racks": [("name", ["B07", ""]), ("x_mm", [0, 1800, 19400, -600]), ("facing", ["N", "W", "Q"]),
+              ("power_budget_kw", [40, 0, None]), ("description", ["cold aisle A", None])],
+    "feeds": [("amperage_a", [16, 63, 0]), ("max_utilization", [80, 100, 120]), ("side", ["A", "B", "C"])],
+    "halls": [("name", ["Hall A"]), ("width_mm", [30000, 1, 0])],
+}
+SETTINGS = [("derating", [0.8, 1.0, 0, 1.5]), ("max_row_racks", [20, 1, 0]), ("worst_case", [True, False]),
+            ("disabled_rules", [(), ("SPC-001",)]), ("severity_overrides", [{}, {"PWR-002": "info"}, {"X": "loud"}])]
+
+
+def state(doc: Document) -> tuple[str, tuple]:
+    return dumps(doc.design), doc.graph.snapshot()
+
+
+# --- the hook for the check engine ------------------------------------------------------------------
+
+def check_engine(doc: Document):
+    """A CheckEngine following `doc` (`rackstudio.checks.engine`), or None when there is none."""
+    try:
+        engine_module = importlib.import_module("rackstudio.checks.engine")
+    except ImportError:
+        return None
+    engine = engine_module.CheckEngine(doc.design, doc.graph)
+    engine.follow(doc)
+    return engine
+
+
+def check_engine_agrees(doc: Document, engine) -> None:
+    """The engine's findings, kept up to date by `update(changes)` after every command, equal a
+    full run of a fresh engine over a freshly built graph of the same design."""
+    if engine is None:
+        return
+    full = type(engine)(doc.design, ComponentGraph(doc.design)).run_full()
+    incremental = engine.findings()
+    if incremental != full:
+        extra = [f for f in incremental if f not in full][:3]
+        missing = [f for f in full if f not in incremental][:3]
+        raise AssertionError(f"incremental findings differ from a full run: extra {extra}, missing {missing}")
+    STEPS["engine comparisons"] += 1
+
+
+# --- the machine --------------------------------------------------------------------------------
+
+class DesignEditing(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.doc = Document(b.empty_design())
+        self.start = state(self.doc)
+        self.engine = check_engine(self.doc)
+        STEPS["sequences"] += 1
+
+    # --- running commands ---------------------------------------------------------------------
+
+    def run(self, command) -> None:
+        STEPS["steps"] += 1
+        before = dumps(self.doc.design)
+        try:
+            self.doc.execute(command)
+        except Refused:
+            STEPS["refused"] += 1
+            assert dumps(self.doc.design) == before, f"{type(command).__name__} was refused but changed the design"
+            return
+        STEPS["applied"] += 1
+
+    def pick(self, data, collection: str, where=None):
+        table = getattr(self.doc.design, collection)
+        ids = sorted(k for k, v in table.items() if where is None or where(v))
+        return data.draw(st.sampled_from(ids)) if ids else None
+
+    def has(self, collection: str) -> bool:
+        return bool(getattr(self.doc.design, collection))
+
+    def part(self, device_id: str) -> PartType:
+        return self.doc.design.part_of(self.doc.design.devices[device_id])
+
+    # --- racks and rows ---------------------------------------------------------------------
+
+    @rule(kind=st.sampled_from(RACK_TYPES), x=st.integers(0, 32), y=st.integers(0, 9), facing=st.sampled_from(FACINGS))
+    def add_rack(self, kind, x, y, facing):
+        self.run(AddRack(kind, "hall-1", x * 600, y * 1200, facing))
+
+    @rule(kind=st.sampled_from(RACK_TYPES), count=st.integers(1, 5), x=st.integers(0, 30), y=st.integers(0, 9),
+          facing=st.sampled_from(FACINGS))
+    def add_row(self, kind, count, x, y, facing):
+        try:
+            command = add_row_of_racks(self.doc.design, kind, "hall-1", f"R{x}", count, x * 600, y * 1200, facing)
+        except Refused:
+            STEPS["steps"] += 1
+            STEPS["refused"] += 1
+            return
+        self.run(command)
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), x=st.integers(-1, 33), y=st.integers(-1, 10))
+    def move_rack(self, data, x, y):
+        self.run(MoveRack(self.pick(data, "racks"), x * 600, y * 1200))
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), facing=st.none() | st.sampled_from(FACINGS))
+    def rotate_rack(self, data, facing):
+        self.run(RotateRack(self.pick(data, "racks"), facing))
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data())
+    def remove_rack(self, data):
+        self.run(RemoveRack(self.pick(data, "racks")))
+
+    # --- devices ---------------------------------------------------------------------------------
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), part=st.sampled_from(RACK_PARTS), position=st.integers(1, 96),
+          face=st.sampled_from(["front", "rear"]), lateral=st.sampled_from([None, "left", "right"]))
+    def place_device(self, data, part, position, face, lateral):
+        self.run(PlaceDevice(part, rack=self.pick(data, "racks"), position=position / 2, face=face,
+                             lateral=lateral if part.rackstudio.half_width else None))
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), side=st.sampled_from(["left", "right"]))
+    def place_side_pdu(self, data, side):
+        self.run(PlaceDevice(b.pdu(), rack=self.pick(data, "racks"), side=side))
+
+    @precondition(lambda self: any(self.part(d).device_bays for d in self.doc.design.devices))
+    @rule(data=st.data(), bay=st.sampled_from(["Bay1", "Bay2", "Bay3", "Bay4", "Bay9"]))
+    def place_child(self, data, bay):
+        parent = self.pick(data, "devices", lambda d: bool(self.doc.design.part_of(d).device_bays))
+        self.run(PlaceDevice(b.node(), parent=parent, bay=bay))
+
+    @rule(x=st.integers(0, 33), y=st.integers(0, 9))
+    def place_floor_cdu(self, x, y):
+        self.run(PlaceDevice(b.cdu(), hall="hall-1", x_mm=x * 600, y_mm=y * 1200))
+
+    @precondition(lambda self: self.has("devices") and self.has("racks"))
+    @rule(data=st.data(), position=st.integers(1, 96), face=st.sampled_from(["front", "rear"]), same_rack=st.booleans())
+    def move_device(self, data, position, face, same_rack):
+        device = self.doc.design.devices[self.pick(data, "devices")]
+        if device.rack is None or device.position is None:
+            self.run(MoveDevice(device.id, x_mm=position * 100.0, y_mm=600.0))
+            return
+        rack = device.rack if same_rack else self.pick(data, "racks")
+        self.run(MoveDevice(device.id, rack=rack, position=position / 2, face=face))
+
+    @precondition(lambda self: any(d.position is not None for d in self.doc.design.devices.values()))
+    @rule(data=st.data(), delta=st.sampled_from([-1, 1, 0.5, -0.5, 2]), times=st.integers(1, 3))
+    def nudge_device(self, data, delta, times):
+        device = self.pick(data, "devices", lambda d: d.position is not None)
+        for _ in range(times):  # consecutive nudges of one device merge into one undo step
+            if device in self.doc.design.devices:
+                self.run(NudgeDevice(self.doc.design, device, delta))
+
+    @precondition(lambda self: self.has("devices"))
+    @rule(data=st.data())
+    def remove_device(self, data):
+        self.run(RemoveDevice(self.pick(data, "devices")))
+
+    @precondition(lambda self: self.has("part_types"))
+    @rule(data=st.data(), weight=st.sampled_from([1.0, 50.0, 500.0]), height=st.sampled_from([None, 0.5, 2, 60]))
+    def update_part(self, data, weight, height):
+        slug = data.draw(st.sampled_from(sorted(self.doc.design.part_types)))
+        old = self.doc.design.part_types[slug]
+        changes = {"weight": weight, "weight_unit": "kg"}
+        if height is not None and old.u_height:
+            changes["u_height"] = height
+        self.run(UpdatePartType(old.replace(**changes)))
+
+    # --- connections -------------------------------------------------------------------------
+
+    @precondition(lambda self: any(self.part(d).power_ports for d in self.doc.design.devices))
+    @rule(data=st.data(), to_feed=st.booleans())
+    def connect_power(self, data, to_feed):
+        d = self.doc.design
+        consumer = self.pick(data, "devices", lambda x: bool(d.part_of(x).power_ports))
+        inlet = data.draw(st.sampled_from([p.name for p in self.part(consumer).power_ports]))
+        outlets = [x for x in sorted(d.devices) if self.part(x).power_outlets]
+        if to_feed or not outlets:
+            supplier = PortRef(owner=data.draw(st.sampled_from(["feed-a", "feed-b"])))
+        else:
+            pdu = data.draw(st.sampled_from(outlets))
+            supplier = PortRef(owner=pdu, port=data.draw(st.sampled_from([o.name for o in self.part(pdu).power_outlets])))
+        self.run(Connect("power", PortRef(owner=consumer, port=inlet), supplier))
+
+    @precondition(lambda self: sum(bool(self.part(d).interfaces) for d in self.doc.design.devices) >= 2)
+    @rule(data=st.data(), length=st.none() | st.sampled_from([0.5, 3.0, 30.0]))
+    def connect_network(self, data, length):
+        ends = []
+        for _ in range(2):
+            dev = self.pick(data, "devices", lambda x: bool(self.doc.design.part_of(x).interfaces))
+            ends.append(PortRef(owner=dev, port=data.draw(st.sampled_from([i.name for i in self.part(dev).interfaces]))))
+        self.run(Connect("network", *ends, length_m=length))
+
+    @precondition(lambda self: sum(bool(self.part(d).rackstudio.cooling.coolant_ports) for d in self.doc.design.devices) >= 2)
+    @rule(data=st.data())
+    def connect_coolant(self, data):
+        ends = []
+        for _ in range(2):
+            dev = self.pick(data, "devices", lambda x: bool(self.doc.design.part_of(x).rackstudio.cooling.coolant_ports))
+            names = [p.name for p in self.part(dev).rackstudio.cooling.coolant_ports]
+            ends.append(PortRef(owner=dev, port=data.draw(st.sampled_from(names))))
+        self.run(Connect("coolant", *ends))
+
+    @precondition(lambda self: self.has("connections"))
+    @rule(data=st.data())
+    def disconnect(self, data):
+        self.run(Disconnect(self.pick(data, "connections")))
+
+    # --- properties, settings, records ------------------------------------------------------------
+
+    @rule(data=st.data(), collection=st.sampled_from(sorted(PROPERTIES)))
+    def set_property(self, data, collection):
+        if not self.has(collection):
+            return
+        field, values = data.draw(st.sampled_from(PROPERTIES[collection]))
+        self.run(SetProperty(self.pick(data, collection), field, data.draw(st.sampled_from(values))))
+
+    @rule(data=st.data(), kind=st.sampled_from(["device rack", "device part", "rack row", "feed rack",
+                                                "feed panel", "panel ups"]))
+    def set_reference(self, data, kind):
+        """Point a record at another one: the graph must move its edges (SetProperty on an id field)."""
+        d = self.doc.design
+        owner, field = {"device rack": ("devices", "rack"), "device part": ("devices", "part"),
+                        "rack row": ("racks", "row"), "feed rack": ("feeds", "rack"),
+                        "feed panel": ("feeds", "panel"), "panel ups": ("panels", "ups")}[kind]
+        targets = {"rack": d.racks, "part": d.part_types, "row": d.rows, "panel": d.panels, "ups": d.upses}[field]
+        if not self.has(owner):
+            return
+        # ids of nothing are left to test_set_property_refuses_references_to_nothing (a known bug)
+        value = data.draw(st.sampled_from([None, *sorted(targets)]))
+        self.run(SetProperty(self.pick(data, owner), field, value))
+
+    @rule(data=st.data(), setting=st.sampled_from(SETTINGS))
+    def set_setting(self, data, setting):
+        field, values = setting
+        self.run(SetSetting(field, data.draw(st.sampled_from(values))))
+
+    @rule(data=st.data(), text=st.sampled_from(["check PSU count", "é ✓", "x" * 500]))
+    def add_comment(self, data, text):
+        target = self.pick(data, "devices") if self.has("devices") else None
+        comment_id = self.doc.design.new_id("cm")
+        self.run(AddRecord("comments", Comment(id=comment_id, target=target, author="tester",
+                                               created="2025-01-01T00:00:00Z", text=text)))
+
+    @precondition(lambda self: self.has("comments") or self.has("upses"))
+    @rule(data=st.data(), kind=st.sampled_from(["comments", "upses", "panels"]))
+    def remove_record(self, data, kind):
+        if self.has(kind):
+            self.run(RemoveRecord(self.pick(data, kind)))  # a UPS or panel still in use is refused
+
+    # --- history ---------------------------------------------------------------------------------
+
+    @precondition(lambda self: self.doc.can_undo)
+    @rule()
+    def undo(self):
+        STEPS["steps"] += 1
+        STEPS["undos"] += 1
+        self.doc.undo()
+
+    @precondition(lambda self: self.doc.can_redo)
+    @rule()
+    def redo(self):
+        STEPS["steps"] += 1
+        STEPS["redos"] += 1
+        self.doc.redo()
+
+    # --- after every step ----------------------------------------------------------------------
+
+    @invariant()
+    def the_design_is_whole(self):
+        design = self.doc.design
+        text = dumps(design)
+        loaded = parse(text, "state-machine.rackstudio").design
+        assert dumps(loaded) == text, "the design does not read back as written"
+        snapshot = self.doc.graph.snapshot()
+        assert snapshot == ComponentGraph(design).snapshot(), "the incremental graph differs from a fresh build"
+        assert snapshot == ComponentGraph(loaded).snapshot()
+        for obj_id in (*design.halls, *design.rows, *design.racks, *design.devices, *design.feeds):
+            assert design.contents(obj_id) == loaded.contents(obj_id), f"contents of {obj_id}"
+            assert design.connections_of(obj_id) == loaded.connections_of(obj_id), f"connections of {obj_id}"
+        check_engine_agrees(self.doc, self.engine)
+
+    def teardown(self):
+        end = state(self.doc)
+        undone = 0
+        while self.doc.can_undo:
+            self.doc.undo()
+            undone += 1
+        assert state(self.doc) == self.start, f"undoing {undone} steps did not restore the start"
+        for _ in range(undone):  # not redo-all: the redo stack may hold steps undone before the end
+            self.doc.redo()
+        assert state(self.doc) == end, f"redoing {undone} steps did not restore the end"
+        check_engine_agrees(self.doc, self.engine)
+
+
+# --- running it ----------------------------------------------------------------------------------
+
+def _settings(examples: int, steps: int, derandomize: bool):
+    # no explain phase: tracing every line of a 40-step sequence takes minutes on a failure
+    return settings(max_examples=examples, stateful_step_count=steps, deadline=None, database=None,
+                    derandomize=derandomize, suppress_health_check=list(HealthCheck),
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
+
+
+def test_random_edits_undos_and_redos_keep_the_design_whole():
+    target = int(os.environ.get("RACKSTUDIO_STATE_STEPS", "0"))
+    began, before = time.perf_counter(), STEPS["steps"]
+    if target:
+        while STEPS["steps"] - before < target:
+            run_state_machine_as_test(DesignEditing, settings=_settings(100, 60, derandomize=False))
+    else:
+        examples = int(os.environ.get("RACKSTUDIO_STATE_EXAMPLES", "30"))
+        run_state_machine_as_test(DesignEditing, settings=_settings(examples, 40, derandomize=True))
+    figures = dict(STEPS, seconds=round(time.perf_counter() - began, 1))
+    print(f"\nstate machine: {json.dumps(figures)}")
+    report = os.environ.get("RACKSTUDIO_REPORT_DIR")
+    if report:
+        Path(report).mkdir(parents=True, exist_ok=True)
+        Path(report, "state-machine.json").write_text(json.dumps(figures, indent=1) + "\n")
+    assert STEPS["steps"] - before >= (target or 100)
+    assert STEPS["applied"] > STEPS["refused"] // 10  # the machine mostly does things, not only refusals
+
+
+@pytest.mark.xfail(strict=True, reason="commands.records.SetProperty checks references only for devices and "
+                                       "racks: a row, feed, panel or connection may point at an id that does not "
+                                       "exist, and the graph then grows a node for it; reported, not ours to fix")
+@pytest.mark.parametrize(("obj", "field", "value"), [
+    ("row", "hall", "nowhere"), ("feed-a", "panel", "nowhere"), ("feed-a", "rack", "nowhere"),
+    ("pnl-a", "ups", "nowhere"), ("conn", "a", {"owner": "nowhere", "port": "x"}),
+])
+def test_set_property_refuses_references_to_nothing(obj, field, value):
+    doc = Document(b.empty_design())
+    doc.execute(add_row_of_racks(doc.design, b.rack_type(), "hall-1", "A", 1, 0, 0))
+    rack = next(iter(doc.design.racks))
+    doc.execute(PlaceDevice(b.server(), rack=rack, position=1, device_id="srv"))
+    doc.execute(Connect("power", PortRef(owner="srv", port="PSU1"), PortRef(owner="feed-a"), conn_id="conn"))
+    start = state(doc)
+    obj = next(iter(doc.design.rows)) if obj == "row" else obj
+    try:
+        doc.execute(SetProperty(obj, field, value))
+    except Refused:
+        assert state(doc) == start
+        return
+    parse(dumps(doc.design))  # the design must still be a design: this raises LoadError today
