@@ -173,7 +173,11 @@ def switch_ports(design: Design, device_id: str, rack_of) -> PortPoint:
 class MetricsSeries:
     """The dashboard's data over one design. Pass the app's CheckEngine when there is one (its
     metrics are then computed once for the rules and the charts); otherwise a metrics-only
-    engine (no rules) is made here."""
+    engine (no rules) is made here.
+
+    Rack points are brought up to date by `update`; phase currents and port use only when read
+    (`phases`, `switches`): an edit marks the feeds, PDUs and switches it may have changed, and
+    only a chart that shows them pays for them."""
 
     def __init__(self, design: Design, graph: ComponentGraph | None = None, engine: CheckEngine | None = None):
         self._own_engine = engine is None  # a shared engine is kept up to date by its owner
@@ -182,10 +186,13 @@ class MetricsSeries:
         self.engine = engine
         self._settings_seen = design.settings
         self.racks: dict[str, RackPoint] = {}
-        self.phases: dict[str, PhasePoint] = {}
-        self.switches: dict[str, PortPoint] = {}
+        self._phases: dict[str, PhasePoint] = {}
+        self._switches: dict[str, PortPoint] = {}
+        self._stale_phases: set[str] = set()
+        self._stale_switches: set[str] = set()
         self._ends: dict[str, tuple[str, str]] = {}  # connection → its two owners (a removed one's too)
         self._dropped: dict[str, set[str]] = {}
+        self._orders: dict[str, list[str]] = {}  # cached category orders, dropped when names or members change
         self.rebuild()
 
     @property
@@ -196,33 +203,71 @@ class MetricsSeries:
     def ctx(self) -> CheckContext:
         return self.engine.ctx
 
+    @property
+    def phases(self) -> dict[str, PhasePoint]:
+        """Line currents of every three-phase feed and PDU (computed now for those an edit marked)."""
+        if self._stale_phases:
+            stale, self._stale_phases = self._stale_phases, set()
+            design = self.design
+            for obj_id in stale:
+                point = (feed_phases(self.ctx, obj_id) if obj_id in design.feeds else
+                         pdu_phases(self.ctx, obj_id) if obj_id in design.devices else None)
+                old = self._phases.pop(obj_id, None)
+                if point is not None:
+                    self._phases[obj_id] = point
+                if (old is None) != (point is None) or (old and point and old.name != point.name):
+                    self._orders.pop("phases", None)
+        return self._phases
+
+    @property
+    def switches(self) -> dict[str, PortPoint]:
+        """Ports in use per switch (computed now for the switches an edit marked)."""
+        if self._stale_switches:
+            stale, self._stale_switches = self._stale_switches, set()
+            for dev_id in stale:
+                old = self._switches.pop(dev_id, None)
+                point = switch_ports(self.design, dev_id, self.ctx.rack_of) if self._is_switch(dev_id) else None
+                if point is not None:
+                    self._switches[dev_id] = point
+                if (old is None) != (point is None) or (old and point and (old.name, old.rack) != (point.name, point.rack)):
+                    self._orders.pop("switches", None)
+        return self._switches
+
     def rack_order(self) -> list[str]:
         """Racks by hall, row and name (natural order: A2 before A10); racks outside a row last."""
-        racks = self.racks
-        return sorted(racks, key=lambda r: (racks[r].hall, not racks[r].row, natural_key(racks[r].row),
-                                            natural_key(racks[r].name), r))
+        if "racks" not in self._orders:
+            racks = self.racks
+            self._orders["racks"] = sorted(racks, key=lambda r: (racks[r].hall, not racks[r].row,
+                                                                 natural_key(racks[r].row), natural_key(racks[r].name), r))
+        return self._orders["racks"]
 
     def phase_order(self) -> list[str]:
-        return sorted(self.phases, key=lambda p: (self.phases[p].kind, natural_key(self.phases[p].name), p))
+        phases = self.phases
+        if "phases" not in self._orders:
+            self._orders["phases"] = sorted(phases, key=lambda p: (phases[p].kind, natural_key(phases[p].name), p))
+        return self._orders["phases"]
 
     def switch_order(self) -> list[str]:
-        return sorted(self.switches, key=lambda s: (natural_key(self.switches[s].rack),
-                                                     natural_key(self.switches[s].name), s))
+        switches = self.switches
+        if "switches" not in self._orders:
+            self._orders["switches"] = sorted(switches, key=lambda s: (natural_key(switches[s].rack),
+                                                                       natural_key(switches[s].name), s))
+        return self._orders["switches"]
 
     # --- computing -------------------------------------------------------------------------------------
 
     def rebuild(self) -> None:
         if self._own_engine:
             self.engine.run_full()
-        self._settings_seen = self.design.settings
-        self._dropped = dropped_feeds(self.design)
-        self.racks = {r: rack_point(self.ctx, self.engine.rack_metrics(r), self._dropped) for r in self.design.racks}
-        self.phases = {}
-        self._refresh_phases(self.design.feeds, self._pdus(self.design.devices))
-        self.switches = {}
+        design = self.design
+        self._settings_seen = design.settings
+        self._dropped = dropped_feeds(design)
+        self.racks = {r: rack_point(self.ctx, self.engine.rack_metrics(r), self._dropped) for r in design.racks}
+        self._phases, self._switches, self._orders = {}, {}, {}
+        self._stale_phases = set(design.feeds) | set(self._pdus(design.devices))
+        self._stale_switches = {d for d in design.devices if self._is_switch(d)}
         self._ends = {}
-        self._refresh_switches(d for d in self.design.devices if self._is_switch(d))
-        for conn in self.design.connections.values():
+        for conn in design.connections.values():
             self._note_cable(conn.id)
 
     def update(self, changes: ChangeSet) -> SeriesChange:
@@ -240,7 +285,7 @@ class MetricsSeries:
         if "feeds" in colls:
             self._dropped = dropped_feeds(design)
         self._refresh_racks(changes, result)
-        self._after_edit(changes, result)
+        self._mark_stale(changes, result)
         return result
 
     def _refresh_racks(self, changes: ChangeSet, result: SeriesChange) -> None:
@@ -252,6 +297,8 @@ class MetricsSeries:
         for rack_id in [r for r in self.racks if r not in design.racks]:
             del self.racks[rack_id]
             result.racks.add(rack_id)
+        if named:
+            self._orders.pop("racks", None)
         for rack_id in design.racks:
             metrics = self.engine.rack_metrics(rack_id)
             old = self.racks.get(rack_id)
@@ -259,12 +306,12 @@ class MetricsSeries:
                 self.racks[rack_id] = rack_point(self.ctx, metrics, self._dropped)
                 result.racks.add(rack_id)
 
-    def _after_edit(self, changes: ChangeSet, result: SeriesChange) -> None:
-        """Phases of every feed and PDU above what the edit touched (devices of re-computed racks,
-        both ends of cables added, changed or removed), and switches whose ports changed."""
+    def _mark_stale(self, changes: ChangeSet, result: SeriesChange) -> None:
+        """Mark the feeds and PDUs above what the edit touched (devices of re-computed racks, both
+        ends of cables added, changed or removed) and the switches whose ports may have changed."""
         design, ctx = self.design, self.ctx
         edited = {**changes.added, **changes.changed}
-        nodes: set[str] = {i for i, c in edited.items() if c == "feeds"}
+        nodes: set[str] = {i for i, c in (*edited.items(), *changes.removed.items()) if c == "feeds"}
         switches: set[str] = set()
         for rack_id in result.racks & set(design.racks):
             nodes.update(ctx.rack_devices(rack_id))
@@ -278,41 +325,16 @@ class MetricsSeries:
                     switches.add(owner)
             elif coll == "devices":
                 switches.add(obj_id)
-            if coll in ("feeds", "devices") and obj_id in changes.removed and self.phases.pop(obj_id, None):
-                result.phases.add(obj_id)
-        nodes = {n for n in nodes if n in design.devices or n in design.feeds}
-        above = set(nodes).union(*(upstream(ctx, n) for n in nodes)) if nodes else set()
-        self._refresh_phases((n for n in above if n in design.feeds), self._pdus(above), result)
+                nodes.add(obj_id)
+        alive = {n for n in nodes if n in design.devices or n in design.feeds}
+        above = alive.union(*(upstream(ctx, n) for n in alive)) if alive else set()
+        stale = {n for n in above if n in design.feeds} | set(self._pdus(above)) | {n for n in nodes if n in self._phases}
         switches.update(d for r in result.racks & set(design.racks) for d in ctx.rack_devices(r))
-        for dev_id in switches:
-            if not self._is_switch(dev_id) and self.switches.pop(dev_id, None) is not None:
-                result.switches.add(dev_id)
-        self._refresh_switches((s for s in switches if self._is_switch(s)), result)
-
-    def _refresh_phases(self, feeds: Iterable[str], pdus: Iterable[str], result: SeriesChange | None = None) -> None:
-        for feed_id in feeds:
-            if feed_id in self.design.feeds:
-                self._put_phase(feed_id, feed_phases(self.ctx, feed_id), result)
-        for dev_id in pdus:
-            self._put_phase(dev_id, pdu_phases(self.ctx, dev_id), result)
-
-    def _put_phase(self, obj_id: str, point: PhasePoint | None, result: SeriesChange | None) -> None:
-        if point is None:
-            if self.phases.pop(obj_id, None) is not None and result is not None:
-                result.phases.add(obj_id)
-            return
-        if self.phases.get(obj_id) != point:
-            self.phases[obj_id] = point
-            if result is not None:
-                result.phases.add(obj_id)
-
-    def _refresh_switches(self, switches: Iterable[str], result: SeriesChange | None = None) -> None:
-        for dev_id in switches:
-            point = switch_ports(self.design, dev_id, self.ctx.rack_of)
-            if self.switches.get(dev_id) != point:
-                self.switches[dev_id] = point
-                if result is not None:
-                    result.switches.add(dev_id)
+        switches = {s for s in switches if s in self._switches or self._is_switch(s)}
+        self._stale_phases |= stale
+        self._stale_switches |= switches
+        result.phases |= stale
+        result.switches |= switches
 
     def _pdus(self, devices: Iterable[str]) -> list[str]:
         design = self.design

@@ -419,3 +419,106 @@ def report_html(data: dict) -> str:
                  if data["reviews"] else "<p>Not reviewed yet.</p>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+# --- the File ▸ Export menu --------------------------------------------------------------------------
+
+_FILTERS = {"drawing": "PDF (*.pdf);;SVG (*.svg);;PNG (*.png)", "table": "Excel workbook (*.xlsx);;CSV (*.csv)",
+            "report": "PDF (*.pdf)"}
+
+
+class ExportController:
+    """File ▸ Export: asks where to write, exports what the editor shows (the selected racks, else
+    the open elevations, else every rack; the hall on screen) and says what it wrote."""
+
+    def __init__(self, window):
+        self.window = window
+
+    @property
+    def design(self) -> Design:
+        return self.window.document.design
+
+    def _engine(self) -> CheckEngine | None:
+        return getattr(self.window.document, "checks", None)  # the live checks' engine, when attached
+
+    def _ask(self, title: str, stem: str, kind: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        document = self.window.document
+        folder = document.path.parent if document.path else Path.home()
+        default = folder / f"{Path(document.path).stem if document.path else 'design'}-{stem}"
+        path, chosen = QFileDialog.getSaveFileName(self.window, title, str(default), _FILTERS[kind])
+        if not path:
+            return None
+        path = Path(path)
+        if not path.suffix and chosen:
+            path = path.with_suffix(chosen.split("*")[1].rstrip(")"))
+        return path
+
+    def _done(self, what: str, path: Path, started: float) -> None:
+        import time
+
+        self.window.show_status(f"Exported {what} to {path.name} ({time.perf_counter() - started:.1f} s)")
+
+    def _run(self, what: str, path: Path | None, export: Callable[[Path], object]) -> bool:
+        import time
+
+        if path is None:
+            return False
+        started = time.perf_counter()
+        try:
+            export(path)
+        except (RackStudioError, OSError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self.window, f"Cannot export {what}", str(exc))
+            return False
+        self._done(what, path, started)
+        return True
+
+    def shown_racks(self) -> Selection:
+        """The selected racks (or the racks of selected devices), else the open elevations, else all."""
+        design = self.design
+        chosen: list[str] = []
+        for obj_id in self.window.selection.ids:
+            rack = obj_id if obj_id in design.racks else None
+            if obj_id in design.devices:
+                from rackstudio.reports.cable_schedule import rack_id_of
+
+                rack = rack_id_of(design, obj_id)
+            if rack and rack not in chosen:
+                chosen.append(rack)
+        if not chosen:
+            chosen = [r for r in self.window.elevation_view.elevations.open_racks if r in design.racks]
+        if not chosen:
+            return select_racks(design)
+        label = f"rack {design.racks[chosen[0]].name}" if len(chosen) == 1 else f"{len(chosen)} racks"
+        return Selection(chosen, label)
+
+    def elevations(self) -> bool:
+        selection = self.shown_racks()
+        return self._run("rack elevations", self._ask("Export rack elevations", "elevations", "drawing"),
+                         lambda p: export_elevations(self.design, p, selection))
+
+    def floorplan(self) -> bool:
+        hall = self.window.hall_view.hall_scene.hall_id
+        return self._run("the floor plan", self._ask("Export floor plan", "floorplan", "drawing"),
+                         lambda p: export_floorplan(self.design, p, [hall] if hall else None))
+
+    def bom(self) -> bool:
+        from rackstudio.reports import bom
+
+        engine = self._engine()
+        return self._run("the bill of materials", self._ask("Export bill of materials", "bom", "table"),
+                         lambda p: bom.export(self.design, p, engine.ctx if engine else None))
+
+    def cables(self) -> bool:
+        from rackstudio.reports import cable_schedule
+
+        engine = self._engine()
+        return self._run("the cable schedule", self._ask("Export cable schedule", "cables", "table"),
+                         lambda p: cable_schedule.export(self.design, p, engine.ctx if engine else None))
+
+    def report(self) -> bool:
+        return self._run("the design report", self._ask("Export design report", "report", "report"),
+                         lambda p: export_report(self.design, p, self._engine()))

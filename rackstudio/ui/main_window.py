@@ -35,8 +35,10 @@ from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
+from rackstudio.ui.dashboard import DashboardDock
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.export import ExportController
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.hall.view import HallView
 from rackstudio.ui.infrastructure import SiteDock
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.inspector_dock = InspectorDock(self.editor, self)
         self.cable_dock = CableListDock(self.editor, self)
         self.site_dock = SiteDock(self.editor, self)
+        self.exports = ExportController(self)
+        self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
         self._build_status_bar()
         self.actions_by_id = build_actions(self)
         self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
@@ -88,6 +92,9 @@ class MainWindow(QMainWindow):
         self.add_dock(self.site_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.site_dock, Qt.Orientation.Vertical)
         self.cable_dock.hide()
+        for dock in (self.dashboard_dock,):  # review panels, shown from View ▸ Panels
+            self.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
+            dock.hide()
         REPORT.status = self.show_status
         REPORT.message = self._message
         self.undo_stack.cleanChanged.connect(self._update_title)

@@ -1,0 +1,144 @@
+"""The dashboard dock: charts of the design's figures (power per rack by feed side against budget and
+derated feed limit, heat to air and liquid against air cooling, phase currents of three-phase feeds
+and PDUs, units per rack, ports per switch, and a hall heat map of kW per rack).
+
+It costs nothing until shown: pyqtgraph (0.31 s) and the series are loaded the first time the
+dock becomes visible. Charts follow every edit: each ChangeSet is merged into a pending one and a
+0 ms single-shot timer applies them once per event-loop pass (at most once a frame), recomputing
+only the racks, feeds, PDUs and switches the edits touched (reports.metrics_series), and redrawing
+only the chart on the visible tab (others redraw when their tab is opened). A hidden dashboard
+keeps the pending edits until it is shown. Clicking a bar or a rack on the heat map selects it in
+the views. The figures are the checks' own: with live checks attached, their engine is shared.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from rackstudio.changes import ChangeSet
+from rackstudio.reports.metrics_series import MetricsSeries
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import guarded
+
+
+class DashboardDock(QDockWidget):
+    def __init__(self, editor: EditorContext, parent=None, hall: Callable[[], str | None] | None = None):
+        super().__init__("Dashboard", parent)
+        self.setObjectName("DashboardDock")
+        self.editor = editor
+        self.current_hall = hall or (lambda: None)
+        self.series: MetricsSeries | None = None
+        self.charts: list = []
+        self.tabs: QTabWidget | None = None
+        self.pending: ChangeSet | None = None
+        self.dirty: set[int] = set()
+        self.last_update_ms = 0.0  # the last coalesced update: series + the visible chart
+        self.updates = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.flush)
+        body = QWidget()
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._hint = QLabel("The charts load when this panel is shown.")
+        self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self._hint)
+        self.setWidget(body)
+        editor.bridge.changed.connect(self.on_changed)
+        editor.bridge.replaced.connect(self.on_replaced)
+        self.visibilityChanged.connect(self._on_visibility)
+
+    # --- following the document ----------------------------------------------------------------------
+
+    def on_changed(self, changes: ChangeSet) -> None:
+        if self.series is None:
+            return  # built from the current design when first shown
+        if self.pending is None:
+            self.pending = ChangeSet()
+        self.pending.merge(changes)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def on_replaced(self) -> None:
+        self.series = None
+        self.pending = None
+        if self.isVisible():
+            self._timer.start()
+
+    def _on_visibility(self, visible: bool) -> None:
+        if visible:
+            self._timer.start()
+
+    @guarded
+    def flush(self) -> None:
+        """Apply the pending edits to the series and redraw the visible chart (the timer's slot)."""
+        if not self.isVisible():
+            return
+        started = time.perf_counter()
+        self._build_charts()
+        document = self.editor.bridge.document
+        shared = getattr(document, "checks", None)
+        if self.series is None or self.series.design is not document.design or (
+                shared is not None and self.series.engine is not shared):
+            self.series = MetricsSeries(document.design, document.graph, shared)
+            self.pending = None
+            self.dirty = set(range(len(self.charts)))
+        if self.pending is not None:
+            changes, self.pending = self.pending, None
+            if self.series.update(changes):
+                self.dirty = set(range(len(self.charts)))
+        self._refresh_visible()
+        self.last_update_ms = (time.perf_counter() - started) * 1000
+        self.updates += 1
+
+    def _refresh_visible(self) -> None:
+        if self.tabs is None or self.series is None:
+            return
+        index = self.tabs.currentIndex()
+        if index in self.dirty:
+            chart = self.charts[index]
+            if hasattr(chart, "hall"):
+                chart.hall = self.current_hall()
+            chart.refresh(self.series)
+            self.dirty.discard(index)
+
+    # --- charts ----------------------------------------------------------------------------------------
+
+    def _build_charts(self) -> None:
+        if self.tabs is not None:
+            return
+        from rackstudio.ui.charts.bars import CHARTS  # pyqtgraph loads here, on first show
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for title, kind in CHARTS:
+            chart = kind(self.select)
+            self.charts.append(chart)
+            self.tabs.addTab(chart.widget, title)
+        self._hint.hide()
+        self._layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_visible())
+        self.dirty = set(range(len(self.charts)))
+
+    def chart(self, title: str):
+        """The chart on the tab called `title` (Power, Heat, Phases, Units, Ports, Heat map)."""
+        for i in range(self.tabs.count() if self.tabs else 0):
+            if self.tabs.tabText(i) == title:
+                return self.charts[i]
+        raise KeyError(title)
+
+    def show_chart(self, title: str) -> None:
+        self._build_charts()
+        self.tabs.setCurrentWidget(self.chart(title).widget)
+
+    def select(self, obj_id: str) -> None:
+        """A click on a bar or a heat-map cell: select that rack (feed, PDU, switch) in the views."""
+        if self.editor.design.kind_of(obj_id) is not None:
+            self.editor.selection.set([obj_id], source=self)
+
+
+__all__ = ["DashboardDock"]

@@ -1,0 +1,129 @@
+"""Exports from the app: File ▸ Export writes what the editor shows, opened and checked for
+content (PDF pages and text, SVG elements, PNG pixels, CSV and XLSX rows); drawings come from the
+same painters as the views."""
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+from xml.etree import ElementTree
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from rackstudio.commands import SetDesignField
+from rackstudio.model import ReviewRecord
+from rackstudio.reports.xlsx import read_xlsx
+from rackstudio.ui import export
+from rackstudio.ui.canvas import category_colour
+from tests.core.test_reports_designs import A01, A02, revision_b
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pdf_text(path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes()))
+
+
+@pytest.fixture
+def review(make_window):
+    doc_design = revision_b().design
+    window = make_window(doc_design)
+    window.editor.execute(SetDesignField("reviews", [ReviewRecord(reviewer="Ana Ortiz", date="2026-11-22",
+                                                                  note="power plan accepted", revision="B")]))
+    return window
+
+
+def _action(window, action_id):
+    window.actions_by_id[action_id].trigger()
+
+
+def test_export_menu_lists_every_export(review):
+    menu = next(a.menu() for a in review.menus["File"].actions() if a.menu() and "Export" in a.text())
+    assert [a.text() for a in menu.actions()] == ["Rack &Elevations…", "&Floor Plan…", "&Bill of Materials…",
+                                                  "&Cable Schedule…", "Design &Report…"]
+
+
+def test_elevations_of_the_selection_as_pdf(review, dialogs, tmp_path):
+    review.selection.set([A01, A02])
+    dialogs.save_path = str(tmp_path / "sel.pdf")
+    _action(review, "export_elevations")
+    out = tmp_path / "sel.pdf"
+    assert pdf_pages(out) == 1
+    text = pdf_text(out)
+    for expected in ("Rack elevations — row A, A01–A02", "Review pod", "Ana Ortiz", "(2026-11-22)", "srv2",
+                     "Front", "Rear (seen from behind)", "0U side channel"):
+        assert expected in text, expected
+    assert "A03" not in text
+    assert "Exported rack elevations to sel.pdf" in review.statusBar().currentMessage()
+
+
+def test_elevation_svg_is_drawn_by_the_view_painters(review, dialogs, tmp_path):
+    review.open_elevation(A02)
+    dialogs.save_path = str(tmp_path / "a02.svg")
+    _action(review, "export_elevations")
+    root = ElementTree.parse(tmp_path / "a02.svg").getroot()
+    texts = ["".join(t.itertext()).strip() for t in root.iter(f"{SVG}text")]
+    frame = review.elevation_view.elevations.frames[A02]
+    assert frame.title in texts and frame.subtitle in texts  # the frame item's own text
+    assert {"srv", "DGX B200", "sw  QM9700"} <= set(texts)  # 10U: name and model on two lines
+    fills = {e.get("fill", "").lower() for e in root.iter() if e.get("fill")}
+    assert category_colour("server").lighter(135).name() in fills  # the view's device colour
+
+
+def test_floorplan_png(review, dialogs, tmp_path):
+    dialogs.save_path = str(tmp_path / "floor.png")
+    _action(review, "export_floorplan")
+    image = QImage(str(tmp_path / "floor.png"))
+    assert (image.width(), image.height()) == (2381, 1684)
+    assert image.pixelColor(10, 10) == QColor("white")
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert "#3caa50" in colours or "#788278" in colours or len(colours) > 20  # bars, aisles, text were drawn
+
+
+def test_floorplan_pdf_has_a_page_per_hall(review, tmp_path):
+    out = export.export_floorplan(review.editor.design, tmp_path / "f.pdf")
+    assert pdf_pages(out) == 1
+    text = pdf_text(out)
+    assert "Floor plan — Hall 1" in text and "cold aisle" in text and "A01" in text
+
+
+def test_bom_and_cables_from_the_menu(review, dialogs, tmp_path):
+    dialogs.save_path = str(tmp_path / "bom.xlsx")
+    _action(review, "export_bom")
+    assert read_xlsx(tmp_path / "bom.xlsx")["Parts"][2][:2] == ["NVIDIA", "DGX B200"]
+    dialogs.save_path = str(tmp_path / "cables.csv")
+    _action(review, "export_cables")
+    rows = list(csv.reader((tmp_path / "cables.csv").open(encoding="utf-8")))
+    assert len(rows) == len(review.editor.design.connections) + 1
+
+
+def test_design_report_pdf(review, dialogs, tmp_path):
+    design = review.editor.design
+    design.put("waivers", design.waivers.get("wv-1") or __import__("rackstudio.model", fromlist=["Waiver"]).Waiver(
+        id="wv-1", finding="PWR-003:pdu-a#B0", reason="bank rebalanced at install", author="ana", created="2026-11-21"))
+    dialogs.save_path = str(tmp_path / "report.pdf")
+    _action(review, "export_report")
+    text = pdf_text(tmp_path / "report.pdf")
+    for expected in ("Design report", "Review pod", "Summary", "Power per rack", "Cooling per rack", "Findings",
+                     "bank rebalanced at install", "Check the blank-panel plan", "power plan accepted", "Ana Ortiz",
+                     "Page 1 of"):
+        assert expected in text, expected
+
+
+def test_cancelled_dialog_writes_nothing(review, dialogs, tmp_path):
+    dialogs.save_path = ""
+    assert review.exports.report() is False
+    assert list(tmp_path.iterdir()) == [] or all(p.name == "qsettings" for p in tmp_path.iterdir())
+
+
+def test_an_unknown_rack_is_refused_with_its_reason(review):
+    with pytest.raises(export.ExportError, match="no rack named 'nope'"):
+        export.select_racks(review.editor.design, rack="nope")
