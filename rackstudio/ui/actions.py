@@ -79,6 +79,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Liquid-cooled devices to the rack manifold, the manifold to a CDU"),
     ActionSpec("relabel", "Cabling", "Re&label Cables", "cable_dock.relabel"),
     ActionSpec("label_pattern", "Cabling", "Cable Label &Pattern…", "cable_dock.edit_pattern"),
+    ActionSpec("present", "Review", "&Presentation Mode", "presentation.start", ("F11",),
+               "Full screen and read-only: step through rows and racks with the arrow keys, Esc leaves"),
     ActionSpec("about", "Help", "&About RackStudio", "about"),
 )
 

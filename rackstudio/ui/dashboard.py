@@ -115,6 +115,7 @@ class DashboardDock(QDockWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setMinimumHeight(260)  # a chart needs room for its axis, legend and title
         for title, kind in CHARTS:
             chart = kind(self.select)
             self.charts.append(chart)

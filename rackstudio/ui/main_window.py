@@ -45,12 +45,13 @@ from rackstudio.ui.infrastructure import SiteDock
 from rackstudio.ui.inspector import InspectorDock
 from rackstudio.ui.library_source import PartsLibrary, builtin_library
 from rackstudio.ui.palette import PaletteDock
+from rackstudio.ui.presentation import PresentationController
 from rackstudio.ui.rack.view import ElevationView
 from rackstudio.ui.selection import SelectionModel
 from rackstudio.ui.undo import UndoStack
 
 FILE_FILTER = f"RackStudio designs (*{SUFFIX});;All files (*)"
-MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Help")
+MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Review", "Help")
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "zoom_in", "zoom_out", "zoom_fit", None,
            "view_hall", "view_racks", "cable_overlay", None, "rotate", "add_row")
 LEGEND = ("<span style='color:#5096ff'>■</span> cold aisle &nbsp; <span style='color:#ff6e50'>■</span> hot aisle"
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock = InspectorDock(self.editor, self)
         self.cable_dock = CableListDock(self.editor, self)
         self.site_dock = SiteDock(self.editor, self)
+        self.presentation = PresentationController(self)
         self.exports = ExportController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
         self._build_status_bar()

@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from rackstudio.commands import SetDesignField
-from rackstudio.model import ReviewRecord
+from rackstudio.commands import AddRecord, SetDesignField
+from rackstudio.model import ReviewRecord, Waiver
 from rackstudio.reports.xlsx import read_xlsx
 from rackstudio.ui import export
 from rackstudio.ui.canvas import category_colour
@@ -106,9 +106,8 @@ def test_bom_and_cables_from_the_menu(review, dialogs, tmp_path):
 
 
 def test_design_report_pdf(review, dialogs, tmp_path):
-    design = review.editor.design
-    design.put("waivers", design.waivers.get("wv-1") or __import__("rackstudio.model", fromlist=["Waiver"]).Waiver(
-        id="wv-1", finding="PWR-003:pdu-a#B0", reason="bank rebalanced at install", author="ana", created="2026-11-21"))
+    review.editor.execute(AddRecord("waivers", Waiver(id="wv-1", finding="PWR-003:pdu-a#B0", author="ana",
+                                                      reason="bank rebalanced at install", created="2026-11-21")))
     dialogs.save_path = str(tmp_path / "report.pdf")
     _action(review, "export_report")
     text = pdf_text(tmp_path / "report.pdf")

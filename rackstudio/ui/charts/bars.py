@@ -56,7 +56,9 @@ class Chart:
     def set_categories(self, keys: list[str], labels: list[str]) -> None:
         reset = len(keys) != len(self.keys)
         self.keys = keys
-        step = max(1, -(-len(labels) // MAX_TICKS))
+        longest = max((len(label) for label in labels), default=1)
+        room = max(4, min(MAX_TICKS, int(max(self.widget.width(), 400) / (7 * longest + 14))))  # labels must not overlap
+        step = max(1, -(-len(labels) // room))
         self.plot.getAxis("bottom").setTicks([[(i, labels[i]) for i in range(0, len(labels), step)], []])
         if reset:
             self.plot.setXRange(-0.6, max(len(keys), 1) - 0.4, padding=0)
@@ -285,7 +287,10 @@ class HeatMap(Chart):
                   colour) for p, colour in zip(racks, colours, strict=True)]
         self.keys = [p.rack for p in racks]
         self.data = {"kw": kw, "max_kw": np.array([top])}
+        framed = self.footprints.boundingRect()
         self.footprints.set_boxes(boxes)
+        if self.footprints.boundingRect() != framed:  # a new hall, or racks added: show them all
+            self.plot.vb.setRange(rect=self.footprints.boundingRect(), padding=0.03)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
