@@ -81,6 +81,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("label_pattern", "Cabling", "Cable Label &Pattern…", "cable_dock.edit_pattern"),
     ActionSpec("present", "Review", "&Presentation Mode", "presentation.start", ("F11",),
                "Full screen and read-only: step through rows and racks with the arrow keys, Esc leaves"),
+    ActionSpec("add_comment", "Review", "Add &Comment…", "comments.add_comment", ("Ctrl+Alt+M",),
+               "Pin a comment to the selected rack, device or connection (or the design)"),
+    ActionSpec("mark_reviewed", "Review", "Mark &Reviewed…", "comments.mark_reviewed", (),
+               "Sign off this revision: reviewer, date and a note, saved in the design"),
     ActionSpec("about", "Help", "&About RackStudio", "about"),
 )
 

@@ -35,6 +35,7 @@ from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
+from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock = InspectorDock(self.editor, self)
         self.cable_dock = CableListDock(self.editor, self)
         self.site_dock = SiteDock(self.editor, self)
+        self.comments = CommentsController(self)
         self.presentation = PresentationController(self)
         self.exports = ExportController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         self.add_dock(self.site_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.site_dock, Qt.Orientation.Vertical)
         self.cable_dock.hide()
-        for dock in (self.dashboard_dock,):  # review panels, shown from View ▸ Panels
+        for dock in (self.dashboard_dock, self.comments.dock):  # review panels, shown from View ▸ Panels
             self.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
             dock.hide()
         REPORT.status = self.show_status
