@@ -85,6 +85,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Pin a comment to the selected rack, device or connection (or the design)"),
     ActionSpec("mark_reviewed", "Review", "Mark &Reviewed…", "comments.mark_reviewed", (),
                "Sign off this revision: reviewer, date and a note, saved in the design"),
+    ActionSpec("compare", "Review", "Compare with &Revision…", "diff.compare_dialog", (),
+               "Show what changed since another revision: added green, removed red, moved with an arrow"),
+    ActionSpec("export_diff", "Review", "E&xport Comparison…", "diff.export_report", (),
+               "The comparison as a text or JSON report"),
+    ActionSpec("clear_compare", "Review", "C&lear Comparison", "diff.clear"),
     ActionSpec("about", "Help", "&About RackStudio", "about"),
 )
 

@@ -37,6 +37,7 @@ from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
 from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
+from rackstudio.ui.diff_view import DiffController
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.export import ExportController
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.inspector_dock = InspectorDock(self.editor, self)
         self.cable_dock = CableListDock(self.editor, self)
         self.site_dock = SiteDock(self.editor, self)
+        self.diff = DiffController(self)
         self.comments = CommentsController(self)
         self.presentation = PresentationController(self)
         self.exports = ExportController(self)
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
         self.add_dock(self.site_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.site_dock, Qt.Orientation.Vertical)
         self.cable_dock.hide()
-        for dock in (self.dashboard_dock, self.comments.dock):  # review panels, shown from View ▸ Panels
+        for dock in (self.dashboard_dock, self.comments.dock, self.diff.dock):  # review panels (View ▸ Panels)
             self.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
             dock.hide()
         REPORT.status = self.show_status
