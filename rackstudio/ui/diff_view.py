@@ -8,6 +8,7 @@ object), and exports the comparison as text or JSON. The comparison follows edit
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,26 +119,32 @@ def _box(box: tuple[float, float, float, float]) -> QRectF:
     return QRectF(QPointF(box[0], box[1]), QPointF(box[2], box[3]))
 
 
-def hall_marks(diff: DesignDiff, old: Design, new: Design, hall_id: str | None) -> list[Mark]:
-    """Racks (and floor equipment) of one hall, in hall mm."""
+def _marks(diff: DesignDiff, collections: tuple[str, ...], changed_in: str,
+           where: Callable[[Design, str], QRectF | None], old: Design, new: Design) -> list[Mark]:
+    """Marks of the records of `collections`: `where(design, id)` is the box a record takes in the
+    scene in that revision (None when it is not shown there); changes mark records of `changed_in`."""
     marks: list[Mark] = []
     for change in diff.changes:
-        if change.collection not in ("racks", "devices"):
+        if change.collection not in collections:
             continue
-        before = _floor_box(old, change.id, hall_id)
-        after = _floor_box(new, change.id, hall_id)
+        before, after = where(old, change.id), where(new, change.id)
         if change.kind == "added" and after is not None:
             marks.append(Mark("added", after))
         elif change.kind == "removed" and before is not None:
             marks.append(Mark("removed", before))
-        elif change.kind == "moved" and (before is not None or after is not None):
+        elif change.kind == "moved":
             if before is not None:
                 marks.append(Mark("ghost", before, after.center() if after is not None else None))
             if after is not None:
                 marks.append(Mark("moved", after))
-        elif change.kind == "changed" and after is not None and change.collection == "racks":
+        elif change.kind == "changed" and after is not None and change.collection == changed_in:
             marks.append(Mark("changed", after))
     return marks
+
+
+def hall_marks(diff: DesignDiff, old: Design, new: Design, hall_id: str | None) -> list[Mark]:
+    """Racks (and floor equipment) of one hall, in hall mm."""
+    return _marks(diff, ("racks", "devices"), "racks", lambda d, i: _floor_box(d, i, hall_id), old, new)
 
 
 def _floor_box(design: Design, obj_id: str, hall_id: str | None) -> QRectF | None:
@@ -153,24 +160,7 @@ def _floor_box(design: Design, obj_id: str, hall_id: str | None) -> QRectF | Non
 def elevation_marks(diff: DesignDiff, old: Design, new: Design, blocks: dict[str, lay.RackBlock]) -> list[Mark]:
     """Devices in the open elevations, in layout pixels: where each stands now and, for removed or
     moved ones, where it stood (when that rack is open too)."""
-    marks: list[Mark] = []
-    for change in diff.changes:
-        if change.collection != "devices":
-            continue
-        before = _unit_rect(old, change.id, blocks)
-        after = _unit_rect(new, change.id, blocks)
-        if change.kind == "added" and after is not None:
-            marks.append(Mark("added", after))
-        elif change.kind == "removed" and before is not None:
-            marks.append(Mark("removed", before))
-        elif change.kind == "moved":
-            if before is not None:
-                marks.append(Mark("ghost", before, after.center() if after is not None else None))
-            if after is not None:
-                marks.append(Mark("moved", after))
-        elif change.kind == "changed" and after is not None:
-            marks.append(Mark("changed", after))
-    return marks
+    return _marks(diff, ("devices",), "devices", lambda d, i: _unit_rect(d, i, blocks), old, new)
 
 
 def _unit_rect(design: Design, device_id: str, blocks: dict[str, lay.RackBlock]) -> QRectF | None:
