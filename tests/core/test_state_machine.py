@@ -319,11 +319,13 @@ class DesignEditing(RuleBasedStateMachine):
                         "rack row": ("racks", "row"), "feed rack": ("feeds", "rack"),
                         "feed panel": ("feeds", "panel"), "panel ups": ("panels", "ups")}[kind]
         targets = {"rack": d.racks, "part": d.part_types, "row": d.rows, "panel": d.panels, "ups": d.upses}[field]
-        if not self.has(owner):
+        # a floor or bay device given a rack, and ids of nothing, are left to the known-bug tests
+        # below (test_a_device_never_gets_a_second_home, ..._references_to_nothing)
+        where = (lambda r: r.rack is not None) if kind == "device rack" else None
+        if not any(where is None or where(r) for r in getattr(d, owner).values()):
             return
-        # ids of nothing are left to test_set_property_refuses_references_to_nothing (a known bug)
         value = data.draw(st.sampled_from([None, *sorted(targets)]))
-        self.run(SetProperty(self.pick(data, owner), field, value))
+        self.run(SetProperty(self.pick(data, owner, where), field, value))
 
     @rule(data=st.data(), setting=st.sampled_from(SETTINGS))
     def set_setting(self, data, setting):
@@ -437,3 +439,27 @@ def test_set_property_refuses_references_to_nothing(obj, field, value):
         assert state(doc) == start
         return
     parse(dumps(doc.design))  # the design must still be a design: this raises LoadError today
+
+
+@pytest.mark.xfail(strict=True, reason="SetProperty and MoveDevice let a floor or bay device take a rack (or a "
+                                       "bay device a hall) and keep its old home: two homes, and the saved file "
+                                       "no longer loads; reported, not ours to fix")
+@pytest.mark.parametrize(("placement", "edit"), [("floor", "set rack"), ("bay", "set rack"), ("bay", "set hall"),
+                                                 ("floor", "move to rack"), ("bay", "move to rack")])
+def test_a_device_never_gets_a_second_home(placement, edit):
+    doc = Document(b.empty_design())
+    doc.execute(AddRack(b.rack_type(), "hall-1", 0, 0, rack_id="rk-1"))
+    if placement == "floor":
+        doc.execute(PlaceDevice(b.cdu(), hall="hall-1", x_mm=0, y_mm=1200, device_id="dv"))
+    else:
+        doc.execute(PlaceDevice(b.chassis(), rack="rk-1", position=1, device_id="ch"))
+        doc.execute(PlaceDevice(b.node(), parent="ch", bay="Bay1", device_id="dv"))
+    start = state(doc)
+    command = {"set rack": SetProperty("dv", "rack", "rk-1"), "set hall": SetProperty("dv", "hall", "hall-1"),
+               "move to rack": MoveDevice("dv", rack="rk-1", position=20)}[edit]
+    try:
+        doc.execute(command)
+    except Refused:
+        assert state(doc) == start
+        return
+    parse(dumps(doc.design))  # raises LoadError today: "a device must be in exactly one of ..."
