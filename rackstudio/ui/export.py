@@ -210,13 +210,12 @@ def export_elevations(design: Design, path: str | Path, selection: Selection | N
         raise ExportError(f"{selection.label} holds no racks")
     groups = _by_row(design, selection.racks)
     block = sheet.title_block(design, "", date)
-    legend = sheet.elevation_legend(_categories(design, selection.racks))
     note = "Unit numbers as the rack type prints them; rear faces are drawn as seen from behind."
     if _suffix(path, DRAWING_FORMATS) == ".pdf":
         chunks = [c for g in groups for c in _chunks(g, RACKS_PER_PAGE)]
         pages = [_elevation_page(design, chunk, _titled(block, f"Rack elevations — {_row_label(design, chunk)}"
                                                                  f"{_span(design, chunk)}", i + 1, len(chunks)),
-                                 legend, note)
+                                 sheet.elevation_legend(_categories(design, chunk)), note)
                  for i, chunk in enumerate(chunks)]
         return write_pages(path, pages, A3_LANDSCAPE, f"{design.name} — rack elevations")
     lines = [_line_blocks(design, c) for g in groups for c in _chunks(g, RACKS_PER_LINE)]
@@ -225,6 +224,7 @@ def export_elevations(design: Design, path: str | Path, selection: Selection | N
     height = sum(r.height() for r in rects) + LINE_GAP * (len(rects) - 1) + 2 * sheet.MARGIN + sheet.HEADER + \
         sheet.FOOTER + 30
     titled = _titled(block, f"Rack elevations — {selection.label}", 1, 1)
+    legend = sheet.elevation_legend(_categories(design, selection.racks))
 
     def page(painter: QPainter, rect: QRectF) -> None:
         sheet.paint_title_block(painter, rect, titled)
