@@ -3,10 +3,17 @@
 Every command goes through `execute` (or, in the GUI, through the QUndoStack that calls
 `apply_command`/`revert_command`); the graph updates incrementally from the command's
 ChangeSet and `changed` tells listeners (checks, views) what changed.
+
+Checks are optional (`attach_checks`): once attached, every edit updates the check engine from
+the same ChangeSet before `changed` is emitted, so a listener always reads current findings; the
+engine's own `changed` signal carries the FindingsDelta. A large design's first full run can go
+to another thread (`checks_job`): it works on a snapshot, edits go on meanwhile, and
+`adopt_checks` attaches the engine and brings it up to date with the edits made since.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rackstudio.changes import ChangeSet
 from rackstudio.commands.base import Command
@@ -14,6 +21,10 @@ from rackstudio.events import Signal
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
+
+if TYPE_CHECKING:
+    from rackstudio.checks.engine import CheckEngine
+    from rackstudio.checks.registry import RuleRegistry
 
 
 class Document:
@@ -25,24 +36,75 @@ class Document:
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_index: int | None = 0
+        self.checks: CheckEngine | None = None
+        self._jobs: list[ChecksJob] = []
 
     @classmethod
     def open(cls, path: str | Path) -> tuple[Document, list[tuple[str, str]]]:
         loaded = project_file.load(path)
         return cls(loaded.design, path), loaded.warnings
 
+    # --- checks ---------------------------------------------------------------------------------
+
+    def attach_checks(self, registry: RuleRegistry | None = None) -> CheckEngine:
+        """Check this design from now on: a CheckEngine over the design and graph (the built-in
+        rules unless `registry` is given), run in full now and updated by every later edit.
+        Attaching again replaces the engine (a new registry, plugin rules switched on or off)."""
+        from rackstudio.checks.engine import CheckEngine
+
+        engine = CheckEngine(self.design, self.graph, registry)
+        engine.run_full()
+        self.checks = engine
+        return engine
+
+    def detach_checks(self) -> None:
+        self.checks = None
+        self._jobs.clear()
+
+    def checks_job(self, registry: RuleRegistry | None = None) -> ChecksJob:
+        """A full check to run on another thread (`job.run()`), over a snapshot of the design taken
+        now; edits made meanwhile are recorded for `adopt_checks`."""
+        job = ChecksJob(_snapshot(self.design), registry)
+        self._jobs.append(job)
+        return job
+
+    def adopt_checks(self, job: ChecksJob) -> CheckEngine | None:
+        """Attach the engine a finished job built: it is pointed at this design and graph (the
+        snapshot had the same records) and updated with the edits made since the snapshot.
+        None when the job was dropped (checks detached or the job did not finish)."""
+        if job not in self._jobs or job.engine is None:
+            return None
+        self._jobs.remove(job)
+        engine = job.engine
+        engine.ctx.design, engine.ctx.graph = self.design, self.graph
+        engine.ctx.new_pass()
+        if job.since:
+            engine.update(job.since)
+        self.checks = engine
+        return engine
+
+    def _changed(self, changes: ChangeSet) -> None:
+        for job in self._jobs:
+            job.since.merge(changes)
+        engine = self.checks
+        if engine is not None:
+            delta = engine.update(changes)
+            if delta:
+                engine.changed.emit(delta)
+        self.changed.emit(changes)
+
     # --- the GUI's undo stack drives these two -------------------------------------------------
 
     def apply_command(self, command: Command) -> ChangeSet:
         changes = command.apply(self.design)
         self.graph.apply(changes)
-        self.changed.emit(changes)
+        self._changed(changes)
         return changes
 
     def revert_command(self, command: Command) -> ChangeSet:
         changes = command.revert(self.design)
         self.graph.apply(changes)
-        self.changed.emit(changes)
+        self._changed(changes)
         return changes
 
     # --- headless history (command line, tests) ------------------------------------------------
@@ -94,3 +156,35 @@ class Document:
         project_file.save(self.design, target)
         self.path = target
         self._clean_index = len(self._undo)
+
+
+class ChecksJob:
+    """A full check of a snapshot of a design, run by any one thread: the snapshot shares the
+    design's immutable records in containers of its own, so the design can be edited meanwhile."""
+
+    def __init__(self, design: Design, registry: RuleRegistry | None):
+        self.design, self.registry = design, registry
+        self.since = ChangeSet()  # edits of the live design after the snapshot
+        self.engine: CheckEngine | None = None
+
+    def run(self) -> CheckEngine:
+        from rackstudio.checks.engine import CheckEngine
+
+        self.design.reindex()  # the snapshot's own indexes (the slow part of taking it)
+        engine = CheckEngine(self.design, ComponentGraph(self.design), self.registry)
+        engine.run_full()
+        self.engine = engine
+        return engine
+
+
+def _snapshot(design: Design) -> Design:
+    """A shallow copy with its own collections (records are immutable, so they are shared); its
+    indexes still point at the original's until `reindex()`, which ChecksJob.run does first."""
+    copy = design.model_copy()
+    for name, value in design.__dict__.items():
+        if isinstance(value, dict):
+            copy.__dict__[name] = dict(value)
+        elif isinstance(value, list):
+            copy.__dict__[name] = list(value)
+    copy.__pydantic_private__ = dict(design.__pydantic_private__ or {})
+    return copy

@@ -1,0 +1,138 @@
+"""A Document with live checks: attach_checks runs the engine in full, every later edit (execute,
+undo, redo, and the GUI's apply/revert) updates it before `changed` reaches listeners, and a
+Document without checks works as before. Failure simulation: what a feed, panel or CDU failure
+takes down in the example pod."""
+from __future__ import annotations
+
+import pytest
+
+from rackstudio.checks import CheckEngine, RuleRegistry, builtin_registry
+from rackstudio.checks.simulation import can_fail, simulate
+from rackstudio.commands import MoveDevice, PlaceDevice, SetProperty
+from rackstudio.document import Document
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.io import load
+from rackstudio.paths import example_design
+from tests.core import builders
+from tests.core.check_builders import Bench
+from tests.core.check_builders import load as load_part
+
+
+def _full(design):
+    return CheckEngine(design, ComponentGraph(design)).run_full()
+
+
+def _bench() -> Bench:
+    b = Bench()
+    b.rack("rk-1", x=1000, y=1000)
+    b.set("rk-1", "power_budget_kw", 20)
+    return b
+
+
+def test_a_document_without_checks_edits_as_before():
+    doc = Document(builders.empty_design())
+    seen = []
+    doc.changed.connect(seen.append)
+    doc.execute(SetProperty("hall-1", "name", "Hall A"))
+    assert doc.checks is None and len(seen) == 1
+
+
+def test_attach_checks_runs_in_full_and_edits_update_before_listeners_hear():
+    b = _bench()
+    doc = b.doc
+    engine = doc.attach_checks()
+    assert doc.checks is engine and engine.findings() == _full(doc.design)
+    heard, deltas = [], []
+    engine.changed.connect(deltas.append)
+    # a listener of the document reads the findings: they already include the edit
+    doc.changed.connect(lambda _changes: heard.append([f.rule for f in doc.checks.findings()]))
+    doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
+    assert "PWR-014" in heard[-1]
+    assert any(f.rule == "PWR-014" for f in deltas[-1].added)
+    doc.undo()
+    assert "PWR-014" not in heard[-1] and any(f.rule == "PWR-014" for f in deltas[-1].removed)
+    doc.redo()
+    assert engine.findings() == _full(doc.design)
+    # the GUI's undo stack calls apply/revert directly: the same path
+    move = MoveDevice("dv-big", position=30)
+    doc.apply_command(move)
+    assert engine.findings() == _full(doc.design)
+    doc.revert_command(move)
+    assert engine.findings() == _full(doc.design)
+
+
+def test_attach_checks_takes_a_registry_and_attaching_again_replaces_the_engine():
+    doc = _bench().doc
+    empty = doc.attach_checks(RuleRegistry())
+    assert empty.findings() == [] and empty.rules_run() == []
+    full = doc.attach_checks(builtin_registry())
+    assert doc.checks is full and full.rules_run()
+    doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
+    assert empty.findings() == []  # the replaced engine no longer follows the document
+    doc.detach_checks()
+    doc.undo()
+    assert doc.checks is None
+
+
+def test_a_checks_job_runs_on_a_snapshot_and_is_adopted_with_the_edits_made_meanwhile():
+    b = _bench()
+    doc = b.doc
+    job = doc.checks_job()
+    # edits while the job would be running on its thread: the snapshot does not see them
+    doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
+    doc.execute(SetProperty("rk-1", "power_budget_kw", 25))
+    engine = job.run()
+    assert "dv-big" not in job.design.devices and not any(f.rule == "PWR-014" for f in engine.findings())
+    assert doc.adopt_checks(job) is engine and doc.checks is engine
+    assert engine.design is doc.design and engine.graph is doc.graph
+    assert engine.findings() == _full(doc.design)
+    doc.undo()
+    doc.undo()
+    assert engine.findings() == _full(doc.design)
+    assert doc.adopt_checks(job) is None  # adopted once
+
+
+def test_a_dropped_job_is_not_adopted():
+    doc = _bench().doc
+    job = doc.checks_job()
+    job.run()
+    doc.detach_checks()
+    assert doc.adopt_checks(job) is None and doc.checks is None
+
+
+@pytest.fixture(scope="module")
+def pod():
+    doc = Document(load(example_design()).design)
+    names = {getattr(r, "name", ""): r.id for coll in ("devices", "feeds", "panels", "upses")
+             for r in getattr(doc.design, coll).values()}
+    return doc, names
+
+
+def test_failing_a_rack_feed_darkens_its_pdu_and_degrades_the_dgx_servers(pod):
+    doc, n = pod
+    sim = simulate(doc.design, doc.graph, n["P1-B01-A"])
+    assert sim.kind == "power"
+    assert sim.dark == (n["P1-B01-PDU-A"],)
+    assert sorted(sim.degraded) == sorted([n["P1-B01-U2"], n["P1-B01-U13"]])
+    assert sim.overloads == ()
+    assert sim.summary(doc.design) == ("Failure of P1-B01-A: 1 device loses power (P1-B01-PDU-A); 2 lose redundancy "
+                                       "(P1-B01-U13, P1-B01-U2); no survivor over capacity")
+
+
+def test_failing_a_panel_and_the_only_cdu(pod):
+    doc, n = pod
+    panel = simulate(doc.design, doc.graph, n["Panel A"])
+    assert {doc.design.devices[x].name for x in panel.dark} >= {"P1-B01-PDU-A", "P1-B04-PDU-A"}
+    assert n["P1-B01-U2"] in panel.degraded
+    cdu = simulate(doc.design, doc.graph, n["P1-CDU1"])
+    assert cdu.kind == "coolant" and cdu.degraded == () and len(cdu.dark) > 100
+    assert "lose cooling" in cdu.summary(doc.design)
+
+
+def test_only_power_and_coolant_elements_can_fail(pod):
+    doc, n = pod
+    assert can_fail(doc.design, doc.graph, n["P1-B01-A"]) and can_fail(doc.design, doc.graph, n["UPS A"])
+    assert can_fail(doc.design, doc.graph, n["P1-B01-PDU-A"]) and can_fail(doc.design, doc.graph, n["P1-CDU1"])
+    assert not can_fail(doc.design, doc.graph, n["P1-B01-U2"])
+    with pytest.raises(ValueError):
+        simulate(doc.design, doc.graph, n["P1-B01-U2"])
