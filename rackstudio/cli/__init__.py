@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 
 from rackstudio._version import __version__
 from rackstudio.errors import RackStudioError
+
+STARTED = time.perf_counter()  # the GUI's start-up report (RACKSTUDIO_STARTUP_REPORT) counts from here
 
 EXIT_OK, EXIT_FINDINGS, EXIT_LOAD, EXIT_USAGE = 0, 1, 2, 64
 

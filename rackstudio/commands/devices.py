@@ -5,6 +5,7 @@ from __future__ import annotations
 from rackstudio.commands.base import Command, Edit, Refused, put
 from rackstudio.commands.fit import fit_device
 from rackstudio.commands.records import embed_part, removal_edits
+from rackstudio.model import integrity
 from rackstudio.model.design import Design, Device
 from rackstudio.model.geometry import turned
 from rackstudio.model.parts import PartType
@@ -55,6 +56,20 @@ class PlaceDevice(Command):
         return [*edits, put("devices", None, device)]
 
 
+_HOMES = {"rack": ("rack", "position", "face", "side", "lateral"), "parent": ("parent", "bay"),
+          "hall": ("hall", "x_mm", "y_mm")}
+
+
+def _leave_home(placement: dict) -> dict:
+    """A move names the new home; the placement fields of the other homes are cleared, so a
+    device is never in two places at once."""
+    target = next((home for home in _HOMES if home in placement), None)
+    if target is None:
+        return {}
+    return {field: None for home, fields in _HOMES.items() if home != target for field in fields
+            if field not in ("face",)}
+
+
 class MoveDevice(Command):
     """Move a device to another unit, face, rack, bay or floor spot; children move with it."""
 
@@ -67,10 +82,10 @@ class MoveDevice(Command):
         old = design.devices.get(self.device_id)
         if old is None:
             raise Refused(f"there is no device {self.device_id!r}")
-        new = old.replace(**self.placement)
-        for ref, coll in ((new.rack, design.racks), (new.parent, design.devices), (new.hall, design.halls)):
-            if ref is not None and ref not in coll:
-                raise Refused(f"there is no place {ref!r}")
+        new = old.replace(**{**_leave_home(self.placement), **self.placement})
+        problems = integrity.record_problems(design, "devices", new)
+        if problems:
+            raise Refused(problems[0][1])
         fit = fit_device(design, new, design.part_of(new))
         if not fit:
             raise Refused(fit.reason)

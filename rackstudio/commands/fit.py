@@ -140,6 +140,8 @@ def can_place_floor(design: Design, part: PartType, hall_id: str, x_mm: float, y
 def fit_device(design: Design, device: Device, part: PartType, ignore: Iterable[str] = ()) -> Fit:
     """The fit of a whole device record, whatever its placement (used by commands)."""
     ignore = {device.id, *ignore}
+    if (device.rack is not None) + (device.parent is not None) + (device.hall is not None) > 1:
+        return _no("a device is in one place: a rack, a parent's bay or the hall floor")
     if device.parent is not None:
         return can_place_in_bay(design, part, device.parent, device.bay or "", ignore)
     if device.hall is not None:

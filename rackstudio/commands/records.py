@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from rackstudio.commands.base import LIBRARY, META, Command, Edit, Refused, put
 from rackstudio.commands.fit import fit_device, fit_rack
+from rackstudio.model import integrity
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
@@ -119,6 +120,9 @@ class SetProperty(Command):
             fit = fit_rack(design, new)
             if not fit:
                 raise Refused(fit.reason)
+        problems = integrity.record_problems(design, coll, new)
+        if problems:
+            raise Refused(problems[0][1])
         return [put(coll, old, new)]
 
 

@@ -54,6 +54,27 @@ def dangling(design: Design) -> Iterator[Problem]:
     yield from _connection_problems(design)
 
 
+def record_problems(design: Design, collection: str, obj) -> list[Problem]:
+    """What would make one record (about to be written by a command) not part of a design:
+    the same rules `dangling` applies to a whole file, for one record."""
+    if collection == "devices":
+        return list(_device_problems(design, obj))
+    refs = {
+        "rows": (("hall", design.halls, "hall"),),
+        "racks": (("rack_type", design.rack_types, "rack type"), ("hall", design.halls, "hall"),
+                  ("row", design.rows, "row")),
+        "panels": (("ups", design.upses, "UPS"),),
+        "feeds": (("panel", design.panels, "panel"), ("rack", design.racks, "rack")),
+    }.get(collection, ())
+    problems = [_ref(f"$.{collection}.{obj.id}.{field}", getattr(obj, field), what)
+                for field, table, what in refs if _missing(getattr(obj, field), table)]
+    if collection == "racks" and obj.row in design.rows and design.rows[obj.row].hall != obj.hall:
+        problems.append((f"$.racks.{obj.id}.row", f"row {obj.row!r} is in another hall than the rack"))
+    if collection == "connections":
+        problems += _connection_problems(design, (obj,))
+    return problems
+
+
 def _missing(value: str | None, collection: dict) -> bool:
     return value is not None and value not in collection
 
@@ -95,10 +116,10 @@ def _device_problems(design: Design, d) -> Iterator[Problem]:
         yield f"{base}.parent", "a device cannot sit in itself"
 
 
-def _connection_problems(design: Design) -> Iterator[Problem]:
+def _connection_problems(design: Design, connections=None) -> Iterator[Problem]:
     feeds, devices, part_types = design.feeds, design.devices, design.part_types
     ports: dict[tuple[str, str, str], bool] = {}  # (part, kind, port) → the part has it
-    for c in design.connections.values():
+    for c in design.connections.values() if connections is None else connections:
         kind = c.kind
         for end_name, end in (("a", c.a), ("b", c.b)):
             owner = end.owner

@@ -1,16 +1,35 @@
 """The GUI entry point, called by `rackstudio [FILE] [--screenshot OUT.png --view ...]`.
 
-Steps (orange-canvas Main.run style): set up the application, create the main window, open
-the file (a load error is a clear message and the app keeps an empty design), then run — or,
+Steps (orange-canvas Main.run style): set up the application, start the plugins (failures are
+recorded, never fatal) and build the parts library from their catalog, create the main window,
+open the file (a load error is a clear message and the app keeps an empty design), then run — or,
 with --screenshot, render once, save the PNG and exit.
+
+RACKSTUDIO_STARTUP_REPORT=1 prints "first-paint <seconds>" to stderr when the main window first
+paints (seconds since `rackstudio.cli` was imported); =exit also quits then (benchmarks).
+A windowed build may have no stderr: messages for it are dropped, never raised.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
+import time
 
 from rackstudio.errors import LoadError
+
+_IMPORTED = time.perf_counter()
+STARTUP_REPORT = "RACKSTUDIO_STARTUP_REPORT"
+
+
+def _eprint(text: str) -> None:
+    """Print to stderr when there is one (a windowed Windows build has none)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stream
+        print(text, file=stream, flush=True)
 
 
 def _headless() -> bool:
@@ -22,19 +41,28 @@ def main(args) -> int:
     if screenshot and _headless():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from rackstudio.ui.guard import REPORT
     from rackstudio.ui.main_window import MainWindow
 
-    logging.basicConfig(level=logging.WARNING, format="rackstudio: %(message)s")
+    if sys.stderr is not None:
+        logging.basicConfig(level=logging.WARNING, format="rackstudio: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("RackStudio")
     app.setOrganizationName("RackStudio")
+    QGuiApplication.setDesktopFileName("rackstudio")
     previous_hook = sys.excepthook
     sys.excepthook = lambda kind, exc, tb: REPORT.handle(exc)
     try:
-        window = MainWindow()
+        plugins = _start_plugins()
+        window = MainWindow(library=_library(plugins))
+        if plugins is not None:
+            window.plugins = plugins
+        report = os.environ.get(STARTUP_REPORT)
+        if report and not screenshot:
+            window.first_painted.connect(lambda: _startup_report(window, report))
         path = getattr(args, "file", None)
         if screenshot:
             from rackstudio.ui.screenshot import take_screenshot
@@ -43,7 +71,7 @@ def main(args) -> int:
                 try:
                     window.set_document(_load(path))
                 except LoadError as exc:
-                    print(f"rackstudio: {exc.message}", file=sys.stderr)
+                    _eprint(f"rackstudio: {exc.message}")
                     return exc.exit_code
             try:
                 return take_screenshot(window, screenshot, getattr(args, "view", "hall") or "hall")
@@ -56,6 +84,42 @@ def main(args) -> int:
         return app.exec()
     finally:
         sys.excepthook = previous_hook
+
+
+def _start_plugins():
+    """The plugin manager (built-in parts, installed and drop-in plugins), or None if even that
+    failed; failures inside are recorded by the manager and shown in Tools ▸ Plugins…."""
+    try:
+        from rackstudio.plugins import PluginManager
+        from rackstudio.ui.dialogs.plugins import load_disabled_plugins
+
+        return PluginManager.start(disabled=load_disabled_plugins())
+    except Exception as exc:  # plugins must never stop the app from starting
+        logging.getLogger("rackstudio.ui").warning("plugins not loaded: %s", exc)
+        return None
+
+
+def _library(plugins):
+    """The palette's library from the plugins' catalog (built-in, plugin and user parts)."""
+    from rackstudio.ui.library_source import CatalogLibrary, builtin_library
+
+    if plugins is not None:
+        try:
+            return CatalogLibrary(plugins.catalog())
+        except Exception as exc:  # an unreadable catalog: the built-in library, as without plugins
+            logging.getLogger("rackstudio.ui").warning("plugin parts not loaded: %s", exc)
+    return builtin_library()
+
+
+def _startup_report(window, mode: str) -> None:
+    """Print the time to the first paint; with "exit", quit before anything else (the checks) runs."""
+    started = getattr(sys.modules.get("rackstudio.cli"), "STARTED", _IMPORTED)
+    _eprint(f"first-paint {time.perf_counter() - started:.3f}")
+    if mode.strip().lower() == "exit":
+        from PySide6.QtWidgets import QApplication
+
+        window.checks.cancel()
+        QApplication.instance().exit(0)
 
 
 def _load(path):

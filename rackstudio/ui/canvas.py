@@ -1,19 +1,28 @@
 """What the hall view and the elevation view share: zoom (wheel with Ctrl, keys, fit), the
 drag ghost that shows the fit predicate's answer (green, or red with the reason as tooltip
-and status text), and the small palette used to draw categories and fit states."""
+and status text) and, when it fits, what the drop would break according to the checks (amber
+for new warnings, red for new errors, asked once per target), and the small palette used to
+draw categories, fit states, check markers and failure-simulation states."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QWheelEvent
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsView, QToolTip
 
-from rackstudio.commands import Fit
+from rackstudio.checks import Finding, Severity
+from rackstudio.commands import Command, Fit, Refused
 from rackstudio.ui import mime
 from rackstudio.ui.guard import guarded
 
 OK_COLOUR = QColor(46, 160, 67)
 BAD_COLOUR = QColor(215, 58, 73)
 SELECT_COLOUR = QColor(255, 170, 0)
+WARN_COLOUR = QColor(232, 140, 0)
+DARK_FILL = QColor(58, 60, 66)
+DARK_TEXT = QColor(200, 200, 205)
 
 CATEGORY_COLOURS = {
     "server": QColor(84, 130, 196), "switch": QColor(72, 166, 142), "pdu": QColor(208, 140, 58),
@@ -28,6 +37,100 @@ def category_colour(category: str) -> QColor:
     return CATEGORY_COLOURS.get(str(category), CATEGORY_COLOURS["other"])
 
 
+def marker_colour(marker) -> QColor | None:
+    """The outline colour of a check marker (ui.live_checks.Marker): red for errors, amber for warnings."""
+    if marker is None:
+        return None
+    return BAD_COLOUR if marker.is_error else WARN_COLOUR
+
+
+def paint_badge(painter: QPainter, top_right: QPointF, size: float, marker) -> None:
+    """A check marker's badge inside an item's top-right corner (a red disc for errors, an amber
+    triangle for warnings, each with "!"), so a marked item reads apart from a selected one."""
+    colour = marker_colour(marker)
+    if colour is None or size <= 0:
+        return
+    painter.save()
+    box = QRectF(top_right.x() - size * 1.15, top_right.y() + size * 0.15, size, size)
+    painter.setPen(QPen(QColor(255, 255, 255), size * 0.08))
+    painter.setBrush(colour)
+    if marker.is_error:
+        painter.drawEllipse(box)
+    else:
+        painter.drawPolygon(QPolygonF([QPointF(box.center().x(), box.top()), box.bottomRight(), box.bottomLeft()]))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(1, int(size * 0.72)))
+    painter.setFont(font)
+    painter.setPen(QColor(255, 255, 255))
+    painter.drawText(box.adjusted(0, size * (0.12 if not marker.is_error else 0), 0, 0), Qt.AlignmentFlag.AlignCenter, "!")
+    painter.restore()
+
+
+def paint_sim_state(painter: QPainter, rect: QRectF, state: str | None, width: float = 1.0) -> None:
+    """The failure-simulation look over an item already painted: dark grey (no power or cooling),
+    amber hatch (running on fewer paths), dark with a red cross (the failed element)."""
+    if state is None:
+        return
+    painter.save()
+    if state in ("dark", "failed"):
+        shade = QColor(DARK_FILL)
+        shade.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(shade)
+        painter.drawRect(rect)
+    if state == "degraded":
+        wash = QColor(WARN_COLOUR)
+        wash.setAlpha(60)
+        amber = QColor(WARN_COLOUR)
+        amber.setAlpha(200)  # the label stays readable through the hatch
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(wash)
+        painter.drawRect(rect)
+        painter.setBrush(QBrush(amber, Qt.BrushStyle.BDiagPattern))
+        painter.drawRect(rect)
+        pen = QPen(WARN_COLOUR)
+        pen.setWidthF(2.5 * width)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+    if state == "failed":
+        pen = QPen(BAD_COLOUR)
+        pen.setWidthF(3 * width)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+        painter.drawLine(QLineF(rect.topLeft(), rect.bottomRight()))
+        painter.drawLine(QLineF(rect.topRight(), rect.bottomLeft()))
+    painter.restore()
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What a drop that fits would add to the findings (the checks' preview)."""
+
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def level(self) -> str | None:
+        """"error", "warning" or None (nothing worth saying)."""
+        severities = {f.severity for f in self.findings if f.counts}
+        if Severity.ERROR in severities:
+            return "error"
+        return "warning" if Severity.WARNING in severities else None
+
+    def lines(self, limit: int = 4) -> list[str]:
+        shown = [f for f in self.findings if f.counts and f.severity != Severity.INFO]
+        out = [f"{f.rule} {f.severity.value}: {f.message}" for f in shown[:limit]]
+        if len(shown) > limit:
+            out.append(f"… and {len(shown) - limit} more")
+        return out
+
+    def text(self) -> str:
+        return "Would add: " + "; ".join(self.lines()) if self.level else ""
+
+
 class GhostItem(QGraphicsRectItem):
     """The drop preview: a translucent box coloured by the fit predicate."""
 
@@ -36,20 +139,25 @@ class GhostItem(QGraphicsRectItem):
         self.setZValue(1000)
         self.fit = Fit(True)
         self.label = ""
+        self.consequence: Consequence | None = None
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.hide()
 
-    def show_at(self, rect: QRectF, fit: Fit, label: str = "") -> None:
+    def show_at(self, rect: QRectF, fit: Fit, label: str = "", consequence: Consequence | None = None) -> None:
         self.fit, self.label = fit, label
-        colour = OK_COLOUR if fit.ok else BAD_COLOUR
+        self.consequence = consequence if fit.ok else None
+        level = self.consequence.level if self.consequence is not None else None
+        colour = BAD_COLOUR if not fit.ok or level == "error" else WARN_COLOUR if level == "warning" else OK_COLOUR
         fill = QColor(colour)
         fill.setAlpha(90)
         self.setRect(rect)
         self.setBrush(QBrush(fill))
         pen = QPen(colour, 2)
         pen.setCosmetic(True)
+        if level is not None:
+            pen.setStyle(Qt.PenStyle.DashLine)  # it fits, but the checks object
         self.setPen(pen)
-        self.setToolTip(fit.reason or label)
+        self.setToolTip(fit.reason or "\n".join([label, *(self.consequence.lines() if level else [])]))
         self.show()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -81,6 +189,8 @@ class CanvasView(QGraphicsView):
         scene.addItem(self.ghost)
         self.auto_fit = True
         self._payload: tuple[str, str] | None = None
+        self._preview_key: Hashable | None = None  # the drop target last previewed by the checks
+        self._preview_result: Consequence | None = None
         self._move = None  # the move-drag in progress (the subclass's own record), if any
         self._band_origin: QPointF | None = None
         self._band = QGraphicsRectItem()
@@ -127,9 +237,13 @@ class CanvasView(QGraphicsView):
         super().wheelEvent(event)
 
     # --- feedback ------------------------------------------------------------------------------
-    def show_fit(self, rect: QRectF, fit: Fit, label: str, at: QPoint) -> None:
-        self.ghost.show_at(rect, fit, label)
-        if fit.ok:
+    def show_fit(self, rect: QRectF, fit: Fit, label: str, at: QPoint,
+                 consequence: Consequence | None = None) -> None:
+        self.ghost.show_at(rect, fit, label, consequence)
+        if fit.ok and consequence is not None and consequence.level:
+            QToolTip.showText(self.viewport().mapToGlobal(at), self.ghost.toolTip(), self.viewport())
+            self.status_text.emit(f"{label} — {consequence.text()}")
+        elif fit.ok:
             QToolTip.hideText()
             self.status_text.emit(label)
         else:
@@ -139,6 +253,33 @@ class CanvasView(QGraphicsView):
     def hide_ghost(self) -> None:
         self.ghost.hide()
         QToolTip.hideText()
+        self._preview_key = None
+
+    # --- what a drop would break (the checks' preview, once per target) ----------------------------
+    def drop_command(self, payload: tuple[str, str], pos: QPointF) -> tuple[Hashable, Command] | None:
+        """(target key, command) a drop of `payload` at `pos` would run, for the checks' preview;
+        None when there is nothing to preview. The key changes only when the target does."""
+        return None
+
+    def drop_consequences(self, payload: tuple[str, str], pos: QPointF) -> Consequence | None:
+        """What the drop would add to the findings, asked of the check engine at most once per
+        target (unit, face, rack) while dragging; None without checks or for a refused command."""
+        checks = getattr(getattr(self, "editor", None), "checks", None)
+        engine = checks.engine if checks is not None else None
+        if engine is None:
+            return None
+        planned = self.drop_command(payload, pos)
+        if planned is None:
+            return None
+        key, command = planned
+        if key == self._preview_key:
+            return self._preview_result
+        try:
+            result = Consequence(tuple(checks.news(engine.preview(command))))
+        except Refused:
+            result = None
+        self._preview_key, self._preview_result = key, result
+        return result
 
     # --- palette drops ---------------------------------------------------------------------------
     def preview_drop(self, payload: tuple[str, str], pos: QPointF) -> tuple[QRectF, Fit, str]:
@@ -172,8 +313,10 @@ class CanvasView(QGraphicsView):
     @guarded
     def _drag_feedback(self, event) -> bool:
         at = event.position().toPoint()
-        rect, fit, label = self.preview_drop(self._payload, self.mapToScene(at))
-        self.show_fit(rect, fit, label, at)
+        pos = self.mapToScene(at)
+        rect, fit, label = self.preview_drop(self._payload, pos)
+        consequence = self.drop_consequences(self._payload, pos) if fit.ok else None
+        self.show_fit(rect, fit, label, at, consequence)
         return fit.ok
 
     def dropEvent(self, event) -> None:

@@ -1,5 +1,6 @@
 """The editing context every view and dock receives: the open document (via the bridge), the
-undo stack that is the only way to change it, the shared selection and the parts library."""
+undo stack that is the only way to change it, the shared selection and the parts library, and
+(when the main window provides them) the live checks and the failure simulation."""
 from __future__ import annotations
 
 from rackstudio.commands import Command
@@ -16,6 +17,8 @@ class EditorContext:
         self.bridge, self.undo, self.selection, self.library = bridge, undo, selection, library
         library.design_getter = lambda: self.bridge.document.design
         self.label_pattern = "{a} / {b}"
+        self.checks = None  # ui.live_checks.ChecksController, set by the main window
+        self.simulation = None  # ui.simulation.FailureSimulation, set by the main window
 
     @property
     def design(self) -> Design:

@@ -1,13 +1,17 @@
 """The main window: the hall floor plan and the rack elevations as tabs, the parts palette,
 inspector and cable list as docks (`add_dock` is the hook for more, e.g. the findings dock),
 menus and toolbar from ui.actions, the title with the unsaved marker, recent files, and a
-prompt before unsaved changes are lost. Window layout and recent files persist in QSettings."""
+prompt before unsaved changes are lost. Window layout and recent files persist in QSettings.
+
+Live checks (ui.live_checks) run on every open document once the window has painted; the
+Findings panel lists them, both views mark what they name, Tools ▸ Simulate Failure shows what a
+failure takes down, and Tools holds the plugin and part-editor entries (ui.tools)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -41,30 +45,42 @@ from rackstudio.ui.diff_view import DiffController
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.export import ExportController
+from rackstudio.ui.findings_dock import FindingsDock
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.hall.view import HallView
 from rackstudio.ui.infrastructure import SiteDock
 from rackstudio.ui.inspector import InspectorDock
 from rackstudio.ui.library_source import PartsLibrary, builtin_library
+from rackstudio.ui.live_checks import ChecksController
+from rackstudio.ui.navigate import focus_objects
 from rackstudio.ui.palette import PaletteDock
 from rackstudio.ui.presentation import PresentationController
 from rackstudio.ui.rack.view import ElevationView
 from rackstudio.ui.selection import SelectionModel
+from rackstudio.ui.simulation import FailureSimulation
+from rackstudio.ui.tools import ToolsController
 from rackstudio.ui.undo import UndoStack
 
 FILE_FILTER = f"RackStudio designs (*{SUFFIX});;All files (*)"
-MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Review", "Help")
+MENUS = ("File", "Edit", "View", "Arrange", "Insert", "Cabling", "Tools", "Review", "Help")
 TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "zoom_in", "zoom_out", "zoom_fit", None,
-           "view_hall", "view_racks", "cable_overlay", None, "rotate", "add_row")
+           "view_hall", "view_racks", "cable_overlay", None, "rotate", "add_row", None, "simulate_failure")
 LEGEND = ("<span style='color:#5096ff'>■</span> cold aisle &nbsp; <span style='color:#ff6e50'>■</span> hot aisle"
           " &nbsp; <span style='color:#1e3c8c'>▬</span> rack front &nbsp; bars: "
-          "<span style='color:#466ec8'>■</span> units used, <span style='color:#3caa50'>■</span> power of budget"
-          " &nbsp; <small>double-click a rack to open its elevation</small>")
+          "<span style='color:#466ec8'>■</span> units, <span style='color:#3caa50'>■</span> power, "
+          "<span style='color:#3caa50'>■</span> air cooling &nbsp; <span style='color:#d73a49'>●!</span> error "
+          "<span style='color:#e88c00'>▲!</span> warning &nbsp; <small>double-click a rack for its elevation</small>")
+LEGEND_TIP = ("Bars, top to bottom: units used; power against the rack's budget; heat to air against its air "
+              "cooling. Amber: near the limit (the design's warning threshold), red: over it.\n"
+              "Outlines and badges: red for errors, amber for warnings found by the checks (their messages are "
+              "in the tooltip and the Findings panel).")
 _STD_ICONS = {"new": "SP_FileIcon", "open": "SP_DialogOpenButton", "save": "SP_DialogSaveButton",
               "undo": "SP_ArrowBack", "redo": "SP_ArrowForward"}
 
 
 class MainWindow(QMainWindow):
+    first_painted = Signal()  # once, when the window has first painted (checks start, start-up timing)
+
     def __init__(self, document: Document | None = None, library: PartsLibrary | None = None):
         super().__init__()
         self.setObjectName("RackStudioMainWindow")
@@ -73,6 +89,9 @@ class MainWindow(QMainWindow):
         self.selection = SelectionModel(self)
         self.editor = EditorContext(self.bridge, self.undo_stack, self.selection, library or builtin_library())
         self.editing = EditingController(self)
+        self.checks = ChecksController(self.bridge, self)
+        self.simulation = FailureSimulation(self.editor, self)
+        self.editor.checks, self.editor.simulation = self.checks, self.simulation
         self._build_central()
         self.palette_dock = PaletteDock(self.editor, self)
         self.inspector_dock = InspectorDock(self.editor, self)
@@ -83,6 +102,8 @@ class MainWindow(QMainWindow):
         self.presentation = PresentationController(self)
         self.exports = ExportController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
+        self.findings_dock = FindingsDock(self.editor, self.checks, self)
+        self.tools = ToolsController(self)
         self._build_status_bar()
         self.actions_by_id = build_actions(self)
         self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
@@ -97,10 +118,13 @@ class MainWindow(QMainWindow):
         self.add_dock(self.cable_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.add_dock(self.site_dock, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.palette_dock, self.site_dock, Qt.Orientation.Vertical)
+        self.add_dock(self.findings_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.inspector_dock, self.findings_dock, Qt.Orientation.Vertical)
         self.cable_dock.hide()
         for dock in (self.dashboard_dock, self.comments.dock, self.diff.dock):  # review panels (View ▸ Panels)
             self.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
             dock.hide()
+        self._wire_checks()
         REPORT.status = self.show_status
         REPORT.message = self._message
         self.undo_stack.cleanChanged.connect(self._update_title)
@@ -111,6 +135,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 880)
         self._layout_restored = self._restore_layout()
         self._shown_once = False
+        self._painted = False
         self._on_replaced()
 
     # --- building ------------------------------------------------------------------------------
@@ -153,6 +178,19 @@ class MainWindow(QMainWindow):
         self.cursor_label.setMinimumWidth(260)
         self.statusBar().addPermanentWidget(self.cursor_label)
         self.statusBar().addPermanentWidget(self.totals_label)
+
+    def _wire_checks(self) -> None:
+        """Checks, findings, failure simulation: status messages, the toggle, Esc, focusing."""
+        self.checks.status.connect(self.show_status)
+        self.simulation.status.connect(self.show_status)
+        self.findings_dock.focus_requested.connect(guarded(self.focus_objects))
+        toggle = self.actions_by_id["simulate_failure"]
+        self.simulation.active_changed.connect(toggle.setChecked)
+        self.stop_simulation = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.stop_simulation.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.stop_simulation.setEnabled(False)
+        self.stop_simulation.activated.connect(self.simulation.stop)
+        self.simulation.active_changed.connect(self.stop_simulation.setEnabled)
 
     def _build_menus(self) -> None:
         menus: dict[str, QMenu] = {}
@@ -247,6 +285,7 @@ class MainWindow(QMainWindow):
             self._choose_hall()
         self.hall_hint.setText(LEGEND if design.halls else
                                "This design has no hall yet: Insert ▸ Hall… to start a floor plan.")
+        self.hall_hint.setToolTip(LEGEND_TIP if design.halls else "")
 
     def _choose_hall(self) -> None:
         hall_id = self.hall_combo.currentData()
@@ -299,6 +338,7 @@ class MainWindow(QMainWindow):
             return False
         self.set_document(document)
         prefs.add_recent(path)
+        self.tools.check_drift()
         if warnings:
             where, what = warnings[0]
             more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
@@ -352,6 +392,10 @@ class MainWindow(QMainWindow):
 
     def current_view(self):
         return self.hall_view if self.tabs.currentIndex() == 0 else self.elevation_view
+
+    def focus_objects(self, ids) -> bool:
+        """Select `ids` and show them: a device in its rack's elevation, racks on the floor plan."""
+        return focus_objects(self, ids)
 
     def current_scene(self):
         return self.current_view().scene()
@@ -452,9 +496,26 @@ class MainWindow(QMainWindow):
             if not self._layout_restored:
                 QTimer.singleShot(0, self._default_dock_sizes)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.checks.start()  # the first full check runs (deferred) now that the window is on screen
+            self.first_painted.emit()
+
+    @property
+    def plugins(self):
+        """The PluginManager the app started (None in tests and tools that start none)."""
+        return self.tools.plugins
+
+    @plugins.setter
+    def plugins(self, manager) -> None:
+        self.tools.set_plugins(manager)
+
     def _default_dock_sizes(self) -> None:
         self.resizeDocks([self.palette_dock, self.inspector_dock], [400, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.palette_dock, self.site_dock], [3, 1], Qt.Orientation.Vertical)
+        self.resizeDocks([self.inspector_dock, self.findings_dock], [2, 3], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:
         settings = prefs.settings()

@@ -4,6 +4,12 @@
 
 Racks and floor items use a device-coordinate cache and draw less when zoomed out
 (performance-reliability.md: a Python paint costs ~9 µs an item).
+
+With live checks, a rack or floor device with errors or warnings (its own or its devices') is
+outlined red or amber with the messages in its tooltip, and a rack's bars show power against its
+budget and heat to air against its air cooling from the checks' figures (amber and red near and
+over the limits). A failure simulation paints racks dark grey (no power left) or hatched amber
+(running on fewer paths), with a red outline on the one holding the failed element.
 """
 from __future__ import annotations
 
@@ -14,8 +20,20 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle
 from rackstudio.model.design import Design, Hall
 from rackstudio.model.floor import Strip
 from rackstudio.reports.totals import RackSummary
-from rackstudio.ui.canvas import SELECT_COLOUR
+from rackstudio.ui.canvas import (
+    BAD_COLOUR,
+    DARK_TEXT,
+    OK_COLOUR,
+    SELECT_COLOUR,
+    WARN_COLOUR,
+    marker_colour,
+    paint_badge,
+    paint_sim_state,
+)
+from rackstudio.ui.live_checks import Bar, Marker
 from rackstudio.ui.render import floor as paint
+
+_BAR_COLOURS = {"ok": OK_COLOUR, "warning": WARN_COLOUR, "error": BAD_COLOUR}
 
 KIND_COLOURS = {"power": QColor(200, 60, 40), "network": QColor(40, 90, 200), "coolant": QColor(0, 160, 170)}
 
@@ -33,6 +51,10 @@ class FloorObjectItem(QGraphicsItem):
         self.size = (600.0, 1200.0)
         self.facing = "S"
         self.blocked = ""  # why the current drag position is refused
+        self.marker: Marker | None = None  # the checks' errors and warnings about it
+        self.sim: str | None = None  # failure simulation: "dark", "degraded", "failed" or None
+        self.sim_note = ""
+        self.sim_failed_here = False  # holds the element the simulation failed
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
@@ -54,6 +76,42 @@ class FloorObjectItem(QGraphicsItem):
 
     def describe(self) -> str:
         return ""
+
+    def extra_tip(self) -> str:
+        """The checks' messages and the simulation's note, for the tooltip."""
+        parts = [self.sim_note] if self.sim_note else []
+        if self.marker is not None:
+            parts.append(self.marker.tooltip())
+        return ("\n\n" + "\n".join(parts)) if parts else ""
+
+    def restyle(self, **looks) -> bool:
+        """Set look attributes (marker, bars, sim, ...); repaint and re-tip only if one changed."""
+        if all(getattr(self, name) == value for name, value in looks.items()):
+            return False
+        for name, value in looks.items():
+            setattr(self, name, value)
+        self.setToolTip(self.blocked or self.describe())
+        self.update()
+        return True
+
+    def set_marker(self, marker: Marker | None) -> bool:
+        return self.restyle(marker=marker)
+
+    def set_sim(self, state: str | None, note: str = "", failed_here: bool = False) -> bool:
+        return self.restyle(sim=state, sim_note=note, sim_failed_here=failed_here)
+
+    def paint_overlays(self, painter: QPainter) -> None:
+        """The checks' badge and the simulation's look over what the item painted."""
+        lod = paint.lod_of(painter)
+        paint_sim_state(painter, self.body(), self.sim, 1.0 / max(lod, 1e-6))
+        if self.sim_failed_here:
+            pen = QPen(BAD_COLOUR, 4.0 / max(lod, 1e-6), Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.body().adjusted(-30, -30, 30, 30))
+        if self.marker is not None and min(self.size) * lod > 16:
+            paint_badge(painter, self.body().topRight(), min(14.0 / max(lod, 1e-6), min(self.size) * 0.4),
+                        self.marker)
 
     def body(self) -> QRectF:
         return QRectF(0, 0, *self.size)
@@ -80,6 +138,7 @@ class RackItem(FloorObjectItem):
         self.name = ""
         self.type_name = ""
         self.summary: RackSummary | None = None
+        self.bars: tuple[Bar, Bar] | None = None  # power and cooling from the checks' figures
 
     def update_from(self, design: Design, box, summary: RackSummary) -> None:
         rack = design.racks[self.obj_id]
@@ -94,12 +153,25 @@ class RackItem(FloorObjectItem):
         if s is None:
             return self.name
         budget = f" of {s.budget_w / 1000:.1f} kW" if s.budget_w else ""
+        figures = (f"{s.power_w / 1000:.1f} kW allocated{budget}" if self.bars is None else
+                   "Power: " + self.bars[0].text + "\nCooling: " + self.bars[1].text)
         return (f"{self.name} ({self.type_name}), facing {self.facing}\n"
-                f"{s.used_u:g} of {s.total_u} U used\n{s.power_w / 1000:.1f} kW allocated{budget}\n"
-                f"{s.weight_kg:.0f} kg")
+                f"{s.used_u:g} of {s.total_u} U used\n{figures}\n"
+                f"{s.weight_kg:.0f} kg") + self.extra_tip()
+
+    def set_bars(self, bars: tuple[Bar, Bar] | None) -> bool:
+        return self.restyle(bars=bars)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        paint.paint_rack(painter, self.size, self.facing, self.name, self.summary, _selected(option), bool(self.blocked))
+        bars = None if self.bars is None else [
+            (min(b.ratio, 1.0), _BAR_COLOURS.get(b.level, paint.power_colour(None))) for b in self.bars]
+        paint.paint_rack(painter, self.size, self.facing, self.name, self.summary, _selected(option), bool(self.blocked),
+                         outline=marker_colour(self.marker), bars=bars)
+        self.paint_overlays(painter)
+        if self.sim == "dark":
+            lod = paint.lod_of(painter)
+            painter.setPen(DARK_TEXT)
+            paint.fit_text(painter, self.body().adjusted(60, 60, -60, -60), self.name, lod, 13, bold=True)
 
 
 class FloorDeviceItem(FloorObjectItem):
@@ -120,11 +192,21 @@ class FloorDeviceItem(FloorObjectItem):
         self.setToolTip(self.describe())
 
     def describe(self) -> str:
-        return f"{self.name} ({self.model}), facing {self.facing}"
+        return f"{self.name} ({self.model}), facing {self.facing}" + self.extra_tip()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         paint.paint_floor_device(painter, self.size, self.facing, self.name, self.category, _selected(option),
                                  bool(self.blocked))
+        colour = marker_colour(self.marker)
+        if colour is not None and not self.blocked and not _selected(option):
+            lod = paint.lod_of(painter)
+            painter.setPen(QPen(colour, 3.0 / max(lod, 1e-6)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(self.body())
+        self.paint_overlays(painter)
+        if self.sim in ("dark", "failed"):
+            painter.setPen(DARK_TEXT)
+            paint.fit_text(painter, self.body().adjusted(40, 40, -40, -40), self.name, paint.lod_of(painter), 11)
 
 
 class FloorGridItem(QGraphicsItem):

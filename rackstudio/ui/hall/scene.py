@@ -1,5 +1,7 @@
 """The floor-plan scene of one hall: mirrors the Document and never edits it. It rebuilds when a
-different document or hall is shown and otherwise updates only the items a ChangeSet names."""
+different document or hall is shown and otherwise updates only the items a ChangeSet names.
+Check markers and the failure simulation's look are applied the same way: only the items whose
+findings or simulated state changed are touched."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -7,10 +9,11 @@ from collections import defaultdict
 from PySide6.QtCore import QPointF
 
 from rackstudio.changes import ChangeSet
+from rackstudio.checks.simulation import Simulation
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
 from rackstudio.model.floor import aisle_strips
-from rackstudio.model.geometry import mounted_root
+from rackstudio.model.geometry import devices_within, mounted_root
 from rackstudio.reports.totals import rack_summary
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
@@ -23,6 +26,9 @@ from rackstudio.ui.hall.items import (
     RackItem,
 )
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
+from rackstudio.ui.simulation import device_states
+
+_POWER_IN = ("power", "supplies", "busbar")
 
 _LAYOUT = ("racks", "rows", "halls")
 
@@ -39,8 +45,14 @@ class HallScene(MirroredSelectionScene):
         self.bundles: dict[tuple[str, str, str], CableBundleItem] = {}
         self.holder: dict[str, str] = {}  # device id -> rack or floor device it stands in
         self.show_cables = False
+        self.simulation: Simulation | None = None
+        self._sim_looks: dict[str, tuple[str | None, str, bool]] = {}  # item id -> (state, note, failed here)
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
+        if editor.checks is not None:
+            editor.checks.markers_changed.connect(self.on_markers)
+        if editor.simulation is not None:
+            editor.simulation.changed.connect(self.set_simulation)
         self.on_replaced()
 
     @property
@@ -101,6 +113,7 @@ class HallScene(MirroredSelectionScene):
             self.objects[rack_id] = item
         rack = design.racks[rack_id]
         item.update_from(design, geometry.rack_footprint(design, rack), rack_summary(design, rack_id))
+        self._decorate(rack_id)
 
     def _put_floor_device(self, device_id: str) -> None:
         design = self.design
@@ -110,6 +123,7 @@ class HallScene(MirroredSelectionScene):
             self.addItem(item)
             self.objects[device_id] = item
         item.update_from(design, geometry.floor_footprint(design, design.devices[device_id]))
+        self._decorate(device_id)
 
     def _drop(self, obj_id: str) -> None:
         item = self.objects.pop(obj_id, None)
@@ -200,10 +214,87 @@ class HallScene(MirroredSelectionScene):
             if rack_id in design.racks and rack_id in self.objects:
                 self._put_rack(rack_id)
         colls = set(changes.added.values()) | set(changes.removed.values()) | set(changes.changed.values())
+        if changes.settings:  # check thresholds: the bars' colours
+            for obj_id in self.objects:
+                if obj_id not in touched:
+                    self._decorate(obj_id)
         if colls & set(_LAYOUT) or changes.settings or floor_changed:
             self._refresh_aisles()
         if self.show_cables and colls & {"connections", "racks", "devices", "feeds"}:
             self._refresh_bundles()
+
+    # --- check markers and the failure simulation -----------------------------------------------
+
+    def _decorate(self, obj_id: str) -> None:
+        """Apply the checks' marker and bars and the simulation's look to one floor item."""
+        item = self.objects.get(obj_id)
+        if item is None:
+            return
+        checks = self.editor.checks
+        if checks is not None:
+            if isinstance(item, RackItem):
+                item.set_marker(checks.marker([obj_id, *devices_within(self.design, obj_id)]))
+                item.set_bars(checks.rack_load(obj_id))
+            else:
+                item.set_marker(checks.marker([obj_id, *devices_within(self.design, obj_id)]))
+        item.set_sim(*self._sim_looks.get(obj_id, (None, "", False)))
+
+    @guarded
+    def on_markers(self, ids) -> None:
+        """The findings about `ids` changed (None: all of them): re-mark the items that show them."""
+        if ids is None:
+            targets = set(self.objects)
+        else:
+            targets = set()
+            for obj_id in ids:
+                if obj_id in self.objects:
+                    targets.add(obj_id)
+                else:
+                    holder = self.holder.get(obj_id)
+                    if holder is not None:
+                        targets.add(holder)
+        for obj_id in targets:
+            self._decorate(obj_id)
+
+    @guarded
+    def set_simulation(self, sim: Simulation | None) -> None:
+        """Show a failure simulation (None: none): racks dark or hatched, only changed items repainted."""
+        self.simulation = sim
+        looks = self._simulated_looks(sim)
+        for obj_id in set(looks) | set(self._sim_looks):
+            item = self.objects.get(obj_id)
+            if item is not None:
+                item.set_sim(*looks.get(obj_id, (None, "", False)))
+        self._sim_looks = looks
+
+    def _simulated_looks(self, sim: Simulation | None) -> dict[str, tuple[str | None, str, bool]]:
+        if sim is None:
+            return {}
+        design = self.design
+        states = device_states(sim)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for dev_id, state in states.items():
+            holder = self.holder.get(dev_id)
+            if holder is not None and holder != dev_id and state != "failed":
+                counts[holder][0 if state == "dark" else 1] += 1
+        failed_at = self.holder.get(sim.failed) if sim.failed in design.devices else (
+            design.feeds[sim.failed].rack if sim.failed in design.feeds else None)
+        looks: dict[str, tuple[str | None, str, bool]] = {}
+        g = self.editor.bridge.document.graph.g
+        for holder, (dark, degraded) in counts.items():
+            powered = [d for d in devices_within(design, holder) if d in g
+                       and any(kind in _POWER_IN for _, _, kind in g.in_edges(d, data="kind"))]
+            state = "dark" if dark and all(states.get(d) in ("dark", "failed") for d in powered) else "degraded"
+            note = f"Simulated failure: {dark} device{'s' * (dark != 1)} dark, {degraded} losing redundancy here"
+            looks[holder] = (state, note, holder == failed_at)
+        for dev_id, state in states.items():  # floor devices (CDUs, coolers) show their own state
+            if dev_id in self.objects:
+                note = {"failed": "Simulated failure: this one fails", "dark": "Simulated failure: loses its supply",
+                        "degraded": "Simulated failure: loses redundancy"}[state]
+                looks[dev_id] = (state, note, state == "failed")
+        if failed_at is not None and failed_at not in looks:
+            looks[failed_at] = (None, "Simulated failure: the failed element is here", True)
+        return looks
 
     # --- selection -------------------------------------------------------------------------------
 

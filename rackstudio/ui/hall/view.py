@@ -125,6 +125,13 @@ class HallView(CanvasView):
         plan = self.plan_drop(*payload, pos)
         return plan.rect, plan.fit, plan.label
 
+    def drop_command(self, payload: tuple[str, str], pos: QPointF):
+        """A device drop (onto a rack or the floor) for the checks to preview, keyed by its target."""
+        plan = self.plan_drop(*payload, pos)
+        if not plan.fit.ok or not isinstance(plan.command, PlaceDevice):
+            return None
+        return (payload, plan.label, plan.rect.x(), plan.rect.y()), plan.command
+
     def commit_drop(self, payload: tuple[str, str], pos: QPointF) -> None:
         plan = self.plan_drop(*payload, pos)
         if plan.command is not None:

@@ -1,12 +1,14 @@
 """The elevation scene: the open racks side by side (front and rear faces of each), so devices
 can be dragged within a rack and across to another open rack. Mirrors the Document; a
-ChangeSet rebuilds only the racks whose devices it names."""
+ChangeSet rebuilds only the racks whose devices it names; check markers and the failure
+simulation's look touch only the items whose findings or simulated state changed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from rackstudio.changes import ChangeSet
+from rackstudio.checks.simulation import Simulation
 from rackstudio.model.design import Design
 from rackstudio.model.geometry import mounted_root
 from rackstudio.reports.totals import rack_summary
@@ -16,6 +18,7 @@ from rackstudio.ui.guard import guarded
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
 from rackstudio.ui.rack.items import DeviceItem, RackFrameItem
 from rackstudio.ui.render.elevation import DeviceShape, rack_shapes
+from rackstudio.ui.simulation import device_states
 
 
 class ElevationScene(MirroredSelectionScene):
@@ -29,8 +32,13 @@ class ElevationScene(MirroredSelectionScene):
         self.hint = self.addText("No rack is open. Double-click a rack on the hall floor plan\n"
                                  "(or use its context menu) to open its elevation here.")
         self.hint.setDefaultTextColor(QColor(110, 110, 120))
+        self.sim_states: dict[str, str] = {}  # device id -> its look under the failure simulation
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
+        if editor.checks is not None:
+            editor.checks.markers_changed.connect(self.on_markers)
+        if editor.simulation is not None:
+            editor.simulation.changed.connect(self.set_simulation)
 
     @property
     def design(self) -> Design:
@@ -107,6 +115,13 @@ class ElevationScene(MirroredSelectionScene):
             self.addItem(item)
             items.append(item)
         self.device_items[rack_id] = items
+        checks = self.editor.checks
+        if checks is not None:
+            frame.set_marker(checks.marker([rack_id]))
+        for item in items:
+            if checks is not None:
+                item.set_marker(checks.marker([item.obj_id]))
+            item.set_sim(self.sim_states.get(item.obj_id))
         wanted = set(self.editor.selection.ids)
         with self.quiet():
             for item in items:
@@ -155,6 +170,37 @@ class ElevationScene(MirroredSelectionScene):
                 touched.update(r for r in (old, new) if r in self.blocks)
         for rack_id in touched:
             self.refresh_rack(rack_id)
+
+    # --- check markers and the failure simulation -----------------------------------------------
+
+    @guarded
+    def on_markers(self, ids) -> None:
+        """The findings about `ids` changed (None: all): re-mark the device and rack items showing them."""
+        checks = self.editor.checks
+        if checks is None:
+            return
+        if ids is None:
+            for rack_id, frame in self.frames.items():
+                frame.set_marker(checks.marker([rack_id]))
+            for items in self.device_items.values():
+                for item in items:
+                    item.set_marker(checks.marker([item.obj_id]))
+            return
+        for obj_id in ids:
+            frame = self.frames.get(obj_id)
+            if frame is not None:
+                frame.set_marker(checks.marker([obj_id]))
+            for item in self.items_of(obj_id):
+                item.set_marker(checks.marker([obj_id]))
+
+    @guarded
+    def set_simulation(self, sim: Simulation | None) -> None:
+        """Show a failure simulation (None: none), repainting only devices whose look changes."""
+        states = device_states(sim)
+        for dev_id in set(states) | set(self.sim_states):
+            for item in self.items_of(dev_id):
+                item.set_sim(states.get(dev_id))
+        self.sim_states = states
 
     # --- selection -----------------------------------------------------------------------------
 

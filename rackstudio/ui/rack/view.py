@@ -143,6 +143,16 @@ class ElevationView(CanvasView):
         placement = self._payload_placement(payload, pos)
         return placement.rect, placement.fit, placement.label
 
+    def drop_command(self, payload: tuple[str, str], pos: QPointF):
+        """The PlaceDevice a drop here would run, keyed by its target (the checks preview it once
+        per unit, face and rack while dragging)."""
+        placement = self._payload_placement(payload, pos)
+        part = self.editor.library.part(payload[1]) if payload[0] == "part" else None
+        if not placement.fit.ok or part is None:
+            return None
+        fields = {k: v for k, v in placement.fields.items() if v is not None}
+        return (payload, tuple(sorted(fields.items()))), PlaceDevice(part, **fields)
+
     def commit_drop(self, payload: tuple[str, str], pos: QPointF) -> None:
         placement = self._payload_placement(payload, pos)
         fields = {k: v for k, v in placement.fields.items() if v is not None}

@@ -1,0 +1,308 @@
+"""The Findings panel: the live checks' findings grouped by severity and rule with counts.
+
+Clicking a finding selects its objects and shows them (a rack on the floor plan, a device in its
+rack's elevation: `focus_requested`); the context menu waives a finding (reason and author, one
+undoable AddRecord) or removes its waiver. Waived findings stay listed, greyed, and are not
+counted. The list follows each edit's FindingsDelta, adding and removing only those rows. While
+a failure simulation runs, a banner at the top says what failed and what it takes down.
+"""
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackstudio.checks import Finding, FindingsDelta, Severity
+from rackstudio.commands import AddRecord, Composite, RemoveRecord
+from rackstudio.model.review import Waiver
+from rackstudio.ui.dialogs.waiver import WaiverDialog
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import guarded
+from rackstudio.ui.live_checks import ChecksController, counts_text
+
+_ROLE = Qt.ItemDataRole.UserRole
+_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
+_COLOURS = {Severity.ERROR: QColor(190, 30, 45), Severity.WARNING: QColor(180, 105, 0), Severity.INFO: QColor(60, 90, 150)}
+_WAIVED = QBrush(QColor(150, 150, 155))
+AUTHOR_KEY = "review/author"
+
+
+class _Tree(QTreeWidget):
+    def sizeHint(self) -> QSize:
+        return QSize(220, 300)  # no wider than the inspector above it: the canvas keeps its width
+
+
+def default_author() -> str:
+    saved = QSettings().value(AUTHOR_KEY, "")
+    if saved:
+        return str(saved)
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on this system: the dialog asks
+        return ""
+
+
+class FindingsDock(QDockWidget):
+    focus_requested = Signal(object)  # tuple of object ids to select and show
+
+    def __init__(self, editor: EditorContext, checks: ChecksController, parent=None):
+        super().__init__("Findings", parent)
+        self.setObjectName("FindingsDock")
+        self.editor, self.checks = editor, checks
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #3a3c42; color: #f0f0f0; padding: 6px; border-left: 5px solid #e88c00;")
+        self.banner.hide()
+        self.summary = QLabel("Checks have not run yet")
+        self.summary.setWordWrap(True)
+        self.tree = _Tree()
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        self.setWidget(body)
+        self._severity_items: dict[Severity, QTreeWidgetItem] = {}
+        self._rule_items: dict[tuple[Severity, str], QTreeWidgetItem] = {}
+        self._rows: dict[Finding, list[QTreeWidgetItem]] = {}
+        self._tally: dict[tuple[Severity, str], list[int]] = {}  # (severity, rule) -> [counted, waived]
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        checks.reset.connect(self.reload)
+        checks.delta.connect(self.apply_delta)
+        checks.status.connect(lambda _text: self._update_summary())
+        simulation = editor.simulation
+        if simulation is not None:
+            simulation.changed.connect(self._show_simulation)
+            simulation.active_changed.connect(lambda _on: self._show_simulation(simulation.current))
+        self.reload()
+
+    # --- filling -------------------------------------------------------------------------------
+
+    @guarded
+    def reload(self) -> None:
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            self._severity_items.clear()
+            self._rule_items.clear()
+            self._rows.clear()
+            self._tally.clear()
+            for severity in _TITLES:
+                item = QTreeWidgetItem()
+                item.setData(0, _ROLE, ("severity", severity))
+                font = QFont(item.font(0))
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setForeground(0, QBrush(_COLOURS[severity]))
+                self.tree.addTopLevelItem(item)
+                self._severity_items[severity] = item
+            for f in self.checks.findings():
+                self._add(f, ordered=False)
+            for item in self._rule_items.values():
+                self._label_rule(item)
+            for severity, item in self._severity_items.items():
+                self._label_severity(severity)
+                item.setExpanded(severity != Severity.INFO)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        self._update_summary()
+
+    @guarded
+    def apply_delta(self, delta: FindingsDelta) -> None:
+        touched: set[tuple[Severity, str]] = set()
+        for f in delta.removed:
+            items = self._rows.get(f)
+            if not items:
+                continue
+            item = items.pop()
+            if not items:
+                del self._rows[f]
+            parent = item.parent()
+            parent.removeChild(item)
+            self._tally[(f.severity, f.rule)][0 if f.counts else 1] -= 1
+            touched.add((f.severity, f.rule))
+        for f in delta.added:
+            self._add(f, ordered=True)
+            touched.add((f.severity, f.rule))
+        for key in touched:
+            rule_item = self._rule_items.get(key)
+            if rule_item is None:
+                continue
+            if rule_item.childCount() == 0:
+                self._severity_items[key[0]].removeChild(rule_item)
+                del self._rule_items[key]
+                del self._tally[key]
+            else:
+                self._label_rule(rule_item)
+        for severity in {s for s, _ in touched}:
+            self._label_severity(severity)
+        self._update_summary()
+
+    def _add(self, f: Finding, ordered: bool) -> QTreeWidgetItem:
+        key = (f.severity, f.rule)
+        rule_item = self._rule_items.get(key)
+        if rule_item is None:
+            rule_item = QTreeWidgetItem()
+            rule_item.setData(0, _ROLE, ("rule", f.rule))
+            parent = self._severity_items[f.severity]
+            index = parent.childCount()
+            if ordered:
+                index = next((i for i in range(parent.childCount())
+                              if parent.child(i).data(0, _ROLE)[1] > f.rule), index)
+            parent.insertChild(index, rule_item)
+            self._rule_items[key] = rule_item
+        item = QTreeWidgetItem([("[waived] " if f.waived else "") + f.message])
+        item.setData(0, _ROLE, ("finding", f))
+        item.setToolTip(0, self._tooltip(f))
+        if f.waived:
+            item.setForeground(0, _WAIVED)
+            font = QFont(item.font(0))
+            font.setItalic(True)
+            item.setFont(0, font)
+        index = rule_item.childCount()
+        if ordered:
+            order = f.sort_key()
+            index = next((i for i in range(rule_item.childCount())
+                          if rule_item.child(i).data(0, _ROLE)[1].sort_key() > order), index)
+        rule_item.insertChild(index, item)
+        self._rows.setdefault(f, []).append(item)
+        self._tally.setdefault(key, [0, 0])[0 if f.counts else 1] += 1
+        return item
+
+    def _label_rule(self, item: QTreeWidgetItem) -> None:
+        rule_id = item.data(0, _ROLE)[1]
+        engine = self.checks.engine
+        rule = engine.registry.get(rule_id) if engine is not None else None
+        severity = item.parent().data(0, _ROLE)[1]
+        counted, waived = self._tally.get((severity, rule_id), (0, 0))
+        title = f" {rule.title}" if rule is not None else ""
+        item.setText(0, f"{rule_id}{title} — {counted}" + (f" ({waived} waived)" if waived else ""))
+        if rule is not None:
+            item.setToolTip(0, rule.source or rule.title)
+        if not counted:
+            item.setForeground(0, _WAIVED)
+        else:
+            item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
+
+    def _label_severity(self, severity: Severity) -> None:
+        item = self._severity_items[severity]
+        counted = sum(c for (s, _), (c, _w) in self._tally.items() if s == severity)
+        waived = sum(w for (s, _), (_c, w) in self._tally.items() if s == severity)
+        item.setText(0, f"{_TITLES[severity]} — {counted}" + (f" ({waived} waived)" if waived else ""))
+
+    def _tooltip(self, f: Finding) -> str:
+        lines = [f"{f.rule} ({f.severity.value}): {f.message}", f"Key: {f.key}"]
+        if f.figures:
+            lines.append("Figures: " + ", ".join(f"{k} = {v}" for k, v in list(f.figures.items())[:8]))
+        for w in self._waivers_of(f):
+            lines.append(f"Waived by {w.author} on {w.created[:10]}: {w.reason}")
+        return "\n".join(lines)
+
+    def _update_summary(self) -> None:
+        if self.checks.engine is None:
+            self.summary.setText("Checking in the background… findings appear when it ends"
+                                 if self.checks.in_background else
+                                 "Checking…" if self.checks.running or self.checks.started else
+                                 "Checks have not run yet")
+            return
+        took = f" · full check {self.checks.last_run_s:.1f} s" if self.checks.last_run_s is not None else ""
+        self.summary.setText(f"{counts_text(self.checks.counts)}{took}")
+
+    def _show_simulation(self, sim) -> None:
+        simulation = self.editor.simulation
+        if simulation is None or not simulation.active:
+            self.banner.hide()
+            return
+        self.banner.setText(f"<b>Failure simulation</b> — {simulation.summary}<br><small>Esc or Tools ▸ Simulate "
+                            "Failure ends it</small>" if sim is not None else
+                            "<b>Failure simulation</b> — select a feed, panel or UPS (Site panel) or a PDU, power "
+                            "shelf or CDU to fail it. <small>Esc ends it.</small>")
+        self.banner.show()
+
+    # --- reading it (tests, reports) -----------------------------------------------------------
+
+    def listed(self) -> list[Finding]:
+        """The findings the panel lists, sorted as the engine sorts them."""
+        return sorted((f for f, items in self._rows.items() for _ in items), key=Finding.sort_key)
+
+    def row_of(self, f: Finding) -> QTreeWidgetItem | None:
+        items = self._rows.get(f)
+        if items:
+            return items[0]
+        return next((items[0] for g, items in self._rows.items() if g.key == f.key and items), None)
+
+    # --- reactions -----------------------------------------------------------------------------
+
+    @guarded
+    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        kind, value = item.data(0, _ROLE)
+        if kind == "finding" and value.objects:
+            self.focus_requested.emit(tuple(value.objects))
+
+    def _context_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None or item.data(0, _ROLE)[0] != "finding":
+            return
+        f: Finding = item.data(0, _ROLE)[1]
+        menu = QMenu(self)
+        self.fill_menu(menu, f)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def fill_menu(self, menu: QMenu, f: Finding) -> None:
+        if f.objects:
+            menu.addAction("Show").triggered.connect(lambda: self.focus_requested.emit(tuple(f.objects)))
+        if f.waived:
+            menu.addAction("Remove Waiver").triggered.connect(guarded(lambda: self.remove_waiver(f)))
+        else:
+            menu.addAction("Waive…").triggered.connect(guarded(lambda: self.waive(f)))
+        menu.addSeparator()
+        menu.addAction("Copy").triggered.connect(
+            lambda: QGuiApplication.clipboard().setText(f"{f.rule} {f.severity.value}: {f.message} [{f.key}]"))
+
+    def _waivers_of(self, f: Finding) -> list[Waiver]:
+        return sorted((w for w in self.editor.design.waivers.values() if w.finding == f.key), key=lambda w: w.id)
+
+    def waive(self, f: Finding) -> bool:
+        """Ask for a reason and an author and waive `f` (one undoable step)."""
+        answer = WaiverDialog.ask(self, f, default_author())
+        if answer is None:
+            return False
+        reason, author = answer
+        design = self.editor.design
+        waiver = Waiver(id=design.new_id("wv"), finding=f.key, reason=reason, author=author,
+                        created=datetime.now(UTC).isoformat(timespec="seconds"))
+        QSettings().setValue(AUTHOR_KEY, author)
+        return self.editor.execute(AddRecord("waivers", waiver, text=f"Waive {f.rule} ({_short(f.message)})"))
+
+    def remove_waiver(self, f: Finding) -> bool:
+        waivers = self._waivers_of(f)
+        if not waivers:
+            return False
+        commands = [RemoveRecord(w.id, text=f"Remove waiver of {f.rule}") for w in waivers]
+        return self.editor.execute(commands[0] if len(commands) == 1 else
+                                   Composite(f"Remove waivers of {f.rule}", commands))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["FindingsDock", "default_author"]

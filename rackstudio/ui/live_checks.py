@@ -1,0 +1,372 @@
+"""Live design checks in the editor: attaches a check engine to every open document (the
+built-in rules plus plugin rules), runs the first full check once the window has painted so
+opening stays fast, and turns each edit's FindingsDelta into Qt signals for the findings dock
+and the canvas markers. A large design's full run (tens of seconds for 1,000 racks) goes to a
+worker thread over a snapshot of the design (Document.checks_job), so the window stays usable
+and editable; the engine is adopted, and caught up with the edits made meanwhile, when it ends.
+
+The marker index maps object ids to the unwaived errors and warnings about them (a cable's
+findings also mark the devices at its ends, a feed's the rack it drops to), so the views repaint
+only the items whose markers changed. `rack_load` gives the power and cooling bars their
+figures and colour levels from the engine's per-rack metrics and the design's thresholds.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from rackstudio.checks import CheckEngine, Finding, FindingsDelta, RuleRegistry, Severity, builtin_registry
+from rackstudio.document import ChecksJob, Document
+from rackstudio.model.design import Design
+from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.guard import REPORT, guarded
+
+_MARKED = (Severity.ERROR, Severity.WARNING)
+MAX_TIP_LINES = 6
+BACKGROUND_RECORDS = 5000  # devices + connections above which the full run goes to a thread
+
+
+class _Relay(QObject):
+    """Carries a worker thread's result to the GUI thread (a queued signal)."""
+
+    done = Signal(object, object)  # the job, the exception it raised (or None)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What a canvas item shows for its findings: the worst severity and the messages."""
+
+    severity: Severity
+    messages: tuple[str, ...]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    def tooltip(self) -> str:
+        lines = [f"{'⛔' if self.is_error else '⚠'} {m}" for m in self.messages[:MAX_TIP_LINES]]
+        if len(self.messages) > MAX_TIP_LINES:
+            lines.append(f"… and {len(self.messages) - MAX_TIP_LINES} more (see the Findings panel)")
+        return "\n".join(lines)
+
+
+def marker_of(findings: Iterable[Finding]) -> Marker | None:
+    found = sorted({f for f in findings if f.counts and f.severity in _MARKED}, key=Finding.sort_key)
+    if not found:
+        return None
+    return Marker(found[0].severity, tuple(f"{f.rule}: {f.message}" for f in found))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a rack on the floor plan: how full (0..), and "ok", "warning", "error" or
+    "unknown" (no capacity to compare with)."""
+
+    ratio: float
+    level: str
+    text: str
+
+
+def _level(ratio: float | None, warning: float) -> str:
+    if ratio is None:
+        return "unknown"
+    return "error" if ratio > 1 else "warning" if ratio > warning else "ok"
+
+
+def rack_load(engine: CheckEngine, rack_id: str) -> tuple[Bar, Bar]:
+    """(power, cooling) bars of a rack: the load the checks count against its budget (rack's
+    power_budget_kw, else the type's capacity; amber above the rack-budget warning share), and its
+    heat to air against its air-cooling capacity (amber above the air-capacity warning share), or
+    for an air-only rack without one, its load against the air-density limit."""
+    design = engine.design
+    rack = design.racks[rack_id]
+    rt = design.rack_type_of(rack)
+    settings = design.settings
+    m = engine.rack_metrics(rack_id)
+    budget_kw = rack.power_budget_kw or rt.power_capacity_kw
+    if budget_kw:
+        ratio = m.checked_w / (budget_kw * 1000)
+        power = Bar(ratio, _level(ratio, settings.rack_budget_warning),
+                    f"{m.checked_w / 1000:.1f} kW of a {budget_kw:g} kW power budget ({ratio:.0%})")
+    else:
+        power = Bar(0.0, "unknown", f"{m.checked_w / 1000:.1f} kW (no power budget given)")
+    air_kw = rack.air_cooling_capacity_kw or rt.air_cooling_capacity_kw
+    if air_kw:
+        ratio = m.heat_air_w / (air_kw * 1000)
+        cooling = Bar(ratio, _level(ratio, settings.air_capacity_warning),
+                      f"{m.heat_air_w / 1000:.1f} kW heat to air of {air_kw:g} kW air cooling ({ratio:.0%})")
+    elif rt.cooling_capability == "air-only":
+        limit = settings.air_density_limit_kw
+        ratio = m.checked_w / (limit * 1000)
+        cooling = Bar(ratio, "warning" if ratio > 1 else "ok",
+                      f"{m.checked_w / 1000:.1f} kW in an air-only rack (air-density limit {limit:g} kW)")
+    else:
+        cooling = Bar(0.0, "unknown", f"{m.heat_air_w / 1000:.1f} kW heat to air, "
+                      f"{m.heat_liquid_w / 1000:.1f} kW to liquid (no air-cooling capacity given)")
+    return power, cooling
+
+
+def tally(findings: Iterable[Finding]) -> Counter[str]:
+    """Unwaived findings by severity value, and "waived"."""
+    return Counter("waived" if f.waived else f.severity.value for f in findings)
+
+
+def counts_text(findings: Iterable[Finding] | Counter[str]) -> str:
+    counted = findings if isinstance(findings, Counter) else tally(findings)
+    waived = counted["waived"]
+    text = (f"{counted['error']} error{'s' * (counted['error'] != 1)}, "
+            f"{counted['warning']} warning{'s' * (counted['warning'] != 1)}, {counted['info']} info")
+    return text + (f", {waived} waived" if waived else "")
+
+
+class ChecksController(QObject):
+    """The open document's check engine, seen from Qt."""
+
+    reset = Signal()  # the findings were replaced wholesale (a document opened, checks re-run)
+    delta = Signal(object)  # FindingsDelta after an edit
+    markers_changed = Signal(object)  # set of object ids whose markers may have changed; None: all
+    status = Signal(str)
+
+    def __init__(self, bridge: DocumentBridge, parent: QObject | None = None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.registry_factory: Callable[[], RuleRegistry] = builtin_registry
+        self.started = False  # the window has painted: runs may start
+        self.last_run_s: float | None = None
+        self._pending = False
+        self._index: dict[str, list[Finding]] = {}
+        self._targets: dict[Finding, tuple[str, ...]] = {}
+        self._engine: CheckEngine | None = None
+        self.counts: Counter[str] = Counter()
+        self._keys: Counter[tuple[str, Severity]] = Counter()  # every current finding's key and severity
+        self.background_records = BACKGROUND_RECORDS
+        self._job: ChecksJob | None = None  # the full run on a worker thread, if one is going
+        self._job_started = 0.0
+        self._relay: _Relay | None = None
+        bridge.replaced.connect(self._on_replaced)
+
+    # --- state -----------------------------------------------------------------------------------
+
+    @property
+    def document(self) -> Document:
+        return self.bridge.document
+
+    @property
+    def design(self) -> Design:
+        return self.bridge.document.design
+
+    @property
+    def engine(self) -> CheckEngine | None:
+        """The engine of the open document once its first run finished, else None."""
+        engine = self.document.checks
+        return engine if engine is not None and engine is self._engine else None
+
+    def findings(self) -> list[Finding]:
+        engine = self.engine
+        return engine.findings() if engine is not None else []
+
+    @property
+    def running(self) -> bool:
+        return self._pending or self._job is not None
+
+    @property
+    def in_background(self) -> bool:
+        """A full run is going on a worker thread."""
+        return self._job is not None
+
+    # --- runs ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """The window is on screen: run the checks of the open document (once, deferred)."""
+        self.started = True
+        if self.engine is None:
+            self.schedule()
+
+    def schedule(self) -> None:
+        """Run the full check soon (after pending paints), once however often it is asked."""
+        if not self._pending:
+            self._pending = True
+            self.status.emit("Checking…")
+            QTimer.singleShot(0, self, self._run_scheduled)
+
+    def cancel(self) -> None:
+        """Drop a scheduled run (the app is quitting)."""
+        self._pending = False
+        self.started = False
+
+    def _run_scheduled(self) -> None:
+        if self._pending:
+            self.run_now()
+
+    @guarded
+    def run_now(self) -> None:
+        """Attach a fresh engine to the open document and run every rule (Tools ▸ Run Checks): here
+        for a small design, on a worker thread for a large one (the design stays editable)."""
+        self._pending = False
+        if self._job is not None:
+            self.status.emit("Checking… (a full check is already running)")
+            return
+        design = self.design
+        if len(design.devices) + len(design.connections) >= self.background_records:
+            self._start_job()
+            return
+        self.status.emit("Checking…")
+        window = self.parent()
+        bar = getattr(window, "statusBar", None)
+        if bar is not None:
+            bar().repaint()  # say so before the run holds the event loop
+        started = time.perf_counter()
+        registry = self.registry_factory()
+        self._adopt(lambda: self.document.attach_checks(registry), started)
+
+    def _start_job(self) -> None:
+        job = self.document.checks_job(self.registry_factory())
+        relay = _Relay()
+        relay.done.connect(self._job_done)
+        self._job, self._relay, self._job_started = job, relay, time.perf_counter()
+
+        def work() -> None:
+            try:
+                job.run()
+            except BaseException as exc:  # reported on the GUI thread
+                relay.done.emit(job, exc)
+                return
+            relay.done.emit(job, None)
+
+        threading.Thread(target=work, name="rackstudio-checks", daemon=True).start()
+        self.status.emit(f"Checking {len(self.design.racks):,} racks in the background… "
+                         "(you can keep working; findings appear when it ends)")
+
+    @guarded
+    def _job_done(self, job: ChecksJob, error: BaseException | None) -> None:
+        if job is not self._job:
+            return  # a job for a document no longer open
+        self._job, self._relay = None, None
+        if error is not None:
+            self.status.emit("The checks could not run")
+            REPORT.handle(error)
+            return
+        self._adopt(lambda: self.document.adopt_checks(job), self._job_started)
+
+    def _adopt(self, attach: Callable[[], CheckEngine | None], started: float) -> None:
+        old = self.document.checks
+        engine = attach()
+        if engine is None:
+            return
+        if old is not None and old is not engine:
+            old.changed.disconnect(self._on_delta)
+        self.last_run_s = time.perf_counter() - started
+        self._engine = engine
+        engine.changed.connect(self._on_delta)
+        self._rebuild_index()
+        self.reset.emit()
+        self.markers_changed.emit(None)
+        self.status.emit(f"Checks: {counts_text(self.counts)} ({len(engine.rules_run())} rules, "
+                         f"{self.last_run_s:.1f} s)")
+
+    def _on_replaced(self) -> None:
+        self._engine = None
+        self._job, self._relay = None, None
+        self._index.clear()
+        self._targets.clear()
+        self.counts = Counter()
+        self._keys = Counter()
+        self.reset.emit()
+        self.markers_changed.emit(None)
+        if self.started:
+            self.schedule()
+
+    def _on_delta(self, delta: FindingsDelta) -> None:
+        touched: set[str] = set()
+        for f in delta.removed:
+            touched.update(self._unindex(f))
+        self.counts.subtract(tally(delta.removed))
+        self._keys.subtract((f.key, f.severity) for f in delta.removed)
+        for f in delta.added:
+            touched.update(self._add(f))
+        self.counts.update(tally(delta.added))
+        self._keys.update((f.key, f.severity) for f in delta.added)
+        self.delta.emit(delta)
+        if touched:
+            self.markers_changed.emit(touched)
+        if delta:
+            self.status.emit(f"Checks: {counts_text(self.counts)}")
+
+    # --- the marker index ------------------------------------------------------------------------
+
+    def _rebuild_index(self) -> None:
+        self._index.clear()
+        self._targets.clear()
+        findings = self.findings()
+        self.counts = tally(findings)
+        self._keys = Counter((f.key, f.severity) for f in findings)
+        for f in findings:
+            self._add(f)
+
+    def _where(self, f: Finding) -> tuple[str, ...]:
+        design = self.design
+        ids = list(f.objects)
+        for obj_id in f.objects:
+            conn = design.connections.get(obj_id)
+            if conn is not None:
+                ids += [conn.a.owner, conn.b.owner]
+            feed = design.feeds.get(obj_id)
+            if feed is not None and feed.rack is not None:
+                ids.append(feed.rack)
+        return tuple(dict.fromkeys(ids))
+
+    def _add(self, f: Finding) -> tuple[str, ...]:
+        if not f.counts or f.severity not in _MARKED:
+            return ()
+        where = self._where(f)
+        self._targets[f] = where
+        for obj_id in where:
+            self._index.setdefault(obj_id, []).append(f)
+        return where
+
+    def _unindex(self, f: Finding) -> tuple[str, ...]:
+        where = self._targets.pop(f, ())
+        for obj_id in where:
+            found = self._index.get(obj_id)
+            if found is not None and f in found:
+                found.remove(f)
+                if not found:
+                    del self._index[obj_id]
+        return where
+
+    def news(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Of a preview's findings, the unwaived errors and warnings that are new: a key not found
+        now, or found now at a milder severity (a finding that only changed its figures is not news)."""
+        out = []
+        for f in findings:
+            if not f.counts or f.severity not in _MARKED:
+                continue
+            known = [s for s in Severity if self._keys[(f.key, s)] > 0]
+            if not known or min(s.rank for s in known) > f.severity.rank:
+                out.append(f)
+        return out
+
+    def findings_about(self, obj_id: str) -> list[Finding]:
+        """Unwaived errors and warnings that name `obj_id` (or a cable or feed of it)."""
+        return list(self._index.get(obj_id, ()))
+
+    def marker(self, ids: Iterable[str]) -> Marker | None:
+        """The marker for an item that shows these objects."""
+        found: list[Finding] = []
+        for obj_id in ids:
+            found.extend(self._index.get(obj_id, ()))
+        return marker_of(found)
+
+    def rack_load(self, rack_id: str) -> tuple[Bar, Bar] | None:
+        engine = self.engine
+        if engine is None or rack_id not in engine.design.racks:
+            return None
+        return rack_load(engine, rack_id)
+
+
+__all__ = ["Bar", "ChecksController", "Marker", "counts_text", "marker_of", "rack_load", "tally"]
