@@ -125,8 +125,14 @@ def parse_yaml(text: str) -> tuple[Any, list[tuple[Any, int]]]:
         mark = exc.problem_mark or exc.context_mark
         reason = " ".join(x for x in (exc.context, exc.problem) if x)
         raise Refused(None, f"YAML syntax: {reason}", mark) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say which, and where
+        pos = exc.position
+        line = text.count("\n", 0, pos)
+        mark = yaml.Mark("<text>", pos, line, pos - (text.rfind("\n", 0, pos) + 1), None, None)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise Refused(None, f"YAML: character {char!r} (#x{ord(char):04x}) is not allowed", mark) from None
     except yaml.YAMLError as exc:
-        raise Refused(None, f"YAML: {exc}") from None
+        raise Refused(None, " ".join(f"YAML: {exc}".split())) from None
     if data is None:
         raise Refused(None, "the file is empty")
     return data, loader.duplicate_keys

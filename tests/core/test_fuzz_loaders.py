@@ -80,8 +80,6 @@ def test_netbox_corpus_replays(path):
     targets.netbox(path.read_text(encoding="utf-8", errors="surrogateescape"))
 
 
-@pytest.mark.xfail(strict=True, reason="safe_yaml.parse_yaml passes PyYAML's ReaderError text through, with "
-                                       "its newline and without line/column; reported, not ours to fix")
 def test_a_control_character_in_yaml_gives_a_one_line_problem_with_its_place():
     result = parse_device_type((CORPUS / "netbox" / "control-character.yaml").read_text(), "f.yaml")
     assert "\n" not in str(result.error) and result.error.line is not None
