@@ -262,8 +262,8 @@ def _elevation_page(design: Design, rack_ids: list[str], block: sheet.TitleBlock
 
 def export_floorplan(design: Design, path: str | Path, hall_ids: list[str] | None = None,
                      date: str | None = None) -> Path:
-    """The floor plan of each hall (a PDF page each; SVG and PNG show the first), A3 landscape, with
-    a scale bar."""
+    """The floor plan of each hall (a PDF page each; SVG and PNG show the first) on A3, landscape
+    unless the halls are deeper than wide, with a scale bar."""
     path = Path(path)
     halls = hall_ids or sorted(design.halls, key=lambda h: natural_key(design.halls[h].name))
     if not halls:
@@ -273,7 +273,9 @@ def export_floorplan(design: Design, path: str | Path, hall_ids: list[str] | Non
     base = sheet.title_block(design, "", date)
     pages = [_floor_page(design, hall_id, _titled(base, f"Floor plan — {design.halls[hall_id].name}", i + 1,
                                                   len(halls))) for i, hall_id in enumerate(halls)]
-    return write_pages(path, pages, A3_LANDSCAPE, f"{design.name} — floor plan")
+    tall = all(design.halls[h].depth_mm > design.halls[h].width_mm * 1.1 for h in halls)
+    size = A3_LANDSCAPE.transposed() if tall else A3_LANDSCAPE  # a hall deeper than wide fills a portrait sheet
+    return write_pages(path, pages, size, f"{design.name} — floor plan")
 
 
 def _floor_page(design: Design, hall_id: str, block: sheet.TitleBlock) -> Page:
