@@ -37,9 +37,12 @@ class TitleBlock:
 
 
 def title_block(design: Design, title: str, date: str | None = None) -> TitleBlock:
-    """The design's name and revision, today's date (or `date`) and the last reviewer on record."""
+    """The design's name and revision, today's date (or `date`) and the last reviewer on record
+    (with the revision they signed off when it is not this one)."""
     last = design.reviews[-1] if design.reviews else None
     reviewer = f"{last.reviewer} ({last.date})" if last else "not reviewed"
+    if last and last.revision and last.revision != design.revision:  # signed off an earlier revision
+        reviewer = f"{last.reviewer} (rev {last.revision}, {last.date})"
     return TitleBlock(title, design.name, design.revision, date or datetime.date.today().isoformat(), reviewer)
 
 
