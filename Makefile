@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 EXAMPLE := resources/examples/ai-pod.rackstudio
 
-.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test
+.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ dist: $(DEVSTAMP)
 # The built app moved elsewhere and run in a clean environment, compared with the source run.
 dist-test: dist
 	$(BIN)/python packaging/smoke_test.py
+
+# Benchmarks for the 1,000-rack hall (BENCHMARKS.md): ~5 1/2 min; the first run also generates L and XL.
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check rackstudio tests
