@@ -190,23 +190,33 @@ class PodBuilder(Builder):
 
     def air_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
                  panels: tuple[str, str], servers: int = 2) -> tuple[str, list[str]]:
-        rack_id = self.design.new_id("rk")
-        self.do(AddRack(self.lib.racks["rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
-        feed_a, feed_b = self.power_pair(name, 60, *panels, rack_id)
-        pdu_a = self.place("pdu", rack=rack_id, side="left", name=f"{name}-PDU-A")
-        pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
-        for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
-            self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        rack_id, pdus = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=60)
         placed, u = [], 2
         for _ in range(servers):
             placed.append(self.place("gpu_server", rack=rack_id, position=u))
             u += self.lib.parts["gpu_server"].u_height + 1
-        for server in placed:
-            for k, psu in enumerate(self.part(server).power_ports):
-                pdu = (pdu_a, pdu_b)[k % 2]
-                self.connect("power", (server, psu.name), (pdu, self.next_outlet(pdu)))
+        self.feed_alternately(placed, pdus)
         self.fill_blanks(rack_id)
         return rack_id, placed
+
+    def pdu_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
+                 panels: tuple[str, str], amps: float) -> tuple[str, tuple[str, str]]:
+        """A 19-inch rack with an A and a B rack PDU, each on its own feed of `amps`."""
+        rack_id = self.design.new_id("rk")
+        self.do(AddRack(self.lib.racks["rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
+        feed_a, feed_b = self.power_pair(name, amps, *panels, rack_id)
+        pdu_a = self.place("pdu", rack=rack_id, side="left", name=f"{name}-PDU-A")
+        pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
+        for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
+            self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        return rack_id, (pdu_a, pdu_b)
+
+    def feed_alternately(self, devices: list[str], pdus: tuple[str, str]) -> None:
+        """PSU k of each device to PDU A when k is even, B when odd (A/B redundancy)."""
+        for device in devices:
+            for k, psu in enumerate(self.part(device).power_ports):
+                pdu = pdus[k % 2]
+                self.connect("power", (device, psu.name), (pdu, self.next_outlet(pdu)))
 
     def fill_blanks(self, rack_id: str, roles: tuple[str, ...] = ("blank",)) -> None:
         """Blanking panels in every open front unit of an air-cooled rack (COOL-011), bottom up,
@@ -225,19 +235,10 @@ class PodBuilder(Builder):
 
     def network_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
                      panels: tuple[str, str], leaves: int, spines: int) -> tuple[str, list[str], list[str]]:
-        rack_id = self.design.new_id("rk")
-        self.do(AddRack(self.lib.racks["rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
-        feed_a, feed_b = self.power_pair(name, 32, *panels, rack_id)
-        pdu_a = self.place("pdu", rack=rack_id, side="left", name=f"{name}-PDU-A")
-        pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
-        for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
-            self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        rack_id, pdus = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=32)
         leaf_ids = [self.place("ib_switch", rack=rack_id, position=2 + i) for i in range(leaves)]
         spine_ids = [self.place("ib_switch", rack=rack_id, position=4 + leaves + i) for i in range(spines)]
-        for sw in leaf_ids + spine_ids:
-            for k, psu in enumerate(self.part(sw).power_ports):
-                pdu = (pdu_a, pdu_b)[k % 2]
-                self.connect("power", (sw, psu.name), (pdu, self.next_outlet(pdu)))
+        self.feed_alternately(leaf_ids + spine_ids, pdus)
         # every leaf to every spine, the same number of uplinks to each (half the leaf's ports up)
         ports = {sw: self.data_ports(sw) for sw in leaf_ids + spine_ids}
         links = max(1, len(ports[leaf_ids[0]]) // 2 // max(1, spines)) if spines else 0
