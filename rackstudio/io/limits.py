@@ -1,8 +1,8 @@
 """Qt-free. What a `.rackstudio` file may hold, and the cheap screens that hold it to that.
 
 A design file can come from anyone (mail, a shared drive, another tool), so loading treats it as
-hostile input. The limits, all far above any real design (a 1,000-rack hall is 29 MB, nests 8
-levels deep, and its largest figure is about 10^6):
+hostile input. The limits, all far above any real design (a generated 1,000-rack hall is 29-37 MB,
+nests 8 levels deep, and its largest figure is under 10^5):
 
 - size: 256 MiB; nesting: 32 levels, screened before parsing;
 - text: 64 Ki characters, 1 Mi for free text (comments, descriptions, notes, reasons);
