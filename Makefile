@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 EXAMPLE := resources/examples/ai-pod.rackstudio
 
-.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test bench
+.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ dist-test: dist
 # Benchmarks for the 1,000-rack hall (BENCHMARKS.md): ~5 1/2 min; the first run also generates L and XL.
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+# The long runs behind RELIABILITY.md (13.5 min on 2 cores; figures in build/soak).
+soak: $(DEVSTAMP)
+	$(BIN)/python -m pip install --quiet coverage atheris
+	RACKSTUDIO_KILL_TRIALS=200 RACKSTUDIO_STATE_STEPS=10000 RACKSTUDIO_FUZZ_EXAMPLES=10000 \
+	RACKSTUDIO_REPORT_DIR=build/soak $(BIN)/python -m pytest -p no:pytest-qt -p no:cacheprovider \
+		-W ignore::pytest.PytestConfigWarning --hypothesis-profile=soak --timeout=7200 -q -s tests/core
+	$(BIN)/python fuzz/run.py --runs 100000 --out build/soak/fuzz
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check rackstudio tests
