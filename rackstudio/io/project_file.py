@@ -266,8 +266,9 @@ def _encoded(design: Design, path: Path) -> bytes:
         data = text.encode("utf-8")
     except (UnicodeError, ValueError) as exc:  # pydantic's serialization error is a ValueError
         raise SaveError(path, f"the design holds text that cannot be written as UTF-8 ({one_line(str(exc), 120)})") from None
-    # exclude_none drops every None, so a null value here was NaN or infinity
-    if _NULL_VALUE.search(data):
+    # exclude_none drops every None, so a null value here was NaN or infinity (the substring
+    # test first: the pattern costs 0.8 s on a 1,000-rack design, the test 0.02 s)
+    if b"null" in data and _NULL_VALUE.search(data):
         for where, value in limits.walk(json.loads(data)):
             if value is None:
                 raise SaveError(path, f"{json_path(where)} is not a finite number; fix it and save again "
