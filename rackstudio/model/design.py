@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_serializer, field_validator
 
 from rackstudio.model.base import Mutable, Record
-from rackstudio.model.parts import PartType
+from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
@@ -103,9 +103,7 @@ class Device(Record):
     @field_validator("position")
     @classmethod
     def _half_units(cls, v):
-        if v is not None and (v * 2) != int(v * 2):
-            raise ValueError("position must be a multiple of 0.5 U")
-        return v
+        return v if v is None else half_units(v, "position")
 
     @property
     def placement(self) -> Literal["rack", "bay", "floor"]:

@@ -248,6 +248,20 @@ class PartExtension(Record):
     sources: dict[str, str] = Field(default_factory=dict, description="per-figure source keys")
 
 
+MAX_UNITS = 1e12  # the bound io.limits puts on any number in a file; far past any rack
+
+
+def half_units(value: float, field: str, step: str = "a multiple of 0.5 U") -> float:
+    """`value` (units) if it is finite, within ±MAX_UNITS and on the half-unit grid; else the
+    ValueError a validator raises. Infinity (also given as text, "inf") and numbers whose double
+    overflows (1e308) are refused before the grid test, which would raise OverflowError."""
+    if not -MAX_UNITS <= value <= MAX_UNITS:  # NaN fails this too
+        raise ValueError(f"{field} must be a finite number of units, at most 1e12")
+    if (value * 2) != int(value * 2):
+        raise ValueError(f"{field} must be {step}")
+    return value
+
+
 class PartType(Record):
     """A device type: NetBox's device-type fields plus RackStudio's extension."""
 
@@ -279,9 +293,7 @@ class PartType(Record):
     @field_validator("u_height")
     @classmethod
     def _half_units(cls, v: float) -> float:
-        if (v * 2) != int(v * 2):
-            raise ValueError("u_height must be a multiple of 0.5")
-        return v
+        return half_units(v, "u_height", "a multiple of 0.5")
 
     @model_validator(mode="after")
     def _weight_unit(self):
