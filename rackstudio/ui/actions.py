@@ -47,6 +47,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("duplicate", "Edit", "D&uplicate", "editing.duplicate", ("Ctrl+D",)),
     ActionSpec("delete", "Edit", "&Delete", "editing.delete_selection", ("Del",), "Delete the selection"),
     ActionSpec("select_all", "Edit", "Select &All", "editing.select_all", (Std.SelectAll,)),
+    ActionSpec("preferences", "Edit", "Pr&eferences…", "open_preferences", (Std.Preferences,),
+               "Autosave interval, comment author, cable label pattern"),
     ActionSpec("rotate", "Arrange", "&Rotate", "hall_view.rotate_selection", ("R",),
                "Turn the selected racks a quarter turn clockwise"),
     ActionSpec("align_left", "Arrange/Align", "&Left edges", "editing.align", (), args=("left",)),

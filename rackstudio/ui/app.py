@@ -2,8 +2,9 @@
 
 Steps (orange-canvas Main.run style): set up the application, start the plugins (failures are
 recorded, never fatal) and build the parts library from their catalog, create the main window,
-open the file (a load error is a clear message and the app keeps an empty design), then run — or,
-with --screenshot, render once, save the PNG and exit.
+open the file (a load error is a clear message and the app keeps an empty design), offer to
+recover what a crashed session autosaved, then run — or, with --screenshot, render once, save
+the PNG and exit. Uncaught exceptions go to ui.crash (recovery copies, a report, the app goes on).
 
 RACKSTUDIO_STARTUP_REPORT=1 prints "first-paint <seconds>" to stderr when the main window first
 paints (seconds since `rackstudio.cli` was imported); =exit also quits then (benchmarks).
@@ -44,6 +45,7 @@ def main(args) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from rackstudio.ui import autosave, crash
     from rackstudio.ui.guard import REPORT
     from rackstudio.ui.main_window import MainWindow
 
@@ -53,8 +55,7 @@ def main(args) -> int:
     app.setApplicationName("RackStudio")
     app.setOrganizationName("RackStudio")
     QGuiApplication.setDesktopFileName("rackstudio")
-    previous_hook = sys.excepthook
-    sys.excepthook = lambda kind, exc, tb: REPORT.handle(exc)
+    restore_hooks = crash.install(REPORT)
     try:
         plugins = _start_plugins()
         window = MainWindow(library=_library(plugins))
@@ -79,11 +80,17 @@ def main(args) -> int:
                 window.hide()
                 window.deleteLater()
         window.show()
-        if path:
-            QTimer.singleShot(0, lambda: window.open_path(path, ask=False))
+
+        def start() -> None:
+            if path:
+                window.open_path(path, ask=False)
+            autosave.offer_recovery(window)
+
+        QTimer.singleShot(0, start)
         return app.exec()
     finally:
-        sys.excepthook = previous_hook
+        restore_hooks()
+        autosave.close_session()
 
 
 def _start_plugins():

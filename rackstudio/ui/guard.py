@@ -1,6 +1,7 @@
 """Exceptions never reach the user as a traceback: a refused edit becomes a status-bar reason,
-a file or data error a plain message, and anything unexpected a short message (the traceback
-goes to the log). `guarded` wraps slots and event handlers; the main window sets the targets.
+a file or data error a plain message, and anything unexpected goes to ui.crash (recovery copies
+of the open designs, a crash report, a plain message) and the app goes on. `guarded` wraps
+slots and event handlers; the main window sets the targets.
 """
 from __future__ import annotations
 
@@ -40,12 +41,21 @@ class Reporter:
         self.message("RackStudio", str(exc))
 
     def _unexpected(self, exc: BaseException) -> None:
+        """Keep the user's work (ui.crash: recovery copies and a crash report), then say so."""
         log.error("unexpected error", exc_info=exc)
         if self._showing:
             return
         self._showing = True
         try:
-            self.message("RackStudio", f"Something went wrong and the action was not completed:\n{exc}")
+            try:
+                from rackstudio.ui.crash import keep_the_work
+
+                text = keep_the_work(exc)
+            except Exception as error:  # the handler itself failed: still tell the user
+                log.error("crash handler failed", exc_info=error)
+                text = f"Something went wrong and the action was not completed:\n{exc}"
+            if text:
+                self.message("RackStudio — unexpected error", text)
         finally:
             self._showing = False
 

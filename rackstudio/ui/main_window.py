@@ -8,6 +8,7 @@ Findings panel lists them, both views mark what they name, Tools ▸ Simulate Fa
 failure takes down, and Tools holds the plugin and part-editor entries (ui.tools)."""
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -37,10 +38,12 @@ from rackstudio.io.project_file import SUFFIX
 from rackstudio.reports.totals import selection_totals
 from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
+from rackstudio.ui.autosave import Autosaver
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
 from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
+from rackstudio.ui.dialogs.preferences import Preferences, PreferencesDialog
 from rackstudio.ui.diff_view import DiffController
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
@@ -125,6 +128,7 @@ class MainWindow(QMainWindow):
             self.add_dock(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
             dock.hide()
         self._wire_checks()
+        self.autosaver = Autosaver(self)
         REPORT.status = self.show_status
         REPORT.message = self._message
         self.undo_stack.cleanChanged.connect(self._update_title)
@@ -209,7 +213,7 @@ class MainWindow(QMainWindow):
                 if key not in menus:
                     menus[key] = menu.addMenu(f"&{sub}")
                 menu = menus[key]
-            if spec.id == "quit":
+            if spec.id in ("quit", "preferences"):
                 menu.addSeparator()
             menu.addAction(self.actions_by_id[spec.id])
             if spec.id == "open":
@@ -527,8 +531,33 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.autosaver.remove()  # saved or discarded: nothing to recover
         self.save_layout()
         event.accept()
+
+    def new_window(self, document: Document | None = None) -> MainWindow:
+        """Another main window over the same parts and plugins (a second recovered design opens
+        in one). It lives until it is closed."""
+        window = MainWindow(document, copy.copy(self.editor.library))  # its own design_getter
+        if self.plugins is not None:
+            window.plugins = self.plugins
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _WINDOWS.add(window)
+        window.destroyed.connect(lambda *_: _WINDOWS.discard(window))
+        window.show()
+        return window
+
+    @guarded
+    def open_preferences(self) -> bool:
+        choice = PreferencesDialog.ask(self, Preferences.current())
+        if choice is None:
+            return False
+        choice.apply()
+        self.show_status("Preferences saved")
+        return True
+
+
+_WINDOWS: set[MainWindow] = set()  # windows opened by new_window, kept alive until closed
 
 
 __all__ = ["MainWindow"]

@@ -1,5 +1,5 @@
-"""User preferences in QSettings (INI format, user scope): recent files, window layout, cable
-label pattern. Tests redirect the folder with QSettings.setPath."""
+"""User preferences in QSettings (INI format, user scope): recent files, window layout, autosave
+interval, cable label pattern. Tests redirect the folder with QSettings.setPath."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,4 +50,25 @@ def set_label_pattern(pattern: str) -> None:
         raise Refused(problem)
     s = settings()
     s.setValue("cable_label_pattern", pattern)
+    s.sync()
+
+
+AUTOSAVE_DEFAULT_S = 60
+AUTOSAVE_RANGE_S = (0, 3600)  # 0: off
+
+
+def autosave_seconds() -> int:
+    """Seconds of unsaved change before the design is autosaved (0: never)."""
+    try:
+        value = int(settings().value("autosave/seconds", AUTOSAVE_DEFAULT_S))
+    except (TypeError, ValueError):
+        return AUTOSAVE_DEFAULT_S
+    low, high = AUTOSAVE_RANGE_S
+    return min(max(value, low), high)
+
+
+def set_autosave_seconds(seconds: int) -> None:
+    low, high = AUTOSAVE_RANGE_S
+    s = settings()
+    s.setValue("autosave/seconds", min(max(int(seconds), low), high))
     s.sync()

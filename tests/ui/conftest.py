@@ -33,6 +33,20 @@ def isolated_qsettings(tmp_path, qapp):
 
 
 @pytest.fixture(autouse=True)
+def user_data(tmp_path, monkeypatch):
+    """Autosaves and crash reports go to a folder of the test's own (platformdirs reads
+    XDG_DATA_HOME on Linux); the autosave session is closed after the test."""
+    from rackstudio import paths
+    from rackstudio.ui import autosave
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setattr(paths, "user_data", lambda: tmp_path / "xdg-data" / "RackStudio")
+    autosave.close_session()
+    yield tmp_path / "xdg-data" / "RackStudio"
+    autosave.close_session()
+
+
+@pytest.fixture(autouse=True)
 def strict_errors():
     """An unexpected exception inside a guarded slot fails the test instead of showing a message."""
     seen: list[BaseException] = []

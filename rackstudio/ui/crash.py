@@ -1,0 +1,109 @@
+"""What the app does with an exception nobody expected (a bug, or a plugin's): write a recovery
+copy of every open design with unsaved changes, write a crash report (traceback, version,
+platform), tell the user plainly where both are, and keep running.
+
+Exceptions reach here from guarded slots (guard.REPORT), from Qt virtual overrides through
+sys.excepthook, and from worker threads through threading.excepthook (relayed to the GUI thread
+first: dialogs belong there). The same failure repeating (a paint that raises on every frame)
+is written once, not once a frame.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QObject, Signal, qVersion
+from PySide6.QtWidgets import QApplication
+
+from rackstudio import recovery
+
+log = logging.getLogger("rackstudio.ui")
+REPEAT_WINDOW_S = 10.0
+_recent: dict[tuple, float] = {}
+
+
+def _signature(exc: BaseException) -> tuple:
+    frames = traceback.extract_tb(exc.__traceback__)
+    last = frames[-1] if frames else None
+    return type(exc), (last.filename, last.lineno) if last else str(exc)
+
+
+def main_windows() -> list:
+    from rackstudio.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    # a closed window is hidden, its design saved or discarded: only the visible ones are open
+    return [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()] if app else []
+
+
+def keep_the_work(exc: BaseException) -> str | None:
+    """Write the recovery copies and the report; the message for the user, or None when this
+    same failure was just handled."""
+    signature, now = _signature(exc), time.monotonic()
+    if now - _recent.get(signature, -REPEAT_WINDOW_S) < REPEAT_WINDOW_S:
+        _recent[signature] = now
+        return None
+    _recent[signature] = now
+    copies: list[Path] = []
+    problems: list[str] = []
+    for window in main_windows():
+        if window.undo_stack.isClean():
+            continue
+        try:
+            copies.append(window.autosaver.write_now("crash"))
+        except Exception as error:  # noqa: BLE001 - report what could not be kept, go on with the others
+            problems.append(f"{window.windowTitle().replace('[*]', '')}: {error}")
+    context = {"Qt": qVersion(), "PySide6": PySide6.__version__}
+    try:
+        report = recovery.write_crash_report(exc, recovered=copies, problems=problems, context=context)
+    except OSError as error:
+        log.error("crash report not written: %s", error)
+        report = None
+    lines = [f"RackStudio hit an unexpected error and did not finish what it was doing:\n{type(exc).__name__}: {exc}"]
+    if copies:
+        lines.append("A recovery copy of your unsaved work was written to:\n" + "\n".join(str(p) for p in copies))
+    if problems:
+        lines.append("These could not be copied:\n" + "\n".join(problems))
+    lines.append(f"A crash report is in:\n{report}" if report else "The crash report could not be written.")
+    lines.append("You can keep working. Saving under a new name (File ▸ Save As) is the safest next step.")
+    return "\n\n".join(lines)
+
+
+class _ThreadRelay(QObject):
+    raised = Signal(object)
+
+
+_relay: _ThreadRelay | None = None
+
+
+def install(report) -> callable:
+    """Route uncaught exceptions (Qt overrides, worker threads) to `report.handle`; returns the
+    function that puts the previous hooks back."""
+    global _relay
+    previous = sys.excepthook, threading.excepthook
+    _relay = _ThreadRelay()
+    _relay.raised.connect(report.handle)  # queued when emitted from another thread
+
+    def on_uncaught(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            previous[0](kind, exc, tb)
+            return
+        report.handle(exc if exc is not None else kind())
+
+    def on_thread(args) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        log.error("unexpected error in thread %s", getattr(args.thread, "name", "?"), exc_info=args.exc_value)
+        _relay.raised.emit(args.exc_value)
+
+    sys.excepthook, threading.excepthook = on_uncaught, on_thread
+
+    def uninstall() -> None:
+        sys.excepthook, threading.excepthook = previous
+
+    return uninstall
