@@ -8,7 +8,9 @@ always agree on what "occupied" means.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 
 from rackstudio.model.design import Design, Device, Rack
 from rackstudio.model.parts import PartType
@@ -163,14 +165,65 @@ def floor_items(design: Design, hall_id: str) -> Iterator[tuple[str, tuple[float
             yield dev_id, floor_footprint(design, device)
 
 
-def floor_overlaps(design: Design, hall_id: str) -> list[tuple[str, str]]:
-    """Pairs of footprints that share floor area, by a sweep along x (near-linear for rows)."""
-    items = sorted(floor_items(design, hall_id), key=lambda item: (item[1][0], item[0]))
-    pairs = []
-    for i, (a, box_a) in enumerate(items):
-        for b, box_b in items[i + 1:]:
-            if box_b[0] >= box_a[2]:
-                break
-            if boxes_overlap(box_a, box_b):
-                pairs.append(tuple(sorted((a, b))))
-    return sorted(pairs)
+def floor_overlaps(design: Design, hall_id: str) -> Iterator[tuple[str, str]]:
+    """Pairs (a, b), a ≤ b, of footprints that share floor area, in sorted order.
+
+    Yielded lazily, pair by pair: a caller that wants the first few (the load-time warnings,
+    capped) stops early even when thousands of footprints stand on one spot (n²/2 pairs).
+    Footprints are binned on a grid of cells the size of a typical footprint and each is tested
+    only against those sharing a cell with it: near-linear for rows, columns and grids alike."""
+    items = sorted(floor_items(design, hall_id), key=lambda item: item[0])  # stable for equal ids
+    ids = [item_id for item_id, _ in items]
+    boxes = [box for _, box in items]
+    cells_of, grid, wide = _floor_grid(boxes)
+    everyone = range(len(boxes))
+    for a, group in groupby(everyone, key=ids.__getitem__):
+        partners = []
+        for i in group:
+            box, cells = boxes[i], cells_of[i]
+            if cells is None:  # compared with every later footprint
+                later: Iterable[int] = everyone[i + 1:]
+            else:
+                found = [grid[cell] for cell in cells] + [wide]
+                later = _after(i, found[0]) if len(cells) == 1 and not wide else \
+                    {j for members in found for j in _after(i, members)}  # once each; sorted below
+            partners.extend(ids[j] for j in later if boxes_overlap(box, boxes[j]))
+        for b in sorted(partners):
+            yield a, b
+
+
+_CELLS_PER_BOX = 64  # a footprint over more grid cells than this is tested against every other
+
+
+def _floor_grid(boxes: list[tuple[float, float, float, float]]):
+    """(cells of each box, or None for one tested against all; cell → boxes in it, ascending;
+    the boxes tested against all, ascending). A cell is as large as the median footprint's longer
+    side (at least 1 mm), so a typical footprint covers one to four cells."""
+    sides = sorted(max(abs(x1 - x0), abs(y1 - y0)) for x0, y0, x1, y1 in boxes
+                   if math.isfinite(x0 + y0 + x1 + y1))
+    size = max(sides[len(sides) // 2], 1.0) if sides and math.isfinite(sides[len(sides) // 2]) else 1.0
+    cells_of: list[list[tuple[int, int]] | None] = []
+    grid: dict[tuple[int, int], list[int]] = {}
+    wide: list[int] = []
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        if not math.isfinite(x0 + y0 + x1 + y1):
+            cells_of.append(None)  # NaN overlaps nothing; an infinite edge may overlap anything
+            wide.append(i)
+            continue
+        # min/max: a footprint given a negative width or depth still counts where it lies
+        cx0, cx1 = sorted((math.floor(x0 / size), math.floor(x1 / size)))
+        cy0, cy1 = sorted((math.floor(y0 / size), math.floor(y1 / size)))
+        if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > _CELLS_PER_BOX:
+            cells_of.append(None)
+            wide.append(i)
+            continue
+        cells = [(cx, cy) for cx in range(cx0, cx1 + 1) for cy in range(cy0, cy1 + 1)]
+        cells_of.append(cells)
+        for cell in cells:
+            grid.setdefault(cell, []).append(i)
+    return cells_of, grid, wide
+
+
+def _after(i: int, members: list[int]) -> list[int]:
+    """The members (ascending indices) after `i`."""
+    return members[bisect_right(members, i):]
