@@ -3,12 +3,16 @@
 Version history:
   1: devices carried their unit as `u`; racks carried `rotation` in degrees (0 = front to the south).
   2: devices carry `position`; racks carry `facing` (N/E/S/W), the way rows already did.
+
+A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
+place, which the loader reports like any other problem in the file.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from rackstudio.io.limits import Refusal, json_path, one_line
 from rackstudio.model.design import FORMAT_VERSION
 
 _ROTATION_TO_FACING = {0: "S", 90: "W", 180: "N", 270: "E"}
@@ -18,14 +22,23 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     for device in (data.get("devices") or {}).values():
         if isinstance(device, dict) and "u" in device:
             device["position"] = device.pop("u")
-    for rack in (data.get("racks") or {}).values():
+    for key, rack in (data.get("racks") or {}).items():
         if isinstance(rack, dict) and "rotation" in rack:
-            rotation = rack.pop("rotation")
-            if rotation not in _ROTATION_TO_FACING:
-                raise ValueError(f"rack {rack.get('id')!r}: rotation {rotation!r} is not 0, 90, 180 or 270")
-            rack["facing"] = _ROTATION_TO_FACING[rotation]
+            rack["facing"] = _facing(rack.pop("rotation"), ("racks", key, "rotation"))
     data["format_version"] = 2
     return data
+
+
+def _facing(rotation: Any, place: tuple) -> str:
+    """The facing for a v1 rotation in degrees; a Refusal naming `place` for anything else (a
+    list or an object too: it cannot be looked up, and is named rather than shown)."""
+    if isinstance(rotation, int | float) and not isinstance(rotation, bool) and rotation in _ROTATION_TO_FACING:
+        return _ROTATION_TO_FACING[rotation]
+    if isinstance(rotation, list | dict):
+        found = f"is {'a list' if isinstance(rotation, list) else 'an object'}, not"
+    else:
+        found = f"{one_line(repr(rotation), 40)} is not"
+    raise Refusal(json_path(place), f"cannot upgrade this format_version 1 file: rotation {found} 0, 90, 180 or 270")
 
 
 STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}

@@ -32,6 +32,7 @@ NOT_AN_ID = "is not an id: ids are 1 to 128 characters"
 DUPLICATE = "appears more than once in this object"
 FORBIDDEN = "Extra inputs are not permitted"
 BAD_VERSION = "format_version must be a whole number from 1 to 2"
+V1 = "cannot upgrade this format_version 1 file"
 
 # file: (place, problem) — the place exactly (None: the whole file), the problem as a substring
 DESIGN_CASES: dict[str, tuple[str | None, str]] = {
@@ -93,10 +94,10 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "utf16-bom.rackstudio": (None, f"the file is UTF-16 text (it starts with a UTF-16 byte-order mark); {UTF8}"),
     "utf16-no-bom.rackstudio": (None, f"the file looks like UTF-16 text (every character has zero bytes); {UTF8}"),
     "utf32-bom.rackstudio": (None, "the file is UTF-32 text"),
-    "v1-bad-rotation.rackstudio": ("$", "cannot upgrade this format_version 1 file: rack 'rk-1': rotation 45 is not"),
+    "v1-bad-rotation.rackstudio": ("$.racks.rk-1.rotation", f"{V1}: rotation 45 is not 0, 90, 180 or 270"),
     "v1-devices-list.rackstudio": ("$.devices", "expected an object keyed by id, found a list"),
     "v1-record-text.rackstudio": ("$.upses.ups-1", "expected an object, found text"),
-    "v1-unhashable-rotation.rackstudio": ("$", "cannot upgrade this format_version 1 file"),
+    "v1-unhashable-rotation.rackstudio": ("$.racks.rk-1.rotation", f"{V1}: rotation is a list, not 0, 90, 180 or 270"),
     "whitespace-only.rackstudio": (None, "the file is empty"),
     "windows-1252-quotes.rackstudio": ("line 104, column 13", "byte 0x93 is not UTF-8"),
     "wrong-enum.rackstudio": ("$.racks.rk-1.facing", "Input should be 'N', 'E', 'S' or 'W'"),
