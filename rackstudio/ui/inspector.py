@@ -110,8 +110,16 @@ class InspectorDock(QDockWidget):
         self.ports.refresh()
 
     def _rebuild(self) -> None:
+        # an edit can lead here from inside the editor's own focus-out or Return (editingFinished
+        # → command → selection change): the old editors are hidden now and deleted later, never
+        # while Qt is still inside one of their event handlers
         while self.form.rowCount():
-            self.form.removeRow(0)
+            row = self.form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()
+                    widget.deleteLater()
         self.editors.clear()
         design = self.design
         ids = self.ids

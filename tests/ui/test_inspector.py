@@ -161,3 +161,56 @@ def test_site_dock_selects_records_without_a_shape_for_editing_and_deleting(pod,
     window.actions_by_id["delete"].trigger()
     assert "feed-b" not in design.feeds
     assert not any(i.data(0, Qt.ItemDataRole.UserRole) == "feed-b" for i in site.items())
+
+
+def test_editing_cables_shown_on_the_floor_plan_keeps_them_selected_and_the_editor_alive(qtbot, dialogs):
+    """Found by the monkey test: with the cable overlay on, renaming selected cables rebuilt the
+    floor plan's bundles, which dropped the cables from the selection, which rebuilt the inspector
+    inside the label editor's own focus-out: the app crashed (a segmentation fault)."""
+    from rackstudio import paths
+    from rackstudio.document import Document
+    from rackstudio.ui.library_source import builtin_library
+    from rackstudio.ui.main_window import MainWindow
+
+    window = MainWindow(Document.open(paths.example_design())[0], builtin_library())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # focus moves only in the active window
+    window.actions_by_id["cable_overlay"].trigger()
+    scene = window.hall_view.hall_scene
+    bundle = max(scene.bundles.values(), key=lambda item: len(item.conn_ids))
+    bundle.setSelected(True)  # as a click on the bundle does
+    cables = sorted(bundle.conn_ids)
+    assert sorted(window.selection.ids) == cables and len(cables) > 1
+    label = window.inspector_dock.editor_for("label")
+    qtbot.waitUntil(label.isVisible)  # a layout shows new editors on the next turn of the event loop
+    label.setFocus()
+    assert label.hasFocus()
+    qtbot.keyClick(label, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(label, "spine uplinks")
+    qtbot.keyClick(label, Qt.Key.Key_Tab)  # editingFinished from inside focus-out
+    assert {window.editor.design.connections[c].label for c in cables} == {"spine uplinks"}
+    assert sorted(window.selection.ids) == cables
+    new_bundle = next(item for item in scene.bundles.values() if sorted(item.conn_ids) == cables)
+    assert new_bundle.isSelected()
+    qtbot.keyClick(window.inspector_dock.editor_for("label"), Qt.Key.Key_Return)
+    window.undo_stack.undo()
+    assert window.undo_stack.index() == 0
+
+
+def test_the_inspector_survives_being_rebuilt_from_inside_its_own_editor(pod, qtbot):
+    """Whatever an edit leads to, the editor that finished is deleted only after Qt has left its
+    event handler (deleting it inside its focus-out crashed the app)."""
+    window, design, r1, r2 = pod
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.selection.set([r1])
+    name = window.inspector_dock.editor_for("name")
+    qtbot.waitUntil(name.isVisible)
+    name.editingFinished.connect(lambda: window.selection.set([r2]))  # a rebuild from inside focus-out
+    name.setFocus()
+    qtbot.keyClicks(name, "X")
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    assert window.inspector_dock.ids == [r2] and "A02" in window.inspector_dock.title.text()
+    qtbot.waitUntil(lambda: not name.isVisible())

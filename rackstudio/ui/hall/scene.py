@@ -140,6 +140,13 @@ class HallScene(MirroredSelectionScene):
         return self.holder.get(owner)
 
     def _refresh_bundles(self) -> None:
+        """Rebuild the cable bundles; selected cables stay selected (removing a selected item
+        would otherwise publish a selection without them)."""
+        with self.quiet():
+            self._rebuild_bundles()
+            self.show_selection(set(self.editor.selection.ids))
+
+    def _rebuild_bundles(self) -> None:
         for item in self.bundles.values():
             self.removeItem(item)
         self.bundles.clear()
