@@ -4,7 +4,6 @@ warnings (capped at limits.MAX_WARNINGS) stop early when thousands of footprints
 from __future__ import annotations
 
 import json
-import math
 from itertools import combinations, islice
 from pathlib import Path
 
@@ -56,7 +55,7 @@ SIZES = [(600.0, 1200.0), (600.0, 600.0), (300.0, 2400.0), (0.5, 0.5), (0.0, 900
          (40_000.0, 600.0), (600.0, 1e9)]
 COORDS = st.one_of(st.integers(-4, 40).map(lambda n: n * 300.0),  # a coarse grid: touching edges, overlaps
                    st.floats(-2000, 14000, allow_nan=False),
-                   st.sampled_from([math.inf, -math.inf, math.nan, 1e15]))
+                   st.sampled_from([1e12, -1e12, 1e15]))  # the model refuses NaN and infinities
 FOOTPRINT = st.tuples(st.sampled_from(["rack", "device"]), COORDS, COORDS, st.sampled_from("NESW"),
                       st.integers(0, len(SIZES) - 1))
 

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from rackstudio.model import Device
 from tests.core import builders as b
 
-TOO_LARGE = [float("inf"), "inf", "Infinity", "1e999", 1e308, "1e308", 1e13]
+INFINITE = [float("inf"), "inf", "Infinity", "1e999"]  # refused as not finite (model/base.py)
+TOO_LARGE = [1e308, "1e308", 1e13]
 NEGATIVE_OR_NAN = [float("-inf"), -1e308, "-inf", float("nan"), "nan"]  # `ge=0` refuses these first
 
 
@@ -21,6 +22,16 @@ def _only_error(info: pytest.ExceptionInfo, field: str) -> str:
     (error,) = info.value.errors()
     assert error["loc"] == (field,)
     return error["msg"]
+
+
+@pytest.mark.parametrize("value", INFINITE, ids=repr)
+def test_infinite_units_are_not_finite_numbers(value):
+    with pytest.raises(ValidationError) as info:
+        _device(value)
+    assert _only_error(info, "position") == "Input should be a finite number"
+    with pytest.raises(ValidationError) as info:
+        b.switch(u_height=value)
+    assert _only_error(info, "u_height") == "Input should be a finite number"
 
 
 @pytest.mark.parametrize("value", TOO_LARGE, ids=repr)
@@ -49,7 +60,7 @@ def test_negative_and_nan_units_are_validation_errors(value):
 
 def test_model_validate_and_replace_refuse_infinite_units():
     data = _device(1).model_dump()
-    with pytest.raises(ValidationError, match="position must be a finite number of units"):
+    with pytest.raises(ValidationError, match="Input should be a finite number"):
         Device.model_validate({**data, "position": "inf"})
     with pytest.raises(ValidationError, match="position must be a finite number of units"):
         _device(1).replace(position=1e308)
@@ -67,3 +78,18 @@ def test_half_units_and_large_finite_units_still_validate():
         _device(1.3)
     with pytest.raises(ValidationError, match=r"u_height must be a multiple of 0.5 \[type"):
         b.switch(u_height=1.3)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "nan", "-Infinity"], ids=repr)
+def test_an_edit_to_a_number_that_is_not_finite_is_refused(value):
+    """Found by the GUI monkey test: "nan" typed into a rack's y in the inspector was applied, and
+    the design could no longer be saved (NaN has no JSON form)."""
+    from rackstudio.commands import Refused, SetProperty
+    from rackstudio.io import dumps, parse
+    from tests.core.test_project_file import small_design
+
+    design = small_design()
+    rack_id = next(iter(design.racks))
+    with pytest.raises(Refused, match="y_mm: Input should be a finite number"):
+        SetProperty(rack_id, "y_mm", value).apply(design)
+    assert parse(dumps(design)).design.racks[rack_id].y_mm == design.racks[rack_id].y_mm
