@@ -118,6 +118,7 @@ class InspectorDock(QDockWidget):
             for item in (row.labelItem, row.fieldItem):
                 widget = item.widget() if item is not None else None
                 if widget is not None:
+                    widget.blockSignals(True)  # hiding a focused editor would finish its edit
                     widget.hide()
                     widget.deleteLater()
         self.editors.clear()

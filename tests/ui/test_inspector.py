@@ -214,3 +214,19 @@ def test_the_inspector_survives_being_rebuilt_from_inside_its_own_editor(pod, qt
     qtbot.keyClick(name, Qt.Key.Key_Tab)
     assert window.inspector_dock.ids == [r2] and "A02" in window.inspector_dock.title.text()
     qtbot.waitUntil(lambda: not name.isVisible())
+
+
+def test_an_editor_hidden_by_a_new_selection_does_not_edit_the_new_selection(pod, qtbot):
+    """Found by the monkey test: the hidden editor's focus-out finished its edit against the new
+    selection (a rack's name set on a cable: AttributeError)."""
+    window, design, r1, r2 = pod
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.selection.set([r1])
+    name = window.inspector_dock.editor_for("name")
+    qtbot.waitUntil(name.isVisible)
+    name.setFocus()
+    qtbot.keyClicks(name, "X")
+    window.selection.set(["srv"])
+    assert design.racks[r1].name == "A01" and design.devices["srv"].name != "A01X"
+    assert window.undo_stack.count() == 0
