@@ -46,6 +46,7 @@ def main(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from rackstudio.ui import autosave, crash
+    from rackstudio.ui.editing import EditingController
     from rackstudio.ui.guard import REPORT
     from rackstudio.ui.main_window import MainWindow
 
@@ -91,6 +92,7 @@ def main(args) -> int:
     finally:
         restore_hooks()
         autosave.close_session()
+        EditingController.release_clipboard()
 
 
 def _start_plugins():

@@ -107,6 +107,16 @@ class EditingController:
         if self.clip_text:
             self.delete_selection()
 
+    @staticmethod
+    def release_clipboard() -> None:
+        """Drop the copied racks and devices from the system clipboard before the app exits: Qt
+        would delete that data after Python has shut down, and the process would crash on the
+        way out. (The data is RackStudio's own format: no other program reads it.)"""
+        board = QApplication.clipboard()
+        data = board.mimeData()
+        if data is not None and data.hasFormat(clipboard.CLIP_FORMAT):
+            board.clear()
+
     def _clipboard(self) -> clipboard.Clip | None:
         data = QApplication.clipboard().mimeData()
         text = None

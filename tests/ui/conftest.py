@@ -32,6 +32,16 @@ def isolated_qsettings(tmp_path, qapp):
     yield tmp_path / "qsettings"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def release_clipboard(qapp):
+    """As the app does when it exits: Qt must not delete Python-made clipboard data after Python
+    has shut down (the test process would crash on the way out)."""
+    yield
+    from rackstudio.ui.editing import EditingController
+
+    EditingController.release_clipboard()
+
+
 @pytest.fixture(autouse=True)
 def user_data(tmp_path, monkeypatch):
     """Autosaves and crash reports go to a folder of the test's own (platformdirs reads
