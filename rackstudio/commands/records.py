@@ -163,8 +163,9 @@ class SetSetting(Command):
 class UpdatePartType(Command):
     """Take a newer definition of an embedded part (from the library or a plugin), explicitly.
 
-    Refused when a placed device would no longer fit; otherwise every device of that part
-    follows the new definition and the ChangeSet names them.
+    Refused when a placed device would no longer fit or a cable uses a port the new definition
+    drops; otherwise every device of that part follows the new definition and the ChangeSet
+    names them.
     """
 
     def __init__(self, part: PartType):
@@ -186,6 +187,10 @@ class UpdatePartType(Command):
         finally:
             design.part_types[self.part.slug] = old
         users = sorted((d for d in design.devices.values() if d.part == self.part.slug), key=lambda d: d.id)
+        for device in users:
+            unplugged = integrity.ports_in_use(design, device, self.part)
+            if unplugged:
+                raise Refused(unplugged[0][1])
         # re-put each user so the graph and the checks see them changed
         return [put("part_types", old, self.part)] + [put("devices", d, d) for d in users]
 

@@ -58,7 +58,11 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
     """What would make one record (about to be written by a command) not part of a design:
     the same rules `dangling` applies to a whole file, for one record."""
     if collection == "devices":
-        return list(_device_problems(design, obj))
+        problems = list(_device_problems(design, obj))
+        old = design.devices.get(obj.id)
+        if old is not None and old.part != obj.part and obj.part in design.part_types:
+            problems += ports_in_use(design, obj, design.part_types[obj.part])
+        return problems
     refs = {
         "rows": (("hall", design.halls, "hall"),),
         "racks": (("rack_type", design.rack_types, "rack type"), ("hall", design.halls, "hall"),
@@ -72,6 +76,20 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
         problems.append((f"$.racks.{obj.id}.row", f"row {obj.row!r} is in another hall than the rack"))
     if collection == "connections":
         problems += _connection_problems(design, (obj,))
+    return problems
+
+
+def ports_in_use(design: Design, device, part) -> list[Problem]:
+    """The cables of `device` whose ports `part` does not have: changing the device to that part
+    (or the part to that definition) would leave them plugged into nothing."""
+    problems = []
+    for conn_id in sorted(design.connections_of(device.id)):
+        c = design.connections[conn_id]
+        for end_name, end in (("a", c.a), ("b", c.b)):
+            if end.owner == device.id and not part.has_port(c.kind, end.port):
+                problems.append((f"$.connections.{c.id}.{end_name}.port",
+                                 f"cable {c.label or c.id} uses {c.kind} port {end.port!r} of {device.name}, "
+                                 f"which {part.manufacturer} {part.model} does not have: disconnect it first"))
     return problems
 
 

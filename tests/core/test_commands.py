@@ -297,3 +297,29 @@ def test_a_rack_without_a_name_gets_the_next_in_its_row_or_the_first_free_r_numb
     doc.execute(AddRack(b.rack_type(), "hall-1", 600, 6000, name="R02"))
     doc.execute(AddRack(b.rack_type(), "hall-1", 1200, 6000))
     assert sorted(r.name for r in design.racks.values() if r.row is None) == ["A01", "A02", "R01", "R02", "R03"]
+
+
+def test_a_device_keeps_the_ports_its_cables_use():
+    """Found by the GUI monkey test: a connected switch changed to another part in the inspector
+    left its cables on ports the new part lacks, and the saved file no longer loaded."""
+    from rackstudio.commands import Refused, SetProperty, UpdatePartType
+    from rackstudio.io import parse
+    from tests.core.test_project_file import small_design
+
+    design = small_design()
+    blank = b.blank()
+    design.part_types[blank.slug] = blank  # in the design, as a palette drop would embed it
+    before = dumps(design)
+    with pytest.raises(Refused, match=r"cable .* uses power port 'PSU1' of .*, which .* does not have: disconnect"):
+        SetProperty("srv-1", "part", blank.slug).apply(design)
+    server = design.part_types[design.devices["srv-1"].part]
+    fewer = server.replace(power_ports=[p for p in server.power_ports if p.name != "PSU1"])
+    with pytest.raises(Refused, match="uses power port 'PSU1'"):
+        UpdatePartType(fewer).apply(design)
+    assert dumps(design) == before
+    assert dumps(parse(before).design) == before
+    # a part change that keeps the ports is still fine
+    same_ports = server.replace(slug="server-copy", model="Server copy")
+    design.part_types[same_ports.slug] = same_ports
+    SetProperty("srv-1", "part", same_ports.slug).apply(design)
+    assert parse(dumps(design)).design.devices["srv-1"].part == "server-copy"
