@@ -7,8 +7,8 @@ from rackstudio.model import Design, Feed, Hall, Panel, PartType, RackType, Ups
 
 
 def rack_type(**kw) -> RackType:
-    base = dict(model="Generic 48U", slug="generic-48u", u_height=48, outer_width_mm=600,
-                outer_depth_mm=1200, mounting_depth_mm=1000, max_weight_kg=1360, weight_kg=150)
+    base = {"model": "Generic 48U", "slug": "generic-48u", "u_height": 48, "outer_width_mm": 600,
+            "outer_depth_mm": 1200, "mounting_depth_mm": 1000, "max_weight_kg": 1360, "weight_kg": 150}
     base.update(kw)
     return RackType.model_validate(base)
 

@@ -410,13 +410,18 @@ def test_factory_power_and_heat_follow_the_configuration(site):
 
 
 # --- failures: every mode isolated, recorded, the host running -------------------------------------
-def test_every_failure_mode_is_recorded_and_the_host_keeps_running(site, tmp_path):
+def start_with_every_failure(site) -> PluginManager:
+    """The example plugin, every broken fixture installed or dropped in, and a 0.5 s rule limit."""
     site.example()
     for case in INSTALLED:
         site.install(case)
     for case in DROPINS:
         site.dropin(case)
-    manager = site.start(rule_timeout_s=0.5)
+    return site.start(rule_timeout_s=0.5)
+
+
+def test_every_failure_mode_is_recorded_and_the_host_keeps_running(site, tmp_path):
+    manager = start_with_every_failure(site)
     catalog = manager.catalog()
     document = Document(small_design((3, 2)))
     engine = plugin_engine(manager, document.design)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
 
 from rackstudio import paths  # noqa: E402
 from rackstudio.library import Catalog, LibrarySource, load_device_type  # noqa: E402
-from rackstudio.plugins import Stage  # noqa: E402
+from rackstudio.plugins import ContributionFailed, Stage  # noqa: E402
 from rackstudio.ui.dialogs.part_editor import PartEditorDialog, open_part_editor_dialog, part_file  # noqa: E402
 from rackstudio.ui.dialogs.plugins import PluginsDialog, load_disabled_plugins, open_plugins_dialog  # noqa: E402
 from rackstudio.ui.library_source import CatalogLibrary  # noqa: E402
@@ -211,3 +211,53 @@ def test_an_existing_file_is_replaced_only_when_confirmed(qtbot, tmp_path):
     assert new_part("102", True, asked).save() == path
     assert asked == [path, path]
     assert load_device_type(path).part.rackstudio.power.max_w == 102
+
+
+# --- ten broken plugins in the running app ---------------------------------------------------------------
+def test_ten_broken_plugins_leave_the_app_running_with_the_users_work(qtbot, site, dialogs, strict_errors,
+                                                                    user_data, tmp_path):
+    """Every failure mode at once, in the real main window with the real crash handler: the app
+    starts, checks, edits and saves; the failures are listed; no crash report is written."""
+    from rackstudio import recovery
+    from rackstudio.checks.engine import RULE_FAILED
+    from rackstudio.commands import PlaceDevice
+    from rackstudio.document import Document
+    from rackstudio.io import load
+    from rackstudio.ui import crash, guard
+    from rackstudio.ui.main_window import MainWindow
+    from tests.core import builders
+    from tests.core.test_plugins import FAILURES, RULE, small_design, start_with_every_failure
+
+    manager = start_with_every_failure(site)
+    report = guard.REPORT
+    report.unexpected = report._unexpected
+    uninstall = crash.install(report)
+    try:
+        window = MainWindow(Document(small_design((3, 2))), CatalogLibrary(manager.catalog()))
+        window.plugins = manager
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.checks.engine is not None and not window.checks.running, timeout=20000)
+        findings = window.checks.findings()
+        assert {f.rule for f in findings if f.aspect == RULE_FAILED} == {
+            "fixture-import-error.rule", "fixture-raising-rule.rule", "fixture-hanging-rule.rule",
+            "fixture-garbage-rule.rule"}
+        assert [f.objects for f in findings if f.rule == RULE] == [("rk-1",)]  # a working plugin's rule
+        with pytest.raises(ContributionFailed, match="factory bug"):  # a factory fails when it is used
+            manager.make_part("fixture-raising-factory.server")
+        window.actions_by_id["plugins"].trigger()
+        items = window.tools.dialogs[-1].plugin_items()
+        for name, (stage, _words) in FAILURES.items():  # each of the ten is listed with why it failed
+            reasons = [row[0] for row in _children(items[name]) if row[0].startswith("Failed at")]
+            assert len(reasons) == 1 and reasons[0].startswith(f"Failed at {stage.value}"), (name, reasons)
+        # the user's work goes on: an edit, checked live, and a save
+        assert window.editor.execute(PlaceDevice(builders.server(), rack="rk-2", position=30, device_id="new"))
+        qtbot.waitUntil(lambda: not window.checks.running, timeout=20000)
+        dialogs.save_path = str(tmp_path / "with-broken-plugins.rackstudio")
+        assert window.save()
+        assert "new" in load(tmp_path / "with-broken-plugins.rackstudio").design.devices
+        assert recovery.crash_reports(user_data / "crash-reports") == []
+        assert window.isVisible() and not strict_errors
+    finally:
+        uninstall()
+        report.unexpected = strict_errors.append
