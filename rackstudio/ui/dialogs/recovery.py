@@ -38,6 +38,7 @@ class RecoveryDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, autosave)
             item.setToolTip(str(autosave.design_file))
             self.list.addItem(item)
+        self.list.setMaximumHeight(150)  # usually one or two designs; the differences get the room
         layout.addWidget(self.list)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
