@@ -40,6 +40,27 @@ def test_spc001_floor_overlap_and_clean_placement():
     assert [(f.objects, f.aspect) for f in found] == [(("rk-1", "rk-9"), "floor")]
 
 
+def test_spc001_lists_at_most_a_few_hundred_overlaps_and_says_there_are_more():
+    """1,000 floor units dropped on one spot by a generator gone wrong: 499,500 pairs would take
+    12 s and 1.5 GB to check (3,000 would not fit in memory); the first 500 are listed and one
+    finding says there are more."""
+    from rackstudio.checks.engine import CheckEngine
+    from rackstudio.checks.rules.space import OVERLAPS_LISTED
+    from rackstudio.graph import ComponentGraph
+    from rackstudio.io import parse
+    from tests.core.test_floor_overlaps import floor_file
+
+    design = parse(floor_file([(5000.0, 5000.0)] * 1000)).design
+    found = only(CheckEngine(design, ComponentGraph(design)).run_full(), "SPC-001")
+    assert len(found) == OVERLAPS_LISTED + 1
+    assert {f.aspect for f in found[:-1]} == {"floor"} and len({f.objects for f in found[:-1]}) == OVERLAPS_LISTED
+    more = found[-1]
+    assert (more.objects, more.aspect) == (("hall-1",), "floor-more")
+    assert more.message.startswith(f"more than {OVERLAPS_LISTED} overlaps on the floor of ")
+    few = parse(floor_file([(5000.0, 5000.0)] * 4)).design
+    assert len(only(CheckEngine(few, ComponentGraph(few)).run_full(), "SPC-001")) == 6  # every pair of 4
+
+
 def test_spc002_depth_and_rails():
     # rack 1,200 mm deep: 1,300 mm device does not fit; rails 700-900 mm exclude the 1,000 mm mounting depth
     b = Bench()
