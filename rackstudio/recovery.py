@@ -225,6 +225,11 @@ class Session:
         self._handle = None
 
 
+def session_alive(session_id: str, folder: Path | None = None) -> bool:
+    """Whether the app that opened this session is still running (it holds the session's lock)."""
+    return _held_by_a_live_process((folder or autosave_folder()) / f"{session_id}.lock")
+
+
 def _read_meta(meta_file: Path) -> dict:
     try:
         if meta_file.stat().st_size > META_MAX_BYTES:
@@ -290,8 +295,8 @@ def pending(folder: Path | None = None) -> list[Autosave]:
 
 # --- crash reports ------------------------------------------------------------------------------
 
-def crash_report_text(exc: BaseException, *, recovered: list[Path] = (), problems: list[str] = (),
-                      context: dict[str, str] | None = None) -> str:
+def report_header(context: dict[str, str] | None = None) -> list[str]:
+    """Time, versions and platform: the first lines of every crash report."""
     lines = [
         "RackStudio crash report",
         f"time: {datetime.now().astimezone().isoformat(timespec='seconds')}",
@@ -299,8 +304,12 @@ def crash_report_text(exc: BaseException, *, recovered: list[Path] = (), problem
         f"Python: {platform.python_version()} ({platform.python_implementation()})",
         f"platform: {platform.platform()}",
     ]
-    lines += [f"{key}: {value}" for key, value in (context or {}).items()]
-    lines.append("")
+    return lines + [f"{key}: {value}" for key, value in (context or {}).items()] + [""]
+
+
+def crash_report_text(exc: BaseException, *, recovered: list[Path] = (), problems: list[str] = (),
+                      context: dict[str, str] | None = None) -> str:
+    lines = report_header(context)
     if recovered:
         lines.append("Recovery copies of the open designs (offered at the next start if not saved before):")
         lines += [f"  {path}" for path in recovered]

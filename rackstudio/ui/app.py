@@ -57,6 +57,7 @@ def main(args) -> int:
     app.setOrganizationName("RackStudio")
     QGuiApplication.setDesktopFileName("rackstudio")
     restore_hooks = crash.install(REPORT)
+    native_log = crash.native_crash_log()
     try:
         plugins = _start_plugins()
         window = MainWindow(library=_library(plugins))
@@ -90,6 +91,8 @@ def main(args) -> int:
         QTimer.singleShot(0, start)
         return app.exec()
     finally:
+        if native_log is not None:
+            native_log.close()
         restore_hooks()
         autosave.close_session()
         EditingController.release_clipboard()

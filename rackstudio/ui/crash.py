@@ -9,6 +9,8 @@ is written once, not once a frame.
 """
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import logging
 import sys
 import threading
@@ -58,9 +60,8 @@ def keep_the_work(exc: BaseException) -> str | None:
             copies.append(window.autosaver.write_now("crash"))
         except Exception as error:  # noqa: BLE001 - report what could not be kept, go on with the others
             problems.append(f"{window.windowTitle().replace('[*]', '')}: {error}")
-    context = {"Qt": qVersion(), "PySide6": PySide6.__version__}
     try:
-        report = recovery.write_crash_report(exc, recovered=copies, problems=problems, context=context)
+        report = recovery.write_crash_report(exc, recovered=copies, problems=problems, context=_context())
     except OSError as error:
         log.error("crash report not written: %s", error)
         report = None
@@ -72,6 +73,72 @@ def keep_the_work(exc: BaseException) -> str | None:
     lines.append(f"A crash report is in:\n{report}" if report else "The crash report could not be written.")
     lines.append("You can keep working. Saving under a new name (File ▸ Save As) is the safest next step.")
     return "\n\n".join(lines)
+
+
+def native_crash_log() -> NativeCrashLog | None:
+    """The app's native crash log, under its autosave session (None when the user data folder
+    cannot be written: the app runs anyway, and autosave says why it fails)."""
+    from rackstudio.ui import autosave
+
+    try:
+        return NativeCrashLog(autosave.session())
+    except OSError as exc:
+        log.warning("no autosave session: %s", exc)
+        return None
+
+
+class NativeCrashLog:
+    """A crash of the interpreter itself (a segmentation fault in Qt or in a plugin's C extension)
+    runs no Python handler: faulthandler writes the Python stacks to a file in the crash-reports
+    folder instead. An empty file is removed at a normal exit; one with a stack is a report."""
+
+    def __init__(self, session: recovery.Session, folder: Path | None = None):
+        self.path: Path | None = None
+        self._handle = None
+        self._was_enabled = faulthandler.is_enabled()  # to stderr, as by `python -X faulthandler`
+        folder = folder or recovery.crash_folder()
+        _tidy(folder, session.folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.path = folder / f"crash-{session.id}-native.txt"
+            self._handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - open for the app's life
+            self._handle.write("\n".join(recovery.report_header(_context())) + "\n" + NATIVE_NOTE + "\n\n")
+            self._handle.flush()
+            faulthandler.enable(self._handle, all_threads=True)
+        except OSError as exc:
+            log.warning("native crash log not set up: %s", exc)
+            self.path = None
+
+    def close(self) -> None:
+        if self._handle is None:
+            return
+        faulthandler.disable()
+        if self._was_enabled and sys.__stderr__ is not None:
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                faulthandler.enable(sys.__stderr__)
+        self._handle.close()
+        self._handle = None
+        with contextlib.suppress(OSError):
+            self.path.unlink()  # no crash: nothing to report
+
+
+def _tidy(folder: Path, sessions: Path) -> None:
+    """Native logs holding no stack, of sessions no longer running, were killed rather than
+    crashed: remove them."""
+    for path in folder.glob("crash-*-native.txt") if folder.is_dir() else ():
+        session_id = path.name.removeprefix("crash-").removesuffix("-native.txt")
+        with contextlib.suppress(OSError):
+            if not recovery.session_alive(session_id, sessions) and \
+                    "Fatal Python error" not in path.read_text(encoding="utf-8", errors="replace"):
+                path.unlink()
+
+
+NATIVE_NOTE = ("The interpreter itself crashed, so no recovery copy could be written: the last autosave "
+               "holds the unsaved work and is offered at the next start. The Python stacks at the crash:")
+
+
+def _context() -> dict[str, str]:
+    return {"Qt": qVersion(), "PySide6": PySide6.__version__}
 
 
 class _ThreadRelay(QObject):

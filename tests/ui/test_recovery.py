@@ -386,3 +386,56 @@ def test_the_app_offers_recovery_at_start_and_leaves_no_lock_at_exit(qapp, monke
     dialogs.question = QMessageBox.StandardButton.Discard
     window.close()
     assert list((user_data / "autosave").iterdir()) == []
+
+
+def _run_app(tmp_path, session_body: str) -> subprocess.CompletedProcess:
+    """`rackstudio` in another process, offscreen, its user data in tmp_path; `session_body`
+    runs inside the event loop with `window` (the main window) at hand."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from PySide6.QtWidgets import QApplication
+from rackstudio.ui.main_window import MainWindow
+
+def session(self=None):
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+{textwrap.indent(textwrap.dedent(session_body), "    ")}
+    return 0
+
+QApplication.exec = session
+from rackstudio.cli import main
+sys.exit(main([]))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_crash_of_the_interpreter_leaves_a_report_and_the_autosave(tmp_path):
+    """A segmentation fault runs no Python handler: faulthandler's stacks land in the crash-reports
+    folder, and the autosave written before it is offered at the next start."""
+    result = _run_app(tmp_path, """
+        import ctypes
+        from rackstudio.commands import AddRecord
+        from rackstudio.model import Hall
+        window.editor.execute(AddRecord("halls", Hall(id="hall-9", name="Hall 9", width_mm=9000, depth_mm=6000)))
+        window.autosaver.autosave().join()
+        ctypes.string_at(0)  # a segmentation fault, as a broken C extension would cause
+    """)
+    assert result.returncode == -signal.SIGSEGV, result.stderr[-2000:]
+    data = tmp_path / "data" / "RackStudio"
+    (native,) = (data / "crash-reports").glob("crash-*-native.txt")
+    text = native.read_text()
+    assert text.startswith("RackStudio crash report\n") and "platform: " in text and "PySide6: " in text
+    assert "Fatal Python error: Segmentation fault" in text and "in session" in text
+    (found,) = recovery.pending(data / "autosave")
+    assert "hall-9" in found.load().design.halls
+
+
+def test_a_normal_exit_leaves_no_crash_report_and_no_autosave(tmp_path):
+    result = _run_app(tmp_path, """
+        window.close()
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = tmp_path / "data" / "RackStudio"
+    assert list((data / "crash-reports").glob("*")) == [] and list((data / "autosave").glob("*")) == []
