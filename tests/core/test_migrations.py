@@ -1,6 +1,7 @@
-"""Upgrading format_version 1 files: a rack's `rotation` that is not 0, 90, 180 or 270 (a list, an
-object, text, true/false, another angle) is refused at its place with a clear message, never
-with Python's own (`unhashable type: 'list'`)."""
+"""Upgrading older files: every older format_version migrates and round-trips, every newer one
+is refused; a version 1 rack's `rotation` that is not 0, 90, 180 or 270 (a list, an object, text,
+true/false, another angle) is refused at its place with a clear message, never with Python's
+own (`unhashable type: 'list'`)."""
 from __future__ import annotations
 
 import json
@@ -49,3 +50,44 @@ def test_a_rotation_that_is_not_an_angle_is_refused_at_its_place(rotation, found
     assert error.where == "$.racks.rk-1.rotation"
     assert error.what.startswith(f"{UPGRADE} {found}") and error.what.endswith("0, 90, 180 or 270")
     assert len(error.message) < 200 and "\n" not in error.message
+
+
+FACING_TO_ROTATION = {"S": 0, "W": 90, "N": 180, "E": 270}
+
+
+def as_version_1(text: str) -> str:
+    """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees)."""
+    data = json.loads(text)
+    data["format_version"] = 1
+    for device in data["devices"].values():
+        if "position" in device:
+            device["u"] = device.pop("position")
+    for rack in data["racks"].values():
+        rack["rotation"] = FACING_TO_ROTATION[rack.pop("facing", "S")]
+    return json.dumps(data, indent=1)
+
+
+def test_every_older_version_migrates_and_round_trips_and_every_newer_one_is_refused(tmp_path):
+    """The example pod (434 devices, racks facing north and south) as version 1 loads as the same
+    design, saves as the current version, and loads back byte for byte; versions past the current
+    one are refused naming both."""
+    from rackstudio import paths
+    from rackstudio.io import dumps, load, save
+    from rackstudio.io.migrations import STEPS
+    from rackstudio.model.design import FORMAT_VERSION
+
+    current = paths.example_design().read_text()
+    assert sorted(STEPS) == list(range(1, FORMAT_VERSION))  # a step for every older version
+    loaded = parse(as_version_1(current), "pod-v1.rackstudio")
+    assert loaded.migrated_from == 1
+    assert dumps(loaded.design) == current
+    save(loaded.design, tmp_path / "pod.rackstudio")
+    assert (tmp_path / "pod.rackstudio").read_text() == current
+    assert dumps(load(tmp_path / "pod.rackstudio").design) == current
+    with pytest.raises(LoadError, match=f"2147483648 is not a format_version .this RackStudio reads 1 to {FORMAT_VERSION}"):
+        parse(current.replace(f'"format_version": {FORMAT_VERSION}', '"format_version": 2147483648', 1), "x")
+    for newer in (FORMAT_VERSION + 1, FORMAT_VERSION + 10):
+        text = current.replace(f'"format_version": {FORMAT_VERSION}', f'"format_version": {newer}', 1)
+        with pytest.raises(LoadError, match=f"format_version {newer}, made by a newer RackStudio.*reads up to "
+                                            f"{FORMAT_VERSION}"):
+            parse(text, "future.rackstudio")
