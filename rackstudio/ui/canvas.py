@@ -201,6 +201,22 @@ class CanvasView(QGraphicsView):
         scene.addItem(self._band)
 
     # --- zoom ----------------------------------------------------------------------------------
+    @property
+    def auto_fit(self) -> bool:
+        """Whether the view keeps fitting its content as it is resized (until the user zooms).
+
+        While it does, the scroll bars are off: everything is in view, and a scroll bar shown
+        or hidden by a fit would resize the viewport, refit, and hide or show it again, for
+        ever (the app froze; found by the GUI monkey test)."""
+        return self._auto_fit
+
+    @auto_fit.setter
+    def auto_fit(self, on: bool) -> None:
+        self._auto_fit = on
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
+
     def zoom_in(self) -> None:
         self.auto_fit = False
         self.scale(self.ZOOM_STEP, self.ZOOM_STEP)

@@ -211,3 +211,46 @@ def test_unit_numbers_follow_the_rack_type(make_window):
     window.editor.execute(PlaceDevice(b.switch(), rack=rack_id, position=42))
     (device,) = design.devices.values()
     assert device.name == "D1-U1"
+
+
+def test_fitting_elevations_to_the_window_settles_at_every_size(qtbot, monkeypatch):
+    """Found by the GUI monkey test: at some window sizes a fit showed a scroll bar, which shrank
+    the view, which refit and hid it, for ever (the app froze at 100 % CPU). While the view fits
+    its content the scroll bars are off, so each resize fits once or twice."""
+    from PySide6.QtWidgets import QApplication
+
+    from rackstudio import paths
+    from rackstudio.document import Document
+    from rackstudio.ui.library_source import builtin_library
+    from rackstudio.ui.main_window import MainWindow
+    from rackstudio.ui.rack.view import ElevationView
+
+    window = MainWindow(Document.open(paths.example_design())[0], builtin_library())
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    fits = []
+    real = ElevationView.zoom_fit
+
+    def counted(view):
+        fits.append(1)
+        if len(fits) > 100:  # a loop: stop it here rather than hang the test
+            view.auto_fit = False
+            return None
+        return real(view)
+
+    monkeypatch.setattr(ElevationView, "zoom_fit", counted)
+    window.open_elevation(sorted(window.editor.design.racks)[0])
+    window.elevation_view.zoom_fit()
+    worst = 0
+    for width in range(900, 1320, 4):  # 936 px looped before the fix
+        fits.clear()
+        window.resize(width, 700 + width % 97)
+        for _ in range(3):
+            QApplication.processEvents()
+        worst = max(worst, len(fits))
+    assert worst <= 3
+    assert not window.elevation_view.horizontalScrollBar().isVisible()
+    window.elevation_view.zoom_in()  # zoomed in, the user scrolls
+    assert window.elevation_view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
