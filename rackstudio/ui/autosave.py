@@ -82,8 +82,10 @@ class Autosaver(QObject):
 
     def _on_changed(self, _changes) -> None:
         # the undo stack marks itself unclean only after the edit: the timeout looks again
+        if self.timer.isActive():  # the common case while editing: no settings read per edit
+            return
         seconds = prefs.autosave_seconds()
-        if seconds and not self.timer.isActive():
+        if seconds:
             self.timer.start(seconds * 1000)
 
     def _on_clean_changed(self, clean: bool) -> None:

@@ -51,10 +51,41 @@ def click(qtbot, view, at: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, view.mapFromScene(at))
 
 
+def run_app(tmp_path, session_body: str):
+    """`rackstudio` in another process, offscreen, its user data and settings in tmp_path;
+    `session_body` runs in place of the event loop with `window` (the main window) at hand.
+    Returns the CompletedProcess (a crash shows in its returncode)."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = f"""
+import sys
+sys.path.insert(0, {str(root)!r})
+from PySide6.QtWidgets import QApplication
+from rackstudio.ui.main_window import MainWindow
+
+def session(self=None):
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+{textwrap.indent(textwrap.dedent(session_body), "    ")}
+    return 0
+
+QApplication.exec = session
+from rackstudio.cli import main
+sys.exit(main([]))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+
+
 def undo_texts(window) -> list[str]:
     stack = window.undo_stack
     return [stack.text(i) for i in range(stack.count())]
 
 
 __all__ = ["lay", "palette_mime", "to_view", "unit_point", "side_point", "rack_centre", "mouse_drag", "click",
-           "undo_texts"]
+           "undo_texts", "run_app"]

@@ -2,12 +2,10 @@
 is never pushed; nudges merge; each command's text is the Edit menu's text."""
 from __future__ import annotations
 
-import os
-
 from rackstudio.commands import MoveRack, NudgeDevice, PlaceDevice
 from rackstudio.ui.undo import QtCommand, merge_id
 from tests.core import builders as b
-from tests.ui.helpers import undo_texts
+from tests.ui.helpers import run_app, undo_texts
 
 
 def test_a_refused_command_is_not_pushed_and_says_why(pod):
@@ -106,33 +104,13 @@ def test_errors_in_slots_become_messages_not_tracebacks(window, strict_errors, d
 def test_quitting_after_a_copy_exits_cleanly(tmp_path):
     """Found by the monkey test: racks copied to the clipboard were deleted by Qt after Python had
     shut down, and the app crashed on its way out (a segmentation fault at exit)."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     from rackstudio import paths
 
-    root = Path(__file__).resolve().parents[2]
-    script = f"""
-import sys
-sys.path.insert(0, {str(root)!r})
-from PySide6.QtWidgets import QApplication
-from rackstudio.ui.main_window import MainWindow
-
-def session(self=None):
-    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-    window.open_path({str(paths.example_design())!r}, ask=False)
-    window.editing.select_all()
-    window.editing.copy_selection()
-    assert QApplication.clipboard().mimeData().formats(), "nothing copied"
-    window.close()
-    return 0
-
-QApplication.exec = session
-from rackstudio.cli import main
-sys.exit(main([]))
-"""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    result = run_app(tmp_path, f"""
+        window.open_path({str(paths.example_design())!r}, ask=False)
+        window.editing.select_all()
+        window.editing.copy_selection()
+        assert QApplication.clipboard().mimeData().formats(), "nothing copied"
+        window.close()
+    """)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -24,6 +24,7 @@ from rackstudio.ui import autosave, guard, prefs
 from rackstudio.ui.dialogs.preferences import PreferencesDialog
 from rackstudio.ui.dialogs.recovery import RecoveryDialog
 from tests.core import builders as b
+from tests.ui.helpers import run_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -388,33 +389,10 @@ def test_the_app_offers_recovery_at_start_and_leaves_no_lock_at_exit(qapp, monke
     assert list((user_data / "autosave").iterdir()) == []
 
 
-def _run_app(tmp_path, session_body: str) -> subprocess.CompletedProcess:
-    """`rackstudio` in another process, offscreen, its user data in tmp_path; `session_body`
-    runs inside the event loop with `window` (the main window) at hand."""
-    script = f"""
-import sys
-sys.path.insert(0, {str(ROOT)!r})
-from PySide6.QtWidgets import QApplication
-from rackstudio.ui.main_window import MainWindow
-
-def session(self=None):
-    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-{textwrap.indent(textwrap.dedent(session_body), "    ")}
-    return 0
-
-QApplication.exec = session
-from rackstudio.cli import main
-sys.exit(main([]))
-"""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "data"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
-
-
 def test_a_crash_of_the_interpreter_leaves_a_report_and_the_autosave(tmp_path):
     """A segmentation fault runs no Python handler: faulthandler's stacks land in the crash-reports
     folder, and the autosave written before it is offered at the next start."""
-    result = _run_app(tmp_path, """
+    result = run_app(tmp_path, """
         import ctypes
         from rackstudio.commands import AddRecord
         from rackstudio.model import Hall
@@ -433,7 +411,7 @@ def test_a_crash_of_the_interpreter_leaves_a_report_and_the_autosave(tmp_path):
 
 
 def test_a_normal_exit_leaves_no_crash_report_and_no_autosave(tmp_path):
-    result = _run_app(tmp_path, """
+    result = run_app(tmp_path, """
         window.close()
     """)
     assert result.returncode == 0, result.stderr[-2000:]
