@@ -128,7 +128,7 @@ class Builder:
 
 
 def _media(length_m: float) -> str:
-    """Media a cabler would pick for a 400G NDR link of this length (domain.md 4.1)."""
+    """Media a cabler would pick for a 400G NDR link of this length (engineering.md 4.1)."""
     if length_m <= 2.5:
         return "dac"
     if length_m <= 45:

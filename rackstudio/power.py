@@ -1,7 +1,7 @@
 """Qt-free. How much a device draws: one place for the fallbacks every figure goes through.
 
 Checks use the allocated draw (the budget an operator commits); a worst-case run uses the
-maximum (domain.md 2.6). Figures come, in order, from the device's own allocation, the part's
+maximum (engineering.md 2.6). Figures come, in order, from the device's own allocation, the part's
 RackStudio power figures, then NetBox's per-port `allocated_draw` / `maximum_draw`.
 """
 from __future__ import annotations

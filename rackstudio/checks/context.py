@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rackstudio.checks.metrics import MetricsCache
 
 # Infrastructure that passes power on (its own losses are ignored): its draw figures describe what
-# flows through it, so counting them would count the load twice (domain.md 2.8).
+# flows through it, so counting them would count the load twice (engineering.md 2.8).
 PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
 
 
@@ -74,7 +74,7 @@ class CheckContext:
         return self.remember(("draw", device_id), lambda: device_draw(self.design, self.design.devices[device_id]))
 
     def load_w(self, device_id: str) -> float:
-        """The W the checks count for a device: allocated, or max in worst-case mode (domain.md 2.6);
+        """The W the checks count for a device: allocated, or max in worst-case mode (engineering.md 2.6);
         0 for pass-through infrastructure (PDUs, power shelves, UPSes)."""
         if self.part(device_id).category in PASS_THROUGH:
             return 0.0

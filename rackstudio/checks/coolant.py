@@ -63,7 +63,7 @@ def is_cdu(ctx: CheckContext, device_id: str) -> bool:
 
 
 def liquid_fraction(ctx: CheckContext, device_id: str) -> float:
-    """Share of a device's heat taken by coolant (domain.md 3.6); 0 for CDUs and manifolds."""
+    """Share of a device's heat taken by coolant (engineering.md 3.6); 0 for CDUs and manifolds."""
     ext = ctx.part(device_id).rackstudio
     if ext.category in (Category.CDU, Category.MANIFOLD):
         return 0.0

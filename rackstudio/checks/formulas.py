@@ -1,7 +1,7 @@
 """Qt-free. The engineering formulas the checks and the dashboard share, one place for each figure.
 
-Units: V, A, VA, W, K, °C, m³/h, CFM, L/min. Sources are shared/reference/domain.md sections and
-their keys (§8 there). Figures marked U in domain.md that CheckSettings does not hold yet are the
+Units: V, A, VA, W, K, °C, m³/h, CFM, L/min. Sources are docs/engineering.md sections and
+their keys (§8 there). Figures marked U in engineering.md that CheckSettings does not hold yet are the
 constants at the top of this module (named *_DEFAULT / with a U comment).
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ from rackstudio.model.design import Feed
 from rackstudio.model.review import CheckSettings
 from rackstudio.model.units import M3H_PER_CFM, SQRT3
 
-# Air at sea level, ~20 °C (domain.md 3.1: textbook values, U as to exact conditions).
+# Air at sea level, ~20 °C (engineering.md 3.1: textbook values, U as to exact conditions).
 AIR_DENSITY_KG_M3 = 1.2
 AIR_CP_J_KGK = 1005.0
 
-# Coolant properties, CoolProp 8.0.0 at 2 bar (domain.md 3.4 [COOLPROP], P): °C → (cp J/(kg·K), ρ kg/m³).
+# Coolant properties, CoolProp 8.0.0 at 2 bar (engineering.md 3.4 [COOLPROP], P): °C → (cp J/(kg·K), ρ kg/m³).
 FLUIDS: dict[str, tuple[tuple[float, float, float], ...]] = {
     "water": ((25.0, 4181.0, 997.1), (45.0, 4180.0, 990.3)),
     "pg25": ((25.0, 3933.0, 1017.2), (35.0, 3957.0, 1012.5), (45.0, 3981.0, 1007.2)),
@@ -28,23 +28,23 @@ LIQUID_SUPPLY_C_DEFAULT = 35.0
 LIQUID_DELTA_T_K_DEFAULT = 10.0
 
 # Three-phase rack PDUs below this line-to-line voltage feed their outlets line to line (208 V
-# delta-style banks, domain.md 2.1 [RARITAN-3PH]); at 380-415 V outlets are line to neutral (U: the
+# delta-style banks, engineering.md 2.1 [RARITAN-3PH]); at 380-415 V outlets are line to neutral (U: the
 # model has no wiring field yet).
 DELTA_BELOW_V = 300.0
 
-NETBOX_SQRT3 = 1.732  # NetBox multiplies by 1.732, not √3 (domain.md 2.7 [NB-PWR])
+NETBOX_SQRT3 = 1.732  # NetBox multiplies by 1.732, not √3 (engineering.md 2.7 [NB-PWR])
 
 
 # --- electrical ----------------------------------------------------------------------------------
 
 def rating_va(voltage_v: float, amperage_a: float, phase: str) -> float:
-    """Full apparent rating: V × A single-phase, √3 × V_LL × A three-phase (domain.md 2.1)."""
+    """Full apparent rating: V × A single-phase, √3 × V_LL × A three-phase (engineering.md 2.1)."""
     s = abs(voltage_v) * amperage_a
     return s * SQRT3 if phase == "three-phase" else s
 
 
 def netbox_available_power(voltage_v: float, amperage_a: float, max_utilization: float, phase: str) -> int:
-    """NetBox's PowerFeed.available_power, exactly (domain.md 2.7 [NB-PWR]): 1.732 and Python round()."""
+    """NetBox's PowerFeed.available_power, exactly (engineering.md 2.7 [NB-PWR]): 1.732 and Python round()."""
     kva = abs(voltage_v) * amperage_a * (max_utilization / 100)
     return round(kva * NETBOX_SQRT3) if phase == "three-phase" else round(kva)
 
@@ -55,7 +55,7 @@ class Capacity:
 
     Engineering mode: loading b = load ÷ (PF × rating) against `limit` (0.80 for a standard breaker,
     NEC 210.20(A); 1.00 for a 100 %-rated assembly). NetBox mode: load ÷ NetBox available_power,
-    which already holds max_utilization. Either way the derating is applied once (domain.md 2.2, 2.7).
+    which already holds max_utilization. Either way the derating is applied once (engineering.md 2.2, 2.7).
     """
 
     rating_va: float
@@ -118,7 +118,7 @@ def inlet_capacity(voltage_v: float, amperage_a: float, phase: str, settings: Ch
 
 def warning_fraction(settings: CheckSettings) -> float:
     """PWR-002's threshold as a share of the continuous capacity: 0.60 ÷ 0.80 = 0.75, which is
-    NetBox's amber band (domain.md 2.9)."""
+    NetBox's amber band (engineering.md 2.9)."""
     return settings.breaker_warning / settings.derating
 
 
@@ -128,14 +128,14 @@ def is_delta(voltage_ll: float) -> bool:
 
 def outlet_voltage(voltage_v: float, phase: str) -> float:
     """What one outlet or single-phase PSU on this supply sees: V single-phase; V_LL for 208 V
-    delta-style three-phase; V_LL ÷ √3 for 380-415 V wye (domain.md 2.1)."""
+    delta-style three-phase; V_LL ÷ √3 for 380-415 V wye (engineering.md 2.1)."""
     if phase != "three-phase" or is_delta(voltage_v):
         return abs(voltage_v)
     return abs(voltage_v) / SQRT3
 
 
 def line_currents_delta(i12: float, i23: float, i31: float) -> tuple[float, float, float]:
-    """Line currents from line-to-line bank currents, unity PF (domain.md 2.1 [RARITAN-3PH]):
+    """Line currents from line-to-line bank currents, unity PF (engineering.md 2.1 [RARITAN-3PH]):
     I_L1 = √(I_12² + I_31² + I_12·I_31), and cyclically."""
     def line(x: float, y: float) -> float:
         return math.sqrt(x * x + y * y + x * y)
@@ -143,7 +143,7 @@ def line_currents_delta(i12: float, i23: float, i31: float) -> tuple[float, floa
 
 
 def imbalance_pct(currents: tuple[float, float, float]) -> float:
-    """ServerTech/NEMA imbalance (domain.md 2.4 [STECH-IMB]): 100 × max|I − I_avg| ÷ I_avg; 0 when
+    """ServerTech/NEMA imbalance (engineering.md 2.4 [STECH-IMB]): 100 × max|I − I_avg| ÷ I_avg; 0 when
     I_avg < 0.5 A or the deviation < 0.5 A (treated as balanced)."""
     avg = sum(currents) / 3
     dev = max(abs(i - avg) for i in currents)
@@ -155,7 +155,7 @@ def imbalance_pct(currents: tuple[float, float, float]) -> float:
 # --- air -------------------------------------------------------------------------------------------
 
 def airflow_m3h(heat_w: float, delta_t_k: float) -> float:
-    """Air needed to carry `heat_w` at ΔT: V̇ = 3,600 × Q ÷ (ρ × c_p × ΔT) ≈ 2.985 × Q ÷ ΔT (domain.md 3.1)."""
+    """Air needed to carry `heat_w` at ΔT: V̇ = 3,600 × Q ÷ (ρ × c_p × ΔT) ≈ 2.985 × Q ÷ ΔT (engineering.md 3.1)."""
     return 3600 * heat_w / (AIR_DENSITY_KG_M3 * AIR_CP_J_KGK * delta_t_k)
 
 
@@ -183,6 +183,6 @@ def fluid_properties(fluid: str, supply_c: float) -> tuple[float, float]:
 
 
 def liquid_lpm(heat_w: float, fluid: str, supply_c: float, delta_t_k: float) -> float:
-    """Coolant flow for `heat_w`: V̇ [L/min] = 60,000 × Q ÷ (ρ × c_p × ΔT) (domain.md 3.4)."""
+    """Coolant flow for `heat_w`: V̇ [L/min] = 60,000 × Q ÷ (ρ × c_p × ΔT) (engineering.md 3.4)."""
     cp, rho = fluid_properties(fluid, supply_c)
     return 60_000 * heat_w / (rho * cp * delta_t_k)

@@ -1,7 +1,7 @@
 """Qt-free. What a NetBox interface type says about the link it can make: speed, lane rate
 (modulation class) and cage; and how far each cable family reaches at a lane rate.
 
-Sources: domain.md 4.1 (reach by lane rate: [NV-FAQ], [NV-MCP7Y60], [NV-MFS1S50], [NV-LINKX-100G],
+Sources: engineering.md 4.1 (reach by lane rate: [NV-FAQ], [NV-MCP7Y60], [NV-MFS1S50], [NV-LINKX-100G],
 [NV-CABLE-NDR], [NV-STRUCT], [NV-LINKX-XDR], [TIAFOTC-*]) and 4.2 (cages and NetBox vocabulary).
 `400gbase-x-osfp` is read as NDR-class 4 × 100G-PAM4, the way the device-type library models
 NVIDIA switch and ConnectX-7 ports [RK-3287]; generic 8 × 50G OSFP optics would be 50G-PAM4.
@@ -61,7 +61,7 @@ NO_COPPER_RJ45 = PLUGGABLE - {"SFP", "SFP+"}
 FIXED_END_MEDIA = ("dac", "acc", "aec", "aoc")
 OPTICAL_MEDIA = ("aoc", "mmf", "smf")
 
-# Reach in metres by (lane class, media); 0 = not offered at that lane rate (domain.md 4.1).
+# Reach in metres by (lane class, media); 0 = not offered at that lane rate (engineering.md 4.1).
 REACH_M: dict[str, dict[str, float]] = {
     NRZ_25G: {"dac": 5, "aoc": 100, "mmf": 100, "smf": 10_000},
     PAM4_50G: {"dac": 2, "aoc": 100, "mmf": 100, "smf": 10_000},
@@ -78,7 +78,7 @@ LANE_NAMES = {NRZ_25G: "25G-NRZ (100GbE/EDR)", PAM4_50G: "50G-PAM4 (HDR/200-400G
               PAM4_100G: "100G-PAM4 (NDR/400-800GbE)", PAM4_200G: "200G-PAM4 (XDR)"}
 
 # Minimum bend radius by cable family, mm: QSFP cable 55 mm, fibre 31.75 mm, Cat5e/power cords
-# 25.4 mm [ORA-EXA]; InfiniBand copper 127 mm, optical 85 mm [ORA-IB] (domain.md 4.4).
+# 25.4 mm [ORA-EXA]; InfiniBand copper 127 mm, optical 85 mm [ORA-IB] (engineering.md 4.4).
 BEND_RADIUS_MM = {"dac": 55.0, "acc": 55.0, "aec": 55.0, "aoc": 31.75, "mmf": 31.75, "smf": 31.75,
                   "cat6": 25.4, "power": 25.4}
 BEND_RADIUS_IB_MM = {"dac": 127.0, "acc": 127.0, "aec": 127.0, "aoc": 85.0, "mmf": 85.0, "smf": 85.0}

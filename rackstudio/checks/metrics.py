@@ -67,8 +67,8 @@ class RackMetrics:
 
 
 def device_heat(ctx: CheckContext, device_id: str) -> DeviceHeat:
-    """Heat = checked power draw (1 W of IT power = 1 W of heat, domain.md 2.1), split by the part's
-    liquid fraction (domain.md 3.6)."""
+    """Heat = checked power draw (1 W of IT power = 1 W of heat, engineering.md 2.1), split by the part's
+    liquid fraction (engineering.md 3.6)."""
     def compute() -> DeviceHeat:
         watts = ctx.load_w(device_id)
         liquid = watts * coolant.liquid_fraction(ctx, device_id)

@@ -2,7 +2,7 @@
 failed feeds/panels/UPSes/PDUs/shelves): which nodes are live, what each node demands and what
 each edge carries, in W.
 
-Model (domain.md 2.5, 2.8): a consumer splits its load equally over its live inputs (PSU inlets,
+Model (engineering.md 2.5, 2.8): a consumer splits its load equally over its live inputs (PSU inlets,
 or for a busbar tray the busbar, for a busbar the live shelves); a device that lost an input draws
 its declared single-feed (throttled) figure when the part gives one, else its full load; PDUs,
 shelves and UPSes pass power on (their own losses are ignored). Liveness follows
@@ -78,7 +78,7 @@ def upstream(ctx: CheckContext, node: str) -> frozenset[str]:
 
 
 def is_failure_element(ctx: CheckContext, node: str) -> bool:
-    """What a failover scenario may fail: feeds, panels, UPSes, PDUs, power shelves (domain.md 2.8)."""
+    """What a failover scenario may fail: feeds, panels, UPSes, PDUs, power shelves (engineering.md 2.8)."""
     kind = ctx.graph.g.nodes[node].get("kind") if node in ctx.graph.g else None
     if kind in ("feed", "panel", "ups"):
         return True
@@ -177,7 +177,7 @@ class Flow:
 
     def feed_leg_power(self, feed_id: str) -> tuple[float, float, float]:
         """W per feed leg (A, B, C) from the outlet→leg map of the PDUs on the feed; loads with no
-        leg (three-phase inlets, outlets without `feed_leg`) count as balanced (domain.md 2.4)."""
+        leg (three-phase inlets, outlets without `feed_leg`) count as balanced (engineering.md 2.4)."""
         legs = [0.0, 0.0, 0.0]
         for v, attrs in consumers(self.ctx, feed_id):
             through = self.carried(feed_id, v, attrs)
@@ -210,7 +210,7 @@ def _outlet_legs(ctx: CheckContext, node: str) -> dict[str, int]:
 
 def phase_currents(voltage_ll: float, power_factor: float, legs_w: tuple[float, float, float]) -> tuple[float, float, float]:
     """Line currents (A) of a three-phase supply from W per leg. 380-415 V: I = P ÷ (V_LN × PF).
-    208 V: legs A, B, C are the L1-L2, L2-L3, L3-L1 banks, combined by the phasor formula (domain.md 2.1)."""
+    208 V: legs A, B, C are the L1-L2, L2-L3, L3-L1 banks, combined by the phasor formula (engineering.md 2.1)."""
     if is_delta(voltage_ll):
         i12, i23, i31 = (w / (voltage_ll * power_factor) for w in legs_w)
         return line_currents_delta(i12, i23, i31)

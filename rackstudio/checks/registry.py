@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from rackstudio.checks.rule import Rule, Severity
 from rackstudio.model.review import CheckSettings
 
-# Catalogue rules (domain.md §§1.7, 2.9, 3.8, 4.8, 5.7) that are not registered, and why: a rule
+# Catalogue rules (engineering.md §§1.7, 2.9, 3.8, 4.8, 5.7) that are not registered, and why: a rule
 # that could never fire must not look as if it had checked something. Reports list these.
 NOT_CHECKED: dict[str, str] = {
     "PWR-017": "NetBox parity of feed capacity is a test-time assertion (tests/core/test_checks_power.py), "

@@ -104,7 +104,7 @@ RuleFn = Callable[["CheckContext", str], Iterable["Hit | Finding"]]
 
 @dataclass(frozen=True)
 class Rule:
-    """A check rule. `source` cites the reference (domain.md section and source keys); `scopes` the
+    """A check rule. `source` cites the reference (engineering.md section and source keys); `scopes` the
     subjects `fn(ctx, subject)` runs over. A rule with several scopes (COOL-001: rack, row, hall)
     receives ids of each kind."""
 

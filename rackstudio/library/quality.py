@@ -1,7 +1,7 @@
 """Qt-free. Data-quality flags on library parts, and the category guess for NetBox parts.
 
 Flags are notes returned beside a part (never stored in it): the part loads, and the parts
-palette and reports show what the figures lack (domain.md 1.7, rules LIB-001..LIB-005).
+palette and reports show what the figures lack (engineering.md 1.7, rules LIB-001..LIB-005).
 """
 from __future__ import annotations
 

@@ -113,7 +113,7 @@ class BayTemplate(Record):
 # --- RackStudio's additions --------------------------------------------------------------------
 
 class PsuPolicy(Record):
-    """PSU redundancy N+M: N PSUs carry the maximum load, M are spares (domain.md 2.5)."""
+    """PSU redundancy N+M: N PSUs carry the maximum load, M are spares (engineering.md 2.5)."""
 
     n: int = Field(ge=1)
     m: int = Field(ge=0)
@@ -131,7 +131,7 @@ class PsuPolicy(Record):
 
 
 class PowerSpec(Record):
-    """Device power figures in W (domain.md 2.6: checks use allocated, worst case uses max)."""
+    """Device power figures in W (engineering.md 2.6: checks use allocated, worst case uses max)."""
 
     max_w: float | None = Field(default=None, ge=0, description="nameplate / PSU-limited maximum, W")
     typical_w: float | None = Field(default=None, ge=0)
@@ -159,7 +159,7 @@ class CoolantPortTemplate(Record):
 
 
 class CoolingSpec(Record):
-    """Heat split and airflow. `liquid_fraction` is the share of heat taken by coolant (domain.md 3.6)."""
+    """Heat split and airflow. `liquid_fraction` is the share of heat taken by coolant (engineering.md 3.6)."""
 
     method: Literal["air", "liquid", "hybrid", "immersion"] = "air"
     liquid_fraction: float = Field(default=0.0, ge=0, le=1)
@@ -178,7 +178,7 @@ class PduBank(Record):
 
 
 class PduSpec(Record):
-    """Rack PDU electrical figures: inlet and branch ratings (domain.md 2.2, 2.3)."""
+    """Rack PDU electrical figures: inlet and branch ratings (engineering.md 2.2, 2.3)."""
 
     inlet_voltage_v: float = Field(gt=0)
     inlet_phase: Literal["single-phase", "three-phase"] = "three-phase"
@@ -208,7 +208,7 @@ class ShelfSpec(Record):
 
 
 class CduSpec(Record):
-    """Coolant distribution unit figures (domain.md 3.5, COOL-004/005/008)."""
+    """Coolant distribution unit figures (engineering.md 3.5, COOL-004/005/008)."""
 
     capacity_kw: float = Field(gt=0, description="heat to liquid at the rated approach, kW")
     approach_k: float = Field(default=5.0, gt=0)

@@ -10,7 +10,7 @@ from rackstudio.model.base import Record
 
 
 class CheckSettings(Record):
-    """Thresholds the checks use, saved with the design. Defaults follow domain.md; those it
+    """Thresholds the checks use, saved with the design. Defaults follow engineering.md; those it
     marks U (unverified) are project choices a user may change."""
 
     derating: float = Field(default=0.80, gt=0, le=1, description="continuous-load limit (NEC 210.20(A))")
@@ -25,7 +25,7 @@ class CheckSettings(Record):
     cdu_capacity_warning: float = Field(default=0.90, gt=0, le=1)
     air_delta_t_k: float = Field(default=15.0, gt=0, description="server air ΔT for CFM estimates")
     weight_warning: float = Field(default=0.90, gt=0, le=1)
-    cable_slack_min_m: float = Field(default=0.5, ge=0, description="domain.md 4.5 (U)")
+    cable_slack_min_m: float = Field(default=0.5, ge=0, description="engineering.md 4.5 (U)")
     cable_slack_pct: float = Field(default=0.10, ge=0)
     tray_drop_mm: float = Field(default=300, ge=0)
     dac_margin: float = Field(default=0.80, gt=0, le=1)

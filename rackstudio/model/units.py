@@ -1,7 +1,7 @@
 """Qt-free. Unit systems and conversions. SI inside the core: mm, kg, W, V, A, L/min.
 
 Sources: EIA-310 1U = 44.45 mm [TRIPPLITE]; OCP OpenU = 48 mm [WIKI-OR];
-1 lb = 0.45359237 kg; 1 CFM = 1.699 m^3/h (shared/reference/domain.md, Units).
+1 lb = 0.45359237 kg; 1 CFM = 1.699 m^3/h (docs/engineering.md, Units).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def to_kg(value: float, unit: str) -> float:
 def units_in_rack(height_units: float, part_system: UnitSystem, rack_system: UnitSystem) -> float:
     """Rack units a part of `height_units` in its own system takes in a rack of another system.
 
-    An OU device in an EIA rack consumes ceil(n * 48 / 44.45) U (domain.md SPC-012).
+    An OU device in an EIA rack consumes ceil(n * 48 / 44.45) U (engineering.md SPC-012).
     """
     if part_system == rack_system or height_units == 0:
         return height_units

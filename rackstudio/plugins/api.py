@@ -71,7 +71,7 @@ class DeviceInfo:
 class RackLoad:
     """What the checks count for a rack. W (1 W of IT power = 1 W of heat), CFM, kg."""
 
-    checked_w: float  # allocated, or maximum in worst-case mode (domain.md 2.6)
+    checked_w: float  # allocated, or maximum in worst-case mode (engineering.md 2.6)
     allocated_w: float
     max_w: float
     heat_air_w: float
@@ -148,5 +148,5 @@ class PluginContext:
 
     @staticmethod
     def btu_h(watts: float) -> float:
-        """Heat in BTU/h: 1 W = 3.412 BTU/h (domain.md 2.1)."""
+        """Heat in BTU/h: 1 W = 3.412 BTU/h (engineering.md 2.1)."""
         return watts * BTU_H_PER_W

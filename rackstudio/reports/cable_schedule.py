@@ -2,7 +2,7 @@
 device, port), kind, media and length, as CSV or XLSX for the installer.
 
 A connection without a typed length gets the checks' estimate from rack geometry
-(`checks.rules.cabling.estimate_length_m`, domain.md 4.5), marked as estimated, so the
+(`checks.rules.cabling.estimate_length_m`, engineering.md 4.5), marked as estimated, so the
 schedule and the reach rules agree on every length.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Small hand-made parts and designs for core tests (figures from shared/reference/domain.md)."""
+"""Small hand-made parts and designs for core tests (figures from docs/engineering.md)."""
 from __future__ import annotations
 
 from rackstudio.commands import add_row_of_racks

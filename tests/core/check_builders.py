@@ -1,4 +1,4 @@
-"""Hand-made designs and parts for the check tests (figures from shared/reference/domain.md).
+"""Hand-made designs and parts for the check tests (figures from docs/engineering.md).
 
 `Bench` wraps a Document with short helpers (place, power, cable, coolant) so each test builds
 only what its rule reads; `findings(design, rule)` runs a fresh engine over the design.

@@ -1,5 +1,5 @@
 """Cabling rules CAB-001..004, 007, 010, 012, 014, 015 and the cable-length estimate
-(shared/reference/domain.md §4.1 reach table, §4.4 bend radius, §4.5 length model)."""
+(docs/engineering.md §4.1 reach table, §4.4 bend radius, §4.5 length model)."""
 from __future__ import annotations
 
 import pytest

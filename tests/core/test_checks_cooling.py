@@ -1,5 +1,5 @@
 """Cooling rules COOL-001..013 and the heat/airflow/liquid figures, worked by hand from
-shared/reference/domain.md §3 and worked examples 5 and 6."""
+docs/engineering.md §3 and worked examples 5 and 6."""
 from __future__ import annotations
 
 import pytest

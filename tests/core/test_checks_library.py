@@ -1,4 +1,4 @@
-"""Reference-data quality rules LIB-001..005 (shared/reference/domain.md §1.7)."""
+"""Reference-data quality rules LIB-001..005 (docs/engineering.md §1.7)."""
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,5 @@
 """Power rules PWR-001..016 and NetBox parity (PWR-017), with figures worked by hand from
-shared/reference/domain.md §2 (formulas), §2.7 (NetBox) and §7 (worked examples)."""
+docs/engineering.md §2 (formulas), §2.7 (NetBox) and §7 (worked examples)."""
 from __future__ import annotations
 
 import math
@@ -19,7 +19,7 @@ def only(found, rule):
     return [f for f in found if f.rule == rule]
 
 
-# --- PWR-017: NetBox parity (test-only assertion, domain.md 2.7 and worked example 1) -----------------
+# --- PWR-017: NetBox parity (test-only assertion, engineering.md 2.7 and worked example 1) -----------------
 
 @pytest.mark.parametrize(("volts", "amps", "phase", "expected"), [
     (208, 30, "three-phase", 8646),   # 208 × 30 × 0.8 = 4,992; × 1.732 = 8,646.1 → 8,646

@@ -1,4 +1,4 @@
-"""Space and structure rules SPC-001..012 (shared/reference/domain.md §5, worked examples 8 and 9)."""
+"""Space and structure rules SPC-001..012 (docs/engineering.md §5, worked examples 8 and 9)."""
 from __future__ import annotations
 
 import pytest

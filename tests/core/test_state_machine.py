@@ -61,7 +61,7 @@ from tests.core import builders as b
 STEPS: Counter[str] = Counter()  # rules run, commands applied and refused, undos, redos, sequences
 
 
-# --- parts and racks the machine uses (figures: builders.py, domain.md) --------------------------
+# --- parts and racks the machine uses (figures: builders.py, engineering.md) --------------------------
 
 def _busbar_rack() -> RackType:
     """An ORv3-class 21-inch OU rack with a 48 V busbar (NVL72 busbar quoted at 1,400 A)."""

@@ -144,7 +144,7 @@ def test_new_part_validates_as_you_type_and_saves_netbox_yaml(qtbot, tmp_path):
     assert dialog.problem.text() == "port 8: a interface named 'bmc' already exists"
     dialog.ports.item(7, 1).setText("nic0")
     assert dialog.problem.text() == "" and _save_button(dialog).isEnabled()
-    # 14.3 kW = 48,792 BTU/h, all to air; 1,550 CFM -> 3.16 x 14,300 / 1,550 = 29.2 F (domain.md 1.2)
+    # 14.3 kW = 48,792 BTU/h, all to air; 1,550 CFM -> 3.16 x 14,300 / 1,550 = 29.2 F (engineering.md 1.2)
     assert dialog.heat.text() == ("Heat: 14.30 kW (48,792 BTU/h): 14.30 kW to air, 0.00 kW to liquid; "
                                   "1550 CFM means an air rise of 29.2 °F (16.2 K)")
     with qtbot.waitSignal(dialog.saved) as signal:

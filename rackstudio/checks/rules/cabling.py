@@ -1,4 +1,4 @@
-"""Qt-free. Cabling rules (domain.md 4.8): reach against the cable family, cages and lane rates at
+"""Qt-free. Cabling rules (engineering.md 4.8): reach against the cable family, cages and lane rates at
 both ends, XDR media, bend radius behind a device, the NVL72 NVLink spine, required ports, and
 ports with more than one cable. Lengths are the connection's own, else estimated (§4.5, m)."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rackstudio.model.parts import Category
 RULES: list[Rule] = []
 
 # Lateral run from a port to the rack's cable channel: half the internal width, ~240 mm for
-# 19-inch (domain.md 4.5, U); half of the 537 mm OCP bay for 21-inch.
+# 19-inch (engineering.md 4.5, U); half of the 537 mm OCP bay for 21-inch.
 SIDE_CHANNEL_MM = {"19in": 240.0, "21in": 268.5}
 # CAB-010: a connector's length behind the port (U, not in the model yet); 0 makes the check fire
 # only when it is certain.
@@ -50,7 +50,7 @@ def _network(ctx: CheckContext, conn_id: str) -> Connection | None:
 
 def port_height_mm(ctx: CheckContext, device_id: str) -> tuple[str, float] | None:
     """(rack, height of the device's middle above the bottom of U1 in mm) of the unit-mounted
-    device holding a port (a child in a bay uses its chassis): (U − 1 + h/2) × unit (domain.md 5.1)."""
+    device holding a port (a child in a bay uses its chassis): (U − 1 + h/2) × unit (engineering.md 5.1)."""
     device = ctx.design.devices.get(device_id)
     while device is not None and device.parent is not None:
         device = ctx.design.devices.get(device.parent)
@@ -62,7 +62,7 @@ def port_height_mm(ctx: CheckContext, device_id: str) -> tuple[str, float] | Non
 
 
 def estimate_length_m(ctx: CheckContext, conn: Connection) -> float | None:
-    """Cable length between two ports (domain.md 4.5, a project model, U): overhead tray runs
+    """Cable length between two ports (engineering.md 4.5, a project model, U): overhead tray runs
     V = (rack top − port height) + tray drop at each end, H = Manhattan distance between the racks'
     centres, S = half the rack width at each end, slack = max(k_min, k_pct × (V_a + H + V_b));
     same rack: |Δheight| + S_a + S_b + slack. None when an end is not unit-mounted in a rack."""
@@ -105,7 +105,7 @@ def _xdr_media(lane: str | None, media: str | None) -> bool:
 @rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Length (the cable's, else the §4.5 estimate) > the reach of its family at the link's lane
-    rate, or the family is not offered at that rate (AOC at 100G-PAM4). domain.md 4.1 table."""
+    rate, or the family is not offered at that rate (AOC at 100G-PAM4). engineering.md 4.1 table."""
     conn = _network(ctx, conn_id)
     if conn is None:
         return
@@ -128,7 +128,7 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES)
 def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A DAC whose length is over 80 % (U) of its reach but within it: little margin for routing.
-    domain.md 4.1, 4.8."""
+    engineering.md 4.1, 4.8."""
     conn = _network(ctx, conn_id)
     if conn is None or (conn.media or "").lower() != "dac":
         return
@@ -147,7 +147,7 @@ def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
-    AOC or fibre into an RJ45 jack (domain.md 4.2). Cable end types and IHS/RHS variants are not in
+    AOC or fibre into an RJ45 jack (engineering.md 4.2). Cable end types and IHS/RHS variants are not in
     the model, so finer mismatches (QSFP-DD cable in a QSFP cage) are not checked."""
     conn = _network(ctx, conn_id)
     media = (conn.media or "").lower() if conn else ""
@@ -166,7 +166,7 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
-    special splitter cable; 200G-PAM4 optics cannot downshift (domain.md 4.2 [NV-LINKX-100G],
+    special splitter cable; 200G-PAM4 optics cannot downshift (engineering.md 4.2 [NV-LINKX-100G],
     [NV-LINKX-XDR]). Cable types are not modelled, so a legitimate splitter needs a waiver."""
     conn = _network(ctx, conn_id)
     if conn is None:
@@ -182,7 +182,7 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """XDR (200G-PAM4) has no passive copper, no AOC and no multimode: LACC/AEC copper or
-    single-mode optics only (domain.md 4.1 [NV-LINKX-XDR])."""
+    single-mode optics only (engineering.md 4.1 [NV-LINKX-XDR])."""
     conn = _network(ctx, conn_id)
     if conn is None:
         return
@@ -195,7 +195,7 @@ def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-010", "Bend radius behind a device", Severity.WARNING, Scope.DEVICE, RULES)
 def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Rear clearance (rack depth − front setback − device depth) < the largest bend radius of its
-    cables + connector length (domain.md 4.4, 5.5; setback and connector length are U, 0 here)."""
+    cables + connector length (engineering.md 4.4, 5.5; setback and connector length are U, 0 here)."""
     device = ctx.design.devices[device_id]
     depth = ctx.part(device_id).rackstudio.depth_mm
     if device.rack is None or device.position is None or depth is None:
@@ -239,7 +239,7 @@ def _nvlink_role(ctx: CheckContext, device_id: str) -> str | None:
 def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """An NVL72-class rack (rack type with an NVLink spine) must hold exactly its compute and NVLink
     switch trays (18 + 9 for NVL72 [NV-GB200UG]). Slot positions are not in the model; trays are
-    told apart by _nvlink_role. domain.md 4.3."""
+    told apart by _nvlink_role. engineering.md 4.3."""
     rack = ctx.design.racks[rack_id]
     spine = ctx.design.rack_type_of(rack).nvlink
     if spine is None:
@@ -256,7 +256,7 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("CAB-014", "Required port not connected", Severity.WARNING, Scope.DEVICE, RULES)
 def cab014_required_ports(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A port the part lists in required_ports (e.g. each GPU NIC to its rail leaf) has no
-    connection. domain.md 4.8."""
+    connection. engineering.md 4.8."""
     required = ctx.part(device_id).rackstudio.required_ports
     if not required:
         return
@@ -287,7 +287,7 @@ def _port_users(ctx: CheckContext, owner: str) -> dict[tuple[str, str], list[str
 def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Both ends of a connection must be free: a port already used by another connection (a file
     can hold this; the editor refuses it). The connection with the lowest id keeps the port; feeds
-    supply many inlets. Not in domain.md's catalogue: model/integrity.warnings' port check as a rule."""
+    supply many inlets. Not in engineering.md's catalogue: model/integrity.warnings' port check as a rule."""
     d = ctx.design
     conn = d.connections[conn_id]
     for end in (conn.a, conn.b):

@@ -1,4 +1,4 @@
-"""Qt-free. Cooling rules (domain.md 3.8): heat to air against rack/row/hall air capacity, liquid
+"""Qt-free. Cooling rules (engineering.md 3.8): heat to air against rack/row/hall air capacity, liquid
 heat and flow against the CDUs on a coolant loop, CDU redundancy and temperatures, ASHRAE inlet
 classes, airflow direction against the aisles, blanking, rear doors. Heat figures come from
 `checks.metrics` (W; 1 W of IT power = 1 W of heat)."""
@@ -17,9 +17,9 @@ from rackstudio.model.parts import Category
 
 RULES: list[Rule] = []
 
-# COOL-007: coolant supply must stay this far above the room dew point (domain.md 3.4 [RZ-CDU]).
+# COOL-007: coolant supply must stay this far above the room dew point (engineering.md 3.4 [RZ-CDU]).
 
-# ASHRAE TC 9.9 2021 allowable inlet dry-bulb ranges, °C (domain.md 3.2 [ASHRAE-CARD]; H1 [ATTOM]).
+# ASHRAE TC 9.9 2021 allowable inlet dry-bulb ranges, °C (engineering.md 3.2 [ASHRAE-CARD]; H1 [ATTOM]).
 ASHRAE_ALLOWABLE = {"A1": (15.0, 32.0), "A2": (10.0, 35.0), "A3": (5.0, 40.0), "A4": (5.0, 45.0), "H1": (5.0, 25.0)}
 ASHRAE_RECOMMENDED = {"H1": (18.0, 22.0)}
 ASHRAE_RECOMMENDED_DEFAULT = (18.0, 27.0)
@@ -57,7 +57,7 @@ def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, float | None, f
 def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ (1 − liquid_fraction) × P of a rack, row or hall against its air-cooling capacity (the
     record's air_cooling_capacity_kw; a hall without one sums its CRAH and in-row coolers): error
-    above 100 %, warning above 80 % (U). domain.md 3.6, 3.8."""
+    above 100 %, warning above 80 % (U). engineering.md 3.6, 3.8."""
     label, cap_kw, heat = _air_capacity(ctx, subject)
     if cap_kw is None or not heat:
         return
@@ -72,7 +72,7 @@ def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 @rule("COOL-002", "Air-only rack above the air-density limit", Severity.WARNING, Scope.RACK, RULES)
 def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """An air-only rack drawing more than the site air-density limit (default 30 kW, U; 25-41 kW
-    seen in practice, domain.md 3.3 [FLASHGENIUS], [AIDCG-5.3])."""
+    seen in practice, engineering.md 3.3 [FLASHGENIUS], [AIDCG-5.3])."""
     rack = ctx.design.racks[rack_id]
     if ctx.design.rack_type_of(rack).cooling_capability != "air-only":
         return
@@ -86,7 +86,7 @@ def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("COOL-003", "Liquid-cooled device without liquid", Severity.ERROR, Scope.DEVICE, RULES)
 def cool003_needs_liquid(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device with a liquid share (cooling method liquid/hybrid/immersion or liquid_fraction > 0)
-    in an air-only rack, or with no coolant path to a CDU (graph.queries.coolant_path). domain.md 3.8."""
+    in an air-only rack, or with no coolant path to a CDU (graph.queries.coolant_path). engineering.md 3.8."""
     if not coolant.needs_liquid(ctx, device_id):
         return
     name, share = ctx.name(device_id), coolant.liquid_fraction(ctx, device_id)
@@ -123,7 +123,7 @@ def _loop_label(ctx: CheckContext, cdus: tuple[str, ...]) -> str:
 def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Σ heat to liquid of the devices on a coolant loop against the capacity of the loop's CDUs at
     their approach: error above 100 %, warning above 90 % (U). CDUs on one loop share its load.
-    domain.md 3.5, 3.7."""
+    engineering.md 3.5, 3.7."""
     found = _loop_load(ctx, cdu_id)
     if found is None:
         return
@@ -142,7 +142,7 @@ def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
 @rule("COOL-005", "Coolant flow over the CDU's rated flow", Severity.ERROR, Scope.CDU, RULES)
 def cool005_cdu_flow(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Required flow V̇ = 60,000 × Q ÷ (ρ × c_p × ΔT) with the loop's fluid, supply temperature and
-    design ΔT (CoolProp table) against the CDUs' rated flow. domain.md 3.4, worked example 6."""
+    design ΔT (CoolProp table) against the CDUs' rated flow. engineering.md 3.4, worked example 6."""
     found = _loop_load(ctx, cdu_id)
     if found is None:
         return
@@ -165,7 +165,7 @@ def _w_class(text: str | None) -> float | None:
 def cool006_w_class(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Loop supply temperature above the lowest ASHRAE W class (maximum facility-water °C) of the
     devices it cools. The facility-water + approach half of the rule needs facility water, which the
-    model lacks. domain.md 3.5 [COOLIT-NOTES], [LBNL-NOTE]."""
+    model lacks. engineering.md 3.5 [COOLIT-NOTES], [LBNL-NOTE]."""
     found = _loop_load(ctx, cdu_id)
     if found is None:
         return
@@ -185,7 +185,7 @@ def cool006_w_class(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
 
 @rule("COOL-007", "Coolant below the dew point margin", Severity.ERROR, Scope.CDU, RULES)
 def cool007_dew_point(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
-    """Loop supply temperature < room dew point + 2 °C: condensation (domain.md 3.4 [RZ-CDU], 3.8)."""
+    """Loop supply temperature < room dew point + 2 °C: condensation (engineering.md 3.4 [RZ-CDU], 3.8)."""
     spec = coolant.cdu_spec(ctx, cdu_id)
     hall_id = ctx.hall_of(cdu_id)
     if spec is None or hall_id is None:
@@ -204,7 +204,7 @@ def _pump_redundant(text: str) -> bool:
 @rule("COOL-008", "CDU redundancy", Severity.WARNING, Scope.CDU, RULES)
 def cool008_cdu_redundancy(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Losing one CDU of a loop (or a pump of a loop's only CDU, if it is not N+1) leaves less
-    capacity than the load. domain.md 3.7, 3.8."""
+    capacity than the load. engineering.md 3.7, 3.8."""
     found = _loop_load(ctx, cdu_id)
     if found is None:
         return
@@ -229,7 +229,7 @@ def cool008_cdu_redundancy(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
 @rule("COOL-009", "Inlet temperature outside the ASHRAE class", Severity.ERROR, Scope.DEVICE, RULES)
 def cool009_ashrae_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """The hall's supply air temperature outside the device's ASHRAE class: error outside the
-    allowable range, warning outside the recommended 18-27 °C (H1 18-22 °C). domain.md 3.2."""
+    allowable range, warning outside the recommended 18-27 °C (H1 18-22 °C). engineering.md 3.2."""
     cls = (ctx.part(device_id).rackstudio.cooling.ashrae_air_class or "").strip().upper()
     hall_id = ctx.hall_of(device_id)
     if cls not in ASHRAE_ALLOWABLE or hall_id is None:
@@ -273,7 +273,7 @@ def _intake_exhaust(airflow: str | None, face: str) -> tuple[str | None, str | N
 @rule("COOL-010", "Airflow against the aisles", Severity.ERROR, Scope.DEVICE, RULES)
 def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device that draws from the hot aisle or blows into the cold one, from its airflow, the face
-    it is mounted on, the rack's facing and its row's cold-aisle side (domain.md 3.3, 3.8)."""
+    it is mounted on, the rack's facing and its row's cold-aisle side (engineering.md 3.3, 3.8)."""
     device = ctx.design.devices[device_id]
     if device.rack is None or device.position is None:
         return
@@ -291,7 +291,7 @@ def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit
 @rule("COOL-011", "Open units without blanking panels", Severity.WARNING, Scope.RACK, RULES)
 def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Units open at the front of an air-cooled rack (air-only or hybrid) that holds unit-mounted
-    gear: hot exhaust recirculates through them (domain.md 3.3, 3.8)."""
+    gear: hot exhaust recirculates through them (engineering.md 3.3, 3.8)."""
     rack = ctx.design.racks[rack_id]
     rt = ctx.design.rack_type_of(rack)
     if rt.cooling_capability == "liquid-only":
@@ -320,7 +320,7 @@ def _ranges(labels: list[float]) -> str:
 @rule("COOL-012", "Rear door over its rating", Severity.ERROR, Scope.RACK, RULES)
 def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack's heat to air over its rear-door heat exchanger rating (the rack's rdhx_capacity_kw
-    plus any RDHx cooler mounted in it); passive doors ~35 kW, active ~60 kW (domain.md 3.3 [YOBITEL])."""
+    plus any RDHx cooler mounted in it); passive doors ~35 kW, active ~60 kW (engineering.md 3.3 [YOBITEL])."""
     d = ctx.design
     rack = d.racks[rack_id]
     kw = rack.rdhx_capacity_kw or 0.0
@@ -341,7 +341,7 @@ _NO_HEAT = PASS_THROUGH | {Category.BLANK, Category.CABLE_MANAGER, Category.PATC
 @rule("COOL-013", "Device without heat or airflow data", Severity.WARNING, Scope.DEVICE, RULES)
 def cool013_no_heat_data(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A powered device with no power figures (so no heat) and no airflow: left out of heat and
-    airflow sums (domain.md 3.8)."""
+    airflow sums (engineering.md 3.8)."""
     part = ctx.part(device_id)
     if part.category in _NO_HEAT:
         return

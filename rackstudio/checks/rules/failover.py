@@ -1,5 +1,5 @@
 """Qt-free. Power failure scenarios: fail one feed, panel, UPS, PDU or power shelf at a time and ask
-what the rest must carry (domain.md 2.5 failover arithmetic, 2.8).
+what the rest must carry (engineering.md 2.5 failover arithmetic, 2.8).
 
 - PWR-005, per rated survivor (a feed or a PDU inlet): its load after each failure that moves
   load onto it, against its continuous capacity; the worst scenario is reported.
@@ -61,7 +61,7 @@ def shifting_scenarios(ctx: CheckContext, node: str) -> list[str]:
 def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     """For each failure of a partner feed, panel, UPS, PDU or shelf, the load left on this feed (or
     PDU inlet): Σ of each dual-fed device's full load (or declared single_feed_W) over its surviving
-    PSUs, against the continuous capacity (domain.md 2.5; worked examples 2 and 4)."""
+    PSUs, against the continuous capacity (engineering.md 2.5; worked examples 2 and 4)."""
     cap = capacity_of(ctx, node)
     if cap is None:
         return
@@ -95,7 +95,7 @@ _COMMON_ORDER = {"device": 0, "feed": 1, "panel": 2}
 def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device that declares redundancy (≥ 2 PSUs or N+M with M ≥ 1) whose connected PSUs all
     depend on one feed, PDU or panel: error when dual-corded, warning when only one PSU is
-    connected. domain.md 2.5, 2.9."""
+    connected. engineering.md 2.5, 2.9."""
     part = ctx.part(device_id)
     if part.category in PASS_THROUGH or part.rackstudio.power.source != "ac" or not _declares_redundancy(ctx, device_id):
         return
@@ -125,7 +125,7 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Live PSUs × PSU rating < the device's max W with nothing failed or after one upstream
     failure: warning when the device throttles on feed loss (declares single_feed_W or
-    throttles_on_feed_loss), else error. domain.md 2.5 (DGX H100 4+2, B200 5+1), 2.9."""
+    throttles_on_feed_loss), else error. engineering.md 2.5 (DGX H100 4+2, B200 5+1), 2.9."""
     part = ctx.part(device_id)
     power = part.rackstudio.power
     rating = psu_rating_w(part)

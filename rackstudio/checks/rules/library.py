@@ -1,4 +1,4 @@
-"""Qt-free. Reference-data quality of the part types a design embeds (domain.md 1.7, LIB-001..005).
+"""Qt-free. Reference-data quality of the part types a design embeds (engineering.md 1.7, LIB-001..005).
 Subject: a part slug."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rackstudio.power import part_draw
 
 RULES: list[Rule] = []
 
-# LIB-005's plausible air ΔT band, K (domain.md 1.7: U thresholds; not yet a CheckSettings field).
+# LIB-005's plausible air ΔT band, K (engineering.md 1.7: U thresholds; not yet a CheckSettings field).
 
 # Figures LIB-002 asks a source for: (field, section of PartExtension).
 _SOURCED = (("max_w", "power"), ("typical_w", "power"), ("allocated_w", "power"), ("psu_rating_w", "power"),
@@ -27,7 +27,7 @@ def _label(part: PartType) -> str:
 @rule("LIB-001", "Part has no maximum draw", Severity.WARNING, Scope.PART, RULES)
 def lib001_no_max_draw(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """A powered part (inlets or busbar) with no max_W: its load is left out of every sum.
-    domain.md 1.7; NetBox `maximum_draw` [NB-PORT]."""
+    engineering.md 1.7; NetBox `maximum_draw` [NB-PORT]."""
     part = ctx.design.part_types[slug]
     power = part.rackstudio.power
     if power.source == "none" or part.category in PASS_THROUGH:
@@ -51,7 +51,7 @@ def _unverified(source: str) -> bool:
 @rule("LIB-002", "Figure without a source", Severity.INFO, Scope.PART, RULES)
 def lib002_unsourced(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """A declared figure with no source, or one tagged U (unverified): listed so a report shows
-    which numbers are assumptions (a declared 0, e.g. no liquid share, claims nothing). domain.md 0
+    which numbers are assumptions (a declared 0, e.g. no liquid share, claims nothing). engineering.md 0
     (evidence tags), 1.7."""
     part = ctx.design.part_types[slug]
     ext = part.rackstudio
@@ -76,7 +76,7 @@ def lib002_unsourced(ctx: CheckContext, slug: str) -> Iterator[Hit]:
 @rule("LIB-003", "Part has no weight", Severity.WARNING, Scope.PART, RULES)
 def lib003_no_weight(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """Weight missing or ≤ 0 for a part of 1U or more: rack weight and floor load leave it out.
-    domain.md 1.7; blanking panels are exempt (negligible weight)."""
+    engineering.md 1.7; blanking panels are exempt (negligible weight)."""
     part = ctx.design.part_types[slug]
     if part.u_height < 1 or part.category == Category.BLANK:
         return
@@ -88,7 +88,7 @@ def lib003_no_weight(ctx: CheckContext, slug: str) -> Iterator[Hit]:
 @rule("LIB-004", "PSU redundancy inconsistent", Severity.ERROR, Scope.PART, RULES)
 def lib004_psu_policy(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """psu_count ≠ N + M, or N × psu_rating_W < max_W (the N PSUs cannot carry the maximum).
-    domain.md 1.7, 2.5 (DGX B200 5+1 × 3.3 kW [NV-B200UG])."""
+    engineering.md 1.7, 2.5 (DGX B200 5+1 × 3.3 kW [NV-B200UG])."""
     part = ctx.design.part_types[slug]
     power = part.rackstudio.power
     policy = power.psu_redundancy
@@ -119,7 +119,7 @@ def psu_rating_w(part: PartType) -> float | None:
 @rule("LIB-005", "Airflow and power imply an odd ΔT", Severity.WARNING, Scope.PART, RULES)
 def lib005_airflow_delta_t(ctx: CheckContext, slug: str) -> Iterator[Hit]:
     """ΔT_K = 3.16 × W ÷ CFM ÷ 1.8 outside 5-25 K (U band): airflow or power is likely wrong. W is
-    the air share of max_W (1 − liquid_fraction). domain.md 1.7, 3.1 [INSIDEHPC]."""
+    the air share of max_W (1 − liquid_fraction). engineering.md 1.7, 3.1 [INSIDEHPC]."""
     part = ctx.design.part_types[slug]
     cfm = part.rackstudio.cooling.airflow_cfm
     max_w = part_draw(part).max_w

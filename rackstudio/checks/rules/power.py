@@ -1,5 +1,5 @@
 """Qt-free. Power rules in normal operation: feed breakers, PDU banks and outlets, phases, PSU input
-voltage, power shelves and busbars, rack budgets, inrush, missing figures (domain.md 2.9).
+voltage, power shelves and busbars, rack budgets, inrush, missing figures (engineering.md 2.9).
 Failure scenarios (PWR-005/006/010) are in `failover.py`. Loads are W from `power_flow`."""
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _pct(x: float) -> str:
 def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b = Σ allocated W ÷ (PF × S), S = V × A or √3 × V_LL × A; error above 0.80 (1.00 for a
     100 %-rated breaker), NEC 210.20(A) [NEC-SE]. In NetBox mode: load ÷ available_power, which
-    holds max_utilization (domain.md 2.2, 2.7) — the derating is applied once."""
+    holds max_utilization (engineering.md 2.2, 2.7) — the derating is applied once."""
     feed = ctx.design.feeds[feed_id]
     cap = feed_capacity(feed, ctx.settings)
     load = flow(ctx).demand(feed_id)
@@ -45,7 +45,7 @@ def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 @rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES)
 def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b > 0.60 (project default, U; = NetBox's amber band, 75 % of an 80 % available_power)
-    while still within PWR-001's limit (domain.md 2.9 [NB-UI])."""
+    while still within PWR-001's limit (engineering.md 2.9 [NB-UI])."""
     feed = ctx.design.feeds[feed_id]
     cap = feed_capacity(feed, ctx.settings)
     load = flow(ctx).demand(feed_id)
@@ -69,7 +69,7 @@ def _pdu_currents(ctx: CheckContext, device_id: str) -> tuple[dict[str, float], 
 @rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES)
 def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Bank current = Σ outlet W ÷ (V_outlet × PF) against the bank breaker: error above 80 %
-    (Geist [GEIST]), warning above 64 % (U). domain.md 2.2, 2.9."""
+    (Geist [GEIST]), warning above 64 % (U). engineering.md 2.2, 2.9."""
     found = _pdu_currents(ctx, device_id)
     if found is None:
         return
@@ -91,7 +91,7 @@ def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 @rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES)
 def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Outlet current > the receptacle rating the PDU type gives for its outlet type (C13 10 A IEC /
-    15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). domain.md 2.9."""
+    15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). engineering.md 2.9."""
     found = _pdu_currents(ctx, device_id)
     if found is None:
         return
@@ -117,7 +117,7 @@ def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
 @rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES)
 def pwr007_ab_common_source(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack's A and B feeds come from the same panel or the same UPS: one failure takes both
-    (2N needs independent paths, domain.md 2.5 [NV-SP-GB200])."""
+    (2N needs independent paths, engineering.md 2.5 [NV-SP-GB200])."""
     d = ctx.design
     feeds = [d.feeds[f] for f in rack_feeds(ctx, rack_id)]
     for level in ("panel", "UPS"):
@@ -155,7 +155,7 @@ def _phase_figures(ctx: CheckContext, feed_id: str):
 @rule("PWR-008", "Phase imbalance", Severity.WARNING, Scope.FEED, RULES)
 def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """ServerTech imbalance 100 × max|I − I_avg| ÷ I_avg from the outlet→leg map (208 V banks by the
-    line-to-line formula): warning above 20 % [STECH-IMB], info above 10 % (U). domain.md 2.4."""
+    line-to-line formula): warning above 20 % [STECH-IMB], info above 10 % (U). engineering.md 2.4."""
     found = _phase_figures(ctx, feed_id)
     if found is None:
         return
@@ -175,7 +175,7 @@ def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 @rule("PWR-009", "Heaviest phase over the breaker limit", Severity.ERROR, Scope.FEED, RULES)
 def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """The heaviest line current > 80 % of the breaker while the feed total is within PWR-001:
-    an average under 80 % can hide one phase above it (domain.md 2.4 [CALCSPEC], worked example 3)."""
+    an average under 80 % can hide one phase above it (engineering.md 2.4 [CALCSPEC], worked example 3)."""
     found = _phase_figures(ctx, feed_id)
     if found is None:
         return
@@ -196,7 +196,7 @@ def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 def pwr011_input_voltage(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """The voltage an inlet sees (feed V, or V_LN for a 380-415 V wye supply, or the PDU's outlet
     voltage) outside the PSU's input range (e.g. 200-240 V DGX; 200-277 V L-N ORv3 shelves
-    [OCP-ORV3-PWR]). domain.md 2.9."""
+    [OCP-ORV3-PWR]). engineering.md 2.9."""
     ext = ctx.part(device_id).rackstudio
     span = ext.shelf.input_range_v if ext.shelf is not None else ext.power.psu_input_v
     if span is None:
@@ -235,7 +235,7 @@ def _shelves(ctx: CheckContext, rack_id: str) -> list[str]:
 def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ busbar load > usable shelf capacity (N × PSU rating per shelf under its N+M policy), error;
     margin after the loss of one AC feed < 10 % (U), warning. The rack-level policy (N+N across
-    feeds) is not in the model, so the margin is reported rather than assumed (domain.md 1.1, 2.5)."""
+    feeds) is not in the model, so the margin is reported rather than assumed (engineering.md 1.1, 2.5)."""
     found = _busbar(ctx, rack_id)
     if found is None:
         return
@@ -282,7 +282,7 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES)
 def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """I = P ÷ V_bus against the busbar rating (× sections, assuming an even split: which trays sit
-    on which section is not in the model). domain.md 2.1, worked example 7: 142 kW ÷ 50 V = 2,840 A."""
+    on which section is not in the model). engineering.md 2.1, worked example 7: 142 kW ÷ 50 V = 2,840 A."""
     found = _busbar(ctx, rack_id)
     if found is None:
         return
@@ -299,7 +299,7 @@ def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES)
 def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
-    power_capacity_kw): error; above 90 % (U), warning. domain.md 2.9."""
+    power_capacity_kw): error; above 90 % (U), warning. engineering.md 2.9."""
     rack = ctx.design.racks[rack_id]
     budget_kw = rack.power_budget_kw or ctx.design.rack_type_of(rack).power_capacity_kw
     if budget_kw is None:
@@ -335,7 +335,7 @@ def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None 
 def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
     (settings.inrush_trip_multiple × rating, U) with no outlet sequencing delay on the PDU. Fires only for
-    parts that declare inrush_a. domain.md 2.6 [STECH-INRUSH], 2.9."""
+    parts that declare inrush_a. engineering.md 2.6 [STECH-INRUSH], 2.9."""
     d = ctx.design
     if subject in d.feeds:
         feed = d.feeds[subject]
@@ -359,7 +359,7 @@ def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 
 @rule("PWR-016", "Device without power figures", Severity.WARNING, Scope.DEVICE, RULES)
 def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
-    """A consumer with no allocated and no max W: it is left out of every sum (domain.md 2.9);
+    """A consumer with no allocated and no max W: it is left out of every sum (engineering.md 2.9);
     draw fallbacks are rackstudio.power.device_draw's. PDUs, shelves and UPSes pass power on and
     are not consumers."""
     if ctx.part(device_id).category in PASS_THROUGH:

@@ -1,4 +1,4 @@
-"""Qt-free. Space and structure rules (domain.md 5.7): unit collisions and footprint overlaps,
+"""Qt-free. Space and structure rules (engineering.md 5.7): unit collisions and footprint overlaps,
 depth and rails, rack weight and centre of gravity, floor and tile loads, aisles, row length,
 clearances, unit systems. Lengths in mm, masses in kg, floor loads in kg/m²."""
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _listed(pairs: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str] | None
 def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Two devices claiming the same unit on one face (or either face for full-depth gear), a device
     past its rack's units (model.geometry, model.integrity.warnings); on a hall floor, rack and
-    floor-equipment footprints that overlap. domain.md 5.6."""
+    floor-equipment footprints that overlap. engineering.md 5.6."""
     d = ctx.design
     if subject in d.halls:
         hall = d.halls[subject].name
@@ -72,7 +72,7 @@ def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 @rule("SPC-002", "Device deeper than its rack or rails", Severity.ERROR, Scope.DEVICE, RULES)
 def spc002_depth(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Device depth + front setback > the rack's depth; or the rail kit's range excludes the rack's
-    mounting depth. domain.md 5.5 (DGX 897.1 mm [NV-H100UG]; QM9700 660 mm [RK-3287])."""
+    mounting depth. engineering.md 5.5 (DGX 897.1 mm [NV-H100UG]; QM9700 660 mm [RK-3287])."""
     device = ctx.design.devices[device_id]
     if device.rack is None or device.position is None:
         return
@@ -98,7 +98,7 @@ def _unknown(count: int) -> str:
 @rule("SPC-003", "Rack over its static load rating", Severity.ERROR, Scope.RACK, RULES)
 def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ weight (empty rack + devices; liquid and cables are not modelled) > the rack's static rating
-    (max_weight_kg): error; above 90 % (U), warning. domain.md 5.2, 5.6."""
+    (max_weight_kg): error; above 90 % (U), warning. engineering.md 5.2, 5.6."""
     rack = ctx.design.racks[rack_id]
     rating = ctx.design.rack_type_of(rack).max_weight_kg
     m = ctx.metrics.rack(rack_id)
@@ -115,7 +115,7 @@ def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("SPC-004", "Integrated rack over its rolling rating", Severity.ERROR, Scope.RACK, RULES)
 def spc004_rolling_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack that ships integrated (moved loaded) weighs more than its rolling rating
-    (domain.md 5.2: static vs rolling)."""
+    (engineering.md 5.2: static vs rolling)."""
     rack = ctx.design.racks[rack_id]
     rt = ctx.design.rack_type_of(rack)
     weight = ctx.metrics.rack(rack_id).weight_kg
@@ -143,7 +143,7 @@ def _mounted(ctx: CheckContext, rack_id: str) -> list[tuple[str, float, float]]:
 @rule("SPC-005", "Top-heavy rack", Severity.WARNING, Scope.RACK, RULES)
 def spc005_centre_of_gravity(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Centre of gravity of the mounted devices (Σ m·h ÷ Σ m) above 50 % of the rack height (U), or
-    the heaviest device in the upper half with a lighter one below it. domain.md 5.6, 5.7."""
+    the heaviest device in the upper half with a lighter one below it. engineering.md 5.6, 5.7."""
     rack = ctx.design.racks[rack_id]
     rt = ctx.design.rack_type_of(rack)
     mounted = _mounted(ctx, rack_id)
@@ -191,7 +191,7 @@ def spc006_floor_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("SPC-007", "Tile point load", Severity.ERROR, Scope.RACK, RULES)
 def spc007_tile_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """The load one tile takes — ⅓ of the rack weight standing, ½ while rolling for a rack that ships
-    integrated [IBM-FLOOR] — above the hall's tile point-load rating (domain.md 5.3)."""
+    integrated [IBM-FLOOR] — above the hall's tile point-load rating (engineering.md 5.3)."""
     rack = ctx.design.racks[rack_id]
     rating = ctx.design.halls[rack.hall].tile_point_load_kg
     if rating is None:
@@ -251,7 +251,7 @@ def _between(rows, lo, hi, axis: int, skip: set[str]) -> bool:
 def spc008_aisle_width(ctx: CheckContext, hall_id: str) -> Iterator[Hit]:
     """The aisle between two rows whose cold sides face each other is narrower than the minimum
     (1.2 m, TIA-942 as quoted [PDV], [RISA]; a setting). Overhead clearance needs a ceiling height,
-    which the model lacks. domain.md 5.4."""
+    which the model lacks. engineering.md 5.4."""
     minimum = ctx.settings.cold_aisle_min_mm
     for a, b, sides, gap in _aisles(ctx, hall_id):
         ra, rb = ctx.design.rows[a], ctx.design.rows[b]
@@ -263,7 +263,7 @@ def spc008_aisle_width(ctx: CheckContext, hall_id: str) -> Iterator[Hit]:
 @rule("SPC-009", "Row too long", Severity.WARNING, Scope.ROW, RULES)
 def spc009_row_length(ctx: CheckContext, row_id: str) -> Iterator[Hit]:
     """More than 20 racks in a row ([RISA]; a setting). Dead-end aisles (≤ 10 racks) need exits in
-    the model and are not checked. domain.md 5.4."""
+    the model and are not checked. engineering.md 5.4."""
     count = sum(1 for r in ctx.design.contents(row_id) if r in ctx.design.racks)
     limit = ctx.settings.max_row_racks
     if count > limit:
@@ -281,7 +281,7 @@ def _distance_to_box(x: float, y: float, box: tuple[float, float, float, float])
 def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack within 914 mm of an electrical panel (NFPA 70 110.26 [RF-NEC]; panels are points in
     the model, so any side counts): error. Its front or rear within 1.2 m of the hall wall [NL]:
-    warning. domain.md 5.4."""
+    warning. engineering.md 5.4."""
     d = ctx.design
     rack = d.racks[rack_id]
     hall = d.halls[rack.hall]
@@ -307,7 +307,7 @@ def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES)
 def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """21-inch Open Rack gear in a 19-inch rack, or 19-inch EIA gear in a 21-inch ORv3 bay (adapters
-    needed). domain.md 1.5, 5.1 [WIKI-OR]."""
+    needed). engineering.md 1.5, 5.1 [WIKI-OR]."""
     device = ctx.design.devices[device_id]
     part = ctx.part(device_id)
     if device.rack is None or device.position is None or part.u_height == 0:

@@ -415,7 +415,7 @@ def _shown(value: float | int | None) -> str:
 
 def _heat_text(part: PartType) -> str:
     """Heat = power (1 W = 1 W of heat = 3.412 BTU/h), split by the liquid share; the air ΔT the
-    declared airflow implies, ΔT °F = 3.16 × W / CFM (domain.md 1.2, 3.1)."""
+    declared airflow implies, ΔT °F = 3.16 × W / CFM (engineering.md 1.2, 3.1)."""
     draw = part_draw(part)
     if not draw.known or draw.max_w == 0:
         return "Heat: no power figures"

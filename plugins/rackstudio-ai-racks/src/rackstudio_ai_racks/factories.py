@@ -3,13 +3,13 @@
 `hgx_server(...)` returns a NetBox device-type mapping with a `rackstudio:` block, which the
 host validates exactly like a library file. Options it refuses raise ValueError (shown to the
 user as a refusal; the factory stays enabled). Figures and their sources
-(shared/reference/domain.md keys; U = assumption, D = derived here):
+(docs/engineering.md keys; U = assumption, D = derived here):
 
     max power  = GPUs x GPU TDP + CPUs x CPU TDP + platform overhead          (D)
     PSUs       = N + M, N = ceil(max power / PSU rating), M = 1 (N+1) or N (N+N)
-    heat       = max power (1 W of IT power = 1 W of heat, domain.md 2.1)
+    heat       = max power (1 W of IT power = 1 W of heat, engineering.md 2.1)
     liquid     = GPU + CPU share of the heat with cold plates, 0 when air-cooled   (D, U)
-    airflow    = 3.16 x heat to air [W] / 29.2 degF                        (domain.md 1.2, 3.1)
+    airflow    = 3.16 x heat to air [W] / 29.2 degF                        (engineering.md 1.2, 3.1)
 
 The overhead default (5,600 W) is calibrated so that 8 x B200 air-cooled with 2 x 350 W CPUs gives
 the DGX B200's 14.3 kW [NV-B200UG] (D); 29.2 degF is the DGX B200's ratio of 1,550 CFM to 14.3 kW.
@@ -23,13 +23,13 @@ __all__ = ["GPU_TDP_W", "hgx_server"]
 
 # GPU board power, W, with sources. Other GPUs: pass gpu_tdp_w.
 GPU_TDP_W = {
-    "b200": (1000.0, "1,000 W per GPU with >= 5 PSUs, DGX B200 guide as quoted [B200-NOTES] S (domain.md 1.2)"),
-    "mi300x": (750.0, "[AIWIKI-MI355X] S (domain.md 1.2)"),
-    "mi350x": (1000.0, "[STH-MI350] S, air-cooled (domain.md 1.2)"),
-    "mi355x": (1400.0, "[TH-MI355X] S, liquid-cooled (domain.md 1.2)"),
+    "b200": (1000.0, "1,000 W per GPU with >= 5 PSUs, DGX B200 guide as quoted [B200-NOTES] S (engineering.md 1.2)"),
+    "mi300x": (750.0, "[AIWIKI-MI355X] S (engineering.md 1.2)"),
+    "mi350x": (1000.0, "[STH-MI350] S, air-cooled (engineering.md 1.2)"),
+    "mi355x": (1400.0, "[TH-MI355X] S, liquid-cooled (engineering.md 1.2)"),
 }
 _LABEL = {"b200": "B200", "mi300x": "MI300X", "mi350x": "MI350X", "mi355x": "MI355X"}
-DELTA_T_F = 29.2  # DGX B200: 3.16 x 14,300 W / 1,550 CFM (domain.md 1.2, D)
+DELTA_T_F = 29.2  # DGX B200: 3.16 x 14,300 W / 1,550 CFM (engineering.md 1.2, D)
 # (U height, weight kg, source) by cooling option
 _CHASSIS = {
     "air": (10, 142.4, "DGX B200: 10U, 142.4 kg [NV-B200UG] P"),
@@ -117,7 +117,7 @@ def hgx_server(gpu: str = "b200", gpu_count: int = 8, gpu_tdp_w: float | None = 
                 "cooling.liquid_fraction": "derived (D): GPU + CPU power over total with cold plates; capture "
                                            "efficiency assumed complete (U)",
                 "cooling.airflow_cfm": "derived (D): 3.16 x W to air / 29.2 degF, the DGX B200 ratio "
-                                       "(1,550 CFM at 14.3 kW, domain.md 1.2)",
+                                       "(1,550 CFM at 14.3 kW, engineering.md 1.2)",
                 "interfaces": "one 400G NIC per GPU as DGX B200 (8 x ConnectX-7) [NV-B200UG] P",
             },
         },

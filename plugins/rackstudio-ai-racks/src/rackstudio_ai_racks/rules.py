@@ -11,7 +11,7 @@ from rackstudio.plugins.api import Hit, PluginContext
 
 # Site standard (U, a project choice): at most 35 kW of heat to room air per rack. Air ceilings:
 # ~25-30 kW per rack typical, ~41 kW with perfect containment; passive rear doors to ~35 kW
-# (domain.md 3.3 [FLASHGENIUS], [AIDCG-5.3], [YOBITEL]).
+# (engineering.md 3.3 [FLASHGENIUS], [AIDCG-5.3], [YOBITEL]).
 AIR_LIMIT_W = 35_000.0
 
 
