@@ -13,6 +13,9 @@ from rackstudio.model.design import Feed
 from rackstudio.model.review import CheckSettings
 from rackstudio.model.units import M3H_PER_CFM, SQRT3
 
+# The outlet-voltage, bank, leg and phase arithmetic is in rackstudio.power.electrical, which the power
+# planner calls too.
+
 # Air at sea level, ~20 °C (engineering.md 3.1: textbook values, U as to exact conditions).
 AIR_DENSITY_KG_M3 = 1.2
 AIR_CP_J_KGK = 1005.0
@@ -26,11 +29,6 @@ FLUIDS: dict[str, tuple[tuple[float, float, float], ...]] = {
 LIQUID_FLUID_DEFAULT = "pg25"
 LIQUID_SUPPLY_C_DEFAULT = 35.0
 LIQUID_DELTA_T_K_DEFAULT = 10.0
-
-# Three-phase rack PDUs below this line-to-line voltage feed their outlets line to line (208 V
-# delta-style banks, engineering.md 2.1 [RARITAN-3PH]); at 380-415 V outlets are line to neutral (U: the
-# model has no wiring field yet).
-DELTA_BELOW_V = 300.0
 
 NETBOX_SQRT3 = 1.732  # NetBox multiplies by 1.732, not √3 (engineering.md 2.7 [NB-PWR])
 
@@ -120,36 +118,6 @@ def warning_fraction(settings: CheckSettings) -> float:
     """PWR-002's threshold as a share of the continuous capacity: 0.60 ÷ 0.80 = 0.75, which is
     NetBox's amber band (engineering.md 2.9)."""
     return settings.breaker_warning / settings.derating
-
-
-def is_delta(voltage_ll: float) -> bool:
-    return voltage_ll < DELTA_BELOW_V
-
-
-def outlet_voltage(voltage_v: float, phase: str) -> float:
-    """What one outlet or single-phase PSU on this supply sees: V single-phase; V_LL for 208 V
-    delta-style three-phase; V_LL ÷ √3 for 380-415 V wye (engineering.md 2.1)."""
-    if phase != "three-phase" or is_delta(voltage_v):
-        return abs(voltage_v)
-    return abs(voltage_v) / SQRT3
-
-
-def line_currents_delta(i12: float, i23: float, i31: float) -> tuple[float, float, float]:
-    """Line currents from line-to-line bank currents, unity PF (engineering.md 2.1 [RARITAN-3PH]):
-    I_L1 = √(I_12² + I_31² + I_12·I_31), and cyclically."""
-    def line(x: float, y: float) -> float:
-        return math.sqrt(x * x + y * y + x * y)
-    return line(i12, i31), line(i12, i23), line(i23, i31)
-
-
-def imbalance_pct(currents: tuple[float, float, float]) -> float:
-    """ServerTech/NEMA imbalance (engineering.md 2.4 [STECH-IMB]): 100 × max|I − I_avg| ÷ I_avg; 0 when
-    I_avg < 0.5 A or the deviation < 0.5 A (treated as balanced)."""
-    avg = sum(currents) / 3
-    dev = max(abs(i - avg) for i in currents)
-    if avg < 0.5 or dev < 0.5:
-        return 0.0
-    return 100 * dev / avg
 
 
 # --- air -------------------------------------------------------------------------------------------

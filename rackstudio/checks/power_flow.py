@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rackstudio.checks.context import PASS_THROUGH
-from rackstudio.checks.formulas import is_delta, line_currents_delta, outlet_voltage
-from rackstudio.model.units import SQRT3
+from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
 
 if TYPE_CHECKING:
     from rackstudio.checks.context import CheckContext
@@ -190,33 +189,13 @@ class Flow:
                     legs[i] += through / 3
                 continue
             share = through / total
-            spread = self.own_w(v)
-            for port, watts in self.outlet_flows(v).items():
-                leg = leg_map.get(port)
-                if leg is None:
-                    spread += watts
-                else:
-                    legs[leg] += watts * share
-            for i in range(3):
-                legs[i] += spread * share / 3
+            for i, watts in enumerate(leg_power(leg_map, self.outlet_flows(v), self.own_w(v))):
+                legs[i] += watts * share
         return legs[0], legs[1], legs[2]
 
 
 def _outlet_legs(ctx: CheckContext, node: str) -> dict[str, int]:
-    if node not in ctx.design.devices:
-        return {}
-    return {o.name: "ABC".index(o.feed_leg) for o in ctx.part(node).power_outlets if o.feed_leg}
-
-
-def phase_currents(voltage_ll: float, power_factor: float, legs_w: tuple[float, float, float]) -> tuple[float, float, float]:
-    """Line currents (A) of a three-phase supply from W per leg. 380-415 V: I = P ÷ (V_LN × PF).
-    208 V: legs A, B, C are the L1-L2, L2-L3, L3-L1 banks, combined by the phasor formula (engineering.md 2.1)."""
-    if is_delta(voltage_ll):
-        i12, i23, i31 = (w / (voltage_ll * power_factor) for w in legs_w)
-        return line_currents_delta(i12, i23, i31)
-    v_ln = voltage_ll / SQRT3
-    a, b, c = (w / (v_ln * power_factor) for w in legs_w)
-    return a, b, c
+    return outlet_legs(ctx.part(node)) if node in ctx.design.devices else {}
 
 
 def supply_voltage(ctx: CheckContext, supplier: str) -> float | None:

@@ -18,11 +18,13 @@ from rackstudio.changes import ChangeSet
 from rackstudio.checks import CheckEngine, RackMetrics, RuleRegistry
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.formulas import feed_capacity
-from rackstudio.checks.power_flow import feed_power_factor, flow, phase_currents, upstream
+from rackstudio.checks.power_flow import flow, upstream
+from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
 from rackstudio.model.parts import Category
+from rackstudio.power.electrical import phase_currents
 
 _DIGITS = re.compile(r"(\d+)")
 # Collections whose records the rack figures never read: edits to them change no series.
@@ -146,18 +148,11 @@ def feed_phases(ctx: CheckContext, feed_id: str) -> PhasePoint | None:
 def pdu_phases(ctx: CheckContext, device_id: str) -> PhasePoint | None:
     """A three-phase rack PDU's inlet line currents: each outlet's W on its feed leg (outlets with no
     leg spread over the three), combined as for a feed."""
-    spec = ctx.part(device_id).rackstudio.pdu
-    if spec is None or spec.inlet_phase != "three-phase":
+    load = pdu_figures(ctx, device_id)
+    if load is None or load.phases_a is None:
         return None
-    legs_of = {o.name: "ABC".index(o.feed_leg) for o in ctx.part(device_id).power_outlets if o.feed_leg}
-    legs = [0.0, 0.0, 0.0]
-    for port, watts in flow(ctx).outlet_flows(device_id).items():
-        leg = legs_of.get(port)
-        for i in ((leg,) if leg is not None else (0, 1, 2)):
-            legs[i] += watts if leg is not None else watts / 3
-    currents = phase_currents(spec.inlet_voltage_v, feed_power_factor(ctx, device_id), tuple(legs))
-    return PhasePoint(device_id, ctx.design.devices[device_id].name, "pdu", currents,
-                      ctx.settings.derating * spec.inlet_amperage_a, spec.inlet_amperage_a)
+    return PhasePoint(device_id, ctx.design.devices[device_id].name, "pdu", load.phases_a, load.phase_limit_a,
+                      ctx.part(device_id).rackstudio.pdu.inlet_amperage_a)
 
 
 def switch_ports(design: Design, device_id: str, rack_of) -> PortPoint:

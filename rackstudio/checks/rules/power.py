@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.checks.formulas import feed_capacity, imbalance_pct, outlet_voltage, warning_fraction
+from rackstudio.checks.formulas import feed_capacity, warning_fraction
 from rackstudio.checks.power_flow import (
     consumers,
     feed_power_factor,
     flow,
-    phase_currents,
     suppliers,
     supply_voltage,
     upstream,
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model.parts import Category
+from rackstudio.power.electrical import PduLoad, imbalance_pct, pdu_load, phase_currents
 
 RULES: list[Rule] = []
 
@@ -56,51 +56,48 @@ def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
         yield Hit(f"{feed.name}: {cap.describe(load)}, above {above}", (feed_id,), cap.figures(load))
 
 
-def _pdu_currents(ctx: CheckContext, device_id: str) -> tuple[dict[str, float], float] | None:
-    """A PDU's outlet currents (A) and outlet voltage, or None for other devices."""
-    spec = ctx.part(device_id).rackstudio.pdu
-    if spec is None:
+def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
+    """A rack PDU's bank, outlet and phase figures in normal operation, or None for other devices
+    (the power planner's preview reads the same)."""
+    part = ctx.part(device_id)
+    if part.rackstudio.pdu is None:
         return None
-    volts = outlet_voltage(spec.inlet_voltage_v, spec.inlet_phase)
-    pf = feed_power_factor(ctx, device_id)
-    return {port: w / (volts * pf) for port, w in flow(ctx).outlet_flows(device_id).items()}, volts
+    return ctx.remember(("pdu_load", device_id), lambda: pdu_load(
+        part, flow(ctx).outlet_flows(device_id), feed_power_factor(ctx, device_id), ctx.settings.derating))
 
 
 @rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES)
 def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Bank current = Σ outlet W ÷ (V_outlet × PF) against the bank breaker: error above 80 %
     (Geist [GEIST]), warning above 64 % (U). engineering.md 2.2, 2.9."""
-    found = _pdu_currents(ctx, device_id)
+    found = pdu_figures(ctx, device_id)
     if found is None:
         return
-    currents, volts = found
     device = ctx.design.devices[device_id]
-    for bank in ctx.part(device_id).rackstudio.pdu.banks:
-        amps = sum(currents.get(o, 0.0) for o in bank.outlets)
-        ratio = amps / bank.breaker_a
+    for bank in found.banks:
+        ratio = bank.loading
         severity = (Severity.ERROR if ratio > ctx.settings.derating
                     else Severity.WARNING if ratio > ctx.settings.bank_warning else None)
         if severity is not None:
             limit = ctx.settings.derating if severity is Severity.ERROR else ctx.settings.bank_warning
-            yield Hit(f"{device.name} bank {bank.name}: {amps:.1f} A at {volts:.0f} V on a {bank.breaker_a:g} A "
-                      f"breaker ({_pct(ratio)}, limit {_pct(limit)})", (device_id,),
-                      {"current_a": round(amps, 2), "breaker_a": bank.breaker_a, "loading": round(ratio, 4),
-                       "limit": limit}, severity, aspect=bank.name)
+            yield Hit(f"{device.name} bank {bank.name}: {bank.current_a:.1f} A at {found.volts:.0f} V on a "
+                      f"{bank.breaker_a:g} A breaker ({_pct(ratio)}, limit {_pct(limit)})", (device_id,),
+                      {"current_a": round(bank.current_a, 2), "breaker_a": bank.breaker_a,
+                       "loading": round(ratio, 4), "limit": limit}, severity, aspect=bank.name)
 
 
 @rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES)
 def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Outlet current > the receptacle rating the PDU type gives for its outlet type (C13 10 A IEC /
     15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). engineering.md 2.9."""
-    found = _pdu_currents(ctx, device_id)
+    found = pdu_figures(ctx, device_id)
     if found is None:
         return
-    currents, _ = found
     ratings = ctx.part(device_id).rackstudio.pdu.outlet_rating_a
     device = ctx.design.devices[device_id]
     for outlet in ctx.part(device_id).power_outlets:
         rating = ratings.get(outlet.type or "")
-        amps = currents.get(outlet.name, 0.0)
+        amps = found.outlet_a.get(outlet.name, 0.0)
         if rating is not None and amps > rating:
             yield Hit(f"{device.name} outlet {outlet.name} ({outlet.type}): {amps:.1f} A > {rating:g} A",
                       (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
