@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rackstudio.checks import interfaces
 from rackstudio.checks.context import CheckContext
+from rackstudio.model import interfaces
 from rackstudio.model.design import Design, PortRef
 from rackstudio.reports.cable_schedule import cable_rows, rack_id_of
 from rackstudio.reports.metrics_series import natural_key

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rackstudio.checks import interfaces as ifc
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.model import geometry
+from rackstudio.model import cable_length, port_roles
+from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Connection, PortRef
 from rackstudio.model.parts import Category
 
 RULES: list[Rule] = []
 
-# Lateral run from a port to the rack's cable channel: half the internal width, ~240 mm for
-# 19-inch (engineering.md 4.5, U); half of the 537 mm OCP bay for 21-inch.
-SIDE_CHANNEL_MM = {"19in": 240.0, "21in": 268.5}
 # CAB-010: a connector's length behind the port (U, not in the model yet); 0 makes the check fire
 # only when it is certain.
 
@@ -30,13 +27,8 @@ def _label(ctx: CheckContext, conn: Connection) -> str:
 
 
 def _interface(ctx: CheckContext, end: PortRef):
-    device = ctx.design.devices.get(end.owner)
-    if device is None:
-        return None
-    for template in ctx.design.part_of(device).interfaces:
-        if template.name == end.port:
-            return template
-    return None
+    found = port_roles.interface_of(ctx.design, end)
+    return found[1] if found else None
 
 
 def _classes(ctx: CheckContext, conn: Connection) -> list[ifc.InterfaceClass | None]:
@@ -48,41 +40,9 @@ def _network(ctx: CheckContext, conn_id: str) -> Connection | None:
     return conn if conn.kind == "network" else None
 
 
-def port_height_mm(ctx: CheckContext, device_id: str) -> tuple[str, float] | None:
-    """(rack, height of the device's middle above the bottom of U1 in mm) of the unit-mounted
-    device holding a port (a child in a bay uses its chassis): (U − 1 + h/2) × unit (engineering.md 5.1)."""
-    device = ctx.design.devices.get(device_id)
-    while device is not None and device.parent is not None:
-        device = ctx.design.devices.get(device.parent)
-    if device is None or device.rack is None or device.position is None:
-        return None
-    rt = ctx.design.rack_type_of(ctx.design.racks[device.rack])
-    height = geometry.height_in_rack(ctx.design.part_of(device), rt)
-    return device.rack, (device.position - 1 + height / 2) * rt.unit_mm
-
-
 def estimate_length_m(ctx: CheckContext, conn: Connection) -> float | None:
-    """Cable length between two ports (engineering.md 4.5, a project model, U): overhead tray runs
-    V = (rack top − port height) + tray drop at each end, H = Manhattan distance between the racks'
-    centres, S = half the rack width at each end, slack = max(k_min, k_pct × (V_a + H + V_b));
-    same rack: |Δheight| + S_a + S_b + slack. None when an end is not unit-mounted in a rack."""
-    a, b = port_height_mm(ctx, conn.a.owner), port_height_mm(ctx, conn.b.owner)
-    if a is None or b is None:
-        return None
-    s = ctx.settings
-    (rack_a, h_a), (rack_b, h_b) = a, b
-    ra, rb = ctx.design.racks[rack_a], ctx.design.racks[rack_b]
-    ta, tb = ctx.design.rack_type_of(ra), ctx.design.rack_type_of(rb)
-    sides = SIDE_CHANNEL_MM[ta.width_class] + SIDE_CHANNEL_MM[tb.width_class]
-    if rack_a == rack_b:
-        run = abs(h_a - h_b)
-    else:
-        box_a, box_b = geometry.rack_footprint(ctx.design, ra), geometry.rack_footprint(ctx.design, rb)
-        horizontal = (abs((box_a[0] + box_a[2]) - (box_b[0] + box_b[2])) / 2
-                      + abs((box_a[1] + box_a[3]) - (box_b[1] + box_b[3])) / 2)
-        run = (ta.u_height * ta.unit_mm - h_a + s.tray_drop_mm) + horizontal + (tb.u_height * tb.unit_mm - h_b + s.tray_drop_mm)
-    slack = max(s.cable_slack_min_m * 1000, s.cable_slack_pct * run)
-    return (run + sides + slack) / 1000
+    """The §4.5 estimate for a connection (model.cable_length, the one place it is computed)."""
+    return cable_length.estimate_length_m(ctx.design, conn.a, conn.b)
 
 
 def _length(ctx: CheckContext, conn: Connection) -> tuple[float | None, str]:

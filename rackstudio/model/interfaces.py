@@ -1,5 +1,6 @@
 """Qt-free. What a NetBox interface type says about the link it can make: speed, lane rate
-(modulation class) and cage; and how far each cable family reaches at a lane rate.
+(modulation class) and cage; how far each cable family reaches at a lane rate, and which family
+a link of a given length takes.
 
 Sources: engineering.md 4.1 (reach by lane rate: [NV-FAQ], [NV-MCP7Y60], [NV-MFS1S50], [NV-LINKX-100G],
 [NV-CABLE-NDR], [NV-STRUCT], [NV-LINKX-XDR], [TIAFOTC-*]) and 4.2 (cages and NetBox vocabulary).
@@ -100,3 +101,27 @@ def bend_radius_mm(media: str | None, infiniband: bool) -> float | None:
     if infiniband and media in BEND_RADIUS_IB_MM:
         return BEND_RADIUS_IB_MM[media]
     return BEND_RADIUS_MM.get(media)
+
+
+# The order a link's cable family is chosen in (engineering.md 4.1, 4.5): passive copper, then
+# active copper, then optics (AOC, multimode, single-mode) — the cheapest family that reaches.
+MEDIA_PREFERENCE = ("dac", "acc", "aec", "aoc", "mmf", "smf")
+
+
+def choose_media(lane_class: str | None, length_m: float | None, dac_margin: float) -> str | None:
+    """The cable family for a link at `lane_class` of `length_m`: a DAC only up to `dac_margin` of
+    its reach (CAB-002), any other family up to its reach (CAB-001); families not offered at the
+    lane rate (reach 0: no DAC, AOC or multimode at XDR) are skipped. BASE-T links take cat6.
+    None when the lane rate has no reach data or nothing reaches."""
+    if lane_class == BASE_T:
+        return "cat6"
+    table = REACH_M.get(lane_class or "")
+    if table is None:
+        return None
+    length = length_m if length_m is not None else 0.0
+    for media in MEDIA_PREFERENCE:
+        reach = table.get(media, 0)
+        limit = reach * dac_margin if media == "dac" else reach
+        if reach and length <= limit:
+            return media
+    return None
