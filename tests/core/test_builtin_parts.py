@@ -1,5 +1,5 @@
 """RackStudio's built-in parts: NetBox-valid apart from `rackstudio:`, sourced, and the figures
-the checks rely on (domain.md sections 1-5)."""
+the checks rely on (docs/engineering.md sections 1-5)."""
 from __future__ import annotations
 
 import re
@@ -21,11 +21,11 @@ from rackstudio.library import (
     parse_rack_type,
 )
 from rackstudio.model.parts import Category
+from tests.conftest import NETBOX_DATA, require_data
 
 BUILTIN = paths.builtin_parts()
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SCHEMA = SHARED / "data" / "netbox-devicetypes" / "schema" / "generated_schema.json"
-DOMAIN = SHARED / "reference" / "domain.md"
+SCHEMA = NETBOX_DATA / "schema" / "generated_schema.json"
+ENGINEERING = Path(__file__).resolve().parents[2] / "docs" / "engineering.md"
 DEVICE_FILES = sorted(BUILTIN.glob("device-types/*/*.yaml"))
 RACK_FILES = sorted(BUILTIN.glob("rack-types/*/*.yaml"))
 # Flags a NetBox library file may not carry once `rackstudio:` is stripped.
@@ -35,7 +35,7 @@ STRUCTURAL = {"duplicate-key", "unknown-key", "empty-value", "missing-field", "c
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    return Vocabulary.from_schema(SCHEMA) if SCHEMA.is_file() else Vocabulary.default()
+    return Vocabulary.from_schema(require_data(SCHEMA))
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +96,12 @@ def _source_keys(text: str) -> set[str]:
     return set(re.findall(r"\[([A-Z][A-Z0-9.]*(?:-[A-Z0-9.]+)*)\]", text))
 
 
-@pytest.mark.skipif(not DOMAIN.is_file(), reason="shared reference not present")
 @pytest.mark.parametrize("path", DEVICE_FILES + RACK_FILES, ids=_name)
 def test_every_part_names_its_sources(path):
     block = yaml.safe_load(path.read_text())["rackstudio"]
     text = " ".join([block["source"], *block.get("sources", {}).values()])
     keys = _source_keys(text)
-    known = _source_keys(DOMAIN.read_text())
+    known = _source_keys(ENGINEERING.read_text())
     assert keys <= known, f"unknown source keys: {keys - known}"
     if path.parent.name != "Generic":  # generic passive parts are plain assumptions
         assert keys
@@ -151,7 +150,7 @@ def test_dgx_b200(parts):
     compute = [i.name for i in dgx.interfaces if i.type == "400gbase-x-osfp"]
     assert len(compute) == 8 and dgx.rackstudio.required_ports == tuple(compute)
     assert len([i for i in dgx.interfaces if i.name.startswith("bf3")]) == 2
-    # DGX B200 heat check (domain.md 1.2): 3.16 x 14,300 W / 1,550 CFM = 29.2 F
+    # DGX B200 heat check (engineering.md §1.2): 3.16 x 14,300 W / 1,550 CFM = 29.2 F
     assert round(3.16 * power.max_w / dgx.rackstudio.cooling.airflow_cfm, 1) == 29.2
 
 
@@ -175,7 +174,7 @@ def test_rack_pdu(parts):
     pdu = parts["generic-0u-rpdu-415v-3ph-60a"].part
     spec = pdu.rackstudio.pdu
     assert (spec.inlet_voltage_v, spec.inlet_phase, spec.inlet_amperage_a) == (415, "three-phase", 60)
-    # 34.5 kVA class: NetBox available_power = V x A x 80 % x 1.732 (domain.md 2.3)
+    # 34.5 kVA class: NetBox available_power = V x A x 80 % x 1.732 (engineering.md §2.3)
     assert round(spec.inlet_voltage_v * spec.inlet_amperage_a * 0.8 * 1.732) == 34501
     outlets = {o.name: o for o in pdu.power_outlets}
     in_banks = [name for bank in spec.banks for name in bank.outlets]

@@ -10,8 +10,7 @@ import pytest
 from rackstudio.library import Catalog, LibrarySource, SourceKind
 from rackstudio.library.catalog import default_catalog
 from rackstudio.library.index import INDEX_FORMAT, LINK_LEAVES, LibraryIndex, index_cache_path
-
-NETBOX_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netbox-devicetypes"
+from tests.conftest import NETBOX_DATA, require_data
 
 
 def device(maker: str, model: str, slug: str, u: float = 1, **extra: str) -> str:
@@ -181,9 +180,9 @@ def test_default_catalog_holds_the_builtin_parts(tmp_path):
     assert [e.source for e in catalog.conflicts[0].shadowed] == ["builtin"]
 
 
-@pytest.mark.skipif(not NETBOX_DATA.is_dir(), reason="shared NetBox sample not present")
 def test_the_netbox_library_sample(tmp_path):
     """Every file indexes; the library's own schema is found and used for choice values."""
+    require_data(NETBOX_DATA)
     catalog = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
     assert catalog.problems == ()
     assert len(catalog.search()) == 94 and len(catalog.search(kind="module-type")) == 3

@@ -22,10 +22,10 @@ from rackstudio.library import (
 from rackstudio.library.netbox_yaml import DEVICE_TYPE_KEYS
 from rackstudio.library.safe_yaml import MAX_FILE_BYTES
 from rackstudio.model.parts import Category
+from tests.conftest import NETBOX_DATA, require_data
 
-NETBOX_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "netbox-devicetypes"
 DEVICE_TYPES = NETBOX_DATA / "device-types"
-needs_library = pytest.mark.skipif(not DEVICE_TYPES.is_dir(), reason="shared NetBox sample not present")
+needs_library = pytest.mark.usefixtures("library_files")
 
 ZERO_U = "zero-u: 0U part: takes no rack units (side channel, bay or rack top)"
 NO_DEPTH = "missing-field: no is_full_depth; assumed true (NetBox's default)"
@@ -235,14 +235,18 @@ MODULES = {  # path: (interfaces, power ports, total maximum_draw W)
 }
 
 
+@pytest.fixture
+def library_files() -> None:
+    """The NetBox fixture set (tests/data): a test that reads it fails in CI when it is missing."""
+    require_data(DEVICE_TYPES)
+
+
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    return Vocabulary.from_schema(NETBOX_DATA / "schema" / "generated_schema.json")
+    return Vocabulary.from_schema(require_data(NETBOX_DATA / "schema" / "generated_schema.json"))
 
 
 def _library_files() -> list[str]:
-    if not DEVICE_TYPES.is_dir():
-        return []
     return sorted(str(p.relative_to(DEVICE_TYPES)) for p in DEVICE_TYPES.glob("*/*.y*ml"))
 
 
