@@ -1,7 +1,9 @@
 """Property editors built from a record's pydantic fields (used by the inspector and the
 "add hall/feed/..." dialogs): text and numbers in line edits, choices and references to other
 records in combo boxes, flags in check boxes; anything structured is shown read-only.
-Values are validated by the model through SetProperty, never here."""
+Values are validated by the model through SetProperty, never here. The mouse wheel over a
+field that does not have the keyboard focus scrolls the panel it sits in and never edits the
+field (a wheel turned to scroll a long inspector must not change a PDU's side)."""
 from __future__ import annotations
 
 import types
@@ -11,8 +13,9 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from rackstudio.commands import Refused
 from rackstudio.model.design import Design
@@ -90,11 +93,45 @@ def ref_choices(design: Design, spec: FieldSpec) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
+class _WheelScrollsPanel(QObject):
+    """Event filter: a wheel event over an unfocused editor goes to its parent (the scroll area)."""
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or watched.hasFocus():
+            return False
+        panel = watched.parentWidget()
+        while panel is not None and not isinstance(panel, QAbstractScrollArea):
+            panel = panel.parentWidget()
+        if panel is None:
+            event.ignore()  # no panel to scroll: let the parents have it
+            return True
+        forwarded = QWheelEvent(event.position(), event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+                                event.buttons(), event.modifiers(), event.phase(), event.inverted())
+        QApplication.sendEvent(panel.viewport(), forwarded)
+        event.accept()  # handled here: a real wheel event must not also bubble to the panel
+        return True
+
+
+_WHEEL_FILTER: _WheelScrollsPanel | None = None
+
+
+def wheel_scrolls_panel(widget: QWidget) -> QWidget:
+    """Make the wheel over `widget` (a combo or spin box) edit it only once it has the focus;
+    until then it scrolls the panel. Returns the widget."""
+    global _WHEEL_FILTER
+    if _WHEEL_FILTER is None:
+        _WHEEL_FILTER = _WheelScrollsPanel(QApplication.instance())
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel alone never takes the focus
+    widget.installEventFilter(_WHEEL_FILTER)
+    return widget
+
+
 def make_editor(spec: FieldSpec, design: Design) -> QWidget:
     if spec.kind == "bool":
         return QCheckBox()
     if spec.kind in ("choice", "ref"):
         combo = QComboBox()
+        wheel_scrolls_panel(combo)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
         if spec.optional:

@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
         self.actions_by_id["redo"] = self.undo_stack.createRedoAction(self, "&Redo")
         self.actions_by_id["undo"].setShortcuts([Qt.Modifier.CTRL | Qt.Key.Key_Z])
+        for action_id, word in (("undo", "Undo"), ("redo", "Redo")):
+            # the menu says what will be undone; the toolbar keeps one word so it never reflows
+            self.actions_by_id[action_id].setIconText(word)
         self.actions_by_id["redo"].setShortcuts([Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_Z,
                                                  Qt.Modifier.CTRL | Qt.Key.Key_Y])
         self._build_menus()
@@ -490,7 +493,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray | bytes):
-            return bool(self.restoreState(state))
+            restored = bool(self.restoreState(state))
+            if self.diff.old is None:
+                self.diff.dock.hide()  # nothing to compare yet: the design gets the room
+            return restored
         return False
 
     def showEvent(self, event) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyle
 from rackstudio.model.design import Design
 from rackstudio.reports.totals import RackSummary
 from rackstudio.ui import elevation_layout as lay
-from rackstudio.ui.canvas import DARK_TEXT, marker_colour, paint_badge, paint_sim_state
+from rackstudio.ui.canvas import DARK_TEXT, SELECT_COLOUR, marker_colour, paint_badge, paint_sim_state
 from rackstudio.ui.live_checks import Marker
 from rackstudio.ui.render import elevation as paint
 from rackstudio.ui.render.elevation import CLOSE_BOX, layout_bays  # noqa: F401 - part of this module's API
@@ -29,6 +29,7 @@ class RackFrameItem(QGraphicsItem):
         self.text = paint.FrameText("", "", ())
         self.marker: Marker | None = None  # the checks' errors and warnings about the rack itself
         self.setZValue(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)  # a click on an empty unit
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_marker(self, marker: Marker | None) -> bool:
@@ -64,6 +65,11 @@ class RackFrameItem(QGraphicsItem):
 
     def paint(self, painter, option, widget=None) -> None:
         paint.paint_frame(painter, self.block, self.text)
+        if option.state & QStyle.StateFlag.State_Selected:
+            x, y, w, h = self.block.rect()
+            painter.setPen(QPen(SELECT_COLOUR, 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(x - 1.5, y - 1.5, w + 3, h + 3))
         colour = marker_colour(self.marker)
         if colour is not None:
             x, y, w, h = self.block.rect()

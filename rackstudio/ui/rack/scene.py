@@ -124,6 +124,7 @@ class ElevationScene(MirroredSelectionScene):
             item.set_sim(self.sim_states.get(item.obj_id))
         wanted = set(self.editor.selection.ids)
         with self.quiet():
+            frame.setSelected(rack_id in wanted)
             for item in items:
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
 
@@ -205,14 +206,21 @@ class ElevationScene(MirroredSelectionScene):
     # --- selection -----------------------------------------------------------------------------
 
     def selected_ids(self) -> list[str]:
-        return list(dict.fromkeys(i.obj_id for i in self.selectedItems() if isinstance(i, DeviceItem)))
+        selected = self.selectedItems()
+        return list(dict.fromkeys([*(i.rack_id for i in selected if isinstance(i, RackFrameItem)),
+                                   *(i.obj_id for i in selected if isinstance(i, DeviceItem))]))
 
     def show_selection(self, wanted: set[str]) -> None:
+        for rack_id, frame in self.frames.items():
+            frame.setSelected(rack_id in wanted)
         for items in self.device_items.values():
             for item in items:
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
 
     def select_all(self) -> None:
+        """Every device of the open racks (the racks themselves are not among "all" here)."""
+        for frame in self.frames.values():
+            frame.setSelected(False)
         for items in self.device_items.values():
             for item in items:
                 item.setSelected(item.role != "shadow")

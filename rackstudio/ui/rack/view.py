@@ -184,7 +184,7 @@ class ElevationView(CanvasView):
             self._select_device(item.obj_id, True, exclusive=True)
         device = self.design.devices[item.obj_id]
         ids = self.elevations.selected_ids() if device.position is not None else [item.obj_id]
-        ids = [i for i in ids if self.design.devices[i].placement == device.placement
+        ids = [i for i in ids if i in self.design.devices and self.design.devices[i].placement == device.placement
                and (self.design.devices[i].position is None) == (device.position is None)] or [item.obj_id]
         target = self._target(pos)
         grab = (target.unit - device.position) if target is not None and device.position is not None else 0.0
@@ -268,8 +268,28 @@ class ElevationView(CanvasView):
         finally:
             self.elevations.relayout()
 
+    def finish_band(self, event) -> None:
+        """A click (not a drag) on an empty unit, a side channel or the header selects the rack,
+        so what acts on "the selected servers or their racks" works from the elevation too."""
+        origin = self._band_origin
+        scale = self.transform().m11()
+        rect = self._band.rect()
+        if origin is not None and rect.width() * scale < 3 and rect.height() * scale < 3:
+            target = self._target(origin)
+            if target is not None and target.rack_id in self.elevations.frames:
+                additive = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                                     | Qt.KeyboardModifier.ShiftModifier))
+                frame = self.elevations.frames[target.rack_id]
+                if not additive:
+                    self.elevations.clearSelection()
+                frame.setSelected(not frame.isSelected() if additive else True)
+        super().finish_band(event)
+
     def select_in_rect(self, rect: QRectF, additive: bool) -> None:
         hits = {i.obj_id for i in self.elevations.items(rect) if isinstance(i, DeviceItem) and i.role != "shadow"}
+        if not additive:
+            for frame in self.elevations.frames.values():
+                frame.setSelected(False)
         for items in self.elevations.device_items.values():
             for item in items:
                 if item.role == "shadow":
