@@ -24,7 +24,9 @@ $(DEVSTAMP): pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/rackstudio $(EXAMPLE)
 
+# The import contracts first (pyproject.toml [tool.importlinter]: the layers, Qt only in ui), then the suites.
 test: $(DEVSTAMP)
+	$(BIN)/lint-imports --no-cache
 	$(MAKE) --no-print-directory test-core test-ui test-plugins
 
 # The core suite runs with Qt blocked from import (tests/core/conftest.py) and without pytest-qt,

@@ -1,25 +1,20 @@
-"""The core runs headless: no module outside rackstudio/ui imports Qt, and the CLI's start-up
-path loads none."""
+"""The layers hold and the core runs headless: the import contracts in pyproject.toml
+([tool.importlinter]: the layers, and Qt only in rackstudio/ui) are kept, and the CLI's start-up
+path loads no Qt."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
+from importlinter.cli import lint_imports
+
 ROOT = Path(__file__).resolve().parents[2]
-QT = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6|pyqtgraph)\b", re.M)
 
 
-def test_no_qt_import_outside_ui():
-    offenders = []
-    for path in (ROOT / "rackstudio").rglob("*.py"):
-        rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("rackstudio/ui/"):
-            continue
-        if QT.search(path.read_text(encoding="utf-8")):
-            offenders.append(rel)
-    assert offenders == []
+def test_import_contracts_are_kept(capsys):
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert code == 0, capsys.readouterr().out
 
 
 def test_headless_entry_points_load_no_qt():
