@@ -47,7 +47,7 @@ def main() -> None:
     document = Document.open(design_file("L"))[0]
     window.set_document(document)
     gui.wait_for_checks(window)
-    if getattr(document, "checks", None) is None:  # a window without live checks: follow the edits here
+    if document.check_engine is None:  # a window without live checks: follow the edits here
         CheckEngine(document.design, document.graph, builtin_registry()).follow(document)
     source = edits(document.design, random.Random(1))
     cycle_ms, refused = [], []

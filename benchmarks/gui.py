@@ -38,9 +38,9 @@ def wait_for_checks(window, timeout_s: float = 600) -> float:
     finish; returns the seconds it took (the window does not respond meanwhile)."""
     import time
 
-    checks = getattr(window.editor, "checks", None)
+    checks = window.live_checks
     start = time.perf_counter()
     settle(1)
-    while checks is not None and (checks.running or checks.engine is None) and time.perf_counter() - start < timeout_s:
+    while (checks.running or checks.engine is None) and time.perf_counter() - start < timeout_s:
         settle(1)
     return time.perf_counter() - start

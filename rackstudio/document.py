@@ -4,11 +4,11 @@ Every command goes through `execute` (or, in the GUI, through the QUndoStack tha
 `apply_command`/`revert_command`); the graph updates incrementally from the command's
 ChangeSet and `changed` tells listeners (checks, views) what changed.
 
-Checks are optional (`attach_checks`): once attached, every edit updates the check engine from
+Checks are optional (`attach_check_engine`): once attached, every edit updates the check engine from
 the same ChangeSet before `changed` is emitted, so a listener always reads current findings; the
 engine's own `changed` signal carries the FindingsDelta. A large design's first full run can go
-to another thread (`checks_job`): it works on a snapshot, edits go on meanwhile, and
-`adopt_checks` attaches the engine and brings it up to date with the edits made since.
+to another thread (`check_job`): it works on a snapshot, edits go on meanwhile, and
+`adopt_check_engine` attaches the engine and brings it up to date with the edits made since.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Document:
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_index: int | None = 0
-        self.checks: CheckEngine | None = None
+        self.check_engine: CheckEngine | None = None
         self._jobs: list[ChecksJob] = []
 
     @classmethod
@@ -46,7 +46,7 @@ class Document:
 
     # --- checks ---------------------------------------------------------------------------------
 
-    def attach_checks(self, registry: RuleRegistry | None = None) -> CheckEngine:
+    def attach_check_engine(self, registry: RuleRegistry | None = None) -> CheckEngine:
         """Check this design from now on: a CheckEngine over the design and graph (the built-in
         rules unless `registry` is given), run in full now and updated by every later edit.
         Attaching again replaces the engine (a new registry, plugin rules switched on or off)."""
@@ -54,21 +54,21 @@ class Document:
 
         engine = CheckEngine(self.design, self.graph, registry)
         engine.run_full()
-        self.checks = engine
+        self.check_engine = engine
         return engine
 
-    def detach_checks(self) -> None:
-        self.checks = None
+    def detach_check_engine(self) -> None:
+        self.check_engine = None
         self._jobs.clear()
 
-    def checks_job(self, registry: RuleRegistry | None = None) -> ChecksJob:
+    def check_job(self, registry: RuleRegistry | None = None) -> ChecksJob:
         """A full check to run on another thread (`job.run()`), over a snapshot of the design taken
-        now; edits made meanwhile are recorded for `adopt_checks`."""
+        now; edits made meanwhile are recorded for `adopt_check_engine`."""
         job = ChecksJob(snapshot(self.design), registry)
         self._jobs.append(job)
         return job
 
-    def adopt_checks(self, job: ChecksJob) -> CheckEngine | None:
+    def adopt_check_engine(self, job: ChecksJob) -> CheckEngine | None:
         """Attach the engine a finished job built: it is pointed at this design and graph (the
         snapshot had the same records) and updated with the edits made since the snapshot.
         None when the job was dropped (checks detached or the job did not finish)."""
@@ -80,13 +80,13 @@ class Document:
         engine.ctx.new_pass()
         if job.since:
             engine.update(job.since)
-        self.checks = engine
+        self.check_engine = engine
         return engine
 
     def _changed(self, changes: ChangeSet) -> None:
         for job in self._jobs:
             job.since.merge(changes)
-        engine = self.checks
+        engine = self.check_engine
         if engine is not None:
             delta = engine.update(changes)
             if delta:

@@ -108,11 +108,11 @@ class CheckEngine:
             before = self.findings()
             return _diff(before, self.run_full())
         pairs = self._pairs(dirty)
-        new_waived = (waivers.waived_keys(self.design) if "waivers" in _touched_collections(changes)
+        new_waived = (waivers.waived_keys(self.design) if "waivers" in changes.collections()
                       else self._waived)
         rekeyed = self._waived ^ new_waived
         before = self._presented(pairs, rekeyed, self._waived)
-        for obj_id, coll in {**changes.removed, **changes.added, **changes.changed}.items():
+        for obj_id, coll in changes.touched().items():
             if coll == "feeds":
                 old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
                 self.ctx.feed_drops.move(obj_id, old.rack if old else None, new.rack if new else None)
@@ -224,7 +224,3 @@ def _diff(before: Iterable[Finding], after: Iterable[Finding]) -> FindingsDelta:
     old, new = Counter(before), Counter(after)
     return FindingsDelta(sorted((new - old).elements(), key=Finding.sort_key),
                          sorted((old - new).elements(), key=Finding.sort_key))
-
-
-def _touched_collections(changes: ChangeSet) -> set[str]:
-    return {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}

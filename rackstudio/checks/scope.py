@@ -104,7 +104,7 @@ class Snapshot:
         return cls(records, dict(design.part_types), dict(design.rack_types))
 
     def update(self, design: Design, changes: ChangeSet) -> None:
-        for obj_id, coll in _collections(changes).items():
+        for obj_id, coll in changes.touched().items():
             if coll not in self.TRACKED and coll not in ("part_types", "rack_types"):
                 continue
             table = {"part_types": design.part_types, "rack_types": design.rack_types}.get(coll)
@@ -255,11 +255,11 @@ class _Impact:
 
 def affected(ctx: CheckContext, changes: ChangeSet, old: Snapshot) -> Dirty:
     """The subjects an applied ChangeSet can affect (see the module docstring)."""
-    if changes.settings or any(c == "halls" for c in _collections(changes).values()):
+    if changes.settings or "halls" in changes.collections():
         return Dirty(full=True)
     impact = _Impact(ctx, old)
     d = ctx.design
-    for obj_id, coll in sorted(_collections(changes).items()):
+    for obj_id, coll in sorted(changes.touched().items()):
         before = (old.parts if coll == "part_types" else old.rack_types if coll == "rack_types"
                   else old.records).get(obj_id)
         if coll == "part_types":
@@ -288,10 +288,6 @@ def affected(ctx: CheckContext, changes: ChangeSet, old: Snapshot) -> Dirty:
 
 def hall_racks(design: Design, hall_id: str) -> list[str]:
     return sorted(r.id for r in design.racks.values() if r.hall == hall_id)
-
-
-def _collections(changes: ChangeSet) -> dict[str, str]:
-    return {**changes.removed, **changes.added, **changes.changed}
 
 
 def _changed_fields(before: Device, after: Device) -> set[str]:

@@ -11,11 +11,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rackstudio.changes import ChangeSet
+from rackstudio.changes import ChangeSet, Collection
 from rackstudio.errors import RackStudioError
 from rackstudio.model.design import Design
 
-LIBRARY = ("part_types", "rack_types")  # keyed by slug
+LIBRARY = (Collection.PART_TYPES, Collection.RACK_TYPES)  # keyed by slug
 META = "$"  # design-level fields (name, revision, settings, site, reviews)
 
 
@@ -25,7 +25,7 @@ class Refused(RackStudioError):
 
 @dataclass(frozen=True)
 class Edit:
-    collection: str
+    collection: str  # a Collection, or META
     key: str
     old: Any
     new: Any
@@ -36,6 +36,7 @@ def _write(design: Design, collection: str, key: str, value: Any, changes: Chang
         setattr(design, key, value)
         changes.settings = True
         return
+    collection = Collection(collection)  # a misspelt collection fails here, not in a listener
     if collection in LIBRARY:
         table = getattr(design, collection)
         existed = key in table

@@ -267,7 +267,7 @@ class MetricsSeries:
 
     def update(self, changes: ChangeSet) -> SeriesChange:
         """Follow one applied edit (or several merged into one ChangeSet, applied in order)."""
-        colls = {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}
+        colls = changes.collections()
         design = self.design
         if not colls - _INERT and (not changes.settings or self._settings_seen is design.settings):
             return SeriesChange()  # comments, waivers, name, revision, reviews: no figure moves
@@ -287,8 +287,7 @@ class MetricsSeries:
         """Racks whose metrics the engine re-computed (a new object), and racks the edit renamed,
         moved, added or removed."""
         design = self.design
-        named = {i for i, c in (*changes.added.items(), *changes.changed.items(), *changes.removed.items())
-                 if c == "racks"}
+        named = {i for i, c in changes.touched().items() if c == "racks"}
         for rack_id in [r for r in self.racks if r not in design.racks]:
             del self.racks[rack_id]
             result.racks.add(rack_id)
@@ -305,13 +304,13 @@ class MetricsSeries:
         """Mark the feeds and PDUs above what the edit touched (devices of re-computed racks, both
         ends of cables added, changed or removed) and the switches whose ports may have changed."""
         design, ctx = self.design, self.ctx
-        edited = {**changes.added, **changes.changed}
-        nodes: set[str] = {i for i, c in (*edited.items(), *changes.removed.items()) if c == "feeds"}
+        touched = changes.touched()
+        nodes: set[str] = {i for i, c in touched.items() if c == "feeds"}
         switches: set[str] = set()
         for rack_id in result.racks & set(design.racks):
             nodes.update(ctx.rack_devices(rack_id))
             nodes.update(self._dropped.get(rack_id, ()))
-        for obj_id, coll in (*edited.items(), *changes.removed.items()):
+        for obj_id, coll in touched.items():
             if coll == "connections":
                 old = self._ends.pop(obj_id, ())
                 self._note_cable(obj_id)

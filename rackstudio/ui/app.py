@@ -130,7 +130,7 @@ def _startup_report(window, mode: str) -> None:
     if mode.strip().lower() == "exit":
         from PySide6.QtWidgets import QApplication
 
-        window.checks.cancel()
+        window.live_checks.cancel()
         QApplication.instance().exit(0)
 
 

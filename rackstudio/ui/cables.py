@@ -170,7 +170,7 @@ class CableListDock(QDockWidget):
         self.table.resizeColumnsToContents()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if {*changes.added.values(), *changes.removed.values(), *changes.changed.values()} & {
+        if changes.collections() & {
                 "connections", "devices", "racks", "feeds"}:
             self.reload()
 

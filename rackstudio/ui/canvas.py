@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsView, Q
 from rackstudio.checks import Finding, Severity
 from rackstudio.commands import Command, Fit, Refused
 from rackstudio.ui import mime
+from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 
 OK_COLOUR = QColor(46, 160, 67)
@@ -176,8 +177,9 @@ class CanvasView(QGraphicsView):
 
     ZOOM_STEP = 1.25
 
-    def __init__(self, scene, parent=None):
+    def __init__(self, scene, editor: EditorContext, parent=None):
         super().__init__(scene, parent)
+        self.editor = editor
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -279,9 +281,9 @@ class CanvasView(QGraphicsView):
 
     def drop_consequences(self, payload: tuple[str, str], pos: QPointF) -> Consequence | None:
         """What the drop would add to the findings, asked of the check engine at most once per
-        target (unit, face, rack) while dragging; None without checks or for a refused command."""
-        checks = getattr(getattr(self, "editor", None), "checks", None)
-        engine = checks.engine if checks is not None else None
+        target (unit, face, rack) while dragging; None before the first full check or for a refused command."""
+        live_checks = self.editor.live_checks
+        engine = live_checks.engine
         if engine is None:
             return None
         planned = self.drop_command(payload, pos)
@@ -291,7 +293,7 @@ class CanvasView(QGraphicsView):
         if key == self._preview_key:
             return self._preview_result
         try:
-            result = Consequence(tuple(checks.news(engine.preview(command))))
+            result = Consequence(tuple(live_checks.news(engine.preview(command))))
         except Refused:
             result = None
         self._preview_key, self._preview_result = key, result

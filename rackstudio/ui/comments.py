@@ -377,7 +377,7 @@ class CommentsController:
         self.markers.schedule()
 
     def _on_changed(self, changes) -> None:
-        colls = {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}
+        colls = changes.collections()
         if "comments" in colls or changes.settings or colls & {"racks", "devices", "connections"}:
             self.dock.fill()
         self.markers.schedule()
@@ -390,7 +390,7 @@ class CommentsController:
         design = self.design
         selected = [i for i in self.window.selection.ids if design.kind_of(i) in ("racks", "devices", "connections")]
         out: list[tuple[str, str | None]] = [(target_name(design, i).capitalize(), i) for i in selected]
-        engine = getattr(self.window.document, "checks", None)
+        engine = self.window.document.check_engine
         if engine is not None:
             wanted = set(selected)
             for f in engine.findings():

@@ -86,7 +86,7 @@ class DashboardDock(QDockWidget):
         started = time.perf_counter()
         self._build_charts()
         document = self.editor.bridge.document
-        shared = getattr(document, "checks", None)
+        shared = document.check_engine
         if self.series is None or self.series.design is not document.design or (
                 shared is not None and self.series.engine is not shared):
             self.series = MetricsSeries(document.design, document.graph, shared)

@@ -291,7 +291,7 @@ class DiffController:
     def recompute(self) -> None:
         if self.old is None:
             return
-        engine = getattr(self.window.document, "checks", None)
+        engine = self.window.document.check_engine
         new_figures = all_rack_figures(self.design, engine) if engine is not None else None
         self.diff = diff_designs(self.old, self.design, self.old_figures, new_figures)
         self.dock.fill(self.diff, self.source)

@@ -1,24 +1,25 @@
 """The editing context every view and dock receives: the open document (via the bridge), the
-undo stack that is the only way to change it, the shared selection and the parts library, and
-(when the main window provides them) the live checks and the failure simulation."""
+undo stack that is the only way to change it, the shared selection, the parts library, the live
+checks (the open document's check engine seen from Qt) and the failure simulation."""
 from __future__ import annotations
 
 from rackstudio.commands import Command
 from rackstudio.model.design import Design
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.library_source import PartsLibrary
+from rackstudio.ui.live_checks import ChecksController
 from rackstudio.ui.selection import SelectionModel
+from rackstudio.ui.simulation import FailureSimulation
 from rackstudio.ui.undo import UndoStack
 
 
 class EditorContext:
     def __init__(self, bridge: DocumentBridge, undo: UndoStack, selection: SelectionModel,
-                 library: PartsLibrary):
+                 library: PartsLibrary, live_checks: ChecksController, failure_simulation: FailureSimulation):
         self.bridge, self.undo, self.selection, self.library = bridge, undo, selection, library
+        self.live_checks, self.failure_simulation = live_checks, failure_simulation
         library.design_getter = lambda: self.bridge.document.design
         self.label_pattern = "{a} / {b}"
-        self.checks = None  # ui.live_checks.ChecksController, set by the main window
-        self.simulation = None  # ui.simulation.FailureSimulation, set by the main window
 
     @property
     def design(self) -> Design:

@@ -441,7 +441,7 @@ class ExportController:
         return self.window.document.design
 
     def _engine(self) -> CheckEngine | None:
-        return getattr(self.window.document, "checks", None)  # the live checks' engine, when attached
+        return self.window.document.check_engine  # the live checks' engine, when attached
 
     def _ask(self, title: str, stem: str, kind: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog

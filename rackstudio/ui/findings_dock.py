@@ -29,7 +29,7 @@ from rackstudio.model.review import Waiver
 from rackstudio.ui.dialogs.waiver import WaiverDialog
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
-from rackstudio.ui.live_checks import ChecksController, counts_text
+from rackstudio.ui.live_checks import counts_text
 
 _ROLE = Qt.ItemDataRole.UserRole
 _TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
@@ -56,10 +56,10 @@ def default_author() -> str:
 class FindingsDock(QDockWidget):
     focus_requested = Signal(object)  # tuple of object ids to select and show
 
-    def __init__(self, editor: EditorContext, checks: ChecksController, parent=None):
+    def __init__(self, editor: EditorContext, parent=None):
         super().__init__("Findings", parent)
         self.setObjectName("FindingsDock")
-        self.editor, self.checks = editor, checks
+        self.editor, self.live_checks = editor, editor.live_checks
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -85,13 +85,12 @@ class FindingsDock(QDockWidget):
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         self.tree.customContextMenuRequested.connect(self._context_menu)
-        checks.reset.connect(self.reload)
-        checks.delta.connect(self.apply_delta)
-        checks.status.connect(lambda _text: self._update_summary())
-        simulation = editor.simulation
-        if simulation is not None:
-            simulation.changed.connect(self._show_simulation)
-            simulation.active_changed.connect(lambda _on: self._show_simulation(simulation.current))
+        self.live_checks.reset.connect(self.reload)
+        self.live_checks.delta.connect(self.apply_delta)
+        self.live_checks.status.connect(lambda _text: self._update_summary())
+        simulation = editor.failure_simulation
+        simulation.changed.connect(self._show_simulation)
+        simulation.active_changed.connect(lambda _on: self._show_simulation(simulation.current))
         self.reload()
 
     # --- filling -------------------------------------------------------------------------------
@@ -114,7 +113,7 @@ class FindingsDock(QDockWidget):
                 item.setForeground(0, QBrush(_COLOURS[severity]))
                 self.tree.addTopLevelItem(item)
                 self._severity_items[severity] = item
-            for f in self.checks.findings():
+            for f in self.live_checks.findings():
                 self._add(f, ordered=False)
             for item in self._rule_items.values():
                 self._label_rule(item)
@@ -189,7 +188,7 @@ class FindingsDock(QDockWidget):
 
     def _label_rule(self, item: QTreeWidgetItem) -> None:
         rule_id = item.data(0, _ROLE)[1]
-        engine = self.checks.engine
+        engine = self.live_checks.engine
         rule = engine.registry.get(rule_id) if engine is not None else None
         severity = item.parent().data(0, _ROLE)[1]
         counted, waived = self._tally.get((severity, rule_id), (0, 0))
@@ -217,18 +216,18 @@ class FindingsDock(QDockWidget):
         return "\n".join(lines)
 
     def _update_summary(self) -> None:
-        if self.checks.engine is None:
+        if self.live_checks.engine is None:
             self.summary.setText("Checking in the background… findings appear when it ends"
-                                 if self.checks.in_background else
-                                 "Checking…" if self.checks.running or self.checks.started else
+                                 if self.live_checks.in_background else
+                                 "Checking…" if self.live_checks.running or self.live_checks.started else
                                  "Checks have not run yet")
             return
-        took = f" · full check {self.checks.last_run_s:.1f} s" if self.checks.last_run_s is not None else ""
-        self.summary.setText(f"{counts_text(self.checks.counts)}{took}")
+        took = f" · full check {self.live_checks.last_run_s:.1f} s" if self.live_checks.last_run_s is not None else ""
+        self.summary.setText(f"{counts_text(self.live_checks.counts)}{took}")
 
     def _show_simulation(self, sim) -> None:
-        simulation = self.editor.simulation
-        if simulation is None or not simulation.active:
+        simulation = self.editor.failure_simulation
+        if not simulation.active:
             self.banner.hide()
             return
         self.banner.setText(f"<b>Failure simulation</b> — {simulation.summary}<br><small>Esc or Tools ▸ Simulate "

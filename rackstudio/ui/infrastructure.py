@@ -66,7 +66,7 @@ class SiteDock(QDockWidget):
         self._follow(None)
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        colls = {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}
+        colls = changes.collections()
         if colls & {c for c, _ in GROUPS} or "racks" in colls:
             self.reload()
 

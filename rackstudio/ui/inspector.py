@@ -103,7 +103,7 @@ class InspectorDock(QDockWidget):
         if ids != self.ids:
             self.ids = ids
             self._rebuild()
-        elif changes.ids() & set(ids) or changes.settings:
+        elif changes.touched().keys() & set(ids) or changes.settings:
             self._refresh_values()
         else:
             self.summary.setText(self._summary_text())  # a rack's fill changes with its devices

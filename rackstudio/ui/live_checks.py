@@ -2,7 +2,7 @@
 built-in rules plus plugin rules), runs the first full check once the window has painted so
 opening stays fast, and turns each edit's FindingsDelta into Qt signals for the findings dock
 and the canvas markers. A large design's full run (tens of seconds for 1,000 racks) goes to a
-worker thread over a snapshot of the design (Document.checks_job), so the window stays usable
+worker thread over a snapshot of the design (Document.check_job), so the window stays usable
 and editable; the engine is adopted, and caught up with the edits made meanwhile, when it ends.
 
 The marker index maps object ids to the unwaived errors and warnings about them (a cable's
@@ -163,7 +163,7 @@ class ChecksController(QObject):
     @property
     def engine(self) -> CheckEngine | None:
         """The engine of the open document once its first run finished, else None."""
-        engine = self.document.checks
+        engine = self.document.check_engine
         return engine if engine is not None and engine is self._engine else None
 
     def findings(self) -> list[Finding]:
@@ -222,10 +222,10 @@ class ChecksController(QObject):
             bar().repaint()  # say so before the run holds the event loop
         started = time.perf_counter()
         registry = self.registry_factory()
-        self._adopt(lambda: self.document.attach_checks(registry), started)
+        self._adopt(lambda: self.document.attach_check_engine(registry), started)
 
     def _start_job(self) -> None:
-        job = self.document.checks_job(self.registry_factory())
+        job = self.document.check_job(self.registry_factory())
         relay = _Relay()
         relay.done.connect(self._job_done)
         self._job, self._relay, self._job_started = job, relay, time.perf_counter()
@@ -251,10 +251,10 @@ class ChecksController(QObject):
             self.status.emit("The checks could not run")
             REPORT.handle(error)
             return
-        self._adopt(lambda: self.document.adopt_checks(job), self._job_started)
+        self._adopt(lambda: self.document.adopt_check_engine(job), self._job_started)
 
     def _adopt(self, attach: Callable[[], CheckEngine | None], started: float) -> None:
-        old = self.document.checks
+        old = self.document.check_engine
         engine = attach()
         if engine is None:
             return

@@ -90,11 +90,11 @@ class MainWindow(QMainWindow):
         self.bridge = DocumentBridge(document or Document(), self)
         self.undo_stack = UndoStack(self.bridge.document, self)
         self.selection = SelectionModel(self)
-        self.editor = EditorContext(self.bridge, self.undo_stack, self.selection, library or builtin_library())
+        self.live_checks = ChecksController(self.bridge, self)
+        self.failure_simulation = FailureSimulation(self.bridge, self.selection, self)
+        self.editor = EditorContext(self.bridge, self.undo_stack, self.selection, library or builtin_library(),
+                                    self.live_checks, self.failure_simulation)
         self.editing = EditingController(self)
-        self.checks = ChecksController(self.bridge, self)
-        self.simulation = FailureSimulation(self.editor, self)
-        self.editor.checks, self.editor.simulation = self.checks, self.simulation
         self._build_central()
         self.palette_dock = PaletteDock(self.editor, self)
         self.inspector_dock = InspectorDock(self.editor, self)
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.presentation = PresentationController(self)
         self.exports = ExportController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
-        self.findings_dock = FindingsDock(self.editor, self.checks, self)
+        self.findings_dock = FindingsDock(self.editor, self)
         self.tools = ToolsController(self)
         self._build_status_bar()
         self.actions_by_id = build_actions(self)
@@ -188,16 +188,16 @@ class MainWindow(QMainWindow):
 
     def _wire_checks(self) -> None:
         """Checks, findings, failure simulation: status messages, the toggle, Esc, focusing."""
-        self.checks.status.connect(self.show_status)
-        self.simulation.status.connect(self.show_status)
+        self.live_checks.status.connect(self.show_status)
+        self.failure_simulation.status.connect(self.show_status)
         self.findings_dock.focus_requested.connect(guarded(self.focus_objects))
         toggle = self.actions_by_id["simulate_failure"]
-        self.simulation.active_changed.connect(toggle.setChecked)
+        self.failure_simulation.active_changed.connect(toggle.setChecked)
         self.stop_simulation = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.stop_simulation.setContext(Qt.ShortcutContext.WindowShortcut)
         self.stop_simulation.setEnabled(False)
-        self.stop_simulation.activated.connect(self.simulation.stop)
-        self.simulation.active_changed.connect(self.stop_simulation.setEnabled)
+        self.stop_simulation.activated.connect(self.failure_simulation.stop)
+        self.failure_simulation.active_changed.connect(self.stop_simulation.setEnabled)
 
     def _build_menus(self) -> None:
         menus: dict[str, QMenu] = {}
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         self.hall_view.zoom_fit()
 
     def _on_changed(self, changes) -> None:
-        if {*changes.added.values(), *changes.removed.values(), *changes.changed.values()} & {"halls"}:
+        if changes.collections() & {"halls"}:
             self._fill_halls()
             if "halls" in changes.added.values():
                 self.hall_view.zoom_fit()
@@ -510,7 +510,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            self.checks.start()  # the first full check runs (deferred) now that the window is on screen
+            self.live_checks.start()  # the first full check runs (deferred) now that the window is on screen
             self.first_painted.emit()
 
     @property

@@ -179,7 +179,7 @@ class PaletteDock(QDockWidget):
             self.count.setText(f"The parts library could not be read: {self.editor.library.problem}")
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        colls = {*changes.added.values(), *changes.removed.values(), *changes.changed.values()}
+        colls = changes.collections()
         if colls & {"part_types", "rack_types"}:
             self.reload()
 

@@ -321,7 +321,7 @@ class PresentationController:
 
     def _engine(self) -> CheckEngine:
         document = self.window.document
-        engine = getattr(document, "checks", None)
+        engine = document.check_engine
         if engine is None:  # no live checks: check once for the slides
             engine = CheckEngine(document.design, document.graph)
             engine.run_full()

@@ -12,8 +12,10 @@ from PySide6.QtCore import QObject, Signal
 
 from rackstudio.changes import ChangeSet
 from rackstudio.checks.simulation import Simulation, can_fail, simulate
-from rackstudio.ui.editor import EditorContext
+from rackstudio.model.design import Design
+from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.guard import guarded
+from rackstudio.ui.selection import SelectionModel
 
 HINT = ("Simulate Failure: select a feed, panel or UPS in the Site panel, or a PDU, power shelf or CDU "
         "in a view, to fail it (Esc ends the simulation)")
@@ -24,15 +26,19 @@ class FailureSimulation(QObject):
     active_changed = Signal(bool)
     status = Signal(str)
 
-    def __init__(self, editor: EditorContext, parent: QObject | None = None):
+    def __init__(self, bridge: DocumentBridge, selection: SelectionModel, parent: QObject | None = None):
         super().__init__(parent)
-        self.editor = editor
+        self.bridge, self.selection = bridge, selection
         self.active = False
         self.current: Simulation | None = None
         self.summary = ""
-        editor.selection.changed.connect(self._on_selection)
-        editor.bridge.changed.connect(self._on_document_changed)
-        editor.bridge.replaced.connect(lambda: self.set_active(False))
+        selection.changed.connect(self._on_selection)
+        bridge.changed.connect(self._on_document_changed)
+        bridge.replaced.connect(lambda: self.set_active(False))
+
+    @property
+    def design(self) -> Design:
+        return self.bridge.document.design
 
     @guarded
     def set_active(self, on: bool) -> None:
@@ -53,19 +59,19 @@ class FailureSimulation(QObject):
 
     def fail(self, obj_id: str) -> Simulation:
         """Fail one element now (the simulation must be on)."""
-        design = self.editor.design
+        design = self.design
         name = getattr(design.get(obj_id), "name", obj_id)
         self.status.emit(f"Simulating the failure of {name}…")  # a UPS of a large hall takes seconds
         bar = getattr(self.parent(), "statusBar", None)
         if bar is not None:
             bar().repaint()
-        sim = simulate(design, self.editor.bridge.document.graph, obj_id)
+        sim = simulate(design, self.bridge.document.graph, obj_id)
         self._set(sim)
         return sim
 
     def _set(self, sim: Simulation | None) -> None:
         self.current = sim
-        self.summary = sim.summary(self.editor.design) if sim is not None else ""
+        self.summary = sim.summary(self.design) if sim is not None else ""
         self.changed.emit(sim)
         if sim is not None:
             self.status.emit(self.summary)
@@ -74,8 +80,8 @@ class FailureSimulation(QObject):
     def _on_selection(self, _source) -> None:
         if not self.active:
             return
-        design, graph = self.editor.design, self.editor.bridge.document.graph
-        for obj_id in self.editor.selection.ids:
+        design, graph = self.design, self.bridge.document.graph
+        for obj_id in self.selection.ids:
             if can_fail(design, graph, obj_id):
                 if self.current is None or self.current.failed != obj_id:
                     self.fail(obj_id)
@@ -85,7 +91,7 @@ class FailureSimulation(QObject):
     def _on_document_changed(self, _changes: ChangeSet) -> None:
         if not self.active or self.current is None:
             return
-        design, graph = self.editor.design, self.editor.bridge.document.graph
+        design, graph = self.design, self.bridge.document.graph
         if can_fail(design, graph, self.current.failed):
             self.fail(self.current.failed)
         else:

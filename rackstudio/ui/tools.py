@@ -70,9 +70,9 @@ class ToolsController(QObject):
         self._plugins = manager
         if manager is not None:
             manager.failed.connect(self._on_failed)
-        self.window.checks.registry_factory = self.registry
-        if self.window.checks.engine is not None:
-            self.window.checks.schedule()
+        self.window.live_checks.registry_factory = self.registry
+        if self.window.live_checks.engine is not None:
+            self.window.live_checks.schedule()
 
     def manager(self) -> PluginManager:
         """The plugin manager, started now if the app did not give one (never raises)."""
@@ -101,7 +101,7 @@ class ToolsController(QObject):
 
     def plugins_changed(self) -> None:
         self.reload_library()
-        self.window.checks.schedule()
+        self.window.live_checks.schedule()
 
     # --- parts ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""A Document with live checks: attach_checks runs the engine in full, every later edit (execute,
+"""A Document with live checks: attach_check_engine runs the engine in full, every later edit (execute,
 undo, redo, and the GUI's apply/revert) updates it before `changed` reaches listeners, and a
 Document without checks works as before. Failure simulation: what a feed, panel or CDU failure
 takes down in the example pod."""
@@ -34,18 +34,18 @@ def test_a_document_without_checks_edits_as_before():
     seen = []
     doc.changed.connect(seen.append)
     doc.execute(SetProperty("hall-1", "name", "Hall A"))
-    assert doc.checks is None and len(seen) == 1
+    assert doc.check_engine is None and len(seen) == 1
 
 
-def test_attach_checks_runs_in_full_and_edits_update_before_listeners_hear():
+def test_attach_check_engine_runs_in_full_and_edits_update_before_listeners_hear():
     b = _bench()
     doc = b.doc
-    engine = doc.attach_checks()
-    assert doc.checks is engine and engine.findings() == _full(doc.design)
+    engine = doc.attach_check_engine()
+    assert doc.check_engine is engine and engine.findings() == _full(doc.design)
     heard, deltas = [], []
     engine.changed.connect(deltas.append)
     # a listener of the document reads the findings: they already include the edit
-    doc.changed.connect(lambda _changes: heard.append([f.rule for f in doc.checks.findings()]))
+    doc.changed.connect(lambda _changes: heard.append([f.rule for f in doc.check_engine.findings()]))
     doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
     assert "PWR-014" in heard[-1]
     assert any(f.rule == "PWR-014" for f in deltas[-1].added)
@@ -61,43 +61,43 @@ def test_attach_checks_runs_in_full_and_edits_update_before_listeners_hear():
     assert engine.findings() == _full(doc.design)
 
 
-def test_attach_checks_takes_a_registry_and_attaching_again_replaces_the_engine():
+def test_attach_check_engine_takes_a_registry_and_attaching_again_replaces_the_engine():
     doc = _bench().doc
-    empty = doc.attach_checks(RuleRegistry())
+    empty = doc.attach_check_engine(RuleRegistry())
     assert empty.findings() == [] and empty.rules_run() == []
-    full = doc.attach_checks(builtin_registry())
-    assert doc.checks is full and full.rules_run()
+    full = doc.attach_check_engine(builtin_registry())
+    assert doc.check_engine is full and full.rules_run()
     doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
     assert empty.findings() == []  # the replaced engine no longer follows the document
-    doc.detach_checks()
+    doc.detach_check_engine()
     doc.undo()
-    assert doc.checks is None
+    assert doc.check_engine is None
 
 
-def test_a_checks_job_runs_on_a_snapshot_and_is_adopted_with_the_edits_made_meanwhile():
+def test_a_check_job_runs_on_a_snapshot_and_is_adopted_with_the_edits_made_meanwhile():
     b = _bench()
     doc = b.doc
-    job = doc.checks_job()
+    job = doc.check_job()
     # edits while the job would be running on its thread: the snapshot does not see them
     doc.execute(PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big"))
     doc.execute(SetProperty("rk-1", "power_budget_kw", 25))
     engine = job.run()
     assert "dv-big" not in job.design.devices and not any(f.rule == "PWR-014" for f in engine.findings())
-    assert doc.adopt_checks(job) is engine and doc.checks is engine
+    assert doc.adopt_check_engine(job) is engine and doc.check_engine is engine
     assert engine.design is doc.design and engine.graph is doc.graph
     assert engine.findings() == _full(doc.design)
     doc.undo()
     doc.undo()
     assert engine.findings() == _full(doc.design)
-    assert doc.adopt_checks(job) is None  # adopted once
+    assert doc.adopt_check_engine(job) is None  # adopted once
 
 
 def test_a_dropped_job_is_not_adopted():
     doc = _bench().doc
-    job = doc.checks_job()
+    job = doc.check_job()
     job.run()
-    doc.detach_checks()
-    assert doc.adopt_checks(job) is None and doc.checks is None
+    doc.detach_check_engine()
+    assert doc.adopt_check_engine(job) is None and doc.check_engine is None
 
 
 @pytest.fixture(scope="module")

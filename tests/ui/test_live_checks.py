@@ -40,8 +40,8 @@ def _site(tmp_path, monkeypatch):
 
 
 def wait_checks(qtbot, window) -> CheckEngine:
-    qtbot.waitUntil(lambda: window.checks.engine is not None, timeout=20000)
-    return window.checks.engine
+    qtbot.waitUntil(lambda: window.live_checks.engine is not None, timeout=20000)
+    return window.live_checks.engine
 
 
 def full_run(design):
@@ -137,7 +137,7 @@ def test_waiving_from_the_context_menu_is_undoable_and_greys_the_finding(pod_win
     assert waived.waived and row.text(0).startswith("[waived] ") and row.font(0).italic()
     assert row.foreground(0).color().name() == "#96969b"
     assert dock.tree.topLevelItem(1).text(0) == "Warnings — 15 (1 waived)"
-    assert window.checks.counts["warning"] == 15 and window.checks.counts["waived"] == 1
+    assert window.live_checks.counts["warning"] == 15 and window.live_checks.counts["waived"] == 1
     assert hall_item.marker is None  # no longer counted: the outline goes
     window.undo_stack.undo()
     assert not design.waivers and not next(g for g in dock.listed() if g.key == f.key).waived
@@ -145,15 +145,15 @@ def test_waiving_from_the_context_menu_is_undoable_and_greys_the_finding(pod_win
     window.undo_stack.redo()
     menu_action(dock, next(g for g in dock.listed() if g.key == f.key), "Remove Waiver")
     assert not design.waivers and undo_texts(window)[-1] == "Remove waiver of PWR-014"
-    assert dock.listed() == window.checks.findings()
+    assert dock.listed() == window.live_checks.findings()
 
 
 def test_an_edit_updates_the_findings_incrementally(pod, qtbot):
     window, design, r1, r2 = pod
     wait_checks(qtbot, window)
     resets, deltas = [], []
-    window.checks.reset.connect(lambda: resets.append(1))
-    window.checks.delta.connect(deltas.append)
+    window.live_checks.reset.connect(lambda: resets.append(1))
+    window.live_checks.delta.connect(deltas.append)
     window.editor.execute(PlaceDevice(builders.server(), rack=r2, position=1, device_id="srv-2"))
     assert any(f.rule == "COOL-011" and f.objects == (r2,) for f in deltas[-1].added)
     assert window.findings_dock.listed() == full_run(design)
@@ -175,19 +175,19 @@ def test_a_large_designs_first_check_runs_in_the_background_and_catches_up_with_
     monkeypatch.setattr(ChecksJob, "run", lambda job: (gate.wait(20), run(job))[1])
     window = MainWindow(Document(project_file.load(example_design()).design), None)
     qtbot.addWidget(window)
-    window.checks.background_records = 0  # the example is small: treat it as large
+    window.live_checks.background_records = 0  # the example is small: treat it as large
     started = []
-    window.checks.status.connect(started.append)
+    window.live_checks.status.connect(started.append)
     window.show()
-    qtbot.waitUntil(lambda: window.checks.running and window.checks._job is not None)
+    qtbot.waitUntil(lambda: window.live_checks.running and window.live_checks._job is not None)
     assert any("in the background" in m for m in started)
     design = window.editor.design
     rack = next(r.id for r in design.racks.values() if r.name == "P1-B01")
     window.editor.execute(SetProperty(rack, "power_budget_kw", 20))  # while it runs: the window is not blocked
-    assert window.checks.engine is None and window.findings_dock.summary.text().startswith("Checking in the background")
+    assert window.live_checks.engine is None and window.findings_dock.summary.text().startswith("Checking in the background")
     gate.set()
     engine = wait_checks(qtbot, window)
-    assert engine.design is design and not window.checks.running
+    assert engine.design is design and not window.live_checks.running
     assert window.findings_dock.listed() == full_run(design)
     assert any(f.rule == "PWR-014" and f.objects == (rack,) for f in window.findings_dock.listed())
     window.undo_stack.undo()
@@ -270,9 +270,9 @@ def test_failing_a_feed_darkens_its_pdu_and_degrades_the_dgx_servers_in_both_vie
     window.open_elevation(n["P1-B01"])
     elevations, hall = window.elevation_view.elevations, window.hall_view.hall_scene
     window.actions_by_id["simulate_failure"].trigger()
-    assert window.simulation.active and window.findings_dock.banner.isVisible()
+    assert window.failure_simulation.active and window.findings_dock.banner.isVisible()
     window.site_dock.select(n["P1-B01-A"])  # feeds are picked in the Site panel
-    assert window.simulation.current.failed == n["P1-B01-A"]
+    assert window.failure_simulation.current.failed == n["P1-B01-A"]
     assert {i.sim for i in elevations.items_of(n["P1-B01-PDU-A"])} == {"dark"}
     for server in ("P1-B01-U2", "P1-B01-U13"):
         assert {i.sim for i in elevations.items_of(n[server])} == {"degraded"}
@@ -290,7 +290,7 @@ def test_failing_a_feed_darkens_its_pdu_and_degrades_the_dgx_servers_in_both_vie
     window.activateWindow()
     qtbot.waitUntil(lambda: window.isActiveWindow())
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not window.simulation.active and not window.actions_by_id["simulate_failure"].isChecked()
+    assert not window.failure_simulation.active and not window.actions_by_id["simulate_failure"].isChecked()
     assert all(i.sim is None for items in elevations.device_items.values() for i in items)
     assert rack.sim is None and not rack.sim_failed_here and not window.findings_dock.banner.isVisible()
 

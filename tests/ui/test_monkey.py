@@ -248,7 +248,7 @@ class Monkey:
         what = self.rng.choices([c for c, _ in self.CHOICES], [w for _, w in self.CHOICES])[0]
         if self.window.presentation.screen is not None:
             what = Monkey.present
-        elif self.window.simulation.active and self.rng.random() < 0.2:
+        elif self.window.failure_simulation.active and self.rng.random() < 0.2:
             what = Monkey.end_simulation
         self.counts[what.__name__] += 1
         self.trace(what.__name__)
@@ -339,7 +339,7 @@ def monkey_window(qtbot, monkeypatch, dialogs, strict_errors, tmp_path):
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.checks.engine is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.live_checks.engine is not None, timeout=30000)
     yield window, rng
     uninstall()
     report.unexpected = strict_errors.append
@@ -369,10 +369,10 @@ def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, stric
             dialog.close()
     window.presentation.stop()
     _consistent(window)
-    qtbot.waitUntil(lambda: not window.checks.running, timeout=60000)
+    qtbot.waitUntil(lambda: not window.live_checks.running, timeout=60000)
     design = window.editor.design
-    live = sorted(f.key for f in window.checks.findings())
-    full = CheckEngine(design, ComponentGraph(design), window.checks.engine.registry)
+    live = sorted(f.key for f in window.live_checks.findings())
+    full = CheckEngine(design, ComponentGraph(design), window.live_checks.engine.registry)
     assert live == sorted(f.key for f in full.run_full())
     assert window.save()
     assert dumps(load(window.document.path).design) == dumps(design)

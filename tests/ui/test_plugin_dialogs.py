@@ -237,8 +237,8 @@ def test_ten_broken_plugins_leave_the_app_running_with_the_users_work(qtbot, sit
         window.plugins = manager
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitUntil(lambda: window.checks.engine is not None and not window.checks.running, timeout=20000)
-        findings = window.checks.findings()
+        qtbot.waitUntil(lambda: window.live_checks.engine is not None and not window.live_checks.running, timeout=20000)
+        findings = window.live_checks.findings()
         assert {f.rule for f in findings if f.aspect == RULE_FAILED} == {
             "fixture-import-error.rule", "fixture-raising-rule.rule", "fixture-hanging-rule.rule",
             "fixture-garbage-rule.rule"}
@@ -252,7 +252,7 @@ def test_ten_broken_plugins_leave_the_app_running_with_the_users_work(qtbot, sit
             assert len(reasons) == 1 and reasons[0].startswith(f"Failed at {stage.value}"), (name, reasons)
         # the user's work goes on: an edit, checked live, and a save
         assert window.editor.execute(PlaceDevice(builders.server(), rack="rk-2", position=30, device_id="new"))
-        qtbot.waitUntil(lambda: not window.checks.running, timeout=20000)
+        qtbot.waitUntil(lambda: not window.live_checks.running, timeout=20000)
         dialogs.save_path = str(tmp_path / "with-broken-plugins.rackstudio")
         assert window.save()
         assert "new" in load(tmp_path / "with-broken-plugins.rackstudio").design.devices

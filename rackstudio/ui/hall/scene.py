@@ -49,10 +49,8 @@ class HallScene(MirroredSelectionScene):
         self._sim_looks: dict[str, tuple[str | None, str, bool]] = {}  # item id -> (state, note, failed here)
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
-        if editor.checks is not None:
-            editor.checks.markers_changed.connect(self.on_markers)
-        if editor.simulation is not None:
-            editor.simulation.changed.connect(self.set_simulation)
+        editor.live_checks.markers_changed.connect(self.on_markers)
+        editor.failure_simulation.changed.connect(self.set_simulation)
         self.on_replaced()
 
     @property
@@ -220,7 +218,7 @@ class HallScene(MirroredSelectionScene):
         for rack_id in touched:
             if rack_id in design.racks and rack_id in self.objects:
                 self._put_rack(rack_id)
-        colls = set(changes.added.values()) | set(changes.removed.values()) | set(changes.changed.values())
+        colls = changes.collections()
         if changes.settings:  # check thresholds: the bars' colours
             for obj_id in self.objects:
                 if obj_id not in touched:
@@ -237,13 +235,10 @@ class HallScene(MirroredSelectionScene):
         item = self.objects.get(obj_id)
         if item is None:
             return
-        checks = self.editor.checks
-        if checks is not None:
-            if isinstance(item, RackItem):
-                item.set_marker(checks.marker([obj_id, *devices_within(self.design, obj_id)]))
-                item.set_bars(checks.rack_load(obj_id))
-            else:
-                item.set_marker(checks.marker([obj_id, *devices_within(self.design, obj_id)]))
+        live_checks = self.editor.live_checks
+        item.set_marker(live_checks.marker([obj_id, *devices_within(self.design, obj_id)]))
+        if isinstance(item, RackItem):
+            item.set_bars(live_checks.rack_load(obj_id))
         item.set_sim(*self._sim_looks.get(obj_id, (None, "", False)))
 
     @guarded

@@ -55,8 +55,7 @@ class HallView(CanvasView):
 
     def __init__(self, editor: EditorContext, parent=None):
         scene = HallScene(editor)
-        super().__init__(scene, parent)
-        self.editor = editor
+        super().__init__(scene, editor, parent)
         self.hall_scene = scene
         self.setBackgroundBrush(QColor(232, 234, 238))
         self.new_facing = "S"

@@ -35,10 +35,8 @@ class ElevationScene(MirroredSelectionScene):
         self.sim_states: dict[str, str] = {}  # device id -> its look under the failure simulation
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
-        if editor.checks is not None:
-            editor.checks.markers_changed.connect(self.on_markers)
-        if editor.simulation is not None:
-            editor.simulation.changed.connect(self.set_simulation)
+        editor.live_checks.markers_changed.connect(self.on_markers)
+        editor.failure_simulation.changed.connect(self.set_simulation)
 
     @property
     def design(self) -> Design:
@@ -115,12 +113,10 @@ class ElevationScene(MirroredSelectionScene):
             self.addItem(item)
             items.append(item)
         self.device_items[rack_id] = items
-        checks = self.editor.checks
-        if checks is not None:
-            frame.set_marker(checks.marker([rack_id]))
+        live_checks = self.editor.live_checks
+        frame.set_marker(live_checks.marker([rack_id]))
         for item in items:
-            if checks is not None:
-                item.set_marker(checks.marker([item.obj_id]))
+            item.set_marker(live_checks.marker([item.obj_id]))
             item.set_sim(self.sim_states.get(item.obj_id))
         wanted = set(self.editor.selection.ids)
         with self.quiet():
@@ -162,7 +158,7 @@ class ElevationScene(MirroredSelectionScene):
             self.relayout()
             return
         touched: set[str] = set()
-        for obj_id, coll in (*changes.added.items(), *changes.changed.items(), *changes.removed.items()):
+        for obj_id, coll in changes.touched().items():
             if coll == "racks" and obj_id in self.blocks:
                 touched.add(obj_id)
             elif coll == "devices":
@@ -177,9 +173,7 @@ class ElevationScene(MirroredSelectionScene):
     @guarded
     def on_markers(self, ids) -> None:
         """The findings about `ids` changed (None: all): re-mark the device and rack items showing them."""
-        checks = self.editor.checks
-        if checks is None:
-            return
+        checks = self.editor.live_checks
         if ids is None:
             for rack_id, frame in self.frames.items():
                 frame.set_marker(checks.marker([rack_id]))

@@ -52,8 +52,7 @@ class ElevationView(CanvasView):
 
     def __init__(self, editor: EditorContext, parent=None):
         scene = ElevationScene(editor)
-        super().__init__(scene, parent)
-        self.editor = editor
+        super().__init__(scene, editor, parent)
         self.elevations = scene
         self.setBackgroundBrush(QColor(236, 237, 241))
         self._move: _Move | None = None
