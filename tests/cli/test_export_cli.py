@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +17,7 @@ from rackstudio.cli import main
 from rackstudio.io import project_file
 from rackstudio.reports.xlsx import read_xlsx
 from tests.core.test_reports_designs import revision_b
+from tests.pdf import pdf_pages, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -37,14 +36,8 @@ def _run(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def pdf_pages(path: Path) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes()))
 
 
-def pdf_text(path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_bom_csv_and_xlsx_headless(design_file, tmp_path, capsys):

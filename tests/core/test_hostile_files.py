@@ -309,7 +309,6 @@ def test_every_model_in_a_design_refuses_unknown_keys():
     know: a design file can never name something for RackStudio to open, import or run."""
     from pydantic import BaseModel
 
-    from rackstudio.io.limits import _kind  # the same annotation walk the number check uses
     from rackstudio.model import Design
 
     seen: set[type] = set()
@@ -327,8 +326,7 @@ def test_every_model_in_a_design_refuses_unknown_keys():
             for arg in _annotation_types(field.annotation):
                 if isinstance(arg, type) and issubclass(arg, BaseModel):
                     todo.append(arg)
-    assert len(seen) > 20
-    assert _kind is not None
+    assert len(seen) > 20  # the walk reached the nested records, not just Design
 
 
 def _annotation_types(annotation):
