@@ -1,7 +1,7 @@
 """Qt-free. Every edit a user can make, as a command with apply and revert."""
 from rackstudio.commands.arrange import NudgeRack, align, distribute, ordered_moves
 from rackstudio.commands.base import Command, Composite, Edit, Refused
-from rackstudio.commands.bulk import connect_liquid, connect_psus_ab, connect_to_leaf, rail_optimised
+from rackstudio.commands.bulk import connect_liquid, connect_psus_ab
 from rackstudio.commands.clipboard import Clip, copy, paste
 from rackstudio.commands.connections import Connect, Disconnect
 from rackstudio.commands.devices import (
@@ -20,6 +20,7 @@ from rackstudio.commands.fit import (
     can_place_side,
 )
 from rackstudio.commands.labels import cable_label, labeler, pattern_problem
+from rackstudio.commands.network_plan import connect_to_leaf, plan_rails, plan_to_leaf, rail_optimised
 from rackstudio.commands.racks import AddRack, AddRow, MoveRack, RemoveRack, RotateRack, add_row_of_racks
 from rackstudio.commands.records import (
     AddRecord,
@@ -37,5 +38,5 @@ __all__ = [
     "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "cable_label", "can_place", "can_place_floor",
     "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid", "connect_psus_ab",
     "connect_to_leaf", "copy", "distribute", "labeler", "ordered_moves", "paste", "pattern_problem",
-    "rail_optimised",
+    "plan_rails", "plan_to_leaf", "rail_optimised",
 ]

@@ -1,4 +1,5 @@
-"""Qt-free. Bulk cabling helpers: each returns ONE Composite of core `Connect` commands, so a
+"""Qt-free. Bulk cabling helpers (power and coolant here; network in commands.network_plan): each
+returns ONE Composite of core `Connect` commands, so a
 whole rack's or pod's cabling is one undo step.
 
 Every helper takes free ports in the part's template order and remembers what it has taken,
@@ -60,12 +61,6 @@ def _name(design: Design, owner: str) -> str:
 
 def _category(design: Design, device: Device) -> Category:
     return design.part_of(device).category
-
-
-def data_interfaces(design: Design, device_id: str) -> list[str]:
-    """A device's non-management interfaces in template order."""
-    part = design.part_of(design.devices[device_id])
-    return [i.name for i in part.interfaces if not i.mgmt_only]
 
 
 def _by_place(design: Design, ids: Iterable[str]) -> list[str]:
@@ -154,94 +149,6 @@ def connect_psus_ab(design: Design, rack_id: str, labeler: Labeler | None = None
     return plan.done(f"Connect PSUs of {rack.name} to A/B", f"every PSU in {rack.name} is already connected")
 
 
-# --- network ---------------------------------------------------------------------------------
-
-def _interface_pool(design: Design, device_id: str) -> PortPool:
-    return PortPool(design, device_id, "network", data_interfaces(design, device_id))
-
-
-def _interface_types(design: Design, device_id: str) -> dict[str, str]:
-    """Interface name -> NetBox interface type, every interface of the device (mgmt included)."""
-    return {i.name: i.type for i in design.part_of(design.devices[device_id]).interfaces}
-
-
-def connect_to_leaf(design: Design, server_ids: Iterable[str], leaf_id: str, media: str | None = None,
-                    length_m: float | None = None, labeler: Labeler | None = None) -> Composite:
-    """Each selected server's free NICs to the leaf switch's next free ports, in order.
-
-    NICs of the leaf's own port types are cabled (so a 1000BASE-T management switch takes the
-    BMC ports and a 400G leaf the data NICs); when no NIC type matches any leaf port, every
-    free data NIC is cabled."""
-    if leaf_id not in design.devices:
-        raise Refused(f"there is no switch {leaf_id!r}")
-    leaf_types = _interface_types(design, leaf_id)
-    leaf_free = [p for p in leaf_types if design.port_connection("network", leaf_id, p) is None]
-    servers = _by_place(design, [s for s in server_ids if s != leaf_id and s in design.devices])
-    wanted: dict[str, list[str]] = {}
-    for dev_id in servers:
-        types = _interface_types(design, dev_id)
-        wanted[dev_id] = [n for n, t in types.items() if t in {leaf_types[p] for p in leaf_free}
-                          and design.port_connection("network", dev_id, n) is None]
-    if not any(wanted.values()):
-        wanted = {dev_id: _interface_pool(design, dev_id).free for dev_id in servers}
-    plan = Plan(design, labeler)
-    for dev_id in servers:
-        types = _interface_types(design, dev_id)
-        for nic in wanted[dev_id]:
-            # the next free leaf port of the NIC's own type, else the next free port
-            port = next((p for p in leaf_free if leaf_types[p] == types[nic]), leaf_free[0] if leaf_free else None)
-            if port is None:
-                raise Refused(f"{_name(design, leaf_id)} has no free port left for "
-                              f"{design.devices[dev_id].name} {nic}")
-            leaf_free.remove(port)
-            plan.connect("network", PortRef(owner=dev_id, port=nic), PortRef(owner=leaf_id, port=port),
-                         media, length_m)
-    return plan.done(f"Connect NICs to {_name(design, leaf_id)}", "the selected servers have no free NICs")
-
-
-def rail_optimised(design: Design, server_ids: Iterable[str], leaf_ids: Sequence[str],
-                   spine_ids: Sequence[str] = (), media: str | None = None, uplink_media: str | None = None,
-                   labeler: Labeler | None = None) -> Composite:
-    """Rail-optimised fabric: NIC k of every server to leaf k (rail k); then each leaf gets as
-    many uplinks as downlinks it took (1:1, non-blocking), spread round-robin over the spines."""
-    if not leaf_ids:
-        raise Refused("choose at least one leaf switch")
-    missing = [i for i in (*leaf_ids, *spine_ids) if i not in design.devices]
-    if missing:
-        raise Refused(f"there is no switch {missing[0]!r}")
-    leaves = [_interface_pool(design, leaf) for leaf in leaf_ids]
-    downlinks = [0] * len(leaves)
-    plan = Plan(design, labeler)
-    switches = {*leaf_ids, *spine_ids}
-    for dev_id in _by_place(design, [s for s in server_ids if s not in switches and s in design.devices]):
-        nics = data_interfaces(design, dev_id)
-        for k, pool in enumerate(leaves):
-            if k >= len(nics) or design.port_connection("network", dev_id, nics[k]) is not None:
-                continue
-            port = pool.take()
-            if port is None:
-                raise Refused(f"leaf {_name(design, pool.owner)} has no free port for "
-                              f"{design.devices[dev_id].name} {nics[k]}")
-            plan.connect("network", PortRef(owner=dev_id, port=nics[k]), PortRef(owner=pool.owner, port=port), media)
-            downlinks[k] += 1
-    spines = [_interface_pool(design, s) for s in spine_ids]
-    turn = 0
-    for pool, count in zip(leaves, downlinks, strict=True):
-        for _ in range(count if spines else 0):
-            up = pool.take()
-            if up is None:
-                break  # a full leaf keeps the uplinks it has; the checks report oversubscription
-            spine = spines[turn % len(spines)]
-            turn += 1
-            port = spine.take()
-            if port is None:
-                raise Refused(f"spine {_name(design, spine.owner)} has no free port for "
-                              f"leaf {_name(design, pool.owner)}")
-            plan.connect("network", PortRef(owner=pool.owner, port=up), PortRef(owner=spine.owner, port=port),
-                         uplink_media or media)
-    return plan.done("Rail-optimised fabric", "no free NICs to cable into the rails")
-
-
 # --- coolant ---------------------------------------------------------------------------------
 
 def _coolant_names(design: Design, device_id: str) -> list[str]:
@@ -314,5 +221,4 @@ def connect_liquid(design: Design, rack_id: str, cdu_id: str | None = None,
                      f"every liquid-cooled device in {rack.name} is already connected")
 
 
-__all__ = ["Labeler", "PortPool", "connect_liquid", "connect_psus_ab", "connect_to_leaf", "data_interfaces",
-           "rack_pdus", "rail_optimised"]
+__all__ = ["Labeler", "PortPool", "connect_liquid", "connect_psus_ab", "rack_pdus"]

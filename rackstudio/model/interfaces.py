@@ -103,6 +103,18 @@ def bend_radius_mm(media: str | None, infiniband: bool) -> float | None:
     return BEND_RADIUS_MM.get(media)
 
 
+def link_lane_class(classes: list[InterfaceClass | None] | tuple[InterfaceClass | None, ...]) -> str | None:
+    """The lane class a link must carry: the faster end's when the ends differ (CAB-004 reports
+    that); BASE-T when both ends are copper RJ45; None when no end says."""
+    order = (NRZ_25G, *PAM4_CLASSES)
+    known = [c.lane_class for c in classes if c is not None and c.lane_class in order]
+    if known:
+        return max(known, key=order.index)
+    if classes and all(c is not None and c.lane_class == BASE_T for c in classes):
+        return BASE_T
+    return None
+
+
 # The order a link's cable family is chosen in (engineering.md 4.1, 4.5): passive copper, then
 # active copper, then optics (AOC, multimode, single-mode) — the cheapest family that reaches.
 MEDIA_PREFERENCE = ("dac", "acc", "aec", "aoc", "mmf", "smf")

@@ -20,6 +20,7 @@ from rackstudio.commands import (
     arrange,
     bulk,
     clipboard,
+    network_plan,
 )
 from rackstudio.commands.labels import labeler
 from rackstudio.model.design import Design, Feed, Hall, Panel, Ups
@@ -27,6 +28,7 @@ from rackstudio.model.floor import free_spot
 from rackstudio.model.geometry import devices_within, mounted_root
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.fabric import FabricDialog
+from rackstudio.ui.dialogs.network_preview import NetworkPreviewDialog
 from rackstudio.ui.dialogs.record import RecordDialog
 from rackstudio.ui.dialogs.row import RowDialog
 from rackstudio.ui.editor import EditorContext
@@ -263,8 +265,15 @@ class EditingController:
                 ids.extend(devices_within(design, obj_id))
             elif obj_id in design.devices:
                 ids.append(obj_id)
-        return [i for i in dict.fromkeys(ids) if bulk.data_interfaces(design, i)
+        return [i for i in dict.fromkeys(ids) if network_plan.data_ports(design.part_of(design.devices[i]))
                 and str(design.part_of(design.devices[i]).category) != "switch"]
+
+    def _cable(self, plan: network_plan.NetworkPlan) -> None:
+        """Preview the plan (cables by family and length, what could not be placed), then apply it."""
+        if not plan.links:
+            raise Refused(plan.nothing + (f": {plan.unplaced[0]}" if plan.unplaced else ""))
+        if NetworkPreviewDialog.ask(self.window, self.design, plan):
+            self.editor.execute(plan.command(self.design, labeler(prefs.label_pattern())))
 
     @guarded
     def connect_leaf(self) -> None:
@@ -274,8 +283,7 @@ class EditingController:
         choice = FabricDialog.ask(self.window, self.design, rails=False)
         if choice is None:
             return
-        self.editor.execute(bulk.connect_to_leaf(self.design, servers, choice.leaves[0], choice.media,
-                                                 labeler=labeler(prefs.label_pattern())))
+        self._cable(network_plan.plan_to_leaf(self.design, servers, choice.leaves[0], choice.mgmt_switch))
 
     @guarded
     def rail_fabric(self) -> None:
@@ -286,5 +294,4 @@ class EditingController:
         if choice is None:
             return
         leaves = sorted(choice.leaves, key=lambda i: self.design.devices[i].name)
-        self.editor.execute(bulk.rail_optimised(self.design, servers, leaves, choice.spines, choice.media,
-                                                choice.uplink_media, labeler=labeler(prefs.label_pattern())))
+        self._cable(network_plan.plan_rails(self.design, servers, leaves, choice.spines, choice.mgmt_switch))

@@ -1,6 +1,6 @@
 """A hypothesis state machine over the core's commands: random edits (place, move, nudge and
 remove devices; add, move, rotate and remove racks and rows; connect and disconnect power,
-network and coolant; set properties and check settings; update a part; add and remove
+network and coolant, by hand and with the network helpers; set properties and check settings; update a part; add and remove
 comments), undos and redos.
 
 After every step: a refused command changed nothing; the design round-trips through
@@ -51,6 +51,8 @@ from rackstudio.commands import (
     SetSetting,
     UpdatePartType,
     add_row_of_racks,
+    connect_to_leaf,
+    rail_optimised,
 )
 from rackstudio.document import Document
 from rackstudio.graph import ComponentGraph
@@ -285,6 +287,22 @@ class DesignEditing(RuleBasedStateMachine):
             dev = self.pick(data, "devices", lambda x: bool(self.doc.design.part_of(x).interfaces))
             ends.append(PortRef(owner=dev, port=data.draw(st.sampled_from([i.name for i in self.part(dev).interfaces]))))
         self.run(Connect("network", *ends, length_m=length))
+
+    @precondition(lambda self: any(self.part(d).category == "switch" for d in self.doc.design.devices))
+    @rule(data=st.data(), rails=st.booleans())
+    def cable_network(self, data, rails):
+        """The network helpers over a random leaf and random servers (a plan with nothing to cable
+        is refused when it is built)."""
+        d = self.doc.design
+        leaf = self.pick(data, "devices", lambda x: d.part_of(x).category == "switch")
+        others = sorted(x for x in d.devices if x != leaf and self.part(x).interfaces)
+        servers = data.draw(st.lists(st.sampled_from(others), max_size=4, unique=True)) if others else []
+        try:
+            command = rail_optimised(d, servers, [leaf]) if rails else connect_to_leaf(d, servers, leaf)
+        except Refused:
+            STEPS["refused"] += 1
+            return
+        self.run(command)
 
     @precondition(lambda self: sum(bool(self.part(d).rackstudio.cooling.coolant_ports) for d in self.doc.design.devices) >= 2)
     @rule(data=st.data())

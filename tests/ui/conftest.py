@@ -19,6 +19,7 @@ from rackstudio.document import Document  # noqa: E402
 from rackstudio.ui import guard  # noqa: E402
 from rackstudio.ui.dialogs.connect import ConnectDialog  # noqa: E402
 from rackstudio.ui.dialogs.fabric import FabricDialog  # noqa: E402
+from rackstudio.ui.dialogs.network_preview import NetworkPreviewDialog  # noqa: E402
 from rackstudio.ui.dialogs.record import RecordDialog  # noqa: E402
 from rackstudio.ui.dialogs.row import RowDialog  # noqa: E402
 from rackstudio.ui.library_source import PartsLibrary  # noqa: E402
@@ -79,6 +80,7 @@ class Dialogs:
     connect: list = field(default_factory=list)  # ConnectChoice answers, in order
     row: Any = None
     fabric: Any = None
+    cable_preview: bool = True  # the network helpers' preview: cable (True) or cancel
     record_overrides: dict = field(default_factory=dict)
     shown: list[tuple[str, str]] = field(default_factory=list)
 
@@ -102,6 +104,7 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a, **k: d.connect.pop(0) if d.connect else None))
     monkeypatch.setattr(RowDialog, "ask", classmethod(lambda cls, *a, **k: d.row))
     monkeypatch.setattr(FabricDialog, "ask", classmethod(lambda cls, *a, **k: d.fabric))
+    monkeypatch.setattr(NetworkPreviewDialog, "ask", classmethod(lambda cls, *a, **k: d.cable_preview))
 
     def record_ask(cls, parent, design, model, title, defaults):
         dialog = cls(design, model, title, {**defaults, **d.record_overrides}, parent)

@@ -14,6 +14,7 @@ from rackstudio.commands import (
     SetProperty,
     add_row_of_racks,
     bulk,
+    network_plan,
 )
 from rackstudio.commands.labels import labeler
 from rackstudio.document import Document
@@ -64,7 +65,7 @@ def expected_design() -> Design:
                         media="cat6", length_m=3.0, label="A01-U1-bmc / A01-U40-p64"))
     label = labeler("{a} / {b}")
     doc.execute(bulk.connect_psus_ab(d, a01, labeler=label))
-    doc.execute(bulk.connect_to_leaf(d, [srv1, srv2], leaf, "dac", labeler=label))
+    doc.execute(network_plan.connect_to_leaf(d, [srv1, srv2], leaf, labeler=label))
     return d
 
 
@@ -134,7 +135,7 @@ def test_build_a_pod_through_the_widgets_save_compare_and_undo_to_empty(make_win
     click(qtbot, elevation_view, unit_point(window, a01, 1, height=10))
     click(qtbot, elevation_view, unit_point(window, a01, 11, height=10), Qt.KeyboardModifier.ShiftModifier)
     assert sorted(window.selection.ids) == sorted([srv1, srv2])
-    dialogs.fabric = FabricChoice((leaf,), (), "dac")
+    dialogs.fabric = FabricChoice((leaf,))
     actions["connect_leaf"].trigger()
     assert len(design.connections) == 1 + 2 + 14 + 16  # bmc, PDU inlets, PSUs (servers and leaf), NICs
 

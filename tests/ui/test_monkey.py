@@ -42,6 +42,7 @@ from rackstudio.io import dumps, load, parse
 from rackstudio.ui import guard
 from rackstudio.ui.dialogs.connect import ConnectDialog
 from rackstudio.ui.dialogs.fabric import FabricDialog
+from rackstudio.ui.dialogs.network_preview import NetworkPreviewDialog
 from rackstudio.ui.dialogs.record import RecordDialog
 from rackstudio.ui.dialogs.row import RowDialog
 from rackstudio.ui.library_source import builtin_library
@@ -59,7 +60,8 @@ KEYS = [Qt.Key.Key_Delete, Qt.Key.Key_R, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.K
 CTRL_KEYS = [Qt.Key.Key_Z, Qt.Key.Key_Y, Qt.Key.Key_C, Qt.Key.Key_V, Qt.Key.Key_X, Qt.Key.Key_D, Qt.Key.Key_A,
              Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_S]
 # the real dialogs, not the canned answers of conftest: the monkey answers them (see _answer)
-REAL_ASK = {cls: cls.__dict__["ask"] for cls in (ConnectDialog, FabricDialog, RecordDialog, RowDialog)}
+REAL_ASK = {cls: cls.__dict__["ask"] for cls in (ConnectDialog, FabricDialog, NetworkPreviewDialog, RecordDialog,
+                                                  RowDialog)}
 
 
 class Monkey:

@@ -52,10 +52,7 @@ def _length(ctx: CheckContext, conn: Connection) -> tuple[float | None, str]:
 
 
 def _link_class(classes: list[ifc.InterfaceClass | None]) -> str | None:
-    """The lane class the link must carry: the faster end's when the ends differ (CAB-004 reports that)."""
-    order = (ifc.NRZ_25G, *ifc.PAM4_CLASSES)
-    known = [c.lane_class for c in classes if c is not None and c.lane_class in order]
-    return max(known, key=order.index) if known else None
+    return ifc.link_lane_class(classes)
 
 
 def _xdr_media(lane: str | None, media: str | None) -> bool:

@@ -1,5 +1,6 @@
 """Dialogs for the network bulk helpers: pick a leaf switch for the selected servers, or the
-leaves (rail k = k-th leaf) and spines of a rail-optimised fabric."""
+leaves (rail k = k-th leaf) and spines of a rail-optimised fabric; and the management switch
+(else the nearest one). Each link's cable family follows from its length (commands.network_plan)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,18 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rackstudio.commands.network_plan import management_switches
 from rackstudio.model.design import Design
 from rackstudio.model.parts import Category
 from rackstudio.ui.dialogs import add_ok_cancel
-from rackstudio.ui.dialogs.connect import MEDIA
 
 
 @dataclass(frozen=True)
 class FabricChoice:
     leaves: tuple[str, ...]
     spines: tuple[str, ...] = ()
-    media: str | None = None
-    uplink_media: str | None = None
+    mgmt_switch: str | None = None  # None: the nearest management switch with a free port
 
 
 def switches(design: Design) -> list[tuple[str, str]]:
@@ -33,10 +33,11 @@ def switches(design: Design) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
-def _media_combo() -> QComboBox:
+def _mgmt_combo(design: Design) -> QComboBox:
     combo = QComboBox()
-    for m in MEDIA:
-        combo.addItem(m or "—", m or None)
+    combo.addItem("Nearest with a free port", None)
+    for dev_id in management_switches(design):
+        combo.addItem(design.devices[dev_id].name, dev_id)
     return combo
 
 
@@ -70,16 +71,13 @@ class FabricDialog(QDialog):
             self.leaf.addItem(name, dev_id)
         self.leaves = _checklist(rows)
         self.spines = _checklist(rows)
-        self.media = _media_combo()
-        self.uplink_media = _media_combo()
+        self.mgmt = _mgmt_combo(design)
         if rails:
             form.addRow("Leaves (rail 1, 2, … in name order)", self.leaves)
             form.addRow("Spines", self.spines)
-            form.addRow("Server cable media", self.media)
-            form.addRow("Uplink media", self.uplink_media)
         else:
             form.addRow("Leaf switch", self.leaf)
-            form.addRow("Cable media", self.media)
+        form.addRow("BMC and management ports to", self.mgmt)
         add_ok_cancel(self, form)
 
     def choice(self) -> FabricChoice | None:
@@ -87,9 +85,9 @@ class FabricDialog(QDialog):
             leaves = _checked(self.leaves)
             if not leaves:
                 return None
-            return FabricChoice(leaves, _checked(self.spines), self.media.currentData(), self.uplink_media.currentData())
+            return FabricChoice(leaves, _checked(self.spines), self.mgmt.currentData())
         leaf = self.leaf.currentData()
-        return FabricChoice((leaf,), (), self.media.currentData()) if leaf else None
+        return FabricChoice((leaf,), (), self.mgmt.currentData()) if leaf else None
 
     @classmethod
     def ask(cls, parent, design: Design, rails: bool) -> FabricChoice | None:
