@@ -85,19 +85,25 @@ def _class_problem(a: InterfaceTemplate, b: InterfaceTemplate) -> str | None:
     return None
 
 
+def role_problem(part_a: PartType, a: InterfaceTemplate, part_b: PartType, b: InterfaceTemplate) -> str | None:
+    """Why the two ports' roles forbid a cable between them (CAB-016), or None: two devices' own
+    management ports, or a data port and a management port."""
+    if own_management(a) and own_management(b):
+        return (f"{a.name} of {part_a.model} and {b.name} of {part_b.model} are both devices' own "
+                "management ports: each goes to a management switch's access port")
+    ra, rb = port_role(part_a, a), port_role(part_b, b)
+    if (ra == "data") != (rb == "data"):
+        data, mgmt = (a, b) if ra == "data" else (b, a)
+        return f"{data.name} is a data port ({describe(data)}), {mgmt.name} a management port ({describe(mgmt)})"
+    return None
+
+
 def link_compatible(part_a: PartType, a: InterfaceTemplate, part_b: PartType,
                     b: InterfaceTemplate) -> tuple[bool, str]:
     """Whether one cable can join interface `a` of `part_a` to `b` of `part_b`: (True, what the link
     is) or (False, why not) — roles first (data to data; a management or BMC port to a
     management switch's access port), then speed and cage."""
-    ra, rb = port_role(part_a, a), port_role(part_b, b)
-    if own_management(a) and own_management(b):
-        return False, (f"{a.name} of {part_a.model} and {b.name} of {part_b.model} are both devices' own "
-                       "management ports: each goes to a management switch's access port")
-    if (ra == "data") != (rb == "data"):
-        data, mgmt = (a, b) if ra == "data" else (b, a)
-        return False, f"{data.name} is a data port ({describe(data)}), {mgmt.name} a management port ({describe(mgmt)})"
-    problem = _class_problem(a, b)
+    problem = role_problem(part_a, a, part_b, b) or _class_problem(a, b)
     if problem:
         return False, problem
     return True, f"{describe(a)} ↔ {describe(b)}"
@@ -132,4 +138,4 @@ def link_check(design: Design, a: PortRef, b: PortRef) -> tuple[bool, str]:
 
 
 __all__ = ["Role", "describe", "interface_of", "link_check", "link_compatible", "management_access_ports",
-           "own_management", "port_role", "role_of"]
+           "own_management", "port_role", "role_of", "role_problem"]

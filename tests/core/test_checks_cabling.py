@@ -1,4 +1,4 @@
-"""Cabling rules CAB-001..004, 007, 010, 012, 014, 015 and the cable-length estimate
+"""Cabling rules CAB-001..004, 007, 010, 012, 014..016 and the cable-length estimate
 (docs/engineering.md §4.1 reach table, §4.4 bend radius, §4.5 length model)."""
 from __future__ import annotations
 
@@ -189,3 +189,30 @@ def test_cab015_port_with_two_cables():
     assert [(f.objects, f.aspect) for f in found] == [(("cb-2", "cb-1"), "sw:p1")]
     b.design.delete("cb-2")
     assert not only(b.findings(), "CAB-015")
+
+
+def test_cab016_data_and_management_ports_cabled_together():
+    b = _two_racks(same_rack=True)
+    oob = builders.switch(slug="oob", model="OOB", interfaces=[{"name": "mgmt0", "type": "1000base-t", "mgmt_only": True}]
+                          + [{"name": f"ge{i}", "type": "1000base-t"} for i in range(1, 5)])
+    b.place(oob, "oob", rack="rk-1", position=44)
+    bmc_server = builders.server(slug="bmc-srv")
+    b.place(bmc_server, "dgx", rack="rk-1", position=20)
+    b.cable(("srv", "nic1"), ("oob", "ge1"), media="dac", conn_id="cb-1")      # data NIC into a 1G access port
+    b.cable(("dgx", "bmc"), ("sw", "p1"), media="cat6", conn_id="cb-2")       # BMC into a 400G data port
+    b.cable(("dgx", "nic1"), ("oob", "mgmt0"), media="dac", conn_id="cb-3")   # data NIC into the switch's mgmt0
+    b.cable(("dgx", "nic2"), ("sw", "p2"), media="dac", conn_id="cb-4")       # right
+    found = only(b.findings(), "CAB-016")
+    assert [(f.objects, f.severity) for f in found] == [((c,), Severity.WARNING) for c in ("cb-1", "cb-2", "cb-3")]
+    assert found[0].message == ("Cable cb-1 (srv:nic1 - oob:ge1): nic1 is a data port (400G OSFP), "
+                                "ge1 a management port (1G RJ45)")
+    assert found[1].figures == {"roles": ["bmc", "data"], "ports": ["dgx:bmc", "sw:p1"]}
+    b.design.delete("cb-3")
+    b.design.delete("cb-2")
+    b.cable(("dgx", "bmc"), ("oob", "mgmt0"), media="cat6", conn_id="cb-5")  # a BMC into the switch's own mgmt0
+    found = only(b.findings(), "CAB-016")
+    assert [f.objects for f in found] == [("cb-1",), ("cb-5",)]
+    assert "both devices' own management ports" in found[1].message
+    b.design.delete("cb-5")
+    b.cable(("dgx", "bmc"), ("oob", "ge2"), media="cat6", conn_id="cb-6")  # where it belongs
+    assert [f.objects for f in only(b.findings(), "CAB-016")] == [("cb-1",)]

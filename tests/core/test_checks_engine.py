@@ -46,6 +46,9 @@ PARTS = {
     "xdr": load(1500, slug="xdr", interfaces=[{"name": f"x{i}", "type": "infiniband-xdr"} for i in range(4)],
                 required_ports=("x0",)),
     "hdr": builders.switch(slug="hdr", interfaces=[{"name": f"h{i}", "type": "200gbase-x-qsfp56"} for i in range(4)]),
+    # a management switch whose first port is its own mgmt0: cabled to a data NIC, CAB-016
+    "oob": builders.switch(slug="oob", interfaces=[{"name": "mgmt0", "type": "1000base-t", "mgmt_only": True}]
+                           + [{"name": f"ge{i}", "type": "1000base-t"} for i in range(1, 5)]),
 }
 
 

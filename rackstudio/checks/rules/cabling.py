@@ -1,6 +1,6 @@
 """Qt-free. Cabling rules (engineering.md 4.8): reach against the cable family, cages and lane rates at
-both ends, XDR media, bend radius behind a device, the NVL72 NVLink spine, required ports, and
-ports with more than one cable. Lengths are the connection's own, else estimated (§4.5, m)."""
+both ends, XDR media, bend radius behind a device, the NVL72 NVLink spine, required ports,
+ports with more than one cable, and ports whose roles (data, management) do not match. Lengths are the connection's own, else estimated (§4.5, m)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -254,3 +254,22 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
         if first != conn_id:
             yield Hit(f"{_end_label(ctx, end)} already has connection {first}; {conn_id} cannot use it too",
                       (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)
+
+
+@rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES)
+def cab016_port_roles(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """A data port cabled to a management port (a 400G NIC into a switch's mgmt0, a BMC into a
+    leaf's 800G port), or two devices' own management ports cabled together (a BMC into a
+    switch's mgmt0): management and BMC ports go to a management switch's access ports. Roles come
+    from the interface type, speed and mgmt_only flag (model.port_roles). engineering.md 4.8."""
+    conn = _network(ctx, conn_id)
+    if conn is None:
+        return
+    ends = [port_roles.interface_of(ctx.design, end) for end in (conn.a, conn.b)]
+    if ends[0] is None or ends[1] is None:
+        return
+    problem = port_roles.role_problem(*ends[0], *ends[1])
+    if problem:
+        roles = [port_roles.port_role(*end) for end in ends]
+        yield Hit(f"{_label(ctx, conn)}: {problem}", (conn_id,),
+                  {"roles": roles, "ports": [_end_label(ctx, conn.a), _end_label(ctx, conn.b)]})
