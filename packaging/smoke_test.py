@@ -236,6 +236,26 @@ class SmokeTest:
             self.results.check(name in frozen.stdout, f"plugins list shows the bundled plugin {name}")
         if not self.plugins:
             self.results.add("SKIP", "plugins list shows the example plugin", "no example plugin in this bundle")
+        for name, package in self.plugins.items():
+            self.check_plugin_rule(name, package)
+
+    def check_plugin_rule(self, name: str, package: Path | None) -> None:
+        """The bundled plugin's rule runs on the example in the frozen app's plugin worker (the
+        executable started again with --plugin-worker) and finds what the source run finds."""
+        spec = importlib.util.find_spec(name.replace("-", "_"))
+        if package is None or spec is None or not spec.submodule_search_locations:
+            self.results.add("SKIP", f"{name}'s rule runs in the frozen app", "package folder not found")
+            return
+        args = ("--check", str(self.example))
+        source, _ = self.source.run("plugins", "validate", spec.submodule_search_locations[0], *args, cwd=self.work)
+        frozen, seconds = self.frozen.run("plugins", "validate", str(package), *args, cwd=self.work)
+        ran = [line for line in frozen.stdout.splitlines() if line.strip().startswith(("checked ", "error:", "warning:"))]
+        expected = [line for line in source.stdout.splitlines()
+                    if line.strip().startswith(("checked ", "error:", "warning:"))]
+        self.results.check(frozen.returncode == 0 and bool(ran) and ran == expected and "failed" not in frozen.stdout,
+                           f"{name}'s rule runs in the frozen app's plugin worker",
+                           f"exit {frozen.returncode}, {seconds:.2f} s: {ran or frozen.stdout.strip()[-300:]}"
+                           f"{'' if ran == expected else f' (source: {expected})'}")
 
     # what to export and in which formats: `rackstudio export FILE --what W -o OUT.<fmt>`
     EXPORTS = (("elevations", "svg"), ("elevations", "pdf"), ("floorplan", "png"), ("bom", "csv"),

@@ -1,5 +1,10 @@
 import sys
 
-from rackstudio.cli import main
+if sys.argv[1:2] == ["--plugin-worker"]:  # the frozen app starting its plugin worker (plugins/process.py)
+    from rackstudio.plugins.worker import main as worker
+
+    sys.exit(worker())
+
+from rackstudio.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -5,6 +5,8 @@ Results are kept per (rule, subject). An update re-runs only the subjects `scope
 for the ChangeSet; the invariant (tested with hypothesis) is that the findings after any sequence
 of updates equal a full run on the same design. A rule that raises becomes one "rule failed"
 finding for that rule, never a crash; waived findings stay listed with `waived=True`.
+A rule function carrying `batch(ctx, subjects) -> (hits by subject, failure by subject)` (a
+plugin rule: one call into the plugin worker per pass) gets all its subjects of a pass at once.
 """
 from __future__ import annotations
 
@@ -81,9 +83,7 @@ class CheckEngine:
         self._by_key.clear()
         self._failures.clear()
         for rule in self.registry.active(ctx.settings):
-            for scope in rule.scopes:
-                for subject in subjects(ctx, scope):
-                    self._evaluate(rule, subject, known=True)
+            self._evaluate_all(rule, [s for scope in rule.scopes for s in subjects(ctx, scope)], known=True)
         self._snapshot = Snapshot.of(self.design)
         self._waived = waivers.waived_keys(self.design)
         self._registry_version = self.registry.version
@@ -117,8 +117,11 @@ class CheckEngine:
                 old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
                 self.ctx.feed_drops.move(obj_id, old.rack if old else None, new.rack if new else None)
         self.ctx.metrics.refresh(dirty.of(Scope.RACK))
+        by_rule: dict[str, tuple[Rule, list[str]]] = {}
         for rule, subject in sorted(pairs, key=lambda p: (p[0].id, p[1])):
-            self._evaluate(rule, subject)
+            by_rule.setdefault(rule.id, (rule, []))[1].append(subject)
+        for rule, dirty_subjects in by_rule.values():
+            self._evaluate_all(rule, dirty_subjects)
         self._waived = new_waived
         self._snapshot.update(self.design, changes)
         return _diff(before, self._presented(pairs, rekeyed, new_waived))
@@ -183,8 +186,30 @@ class CheckEngine:
                 found.append(waivers.mark(failed, waived))
         return found
 
-    def _evaluate(self, rule: Rule, subject: str, known: bool = False) -> None:
-        """Re-run one rule on one subject (`known`: the subject exists, it came from `subjects`)."""
+    def _evaluate_all(self, rule: Rule, subjects: list[str], known: bool = False) -> None:
+        """Re-run one rule on some subjects: one batched call if the rule has one, else one by one."""
+        batch = getattr(rule.fn, "batch", None)
+        if batch is None:
+            for subject in subjects:
+                self._evaluate(rule, subject, known)
+            return
+        for subject in subjects:
+            self._forget(rule, subject)
+        run = [s for s in dict.fromkeys(subjects) if known or self._applies(rule, s)]
+        if not run:
+            return
+        override = self.registry.severity_override(rule, self.ctx.settings)
+        try:
+            hits, failed = batch(self.ctx, run)
+            found = {s: tuple(rule.finding(hit, override) for hit in hits.get(s, ())) for s in run}
+        except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
+            hits, failed, found = {}, dict.fromkeys(run, f"{type(exc).__name__}: {exc}"), {}
+        for subject, reason in failed.items():
+            self._failures.setdefault(rule.id, {})[subject] = reason
+        for subject, findings in found.items():
+            self._keep(rule, subject, findings)
+
+    def _forget(self, rule: Rule, subject: str) -> None:
         pair = (rule.id, subject)
         for f in self._results.pop(pair, ()):
             self._by_key.get(f.key, set()).discard(pair)
@@ -193,6 +218,17 @@ class CheckEngine:
             failures.pop(subject, None)
             if not failures:
                 del self._failures[rule.id]
+
+    def _keep(self, rule: Rule, subject: str, found: tuple[Finding, ...]) -> None:
+        if found:
+            pair = (rule.id, subject)
+            self._results[pair] = found
+            for f in found:
+                self._by_key.setdefault(f.key, set()).add(pair)
+
+    def _evaluate(self, rule: Rule, subject: str, known: bool = False) -> None:
+        """Re-run one rule on one subject (`known`: the subject exists, it came from `subjects`)."""
+        self._forget(rule, subject)
         if not known and not self._applies(rule, subject):
             return
         override = self.registry.severity_override(rule, self.ctx.settings)
@@ -201,10 +237,7 @@ class CheckEngine:
         except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
             self._failures.setdefault(rule.id, {})[subject] = f"{type(exc).__name__}: {exc}"
             return
-        if found:
-            self._results[pair] = found
-            for f in found:
-                self._by_key.setdefault(f.key, set()).add(pair)
+        self._keep(rule, subject, found)
 
     def _applies(self, rule: Rule, subject: str) -> bool:
         return any(exists(self.ctx, scope, subject) for scope in rule.scopes)

@@ -2,7 +2,8 @@
 
 `list` discovers like the app does (built-ins, installed entry points, drop-in folders) and
 reads manifests and part folders only. `validate PATH` checks one plugin's manifest, paths and
-part files; only `--imports` runs plugin code (it imports every python_name), and says so.
+part files; only `--imports` runs plugin code (it imports every python_name, in the plugin worker
+process, so an import that exits or hangs is reported as a failure), and says so.
 Exit codes: 0 valid, 1 problems found, 2 PATH holds no readable manifest.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from rackstudio.errors import LoadError
 from rackstudio.library.index import LibraryIndex
 from rackstudio.plugins.discovery import ENTRY_POINT_GROUP, PluginSource, read_folder
 from rackstudio.plugins.manager import ContributionFailed, Plugin, PluginManager
@@ -30,6 +32,8 @@ def add_parser(sub) -> None:
     va.add_argument("path", help="the plugin folder, its project folder, or its rackstudio-plugin.toml")
     va.add_argument("--imports", action="store_true", help="also import every python_name (runs plugin code)")
     va.add_argument("--dropin", action="store_true", help="validate as a data-only drop-in folder")
+    va.add_argument("--check", metavar="DESIGN",
+                    help="also run the plugin's rules on a design, as the app does (implies --imports)")
     va.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -122,6 +126,32 @@ def _import_root(manifest: PluginManifest, root: Path) -> Path | None:
     return None  # installed elsewhere, if at all
 
 
+def _run_rules(manager: PluginManager, design_path: Path) -> list[str]:
+    """Run the plugin's rules on a design in the plugin worker, as the app's checks do: one line
+    per rule (subjects, findings) and one per finding. Failures are recorded against the plugin."""
+    from rackstudio.checks import CheckEngine
+    from rackstudio.checks.engine import RULE_FAILED
+    from rackstudio.checks.registry import RuleRegistry
+    from rackstudio.checks.scope import subjects
+    from rackstudio.document import Document
+    from rackstudio.io import project_file
+
+    document = Document(project_file.load(design_path).design)
+    registry = RuleRegistry()
+    manager.register_rules(registry)
+    engine = CheckEngine(document.design, document.graph, registry)
+    findings = engine.run_full()
+    lines = []
+    for rule in registry:
+        count = sum(1 for scope in rule.scopes for _ in subjects(engine.ctx, scope))
+        mine = [f for f in findings if f.rule == rule.id]
+        ok = [f for f in mine if f.aspect != RULE_FAILED]
+        lines.append(f"checked {design_path.name}: rule {rule.id} ran on {count} subject(s): {len(ok)} finding(s)"
+                     + (", failed" if len(ok) != len(mine) else ""))
+        lines += [f"  {f.severity.value}: {f.message}" for f in mine]
+    return lines
+
+
 def _validate(args) -> int:
     root, error = _find_manifest(Path(args.path))
     if root is None:
@@ -141,18 +171,30 @@ def _validate(args) -> int:
             index = LibraryIndex.build(c.path, cache_dir=None)
             c.entries = sum(1 for f in index.files if f.problem is None)
             problems += [f"parts: {f.problem}" for f in index.files if f.problem is not None]
+    if args.check:
+        args.imports = True
+    checked: list[str] = []
     if args.imports and plugin.loaded:
         print("--imports: importing the plugin's code (this runs it)", file=sys.stderr)
         extra = _import_root(found.manifest, root)
         if extra is not None and str(extra) not in sys.path:
             sys.path.insert(0, str(extra))
-        for c in plugin.contributions:
-            if c.python_name:
-                with contextlib.suppress(ContributionFailed):  # recorded against the plugin
-                    manager.resolve(c)
+        try:
+            for c in plugin.contributions:
+                if c.python_name:
+                    with contextlib.suppress(ContributionFailed):  # recorded against the plugin
+                        manager.resolve(c)
+            if args.check:
+                try:
+                    checked = _run_rules(manager, Path(args.check))
+                except LoadError as exc:
+                    problems.append(str(exc))
+        finally:
+            manager.close()
     count = len(plugin.failures) + len(problems)
     if args.format == "json":
-        print(json.dumps({"plugin": plugin.to_json(), "valid": not count, "problems": problems}, indent=2))
+        print(json.dumps({"plugin": plugin.to_json(), "valid": not count, "problems": problems,
+                          "checked": checked}, indent=2))
         return EXIT_FAILED if count else EXIT_OK
     print("\n".join(_describe(plugin)))
     if found.manifest is not None and found.manifest.runs_code and not args.dropin:
@@ -160,5 +202,7 @@ def _validate(args) -> int:
               "may hold data only")
     for problem in problems:
         print(f"  problem: {problem}")
+    for line in checked:
+        print(f"  {line}")
     print(f"{root / MANIFEST_FILE}: " + (f"{count} problem(s)" if count else "valid"))
     return EXIT_FAILED if count else EXIT_OK

@@ -2,23 +2,23 @@
 design being checked, in SI units) and `Hit`, what a plugin rule yields.
 
 Versioned like Picard's PluginApi: a manifest names the API versions it targets (`api = ["1"]`)
-and the host loads it only when that set meets `SUPPORTED_API_VERSIONS`. Plugin code never gets
-the Document, a model record it could keep, or a Qt object; the views here are frozen copies.
-A context is revoked once its call is over (or has run past its time limit), so a rule thread
-left running cannot read a design that has moved on.
+and the host loads it only when that set meets `SUPPORTED_API_VERSIONS`. Plugin code runs in
+the plugin worker process (`worker`), where a context is built from plain data the host sent
+(`snapshot`): views of the subjects' racks and devices, and anything else asked for by id over
+the worker's pipe. Nothing in it refers to the host's design, its model records or its modules,
+so there is no path from a context to the live design. A context is revoked once its call is
+over, so a rule that keeps it cannot read a design that has moved on.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rackstudio.checks.rule import Hit, Severity
 from rackstudio.model.units import BTU_H_PER_W
 
-if TYPE_CHECKING:
-    from rackstudio.checks.context import CheckContext
-
-__all__ = ["API_VERSION", "SUPPORTED_API_VERSIONS", "DeviceInfo", "Hit", "PluginContext", "RackInfo",
+__all__ = ["API_VERSION", "SUPPORTED_API_VERSIONS", "DeviceInfo", "Fetch", "Hit", "PluginContext", "RackInfo",
            "RackLoad", "RevokedContext", "Severity"]
 
 API_VERSION = "1"
@@ -26,7 +26,7 @@ SUPPORTED_API_VERSIONS = frozenset({API_VERSION})
 
 
 class RevokedContext(RuntimeError):
-    """A plugin used its context after its call ended (it ran past its time limit)."""
+    """A plugin used its context after its call ended."""
 
 
 @dataclass(frozen=True)
@@ -80,66 +80,69 @@ class RackLoad:
     weight_kg: float
 
 
+Fetch = Callable[[str, str], Any]  # (kind, id) -> the view's fields; raises KeyError when there is none
+
+
 class PluginContext:
-    """Read-only queries for plugin rules. Valid only during the call it was made for."""
+    """Read-only queries for plugin rules, over plain data. Valid only during the call it was
+    made for. `data` maps a kind ("rack", "load", "device", "devices_in", "name") to views by id,
+    plus "design" (name, worst_case, rack_ids); `fetch(kind, id)` answers what `data` lacks."""
 
     api_version = API_VERSION
+    __slots__ = ("__data", "__fetch")
 
-    def __init__(self, ctx: CheckContext):
-        self._ctx: CheckContext | None = ctx
+    def __init__(self, data: Mapping[str, Any], fetch: Fetch | None = None):
+        self.__data: Mapping[str, Any] | None = data
+        self.__fetch = fetch
 
     def revoke(self) -> None:
-        self._ctx = None
+        self.__data = self.__fetch = None
 
-    def _live(self) -> CheckContext:
-        if self._ctx is None:
+    def _view(self, kind: str, key: str) -> Any:
+        data = self.__data
+        if data is None:
             raise RevokedContext("this plugin context is no longer valid (its call has ended)")
-        return self._ctx
+        views = data.get(kind, {})
+        if key in views:
+            return views[key]
+        if self.__fetch is None:
+            raise KeyError(key)
+        found = self.__fetch(kind, key)
+        views[key] = found  # asked once per call
+        return found
+
+    def _design(self, field: str) -> Any:
+        return self._view("design", field)
 
     # --- the design ----------------------------------------------------------------------------
     @property
     def design_name(self) -> str:
-        return self._live().design.name
+        return self._design("name")
 
     @property
     def worst_case(self) -> bool:
         """True when checks count maximum draw instead of allocated draw."""
-        return self._live().settings.worst_case
+        return bool(self._design("worst_case"))
 
     def rack_ids(self) -> tuple[str, ...]:
-        return tuple(sorted(self._live().design.racks))
+        return tuple(self._design("rack_ids"))
 
     def rack(self, rack_id: str) -> RackInfo:
-        design = self._live().design
-        rack = design.racks[rack_id]
-        rt = design.rack_type_of(rack)
-        return RackInfo(rack.id, rack.name, rt.slug, rt.model, rack.hall, rack.row, rt.u_height,
-                        str(rt.unit_system), rt.cooling_capability, rt.power_capacity_kw,
-                        rack.power_budget_kw, rack.air_cooling_capacity_kw, rack.rdhx_capacity_kw)
+        return RackInfo(**self._view("rack", rack_id))
 
     def rack_load(self, rack_id: str) -> RackLoad:
-        ctx = self._live()
-        m = ctx.metrics.rack(rack_id)
-        return RackLoad(m.checked_w, m.allocated_w, m.max_w, m.heat_air_w, m.heat_liquid_w, m.airflow_cfm,
-                        m.weight_kg)
+        return RackLoad(**self._view("load", rack_id))
 
     def devices_in(self, rack_id: str) -> tuple[DeviceInfo, ...]:
         """Every device in a rack, children in bays included, sorted by id."""
-        return tuple(self.device(d) for d in self._live().rack_devices(rack_id))
+        return tuple(self.device(d) for d in self._view("devices_in", rack_id))
 
     def device(self, device_id: str) -> DeviceInfo:
-        ctx = self._live()
-        device = ctx.design.devices[device_id]
-        part = ctx.design.part_of(device)
-        draw = ctx.draw(device_id)
-        cooling = part.rackstudio.cooling
-        return DeviceInfo(device.id, device.name, part.slug, part.manufacturer, part.model,
-                          str(part.category), ctx.rack_of(device_id), device.position, part.u_height,
-                          draw.max_w, draw.allocated_w, cooling.method, cooling.liquid_fraction)
+        return DeviceInfo(**self._view("device", device_id))
 
     def name(self, obj_id: str) -> str:
         """The display name of any design object (its id when it has none)."""
-        return self._live().name(obj_id)
+        return self._view("name", obj_id)
 
     # --- units ---------------------------------------------------------------------------------
     @staticmethod

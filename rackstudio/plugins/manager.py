@@ -3,22 +3,21 @@ catalog, their rules to a rule registry and their factories to callers, and reco
 failure as (plugin, source, stage, reason) for the Plugins dialog (Picard's failed-plugin list).
 
 Code is imported on first use only (npe2's `python_name` resolution). Every call into plugin
-code runs on a worker thread with a time limit, so a plugin that raises, hangs, exits or returns
-garbage fails *that contribution*: it is disabled until the app restarts, the failure is
-recorded and the caller gets a `ContributionFailed` (a raising rule becomes one "rule failed"
-finding in the check engine). Nothing a plugin does stops the host.
+code runs in the plugin worker process (`process`, `worker`) under a time and a memory limit,
+so a plugin that raises, hangs (even holding the GIL), exits, exhausts memory or returns garbage
+fails *that contribution*: it is disabled until the app restarts, the failure is recorded, the
+worker is restarted if it had to be killed, and the caller gets a `ContributionFailed` (a
+failing rule becomes one "rule failed" finding in the check engine). A rule runs once per check
+pass over all its subjects (`run_rule`), on plain data (`snapshot`); its hits come back as data
+and are validated here. Nothing a plugin does stops or changes the host.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
-import queue
-import threading
-import traceback
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import reduce
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -31,14 +30,20 @@ from rackstudio.errors import RackStudioError
 from rackstudio.events import Signal
 from rackstudio.library import Catalog, LibrarySource, SourceKind, builtin_source, parse_device_type
 from rackstudio.model.parts import PartType
-from rackstudio.plugins.api import SUPPORTED_API_VERSIONS, PluginContext
+from rackstudio.plugins import snapshot
+from rackstudio.plugins.api import SUPPORTED_API_VERSIONS
 from rackstudio.plugins.discovery import Discovered, PluginSource, discover, source_problems
 from rackstudio.plugins.manifest import CodeContribution, PluginManifest, RuleContribution, normalize_name
+from rackstudio.plugins.process import DEFAULT_MEMORY_MIB, PluginProcess, WorkerGone, WorkerOverrun
+from rackstudio.plugins.worker import describe as _describe
 
-__all__ = ["MAX_HITS", "Contribution", "ContributionFailed", "Failure", "FactoryRefused", "Plugin",
+__all__ = ["MAX_HITS", "MAX_OBJECTS", "Contribution", "ContributionFailed", "Failure", "FactoryRefused", "Plugin",
            "PluginManager", "Stage"]
 
-MAX_HITS = 10_000  # per rule call; more is treated as garbage (a runaway generator)
+MAX_HITS = 1_000  # findings per plugin rule per check pass; the rest are dropped and a finding says so
+MAX_OBJECTS = 1_000  # ids (or figures) in one hit
+NO_LIMIT_S = 24 * 3600.0  # rule_timeout_s=None: a day, so a hung worker is still found out
+SUBJECT_ALLOWANCE_S = 0.005  # added to the call limit per subject of a batched rule call
 
 
 class Stage(StrEnum):
@@ -52,6 +57,8 @@ class Stage(StrEnum):
     RULE_RAISED = "rule-raised"
     RULE_TIMEOUT = "rule-timeout"
     RULE_GARBAGE = "rule-garbage"  # "rule returned garbage": not an iterable of Hits
+    RULE_CRASHED = "rule-crashed"  # the worker ended during the rule: it exited, was killed, ran out of memory
+    RULE_CAPPED = "rule-capped"  # more findings than MAX_HITS in one check: the rest were dropped
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,8 @@ class Contribution:
     declared: CodeContribution | None = None
     failure: Failure | None = None  # set: disabled until restart
     entries: int | None = None  # parts listed from this folder by the last catalog build
-    _target: Callable | None = field(default=None, repr=False)
+    loaded: bool = False  # imported by a plugin worker
+    wants: set[str] = field(default_factory=set, repr=False)  # views the rule asked for on demand
 
     @property
     def state(self) -> str:
@@ -107,7 +115,7 @@ class Contribution:
             return "failed"
         if self.python_name is None:
             return "data"
-        return "loaded" if self._target is not None else "not loaded yet"
+        return "loaded" if self.loaded else "not loaded yet"
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "title": self.title, "python_name": self.python_name,
@@ -150,108 +158,62 @@ class Plugin:
                 "failures": [f.to_json() for f in self.failures]}
 
 
-class _Overrun(Exception):
-    pass
-
-
-class _Job:
-    def __init__(self, fn: Callable[[], Any]):
-        self.fn, self.done = fn, threading.Event()
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self.fn()
-        except BaseException as exc:  # SystemExit from a plugin too: it must not end the host
-            self.error = exc
-        finally:
-            self.done.set()
-
-
-class _Worker:
-    """A daemon thread that runs plugin calls one at a time. A call that overruns its limit is
-    abandoned with its thread (Python cannot stop a thread); daemon threads never block exit."""
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        threading.Thread(target=self._serve, name="rackstudio-plugin-call", daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            self._jobs.get().run()
-
-    def call(self, fn: Callable[[], Any], timeout_s: float) -> Any:
-        job = _Job(fn)
-        self._jobs.put(job)
-        if not job.done.wait(timeout_s):
-            raise _Overrun
-        if job.error is not None:
-            raise job.error
-        return job.result
-
-
-def _describe(exc: BaseException) -> str:
-    """`ValueError: bad input (rules.py:12)`: the exception and the innermost plugin frame."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
-
-
-def _collect(result: Any) -> list[Any] | str:
-    """A rule's results as a list (run on the worker, where a generator does its work), or why
-    they are garbage."""
-    if result is None:
-        return []
-    if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
-        return f"a {type(result).__name__}, not an iterable of Hits"
-    items = []
-    for item in result:
-        items.append(item)
-        if len(items) > MAX_HITS:
-            return f"more than {MAX_HITS} results for one subject"
-    return items
+def _text(value: Any, limit: int = 2000) -> str:
+    """Text from the worker, bounded (a reason, a message)."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _checked_hit(item: Any) -> Hit | str:
-    """A clean copy of one plugin Hit, or why it is garbage."""
-    if not isinstance(item, Hit):
-        return f"a {type(item).__name__} instead of a Hit"
-    if not isinstance(item.message, str) or not item.message.strip():
+    """A Hit built from the worker's plain data, or why it is garbage."""
+    if not isinstance(item, dict):
+        return "a malformed hit"
+    if "not_a_hit" in item:
+        return f"a {_text(item['not_a_hit'], 80)} instead of a Hit"
+    message = item.get("message")
+    if not isinstance(message, str) or not message.strip():
         return "a Hit without a message"
-    objects = item.objects
-    if isinstance(objects, str) or not isinstance(objects, Iterable) or \
-            not all(isinstance(o, str) for o in objects):
+    objects = item.get("objects")
+    if not isinstance(objects, list) or not all(isinstance(o, str) for o in objects):
         return "a Hit whose objects are not a list of ids"
-    if not isinstance(item.figures, Mapping) or not all(
-            isinstance(k, str) and (v is None or isinstance(v, int | float | str | bool))
-            for k, v in item.figures.items()):
+    if len(objects) > MAX_OBJECTS:
+        return f"a Hit about more than {MAX_OBJECTS} objects"
+    figures = item.get("figures")
+    if not isinstance(figures, dict) or len(figures) > MAX_OBJECTS or not all(
+            v is None or isinstance(v, int | float | str | bool) for v in figures.values()):
         return "a Hit whose figures are not named numbers or text"
-    if item.severity is not None and item.severity not in tuple(Severity):
-        return f"a Hit with an unknown severity {item.severity!r}"
-    if not isinstance(item.aspect, str):
+    severity = item.get("severity")
+    if severity is not None and severity not in tuple(Severity):
+        return f"a Hit with an unknown severity {_text(repr(severity), 80)}"
+    aspect = item.get("aspect", "")
+    if not isinstance(aspect, str):
         return "a Hit whose aspect is not text"
-    severity = Severity(item.severity) if item.severity is not None else None
-    return Hit(item.message[:2000], tuple(objects), dict(item.figures), severity, item.aspect)
+    return Hit(_text(message), tuple(objects), figures, Severity(severity) if severity is not None else None,
+               _text(aspect, 200))
 
 
 class PluginManager:
     """Every plugin found at start-up, what each contributes, and what failed.
 
-    `rule_timeout_s` limits each call into plugin code (a rule on one subject, a factory, an
-    import); None runs plugin code inline with no limit (for tools that trust their plugins).
+    `rule_timeout_s` limits each call into plugin code (an import, a factory, a rule's batch,
+    which gets `subject_allowance_s` more per subject); None leaves a day. `memory_mib` limits
+    the worker process; `max_hits` the findings one rule makes in one check.
     """
 
     def __init__(self, api_versions: Iterable[str] = SUPPORTED_API_VERSIONS, rule_timeout_s: float | None = 2.0,
-                 disabled: Iterable[str] = ()):
+                 disabled: Iterable[str] = (), memory_mib: int | None = DEFAULT_MEMORY_MIB,
+                 max_hits: int = MAX_HITS, subject_allowance_s: float = SUBJECT_ALLOWANCE_S):
         self.api_versions = frozenset(api_versions)
         self.rule_timeout_s = rule_timeout_s
+        self.memory_mib = memory_mib
+        self.max_hits = max_hits
+        self.subject_allowance_s = subject_allowance_s
         self.plugins: list[Plugin] = []
         self.failures: list[Failure] = []
         self.failed: Signal[Failure] = Signal()  # the Plugins dialog and the status bar listen
         self._by_name: dict[str, Plugin] = {}
         self._disabled = {normalize_name(n) for n in disabled}
-        self._worker: _Worker | None = None
+        self._worker: PluginProcess | None = None
         self._recorded: set[tuple] = set()
 
     @classmethod
@@ -395,16 +357,32 @@ class PluginManager:
         return catalog
 
     # --- code ----------------------------------------------------------------------------------
-    def _call(self, fn: Callable[[], Any]) -> Any:
-        if self.rule_timeout_s is None:
-            return fn()
+    def limit_s(self, subjects: int = 0) -> float:
+        """The wall-clock limit of one call into plugin code over `subjects` subjects."""
+        base = self.rule_timeout_s if self.rule_timeout_s is not None else NO_LIMIT_S
+        return base + subjects * self.subject_allowance_s
+
+    @property
+    def worker(self) -> PluginProcess:
+        """The plugin worker process (started on the first call into plugin code)."""
         if self._worker is None:
-            self._worker = _Worker()
-        try:
-            return self._worker.call(fn, self.rule_timeout_s)
-        except _Overrun:
-            self._worker = None  # its thread is stuck in plugin code: later calls get a fresh one
-            raise
+            self._worker = PluginProcess(self.memory_mib)
+        return self._worker
+
+    def close(self) -> None:
+        """End the plugin worker (the app is quitting); a later call starts a new one."""
+        if self._worker is not None:
+            self._worker.close()
+
+    def worker_status(self) -> str:
+        """One line for the Plugins dialog: the worker, its restarts and its limits."""
+        w = self._worker
+        state = (f"running (process {w.pid})" if w is not None and w.running else "not running")
+        restarts = f", restarted {w.starts - 1} time(s)" if w is not None and w.starts > 1 else ""
+        memory = f"{self.memory_mib} MiB" if self.memory_mib else "no memory limit"
+        return (f"Plugin code runs in a separate process: {state}{restarts}; limits {self.limit_s():g} s per call "
+                f"(+{1000 * self.subject_allowance_s:g} ms per subject), {memory}, "
+                f"{self.max_hits:,} findings per rule per check")
 
     def _plugin_of(self, c: Contribution) -> Plugin:
         return self._by_name[normalize_name(c.plugin)]
@@ -417,32 +395,46 @@ class PluginManager:
         self._fail(self._plugin_of(c), c, stage, reason)
         raise ContributionFailed(c.failure or Failure(c.plugin, "", stage, reason, c.id))
 
-    def resolve(self, c: Contribution) -> Callable:
-        """The callable behind a code contribution, importing its module on first use."""
+    def _request(self, c: Contribution, op: str, what: str, limit_s: float, ended: Stage,
+                 answer: Callable[[dict], dict] | None = None, **fields: Any) -> dict[str, Any]:
+        """One request about `c` to the worker. An overrun, the worker ending (exit, signal, out of
+        memory) or an error reply is recorded against `c` and raised as ContributionFailed:
+        overruns at `ended`'s timeout stage, the rest at `ended`."""
+        try:
+            reply = self.worker.call({"op": op, "python_name": c.python_name, **fields}, limit_s, answer)
+        except WorkerOverrun:
+            if ended == Stage.RULE_CRASHED:
+                self._fail_raise(c, Stage.RULE_TIMEOUT, f"no result within {limit_s:g} s {what}")
+            self._fail_raise(c, ended, f"{what} did not finish within {limit_s:g} s")
+        except WorkerGone as exc:
+            self._fail_raise(c, ended, f"the plugin process ended ({what}): {exc}")
+        error = reply.get("error")
+        if error is None:
+            return reply
+        self.worker.kill()  # code that failed may have left the worker's modules changed: start afresh
+        reason = _text(reply.get("reason"))
+        if error == "memory":
+            self._fail_raise(c, ended, f"{what}: {reason}, {self.memory_mib} MiB")
+        stage = {"import": Stage.IMPORT, "activate": Stage.ACTIVATE}.get(error, ended)
+        self._fail_raise(c, stage, reason)
+
+    def resolve(self, c: Contribution) -> None:
+        """Import the module behind a code contribution in the worker (first use only); the
+        import runs there under the call limit, so an import that hangs or exits fails only it."""
         self._raise(c)
-        if c._target is not None:
-            return c._target
-        module_name, _, attr = (c.python_name or "").partition(":")
+        if c.loaded:
+            return
+        module_name = (c.python_name or "").partition(":")[0]
         try:
-            module = self._call(lambda: importlib.import_module(module_name))
-        except _Overrun:
-            # the stuck thread holds the module's import lock: every import of it would hang too
-            reason = f"importing {module_name} did not finish within {self.rule_timeout_s:g} s"
-            plugin = self._plugin_of(c)
-            for other in plugin.contributions:
-                if other is not c and other.python_name and other.python_name.partition(":")[0] == module_name:
-                    self._fail(plugin, other, Stage.IMPORT, reason)
-            self._fail_raise(c, Stage.IMPORT, reason)
-        except BaseException as exc:
-            self._fail_raise(c, Stage.IMPORT, f"importing {module_name}: {_describe(exc)}")
-        try:
-            target = reduce(getattr, attr.split("."), module)
-        except AttributeError:
-            self._fail_raise(c, Stage.ACTIVATE, f"{module_name} has no attribute {attr!r}")
-        if not callable(target):
-            self._fail_raise(c, Stage.ACTIVATE, f"{c.python_name} is a {type(target).__name__}, not callable")
-        c._target = target
-        return target
+            self._request(c, "import", f"importing {module_name}", self.limit_s(), Stage.IMPORT)
+        except ContributionFailed as failed:
+            if failed.failure.reason.startswith(("the plugin process ended", f"importing {module_name} did not")):
+                plugin = self._plugin_of(c)  # the same import would hang or end the worker again
+                for other in plugin.contributions:
+                    if other is not c and other.python_name and other.python_name.partition(":")[0] == module_name:
+                        self._fail(plugin, other, Stage.IMPORT, failed.failure.reason)
+            raise
+        c.loaded = True
 
     # --- rules ---------------------------------------------------------------------------------
     def rule_contributions(self) -> list[Contribution]:
@@ -467,29 +459,82 @@ class PluginManager:
         return done
 
     def _rule_function(self, c: Contribution) -> Callable:
+        """The registered rule: `fn(ctx, subject)`, and `fn.batch(ctx, subjects)`, which the check
+        engine calls once per check pass (one request to the worker for all subjects)."""
         def run(ctx, subject: str) -> list[Hit]:
-            return self.run_rule(c, ctx, subject)
+            hits, failed = self.run_rule(c, ctx, [subject])
+            if subject in failed:
+                raise ContributionFailed(c.failure or Failure(c.plugin, "", Stage.RULE_CAPPED, failed[subject], c.id))
+            return hits.get(subject, [])
+        run.batch = lambda ctx, subjects: self.run_rule(c, ctx, subjects)  # type: ignore[attr-defined]
         run.contribution = c  # type: ignore[attr-defined]
         return run
 
-    def run_rule(self, c: Contribution, ctx: Any, subject: str) -> list[Hit]:
-        """Run one plugin rule on one subject under the time limit: checked Hits, or
-        ContributionFailed (recorded, rule disabled) when it raises, hangs or returns garbage."""
-        fn = self.resolve(c)
-        api = PluginContext(ctx)
+    def run_rule(self, c: Contribution, ctx: Any, subjects: Iterable[str]) -> tuple[dict[str, list[Hit]], dict[str, str]]:
+        """Run a plugin rule over `subjects` in one call to the worker: (checked hits by subject,
+        failure by subject). Never raises. A rule that raises, hangs, ends the worker or returns
+        garbage is recorded and disabled (its subject and the later ones fail; earlier subjects
+        keep their hits); more than `max_hits` hits are cut there and recorded, not disabled."""
+        subjects = list(dict.fromkeys(subjects))
+        if not subjects:
+            return {}, {}
+        where = ", ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+
+        def answer(message: dict) -> dict:
+            if message.get("need") in snapshot.KINDS:
+                c.wants.add(message["need"])  # sent up front next time
+            return snapshot.answer(ctx, message.get("need"), message.get("id"))
+
         try:
-            collected = self._call(lambda: _collect(fn(api, subject)))
-        except _Overrun:
-            self._fail_raise(c, Stage.RULE_TIMEOUT, f"no result within {self.rule_timeout_s:g} s on {subject}")
-        except BaseException as exc:
-            self._fail_raise(c, Stage.RULE_RAISED, f"{_describe(exc)} on {subject}")
-        finally:
-            api.revoke()
-        hits = [collected] if isinstance(collected, str) else [_checked_hit(item) for item in collected]
-        bad = next((h for h in hits if isinstance(h, str)), None)
-        if bad is not None:
-            self._fail_raise(c, Stage.RULE_GARBAGE, f"rule returned garbage on {subject}: {bad}")
-        return hits
+            self.resolve(c)
+            reply = self._request(c, "rule", f"on {where}", self.limit_s(len(subjects)), Stage.RULE_CRASHED,
+                                  answer, subjects=subjects, data=snapshot.views(ctx, subjects, c.wants),
+                                  cap=self.max_hits)
+        except ContributionFailed as failed:
+            return {}, dict.fromkeys(subjects, str(failed.failure))
+        return self._hits(c, subjects, reply)
+
+    def _hits(self, c: Contribution, subjects: list[str], reply: dict) -> tuple[dict[str, list[Hit]], dict[str, str]]:
+        order = {s: i for i, s in enumerate(subjects)}
+        hits: dict[str, list[Hit]] = {}
+        raw = reply.get("hits")
+        stop: tuple[str, Stage, str] | None = None
+        if not isinstance(raw, list) or len(raw) > self.max_hits:
+            stop = (subjects[0], Stage.RULE_GARBAGE, "rule returned garbage: a malformed reply")
+            raw = []
+        for entry in raw:
+            subject = entry[0] if isinstance(entry, list) and len(entry) == 2 else None
+            if subject not in order:
+                stop = (subjects[0], Stage.RULE_GARBAGE, "rule returned garbage: a hit for an unknown subject")
+                break
+            hit = _checked_hit(entry[1])
+            if isinstance(hit, str):
+                stop = (subject, Stage.RULE_GARBAGE, f"rule returned garbage on {subject}: {hit}")
+                break
+            hits.setdefault(subject, []).append(hit)
+        for key, stage in (("raised", Stage.RULE_RAISED), ("garbage", Stage.RULE_GARBAGE), ("capped", Stage.RULE_CAPPED)):
+            subject = reply.get(key)
+            if stop is None and subject is not None:
+                if subject not in order:
+                    stop = (subjects[0], Stage.RULE_GARBAGE, "rule returned garbage: a malformed reply")
+                elif stage == Stage.RULE_RAISED:
+                    stop = (subject, stage, f"{_text(reply.get('reason'))} on {subject}")
+                elif stage == Stage.RULE_GARBAGE:
+                    stop = (subject, stage, f"rule returned garbage on {subject}: {_text(reply.get('reason'))}")
+                else:
+                    stop = (subject, stage, f"more than {self.max_hits:,} findings in one check (the cap per rule "
+                                            f"per check); the rest, from {subject} on, were dropped")
+        if stop is None:
+            return hits, {}
+        subject, stage, reason = stop
+        if stage != Stage.RULE_CAPPED:
+            self.worker.kill()  # as in _request: the next call gets a fresh worker
+        failure = self._fail(self._plugin_of(c), c, stage, reason, disable=stage != Stage.RULE_CAPPED)
+        failed = {s: str(failure) for s in subjects[order[subject]:]}
+        if stage != Stage.RULE_CAPPED:  # a capped subject keeps the hits it made within the cap
+            for s in failed:
+                hits.pop(s, None)
+        return hits, failed
 
     # --- part factories ------------------------------------------------------------------------
     def factories(self) -> list[Contribution]:
@@ -498,9 +543,14 @@ class PluginManager:
     def factory_parameters(self, factory_id: str) -> dict[str, Any]:
         """A factory's options and their defaults (`inspect.Parameter.empty` when required).
         Imports the factory's module (first use)."""
-        fn = self.resolve(self._factory(factory_id))
-        return {name: p.default for name, p in inspect.signature(fn).parameters.items()
-                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        c = self._factory(factory_id)
+        self.resolve(c)
+        reply = self._request(c, "params", "reading the factory's options", self.limit_s(), Stage.CONTRIBUTE)
+        params = reply.get("params")
+        if not isinstance(params, list) or not all(
+                isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) for p in params):
+            self._fail_raise(c, Stage.CONTRIBUTE, "the factory's options came back malformed")
+        return {name: default if has else inspect.Parameter.empty for name, has, default in params}
 
     def _factory(self, factory_id: str) -> Contribution:
         c = self.contribution(factory_id)
@@ -509,27 +559,20 @@ class PluginManager:
         return c
 
     def make_part(self, factory_id: str, **options: Any) -> PartType:
-        """Run a factory; its NetBox mapping is validated like a library file. Raises
-        FactoryRefused for options it refuses, ContributionFailed when it fails."""
+        """Run a factory in the worker; its NetBox mapping is validated like a library file.
+        Raises FactoryRefused for options it refuses, ContributionFailed when it fails."""
         c = self._factory(factory_id)
-        fn = self.resolve(c)
         try:
-            inspect.signature(fn).bind(**options)
-        except TypeError as exc:
-            raise FactoryRefused(f"{c.title}: {exc}") from None
-        try:
-            out = self._call(lambda: fn(**options))
-        except _Overrun:
-            self._fail_raise(c, Stage.CONTRIBUTE, f"factory did not return within {self.rule_timeout_s:g} s")
-        except ValueError as exc:
-            raise FactoryRefused(f"{c.title}: {exc}") from None
-        except BaseException as exc:
-            self._fail_raise(c, Stage.CONTRIBUTE, f"factory raised {_describe(exc)}")
-        return self._part_from(c, out, options)
+            json.dumps(options, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise FactoryRefused(f"{c.title}: options must be plain values ({exc})") from None
+        self.resolve(c)
+        reply = self._request(c, "factory", "running the factory", self.limit_s(), Stage.CONTRIBUTE, options=options)
+        if "refused" in reply:
+            raise FactoryRefused(f"{c.title}: {_text(reply['refused'])}")
+        return self._part_from(c, reply.get("part"), options)
 
     def _part_from(self, c: Contribution, out: Any, options: dict) -> PartType:
-        if isinstance(out, PartType):
-            out = out.model_dump(mode="json", by_alias=True, exclude={"origin"}, exclude_none=True)
         if not isinstance(out, Mapping):
             self._fail_raise(c, Stage.CONTRIBUTE, f"factory returned a {type(out).__name__}, "
                                                   "not a NetBox device-type mapping")

@@ -90,6 +90,31 @@ def test_validate_reports_problems(capsys, tmp_path):
             "ModuleNotFoundError") in capsys.readouterr().out
 
 
+def test_validate_imports_in_a_child_process_and_reports_its_exit(tmp_path, capsys):
+    """A module that calls os._exit(3) when imported: the import runs in the plugin worker, so the
+    command survives it and reports the failure."""
+    package = shutil.copytree(DATA / "exit-at-import" / "fixture_exit_at_import", tmp_path / "fixture_exit_at_import")
+    assert main(["plugins", "validate", str(package), "--imports"]) == 1
+    out = capsys.readouterr().out
+    assert ("failed at import (fixture-exit-at-import.rule): the plugin process ended "
+            "(importing fixture_exit_at_import.rules): it exited with code 3") in out
+    assert "fixture_exit_at_import" not in sys.modules
+
+
+def test_validate_runs_the_rules_on_a_design(tmp_path, capsys):
+    from rackstudio.io import project_file
+    from tests.core.test_plugins import RULE, small_design
+
+    design = tmp_path / "pod.rackstudio"
+    project_file.save(small_design((3, 2)), design)
+    assert main(["plugins", "validate", str(PROJECT), "--check", str(design)]) == 0
+    out = capsys.readouterr().out
+    assert f"checked pod.rackstudio: rule {RULE} ran on 2 subject(s): 1 finding(s)" in out
+    assert "error: Rack " in out and "42.9 kW of heat to air" in out
+    assert main(["plugins", "validate", str(PROJECT), "--check", str(tmp_path / "missing.rackstudio")]) == 1
+    assert "problem: " in capsys.readouterr().out
+
+
 def test_validate_checks_the_project_entry_point(tmp_path, capsys):
     project = tmp_path / "acme"
     shutil.copytree(DATA / "good-dropin", project / "src" / "acme_parts")

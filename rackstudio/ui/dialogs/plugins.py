@@ -128,7 +128,7 @@ class PluginsDialog(QDialog):
         finally:
             self.tree.blockSignals(False)
         self.details.setPlainText(f"{len(self.manager.plugins)} plugin(s), {len(self.manager.active())} active, "
-                                  f"{len(self.manager.failures)} failure(s)")
+                                  f"{len(self.manager.failures)} failure(s)\n{self.manager.worker_status()}")
 
     def _plugin_item(self, plugin: Plugin) -> QTreeWidgetItem:
         m = plugin.manifest
