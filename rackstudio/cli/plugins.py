@@ -133,13 +133,13 @@ def _run_rules(manager: PluginManager, design_path: Path) -> list[str]:
     from rackstudio.checks.engine import RULE_FAILED
     from rackstudio.checks.registry import RuleRegistry
     from rackstudio.checks.scope import subjects
-    from rackstudio.document import Document
+    from rackstudio.graph.component_graph import ComponentGraph
     from rackstudio.io import project_file
 
-    document = Document(project_file.load(design_path).design)
+    design = project_file.load(design_path).design
     registry = RuleRegistry()
     manager.register_rules(registry)
-    engine = CheckEngine(document.design, document.graph, registry)
+    engine = CheckEngine(design, ComponentGraph(design), registry)
     findings = engine.run_full()
     lines = []
     for rule in registry:
