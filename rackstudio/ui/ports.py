@@ -1,5 +1,8 @@
 """The port panel (inside the inspector): a device's power inlets and outlets, interfaces and
-coolant ports with what each connects to; Connect… and Disconnect act on the chosen port."""
+coolant ports with what each connects to; Connect… (or a double-click) and Disconnect act on the
+chosen port. A rack PDU's outlets are its outlet map: grouped by bank with each bank's leg,
+breaker and present current against its limit, and each leg's current against the inlet's
+limit, figures from the checks (`checks.rules.power.pdu_figures`), never summed here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.commands import Connect, Disconnect
+from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, outlet_groups, present_loads
 from rackstudio.commands.labels import cable_label
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui import prefs
@@ -56,6 +60,22 @@ def connect_command(design: Design, device_id: str, kind: str, port: str, choice
     media = choice.media if kind == "network" else None
     label = choice.label or cable_label(design, a, b, pattern, kind, media)
     return Connect(kind, a, b, media=media, length_m=choice.length_m, label=label)
+
+
+def live_loads(editor: EditorContext) -> LoadsOf:
+    """PDU figures as the live checks have them (a fresh check context before they start)."""
+    document = editor.bridge.document
+    engine = getattr(document, "checks", None)
+    return present_loads(document.design, engine.ctx if engine is not None else None, document.graph)
+
+
+def leg_lines(design: Design, pdu_id: str, loads: LoadsOf) -> list[str]:
+    """'Leg A: 19.9 of 48 A' per leg of a three-phase rack PDU, and the imbalance."""
+    figures = loads(pdu_id)
+    if figures is None or figures.phases_a is None:
+        return []
+    lines = [f"Leg {LEG_NAMES[i]}: {amps:.1f} of {figures.phase_limit_a:g} A" for i, amps in enumerate(figures.phases_a)]
+    return [*lines, f"Imbalance {figures.imbalance_pct:.0f} %"]
 
 
 class PortPanel(QWidget):
@@ -103,26 +123,50 @@ class PortPanel(QWidget):
         self.tree.clear()
         if self.device_id is None:
             return
+        part = design.part_of(design.devices[self.device_id])
+        loads = live_loads(self.editor) if part.rackstudio.pdu is not None else None
         for title, kind, ports in device_ports(design, self.device_id):
-            group = QTreeWidgetItem([title])
-            group.setFirstColumnSpanned(False)
-            self.tree.addTopLevelItem(group)
-            free = 0
-            for name, type_ in ports:
-                conn_id = design.port_connection(kind, self.device_id, name)
-                far = far_end_text(design, conn_id, self.device_id, name) if conn_id else ""
-                label = design.connections[conn_id].label or "" if conn_id else ""
-                item = QTreeWidgetItem([name, type_, far, label])
-                item.setData(0, _ROLE, (kind, name, conn_id))
-                group.addChild(item)
-                free += conn_id is None
-                if current == (kind, name):
-                    self.tree.setCurrentItem(item)
-            group.setText(1, f"{free} of {len(ports)} free")
-            group.setExpanded(True)
+            if loads is not None and title == "Power outlets":
+                self._outlet_map(dict(ports), loads, current)
+                continue
+            self._group(title, kind, ports, current)
         for col in range(4):
             self.tree.resizeColumnToContents(col)
         self._update_buttons()
+
+    def _group(self, title: str, kind: str, ports: list[tuple[str, str]], current) -> QTreeWidgetItem:
+        design = self.design
+        group = QTreeWidgetItem([title])
+        self.tree.addTopLevelItem(group)
+        free = 0
+        for name, type_ in ports:
+            conn_id = design.port_connection(kind, self.device_id, name)
+            far = far_end_text(design, conn_id, self.device_id, name) if conn_id else ""
+            label = design.connections[conn_id].label or "" if conn_id else ""
+            item = QTreeWidgetItem([name, type_, far, label])
+            item.setData(0, _ROLE, (kind, name, conn_id))
+            group.addChild(item)
+            free += conn_id is None
+            if current == (kind, name):
+                self.tree.setCurrentItem(item)
+        group.setText(1, f"{free} of {len(ports)} free")
+        group.setExpanded(True)
+        return group
+
+    def _outlet_map(self, types: dict[str, str], loads: LoadsOf, current) -> None:
+        """The PDU's outlets by bank (title: leg, breaker, present current of its limit), then its legs."""
+        for bank in outlet_groups(self.design, self.device_id, loads):
+            group = self._group(bank.name, "power", [(o, types.get(o, "")) for o in bank.outlets], current)
+            group.setText(2, bank.figures)
+            group.setToolTip(0, bank.title)
+        lines = leg_lines(self.design, self.device_id, loads)
+        if lines:
+            legs = QTreeWidgetItem(["Legs", "", lines[-1]])
+            self.tree.addTopLevelItem(legs)
+            for line in lines[:-1]:
+                name, figure = line.split(": ", 1)
+                legs.addChild(QTreeWidgetItem([name, "", figure]))
+            legs.setExpanded(True)
 
     def selected_port(self) -> tuple[str, str] | None:
         item = self.tree.currentItem()
@@ -161,7 +205,7 @@ class PortPanel(QWidget):
         if port is None or self.device_id is None:
             return
         kind, name = port
-        choice = ConnectDialog.ask(self.window(), self.design, self.device_id, kind, name)
+        choice = ConnectDialog.ask(self.window(), self.design, self.device_id, kind, name, live_loads(self.editor))
         if choice is None:
             return
         self.editor.execute(connect_command(self.design, self.device_id, kind, name, choice, prefs.label_pattern()))

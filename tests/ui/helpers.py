@@ -51,6 +51,13 @@ def click(qtbot, view, at: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, view.mapFromScene(at))
 
 
+def double_click(qtbot, widget, at: QPoint) -> None:
+    """One double-click as the window system delivers it: press and release, then the second
+    press as a double-click (QTest's mouseDClick sends only the second half)."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=at)
+
+
 def run_app(tmp_path, session_body: str):
     """`rackstudio` in another process, offscreen, its user data and settings in tmp_path;
     `session_body` runs in place of the event loop with `window` (the main window) at hand.

@@ -112,8 +112,9 @@ def test_the_connect_dialog_offers_only_free_matching_ports(pod, qtbot):
     qtbot.addWidget(dialog)
     assert dialog.target.currentData() == "leaf"
     assert dialog.far_port.count() == 64
+    assert dialog.length.value() == 4.5  # estimated from both ends' places (A01 U1 to A02 U40)
     dialog.media.setCurrentIndex(dialog.media.findData("dac"))
-    assert dialog.choice() == ConnectChoice("leaf", "p1", "dac", None, None)
+    assert dialog.choice() == ConnectChoice("leaf", "p1", "dac", 4.5, None)
 
 
 def test_cable_list_edits_and_relabels(pod, dialogs):

@@ -1,10 +1,18 @@
-"""The connect dialog: choose the far end of a new connection from one port. Power inlets go to
-a PDU outlet or a feed, outlets to an inlet, interfaces to an interface (with cable media and
-optional length), coolant ports to a manifold or CDU. Only free ports are offered."""
+"""The connect dialog: choose the far end of a new connection from one port, right the first time.
+
+It opens on the best compatible free port (`commands.port_compat`: a PSU on the PDU holding fewer
+of its device's PSUs, on the least-loaded leg and bank; a data NIC on a leaf's data port; a BMC
+on a management switch's access port), lists compatible devices and ports first and the others
+below, disabled, with the reason; groups a PDU's outlets by bank with its leg, breaker and present
+current (the checks' figures); fills the length from the geometry of both ends and, for network,
+the cable family for that length. Open, OK: two actions per link.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,9 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rackstudio.model.design import Design
-from rackstudio.model.parts import Category
+from rackstudio.commands.port_compat import (
+    LoadsOf,
+    Target,
+    nearby_owners,
+    outlet_groups,
+    port_info,
+    targets,
+)
+from rackstudio.model import interfaces as ifc
+from rackstudio.model.cable_length import estimate_length_m
+from rackstudio.model.design import Design, PortRef
 from rackstudio.ui.dialogs import add_ok_cancel
+from rackstudio.ui.forms import wheel_scrolls_panel
 
 MEDIA = ("", "dac", "acc", "aec", "aoc", "mmf", "smf", "cat6")
 
@@ -40,56 +58,74 @@ def port_role(design: Design, device_id: str, kind: str, port: str) -> str:
     return "inlet" if port in {p.name for p in part.power_ports} else "outlet"
 
 
-def far_ports(design: Design, owner: str, kind: str, role: str) -> list[str]:
-    """Free ports on `owner` that can take the other end of a `role` port of `kind`."""
+def owner_label(design: Design, owner: str) -> str:
     if owner in design.feeds:
-        return [""] if kind == "power" and role == "inlet" else []
-    part = design.part_of(design.devices[owner])
-    if kind == "power":
-        names = [o.name for o in part.power_outlets] if role == "inlet" else [p.name for p in part.power_ports]
-    else:
-        names = list(part.port_names(kind))
-    return [n for n in names if design.port_connection(kind, owner, n) is None]
+        feed = design.feeds[owner]
+        return f"Feed {feed.name} (side {feed.side})"
+    dev = design.devices[owner]
+    rack = design.racks.get(dev.rack or "")
+    return f"{dev.name} ({design.part_of(dev).model}{', ' + rack.name if rack else ''})"
 
 
-def candidates(design: Design, device_id: str, kind: str, role: str) -> list[tuple[str, str]]:
-    """(label, owner id) of every device or feed that has a free matching port: the same rack
-    first, then what usually takes that end (PDUs, switches, manifolds and CDUs), then by name."""
-    here = design.devices[device_id]
-    rows = []
-    for dev in design.devices.values():
-        if dev.id == device_id or not far_ports(design, dev.id, kind, role):
-            continue
-        same_rack = dev.rack is not None and dev.rack == here.rack
-        category = design.part_of(dev).category
-        preferred = {"coolant": (Category.MANIFOLD, Category.CDU), "network": (Category.SWITCH, Category.PATCH_PANEL),
-                     "power": (Category.PDU, Category.POWER_SHELF)}[kind]
-        rack = design.racks.get(dev.rack or "")
-        label = f"{dev.name} ({design.part_of(dev).model}{', ' + rack.name if rack else ''})"
-        rows.append(((not same_rack, category not in preferred, dev.name), label, dev.id))
-    if kind == "power" and role == "inlet":
-        for feed in design.feeds.values():
-            rows.append(((feed.rack != here.rack, False, feed.name), f"Feed {feed.name} (side {feed.side})", feed.id))
-    return [(label, owner) for _, label, owner in sorted(rows)]
+def ranked(design: Design, device_id: str, kind: str, port: str,
+           loads: LoadsOf | None = None) -> dict[str, list[Target]]:
+    """Owner → its ports as targets, owners in the order of their best port (compatible first)."""
+    source = PortRef(owner=device_id, port=port)
+    by_owner: dict[str, list[Target]] = {}
+    for target in targets(design, source, loads, nearby_owners(design, source, kind)):
+        by_owner.setdefault(target.ref.owner, []).append(target)
+    return by_owner
+
+
+def candidates(design: Design, device_id: str, kind: str, role: str = "",
+               loads: LoadsOf | None = None, port: str | None = None) -> list[tuple[str, str]]:
+    """(label, owner id) of every device or feed with a compatible free port for `port` (by
+    default the device's first free port of `kind`), best first."""
+    if port is None:
+        part = design.part_of(design.devices[device_id])
+        names = [p.name for p in part.power_ports] if kind == "power" and role == "inlet" else (
+            [o.name for o in part.power_outlets] if kind == "power" else list(part.port_names(kind)))
+        port = next((n for n in names if design.port_connection(kind, device_id, n) is None), names[0])
+    return [(owner_label(design, owner), owner) for owner, found in ranked(design, device_id, kind, port, loads).items()
+            if found[0].ok]
+
+
+def _disable(combo: QComboBox, index: int, tip: str = "") -> None:
+    model = combo.model()
+    if isinstance(model, QStandardItemModel):
+        model.item(index).setEnabled(False)
+    if tip:
+        combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
 
 class ConnectDialog(QDialog):
-    def __init__(self, design: Design, device_id: str, kind: str, port: str, parent: QWidget | None = None):
+    def __init__(self, design: Design, device_id: str, kind: str, port: str, parent: QWidget | None = None,
+                 loads: LoadsOf | None = None):
         super().__init__(parent)
         self.design, self.device_id, self.kind, self.port = design, device_id, kind, port
+        self.loads = loads
+        self.source = PortRef(owner=device_id, port=port)
         self.role = port_role(design, device_id, kind, port)
         device = design.devices[device_id]
         self.setWindowTitle(f"Connect {device.name} {port}")
         form = QFormLayout(self)
-        form.addRow(QLabel(f"<b>{device.name}</b> {port} ({kind}{', ' + self.role if kind == 'power' else ''})"))
-        self.target = QComboBox()
-        for label, owner in candidates(design, device_id, kind, self.role):
-            self.target.addItem(label, owner)
-        self.far_port = QComboBox()
-        self.media = QComboBox()
+        info = port_info(design, self.source)
+        kind_text = f"{kind}, {self.role}" if kind == "power" else kind
+        form.addRow(QLabel(f"<b>{device.name}</b> {port} ({kind_text}{', ' + info.type if info and info.type else ''})"))
+        self.by_owner = ranked(design, device_id, kind, port, loads)
+        self.target = wheel_scrolls_panel(QComboBox())
+        for owner, found in self.by_owner.items():
+            ok = found[0].ok
+            self.target.addItem(owner_label(design, owner) + ("" if ok else f" — {found[0].reason}"), owner)
+            if not ok:
+                _disable(self.target, self.target.count() - 1, found[0].reason)
+        self.far_port = wheel_scrolls_panel(QComboBox())
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.media = wheel_scrolls_panel(QComboBox())
         for m in MEDIA:
             self.media.addItem(m or "—", m or None)
-        self.length = QDoubleSpinBox()
+        self.length = wheel_scrolls_panel(QDoubleSpinBox())
         self.length.setRange(0, 2000)
         self.length.setDecimals(1)
         self.length.setSuffix(" m")
@@ -98,35 +134,110 @@ class ConnectDialog(QDialog):
         self.label.setPlaceholderText("from the cable label pattern")
         form.addRow("Connect to", self.target)
         form.addRow("Port", self.far_port)
+        form.addRow("", self.why)
         if kind == "network":
             form.addRow("Cable media", self.media)
-        if kind != "power":
-            form.addRow("Length", self.length)
+        form.addRow("Length", self.length)
         form.addRow("Label", self.label)
-        buttons = add_ok_cancel(self, form)
+        self.buttons = add_ok_cancel(self, form)
+        self._user_set = {"media": False, "length": False}
+        self._filling = False
+        self.media.activated.connect(lambda _i: self._user_set.__setitem__("media", True))
+        self.length.valueChanged.connect(self._length_edited)
         self.target.currentIndexChanged.connect(self._fill_ports)
+        self.far_port.currentIndexChanged.connect(self._port_changed)
         self._fill_ports()
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.target.count() > 0)
+
+    # --- filling -----------------------------------------------------------------------------------
 
     def _fill_ports(self) -> None:
-        self.far_port.clear()
-        owner = self.target.currentData()
-        if owner is None:
+        self._filling = True
+        try:
+            self.far_port.clear()
+            owner = self.target.currentData()
+            found = self.by_owner.get(owner, [])
+            ok = {t.ref.port: t for t in found if t.ok}
+            part = self.design.part_of(self.design.devices[owner]) if owner in self.design.devices else None
+            if self.kind == "power" and self.role == "inlet" and part is not None and part.power_outlets:
+                for bank in outlet_groups(self.design, owner, self.loads):
+                    shown = [o for o in bank.outlets if o in ok]
+                    if shown:
+                        self._header(bank.title)
+                        for outlet in shown:
+                            self._add_port(ok[outlet])
+            else:
+                for target in found:
+                    if target.ok:
+                        self._add_port(target)
+            refused = [t for t in found if not t.ok]
+            if refused:
+                self._header("Not available here")
+                for target in refused:
+                    self._add_port(target)
+            best = next((t for t in found if t.ok), None)
+            index = self.far_port.findData(best.ref.port) if best is not None else -1
+            self.far_port.setCurrentIndex(index)
+        finally:
+            self._filling = False
+        self._port_changed()
+        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok_button.setEnabled(self.choice() is not None)
+
+    def _header(self, title: str) -> None:
+        self.far_port.addItem(title, None)
+        _disable(self.far_port, self.far_port.count() - 1)
+
+    def _add_port(self, target: Target) -> None:
+        name = target.ref.port or "(the feed)"
+        self.far_port.addItem(name if target.ok else f"{name} — {target.reason}", target.ref.port)
+        index = self.far_port.count() - 1
+        self.far_port.setItemData(index, target.reason, Qt.ItemDataRole.ToolTipRole)
+        if not target.ok:
+            _disable(self.far_port, index, target.reason)
+
+    def current_target(self) -> Target | None:
+        owner, port = self.target.currentData(), self.far_port.currentData()
+        if owner is None or port is None:
+            return None
+        return next((t for t in self.by_owner.get(owner, []) if t.ref.port == port), None)
+
+    def _port_changed(self, *_):
+        if self._filling:
             return
-        for name in far_ports(self.design, owner, self.kind, self.role):
-            self.far_port.addItem(name or "(the feed)", name)
+        target = self.current_target()
+        self.why.setText(target.reason if target is not None else "No compatible free port here.")
+        if target is None or not target.ok:
+            return
+        length = estimate_length_m(self.design, self.source, target.ref)
+        if not self._user_set["length"]:
+            self._filling = True
+            self.length.setValue(length or 0.0)
+            self._filling = False
+        if self.kind == "network" and not self._user_set["media"]:
+            info = port_info(self.design, self.source)
+            cls = ifc.classify(info.type if info else None)
+            media = ifc.choose_media(cls.lane_class if cls else None, self.length.value() or None,
+                                     self.design.settings.dac_margin)
+            self.media.setCurrentIndex(max(self.media.findData(media), 0))
+
+    def _length_edited(self, *_):
+        if not self._filling:
+            self._user_set["length"] = True
+
+    # --- the answer ----------------------------------------------------------------------------------
 
     def choice(self) -> ConnectChoice | None:
-        owner = self.target.currentData()
-        if owner is None or self.far_port.currentIndex() < 0:
+        target = self.current_target()
+        if target is None or not target.ok:
             return None
-        return ConnectChoice(owner, self.far_port.currentData(), self.media.currentData(),
-                             self.length.value() or None, self.label.text().strip() or None)
+        return ConnectChoice(target.ref.owner, target.ref.port, self.media.currentData() if self.kind == "network"
+                             else None, self.length.value() or None, self.label.text().strip() or None)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, design: Design, device_id: str, kind: str, port: str) -> ConnectChoice | None:
+    def ask(cls, parent: QWidget | None, design: Design, device_id: str, kind: str, port: str,
+            loads: LoadsOf | None = None) -> ConnectChoice | None:
         """Show the dialog; the choice, or None when cancelled (tests replace this method)."""
-        dialog = cls(design, device_id, kind, port, parent)
+        dialog = cls(design, device_id, kind, port, parent, loads)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.choice()

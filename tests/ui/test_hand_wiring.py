@@ -1,0 +1,144 @@
+"""Cabling one link by hand, right the first time: the Connect… dialog opens on the best
+compatible free port (a PSU on a PDU's C19 outlet of its least-loaded leg and bank, a data NIC on
+the leaf, a BMC on the management switch), lists the rest disabled with the reason, groups a PDU's
+outlets by bank with the present current and fills the length; a link takes three user actions.
+A PDU's inspector shows its outlet map with the checks' figures."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from rackstudio.commands import AddRecord, Connect, PlaceDevice, add_row_of_racks
+from rackstudio.commands.port_compat import present_loads
+from rackstudio.document import Document
+from rackstudio.model.design import Feed, PortRef
+from rackstudio.ui.dialogs.connect import ConnectDialog
+from rackstudio.ui.library_source import builtin_library
+from tests.core import builders as b
+from tests.ui.helpers import click, double_click, unit_point
+
+PDU = "generic-0u-rpdu-415v-3ph-60a"
+
+
+@pytest.fixture
+def rack(qtbot):
+    """A window on rack A01 (open) with PDUs A and B on 415 V 60 A feeds, two DGX B200 (U2, U12),
+    an SN5600 leaf (U40) and an SN2201 management switch (U42), over the built-in parts."""
+    from rackstudio.ui.main_window import MainWindow
+
+    library = builtin_library()
+    design = b.empty_design()
+    document = Document(design)
+    document.execute(add_row_of_racks(design, b.rack_type(), "hall-1", "A", 1, 1200, 1200, "S"))
+    rack_id = b.rack_named(design, "A01")
+    for side in "AB":
+        document.execute(AddRecord("feeds", Feed(id=f"f-{side}", name=f"A01-{side}", side=side, voltage_v=415,
+                                                 amperage_a=60, rack=rack_id)))
+    part = library.part
+    document.execute(PlaceDevice(part(PDU), rack=rack_id, side="left", device_id="pdu-a"))
+    document.execute(PlaceDevice(part(PDU), rack=rack_id, side="right", device_id="pdu-b"))
+    for side in "AB":
+        document.execute(Connect("power", PortRef(owner=f"pdu-{side.lower()}", port="Inlet"),
+                                 PortRef(owner=f"f-{side}", port="")))
+    for dev, slug, position in (("dgx1", "nvidia-dgx-b200", 2), ("dgx2", "nvidia-dgx-b200", 12),
+                                ("leaf", "nvidia-spectrum-4-sn5600", 40), ("mgmt", "nvidia-spectrum-sn2201", 42)):
+        document.execute(PlaceDevice(part(slug), rack=rack_id, position=position, device_id=dev))
+    window = MainWindow(document, library)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_elevation(rack_id)
+    return window, design, rack_id
+
+
+def _dialog(qtbot, window, device, kind, port):
+    document = window.bridge.document
+    dialog = ConnectDialog(window.editor.design, device, kind, port,
+                           loads=present_loads(document.design, graph=document.graph))
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_a_psu_defaults_to_a_c19_outlet_and_c13_outlets_say_why_not(rack, qtbot):
+    window, design, _rack_id = rack
+    dialog = _dialog(qtbot, window, "dgx1", "power", "PSU1")
+    assert dialog.target.currentData() in ("pdu-a", "pdu-b")
+    choice = dialog.choice()
+    assert choice.port.split("-")[1] == "C19"
+    texts = [dialog.far_port.itemText(i) for i in range(dialog.far_port.count())]
+    assert texts[0].startswith("Bank 1 · leg A · 20 A breaker · 0.0 of 16 A")
+    assert "Not available here" in texts
+    c13 = next(i for i, t in enumerate(texts) if t.startswith("B1-C13-1"))
+    assert "C13" in texts[c13] and "rated below" in texts[c13]
+    assert not dialog.far_port.model().item(c13).isEnabled()
+    feeds = [dialog.target.itemData(i) for i in range(dialog.target.count())]
+    assert feeds.index("f-A") > feeds.index("pdu-b")  # a PSU goes to a PDU before a feed
+    assert choice.length_m is not None and choice.length_m > 0
+
+
+def test_a_nic_defaults_to_a_leaf_data_port_and_a_bmc_to_the_management_switch(rack, qtbot):
+    window, design, _rack_id = rack
+    nic = _dialog(qtbot, window, "dgx1", "network", "cx7-0").choice()
+    assert nic.owner == "leaf" and nic.port != "mgmt0" and nic.media and nic.length_m
+    bmc = _dialog(qtbot, window, "dgx1", "network", "bmc")
+    assert bmc.choice().owner == "mgmt" and bmc.choice().port != "mgmt0"
+    assert bmc.choice().media == "cat6"
+    owners = [bmc.target.itemData(i) for i in range(bmc.target.count())]
+    leaf = owners.index("leaf")
+    assert not bmc.target.model().item(leaf).isEnabled()
+    assert "management" in bmc.target.itemData(leaf, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_one_link_by_hand_takes_three_user_actions(rack, qtbot, monkeypatch):
+    """Click the server in the elevation, double-click its port in the inspector, Enter in the
+    dialog: a DGX PSU on a PDU C19 outlet, one undo step."""
+    window, design, rack_id = rack
+    actions = 0
+
+    def ask(cls, parent, design_, device_id, kind, port, loads=None):
+        nonlocal actions
+        dialog = cls(design_, device_id, kind, port, parent, loads)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        actions += 1
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        return dialog.choice()
+
+    monkeypatch.setattr(ConnectDialog, "ask", classmethod(ask))
+    view = window.elevation_view
+    click(qtbot, view, unit_point(window, rack_id, 2, height=10))
+    actions += 1
+    assert window.selection.ids == ["dgx1"]
+    ports = window.inspector_dock.ports
+    item = next(ports.tree.topLevelItem(0).child(i) for i in range(6)
+                if ports.tree.topLevelItem(0).child(i).text(0) == "PSU1")
+    at = ports.tree.visualItemRect(item).center()
+    double_click(qtbot, ports.tree.viewport(), at)
+    actions += 1
+    (conn,) = [c for c in design.connections.values() if c.a.owner == "dgx1"]
+    assert conn.a.port == "PSU1" and conn.b.owner in ("pdu-a", "pdu-b") and "C19" in conn.b.port
+    assert conn.length_m and actions == 3
+    assert window.undo_stack.count() == 1
+
+
+def test_a_pdu_inspector_shows_its_outlet_map_with_the_checks_figures(rack, qtbot):
+    window, design, rack_id = rack
+    for n in range(1, 7):
+        window.editor.execute(Connect("power", PortRef(owner="dgx1", port=f"PSU{n}"),
+                                      PortRef(owner="pdu-a" if n % 2 else "pdu-b", port=f"B{(n + 1) // 2 * 3 - 2}-C19-1")))
+    window.selection.set(["pdu-a"])
+    tree = window.inspector_dock.ports.tree
+    tops = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
+    figures = present_loads(design, graph=window.bridge.document.graph)("pdu-a")
+    bank1 = tops["Bank 1"]
+    assert bank1.text(2) == f"leg A · 20 A breaker · {figures.banks[0].current_a:.1f} of 16 A"
+    assert figures.banks[0].current_a > 0
+    assert bank1.child(0).text(0) == "B1-C19-1" and design.devices["dgx1"].name in bank1.child(0).text(2)
+    legs = tops["Legs"]
+    assert [legs.child(i).text(0) for i in range(3)] == ["Leg A", "Leg B", "Leg C"]
+    assert legs.child(0).text(2) == f"{figures.phases_a[0]:.1f} of 48 A"
+    assert legs.text(2).startswith("Imbalance")
+
