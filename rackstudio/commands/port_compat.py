@@ -3,17 +3,17 @@ to, best first: the answer the elevation's port drag and the Connect… dialog b
 
 It only combines what other modules decide: connector mating is `rackstudio.power.cords`
 (engineering.md §2.10), network roles, speeds and cages `rackstudio.model.port_roles`, bank and
-leg currents the checks' figures (`checks.rules.power.pdu_figures`); here is what is free, what is
-near, and in which order to offer it.
+leg currents the checks' figures (`checks.rules.power.pdu_figures`, handed in as `loads`); here is
+what is free, what is near, and in which order to offer it.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rackstudio.checks.context import CheckContext
-from rackstudio.checks.rules.power import pdu_figures
+from rackstudio.model import interfaces as ifc
 from rackstudio.model import port_roles
+from rackstudio.model.cable_length import estimate_length_m
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category
 from rackstudio.power.cords import mates
@@ -129,6 +129,18 @@ def consumer_first(design: Design, a: PortRef, b: PortRef) -> tuple[PortRef, Por
     return (b, a) if ib is not None and ib.kind == "power" and ib.role == "inlet" else (a, b)
 
 
+def cable_defaults(design: Design, a: PortRef, b: PortRef) -> tuple[str | None, float | None]:
+    """(cable family, length m) for a new cable: the length estimated from both ends' places
+    (engineering.md §4.5), and for network the family that length needs at the port's lane rate
+    (DAC within its margin, then active copper, then optics, engineering.md §4.1)."""
+    length = estimate_length_m(design, a, b)
+    info = port_info(design, a)
+    if info is None or info.kind != "network":
+        return None, length
+    cls = ifc.classify(info.type) or ifc.classify((port_info(design, b) or info).type)
+    return ifc.choose_media(cls.lane_class if cls else None, length, design.settings.dac_margin), length
+
+
 # --- the free ports a port could go to, best first ----------------------------------------------
 
 @dataclass(frozen=True)
@@ -143,16 +155,6 @@ class Target:
 
 
 LoadsOf = Callable[[str], PduLoad | None]
-
-
-def present_loads(design: Design, ctx: CheckContext | None = None, graph=None) -> LoadsOf:
-    """A PDU's present bank, outlet and leg figures as the checks compute them (the live check
-    engine's context when there is one, else a fresh one over `graph`)."""
-    if ctx is None:
-        from rackstudio.graph.component_graph import ComponentGraph
-
-        ctx = CheckContext(design, graph if graph is not None else ComponentGraph(design))
-    return lambda device_id: pdu_figures(ctx, device_id) if device_id in design.devices else None
 
 
 def _ports_of(design: Design, owner: str, kind: str) -> list[str]:
@@ -192,7 +194,7 @@ def targets(design: Design, source: PortRef, loads: LoadsOf | None = None,
             continue
         near = _rack_of(design, owner) == here and here is not None
         usual = _usual(design, info, source_role, source.owner, owner)
-        figures = loads(owner) if info.kind == "power" and info.role == "inlet" else None
+        figures = loads(owner) if info.kind == "power" and info.role == "inlet" and owner in design.devices else None
         legs = outlet_legs(design.part_of(design.devices[owner])) if figures is not None else {}
         banks = _bank_of(design, owner) if figures is not None else {}
         for order, port in enumerate(ports):
@@ -338,5 +340,5 @@ def outlet_groups(design: Design, pdu_id: str, loads: LoadsOf | None = None) -> 
     return groups
 
 
-__all__ = ["KINDS", "LoadsOf", "PortInfo", "Target", "best", "compatible", "consumer_first", "in_use",
-           "OutletGroup", "nearby_owners", "outlet_groups", "port_info", "present_loads", "targets"]
+__all__ = ["KINDS", "LEG_NAMES", "LoadsOf", "PortInfo", "Target", "best", "cable_defaults", "compatible", "consumer_first", "in_use",
+           "OutletGroup", "nearby_owners", "outlet_groups", "port_info", "targets"]

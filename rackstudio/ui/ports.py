@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.commands import Connect, Disconnect
-from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, outlet_groups, present_loads
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.rules.power import pdu_figures
+from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, outlet_groups
+from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.commands.labels import cable_label
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui import prefs
@@ -62,10 +65,18 @@ def connect_command(design: Design, device_id: str, kind: str, port: str, choice
     return Connect(kind, a, b, media=media, length_m=choice.length_m, label=label)
 
 
+def present_loads(design: Design, ctx: CheckContext | None = None, graph=None) -> LoadsOf:
+    """A PDU's present bank, outlet and leg figures as the checks compute them: the live check
+    engine's context when there is one, else a fresh one over `graph`."""
+    if ctx is None:
+        ctx = CheckContext(design, graph if graph is not None else ComponentGraph(design))
+    return lambda device_id: pdu_figures(ctx, device_id) if device_id in design.devices else None
+
+
 def live_loads(editor: EditorContext) -> LoadsOf:
     """PDU figures as the live checks have them (a fresh check context before they start)."""
     document = editor.bridge.document
-    engine = getattr(document, "checks", None)
+    engine = getattr(document, "check_engine", None)
     return present_loads(document.design, engine.ctx if engine is not None else None, document.graph)
 
 

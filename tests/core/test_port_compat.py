@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from rackstudio.commands import AddRecord, Connect, PlaceDevice
-from rackstudio.commands.port_compat import best, compatible, outlet_groups, present_loads, targets
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.rules.power import pdu_figures
+from rackstudio.commands.port_compat import best, compatible, outlet_groups, targets
 from rackstudio.library.catalog import Catalog, builtin_source
 from rackstudio.model.design import Feed, PortRef
 from tests.core import builders as b
@@ -41,6 +43,12 @@ def rack(parts):
     document.execute(PlaceDevice(parts["nvidia-spectrum-4-sn5600"], rack=rack_id, position=40, device_id="leaf"))
     document.execute(PlaceDevice(parts["nvidia-spectrum-sn2201"], rack=rack_id, position=42, device_id="mgmt"))
     return document
+
+
+def present_loads(design, graph):
+    """PDU figures as the checks compute them."""
+    ctx = CheckContext(design, graph)
+    return lambda device_id: pdu_figures(ctx, device_id) if device_id in design.devices else None
 
 
 def _ref(owner, port):

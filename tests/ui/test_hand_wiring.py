@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from rackstudio.commands import AddRecord, Connect, PlaceDevice, add_row_of_racks
-from rackstudio.commands.port_compat import present_loads
 from rackstudio.document import Document
 from rackstudio.model.design import Feed, PortRef
 from rackstudio.ui.dialogs.connect import ConnectDialog
 from rackstudio.ui.library_source import builtin_library
+from rackstudio.ui.ports import present_loads
 from tests.core import builders as b
 from tests.ui.helpers import click, double_click, unit_point
 
@@ -142,3 +142,55 @@ def test_a_pdu_inspector_shows_its_outlet_map_with_the_checks_figures(rack, qtbo
     assert legs.child(0).text(2) == f"{figures.phases_a[0]:.1f} of 48 A"
     assert legs.text(2).startswith("Imbalance")
 
+
+
+def _cell_point(window, device_id, port):
+    item = window.elevation_view.elevations.port_items[device_id]
+    cell = next(c for c in item.cells if c.port == port)
+    return item.mapToScene(cell.rect.center())
+
+
+def test_a_cable_drawn_from_port_to_port_in_the_elevation(rack, qtbot):
+    """Select the server, drag from PSU1's cell to a PDU's C19 outlet: one Connect, with its length;
+    while dragging, the C19 outlets are green and the C13 ones dimmed with the reason."""
+    window, design, rack_id = rack
+    view = window.elevation_view
+    scene = view.elevations
+    click(qtbot, view, unit_point(window, rack_id, 2, height=10))
+    assert set(scene.port_items) == {"dgx1"}  # the selected device shows its ports
+    start = view.mapFromScene(_cell_point(window, "dgx1", "PSU1"))
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    assert {"pdu-a", "pdu-b", "leaf", "mgmt", "dgx2"} <= set(scene.port_items)
+    pdu = scene.port_items["pdu-a"]
+    verdicts = pdu.verdicts
+    assert verdicts[("pdu-a", "B1-C19-1")].ok
+    c13 = verdicts[("pdu-a", "B1-C13-1")]
+    assert not c13.ok and "rated below" in c13.reason
+    cell = next(c for c in pdu.cells if c.port == "B1-C13-1")
+    assert "Cannot connect" in pdu.tip(cell)
+    end = view.mapFromScene(_cell_point(window, "pdu-a", "B4-C19-1"))
+    for i in range(1, 5):
+        qtbot.mouseMove(view.viewport(), start + (end - start) * i / 4)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    (conn,) = [c for c in design.connections.values() if c.a.owner == "dgx1"]
+    assert (conn.a.port, conn.b.owner, conn.b.port) == ("PSU1", "pdu-a", "B4-C19-1")
+    assert conn.length_m and window.undo_stack.count() == 1
+    assert set(scene.port_items) == {"dgx1"}  # back to the selected device's ports
+
+
+def test_click_a_port_then_another_and_a_refused_one_changes_nothing(rack, qtbot):
+    window, design, rack_id = rack
+    view = window.elevation_view
+    click(qtbot, view, unit_point(window, rack_id, 2, height=10))
+    click(qtbot, view, _cell_point(window, "dgx1", "PSU2"))
+    assert view._wire is not None and not view._wire.dragging
+    before = len(design.connections)
+    click(qtbot, view, _cell_point(window, "pdu-b", "B1-C13-1"))  # a C13 cannot take the C20 cord
+    assert len(design.connections) == before and "rated below" in window.statusBar().currentMessage()
+    click(qtbot, view, _cell_point(window, "dgx1", "cx7-0"))
+    click(qtbot, view, _cell_point(window, "leaf", "swp1"))
+    (conn,) = [c for c in design.connections.values() if c.a.owner == "dgx1"]
+    assert (conn.b.owner, conn.b.port, conn.kind) == ("leaf", "swp1", "network") and conn.media and conn.length_m
+    click(qtbot, view, _cell_point(window, "dgx1", "bmc"))
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view._wire is None and len(design.connections) == before + 1

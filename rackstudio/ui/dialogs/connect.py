@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
 from rackstudio.commands.port_compat import (
     LoadsOf,
     Target,
+    cable_defaults,
     nearby_owners,
     outlet_groups,
     port_info,
     targets,
 )
-from rackstudio.model import interfaces as ifc
-from rackstudio.model.cable_length import estimate_length_m
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui.dialogs import add_ok_cancel
 from rackstudio.ui.forms import wheel_scrolls_panel
@@ -208,16 +207,12 @@ class ConnectDialog(QDialog):
         self.why.setText(target.reason if target is not None else "No compatible free port here.")
         if target is None or not target.ok:
             return
-        length = estimate_length_m(self.design, self.source, target.ref)
+        media, length = cable_defaults(self.design, self.source, target.ref)
         if not self._user_set["length"]:
             self._filling = True
             self.length.setValue(length or 0.0)
             self._filling = False
         if self.kind == "network" and not self._user_set["media"]:
-            info = port_info(self.design, self.source)
-            cls = ifc.classify(info.type if info else None)
-            media = ifc.choose_media(cls.lane_class if cls else None, self.length.value() or None,
-                                     self.design.settings.dac_margin)
             self.media.setCurrentIndex(max(self.media.findData(media), 0))
 
     def _length_edited(self, *_):

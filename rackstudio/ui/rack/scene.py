@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
-from rackstudio.changes import ChangeSet
+from rackstudio.changes import ChangeSet, Collection
 from rackstudio.checks.simulation import Simulation
 from rackstudio.model.design import Design
 from rackstudio.model.geometry import mounted_root
@@ -17,6 +17,7 @@ from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
 from rackstudio.ui.rack.items import DeviceItem, RackFrameItem
+from rackstudio.ui.rack.ports import PortsItem
 from rackstudio.ui.render.elevation import DeviceShape, rack_shapes
 from rackstudio.ui.simulation import device_states
 
@@ -33,6 +34,10 @@ class ElevationScene(MirroredSelectionScene):
                                  "(or use its context menu) to open its elevation here.")
         self.hint.setDefaultTextColor(QColor(110, 110, 120))
         self.sim_states: dict[str, str] = {}  # device id -> its look under the failure simulation
+        self.port_items: dict[str, PortsItem] = {}  # device id -> its port cells, where shown
+        self.strip_ids: set[str] = set()  # devices whose ports are shown
+        self.wiring = None  # (verdicts, source) while a cable is drawn
+        editor.selection.changed.connect(self._selection_strips)
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
         editor.live_checks.markers_changed.connect(self.on_markers)
@@ -84,6 +89,8 @@ class ElevationScene(MirroredSelectionScene):
     # --- building one rack ---------------------------------------------------------------------
 
     def _clear_rack(self, rack_id: str) -> None:
+        for dev_id in [d for d, item in self.port_items.items() if item.rack_id == rack_id]:
+            del self.port_items[dev_id]  # removed with its device item
         frame = self.frames.pop(rack_id, None)
         if frame is not None:
             self.removeItem(frame)
@@ -123,6 +130,7 @@ class ElevationScene(MirroredSelectionScene):
             frame.setSelected(rack_id in wanted)
             for item in items:
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
+        self._apply_ports()
 
     def _device_item(self, shape: DeviceShape, rack_id: str) -> DeviceItem:
         item = DeviceItem(shape.device_id, rack_id, shape.role)
@@ -158,6 +166,8 @@ class ElevationScene(MirroredSelectionScene):
             self.relayout()
             return
         touched: set[str] = set()
+        if Collection.CONNECTIONS in changes.collections():
+            self._drop_ports()  # a port's state changed: redraw the cells shown
         for obj_id, coll in changes.touched().items():
             if coll == "racks" and obj_id in self.blocks:
                 touched.add(obj_id)
@@ -167,6 +177,47 @@ class ElevationScene(MirroredSelectionScene):
                 touched.update(r for r in (old, new) if r in self.blocks)
         for rack_id in touched:
             self.refresh_rack(rack_id)
+        self._apply_ports()
+
+    # --- port cells ------------------------------------------------------------------------------
+
+    def _selection_strips(self, *_):
+        """The selected device (one) shows its ports, unless a cable is being drawn."""
+        if self.wiring is not None:
+            return
+        ids = [i for i in self.editor.selection.ids if i in self.design.devices]
+        self.show_ports(ids if len(ids) == 1 else ())
+
+    def show_ports(self, ids, verdicts=None, source=None) -> None:
+        """Show the port cells of `ids` (only), coloured by `verdicts` from `source` while wiring."""
+        self.strip_ids = set(ids)
+        self.wiring = (verdicts, source) if verdicts is not None else None
+        self._apply_ports()
+
+    def _drop_ports(self) -> None:
+        for item in self.port_items.values():
+            self.removeItem(item)
+        self.port_items.clear()
+
+    def _apply_ports(self) -> None:
+        for dev_id in [d for d in self.port_items if d not in self.strip_ids]:
+            self.removeItem(self.port_items.pop(dev_id))
+        for dev_id in self.strip_ids:
+            face = next((i for i in self.items_of(dev_id) if i.role != "shadow"), None)
+            if face is None or dev_id not in self.design.devices:
+                continue
+            item = self.port_items.get(dev_id)
+            if item is None:
+                item = self.port_items[dev_id] = PortsItem(face, self.design, dev_id, face.size)
+            item.set_wiring(*(self.wiring or (None, None)))
+
+    def port_at(self, pos) -> tuple[str, object] | None:
+        """(device id, port cell) under scene point `pos`, among the ports shown."""
+        for item in self.port_items.values():
+            cell = item.cell_at(item.mapFromScene(pos))
+            if cell is not None and item.isVisible():
+                return item.device_id, cell
+        return None
 
     # --- check markers and the failure simulation -----------------------------------------------
 

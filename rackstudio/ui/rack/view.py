@@ -1,13 +1,16 @@
 """The elevation view: palette drops onto a face (ghost snapped to units, green or red with the
 fit predicate's reason), a side channel (0U) or a parent's bay (child devices); moving devices
 by dragging within a rack and across open racks (one command on release); rubber band and
-Shift/Ctrl multi-select; arrow nudges that merge into one undo step."""
+Shift/Ctrl multi-select; arrow nudges that merge into one undo step; a cable drawn by hand from a
+port of the selected device to a port of any open rack's device, by dragging or by clicking one
+and then the other (compatible free ports green, the rest dimmed with the reason; one Connect)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsLineItem
 
 from rackstudio.commands import Command, Composite, Fit, MoveDevice, NudgeDevice, PlaceDevice
 from rackstudio.commands.fit import can_place, can_place_in_bay, can_place_side
@@ -17,7 +20,13 @@ from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.canvas import CanvasView
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
+from rackstudio.commands.port_compat import Target, cable_defaults, targets
+from rackstudio.model.design import PortRef
+from rackstudio.ui import prefs
+from rackstudio.ui.dialogs.connect import ConnectChoice
+from rackstudio.ui.ports import connect_command, live_loads
 from rackstudio.ui.rack.items import DeviceItem, RackFrameItem
+from rackstudio.ui.rack.ports import kind_pen
 from rackstudio.ui.rack.scene import ElevationScene
 
 
@@ -42,6 +51,19 @@ class _Move:
     plan: dict[str, Placement] = field(default_factory=dict)
 
 
+@dataclass
+class _Wire:
+    """A cable being drawn from a port: its verdicts for every port of the open racks."""
+
+    owner: str
+    kind: str
+    port: str
+    start: QPointF
+    verdicts: dict[tuple[str, str], Target]
+    line: QGraphicsLineItem
+    dragging: bool = True
+
+
 def _qrect(r: tuple[float, float, float, float]) -> QRectF:
     return QRectF(*r)
 
@@ -56,6 +78,7 @@ class ElevationView(CanvasView):
         self.elevations = scene
         self.setBackgroundBrush(QColor(236, 237, 241))
         self._move: _Move | None = None
+        self._wire: _Wire | None = None
 
     @property
     def design(self):
@@ -327,12 +350,98 @@ class ElevationView(CanvasView):
         else:
             self.cursor_text.emit(rack.name)
 
+    # --- drawing a cable from port to port ----------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            pos = self.mapToScene(event.position().toPoint())
+            hit = self.elevations.port_at(pos)
+            if self._wire is not None:  # the second click of click-then-click
+                guarded(self._finish_wire)(hit)
+                return
+            if hit is not None and hit[1].used is None:
+                self.setFocus()
+                guarded(self.start_wire)(hit[0], hit[1].kind, hit[1].port, pos)
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        wire = self._wire
+        if wire is None:
+            super().mouseMoveEvent(event)
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        wire.line.setLine(QLineF(wire.start, pos))
+        hit = self.elevations.port_at(pos)
+        found = wire.verdicts.get((hit[0], hit[1].port)) if hit is not None else None
+        if found is not None:
+            self.status_text.emit(("Connect: " if found.ok else "Cannot connect: ") + found.reason)
+        else:
+            self.status_text.emit(f"Drop on a green port to connect {self._wire_name()}; Esc cancels")
+
+    def mouseReleaseEvent(self, event) -> None:
+        wire = self._wire
+        if wire is None or not wire.dragging:
+            super().mouseReleaseEvent(event)
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        hit = self.elevations.port_at(pos)
+        if hit is not None and (hit[0], hit[1].port) == (wire.owner, wire.port):
+            wire.dragging = False  # a click on the port: the next click picks the far end
+            self.status_text.emit(f"Click a green port to connect {self._wire_name()}; Esc cancels")
+            return
+        guarded(self._finish_wire)(hit)
+
+    def _wire_name(self) -> str:
+        wire = self._wire
+        return f"{self.design.devices[wire.owner].name} {wire.port}" if wire else ""
+
+    def start_wire(self, owner: str, kind: str, port: str, pos: QPointF) -> None:
+        """Start a cable at a port: judge every port of the open racks' devices once, show them."""
+        design = self.design
+        owners = [d for r in self.elevations.open_racks for d in self.elevations.device_rack
+                  if self.elevations.device_rack[d] == r and d in design.devices]
+        source = PortRef(owner=owner, port=port)
+        verdicts = {(t.ref.owner, t.ref.port): t for t in targets(design, source, live_loads(self.editor), owners)}
+        line = QGraphicsLineItem(QLineF(pos, pos))
+        line.setPen(kind_pen(kind))
+        line.setZValue(3000)
+        self.elevations.addItem(line)
+        self._wire = _Wire(owner, kind, port, pos, verdicts, line)
+        self.elevations.show_ports(owners, verdicts, (owner, kind, port))
+        self.status_text.emit(f"Drag {self._wire_name()} to a green port; Esc cancels")
+
+    def _finish_wire(self, hit) -> None:
+        wire = self.cancel_wire()
+        if wire is None or hit is None:
+            return
+        found = wire.verdicts.get((hit[0], hit[1].port))
+        if found is None or not found.ok:
+            self.status_text.emit(f"Not connected: {found.reason if found else 'not a ' + wire.kind + ' port'}")
+            return
+        media, length = cable_defaults(self.design, PortRef(owner=wire.owner, port=wire.port), found.ref)
+        choice = ConnectChoice(found.ref.owner, found.ref.port, media, length)
+        self.editor.execute(connect_command(self.design, wire.owner, wire.kind, wire.port, choice,
+                                            prefs.label_pattern()))
+
+    def cancel_wire(self) -> _Wire | None:
+        wire, self._wire = self._wire, None
+        if wire is not None:
+            self.elevations.removeItem(wire.line)
+            self.elevations.wiring = None
+            self.elevations._selection_strips()
+        return wire
+
     # --- keyboard --------------------------------------------------------------------------------
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             half = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self.nudge(1 if event.key() == Qt.Key.Key_Up else -1, half=half)
+            return
+        if event.key() == Qt.Key.Key_Escape and self._wire is not None:
+            self.cancel_wire()
+            self.status_text.emit("Cable cancelled")
             return
         if event.key() == Qt.Key.Key_Escape and self._move is not None:
             self._move = None
