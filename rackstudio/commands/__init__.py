@@ -1,7 +1,7 @@
 """Qt-free. Every edit a user can make, as a command with apply and revert."""
 from rackstudio.commands.arrange import NudgeRack, align, distribute, ordered_moves
 from rackstudio.commands.base import Command, Composite, Edit, Refused
-from rackstudio.commands.bulk import connect_liquid, connect_psus_ab
+from rackstudio.commands.bulk import connect_liquid
 from rackstudio.commands.clipboard import Clip, copy, paste
 from rackstudio.commands.connections import Connect, Disconnect
 from rackstudio.commands.devices import (
@@ -36,7 +36,7 @@ __all__ = [
     "MoveDevice", "MoveRack", "NudgeDevice", "NudgeRack", "PlaceDevice", "Refused", "RemoveDevice",
     "RemoveRack", "RemoveRecord", "RotateFloorDevice", "RotateRack", "SetDesignField", "SetProperty",
     "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "cable_label", "can_place", "can_place_floor",
-    "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid", "connect_psus_ab",
+    "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid",
     "connect_to_leaf", "copy", "distribute", "labeler", "ordered_moves", "paste", "pattern_problem",
     "plan_rails", "plan_to_leaf", "rail_optimised",
 ]

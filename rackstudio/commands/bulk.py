@@ -1,6 +1,6 @@
-"""Qt-free. Bulk cabling helpers (power and coolant here; network in commands.network_plan): each
-returns ONE Composite of core `Connect` commands, so a
-whole rack's or pod's cabling is one undo step.
+"""Qt-free. Bulk cabling helpers (coolant here; PSUs in commands.power_plan, network in
+commands.network_plan): each returns ONE Composite of core `Connect` commands, so a whole rack's
+or pod's cabling is one undo step.
 
 Every helper takes free ports in the part's template order and remembers what it has taken,
 so the plan never uses a port twice; it raises Refused (nothing changes) when a target runs
@@ -104,51 +104,6 @@ def rack_pdus(design: Design, rack_id: str) -> tuple[Device, Device] | None:
     return a, b
 
 
-def connect_psus_ab(design: Design, rack_id: str, labeler: Labeler | None = None) -> Composite:
-    """Every free PSU inlet in the rack, alternately to PDU A and PDU B (PSU1→A, PSU2→B, ...),
-    on each PDU's next free outlet; free PDU inlets go to the rack's feed of the same side.
-    Without a PDU pair, inlets go straight to the rack's A and B feeds."""
-    rack = design.racks.get(rack_id)
-    if rack is None:
-        raise Refused(f"there is no rack {rack_id!r}")
-    plan = Plan(design, labeler)
-    feeds = {f.side: f for f in sorted(design.feeds.values(), key=lambda f: f.id) if f.rack == rack_id}
-    pair = rack_pdus(design, rack_id)
-    if pair is not None:
-        suppliers = []
-        for side, pdu in zip("AB", pair, strict=True):
-            part = design.part_of(pdu)
-            inlets = PortPool(design, pdu.id, "power", [p.name for p in part.power_ports])
-            if side in feeds:
-                for inlet in list(inlets.free):
-                    plan.connect("power", PortRef(owner=pdu.id, port=inlet), PortRef(owner=feeds[side].id, port=""))
-            suppliers.append(PortPool(design, pdu.id, "power", [o.name for o in part.power_outlets]))
-        skip = {p.id for p in pair}
-    elif "A" in feeds and "B" in feeds:
-        suppliers = [None, None]
-        skip = set()
-    else:
-        raise Refused(f"rack {rack.name} has no PDU pair and no A and B feeds to connect PSUs to")
-    consumers = [d for d in _by_place(design, devices_within(design, rack_id))
-                 if d not in skip and _category(design, design.devices[d]) != Category.PDU]
-    for dev_id in consumers:
-        part = design.part_of(design.devices[dev_id])
-        inlets = PortPool(design, dev_id, "power", [p.name for p in part.power_ports])
-        for n, inlet in enumerate(inlets.free):
-            side = n % 2
-            pool = suppliers[side]
-            if pool is None:
-                supplier = PortRef(owner=feeds["AB"[side]].id, port="")
-            else:
-                outlet = pool.take()
-                if outlet is None:
-                    raise Refused(f"PDU {_name(design, pool.owner)} has no free outlet left for "
-                                  f"{design.devices[dev_id].name} {inlet}")
-                supplier = PortRef(owner=pool.owner, port=outlet)
-            plan.connect("power", PortRef(owner=dev_id, port=inlet), supplier)
-    return plan.done(f"Connect PSUs of {rack.name} to A/B", f"every PSU in {rack.name} is already connected")
-
-
 # --- coolant ---------------------------------------------------------------------------------
 
 def _coolant_names(design: Design, device_id: str) -> list[str]:
@@ -221,4 +176,4 @@ def connect_liquid(design: Design, rack_id: str, cdu_id: str | None = None,
                      f"every liquid-cooled device in {rack.name} is already connected")
 
 
-__all__ = ["Labeler", "PortPool", "connect_liquid", "connect_psus_ab", "rack_pdus"]
+__all__ = ["Labeler", "PortPool", "connect_liquid", "rack_pdus"]

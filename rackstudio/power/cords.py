@@ -8,6 +8,7 @@ only, C16 → C15. Types outside IEC 60320 (or missing) are not judged.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 _IEC = re.compile(r"^iec-60320-c(\d+)$")
@@ -31,6 +32,15 @@ def judged(inlet_type: str | None, outlet_type: str | None) -> bool:
             and _number(outlet_type, OUTLET_RATING_A) is not None)
 
 
+def standard(inlet_type: str | None, outlet_type: str | None) -> bool:
+    """True for the pairs a standard cord joins (C14 → C13, C20 → C19, C16 → C15): the planner
+    prefers them and keeps C19 outlets for C20 inlets."""
+    inlet = _number(inlet_type, INLET_RATING_A)
+    outlet = _number(outlet_type, OUTLET_RATING_A)
+    return inlet is not None and outlet is not None and inlet - 1 == outlet
+
+
+@functools.lru_cache(maxsize=256)
 def mates(inlet_type: str | None, outlet_type: str | None) -> tuple[bool, str]:
     """(whether a PSU inlet of `inlet_type` may be corded to a PDU outlet of `outlet_type`, why).
 
@@ -46,9 +56,9 @@ def mates(inlet_type: str | None, outlet_type: str | None) -> tuple[bool, str]:
         return False, (f"a {need:g} A C{inlet} inlet on a {give:g} A C{outlet} outlet: the outlet is "
                        "rated below the PSU (engineering.md §2.10)")
     cord = f"C{inlet - 1}–C{outlet + 1} cord"
-    if inlet - 1 == outlet:
+    if standard(inlet_type, outlet_type):
         return True, f"C{inlet} on C{outlet}: a standard {cord}"
     return True, f"C{inlet} on C{outlet} with a {cord}; the outlet's breaker limits"
 
 
-__all__ = ["INLET_RATING_A", "OUTLET_RATING_A", "judged", "mates"]
+__all__ = ["INLET_RATING_A", "OUTLET_RATING_A", "judged", "mates", "standard"]

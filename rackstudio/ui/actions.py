@@ -71,8 +71,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_ups", "Insert", "&UPS…", "editing.add_ups"),
     ActionSpec("add_panel", "Insert", "&Panel…", "editing.add_panel"),
     ActionSpec("add_feed", "Insert", "Power &Feed…", "editing.add_feed", (), "A feed, dropped to the selected rack"),
-    ActionSpec("connect_psus", "Cabling", "Connect &PSUs to PDU A/B", "editing.connect_psus", (),
-               "Every PSU of the selected racks alternately to PDU A and B"),
+    ActionSpec("connect_psus", "Cabling", "Plan &Power (PSUs to PDU A/B)…", "editing.connect_psus", (),
+               "Plan every free PSU of the selected devices or racks onto PDU A and B: mating plugs, "
+               "redundancy, balanced banks and phases; preview before applying"),
     ActionSpec("connect_leaf", "Cabling", "Connect NICs to a &Leaf…", "editing.connect_leaf", (),
                "The selected servers' NICs to the next free ports of a leaf switch"),
     ActionSpec("rail_fabric", "Cabling", "&Rail-optimised Fabric…", "editing.rail_fabric", (),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
+from rackstudio.checks.power_flow import FlowState
 from rackstudio.commands import (
     AddRecord,
     Command,
@@ -23,12 +24,14 @@ from rackstudio.commands import (
     network_plan,
 )
 from rackstudio.commands.labels import labeler
+from rackstudio.commands.power_plan import plan_power
 from rackstudio.model.design import Design, Feed, Hall, Panel, Ups
 from rackstudio.model.floor import free_spot
 from rackstudio.model.geometry import devices_within, mounted_root
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.fabric import FabricDialog
 from rackstudio.ui.dialogs.network_preview import NetworkPreviewDialog
+from rackstudio.ui.dialogs.power_plan import PowerPlanDialog
 from rackstudio.ui.dialogs.record import RecordDialog
 from rackstudio.ui.dialogs.row import RowDialog
 from rackstudio.ui.editor import EditorContext
@@ -251,7 +254,16 @@ class EditingController:
 
     @guarded
     def connect_psus(self) -> None:
-        self._each_rack(bulk.connect_psus_ab, "Connect PSUs to A/B")
+        """The power planner over the selected devices (or all devices of the selected racks),
+        previewed; Apply makes it one undo step."""
+        design = self.design
+        targets = [i for i in self.editor.selection.ids if i in design.racks or i in design.devices]
+        if not targets:
+            raise Refused("select a rack (or devices in it) first")
+        state = FlowState.of(design, self.editor.bridge.document.graph)
+        plan = plan_power(design, targets, state, labeler=labeler(prefs.label_pattern()))
+        if PowerPlanDialog.ask(self.window, design, plan):
+            self.editor.execute(plan.command)
 
     @guarded
     def connect_liquid(self) -> None:

@@ -1,4 +1,4 @@
-"""Bulk power and coolant cabling (rackstudio.commands.bulk): each helper is one Composite of Connect commands, so a
+"""Bulk coolant cabling (rackstudio.commands.bulk): each helper is one Composite of Connect commands, so a
 rack's or a pod's cabling is one undo step; and the cable labels they write (commands.labels)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from rackstudio.commands import PlaceDevice, Refused, bulk
 from rackstudio.commands.labels import cable_label, pattern_problem
-from rackstudio.model.design import Feed, PortRef
+from rackstudio.model.design import PortRef
 from rackstudio.model.parts import PartType
 from tests.core import builders as b
 from tests.core.builders import rack_named
@@ -30,35 +30,6 @@ def liquid_tray() -> PartType:
                     rackstudio={"category": "server", "cooling": {"method": "liquid", "liquid_fraction": 0.8,
                                                                   "coolant_ports": [{"name": "loop"}]},
                                 "power": {"max_w": 5000}})
-
-
-# --- power -------------------------------------------------------------------------------------
-
-def test_psus_go_alternately_to_pdu_a_and_b_and_pdus_to_their_feeds(doc):
-    design = doc.design
-    a01 = rack_named(design, "A01")
-    doc.execute(PlaceDevice(b.pdu(), rack=a01, side="left", device_id="pdu-a"))
-    doc.execute(PlaceDevice(b.pdu(), rack=a01, side="right", device_id="pdu-b"))
-    doc.execute(PlaceDevice(b.server(), rack=a01, position=1, device_id="srv"))
-    design.put("feeds", Feed(id="f-a01-a", name="A01-A", side="A", rack=a01))
-    design.put("feeds", Feed(id="f-a01-b", name="A01-B", side="B", rack=a01))
-    command = bulk.connect_psus_ab(design, a01)
-    doc.execute(command)
-    assert command.text == "Connect PSUs of A01 to A/B"
-    ends = {c.a.port: c.b for c in design.connections.values() if c.a.owner == "srv"}
-    assert [ends[f"PSU{i}"].owner for i in range(1, 7)] == ["pdu-a", "pdu-b"] * 3
-    assert [ends[f"PSU{i}"].port for i in (1, 3, 5)] == ["O0", "O1", "O2"]
-    pdu_feeds = {c.a.owner: c.b.owner for c in design.connections.values() if c.a.owner.startswith("pdu")}
-    assert pdu_feeds == {"pdu-a": "f-a01-a", "pdu-b": "f-a01-b"}
-    with pytest.raises(Refused, match="already connected"):
-        bulk.connect_psus_ab(design, a01).apply(design)
-    doc.undo()
-    assert not design.connections
-
-
-def test_psus_without_a_pdu_pair_are_refused(doc):
-    with pytest.raises(Refused, match="no PDU pair"):
-        bulk.connect_psus_ab(doc.design, rack_named(doc.design, "A01"))
 
 
 # --- coolant -----------------------------------------------------------------------------------

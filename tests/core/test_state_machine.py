@@ -33,6 +33,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from rackstudio.checks.context import CheckContext
 from rackstudio.commands import (
     AddRack,
     AddRecord,
@@ -52,6 +53,7 @@ from rackstudio.commands import (
     UpdatePartType,
     add_row_of_racks,
     connect_to_leaf,
+    power_plan,
     rail_optimised,
 )
 from rackstudio.document import Document
@@ -278,6 +280,20 @@ class DesignEditing(RuleBasedStateMachine):
             pdu = data.draw(st.sampled_from(outlets))
             supplier = PortRef(owner=pdu, port=data.draw(st.sampled_from([o.name for o in self.part(pdu).power_outlets])))
         self.run(Connect("power", PortRef(owner=consumer, port=inlet), supplier))
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), whole_rack=st.booleans())
+    def plan_power(self, data, whole_rack):
+        """The power planner over a rack or a few devices (its preview reads the live graph)."""
+        d = self.doc.design
+        targets = ([self.pick(data, "racks")] if whole_rack or not self.has("devices")
+                   else data.draw(st.lists(st.sampled_from(sorted(d.devices)), min_size=1, max_size=3, unique=True)))
+        try:
+            plan = power_plan.plan_power(d, targets, CheckContext(d, self.doc.graph))
+        except Refused:
+            STEPS["refused"] += 1
+            return
+        self.run(plan.command)
 
     @precondition(lambda self: sum(bool(self.part(d).interfaces) for d in self.doc.design.devices) >= 2)
     @rule(data=st.data(), length=st.none() | st.sampled_from([0.5, 3.0, 30.0]))

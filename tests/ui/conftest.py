@@ -20,6 +20,7 @@ from rackstudio.ui import guard  # noqa: E402
 from rackstudio.ui.dialogs.connect import ConnectDialog  # noqa: E402
 from rackstudio.ui.dialogs.fabric import FabricDialog  # noqa: E402
 from rackstudio.ui.dialogs.network_preview import NetworkPreviewDialog  # noqa: E402
+from rackstudio.ui.dialogs.power_plan import PowerPlanDialog  # noqa: E402
 from rackstudio.ui.dialogs.record import RecordDialog  # noqa: E402
 from rackstudio.ui.dialogs.row import RowDialog  # noqa: E402
 from rackstudio.ui.library_source import PartsLibrary  # noqa: E402
@@ -80,6 +81,8 @@ class Dialogs:
     connect: list = field(default_factory=list)  # ConnectChoice answers, in order
     row: Any = None
     fabric: Any = None
+    power_plan_apply: bool = True
+    power_plans: list = field(default_factory=list)  # the preview dialogs built, for their figures
     cable_preview: bool = True  # the network helpers' preview: cable (True) or cancel
     record_overrides: dict = field(default_factory=dict)
     shown: list[tuple[str, str]] = field(default_factory=list)
@@ -111,6 +114,12 @@ def dialogs(monkeypatch):
         return dialog.build()
 
     monkeypatch.setattr(RecordDialog, "ask", classmethod(record_ask))
+
+    def power_plan_ask(cls, parent, design, plan):
+        d.power_plans.append(cls(design, plan, parent))
+        return d.power_plan_apply
+
+    monkeypatch.setattr(PowerPlanDialog, "ask", classmethod(power_plan_ask))
     return d
 
 
