@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design, Device
-from rackstudio.model.parts import Category, PartType
+from rackstudio.model.parts import PartType
 from rackstudio.model.review import CheckSettings
-from rackstudio.power import DeviceDraw, device_draw
+from rackstudio.power import PASS_THROUGH, DeviceDraw, device_draw
 
 if TYPE_CHECKING:
     from rackstudio.checks.metrics import MetricsCache
 
-# Infrastructure that passes power on (its own losses are ignored): its draw figures describe what
-# flows through it, so counting them would count the load twice (engineering.md 2.8).
-PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
 
 
 class FeedDrops:

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from rackstudio.checks.context import PASS_THROUGH
+from rackstudio.checks.context import PASS_THROUGH, CheckContext
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model.design import Design
 from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
-
-if TYPE_CHECKING:
-    from rackstudio.checks.context import CheckContext
 
 POWER_EDGES = ("power", "supplies", "busbar")
 NOTHING_FAILED: frozenset[str] = frozenset()
@@ -214,3 +212,27 @@ def feed_power_factor(ctx: CheckContext, node: str) -> float:
     """The power factor of the single feed above a node, or 1.0 when there is none or several."""
     feeds = [n for n in upstream(ctx, node) if n in ctx.design.feeds]
     return ctx.design.feeds[feeds[0]].power_factor if len(feeds) == 1 else 1.0
+
+
+class FlowState:
+    """The normal-operation flow as the power planner reads it (`commands.power_plan.PowerState`):
+    the planner sits below the checks, so it is handed this rather than importing them."""
+
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
+
+    @classmethod
+    def of(cls, design: Design, graph: ComponentGraph | None = None) -> FlowState:
+        return cls(CheckContext(design, graph if graph is not None else ComponentGraph(design)))
+
+    def live(self, node: str) -> bool:
+        return flow(self.ctx).live(node)
+
+    def outlet_w(self, pdu_id: str) -> dict[str, float]:
+        return dict(flow(self.ctx).outlet_flows(pdu_id))
+
+    def power_factor(self, pdu_id: str) -> float:
+        return feed_power_factor(self.ctx, pdu_id)
+
+    def load_w(self, device_id: str) -> float:
+        return self.ctx.load_w(device_id)

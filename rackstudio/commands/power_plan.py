@@ -21,17 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.checks.power_flow import feed_power_factor, flow
-from rackstudio.checks.rules.library import psu_rating_w
 from rackstudio.commands.base import Composite, Refused
 from rackstudio.commands.bulk import Labeler, Plan, rack_pdus
 from rackstudio.commands.bulk import _by_place as by_place
-from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design, PortRef
-from rackstudio.model.geometry import devices_within
+from rackstudio.model.geometry import devices_within, mounted_root
 from rackstudio.model.parts import Category, PartType
+from rackstudio.power import PASS_THROUGH, device_draw, psu_rating_w
 from rackstudio.power.cords import judged, mates, standard
 from rackstudio.power.electrical import PduLoad, outlet_legs, pdu_load, pdu_outlet_voltage, phase_currents
 
@@ -86,6 +84,28 @@ class PowerPlan:
     notes: list[str] = field(default_factory=list)
 
 
+class PowerState(Protocol):
+    """The design's normal-operation power flow, as the checks compute it (`checks.power_flow.FlowState`)."""
+
+    def live(self, node: str) -> bool: ...
+    def outlet_w(self, pdu_id: str) -> dict[str, float]: ...
+    def power_factor(self, pdu_id: str) -> float: ...
+    def load_w(self, device_id: str) -> float: ...
+
+
+class _Env:
+    """The design and its flow, with the look-ups the planner makes."""
+
+    def __init__(self, design: Design, state: PowerState):
+        self.design, self.state, self.settings = design, state, design.settings
+
+    def part(self, device_id: str) -> PartType:
+        return self.design.part_of(self.design.devices[device_id])
+
+    def load_w(self, device_id: str) -> float:
+        return self.state.load_w(device_id)
+
+
 # --- the electrical state of one rack's PDUs while placing ---------------------------------------
 
 @dataclass
@@ -101,7 +121,7 @@ class _Outlet:
 class _Pdu:
     """A live PDU's W per outlet (before: the checks' flow) and its limits, updated as PSUs land."""
 
-    def __init__(self, ctx: CheckContext, pdu_id: str, side: str, pf: float, outlet_w: dict[str, float]):
+    def __init__(self, ctx: _Env, pdu_id: str, side: str, pf: float, outlet_w: dict[str, float]):
         self.id, self.side, self.pf = pdu_id, side, pf
         self.part: PartType = ctx.part(pdu_id)
         self.name = ctx.design.devices[pdu_id].name
@@ -205,7 +225,7 @@ def _even_splits(total: int, have_a: int, have_b: int, free: int) -> frozenset[i
 # --- planning ----------------------------------------------------------------------------------
 
 class _RackPlanner:
-    def __init__(self, ctx: CheckContext, rack_id: str, device_ids: list[str], fed_now: dict[str, str]):
+    def __init__(self, ctx: _Env, rack_id: str, device_ids: list[str], fed_now: dict[str, str]):
         self.ctx, self.design, self.rack_id = ctx, ctx.design, rack_id
         self.device_ids = device_ids
         self.fed_now = fed_now  # PDU id -> feed id its free inlet is planned onto
@@ -214,14 +234,14 @@ class _RackPlanner:
         self.verdicts: list[DeviceVerdict] = []
 
     def pdu_states(self, pairs: dict[str, str]) -> list[_Pdu]:
-        normal = flow(self.ctx)
+        normal = self.ctx.state
         states = []
         for pdu_id, side in pairs.items():
             feed = self.fed_now.get(pdu_id)
             if not normal.live(pdu_id) and feed is None:
                 continue
-            pf = feed_power_factor(self.ctx, pdu_id) if feed is None else self.design.feeds[feed].power_factor
-            states.append(_Pdu(self.ctx, pdu_id, side, pf, dict(normal.outlet_flows(pdu_id))))
+            pf = normal.power_factor(pdu_id) if feed is None else self.design.feeds[feed].power_factor
+            states.append(_Pdu(self.ctx, pdu_id, side, pf, normal.outlet_w(pdu_id)))
         return states
 
     def share_w(self, device_id: str, connected_after: int, live_after: int) -> float:
@@ -240,18 +260,18 @@ def _side_of_supplier(design: Design, owner: str, sides: dict[str, str]) -> str 
     return feed.side if feed is not None and feed.side in SIDES else None
 
 
-def plan_power(design: Design, targets: Iterable[str], ctx: CheckContext | None = None,
+def plan_power(design: Design, targets: Iterable[str], state: PowerState,
                labeler: Labeler | None = None) -> PowerPlan:
     """Plan every free PSU inlet of `targets` (device ids, or rack ids for all their devices).
     Raises Refused, naming the rack, side and shortfall, when no plan fits; nothing changes."""
-    if ctx is None:
-        ctx = CheckContext(design, ComponentGraph(design))
+    ctx = _Env(design, state)
     by_rack: dict[str, list[str]] = {}
     for target in targets:
         if target in design.racks:
             by_rack.setdefault(target, []).extend(devices_within(design, target))
         elif target in design.devices:
-            rack = ctx.rack_of(target)
+            root = mounted_root(design, target)
+            rack = root.rack if root is not None else None
             if rack is not None:
                 by_rack.setdefault(rack, []).append(target)
     if not by_rack:
@@ -265,7 +285,7 @@ def plan_power(design: Design, targets: Iterable[str], ctx: CheckContext | None 
     return result
 
 
-def _rack_sides(ctx: CheckContext, rack_id: str) -> dict[str, str]:
+def _rack_sides(ctx: _Env, rack_id: str) -> dict[str, str]:
     """PDU id -> side for the rack's PDUs: the A/B pair first (feed side, else left/right, else
     name order), then any others by the side of their feed."""
     design = ctx.design
@@ -292,7 +312,7 @@ def _suppliers_of(design: Design, device_id: str) -> list[str]:
     return found
 
 
-def _plan_rack(ctx: CheckContext, rack_id: str, device_ids: list[str], plan: Plan, result: PowerPlan) -> None:
+def _plan_rack(ctx: _Env, rack_id: str, device_ids: list[str], plan: Plan, result: PowerPlan) -> None:
     design = ctx.design
     rack = design.racks[rack_id]
     sides = _rack_sides(ctx, rack_id)
@@ -340,7 +360,7 @@ def _plan_rack(ctx: CheckContext, rack_id: str, device_ids: list[str], plan: Pla
         count = {"A": 0, "B": 0}
         live_existing = 0
         existing_outlets: list[tuple[_Pdu, str]] = []
-        normal = flow(ctx)
+        normal = ctx.state
         for supplier_port in (design.connections[c] for c in
                               (design.port_connection("power", dev_id, p.name) for p in part.power_ports) if c):
             owner = supplier_port.b.owner
@@ -533,13 +553,13 @@ def _overload(pdus: list[_Pdu], psus: list[_Psu], rack: str, exhausted: bool) ->
             f"its derated limit; " + "; ".join(parts))
 
 
-def _verdict(ctx: CheckContext, device: _Device) -> DeviceVerdict:
+def _verdict(ctx: _Env, device: _Device) -> DeviceVerdict:
     """Survived / throttled / fatal on the loss of each side (PWR-010's arithmetic)."""
     part = ctx.part(device.id)
     power = part.rackstudio.power
     policy = power.psu_redundancy
     rating = psu_rating_w(part)
-    max_w = ctx.draw(device.id).max_w
+    max_w = device_draw(ctx.design, ctx.design.devices[device.id]).max_w
     throttles = power.throttles_on_feed_loss or power.single_feed_w is not None
     on_loss = {}
     for lost in SIDES:
@@ -583,5 +603,5 @@ def load_rows(design: Design, plan: PowerPlan) -> list[tuple[str, ...]]:
     return rows
 
 
-__all__ = ["DeviceVerdict", "Link", "PduPreview", "PowerPlan", "SEARCH_NODES", "link_rows", "load_rows",
+__all__ = ["DeviceVerdict", "Link", "PduPreview", "PowerPlan", "PowerState", "SEARCH_NODES", "link_rows", "load_rows",
            "plan_power"]

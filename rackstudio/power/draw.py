@@ -10,7 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rackstudio.model.design import Design, Device
-from rackstudio.model.parts import PartType, PowerPortTemplate
+from rackstudio.model.parts import Category, PartType, PowerPortTemplate
+
+# Infrastructure that passes power on (its own losses are ignored): its draw figures describe what
+# flows through it, so counting them would count the load twice (engineering.md 2.8).
+PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,13 @@ def device_draw(design: Design, device: Device) -> DeviceDraw:
     if device.allocated_w is not None:
         return DeviceDraw(max(draw.max_w, device.allocated_w), device.allocated_w, True, "device allocation")
     return draw
+
+
+def psu_rating_w(part: PartType) -> float | None:
+    """One PSU's rating: the part's psu_rating_w, else the power ports' common maximum_draw."""
+    if part.rackstudio.power.psu_rating_w is not None:
+        return part.rackstudio.power.psu_rating_w
+    ratings = {p.maximum_draw for p in part.power_ports}
+    if len(ratings) == 1 and None not in ratings:
+        return ratings.pop()
+    return None

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rackstudio.checks.context import CheckContext
+from rackstudio.checks.power_flow import FlowState
 from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.commands import Connect, PlaceDevice, Refused
 from rackstudio.commands.power_plan import plan_power
@@ -64,7 +65,7 @@ def test_two_dgx_b200_on_the_builtin_415v_60a_pdus(lib):
     rack = _rack(doc, lib.parts["pdu"])
     for name, u in (("DGX1", 2), ("DGX2", 13)):
         doc.execute(PlaceDevice(lib.parts["gpu_server"], rack=rack, position=u, device_id=name.lower(), name=name))
-    plan = plan_power(doc.design, [rack])
+    plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
     psu_links = [link for link in plan.links if link.device.startswith("dgx")]
     assert len(psu_links) == 12 and all("C19" in link.outlet for link in psu_links)
     assert {round(link.amps, 1) for link in psu_links} == {9.9}
@@ -94,7 +95,7 @@ def test_c20_inlets_never_go_on_c13_outlets():
     rack = _rack(doc, c13, amps=32)
     doc.execute(PlaceDevice(b.server(), rack=rack, position=2, device_id="srv", name="SRV"))
     with pytest.raises(Refused, match=r"no outlet left for SRV PSU\d: 6 C20 inlets.*side A has 0 free outlets"):
-        plan_power(doc.design, [rack])
+        plan_power(doc.design, [rack], FlowState.of(doc.design))
     assert not doc.design.connections
 
 
@@ -103,7 +104,7 @@ def test_c14_inlets_take_c13_outlets_and_leave_c19_for_c20(lib):
     rack = _rack(doc, lib.parts["pdu"])
     doc.execute(PlaceDevice(b.switch(), rack=rack, position=40, device_id="sw", name="SW"))
     doc.execute(PlaceDevice(lib.parts["gpu_server"], rack=rack, position=2, device_id="dgx", name="DGX"))
-    plan = plan_power(doc.design, ["sw", "dgx"])
+    plan = plan_power(doc.design, ["sw", "dgx"], FlowState.of(doc.design))
     by = {(link.device, link.inlet): link.outlet for link in plan.links}
     assert all("C13" in by[("sw", p)] for p in ("PS1", "PS2"))
     assert all("C19" in by[("dgx", f"PSU{i}")] for i in range(1, 7))
@@ -117,7 +118,7 @@ def test_an_overload_is_refused_with_its_figures_and_changes_nothing():
     doc.execute(PlaceDevice(heavy, rack=rack, position=2, device_id="h1", name="H1"))  # 7.15 kW per PSU: 29.8 A
     before = dumps(doc.design)
     with pytest.raises(Refused, match=r"2 PSUs drawing 14.3 kW: no plan exists.*side A banks carry 0.0 A now"):
-        plan_power(doc.design, [rack])
+        plan_power(doc.design, [rack], FlowState.of(doc.design))
     assert dumps(doc.design) == before
 
 
@@ -125,7 +126,7 @@ def test_a_pdu_without_a_feed_gets_one_of_its_side(lib):
     doc = b.row_document()
     rack = _rack(doc, lib.parts["pdu"])
     doc.execute(PlaceDevice(lib.parts["gpu_server"], rack=rack, position=2, device_id="dgx", name="DGX"))
-    plan = plan_power(doc.design, [rack])
+    plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
     doc.execute(plan.command)
     feeds = {c.a.owner: c.b.owner for c in doc.design.connections.values() if c.a.owner.startswith("pdu")}
     assert feeds == {"pdu-a": "f-a", "pdu-b": "f-b"}
@@ -136,7 +137,7 @@ def test_without_feeds_and_fed_pdus_it_says_why(lib):
     rack = _rack(doc, lib.parts["pdu"], feeds=False)
     doc.execute(PlaceDevice(lib.parts["gpu_server"], rack=rack, position=2, device_id="dgx", name="DGX"))
     with pytest.raises(Refused, match="no live PDU on side A or B"):
-        plan_power(doc.design, [rack])
+        plan_power(doc.design, [rack], FlowState.of(doc.design))
 
 
 def test_a_partly_cabled_device_keeps_its_cords_and_gets_the_rest(lib):
@@ -147,7 +148,7 @@ def test_a_partly_cabled_device_keeps_its_cords_and_gets_the_rest(lib):
         doc.execute(Connect("power", PortRef(owner=f"pdu-{side}", port="Inlet"), PortRef(owner=f"f-{side}")))
     doc.execute(Connect("power", PortRef(owner="dgx", port="PSU1"), PortRef(owner="pdu-a", port="B1-C19-1")))
     doc.execute(Connect("power", PortRef(owner="dgx", port="PSU2"), PortRef(owner="pdu-a", port="B2-C19-1")))
-    plan = plan_power(doc.design, ["dgx"])
+    plan = plan_power(doc.design, ["dgx"], FlowState.of(doc.design))
     assert [v.per_side for v in plan.devices] == [{"A": 3, "B": 3}]
     _assert_preview_is_checks(doc, plan)
 
@@ -159,7 +160,7 @@ def test_a_rack_with_no_pdus_feeds_shelves_straight_from_its_feeds(lib):
     doc.execute(PlaceDevice(lib.parts["nvl72_shelf"], rack=rack, position=2, device_id="s2", name="S2"))
     for name, side in (("A1", "A"), ("A2", "A"), ("B1", "B"), ("B2", "B")):
         doc.design.put("feeds", Feed(id=f"f-{name}", name=name, side=side, rack=rack, voltage_v=415, amperage_a=63))
-    plan = plan_power(doc.design, [rack])
+    plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
     ends = sorted((link.device, link.inlet, link.supplier) for link in plan.links)
     # top of the rack first: S2 takes the first feed of each side, S1 the second (two whips per feed at most)
     assert ends == [("s1", "AC-A", "f-A2"), ("s1", "AC-B", "f-B2"), ("s2", "AC-A", "f-A1"), ("s2", "AC-B", "f-B1")]
@@ -258,7 +259,7 @@ def test_planner_properties(case):
         ids.append(f"d{n}")
     small = len(pdu_part.power_outlets) <= 4  # 8 outlets, up to 8 PSUs: at most 8! assignments
     try:
-        plan = plan_power(doc.design, [rack])
+        plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
     except Refused:
         if small:
             assert not _brute_force_feasible(doc, pdu_part, ids)
@@ -282,14 +283,14 @@ def test_a_rack_without_pdus_or_feeds_is_refused():
     rack = rack_named(doc.design, "A01")
     doc.execute(PlaceDevice(b.server(), rack=rack, position=1, device_id="srv"))
     with pytest.raises(Refused, match="no PDU outlet can take it and the rack has no free feed"):
-        plan_power(doc.design, [rack])
+        plan_power(doc.design, [rack], FlowState.of(doc.design))
 
 
 def test_plan_is_one_undo_step_and_a_second_plan_has_nothing_to_do():
     doc = b.row_document()
     rack = _rack(doc, b.pdu(), amps=32)
     doc.execute(PlaceDevice(b.server(), rack=rack, position=1, device_id="srv", name="SRV"))
-    plan = plan_power(doc.design, [rack])
+    plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
     doc.execute(plan.command)
     assert plan.command.text == "Plan power of A01"
     ends = {c.a.port: c.b for c in doc.design.connections.values() if c.a.owner == "srv"}
@@ -297,6 +298,6 @@ def test_plan_is_one_undo_step_and_a_second_plan_has_nothing_to_do():
     # 2,383 W per PSU at 239.6 V = 9.9 A: one PSU per 16 A bank (12.8 A limit), one per leg
     assert sorted(ends[f"PSU{i}"].port for i in (1, 3, 5)) == ["O0", "O4", "O8"]  # banks 0, 1, 2 on legs A, B, C
     with pytest.raises(Refused, match="already connected"):
-        plan_power(doc.design, [rack])
+        plan_power(doc.design, [rack], FlowState.of(doc.design))
     doc.undo()
     assert not doc.design.connections

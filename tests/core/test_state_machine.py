@@ -34,6 +34,7 @@ from hypothesis.stateful import (
 )
 
 from rackstudio.checks.context import CheckContext
+from rackstudio.checks.power_flow import FlowState
 from rackstudio.commands import (
     AddRack,
     AddRecord,
@@ -289,7 +290,7 @@ class DesignEditing(RuleBasedStateMachine):
         targets = ([self.pick(data, "racks")] if whole_rack or not self.has("devices")
                    else data.draw(st.lists(st.sampled_from(sorted(d.devices)), min_size=1, max_size=3, unique=True)))
         try:
-            plan = power_plan.plan_power(d, targets, CheckContext(d, self.doc.graph))
+            plan = power_plan.plan_power(d, targets, FlowState(CheckContext(d, self.doc.graph)))
         except Refused:
             STEPS["refused"] += 1
             return

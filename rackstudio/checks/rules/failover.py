@@ -18,9 +18,9 @@ from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
 from rackstudio.checks.power_flow import downstream, flow, is_failure_element, upstream
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.checks.rules.library import psu_rating_w
 from rackstudio.graph import queries
 from rackstudio.model.parts import Category
+from rackstudio.power import psu_rating_w
 
 RULES: list[Rule] = []
 _NAMES_SHOWN = 4

@@ -8,7 +8,7 @@ from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import cfm_delta_t_k
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model.parts import Category, PartType
-from rackstudio.power import part_draw
+from rackstudio.power import part_draw, psu_rating_w
 
 RULES: list[Rule] = []
 
@@ -104,16 +104,6 @@ def lib004_psu_policy(ctx: CheckContext, slug: str) -> Iterator[Hit]:
         yield Hit(f"{_label(part)}: N = {policy.n} PSUs × {rating:,.0f} W = {policy.n * rating:,.0f} W "
                   f"< max {max_w:,.0f} W", (slug,),
                   {"n": policy.n, "psu_rating_w": rating, "max_w": max_w}, aspect="rating")
-
-
-def psu_rating_w(part: PartType) -> float | None:
-    """One PSU's rating: the part's psu_rating_w, else the power ports' common maximum_draw."""
-    if part.rackstudio.power.psu_rating_w is not None:
-        return part.rackstudio.power.psu_rating_w
-    ratings = {p.maximum_draw for p in part.power_ports}
-    if len(ratings) == 1 and None not in ratings:
-        return ratings.pop()
-    return None
 
 
 @rule("LIB-005", "Airflow and power imply an odd ΔT", Severity.WARNING, Scope.PART, RULES)
