@@ -1,4 +1,4 @@
-"""6. The parts library: index and search the NetBox device-type sample (../shared/data), and a
+"""6. The parts library: index and search the NetBox device-type test data (tests/data/netbox-devicetypes), and a
 6,000-file library made from it (every file copied with a numbered model and slug, so each copy is
 a distinct part), cold (no index cache: every file parsed) and warm (index cache, files
 unchanged); then the real parts palette over those 6,000 parts: filling it, and the search box,
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.report import ROOT, Run, Timer, median, percentile
 
-NETBOX = ROOT.parent / "shared" / "data" / "netbox-devicetypes"
+NETBOX = ROOT / "tests" / "data" / "netbox-devicetypes"
 COPIES = 6000
 QUERIES = ("nvidia", "poweredge c6420", "arista 7050", "apc")  # typed one key at a time, then erased
 _SUFFIXES = (".yaml", ".yml")
