@@ -59,7 +59,7 @@ class CheckEngine:
         self._results: dict[Pair, tuple[Finding, ...]] = {}
         self._by_key: dict[str, set[Pair]] = {}
         self._failures: dict[str, dict[str, str]] = {}
-        self._waived: frozenset[str] = frozenset()
+        self._waivers = waivers.Waivers(design)
         self._snapshot: Snapshot | None = None
         self._registry_version = -1
 
@@ -85,14 +85,15 @@ class CheckEngine:
         for rule in self.registry.active(ctx.settings):
             self._evaluate_all(rule, [s for scope in rule.scopes for s in subjects(ctx, scope)], known=True)
         self._snapshot = Snapshot.of(self.design)
-        self._waived = waivers.waived_keys(self.design)
+        self._waivers = self._read_waivers()
         self._registry_version = self.registry.version
         return self.findings()
 
     def findings(self) -> list[Finding]:
         """Every current finding, waived ones marked, sorted (errors first, then by rule and key)."""
-        found = [waivers.mark(f, self._waived) for fs in self._results.values() for f in fs]
-        found += [waivers.mark(f, self._waived) for f in map(self._failure_finding, self._failures) if f]
+        mark = self._waivers.mark
+        found = [mark(f) for fs in self._results.values() for f in fs]
+        found += [mark(f) for f in map(self._failure_finding, self._failures) if f]
         return sorted(found, key=Finding.sort_key)
 
     def update(self, changes: ChangeSet) -> FindingsDelta:
@@ -108,10 +109,10 @@ class CheckEngine:
             before = self.findings()
             return _diff(before, self.run_full())
         pairs = self._pairs(dirty)
-        new_waived = (waivers.waived_keys(self.design) if "waivers" in changes.collections()
-                      else self._waived)
-        rekeyed = self._waived ^ new_waived
-        before = self._presented(pairs, rekeyed, self._waived)
+        new_waivers = (self._read_waivers() if changes.settings or "waivers" in changes.collections()
+                       else self._waivers)
+        rekeyed = self._waivers.differing(new_waivers)
+        before = self._presented(pairs, rekeyed, self._waivers)
         for obj_id, coll in changes.touched().items():
             if coll == "feeds":
                 old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
@@ -122,9 +123,9 @@ class CheckEngine:
             by_rule.setdefault(rule.id, (rule, []))[1].append(subject)
         for rule, dirty_subjects in by_rule.values():
             self._evaluate_all(rule, dirty_subjects)
-        self._waived = new_waived
+        self._waivers = new_waivers
         self._snapshot.update(self.design, changes)
-        return _diff(before, self._presented(pairs, rekeyed, new_waived))
+        return _diff(before, self._presented(pairs, rekeyed, new_waivers))
 
     def preview(self, command: TrialCommand) -> list[Finding]:
         """The findings `command` would add, found by applying a copy of it, re-running the rules
@@ -173,17 +174,20 @@ class CheckEngine:
                 pairs.update((rule, subject) for subject in dirty.of(scope))
         return pairs
 
+    def _read_waivers(self) -> waivers.Waivers:
+        return waivers.Waivers(self.design, self.registry.active(self.ctx.settings))
+
     def _presented(self, pairs: Iterable[tuple[Rule, str]], rekeyed: frozenset[str],
-                   waived: frozenset[str]) -> list[Finding]:
+                   waived: waivers.Waivers) -> list[Finding]:
         """The findings of some pairs (plus any whose waiver changed), as the user sees them."""
         keys: set[Pair] = {(rule.id, subject) for rule, subject in pairs}
         for key in rekeyed:
             keys |= self._by_key.get(key, set())
-        found = [waivers.mark(f, waived) for pair in keys for f in self._results.get(pair, ())]
+        found = [waived.mark(f) for pair in keys for f in self._results.get(pair, ())]
         for rule_id in {rule.id for rule, _ in pairs} | {k.split(":", 1)[0] for k in rekeyed}:
             failed = self._failure_finding(rule_id)
             if failed is not None:
-                found.append(waivers.mark(failed, waived))
+                found.append(waived.mark(failed))
         return found
 
     def _evaluate_all(self, rule: Rule, subjects: list[str], known: bool = False) -> None:

@@ -66,8 +66,31 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """The figure of a rule's findings that says how bad one is (`higher_is_worse`, or lower: a
+    clearance, an aisle width). A waiver keeps it, and lapses when the finding gets worse."""
+
+    figure: str
+    higher_is_worse: bool = True
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """A waiver that no longer covers its finding: the measure got worse than when it was waived."""
+
+    waiver: str  # the waiver's id
+    figure: str
+    waived_at: float
+    now: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"waiver": self.waiver, "figure": self.figure, "waived_at": self.waived_at, "now": self.now}
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One problem found in a design. `key` is stable across runs: rule id, objects and aspect."""
+    """One problem found in a design. `key` is stable across runs: rule id, objects and aspect.
+    `lapse` is set when a waiver of this key no longer covers it (the finding got worse)."""
 
     rule: str
     severity: Severity
@@ -76,6 +99,7 @@ class Finding:
     figures: Mapping[str, Any] = field(default_factory=dict)
     aspect: str = ""
     waived: bool = False
+    lapse: Lapse | None = None
 
     @property
     def key(self) -> str:
@@ -91,12 +115,15 @@ class Finding:
         return (self.severity.rank, self.rule, self.key, self.message)
 
     def __hash__(self) -> int:  # figures is a dict: hash the rest
-        return hash((self.rule, self.severity, self.message, self.objects, self.aspect, self.waived))
+        return hash((self.rule, self.severity, self.message, self.objects, self.aspect, self.waived, self.lapse))
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity.value, "key": self.key,
-                "message": self.message, "objects": list(self.objects), "figures": dict(self.figures),
-                "waived": self.waived}
+        out = {"rule": self.rule, "severity": self.severity.value, "key": self.key,
+               "message": self.message, "objects": list(self.objects), "figures": dict(self.figures),
+               "waived": self.waived}
+        if self.lapse is not None:
+            out["waiver_lapsed"] = self.lapse.to_json()
+        return out
 
 
 RuleFn = Callable[["CheckContext", str], Iterable["Hit | Finding"]]
@@ -114,6 +141,7 @@ class Rule:
     scopes: tuple[Scope, ...]
     fn: RuleFn
     source: str = ""
+    measure: Measure | None = None  # how bad a finding is: what a waiver remembers
 
     def __post_init__(self) -> None:
         if not self.scopes:
@@ -128,13 +156,16 @@ class Rule:
 
 
 def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tuple[Scope, ...],
-         into: list[Rule]) -> Callable[[RuleFn], RuleFn]:
+         into: list[Rule], measure: Measure | str | None = None) -> Callable[[RuleFn], RuleFn]:
     """Decorator for built-in and plugin rule functions: builds the Rule (source = the docstring)
-    and appends it to `into`, the module's rule list that the registry reads."""
+    and appends it to `into`, the module's rule list that the registry reads. `measure` names the
+    figure that grows as a finding gets worse (a Measure for one that shrinks)."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
+    if isinstance(measure, str):
+        measure = Measure(measure)
 
     def wrap(fn: RuleFn) -> RuleFn:
-        into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip()))
+        into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure))
         return fn
 
     return wrap

@@ -1,7 +1,7 @@
 """Qt-free entry point. `rackstudio [FILE]` opens the app; headless subcommands run without Qt.
 
-Exit codes for every subcommand: 0 success, 1 findings at the fail-on level, 2 a file that
-cannot be loaded, 64 a usage error (argparse's own 2 would be ambiguous with 2).
+Exit codes for every subcommand are `exit_codes.Exit`: 0 success, 1 findings at the fail-on level
+(or parts and plugins that failed), 2 a file that cannot be loaded, 64 a usage error.
 Each subcommand lives in its own module here with `add_parser(subparsers)` and `run(args)`.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ import sys
 import time
 
 from rackstudio._version import __version__
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import RackStudioError
 
 STARTED = time.perf_counter()  # the GUI's start-up report (RACKSTUDIO_STARTUP_REPORT) counts from here
 
-EXIT_OK, EXIT_FINDINGS, EXIT_LOAD, EXIT_USAGE = 0, 1, 2, 64
 
 # subcommand name -> module under rackstudio.cli
 SUBCOMMANDS = {
@@ -86,16 +86,16 @@ def main(argv: list[str] | None = None) -> int:
             return int(modules[args.command].run(args) or 0)
         if argv and argv[0] in ("-h", "--help"):
             build_parser(_available()).print_help()
-            return EXIT_OK
+            return Exit.OK
         args = gui_parser().parse_args(argv)
     except UsageError as exc:
         print(exc, file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     except RackStudioError as exc:
         print(f"rackstudio: {exc}", file=sys.stderr)
-        return getattr(exc, "exit_code", EXIT_LOAD)
+        return getattr(exc, "exit_code", Exit.LOAD)
     except BrokenPipeError:
-        return EXIT_OK
+        return Exit.OK
     from rackstudio.ui.app import main as gui_main  # Qt only on the GUI path
 
     return gui_main(args)

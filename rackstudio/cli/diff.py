@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
 from rackstudio.io import project_file
 
@@ -24,9 +25,9 @@ def run(args) -> int:
         new = project_file.load(args.new).design
     except LoadError as exc:
         print(f"rackstudio: {exc.message}", file=sys.stderr)
-        return 2
+        return Exit.LOAD
     from rackstudio.reports import diff, json_report  # after the loads: a bad file answers fast
 
     result = diff.diff_designs(old, new)
     print(json_report.dumps(json_report.diff_report(result)) if args.format == "json" else diff.to_text(result))
-    return 0
+    return Exit.OK

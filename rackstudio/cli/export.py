@@ -3,8 +3,11 @@
 design report (PDF; .json gives its content as data). The output's suffix picks the format.
 
 BOM, cable schedule and the report's JSON are written without Qt; drawings and PDFs import
-rackstudio.ui.export here, on a headless (offscreen) Qt platform unless one is set.
-Exit codes: 0 written, 2 the design cannot be loaded, 64 an export that cannot be made as asked.
+rackstudio.ui.export here, on a headless (offscreen) Qt platform unless one is set. The report is
+checked with the app's rules: the built-in rule packs and the installed plugins' rules
+(`rule_packs`; --no-plugins leaves the plugins out), and says which ran.
+Exit codes (`exit_codes.Exit`): OK written, LOAD the design cannot be loaded, USAGE an export that
+cannot be made as asked.
 """
 from __future__ import annotations
 
@@ -12,13 +15,14 @@ import os
 import sys
 from pathlib import Path
 
+from rackstudio.cli import rule_packs
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError, RackStudioError
 from rackstudio.io import project_file
 
 WHAT = ("elevations", "floorplan", "bom", "cables", "report")
 FORMATS = {"elevations": (".svg", ".png", ".pdf"), "floorplan": (".svg", ".png", ".pdf"),
            "bom": (".csv", ".xlsx"), "cables": (".csv", ".xlsx"), "report": (".pdf", ".json")}
-EXIT_LOAD, EXIT_USAGE = 2, 64
 
 
 def add_parser(sub) -> None:
@@ -30,6 +34,7 @@ def add_parser(sub) -> None:
     which.add_argument("--row", metavar="NAME", help="elevations of a row's racks side by side")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write; its suffix picks the format")
     p.add_argument("--date", help="the date in the title block (default: today), e.g. for reproducible files")
+    p.add_argument("--no-plugins", action="store_true", help="check the report with the built-in rules only")
 
 
 def run(args) -> int:
@@ -38,25 +43,25 @@ def run(args) -> int:
     if out.suffix.lower() not in allowed:
         print(f"rackstudio: --what {args.what} writes {', '.join(allowed)}, not {out.suffix or 'no suffix'!r}",
               file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     if (args.rack or args.row) and args.what != "elevations":
         print("rackstudio: --rack and --row choose racks for --what elevations", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     try:
         design = project_file.load(args.file).design
     except LoadError as exc:
         print(f"rackstudio: {exc.message}", file=sys.stderr)
-        return EXIT_LOAD
+        return Exit.LOAD
     try:
         _export(design, args, out)
     except RackStudioError as exc:
         print(f"rackstudio: {exc}", file=sys.stderr)
-        return getattr(exc, "exit_code", EXIT_USAGE)
+        return getattr(exc, "exit_code", Exit.USAGE)
     except OSError as exc:
         print(f"rackstudio: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     print(f"wrote {out}")
-    return 0
+    return Exit.OK
 
 
 def _export(design, args, out: Path) -> None:
@@ -68,25 +73,39 @@ def _export(design, args, out: Path) -> None:
         from rackstudio.reports import cable_schedule
 
         cable_schedule.export(design, out)
-    elif args.what == "report" and out.suffix.lower() == ".json":
-        _report_json(design, out, args.date)
+    elif args.what == "report":
+        engine, ran = _checked(design, args.no_plugins)
+        if out.suffix.lower() == ".json":
+            _report_json(engine, out, args.date, ran)
+        else:
+            _drawing(design, args, out, engine)
+        print("\n".join(rule_packs.ran_text(ran)))
     else:
         _drawing(design, args, out)
 
 
-def _report_json(design, out: Path, date: str | None) -> None:
-    from rackstudio.checks import CheckEngine, builtin_registry
+def _checked(design, no_plugins: bool):
+    """The design checked as the app checks it: (the engine after a full run, what ran)."""
+    from rackstudio.checks import CheckEngine
     from rackstudio.graph.component_graph import ComponentGraph
+
+    with rule_packs.plugins(not no_plugins) as manager:
+        registry = rule_packs.checks_registry(manager)
+        engine = CheckEngine(design, ComponentGraph(design), registry)
+        engine.run_full()
+        return engine, rule_packs.ran(registry, manager, design.settings)
+
+
+def _report_json(engine, out: Path, date: str | None, ran: dict) -> None:
     from rackstudio.reports import json_report
     from rackstudio.reports.metrics_series import MetricsSeries
 
-    engine = CheckEngine(design, ComponentGraph(design), builtin_registry())
-    findings = engine.run_full()
-    data = json_report.design_report(MetricsSeries(design, engine=engine), findings, date)
+    data = json_report.design_report(MetricsSeries(engine.design, engine=engine), engine.findings(), date)
+    data["checked_with"] = ran
     out.write_text(json_report.dumps(data) + "\n", encoding="utf-8")
 
 
-def _drawing(design, args, out: Path) -> None:
+def _drawing(design, args, out: Path, engine=None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from rackstudio.ui import export
 
@@ -96,4 +115,4 @@ def _drawing(design, args, out: Path) -> None:
     elif args.what == "floorplan":
         export.export_floorplan(design, out, date=args.date)
     else:
-        export.export_report(design, out, date=args.date)
+        export.export_report(design, out, engine=engine, date=args.date)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 import time
 
+from rackstudio.cli.exit_codes import Exit
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("generate", help="write a synthetic AI hall (or the example pod) to a file")
@@ -20,10 +22,10 @@ def run(args) -> int:
 
     if args.racks is not None and args.racks < 1:
         print("rackstudio generate: --racks must be at least 1", file=sys.stderr)
-        return 64
+        return Exit.USAGE
     start = time.perf_counter()
     design = example_pod() if args.example else generate_hall(args.racks, args.seed)
     save(design, args.output, backup=False)
     print(f"{args.output}: {len(design.racks)} racks, {len(design.devices)} devices, "
           f"{len(design.connections)} connections ({time.perf_counter() - start:.1f} s)")
-    return 0
+    return Exit.OK

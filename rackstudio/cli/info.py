@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
@@ -48,11 +49,11 @@ def run(args) -> int:
         loaded = project_file.load(args.file)
     except LoadError as exc:
         print(f"rackstudio: {exc.message}", file=__import__("sys").stderr)
-        return 2
+        return Exit.LOAD
     info = summary(loaded.design, loaded.warnings)
     if args.format == "json":
         print(json.dumps(info, indent=2))
-        return 0
+        return Exit.OK
     lines = [
         f"{info['name']} (revision {info['revision']}, format {info['format_version']})",
         f"  halls {info['halls']}, rows {info['rows']}, racks {info['racks']}, devices {info['devices']}",
@@ -64,4 +65,4 @@ def run(args) -> int:
     for w in info["warnings"]:
         lines.append(f"  warning: {w['where']}: {w['message']}")
     print("\n".join(lines))
-    return 0
+    return Exit.OK

@@ -12,13 +12,12 @@ import json
 import sys
 from pathlib import Path
 
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.library.catalog import Catalog, CatalogEntry
 from rackstudio.library.index import KINDS, LibraryIndex
 from rackstudio.library.netbox_yaml import load_device_type, load_module_type, load_rack_type
 from rackstudio.library.quality import Flag
 from rackstudio.library.safe_yaml import LoadProblem, Vocabulary, find_schema
-
-EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
 
 
 def add_parser(sub) -> None:
@@ -61,7 +60,7 @@ def _list(args) -> int:
     for folder in folders:
         if not folder.is_dir():
             print(f"rackstudio parts: {folder}: not a folder", file=sys.stderr)
-            return EXIT_LOAD
+            return Exit.LOAD
     catalog, failed_plugins = _catalog(folders)
     entries = [e for kind in KINDS.values()
                for e in catalog.search(args.search, args.manufacturer, args.category, kind)
@@ -73,7 +72,7 @@ def _list(args) -> int:
             "conflicts": [c.message for c in catalog.conflicts],
             "problems": [str(p) for p in catalog.problems],
         }, indent=2))
-        return EXIT_OK
+        return Exit.OK
     for e in entries:
         height = f"{e.u_height:g}U" if e.u_height is not None else "-"
         print(f"{e.source:<22} {e.category:<13} {height:>5}  {e.title}  [{e.slug or e.path.name}]")
@@ -86,7 +85,7 @@ def _list(args) -> int:
               file=sys.stderr)
     for plugin in failed_plugins:
         print(f"plugin {plugin.name}: {plugin.failures[0].stage.value}: {plugin.failures[0].reason}", file=sys.stderr)
-    return EXIT_OK
+    return Exit.OK
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -125,7 +124,7 @@ def _check(args) -> int:
     except OSError as exc:
         print(f"rackstudio parts check: {root}: cannot read the folder ({exc.strerror or 'not a folder'})",
               file=sys.stderr)
-        return EXIT_LOAD
+        return Exit.LOAD
     if any((root / folder).is_dir() for folder in KINDS):
         index = LibraryIndex.build(root, cache_dir=None)
         results = [(f.path, f.problem, f.flags) for f in index.files]
@@ -133,7 +132,7 @@ def _check(args) -> int:
         results = _check_loose(root)
     if not results:
         print(f"rackstudio parts check: {root}: no .yaml or .yml part files found", file=sys.stderr)
-        return EXIT_LOAD
+        return Exit.LOAD
     refused = [(rel, problem) for rel, problem, _ in results if problem is not None]
     if args.format == "json":
         print(json.dumps({"root": str(root), "files": len(results), "refused": len(refused),
@@ -141,7 +140,7 @@ def _check(args) -> int:
                                         "reason": p.reason} for rel, p in refused],
                           "flags": [{"file": rel, "key": f.key, "message": f.message}
                                     for rel, _, flags in results for f in flags]}, indent=2))
-        return EXIT_FAILED if refused else EXIT_OK
+        return Exit.FAILED if refused else Exit.OK
     for rel, problem in refused:
         place = [f"key {problem.where}"] if problem.where else []
         if problem.line is not None:
@@ -153,4 +152,4 @@ def _check(args) -> int:
             print(f"{rel}: note: {flag}")
     print(f"{len(results)} file(s) checked: {len(results) - len(refused)} load, {len(refused)} refused, "
           f"{len(flagged)} data-quality note(s)")
-    return EXIT_FAILED if refused else EXIT_OK
+    return Exit.FAILED if refused else Exit.OK

@@ -14,13 +14,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
 from rackstudio.library.index import LibraryIndex
 from rackstudio.plugins.discovery import ENTRY_POINT_GROUP, PluginSource, read_folder
 from rackstudio.plugins.manager import ContributionFailed, Plugin, PluginManager
 from rackstudio.plugins.manifest import MANIFEST_FILE, PluginManifest, normalize_name
-
-EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
 
 
 def add_parser(sub) -> None:
@@ -61,11 +60,11 @@ def _list(args) -> int:
     if args.format == "json":
         print(json.dumps({"plugins": [p.to_json() for p in manager.plugins],
                           "failures": [f.to_json() for f in manager.failures]}, indent=2))
-        return EXIT_OK
+        return Exit.OK
     for plugin in manager.plugins:
         print("\n".join(_describe(plugin)))
     print(f"{len(manager.plugins)} plugin(s), {len(manager.active())} active, {len(manager.failures)} failure(s)")
-    return EXIT_OK
+    return Exit.OK
 
 
 # --- validate ------------------------------------------------------------------------------------
@@ -156,7 +155,7 @@ def _validate(args) -> int:
     root, error = _find_manifest(Path(args.path))
     if root is None:
         print(f"rackstudio plugins validate: {error}", file=sys.stderr)
-        return EXIT_LOAD
+        return Exit.LOAD
     project, pyproject = _project(root)
     kind = "drop-in" if args.dropin else "entry-point"
     distribution = project.get("name") if project and not args.dropin else None
@@ -195,7 +194,7 @@ def _validate(args) -> int:
     if args.format == "json":
         print(json.dumps({"plugin": plugin.to_json(), "valid": not count, "problems": problems,
                           "checked": checked}, indent=2))
-        return EXIT_FAILED if count else EXIT_OK
+        return Exit.FAILED if count else Exit.OK
     print("\n".join(_describe(plugin)))
     if found.manifest is not None and found.manifest.runs_code and not args.dropin:
         print("  note: it declares code, so it must be installed as a Python package; a drop-in folder "
@@ -205,4 +204,4 @@ def _validate(args) -> int:
     for line in checked:
         print(f"  {line}")
     print(f"{root / MANIFEST_FILE}: " + (f"{count} problem(s)" if count else "valid"))
-    return EXIT_FAILED if count else EXIT_OK
+    return Exit.FAILED if count else Exit.OK

@@ -3,6 +3,9 @@
 Version history:
   1: devices carried their unit as `u`; racks carried `rotation` in degrees (0 = front to the south).
   2: devices carry `position`; racks carry `facing` (N/E/S/W), the way rows already did.
+  3: waivers carry `figures`, the finding's numbers when it was waived (a finding that gets worse
+     than its waiver is open again); settings carry `waiver_tolerance`. A version 2 waiver kept no
+     figures, so it keeps covering its finding by key, as it did.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -41,7 +44,15 @@ def _facing(rotation: Any, place: tuple) -> str:
     raise Refusal(json_path(place), f"cannot upgrade this format_version 1 file: rotation {found} 0, 90, 180 or 270")
 
 
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    for waiver in (data.get("waivers") or {}).values():
+        if isinstance(waiver, dict):
+            waiver.setdefault("figures", {})
+    data["format_version"] = 3
+    return data
+
+
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class NewerFormat(Exception):

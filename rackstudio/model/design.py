@@ -17,7 +17,7 @@ from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]

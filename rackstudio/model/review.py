@@ -41,6 +41,9 @@ class CheckSettings(Record):
     wall_clearance_mm: float = Field(default=1200.0, ge=0, description="SPC-010 cabinets to walls [NL] (S)")
     netbox_compat: bool = False
     worst_case: bool = Field(default=False, description="check on max_W instead of allocated_W")
+    waiver_tolerance: float = Field(default=0.05, ge=0, description=(
+        "a waived finding is open again once its measure is worse than when it was waived by more "
+        "than this share of the waived figure (U)"))
     disabled_rules: tuple[str, ...] = ()
     severity_overrides: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
 
@@ -62,6 +65,8 @@ class Waiver(Record):
     reason: str = Field(min_length=1)
     author: str
     created: str
+    figures: dict[str, float] = Field(default_factory=dict, description=(
+        "the finding's figures when it was waived (numbers only; none in files before format 3)"))
 
 
 class ReviewRecord(Record):

@@ -102,10 +102,10 @@ def _start_plugins():
     """The plugin manager (built-in parts, installed and drop-in plugins), or None if even that
     failed; failures inside are recorded by the manager and shown in Tools ▸ Plugins…."""
     try:
-        from rackstudio.plugins import PluginManager
+        from rackstudio.cli.rule_packs import start_plugins
         from rackstudio.ui.dialogs.plugins import load_disabled_plugins
 
-        return PluginManager.start(disabled=load_disabled_plugins())
+        return start_plugins(disabled=load_disabled_plugins())
     except Exception as exc:  # plugins must never stop the app from starting
         logging.getLogger("rackstudio.ui").warning("plugins not loaded: %s", exc)
         return None

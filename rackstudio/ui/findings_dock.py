@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.checks import Finding, FindingsDelta, Severity
+from rackstudio.checks.waivers import waiver_for
 from rackstudio.commands import AddRecord, Composite, RemoveRecord
 from rackstudio.model.review import Waiver
 from rackstudio.ui.dialogs.waiver import WaiverDialog
@@ -271,7 +272,8 @@ class FindingsDock(QDockWidget):
         if f.waived:
             menu.addAction("Remove Waiver").triggered.connect(guarded(lambda: self.remove_waiver(f)))
         else:
-            menu.addAction("Waive…").triggered.connect(guarded(lambda: self.waive(f)))
+            title = "Waive Again…" if f.lapse is not None else "Waive…"
+            menu.addAction(title).triggered.connect(guarded(lambda: self.waive(f)))
         menu.addSeparator()
         menu.addAction("Copy").triggered.connect(
             lambda: QGuiApplication.clipboard().setText(f"{f.rule} {f.severity.value}: {f.message} [{f.key}]"))
@@ -280,16 +282,19 @@ class FindingsDock(QDockWidget):
         return sorted((w for w in self.editor.design.waivers.values() if w.finding == f.key), key=lambda w: w.id)
 
     def waive(self, f: Finding) -> bool:
-        """Ask for a reason and an author and waive `f` (one undoable step)."""
+        """Ask for a reason and an author and waive `f` as it is now (one undoable step; a waiver
+        it outgrew is replaced)."""
         answer = WaiverDialog.ask(self, f, default_author())
         if answer is None:
             return False
         reason, author = answer
         design = self.editor.design
-        waiver = Waiver(id=design.new_id("wv"), finding=f.key, reason=reason, author=author,
-                        created=datetime.now(UTC).isoformat(timespec="seconds"))
+        waiver = waiver_for(f, design.new_id("wv"), reason, author, datetime.now(UTC).isoformat(timespec="seconds"))
         QSettings().setValue(AUTHOR_KEY, author)
-        return self.editor.execute(AddRecord("waivers", waiver, text=f"Waive {f.rule} ({_short(f.message)})"))
+        text = f"Waive {f.rule} ({_short(f.message)})"
+        add = AddRecord("waivers", waiver, text=text)
+        old = [RemoveRecord(w.id) for w in self._waivers_of(f)]
+        return self.editor.execute(Composite(text, [*old, add]) if old else add)
 
     def remove_waiver(self, f: Finding) -> bool:
         waivers = self._waivers_of(f)

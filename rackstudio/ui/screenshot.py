@@ -7,9 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from rackstudio.cli.exit_codes import Exit
 from rackstudio.ui.main_window import MainWindow
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 64
 
 
 def _settle(app: QApplication, rounds: int = 5) -> None:
@@ -32,7 +31,7 @@ def take_screenshot(window: MainWindow, out: str | Path, view: str = "hall") -> 
             known = ", ".join(sorted(by_name)[:12]) or "none"
             print(f"rackstudio: no rack named {missing[0] if missing else '(empty)'!r} (racks: {known})",
                   file=sys.stderr)
-            return EXIT_USAGE
+            return Exit.USAGE
         for name in names:
             window.open_elevation(by_name[name])
         window.show_racks()
@@ -40,12 +39,12 @@ def take_screenshot(window: MainWindow, out: str | Path, view: str = "hall") -> 
         window.show_hall()
     else:
         print(f"rackstudio: --view must be 'hall' or 'rack:NAME', not {view!r}", file=sys.stderr)
-        return EXIT_USAGE
+        return Exit.USAGE
     _settle(app)
     window.zoom_fit()
     _settle(app)
     pixmap = window.grab()
     if pixmap.isNull() or not pixmap.save(str(out), "PNG"):
         print(f"rackstudio: could not write the screenshot to {out}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+        return Exit.FAILED
+    return Exit.OK

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from rackstudio.checks import RuleRegistry, builtin_registry
+from rackstudio.checks import RuleRegistry
+from rackstudio.cli.rule_packs import checks_registry, start_plugins
 from rackstudio.library.drift import PartDrift, part_drift, update_command
 from rackstudio.plugins import Failure, PluginManager
 from rackstudio.ui.dialogs.part_editor import open_part_editor_dialog
@@ -77,15 +78,12 @@ class ToolsController(QObject):
     def manager(self) -> PluginManager:
         """The plugin manager, started now if the app did not give one (never raises)."""
         if self._plugins is None:
-            self.set_plugins(PluginManager.start(disabled=load_disabled_plugins()))
+            self.set_plugins(start_plugins(disabled=load_disabled_plugins()))
         return self._plugins
 
     def registry(self) -> RuleRegistry:
-        """The built-in rules plus the active plugins' rules."""
-        registry = builtin_registry()
-        if self._plugins is not None:
-            self._plugins.register_rules(registry)
-        return registry
+        """The built-in rules plus the active plugins' rules (as `rackstudio check` has them)."""
+        return checks_registry(self._plugins)
 
     def _on_failed(self, failure: Failure) -> None:
         self.plugin_failed.emit(failure)  # a rule may fail on a worker's watch: hop to the GUI thread

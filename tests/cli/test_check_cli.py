@@ -117,3 +117,70 @@ def test_subprocess_runs_without_qt(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["summary"]["error"] >= 1
+
+
+# --- the command line checks with the app's rules: installed plugins included -----------------------
+
+PLUGIN_RULE = "rackstudio-ai-racks.no-air-above-35kw"
+
+
+def _hot_air_rack(tmp_path):
+    """A rack with 40 kW of heat to air: the example plugin's site standard allows 35 kW."""
+    b = Bench()
+    b.rack(y=4000)
+    b.place(load(40000, slug="hot", u_height=48), "hot", position=1)
+    return _save(b, tmp_path)
+
+
+def test_an_installed_plugins_rule_fires_in_check_and_the_packs_that_ran_are_listed(tmp_path, capsys):
+    path = _hot_air_rack(tmp_path)
+    main(["check", str(path), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    [hit] = [f for f in data["findings"] if f["rule"] == PLUGIN_RULE]
+    assert hit["objects"] == ["rk-1"] and hit["severity"] == "error"
+    assert hit["message"].startswith("Rack R1: 40.0 kW of heat to air; the site standard allows 35 kW")
+    assert PLUGIN_RULE in data["rules_run"] and data["plugins_used"] is True
+    [pack] = [p for p in data["rule_packs"] if p["plugin"] == "rackstudio-ai-racks"]
+    assert pack["rules"] == [PLUGIN_RULE]
+    assert {"built-in power", "built-in cooling", "built-in space"} <= {p["name"] for p in data["rule_packs"]}
+    [plugin] = [p for p in data["plugins"] if p["name"] == "rackstudio-ai-racks"]
+    assert plugin["version"] == "1.0.0" and plugin["rules"] == [PLUGIN_RULE]
+
+    main(["check", str(path)])
+    text = capsys.readouterr().out
+    assert f"error   {PLUGIN_RULE}" in text
+    assert "rackstudio-ai-racks (1)" in text.split("rule packs: ", 1)[1].splitlines()[0]
+
+
+def test_no_plugins_leaves_the_plugins_out(tmp_path, capsys):
+    main(["check", str(_hot_air_rack(tmp_path)), "--format", "json", "--no-plugins"])
+    data = json.loads(capsys.readouterr().out)
+    assert not [f for f in data["findings"] if f["rule"] == PLUGIN_RULE] and PLUGIN_RULE not in data["rules_run"]
+    assert data["plugins_used"] is False and data["plugins"] == []
+    assert all(p["plugin"] is None for p in data["rule_packs"])
+    main(["check", str(_hot_air_rack(tmp_path)), "--no-plugins"])
+    assert "plugins left out (--no-plugins)" in capsys.readouterr().out
+
+
+def test_the_report_is_checked_with_the_plugins_too(tmp_path, capsys):
+    path, out = _hot_air_rack(tmp_path), tmp_path / "report.json"
+    assert main(["export", str(path), "--what", "report", "-o", str(out), "--date", "2026-12-06"]) == 0
+    assert "rackstudio-ai-racks (1)" in capsys.readouterr().out
+    report = json.loads(out.read_text())
+    assert [f["objects"] for f in report["findings"] if f["rule"] == PLUGIN_RULE] == [["rk-1"]]
+    assert report["checked_with"]["plugins_used"] is True
+    assert main(["export", str(path), "--what", "report", "-o", str(out), "--no-plugins"]) == 0
+    assert not [f for f in json.loads(out.read_text())["findings"] if f["rule"] == PLUGIN_RULE]
+
+
+def test_every_subcommand_exits_with_the_one_set_of_codes(tmp_path, capsys):
+    from rackstudio.cli.exit_codes import Exit
+
+    missing = str(tmp_path / "missing.rackstudio")
+    for argv in (["check", missing], ["info", missing], ["export", missing, "--what", "bom", "-o", "x.csv"],
+                 ["diff", missing, missing]):
+        assert main(argv) == Exit.LOAD, argv
+    assert main(["check"]) == Exit.USAGE
+    assert main(["check", str(_clean(tmp_path))]) == Exit.OK
+    assert main(["check", str(_overloaded(tmp_path))]) == Exit.FAILED
+    capsys.readouterr()

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from rackstudio.checks import CheckEngine, Hit, RuleRegistry, Scope, Severity, builtin_registry, rule
 from rackstudio.checks.registry import NOT_CHECKED, builtin_rules
+from rackstudio.checks.waivers import waiver_for
 from rackstudio.commands import (
     AddRecord,
     Connect,
@@ -160,9 +161,8 @@ def _command(data, design):
         if existing and data.draw(st.booleans()):
             return RemoveRecord(existing[0])
         if keys:
-            key = data.draw(st.sampled_from(keys))
-            return AddRecord("waivers", Waiver(id=design.new_id("wv"), finding=key, reason="accepted", author="t",
-                                               created="2026-11-23"))
+            finding = data.draw(st.sampled_from(full_run(design)))  # its figures kept: it may lapse later
+            return AddRecord("waivers", waiver_for(finding, design.new_id("wv"), "accepted", "t", "2026-11-23"))
     return "undo" if op == "undo" else None
 
 

@@ -20,6 +20,7 @@ from rackstudio.errors import LoadError
 from rackstudio.io import dumps, limits, load, parse
 from rackstudio.library.catalog import Catalog, LibrarySource
 from rackstudio.library.netbox_yaml import load_device_type, parse_device_type
+from rackstudio.model.design import FORMAT_VERSION
 
 HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 BASE = HOSTILE / "base.rackstudio"
@@ -32,7 +33,7 @@ TOO_DEEP = "nested deeper than 32 levels"
 NOT_AN_ID = "is not an id: ids are 1 to 128 characters"
 DUPLICATE = "appears more than once in this object"
 FORBIDDEN = "Extra inputs are not permitted"
-BAD_VERSION = "format_version must be a whole number from 1 to 2"
+BAD_VERSION = f"format_version must be a whole number from 1 to {FORMAT_VERSION}"
 V1 = "cannot upgrade this format_version 1 file"
 
 # file: (place, problem) — the place exactly (None: the whole file), the problem as a substring
@@ -51,11 +52,12 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "duplicate-key.rackstudio": ("$.racks.rk-1.x_mm", f'the key "x_mm" {DUPLICATE}'),
     "duplicate-top-level-key.rackstudio": ("$.name", f'the key "name" {DUPLICATE}'),
     "empty.rackstudio": (None, "the file is empty"),
-    "format-absurd.rackstudio": ("$.format_version", "is not a format_version (this RackStudio reads 1 to 2)"),
+    "format-absurd.rackstudio": ("$.format_version",
+                                 f"is not a format_version (this RackStudio reads 1 to {FORMAT_VERSION})"),
     "format-bool.rackstudio": ("$.format_version", f"{BAD_VERSION}, not True"),
     "format-fraction.rackstudio": ("$.format_version", f"{BAD_VERSION}, not 1.5"),
     "format-missing.rackstudio": ("$.format_version", f"{BAD_VERSION}, not None"),
-    "format-newer.rackstudio": ("$.format_version", "format_version 3, made by a newer RackStudio"),
+    "format-newer.rackstudio": ("$.format_version", "format_version 99, made by a newer RackStudio"),
     "format-text.rackstudio": ("$.format_version", f"{BAD_VERSION}, not '2'"),
     "format-zero.rackstudio": ("$.format_version", f"{BAD_VERSION}, not 0"),
     "huge-count.rackstudio": ("$.rack_types.rt-48u.feet_count", "999999999 is more than a whole-number field may hold"),
@@ -102,9 +104,9 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "whitespace-only.rackstudio": (None, "the file is empty"),
     "windows-1252-quotes.rackstudio": ("line 104, column 13", "byte 0x93 is not UTF-8"),
     "wrong-enum.rackstudio": ("$.racks.rk-1.facing", "Input should be 'N', 'E', 'S' or 'W'"),
-    "wrong-type-collection.rackstudio": ("$.racks", "Input should be a valid dictionary"),
+    "wrong-type-collection.rackstudio": ("$.racks", "expected an object keyed by id, found a list"),
     "wrong-type-number.rackstudio": ("$.racks.rk-1.x_mm", "Input should be a valid number"),
-    "wrong-type-record.rackstudio": ("$.feeds.feed-b", "Input should be a valid dictionary or instance of Feed"),
+    "wrong-type-record.rackstudio": ("$.feeds.feed-b", "expected an object, found text"),
 }
 
 TAG = "is not allowed (only plain values, lists and mappings)"

@@ -56,9 +56,13 @@ FACING_TO_ROTATION = {"S": 0, "W": 90, "N": 180, "E": 270}
 
 
 def as_version_1(text: str) -> str:
-    """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees)."""
+    """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees; no
+    waiver figures or waiver tolerance, which came with version 3)."""
     data = json.loads(text)
     data["format_version"] = 1
+    del data["settings"]["waiver_tolerance"]
+    for waiver in data["waivers"].values():
+        del waiver["figures"]
     for device in data["devices"].values():
         if "position" in device:
             device["u"] = device.pop("position")

@@ -100,6 +100,26 @@ def test_the_findings_panel_lists_what_rackstudio_check_reports(pod_window):
     assert window.statusBar().currentMessage().startswith("Checks: 0 errors, 16 warnings, 11 info")
 
 
+def test_rackstudio_check_finds_what_the_app_finds_with_the_installed_plugins(window, qtbot, tmp_path):
+    """The app's plugins (started as the app starts them) and `rackstudio check` in another process
+    give the same findings, the example plugin's rule among them (3 DGX B200: 42.9 kW to air)."""
+    from rackstudio.cli.rule_packs import start_plugins
+    from tests.core.test_plugins import small_design
+
+    path = tmp_path / "hot.rackstudio"
+    project_file.save(small_design((3, 2)), path)
+    window.plugins = start_plugins()
+    assert window.open_path(path, ask=False)
+    wait_checks(qtbot, window)
+    result = subprocess.run([sys.executable, "-m", "rackstudio", "check", str(path), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    cli = sorted((f["rule"], tuple(f["objects"]), f["message"]) for f in json.loads(result.stdout)["findings"])
+    listed = sorted((f.rule, f.objects, f.message) for f in window.findings_dock.listed())
+    assert listed == cli
+    assert ("rackstudio-ai-racks.no-air-above-35kw", ("rk-1",)) in {(rule, objects) for rule, objects, _ in cli}
+
+
 def test_clicking_a_finding_selects_and_shows_its_rack_or_device(pod_window, qtbot):
     window, design, n = pod_window
     dock = window.findings_dock

@@ -59,7 +59,8 @@ def _xdr_media(lane: str | None, media: str | None) -> bool:
     return lane == ifc.PAM4_200G and (media or "").lower() in ("dac", "aoc", "mmf")
 
 
-@rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES)
+@rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES,
+      measure="length_m")
 def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Length (the cable's, else the §4.5 estimate) > the reach of its family at the link's lane
     rate, or the family is not offered at that rate (AOC at 100G-PAM4). engineering.md 4.1 table."""
@@ -82,7 +83,7 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                                "media": conn.media, "lane_class": lane})
 
 
-@rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES)
+@rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES, measure="length_m")
 def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A DAC whose length is over 80 % (U) of its reach but within it: little margin for routing.
     engineering.md 4.1, 4.8."""

@@ -53,7 +53,7 @@ def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, float | None, f
 
 
 @rule("COOL-001", "Heat to air over the air-cooling capacity", Severity.ERROR,
-      (Scope.RACK, Scope.ROW, Scope.HALL), RULES)
+      (Scope.RACK, Scope.ROW, Scope.HALL), RULES, measure="heat_air_w")
 def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ (1 − liquid_fraction) × P of a rack, row or hall against its air-cooling capacity (the
     record's air_cooling_capacity_kw; a hall without one sums its CRAH and in-row coolers): error
@@ -69,7 +69,8 @@ def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
                   severity)
 
 
-@rule("COOL-002", "Air-only rack above the air-density limit", Severity.WARNING, Scope.RACK, RULES)
+@rule("COOL-002", "Air-only rack above the air-density limit", Severity.WARNING, Scope.RACK, RULES,
+      measure="load_w")
 def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """An air-only rack drawing more than the site air-density limit (default 30 kW, U; 25-41 kW
     seen in practice, engineering.md 3.3 [FLASHGENIUS], [AIDCG-5.3])."""
@@ -119,7 +120,7 @@ def _loop_label(ctx: CheckContext, cdus: tuple[str, ...]) -> str:
     return f"CDUs {names}" if len(cdus) > 1 else f"CDU {names}"
 
 
-@rule("COOL-004", "CDU capacity exceeded", Severity.ERROR, Scope.CDU, RULES)
+@rule("COOL-004", "CDU capacity exceeded", Severity.ERROR, Scope.CDU, RULES, measure="heat_liquid_w")
 def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Σ heat to liquid of the devices on a coolant loop against the capacity of the loop's CDUs at
     their approach: error above 100 %, warning above 90 % (U). CDUs on one loop share its load.
@@ -139,7 +140,8 @@ def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
                   {"heat_liquid_w": round(heat, 1), "capacity_w": cap_w, "ratio": round(ratio, 4)}, severity)
 
 
-@rule("COOL-005", "Coolant flow over the CDU's rated flow", Severity.ERROR, Scope.CDU, RULES)
+@rule("COOL-005", "Coolant flow over the CDU's rated flow", Severity.ERROR, Scope.CDU, RULES,
+      measure="flow_lpm")
 def cool005_cdu_flow(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Required flow V̇ = 60,000 × Q ÷ (ρ × c_p × ΔT) with the loop's fluid, supply temperature and
     design ΔT (CoolProp table) against the CDUs' rated flow. engineering.md 3.4, worked example 6."""
@@ -201,7 +203,7 @@ def _pump_redundant(text: str) -> bool:
     return text in ("2N", "N+N") or bool(re.fullmatch(r"N\+[1-9]\d*", text))
 
 
-@rule("COOL-008", "CDU redundancy", Severity.WARNING, Scope.CDU, RULES)
+@rule("COOL-008", "CDU redundancy", Severity.WARNING, Scope.CDU, RULES, measure="heat_liquid_w")
 def cool008_cdu_redundancy(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     """Losing one CDU of a loop (or a pump of a loop's only CDU, if it is not N+1) leaves less
     capacity than the load. engineering.md 3.7, 3.8."""
@@ -288,7 +290,8 @@ def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit
               {"airflow": airflow, "face": device.face, "cold_side": cold})
 
 
-@rule("COOL-011", "Open units without blanking panels", Severity.WARNING, Scope.RACK, RULES)
+@rule("COOL-011", "Open units without blanking panels", Severity.WARNING, Scope.RACK, RULES,
+      measure="open_units")
 def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Units open at the front of an air-cooled rack (air-only or hybrid) that holds unit-mounted
     gear: hot exhaust recirculates through them (engineering.md 3.3, 3.8)."""
@@ -317,7 +320,7 @@ def _ranges(labels: list[float]) -> str:
     return ", ".join(f"U{a:g}" if a == b else f"U{a:g}-U{b:g}" for a, b in runs)
 
 
-@rule("COOL-012", "Rear door over its rating", Severity.ERROR, Scope.RACK, RULES)
+@rule("COOL-012", "Rear door over its rating", Severity.ERROR, Scope.RACK, RULES, measure="heat_air_w")
 def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack's heat to air over its rear-door heat exchanger rating (the rack's rdhx_capacity_kw
     plus any RDHx cooler mounted in it); passive doors ~35 kW, active ~60 kW (engineering.md 3.3 [YOBITEL])."""

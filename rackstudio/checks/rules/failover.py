@@ -57,7 +57,8 @@ def shifting_scenarios(ctx: CheckContext, node: str) -> list[str]:
     return sorted(found)
 
 
-@rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES)
+@rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES,
+      measure="load_w")
 def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     """For each failure of a partner feed, panel, UPS, PDU or shelf, the load left on this feed (or
     PDU inlet): Σ of each dual-fed device's full load (or declared single_feed_W) over its surviving
@@ -121,7 +122,7 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   Severity.WARNING)
 
 
-@rule("PWR-010", "PSU redundancy lost after a failure", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("PWR-010", "PSU redundancy lost after a failure", Severity.ERROR, Scope.DEVICE, RULES, measure="max_w")
 def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Live PSUs × PSU rating < the device's max W with nothing failed or after one upstream
     failure: warning when the device throttles on feed loss (declares single_feed_W or

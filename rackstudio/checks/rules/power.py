@@ -30,7 +30,8 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
-@rule("PWR-001", "Feed breaker over its continuous limit", Severity.ERROR, Scope.FEED, RULES)
+@rule("PWR-001", "Feed breaker over its continuous limit", Severity.ERROR, Scope.FEED, RULES,
+      measure="load_w")
 def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b = Σ allocated W ÷ (PF × S), S = V × A or √3 × V_LL × A; error above 0.80 (1.00 for a
     100 %-rated breaker), NEC 210.20(A) [NEC-SE]. In NetBox mode: load ÷ available_power, which
@@ -42,7 +43,8 @@ def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
         yield Hit(f"{feed.name}: {cap.describe(load)}", (feed_id,), cap.figures(load))
 
 
-@rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES)
+@rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES,
+      measure="load_w")
 def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b > 0.60 (project default, U; = NetBox's amber band, 75 % of an 80 % available_power)
     while still within PWR-001's limit (engineering.md 2.9 [NB-UI])."""
@@ -66,7 +68,7 @@ def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
         part, flow(ctx).outlet_flows(device_id), feed_power_factor(ctx, device_id), ctx.settings.derating))
 
 
-@rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
 def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Bank current = Σ outlet W ÷ (V_outlet × PF) against the bank breaker: error above 80 %
     (Geist [GEIST]), warning above 64 % (U). engineering.md 2.2, 2.9."""
@@ -86,7 +88,7 @@ def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                        "loading": round(ratio, 4), "limit": limit}, severity, aspect=bank.name)
 
 
-@rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
 def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Outlet current > the receptacle rating the PDU type gives for its outlet type (C13 10 A IEC /
     15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). engineering.md 2.9."""
@@ -149,7 +151,7 @@ def _phase_figures(ctx: CheckContext, feed_id: str):
     return feed, phase_currents(abs(feed.voltage_v), feed.power_factor, legs)
 
 
-@rule("PWR-008", "Phase imbalance", Severity.WARNING, Scope.FEED, RULES)
+@rule("PWR-008", "Phase imbalance", Severity.WARNING, Scope.FEED, RULES, measure="imbalance_pct")
 def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """ServerTech imbalance 100 × max|I − I_avg| ÷ I_avg from the outlet→leg map (208 V banks by the
     line-to-line formula): warning above 20 % [STECH-IMB], info above 10 % (U). engineering.md 2.4."""
@@ -228,7 +230,8 @@ def _shelves(ctx: CheckContext, rack_id: str) -> list[str]:
             if ctx.part(x).category == Category.POWER_SHELF and ctx.part(x).rackstudio.shelf is not None]
 
 
-@rule("PWR-012", "Power shelves cannot carry the busbar load", Severity.ERROR, Scope.RACK, RULES)
+@rule("PWR-012", "Power shelves cannot carry the busbar load", Severity.ERROR, Scope.RACK, RULES,
+      measure="load_w")
 def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ busbar load > usable shelf capacity (N × PSU rating per shelf under its N+M policy), error;
     margin after the loss of one AC feed < 10 % (U), warning. The rack-level policy (N+N across
@@ -276,7 +279,7 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   aspect="margin")
 
 
-@rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES)
+@rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES, measure="current_a")
 def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """I = P ÷ V_bus against the busbar rating (× sections, assuming an even split: which trays sit
     on which section is not in the model). engineering.md 2.1, worked example 7: 142 kW ÷ 50 V = 2,840 A."""
@@ -293,7 +296,7 @@ def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "rating_a": rating})
 
 
-@rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES)
+@rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES, measure="load_w")
 def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
     power_capacity_kw): error; above 90 % (U), warning. engineering.md 2.9."""
@@ -328,7 +331,8 @@ def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None 
     return total
 
 
-@rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES)
+@rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES,
+      measure="inrush_a")
 def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
     (settings.inrush_trip_multiple × rating, U) with no outlet sequencing delay on the PDU. Fires only for

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rackstudio.checks.context import CheckContext, descendants
-from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.checks.rule import Hit, Measure, Rule, Scope, Severity, rule
 from rackstudio.model import geometry
 from rackstudio.model.units import UNIT_MM
 
@@ -95,7 +95,7 @@ def _unknown(count: int) -> str:
     return f"; {count} device{'s' * (count != 1)} without a weight" if count else ""
 
 
-@rule("SPC-003", "Rack over its static load rating", Severity.ERROR, Scope.RACK, RULES)
+@rule("SPC-003", "Rack over its static load rating", Severity.ERROR, Scope.RACK, RULES, measure="weight_kg")
 def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ weight (empty rack + devices; liquid and cables are not modelled) > the rack's static rating
     (max_weight_kg): error; above 90 % (U), warning. engineering.md 5.2, 5.6."""
@@ -112,7 +112,8 @@ def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   Severity.ERROR if ratio > 1 else Severity.WARNING)
 
 
-@rule("SPC-004", "Integrated rack over its rolling rating", Severity.ERROR, Scope.RACK, RULES)
+@rule("SPC-004", "Integrated rack over its rolling rating", Severity.ERROR, Scope.RACK, RULES,
+      measure="weight_kg")
 def spc004_rolling_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack that ships integrated (moved loaded) weighs more than its rolling rating
     (engineering.md 5.2: static vs rolling)."""
@@ -168,7 +169,7 @@ def _footprint_m2(ctx: CheckContext, rack_id: str) -> tuple[float, float]:
     return rt.outer_width_mm / 1000, rt.outer_depth_mm / 1000
 
 
-@rule("SPC-006", "Floor load over the floor rating", Severity.ERROR, Scope.RACK, RULES)
+@rule("SPC-006", "Floor load over the floor rating", Severity.ERROR, Scope.RACK, RULES, measure="load_kg_m2")
 def spc006_floor_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Rack weight ÷ footprint > the hall's floor rating (kg/m²); the load spread over the footprint
     plus half of a cold aisle front and rear is given too. Worked example 8: 1,360 kg on
@@ -188,7 +189,7 @@ def spc006_floor_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "with_aisle_kg_m2": round(spread, 1)})
 
 
-@rule("SPC-007", "Tile point load", Severity.ERROR, Scope.RACK, RULES)
+@rule("SPC-007", "Tile point load", Severity.ERROR, Scope.RACK, RULES, measure="tile_load_kg")
 def spc007_tile_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """The load one tile takes — ⅓ of the rack weight standing, ½ while rolling for a rack that ships
     integrated [IBM-FLOOR] — above the hall's tile point-load rating (engineering.md 5.3)."""
@@ -247,7 +248,8 @@ def _between(rows, lo, hi, axis: int, skip: set[str]) -> bool:
     return False
 
 
-@rule("SPC-008", "Cold aisle too narrow", Severity.ERROR, Scope.FLOOR, RULES)
+@rule("SPC-008", "Cold aisle too narrow", Severity.ERROR, Scope.FLOOR, RULES,
+      measure=Measure("width_mm", higher_is_worse=False))
 def spc008_aisle_width(ctx: CheckContext, hall_id: str) -> Iterator[Hit]:
     """The aisle between two rows whose cold sides face each other is narrower than the minimum
     (1.2 m, TIA-942 as quoted [PDV], [RISA]; a setting). Overhead clearance needs a ceiling height,
@@ -260,7 +262,7 @@ def spc008_aisle_width(ctx: CheckContext, hall_id: str) -> Iterator[Hit]:
                       (a, b), {"width_mm": round(gap, 1), "minimum_mm": minimum})
 
 
-@rule("SPC-009", "Row too long", Severity.WARNING, Scope.ROW, RULES)
+@rule("SPC-009", "Row too long", Severity.WARNING, Scope.ROW, RULES, measure="racks")
 def spc009_row_length(ctx: CheckContext, row_id: str) -> Iterator[Hit]:
     """More than 20 racks in a row ([RISA]; a setting). Dead-end aisles (≤ 10 racks) need exits in
     the model and are not checked. engineering.md 5.4."""
@@ -277,7 +279,8 @@ def _distance_to_box(x: float, y: float, box: tuple[float, float, float, float])
     return (dx * dx + dy * dy) ** 0.5
 
 
-@rule("SPC-010", "Clearance to a panel or wall", Severity.ERROR, Scope.RACK, RULES)
+@rule("SPC-010", "Clearance to a panel or wall", Severity.ERROR, Scope.RACK, RULES,
+      measure=Measure("clearance_mm", higher_is_worse=False))
 def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack within 914 mm of an electrical panel (NFPA 70 110.26 [RF-NEC]; panels are points in
     the model, so any side counts): error. Its front or rear within 1.2 m of the hall wall [NL]:
