@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevice, RemoveDevice
 from rackstudio.commands.fit import can_place
+from rackstudio.commands.network_plan import data_ports, plan_rails, rail_nics
 from rackstudio.commands.racks import AddRow
 from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
 from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups, geometry
+from rackstudio.model.port_roles import management_access_ports
 from rackstudio.paths import builtin_parts
 
 # Built-in part slugs by the role they play in a pod.
@@ -41,6 +43,13 @@ ROLES = {
     "cooler": "generic-in-row-cooler-300-cw",
     "rack": "generic-rack-48u-600x1200",
 }
+
+TRAYS_PER_NVL72 = 18  # compute trays of an NVL72 rack [NV-GB200UG]
+SERVERS_PER_AIR_RACK = 2  # 8-GPU servers in NVIDIA's normal 28.6 kW air profile [RK-3287]
+# 1U fabric switches to a network rack: 10 × 1,720 W (QM9700 maximum) = 17.2 kW stays within one
+# 32 A 415 V feed at 80 % (18.4 kW) when the other side fails (PWR-005) and under the 30 kW
+# air-only rack limit (COOL-002).
+SWITCHES_PER_RACK = 10
 
 
 @dataclass
@@ -104,7 +113,15 @@ class Builder:
         return next((i.name for i in self.part(device_id).interfaces if i.mgmt_only), None)
 
     def data_ports(self, device_id: str) -> list[str]:
-        return [i.name for i in self.part(device_id).interfaces if not i.mgmt_only]
+        return self.data_ports_of(self.part(device_id))
+
+    @staticmethod
+    def data_ports_of(part: PartType) -> list[str]:
+        return [i.name for i in data_ports(part)]
+
+    def access_ports(self, device_id: str) -> list[str]:
+        """A management switch's ports for other devices' BMC and management ports."""
+        return management_access_ports(self.part(device_id))
 
     def next_outlet(self, pdu_id: str) -> str:
         """The free outlet on the least-loaded branch breaker, rotating over feed legs, so banks
@@ -154,9 +171,9 @@ class PodBuilder(Builder):
         self.do(AddRack(self.lib.racks["nvl72_rack"], hall, x, y, facing, name=name, row=row, rack_id=rack_id))
         # MGX layout: shelves at the bottom and top, compute trays around the NVLink switch trays
         shelves = [self.place("nvl72_shelf", rack=rack_id, position=u) for u in (1, 2, 3, 4, 45, 46, 47, 48)]
-        trays = [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(6, 15)]
+        trays = [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(6, 6 + TRAYS_PER_NVL72 // 2)]
         switches = [self.place("nvl72_switch", rack=rack_id, position=u) for u in range(16, 25)]
-        trays += [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(26, 35)]
+        trays += [self.place("nvl72_compute", rack=rack_id, position=u) for u in range(26, 26 + TRAYS_PER_NVL72 // 2)]
         mgmt = self.place("mgmt_switch", rack=rack_id, position=40)
         manifold = self.place("nvl72_manifold", rack=rack_id, side="right")
         # 4 A and 4 B feeds of 415 V 63 A; each shelf takes its AC-A whip from an A feed and its AC-B
@@ -173,7 +190,7 @@ class PodBuilder(Builder):
             for k, inlet in enumerate(self.part(shelf).power_ports):
                 side_feeds = feeds["AB"[k % 2]]
                 self.connect("power", (shelf, inlet.name), (side_feeds[(i // 2) % len(side_feeds)], ""))
-        mgmt_ports = self.data_ports(mgmt)
+        mgmt_ports = self.access_ports(mgmt)
         for dev in trays + switches:
             bmc = self.bmc(dev)
             if bmc:
@@ -189,7 +206,7 @@ class PodBuilder(Builder):
         return rack_id, trays, manifold
 
     def air_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
-                 panels: tuple[str, str], servers: int = 2) -> tuple[str, list[str]]:
+                 panels: tuple[str, str], servers: int = SERVERS_PER_AIR_RACK) -> tuple[str, list[str]]:
         rack_id, pdus = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=60)
         placed, u = [], 2
         for _ in range(servers):
@@ -233,23 +250,36 @@ class PodBuilder(Builder):
                 taken.update(dict.fromkeys(cells, self.place(role, rack=rack_id, position=u)))
                 break
 
-    def network_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
-                     panels: tuple[str, str], leaves: int, spines: int) -> tuple[str, list[str], list[str]]:
-        rack_id, pdus = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=32)
-        leaf_ids = [self.place("ib_switch", rack=rack_id, position=2 + i) for i in range(leaves)]
-        spine_ids = [self.place("ib_switch", rack=rack_id, position=4 + leaves + i) for i in range(spines)]
-        self.feed_alternately(leaf_ids + spine_ids, pdus)
-        # every leaf to every spine, the same number of uplinks to each (half the leaf's ports up)
+    def network_racks(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
+                      panels: tuple[str, str], leaves: int, spines: int) -> tuple[list[str], list[str], list[str]]:
+        """The fabric's leaves, then spines, shared evenly over as few racks as hold them at
+        SWITCHES_PER_RACK (even shares keep each PDU's phases balanced, PWR-008), racks side by side
+        along the row from x; every leaf cabled to every spine, the same number of uplinks to each."""
+        roles = ["leaf"] * leaves + ["spine"] * spines
+        count = -(-len(roles) // SWITCHES_PER_RACK)
+        shares = [len(roles) // count + (k < len(roles) % count) for k in range(count)]
+        racks, leaf_ids, spine_ids = [], [], []
+        for k, share in enumerate(shares):
+            rack_name = name if not k else f"{name}{k + 1}"
+            rack_id, pdus = self.pdu_rack(hall, row, rack_name, x + k * self.lib.racks["rack"].outer_width_mm,
+                                          y, facing, panels, amps=32)
+            racks.append(rack_id)
+            placed = []
+            first = sum(shares[:k])
+            for i, role in enumerate(roles[first:first + share]):
+                placed.append(self.place("ib_switch", rack=rack_id, position=2 + i + 2 * (role == "spine")))
+                (leaf_ids if role == "leaf" else spine_ids).append(placed[-1])
+            self.feed_alternately(placed, pdus)
         ports = {sw: self.data_ports(sw) for sw in leaf_ids + spine_ids}
-        links = max(1, len(ports[leaf_ids[0]]) // 2 // max(1, spines)) if spines else 0
-        links = min(links, len(ports[spine_ids[0]]) // max(1, leaves)) if spines else 0
+        links = _links_per_spine(len(ports[leaf_ids[0]]), leaves, spines)
         for leaf in leaf_ids:
             for spine in spine_ids:
                 for _ in range(links):
                     self.connect("network", (leaf, ports[leaf].pop()), (spine, ports[spine].pop(0)),
                                  media="dac", length_m=2)
-        self.fill_blanks(rack_id)
-        return rack_id, leaf_ids, spine_ids
+        for rack_id in racks:
+            self.fill_blanks(rack_id)
+        return racks, leaf_ids, spine_ids
 
     def floor_unit(self, role: str, hall: str, x: float, y: float, facing: str, name: str,
                    panels: tuple[str, str]) -> str:
@@ -275,25 +305,51 @@ class PodBuilder(Builder):
         for sw in switches:
             for k, psu in enumerate(self.part(sw).power_ports):
                 self.connect("power", (sw, psu.name), (pdus[k % len(pdus)], self.next_outlet(pdus[k % len(pdus)])))
-        ports = [(sw, p) for sw in switches for p in self.data_ports(sw)]
+        ports = [(sw, p) for sw in switches for p in self.access_ports(sw)]
         for dev in devices:
             bmc = self.bmc(dev)
             if bmc and ports:
                 self.connect("network", (dev, bmc), ports.pop(0), media="cat6", length_m=15)
 
-    def rail_fabric(self, servers: list[str], leaves: list[str], cable_m: float) -> None:
-        """Rail-optimised: NIC k of a server goes to leaf k of its leaf group. With fewer NICs per
-        server than leaves, servers alternate between groups of leaves so every leaf carries load."""
-        free = {leaf: list(self.free(leaf, "network", self.data_ports(leaf))) for leaf in leaves}
-        for t, server in enumerate(servers):
-            nics = self.nics(server)
-            groups = max(1, len(leaves) // max(1, len(nics)))
-            base = (t % groups) * len(nics)
-            for k, nic in enumerate(nics):
-                leaf = leaves[(base + k) % len(leaves)]
-                if free[leaf]:
-                    self.connect("network", (server, nic), (leaf, free[leaf].pop(0)),
-                                 media=_media(cable_m), length_m=cable_m)
+    def rail_fabric(self, hosts: list[str], leaves: list[str]) -> None:
+        """Rail-optimised, with the network helper a user has (commands.network_plan): rail k of
+        each host to leaf k of its scalable unit, each link's cable family from its estimated
+        length. BMCs are cabled by the management network (`management`)."""
+        plan = plan_rails(self.design, hosts, leaves, management=False)
+        if plan.links:
+            self.do(plan.command(self.design))
+
+
+def fabric_size(lib: Library, plan: PodPlan) -> tuple[int, int, int]:
+    """(leaves, spines, network racks) of a pod's rail-optimised compute fabric: enough leaves for
+    every rail NIC of its compute trays and GPU servers, two spines."""
+    tray, server = lib.parts["nvl72_compute"], lib.parts["gpu_server"]
+    hosts = ((tray, plan.nvl72_racks * TRAYS_PER_NVL72), (server, plan.air_racks * SERVERS_PER_AIR_RACK))
+    links = sum(len(rail_nics(part)) * count for part, count in hosts)
+    rails = max(len(rail_nics(part)) for part, _ in hosts)
+    spines = 2
+    leaves = leaves_for(links, rails, len(PodBuilder.data_ports_of(lib.parts["ib_switch"])), spines)
+    return leaves, spines, -(-(leaves + spines) // SWITCHES_PER_RACK)
+
+
+def leaves_for(links: int, rails: int, ports: int, spines: int) -> int:
+    """Leaves a rail-optimised fabric needs for `links` host links: a multiple of `rails` (one
+    group per scalable unit), each leaf keeping ports for its uplinks to every spine as
+    `network_rack` cables them."""
+    leaves = max(1, rails)
+    while True:
+        up = spines * _links_per_spine(ports, leaves, spines)
+        if leaves * (ports - up) >= links:
+            return leaves
+        leaves += max(1, rails)
+
+
+def _links_per_spine(ports: int, leaves: int, spines: int) -> int:
+    """Uplinks from each leaf to each spine: up to half the leaf's ports over the spines, as many
+    as the spines' ports allow."""
+    if not spines:
+        return 0
+    return min(max(1, ports // 2 // spines), ports // max(1, leaves))
 
 
 @dataclass
@@ -385,11 +441,10 @@ def build_pod(b: PodBuilder, hall: str, ox: float, oy: float, pod: int, plan: Po
                                      [p.name for p in b.part(manifold).rackstudio.cooling.coolant_ports]))
         b.connect("coolant", (manifold, manifold_ports[-1]), (cdu, cdu_ports.pop(0)))
     x = lay_row(b, ox, y_b, "N", f"P{pod}-B", plan.air_racks, plan.coolers_b, air_rack, hall, panels)
-    leaves = len(b.nics(servers[0])) if servers else 8
-    _, leaf_ids, spine_ids = b.network_rack(hall, row_b, f"P{pod}-NET", x, y_b, "N", panels, leaves, 2)
-    x += rack_w
-    b.rail_fabric(servers, leaf_ids, cable_m=10)
-    b.rail_fabric(trays, leaf_ids, cable_m=15)
+    leaves, spines, net_racks = fabric_size(b.lib, plan)
+    _, leaf_ids, spine_ids = b.network_racks(hall, row_b, f"P{pod}-NET", x, y_b, "N", panels, leaves, spines)
+    x += net_racks * rack_w
+    b.rail_fabric(servers + trays, leaf_ids)
     mgmt_rack, _ = b.air_rack(hall, row_b, f"P{pod}-MGMT", x, y_b, "N", panels, servers=0)
     b.management(mgmt_rack, servers + leaf_ids + spine_ids)
     return Pod(liquid, trays, servers, mgmt_rack)
@@ -479,8 +534,9 @@ class HallBuilder(PodBuilder):
 def pod_footprint(lib: Library, plan: PodPlan) -> tuple[float, float]:
     rack_w = lib.racks["rack"].outer_width_mm
     cooler_w = lib.parts["cooler"].rackstudio.footprint_mm[0]
+    net_racks = fabric_size(lib, plan)[2]
     width = max((plan.nvl72_racks + 1) * rack_w + plan.coolers_a * cooler_w,
-                (plan.air_racks + 2) * rack_w + plan.coolers_b * cooler_w)
+                (plan.air_racks + 1 + net_racks) * rack_w + plan.coolers_b * cooler_w)
     depth = 2 * lib.racks["rack"].outer_depth_mm + 1200
     return width, depth
 

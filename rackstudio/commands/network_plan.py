@@ -233,43 +233,49 @@ def plan_to_leaf(design: Design, server_ids: Iterable[str], leaf_id: str,
 
 
 def plan_rails(design: Design, server_ids: Iterable[str], leaf_ids: Sequence[str], spine_ids: Sequence[str] = (),
-               mgmt_switch_id: str | None = None) -> NetworkPlan:
+               mgmt_switch_id: str | None = None, management: bool = True) -> NetworkPlan:
     """A rail-optimised fabric in one step. With one leaf, every server's rail NICs go to it. With
     as many leaves as rails, rail k of every server goes to leaf k; with a multiple of that, the
-    servers are split in order into that many groups (scalable units), group g on leaves g·R … g·R+R−1;
-    with fewer leaves than rails, each leaf takes a run of neighbouring rails. Then each leaf gets
-    as many spine uplinks as server links it took (1:1, non-blocking), round-robin over the
-    spines; the servers' management and BMC ports go to a management switch."""
+    servers (of each rail count, in order) are split into that many groups (scalable units), group
+    g on leaves g·R … g·R+R−1; with fewer leaves than rails, each leaf takes a run of neighbouring
+    rails. Then each leaf gets as many spine uplinks as server links it took (1:1, non-blocking),
+    round-robin over the spines; with `management`, the servers' management and BMC ports go to a
+    management switch."""
     if not leaf_ids:
         raise Refused("choose at least one leaf switch")
     _need(design, *leaf_ids, *spine_ids, mgmt_switch_id)
     plan = NetworkPlan("Rail-optimised fabric", nothing="no free NICs to cable into the rails")
     leaves = [_Switch(design, s, [i.name for i in data_ports(design.part_of(design.devices[s]))]) for s in leaf_ids]
     servers = _servers(design, server_ids, (*leaf_ids, *spine_ids, mgmt_switch_id or ""))
+    rails = {s: rail_nics(design.part_of(design.devices[s])) for s in servers}
+    of_count = Counter(len(r) for r in rails.values())
+    seen: Counter[int] = Counter()
     downlinks = [0] * len(leaves)
-    for t, dev_id in enumerate(servers):
-        part = design.part_of(design.devices[dev_id])
-        rails = rail_nics(part)
-        count = len(rails)
+    reached: set[int] = set()
+    for dev_id in servers:
+        count = len(rails[dev_id])
         groups = max(1, len(leaves) // count) if count else 1
-        group = t * groups // max(1, len(servers))
-        for k, nic in enumerate(rails):
-            if design.port_connection("network", dev_id, nic.name) is not None:
-                continue
+        group = seen[count] * groups // of_count[count]
+        seen[count] += 1
+        for k, nic in enumerate(rails[dev_id]):
             if len(leaves) == 1:
                 index = 0
             elif len(leaves) < count:
                 index = k * len(leaves) // count
             else:
                 index = group * count + k
+            reached.add(index)
+            if design.port_connection("network", dev_id, nic.name) is not None:
+                continue
             if _place(design, plan, dev_id, nic, leaves[index]):
                 downlinks[index] += 1
-    unused = [owner_name(design, s.id) for s, n in zip(leaves, downlinks, strict=True) if n == 0]
+    unused = [owner_name(design, s.id) for i, s in enumerate(leaves) if i not in reached]
     if unused and servers:
-        plan.unplaced.append(f"no rail reaches leaf {', '.join(unused)} "
-                             f"({len(leaves)} leaves for servers of up to {max(len(rail_nics(design.part_of(design.devices[s]))) for s in servers)} rails)")
+        plan.unplaced.append(f"no rail reaches leaf {', '.join(unused)} ({len(leaves)} leaves for servers "
+                             f"of up to {max(of_count)} rails)")
     _uplinks(design, plan, leaves, downlinks, spine_ids)
-    _management(design, plan, servers, mgmt_switch_id)
+    if management:
+        _management(design, plan, servers, mgmt_switch_id)
     return plan
 
 

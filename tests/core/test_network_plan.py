@@ -165,3 +165,30 @@ def test_nothing_to_cable_is_refused_with_the_reason(pod):
     pod.execute(connect_to_leaf(design, ["dgx1"], "leaf"))
     with pytest.raises(Refused, match="no free NICs"):
         connect_to_leaf(design, ["dgx1"], "leaf").apply(design)
+
+
+# --- the generator ------------------------------------------------------------------------------
+
+def test_the_example_pod_cables_every_rail_of_every_tray_and_server_and_the_checks_agree():
+    from rackstudio.generate import example_pod
+    design = example_pod()
+    hosts = [d for d in design.devices.values() if design.part_of(d).slug in
+             ("nvidia-gb200-nvl72-compute-tray", "nvidia-dgx-b200")]
+    assert len(hosts) == 4 * 18 + 4 * 2
+    for host in hosts:
+        for nic in design.part_of(host).rackstudio.required_ports:
+            conn = design.connections[design.port_connection("network", host.id, nic)]
+            leaf = design.devices[conn.b.owner]
+            assert design.part_of(leaf).slug == "nvidia-quantum-2-qm9700" and conn.b.port.startswith("ib")
+            assert conn.media in ("dac", "acc", "mmf") and conn.length_m is not None
+    found = cabling_findings(design)
+    assert [f.message for f in found] == []
+
+
+def test_a_hall_pod_gets_the_leaves_its_rails_need_in_racks_its_feeds_can_carry():
+    from rackstudio.generate import Library, PodPlan, fabric_size
+    lib = Library.builtin()
+    # 4 NVL72 racks × 18 trays × 4 rails + 8 DGX × 8 rails = 352 links: 8 leaves of 48 server ports
+    assert fabric_size(lib, PodPlan()) == (8, 2, 1)
+    # 8 × 18 × 4 + 16 × 8 = 704 links: 16 leaves (56 server ports each), 18 switches in two racks
+    assert fabric_size(lib, PodPlan(nvl72_racks=8, air_racks=8)) == (16, 2, 2)
