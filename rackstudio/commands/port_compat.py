@@ -201,8 +201,8 @@ def targets(design: Design, source: PortRef, loads: LoadsOf | None = None,
             ref = PortRef(owner=owner, port=port)
             ok, why = compatible(design, source, ref)
             load = _load_rank(figures, legs, banks, port)
-            rank = (not ok, not near, usual, mine.get(owner, 0), *load, _name(design, PortRef(owner=owner)),
-                    order)
+            rank = (not ok, not near, usual, _other_side(design, source.owner, owner), mine.get(owner, 0), *load,
+                    _name(design, PortRef(owner=owner)), order)
             out.append(Target(ref, ok, why, rank))
     out.sort(key=lambda t: t.rank)
     return out
@@ -248,6 +248,16 @@ def best(design: Design, source: PortRef, loads: LoadsOf | None = None) -> Targe
         if found and found[0].ok:
             return found[0]
     return None
+
+
+def _other_side(design: Design, source: str, owner: str) -> int:
+    """1 when a PDU's inlet would go to a feed of the other side (a left-hand PDU is side A, a
+    right-hand one side B, as the power planner pairs them), else 0."""
+    feed = design.feeds.get(owner)
+    device = design.devices.get(source)
+    if feed is None or device is None or device.side is None:
+        return 0
+    return int(feed.side != {"left": "A", "right": "B"}[device.side])
 
 
 def _psus_per_supplier(design: Design, device_id: str) -> dict[str, int]:

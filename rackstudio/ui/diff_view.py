@@ -169,7 +169,7 @@ def _unit_rect(design: Design, device_id: str, blocks: dict[str, lay.RackBlock])
         return None
     block = blocks[device.rack]
     if device.position is None:
-        return QRectF(*block.side_rect(device.side or "left"))
+        return QRectF(*block.side_rect(device.side or "left", device.face))
     part = design.part_types.get(device.part)
     if part is None:
         return None

@@ -1,10 +1,11 @@
 """Qt-free. Where things sit in the rack elevation view, in scene pixels (y down): the blocks of
-the open racks side by side, each with a front face, a rear face, unit numbers and the two 0U
-side channels; and the reverse, which rack, face and unit a point is over (for drags).
+the open racks side by side, each with a front face, a rear face, unit numbers and, beside each
+face, the rack's two 0U side channels; and the reverse, which rack, face and unit a point is over
+(for drags).
 
 The rear face is drawn as seen from behind, so a half-width device in the left half (as seen
-from the front) appears on the right of the rear face. Which unit a part snaps to is the core's
-(model.geometry.snap_position).
+from the front) appears on the right of the rear face, and the rack's left side channel on the
+right of it. Which unit a part snaps to is the core's (model.geometry.snap_position).
 """
 from __future__ import annotations
 
@@ -19,14 +20,18 @@ FACE_W = 210.0
 FACE_GAP = 30.0
 BLOCK_GAP = 70.0
 
-# x offsets inside a block
+# x offsets inside a block: [left channel][numbers][front][right channel]  [right channel][rear][left channel][numbers]
 LEFT_SIDE_X = 0.0
 FRONT_NUM_X = LEFT_SIDE_X + SIDE_W + 2
 FRONT_X = FRONT_NUM_X + NUM_W
 RIGHT_SIDE_X = FRONT_X + FACE_W + 2
-REAR_X = RIGHT_SIDE_X + SIDE_W + FACE_GAP
-REAR_NUM_X = REAR_X + FACE_W
+REAR_RIGHT_SIDE_X = RIGHT_SIDE_X + SIDE_W + FACE_GAP
+REAR_X = REAR_RIGHT_SIDE_X + SIDE_W + 2
+REAR_LEFT_SIDE_X = REAR_X + FACE_W + 2
+REAR_NUM_X = REAR_LEFT_SIDE_X + SIDE_W
 BLOCK_W = REAR_NUM_X + NUM_W
+SIDE_X = {("front", "left"): LEFT_SIDE_X, ("front", "right"): RIGHT_SIDE_X,
+          ("rear", "right"): REAR_RIGHT_SIDE_X, ("rear", "left"): REAR_LEFT_SIDE_X}
 
 Rect = tuple[float, float, float, float]  # x, y, w, h
 
@@ -40,6 +45,7 @@ class Target:
     unit: float  # continuous internal unit: 1.0 at the bottom of the lowest unit
     lateral: str | None  # "left"/"right" half as seen from the front, for faces
     x_frac: float  # 0..1 across the face (for bays)
+    face: str = "front"  # the face a side channel is drawn beside (0U devices mount on it)
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,9 @@ class RackBlock:
     def face_rect(self, face: str) -> Rect:
         return (self.face_x(face), HEADER, FACE_W, self.u_height * UNIT_PX)
 
-    def side_rect(self, side: str) -> Rect:
-        x = self.x + (LEFT_SIDE_X if side == "left" else RIGHT_SIDE_X)
+    def side_rect(self, side: str, face: str = "front") -> Rect:
+        """The rack's `side` channel as drawn beside `face`."""
+        x = self.x + SIDE_X[(face, side)]
         return (x, HEADER, SIDE_W, self.u_height * UNIT_PX)
 
     def numbers_x(self, face: str) -> float:
@@ -88,9 +95,9 @@ class RackBlock:
                 x += w
         return (x, top, w, h)
 
-    def side_slot(self, side: str, index: int, count: int) -> Rect:
+    def side_slot(self, side: str, index: int, count: int, face: str = "front") -> Rect:
         """Slot `index` of `count` 0U devices sharing one side channel, top to bottom."""
-        x, y, w, h = self.side_rect(side)
+        x, y, w, h = self.side_rect(side, face)
         each = h / max(count, 1)
         return (x, y + index * each, w, each)
 
@@ -99,8 +106,9 @@ class RackBlock:
         if not (0 <= lx <= BLOCK_W and 0 <= py <= self.height):
             return None
         unit = self.u_height + 1 - (py - HEADER) / UNIT_PX
-        for area, (x0, width) in (("front", (FRONT_X, FACE_W)), ("rear", (REAR_X, FACE_W)),
-                                  ("left", (LEFT_SIDE_X, SIDE_W)), ("right", (RIGHT_SIDE_X, SIDE_W))):
+        areas = [("front", "front", FRONT_X, FACE_W), ("rear", "rear", REAR_X, FACE_W),
+                 *((side, face, x0, SIDE_W) for (face, side), x0 in SIDE_X.items())]
+        for area, face, x0, width in areas:
             if x0 <= lx < x0 + width:
                 frac = (lx - x0) / width
                 lateral = None
@@ -108,8 +116,8 @@ class RackBlock:
                     seen_left = frac < 0.5
                     lateral = "left" if seen_left == (area == "front") else "right"
                 if py < HEADER:
-                    return Target(self.rack_id, "header", unit, lateral, frac)
-                return Target(self.rack_id, area, unit, lateral, frac)
+                    return Target(self.rack_id, "header", unit, lateral, frac, face)
+                return Target(self.rack_id, area, unit, lateral, frac, face)
         if lx < FRONT_X:
             return Target(self.rack_id, "front", unit, "left", 0.0)
         return Target(self.rack_id, "header", unit, None, 0.0)

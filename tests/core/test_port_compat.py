@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rackstudio.commands import AddRecord, Connect, PlaceDevice
+from rackstudio.commands import AddRecord, Connect, Disconnect, PlaceDevice
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.commands.port_compat import best, compatible, outlet_groups, targets
@@ -129,3 +129,12 @@ def test_outlet_groups_name_bank_leg_breaker_and_present_current(rack):
     bank = loads("pdu-a").banks[0]
     assert bank.current_a > 0 and first.title.endswith(f"{bank.current_a:.1f} of 16 A")
     assert [g.leg for g in groups] == ["A"] * 3 + ["B"] * 3 + ["C"] * 3
+
+
+def test_a_pdu_inlet_defaults_to_the_feed_of_its_side(rack):
+    design = rack.design
+    for side in "ab":
+        rack.execute(Disconnect(
+            design.port_connection("power", f"pdu-{side}", "Inlet")))
+    assert best(design, _ref("pdu-a", "Inlet")).ref.owner == "f415-A"
+    assert best(design, _ref("pdu-b", "Inlet")).ref.owner == "f415-B"

@@ -27,9 +27,10 @@ def unit_point(window, rack_id: str, position: float, face: str = "front", heigh
     return QRectF(*block.span_rect(face, position, height, lateral)).center()
 
 
-def side_point(window, rack_id: str, side: str) -> QPointF:
+def side_point(window, rack_id: str, side: str, face: str = "front") -> QPointF:
+    """The middle of a side channel beside `face` (a 0U device dropped there mounts on that face)."""
     block = window.elevation_view.elevations.blocks[rack_id]
-    return QRectF(*block.side_rect(side)).center()
+    return QRectF(*block.side_rect(side, face)).center()
 
 
 def rack_centre(window, rack_id: str) -> QPointF:

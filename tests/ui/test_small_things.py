@@ -74,3 +74,28 @@ def test_the_comparison_panel_starts_hidden_even_after_a_saved_layout_showed_it(
     first.close()
     second = make_window()
     assert not second.diff.dock.isVisible()
+
+
+def test_a_0u_pdu_is_drawn_on_the_face_it_hangs_on_and_hatched_beside_the_other(pod):
+    window, design, r1, _r2 = pod
+    window.open_elevation(r1)
+    window.editor.execute(PlaceDevice(b.pdu(), rack=r1, side="left", face="rear", device_id="pdu-a"))
+    scene = window.elevation_view.elevations
+    block = scene.blocks[r1]
+    looks = {i.role: i.pos().x() for i in scene.items_of("pdu-a")}
+    assert looks == {"side": block.side_rect("left", "rear")[0], "shadow": block.side_rect("left", "front")[0]}
+    assert block.side_rect("left", "rear")[0] > block.face_rect("rear")[0]  # seen from behind: on the right
+    assert "rear" in next(i for i in scene.items_of("pdu-a") if i.role == "side").toolTip()
+
+
+def test_a_pdu_dropped_beside_the_front_face_mounts_on_the_front(pod):
+    from tests.ui.conftest import drag_drop
+    from tests.ui.helpers import palette_mime, side_point
+
+    window, design, r1, _r2 = pod
+    window.open_elevation(r1)
+    view = window.elevation_view
+    assert drag_drop(view.viewport(), palette_mime(window, b.pdu().model),
+                     view.mapFromScene(side_point(window, r1, "right", "front")))
+    (pdu,) = [d for d in design.devices.values() if d.side]
+    assert (pdu.side, pdu.face) == ("right", "front")

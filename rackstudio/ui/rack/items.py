@@ -111,10 +111,12 @@ class DeviceItem(QGraphicsItem):
         device = design.devices[device_id]
         part = design.part_of(device)
         self.label = paint.device_label(design, device_id)
-        where = "" if device.position is None else (
-            f" at U{design.rack_type_of(design.racks[device.rack]).unit_label(device.position):g} {device.face}"
-            if device.rack in design.racks else "")
-        shadow = " (full-depth, mounted on the other face)" if self.role == "shadow" else ""
+        where = f" (0U, {device.side} side, {device.face})" if device.position is None and device.side else (
+            "" if device.position is None else (
+                f" at U{design.rack_type_of(design.racks[device.rack]).unit_label(device.position):g} {device.face}"
+                if device.rack in design.racks else ""))
+        shadow = (" (mounted on the other face)" if device.position is None else
+                  " (full-depth, mounted on the other face)") if self.role == "shadow" else ""
         self.base_tip = f"{device.name}: {part.manufacturer} {part.model}{where}{shadow}"
         self._refresh_tip()
 

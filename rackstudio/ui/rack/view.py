@@ -131,9 +131,12 @@ class ElevationView(CanvasView):
         if part.u_height == 0:
             side = target.area if target.area in ("left", "right") else (
                 "left" if target.x_frac < 0.5 else "right")
+            face = target.face if target.area in ("left", "right") else (
+                target.area if target.area in ("front", "rear") else "rear")
             fit = can_place_side(self.design, part, rack.id, side)
-            return Placement(fit, _qrect(block.side_rect(side)), {"rack": rack.id, "side": side, "position": None},
-                             f"{part.model} in {rack.name} {side} side channel")
+            return Placement(fit, _qrect(block.side_rect(side, face)),
+                             {"rack": rack.id, "side": side, "position": None, "face": face},
+                             f"{part.model} in {rack.name} {side} side channel, {face}")
         face = target.area if target.area in ("front", "rear") else "front"
         rt = self.design.rack_type_of(rack)
         height = geometry.height_in_rack(part, rt)
@@ -346,7 +349,7 @@ class ElevationView(CanvasView):
         if target.area in ("front", "rear") and 1 <= unit <= rt.u_height:
             self.cursor_text.emit(f"{rack.name}  U{rt.unit_label(unit):g}  {target.area}")
         elif target.area in ("left", "right"):
-            self.cursor_text.emit(f"{rack.name}  {target.area} side channel (0U)")
+            self.cursor_text.emit(f"{rack.name}  {target.area} side channel (0U), {target.face}")
         else:
             self.cursor_text.emit(rack.name)
 

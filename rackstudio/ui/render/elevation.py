@@ -107,8 +107,8 @@ def paint_frame(painter: QPainter, block: lay.RackBlock, text: FrameText, closab
         painter.setFont(font(12, bold=True))
         label = "Front" if face == "front" else "Rear (seen from behind)"
         painter.drawText(QRectF(fx, fy + fh + 3, fw, lay.FOOTER - 4), Qt.AlignmentFlag.AlignCenter, label)
-    for side in ("left", "right"):
-        sx, sy, sw, sh = b.side_rect(side)
+    for face, side in lay.SIDE_X:
+        sx, sy, sw, sh = b.side_rect(side, face)
         painter.setPen(QPen(QColor(150, 150, 160), 1, Qt.PenStyle.DashLine))
         painter.setBrush(look.side_fill)
         painter.drawRect(QRectF(sx, sy, sw, sh))
@@ -172,7 +172,7 @@ def paint_device(painter: QPainter, size: tuple[float, float], label: DeviceLabe
         painter.setFont(font(8))
         painter.drawText(bay.adjusted(2, 1, -2, -1), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, name)
     painter.setPen(QColor(120, 120, 130) if role == "shadow" else look.device_text)
-    if role == "side":
+    if role == "side" or (role == "shadow" and rect.height() > 3 * rect.width()):  # 0U: text turned
         painter.save()
         painter.translate(rect.center())
         painter.rotate(-90)
@@ -218,7 +218,8 @@ class DeviceShape:
 def rack_shapes(design: Design, block: lay.RackBlock) -> list[DeviceShape]:
     """The devices of one rack block as the elevation draws them: each unit-mounted device on its
     face (and its shadow on the other face when full-depth), 0U devices stacked in their side
-    channel, children in their parent's bays."""
+    channel beside the face they mount on (hatched beside the other), children in their parent's
+    bays."""
     rack_id = block.rack_id
     rt = design.rack_type_of(design.racks[rack_id])
     shapes: list[DeviceShape] = []
@@ -242,7 +243,10 @@ def rack_shapes(design: Design, block: lay.RackBlock) -> list[DeviceShape]:
             shapes.append(shape)
     for side, ids in side_devices.items():
         for index, dev_id in enumerate(ids):
-            shapes.append(DeviceShape(dev_id, "side", block.side_slot(side, index, len(ids))))
+            face = design.devices[dev_id].face
+            other = "front" if face == "rear" else "rear"
+            shapes.append(DeviceShape(dev_id, "side", block.side_slot(side, index, len(ids), face)))
+            shapes.append(DeviceShape(dev_id, "shadow", block.side_slot(side, index, len(ids), other)))
     return shapes
 
 
