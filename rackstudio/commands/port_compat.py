@@ -111,7 +111,7 @@ def compatible(design: Design, a: PortRef, b: PortRef) -> tuple[bool, str]:
 
 
 def _power(design: Design, a: tuple[PortRef, PortInfo], b: tuple[PortRef, PortInfo]) -> tuple[bool, str]:
-    (ra, ia), (rb, ib) = a, b
+    ia, ib = a[1], b[1]
     roles = {ia.role, ib.role}
     if roles == {"inlet"}:
         return False, "both are power inlets: one end must be an outlet or a feed"

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rackstudio.commands import Connect, Disconnect
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rules.power import pdu_figures
+from rackstudio.commands import Connect, Disconnect
+from rackstudio.commands.labels import cable_label
 from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, outlet_groups
 from rackstudio.graph.component_graph import ComponentGraph
-from rackstudio.commands.labels import cable_label
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, port_role
@@ -136,6 +136,7 @@ class PortPanel(QWidget):
             return
         part = design.part_of(design.devices[self.device_id])
         loads = live_loads(self.editor) if part.rackstudio.pdu is not None else None
+        self.tree.setMinimumHeight(160 if loads is None else 360)  # an outlet map needs the room
         for title, kind, ports in device_ports(design, self.device_id):
             if loads is not None and title == "Power outlets":
                 self._outlet_map(dict(ports), loads, current)
@@ -167,16 +168,21 @@ class PortPanel(QWidget):
     def _outlet_map(self, types: dict[str, str], loads: LoadsOf, current) -> None:
         """The PDU's outlets by bank (title: leg, breaker, present current of its limit), then its legs."""
         for bank in outlet_groups(self.design, self.device_id, loads):
-            group = self._group(bank.name, "power", [(o, types.get(o, "")) for o in bank.outlets], current)
-            group.setText(2, bank.figures)
-            group.setToolTip(0, bank.title)
+            group = self._group(f"{bank.name} · leg {bank.leg}" if bank.leg else bank.name, "power",
+                                [(o, types.get(o, "")) for o in bank.outlets], current)
+            free = group.text(1)
+            if bank.current_a is not None:  # the present current of its limit, where it is seen first
+                group.setText(1, f"{bank.current_a:.1f} of {bank.limit_a:g} A")
+            group.setText(2, " · ".join(p for p in (f"{bank.breaker_a:g} A breaker" if bank.breaker_a else "", free) if p))
+            for col in range(3):
+                group.setToolTip(col, bank.title)
         lines = leg_lines(self.design, self.device_id, loads)
         if lines:
-            legs = QTreeWidgetItem(["Legs", "", lines[-1]])
+            legs = QTreeWidgetItem(["Legs", lines[-1]])
             self.tree.addTopLevelItem(legs)
             for line in lines[:-1]:
                 name, figure = line.split(": ", 1)
-                legs.addChild(QTreeWidgetItem([name, "", figure]))
+                legs.addChild(QTreeWidgetItem([name, figure]))
             legs.setExpanded(True)
 
     def selected_port(self) -> tuple[str, str] | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from rackstudio.commands import AddRecord, Connect, Disconnect, PlaceDevice
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rules.power import pdu_figures
+from rackstudio.commands import AddRecord, Connect, Disconnect, PlaceDevice
 from rackstudio.commands.port_compat import best, compatible, outlet_groups, targets
 from rackstudio.library.catalog import Catalog, builtin_source
 from rackstudio.model.design import Feed, PortRef

@@ -97,3 +97,25 @@ def undo_texts(window) -> list[str]:
 
 __all__ = ["lay", "palette_mime", "to_view", "unit_point", "side_point", "rack_centre", "mouse_drag", "click",
            "undo_texts", "run_app"]
+
+
+def add_hall_and_power_chain(window, dialogs) -> None:
+    """Insert ▸ Hall (12 × 9 m), two UPSes and two panels (A and B), through the menu's dialogs."""
+    dialogs.record_overrides = {"width_mm": 12000.0, "depth_mm": 9000.0}
+    window.actions_by_id["add_hall"].trigger()
+    dialogs.record_overrides = {}
+    for action in ("add_ups", "add_ups", "add_panel", "add_panel"):
+        window.actions_by_id[action].trigger()
+
+
+def hall_and_power_chain(doc) -> None:
+    """The same as `add_hall_and_power_chain`, as core commands on a Document over an empty design."""
+    from rackstudio.commands import AddRecord
+    from rackstudio.model.design import Hall, Panel, Ups
+
+    d = doc.design
+    doc.execute(AddRecord("halls", Hall(id=d.new_id("hall"), name="Hall 1", width_mm=12000, depth_mm=9000)))
+    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS A", capacity_kw=1000, side="A")))
+    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS B", capacity_kw=1000, side="B")))
+    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel A", side="A", ups="ups-1")))
+    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel B", side="B", ups="ups-2")))

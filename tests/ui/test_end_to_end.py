@@ -20,13 +20,21 @@ from rackstudio.commands.labels import labeler
 from rackstudio.commands.power_plan import plan_power
 from rackstudio.document import Document
 from rackstudio.io import project_file
-from rackstudio.model.design import Design, Feed, Hall, Panel, PortRef, Ups
+from rackstudio.model.design import Design, Feed, PortRef
 from rackstudio.ui.dialogs.connect import ConnectChoice
 from rackstudio.ui.dialogs.fabric import FabricChoice
 from rackstudio.ui.dialogs.row import RowChoice
 from tests.core import builders as b
 from tests.ui.conftest import drag_drop
-from tests.ui.helpers import click, palette_mime, rack_centre, side_point, unit_point
+from tests.ui.helpers import (
+    add_hall_and_power_chain,
+    click,
+    hall_and_power_chain,
+    palette_mime,
+    rack_centre,
+    side_point,
+    unit_point,
+)
 
 
 def _rack_named(design: Design, name: str) -> str:
@@ -41,11 +49,7 @@ def expected_design() -> Design:
     """The same steps as core commands, in the same order."""
     d = Design()
     doc = Document(d)
-    doc.execute(AddRecord("halls", Hall(id=d.new_id("hall"), name="Hall 1", width_mm=12000, depth_mm=9000)))
-    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS A", capacity_kw=1000, side="A")))
-    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS B", capacity_kw=1000, side="B")))
-    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel A", side="A", ups="ups-1")))
-    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel B", side="B", ups="ups-2")))
+    hall_and_power_chain(doc)
     rt = b.rack_type()
     doc.execute(add_row_of_racks(d, rt, "hall-1", "A", 2, 1200, 1200, "S"))
     doc.execute(AddRack(rt, "hall-1", 2400, 1200, "S", name="A03", row="row-1"))
@@ -77,11 +81,7 @@ def test_build_a_pod_through_the_widgets_save_compare_and_undo_to_empty(make_win
     hall_view, elevation_view = window.hall_view, window.elevation_view
 
     # a hall and the power chain, from the Insert menu
-    dialogs.record_overrides = {"width_mm": 12000.0, "depth_mm": 9000.0}
-    actions["add_hall"].trigger()
-    dialogs.record_overrides = {}
-    for action in ("add_ups", "add_ups", "add_panel", "add_panel"):
-        actions[action].trigger()
+    add_hall_and_power_chain(window, dialogs)
     assert [u.name for u in design.upses.values()] == ["UPS A", "UPS B"]
 
     # a row from the dialog, a third rack and a CDU dragged from the palette

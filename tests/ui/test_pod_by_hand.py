@@ -15,8 +15,7 @@ from rackstudio.checks.context import CheckContext
 from rackstudio.checks.engine import CheckEngine
 from rackstudio.checks.power_flow import FlowState
 from rackstudio.checks.rules.power import pdu_figures
-from rackstudio.commands import AddRecord, Connect, PlaceDevice, add_row_of_racks
-from rackstudio.commands import network_plan
+from rackstudio.commands import AddRecord, Connect, PlaceDevice, add_row_of_racks, network_plan
 from rackstudio.commands.labels import labeler
 from rackstudio.commands.port_compat import cable_defaults
 from rackstudio.commands.power_plan import plan_power
@@ -24,15 +23,23 @@ from rackstudio.document import Document
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model import port_roles
+from rackstudio.model.design import Design, Feed, PortRef
 from rackstudio.model.geometry import devices_within
-from rackstudio.model.design import Design, Feed, Hall, Panel, PortRef, Ups
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.fabric import FabricChoice
 from rackstudio.ui.dialogs.power_plan import PowerPlanDialog
 from rackstudio.ui.dialogs.row import RowChoice
 from rackstudio.ui.library_source import builtin_library
 from tests.ui.conftest import drag_drop
-from tests.ui.helpers import click, palette_mime, rack_centre, side_point, unit_point
+from tests.ui.helpers import (
+    add_hall_and_power_chain,
+    click,
+    hall_and_power_chain,
+    palette_mime,
+    rack_centre,
+    side_point,
+    unit_point,
+)
 
 PDU = "0U rack PDU 415V 3-phase 60A (34.5 kVA)"
 RACKS = ("A01", "A02", "A03")
@@ -57,11 +64,7 @@ def expected_design() -> Design:
     library = builtin_library()
     d = Design()
     doc = Document(d)
-    doc.execute(AddRecord("halls", Hall(id=d.new_id("hall"), name="Hall 1", width_mm=12000, depth_mm=9000)))
-    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS A", capacity_kw=1000, side="A")))
-    doc.execute(AddRecord("upses", Ups(id=d.new_id("ups"), name="UPS B", capacity_kw=1000, side="B")))
-    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel A", side="A", ups="ups-1")))
-    doc.execute(AddRecord("panels", Panel(id=d.new_id("pnl"), name="Panel B", side="B", ups="ups-2")))
+    hall_and_power_chain(doc)
     doc.execute(add_row_of_racks(d, library.rack_type("generic-rack-48u-600x1200"), "hall-1", "A", 3, 1200, 1200, "S"))
     for name in RACKS:
         rack = _named(d.racks, name)
@@ -117,11 +120,7 @@ def test_the_pod_by_hand_planner_and_helpers_equals_the_core_commands(window, di
     hall_view, elevation_view = window.hall_view, window.elevation_view
 
     # a hall, the A and B power chain and a row of three racks
-    dialogs.record_overrides = {"width_mm": 12000.0, "depth_mm": 9000.0}
-    actions["add_hall"].trigger()
-    dialogs.record_overrides = {}
-    for action in ("add_ups", "add_ups", "add_panel", "add_panel"):
-        actions[action].trigger()
+    add_hall_and_power_chain(window, dialogs)
     dialogs.row = RowChoice("generic-rack-48u-600x1200", 3, "A", "S", 1200, 1200)
     actions["add_row"].trigger()
     assert sorted(r.name for r in design.racks.values()) == list(RACKS)

@@ -14,16 +14,16 @@ from PySide6.QtWidgets import QGraphicsLineItem
 
 from rackstudio.commands import Command, Composite, Fit, MoveDevice, NudgeDevice, PlaceDevice
 from rackstudio.commands.fit import can_place, can_place_in_bay, can_place_side
+from rackstudio.commands.port_compat import Target, cable_defaults, targets
 from rackstudio.model import geometry
+from rackstudio.model.design import PortRef
 from rackstudio.model.parts import PartType
 from rackstudio.ui import elevation_layout as lay
+from rackstudio.ui import prefs
 from rackstudio.ui.canvas import CanvasView
+from rackstudio.ui.dialogs.connect import ConnectChoice
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
-from rackstudio.commands.port_compat import Target, cable_defaults, targets
-from rackstudio.model.design import PortRef
-from rackstudio.ui import prefs
-from rackstudio.ui.dialogs.connect import ConnectChoice
 from rackstudio.ui.ports import connect_command, live_loads
 from rackstudio.ui.rack.items import DeviceItem, RackFrameItem
 from rackstudio.ui.rack.ports import kind_pen
