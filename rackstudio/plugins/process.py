@@ -38,6 +38,7 @@ __all__ = ["DEFAULT_MEMORY_MIB", "MAX_MESSAGE_BYTES", "PluginProcess", "WorkerGo
 DEFAULT_MEMORY_MIB = 2048
 MAX_MESSAGE_BYTES = 32 << 20  # a reply larger than this is refused (hits are capped far below it)
 POLL_S = 0.1  # how often a waiting call looks at the clock and, off Linux, the child's memory
+START_LIMIT_S = 60.0  # starting the worker (an interpreter and the plugin API) is not charged to a plugin
 
 
 class WorkerOverrun(Exception):
@@ -139,7 +140,7 @@ class PluginProcess:
         threading.Thread(target=_write, args=(proc.stdin, requests), name="rackstudio-plugin-requests",
                          daemon=True).start()
         reply = self._exchange({"op": "hello", "sys_path": list(sys.path), "memory_mib": self.memory_mib,
-                                "limit_s": limit_s}, max(limit_s, 10.0), None)
+                                "limit_s": limit_s}, max(limit_s, START_LIMIT_S), None)
         if not reply.get("ok"):
             self.kill()
             raise WorkerGone(f"the plugin worker did not start: {reply}")
