@@ -494,6 +494,7 @@ def test_a_failing_rule_is_one_rule_failed_finding_and_the_others_still_run(site
     assert [f.rule for f in engine.findings() if f.aspect != RULE_FAILED] == []
     document.undo()
     assert [f.objects for f in engine.findings() if f.rule == RULE] == [("rk-1",)]
+    assert engine.findings() == engine.run_full()  # the batched calls' incremental results equal a full run
     assert [f.stage for f in manager.plugin(name).failures] == [stage]
 
 
