@@ -89,6 +89,17 @@ def candidates(design: Design, device_id: str, kind: str, role: str = "",
             if found[0].ok]
 
 
+def _combo() -> QComboBox:
+    """A combo as wide as a port's name and its far end, whose list opens wider to show the
+    reasons of the disabled entries (the dialog does not grow to the longest reason)."""
+    combo = wheel_scrolls_panel(QComboBox())
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(42)
+    combo.view().setMinimumWidth(640)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+    return combo
+
+
 def _disable(combo: QComboBox, index: int, tip: str = "") -> None:
     model = combo.model()
     if isinstance(model, QStandardItemModel):
@@ -112,13 +123,13 @@ class ConnectDialog(QDialog):
         kind_text = f"{kind}, {self.role}" if kind == "power" else kind
         form.addRow(QLabel(f"<b>{device.name}</b> {port} ({kind_text}{', ' + info.type if info and info.type else ''})"))
         self.by_owner = ranked(design, device_id, kind, port, loads)
-        self.target = wheel_scrolls_panel(QComboBox())
+        self.target = _combo()
         for owner, found in self.by_owner.items():
             ok = found[0].ok
             self.target.addItem(owner_label(design, owner) + ("" if ok else f" — {found[0].reason}"), owner)
             if not ok:
                 _disable(self.target, self.target.count() - 1, found[0].reason)
-        self.far_port = wheel_scrolls_panel(QComboBox())
+        self.far_port = _combo()
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.media = wheel_scrolls_panel(QComboBox())
