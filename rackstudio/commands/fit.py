@@ -1,16 +1,19 @@
 """Qt-free. One fit predicate: can this part go here, and if not, why.
 
 The editor's drag ghost (green or red, reason in the tooltip) and the place/move commands
-ask the same functions, so a preview never disagrees with what the drop does.
+ask the same functions, so a preview never disagrees with what the drop does. Where a part goes
+at all (rack units, a side channel, a parent's bay, the hall floor) is `mounting`, the one
+answer the palette, both views and these predicates use.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rackstudio.model import geometry
 from rackstudio.model.design import Design, Device, Rack
-from rackstudio.model.parts import Category, PartType
+from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
 from rackstudio.model.units import UnitSystem
 
@@ -25,6 +28,33 @@ class Fit:
 
 
 FITS = Fit(True)
+
+
+class Mounting(StrEnum):
+    """Where a part goes."""
+
+    UNITS = "units"  # rack units on a face
+    SIDE = "side"  # a rack's 0U side channel (vertical PDUs, manifolds)
+    BAY = "bay"  # a parent device's bay (NetBox child devices)
+    FLOOR = "floor"  # the hall floor: 0U with a floor footprint (CDUs, in-row coolers)
+
+    @property
+    def target(self) -> str:
+        """Where to drop such a part, for hints."""
+        return _TARGETS[self]
+
+
+_TARGETS = {Mounting.UNITS: "a rack face", Mounting.SIDE: "a rack's side channel in the elevation",
+            Mounting.BAY: "a parent device's bay in the elevation", Mounting.FLOOR: "the hall floor"}
+
+
+def mounting(part: PartType) -> Mounting:
+    """Does the part stand on the floor, go in a side channel, take a bay, or take rack units."""
+    if part.subdevice_role == "child":
+        return Mounting.BAY
+    if part.u_height == 0:
+        return Mounting.FLOOR if part.rackstudio.footprint_mm is not None else Mounting.SIDE
+    return Mounting.UNITS
 
 
 def _no(reason: str) -> Fit:
@@ -43,11 +73,12 @@ def can_place(design: Design, part: PartType, rack_id: str, position: float, fac
         return _no(f"there is no rack {rack_id!r}")
     rt = design.rack_type_of(rack)
     ext = part.rackstudio
-    if part.subdevice_role == "child":
+    where = mounting(part)
+    if where is Mounting.BAY:
         return _no(f"{part.model} is a child device: put it in a parent's device bay")
-    if ext.footprint_mm is not None and ext.category in (Category.CDU, Category.COOLER) and part.u_height == 0:
+    if where is Mounting.FLOOR:
         return _no(f"{part.model} stands on the floor, not in a rack")
-    if part.u_height == 0:
+    if where is Mounting.SIDE:
         return _no(f"{part.model} is 0U: mount it in a side channel")
     if ext.width_class == "21in" and rt.width_class == "19in":
         return _no(f"{part.model} is 21-inch Open Rack gear and {rt.model} is a 19-inch rack")
@@ -84,7 +115,12 @@ def can_place_side(design: Design, part: PartType, rack_id: str, side: str) -> F
     """0U side-channel mounting (vertical PDUs, manifolds)."""
     if rack_id not in design.racks:
         return _no(f"there is no rack {rack_id!r}")
-    if part.u_height != 0:
+    where = mounting(part)
+    if where is Mounting.FLOOR:
+        return _no(f"{part.model} stands on the floor, not in a rack")
+    if where is Mounting.BAY:
+        return _no(f"{part.model} is a child device: put it in a parent's device bay")
+    if where is not Mounting.SIDE:
         return _no(f"{part.model} is {part.u_height:g}U: only 0U parts mount in a side channel")
     if side not in ("left", "right"):
         return _no(f"side must be left or right, not {side!r}")
@@ -97,7 +133,7 @@ def can_place_in_bay(design: Design, part: PartType, parent_id: str, bay: str,
     if parent is None:
         return _no(f"there is no device {parent_id!r}")
     parent_part = design.part_of(parent)
-    if part.subdevice_role != "child":
+    if mounting(part) is not Mounting.BAY:
         return _no(f"{part.model} is not a child device and cannot sit in a bay")
     if bay not in {b.name for b in parent_part.device_bays}:
         return _no(f"{parent.name} has no device bay {bay!r}")
@@ -131,7 +167,7 @@ def can_place_rack(design: Design, rack_type: RackType, hall_id: str, x_mm: floa
 
 def can_place_floor(design: Design, part: PartType, hall_id: str, x_mm: float, y_mm: float,
                     facing: str, ignore: Iterable[str] = ()) -> Fit:
-    if part.rackstudio.footprint_mm is None:
+    if mounting(part) is not Mounting.FLOOR:
         return _no(f"{part.model} is rack-mounted equipment, not floor equipment")
     width, depth = part.rackstudio.footprint_mm
     return _floor_fit(design, hall_id, geometry.footprint(width, depth, x_mm, y_mm, facing), ignore)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from rackstudio.commands.base import LIBRARY, META, Command, Edit, Refused, put
+from rackstudio.commands.base import LIBRARY, META, Command, Composite, Edit, Refused, put
 from rackstudio.commands.fit import fit_device, fit_rack
 from rackstudio.model import integrity
 from rackstudio.model.design import Design
@@ -195,5 +195,17 @@ class UpdatePartType(Command):
         return [put("part_types", old, self.part)] + [put("devices", d, d) for d in users]
 
 
+def update_parts(parts: list[PartType]) -> Command | None:
+    """One undo step that takes newer definitions of embedded parts (library drift: the user
+    accepts the library's parts), None when there are none. Applying it raises Refused, changing
+    nothing, when a placed device would no longer fit."""
+    updates = [UpdatePartType(p) for p in parts]
+    if not updates:
+        return None
+    if len(updates) == 1:
+        return updates[0]
+    return Composite(f"Update {len(updates)} parts from the library", updates)
+
+
 __all__ = ["LIBRARY", "AddRecord", "RemoveRecord", "SetDesignField", "SetProperty", "SetSetting",
-           "UpdatePartType", "embed_part", "embed_rack_type", "removal_edits"]
+           "UpdatePartType", "embed_part", "embed_rack_type", "removal_edits", "update_parts"]

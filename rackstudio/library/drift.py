@@ -2,24 +2,20 @@
 
 A design embeds every part it uses, so a library or plugin update never changes an open design
 by itself. `part_drift` lists the embedded parts whose definition (`PartType.content_hash`,
-origin excluded) differs from the catalog's, or that the catalog no longer has; `update_command`
-builds the one undoable step that takes the newer definitions (`UpdatePartType` per part in a
-`Composite`), which the UI offers and the user accepts or not.
-
-Layering note: this module builds commands, so it imports `rackstudio.commands` (a layer above
-the library); it imports nothing else above the library and nothing below imports it.
+origin excluded) differs from the catalog's, or that the catalog no longer has. Taking the newer
+definitions is one undoable command (`commands.records.update_parts` over `updatable_parts`),
+which the UI offers and the user accepts or not.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from rackstudio.commands import Composite, UpdatePartType
 from rackstudio.library.catalog import Catalog
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
 
-__all__ = ["PartDrift", "part_drift", "update_command"]
+__all__ = ["PartDrift", "part_drift", "updatable_parts"]
 
 DriftStatus = Literal["changed", "not-in-library", "unreadable"]
 
@@ -74,11 +70,6 @@ def part_drift(design: Design, catalog: Catalog, include_missing: bool = False) 
     return out
 
 
-def update_command(drifts: list[PartDrift]) -> Composite | None:
-    """One undo step that takes the library's definition of every updatable drift (None if none).
-    Applying it raises Refused, changing nothing, when a placed device would no longer fit."""
-    updates = [UpdatePartType(d.current) for d in drifts if d.current is not None]
-    if not updates:
-        return None
-    text = updates[0].text if len(updates) == 1 else f"Update {len(updates)} parts from the library"
-    return Composite(text, updates)
+def updatable_parts(drifts: list[PartDrift]) -> list[PartType]:
+    """The library's definitions of the drifts it still has (for `update_parts`)."""
+    return [d.current for d in drifts if d.current is not None]

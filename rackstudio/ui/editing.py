@@ -12,11 +12,7 @@ from rackstudio.commands import (
     AddRecord,
     Command,
     Composite,
-    Disconnect,
     Refused,
-    RemoveDevice,
-    RemoveRack,
-    RemoveRecord,
     add_row_of_racks,
     arrange,
     bulk,
@@ -25,6 +21,7 @@ from rackstudio.commands import (
 )
 from rackstudio.commands.labels import labeler
 from rackstudio.commands.power_plan import plan_power
+from rackstudio.commands.removal import removal_commands
 from rackstudio.model.design import Design, Feed, Hall, Panel, Ups
 from rackstudio.model.floor import free_spot
 from rackstudio.model.geometry import devices_within, mounted_root
@@ -39,35 +36,6 @@ from rackstudio.ui.guard import guarded
 
 if TYPE_CHECKING:
     from rackstudio.ui.main_window import MainWindow
-
-
-def removal_commands(design: Design, ids: list[str]) -> list[Command]:
-    """Commands that delete the selection, skipping what goes with something else selected
-    (devices in a removed rack, cables of removed devices)."""
-    ids = [i for i in ids if design.kind_of(i) is not None]
-    gone: set[str] = set()
-    for obj_id in ids:
-        if design.kind_of(obj_id) in ("racks", "devices"):
-            gone.update(devices_within(design, obj_id))
-    commands: list[Command] = []
-    for obj_id in ids:
-        kind = design.kind_of(obj_id)
-        if obj_id in gone:
-            continue
-        if kind == "racks":
-            commands.append(RemoveRack(obj_id))
-        elif kind == "devices":
-            commands.append(RemoveDevice(obj_id))
-    removed = gone | {i for i in ids if design.kind_of(i) in ("racks", "devices")}
-    for obj_id in ids:
-        kind = design.kind_of(obj_id)
-        if kind == "connections":
-            conn = design.connections[obj_id]
-            if conn.a.owner not in removed and conn.b.owner not in removed:
-                commands.append(Disconnect(obj_id))
-        elif kind not in ("racks", "devices"):
-            commands.append(RemoveRecord(obj_id))
-    return commands
 
 
 class EditingController:

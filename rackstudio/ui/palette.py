@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.changes import ChangeSet
+from rackstudio.commands.fit import Mounting, mounting
 from rackstudio.ui import mime
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
@@ -44,6 +45,13 @@ class PartsPaletteModel(RowsTableModel):
     def entries(self) -> list[Entry]:
         return self.rows
 
+    def _target(self, e: Entry) -> str:
+        """Where the row's part or rack type goes (the part is read on hover only)."""
+        if e.kind == "rack-type":
+            return Mounting.FLOOR.target
+        part = self.library.part(e.key)
+        return mounting(part).target if part is not None else "a rack face"
+
     def set_entries(self, entries: list[Entry]) -> None:
         self.set_rows(entries)
 
@@ -62,9 +70,7 @@ class PartsPaletteModel(RowsTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "in this design" if e.source == "design" else f"from the {e.source}"
-            return f"{e.manufacturer} {e.model} ({e.key}), {where}. Drag it onto " + (
-                "the hall floor." if e.kind == "rack-type" or e.category in ("cdu", "cooler") and e.u_height == 0
-                else "a rack face or side channel.")
+            return f"{e.manufacturer} {e.model} ({e.key}), {where}. Drag it onto {self._target(e)}."
         return None
 
     def flags(self, index):

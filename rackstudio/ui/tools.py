@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWi
 
 from rackstudio.checks import RuleRegistry
 from rackstudio.cli.rule_packs import checks_registry, start_plugins
-from rackstudio.library.drift import PartDrift, part_drift, update_command
+from rackstudio.commands.records import update_parts
+from rackstudio.library.drift import PartDrift, part_drift, updatable_parts
 from rackstudio.plugins import Failure, PluginManager
 from rackstudio.ui.dialogs.part_editor import open_part_editor_dialog
 from rackstudio.ui.dialogs.plugins import load_disabled_plugins, open_plugins_dialog
@@ -180,7 +181,7 @@ class ToolsController(QObject):
         self.drift_bar.hide()
 
     def update_parts(self) -> bool:
-        command = update_command(self.drifts)
+        command = update_parts(updatable_parts(self.drifts))
         if command is None:
             self.hide_drift()
             return False

@@ -18,9 +18,10 @@ from rackstudio.checks.engine import RULE_FAILED, CheckEngine
 from rackstudio.checks.registry import RuleRegistry
 from rackstudio.checks.rule import Severity
 from rackstudio.commands import AddRack, PlaceDevice, RemoveDevice
+from rackstudio.commands.records import update_parts
 from rackstudio.document import Document
 from rackstudio.graph.component_graph import ComponentGraph
-from rackstudio.library.drift import part_drift, update_command
+from rackstudio.library.drift import part_drift, updatable_parts
 from rackstudio.plugins import (
     ContributionFailed,
     FactoryRefused,
@@ -711,14 +712,14 @@ def test_drift_lists_changed_parts_and_builds_one_undoable_update(site, tmp_path
     assert "different definition" in drift.describe()
     missing = [d for d in part_drift(document.design, updated, include_missing=True) if d.status == "not-in-library"]
     assert [d.embedded.origin for d in missing] == [EXAMPLE]  # the factory part: kept as embedded
-    command = update_command([drift])
+    command = update_parts(updatable_parts([drift]))
     assert command.text == "Update part GB300 NVL72 Compute Tray"
     document.execute(command)
     assert document.design.part_types[drift.slug].rackstudio.power.max_w == 7000
     assert part_drift(document.design, updated) == []
     document.undo()
     assert document.design.part_types[drift.slug].rackstudio.power.max_w == 6600
-    assert update_command(missing) is None
+    assert update_parts(updatable_parts(missing)) is None
 
 
 def test_listing_parts_imports_no_plugin_code(tmp_path):

@@ -22,7 +22,7 @@ from rackstudio.commands import (
     ordered_moves,
 )
 from rackstudio.commands.clipboard import free_position
-from rackstudio.commands.fit import can_place, can_place_floor, can_place_rack
+from rackstudio.commands.fit import Mounting, can_place, can_place_floor, can_place_rack, mounting
 from rackstudio.model import geometry
 from rackstudio.model.floor import adjacent_row, footprint_of, snap, tile_name
 from rackstudio.ui.canvas import CanvasView
@@ -95,7 +95,8 @@ class HallView(CanvasView):
         part = self.editor.library.part(key)
         if part is None:
             return DropPlan(QRectF(pos, pos), Fit(False, f"unknown part {key!r}"), "")
-        if part.rackstudio.footprint_mm is not None and part.u_height == 0:
+        where = mounting(part)
+        if where is Mounting.FLOOR:
             w, d = part.rackstudio.footprint_mm
             box = geometry.footprint(w, d, 0, 0, self.new_facing)
             x, y = snap(pos.x() - box[2] / 2, tile), snap(pos.y() - box[3] / 2, tile)
@@ -107,8 +108,8 @@ class HallView(CanvasView):
             rect = QRectF(item.pos(), item.body().size())
             rack = design.racks[item.obj_id]
             lateral = "left" if part.rackstudio.half_width else None
-            if part.u_height == 0:
-                return DropPlan(rect, Fit(False, f"{part.model} is 0U: drop it on a side channel in the elevation"), "")
+            if where is not Mounting.UNITS:
+                return DropPlan(rect, Fit(False, f"{part.model} goes in {where.target}"), "")
             position = free_position(design, part, rack.id, "front", lateral, 1)
             if position is None:
                 fit = can_place(design, part, rack.id, 1, "front", lateral)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsLineItem
 
 from rackstudio.commands import Command, Composite, Fit, MoveDevice, NudgeDevice, PlaceDevice
-from rackstudio.commands.fit import can_place, can_place_in_bay, can_place_side
+from rackstudio.commands.fit import Mounting, can_place, can_place_in_bay, can_place_side, mounting
 from rackstudio.commands.port_compat import Target, cable_defaults, targets
 from rackstudio.model import geometry
 from rackstudio.model.design import PortRef
@@ -111,7 +111,8 @@ class ElevationView(CanvasView):
                       grab_units: float | None = None) -> Placement:
         """Where `part` would land with the pointer at scene point `pos`."""
         nowhere = QRectF(pos, pos)
-        if part.subdevice_role == "child":
+        where = mounting(part)
+        if where is Mounting.BAY:
             parent = self._parent_under(pos, ignore)
             if parent is None:
                 return Placement(Fit(False, f"{part.model} is a child device: drop it on a parent's bay"), nowhere)
@@ -124,11 +125,11 @@ class ElevationView(CanvasView):
         target = self._target(pos)
         if target is None:
             return Placement(Fit(False, "drop onto a rack face or side channel"), nowhere)
-        if part.rackstudio.footprint_mm is not None and part.u_height == 0:
+        if where is Mounting.FLOOR:
             return Placement(Fit(False, f"{part.model} stands on the floor: drop it in the hall view"), nowhere)
         block = self.elevations.blocks[target.rack_id]
         rack = self.design.racks[target.rack_id]
-        if part.u_height == 0:
+        if where is Mounting.SIDE:
             side = target.area if target.area in ("left", "right") else (
                 "left" if target.x_frac < 0.5 else "right")
             face = target.face if target.area in ("left", "right") else (
