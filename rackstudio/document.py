@@ -4,6 +4,9 @@ Every command goes through `execute` (or, in the GUI, through the QUndoStack tha
 `apply_command`/`revert_command`); the graph updates incrementally from the command's
 ChangeSet and `changed` tells listeners (checks, views) what changed.
 
+Every rack figure a view shows comes from `figures`: the attached check engine's metrics, or the
+same metrics computed on demand when no engine is attached yet.
+
 Checks are optional (`attach_check_engine`): once attached, every edit updates the check engine from
 the same ChangeSet before `changed` is emitted, so a listener always reads current findings; the
 engine's own `changed` signal carries the FindingsDelta. A large design's first full run can go
@@ -24,6 +27,7 @@ from rackstudio.model.design import Design
 
 if TYPE_CHECKING:
     from rackstudio.checks.engine import CheckEngine
+    from rackstudio.checks.metrics import OnDemandMetrics
     from rackstudio.checks.registry import RuleRegistry
 
 
@@ -38,6 +42,7 @@ class Document:
         self._clean_index: int | None = 0
         self.check_engine: CheckEngine | None = None
         self._jobs: list[ChecksJob] = []
+        self._on_demand: OnDemandMetrics | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> tuple[Document, list[tuple[str, str]]]:
@@ -56,6 +61,18 @@ class Document:
         engine.run_full()
         self.check_engine = engine
         return engine
+
+    @property
+    def figures(self) -> CheckEngine | OnDemandMetrics:
+        """Where the views read rack figures (`rack_metrics(rack_id)`, `ctx`): the attached engine,
+        else metrics computed on demand by the same code (forgotten after each edit)."""
+        if self.check_engine is not None:
+            return self.check_engine
+        if self._on_demand is None:
+            from rackstudio.checks.metrics import OnDemandMetrics
+
+            self._on_demand = OnDemandMetrics(self.design, self.graph)
+        return self._on_demand
 
     def detach_check_engine(self) -> None:
         self.check_engine = None
@@ -86,6 +103,8 @@ class Document:
     def _changed(self, changes: ChangeSet) -> None:
         for job in self._jobs:
             job.since.merge(changes)
+        if self._on_demand is not None:
+            self._on_demand.forget()
         engine = self.check_engine
         if engine is not None:
             delta = engine.update(changes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from rackstudio.checks.phrasing import Basis
 from rackstudio.model.design import Feed
 from rackstudio.model.review import CheckSettings
 from rackstudio.model.units import M3H_PER_CFM, SQRT3
@@ -79,19 +80,29 @@ class Capacity:
         """load ÷ continuous capacity: over 1.0 is over the limit."""
         return load_w / self.capacity_w if self.capacity_w else math.inf
 
-    def describe(self, load_w: float) -> str:
-        """'29.9 kW on 23.0 kVA × 0.80 = 18.4 kW (130 %)' — the percentage is b."""
+    @property
+    def basis(self) -> Basis:
+        """What a load on this supply is compared with, and how that figure is made (engineering.md §2.11)."""
         if self.netbox_compat:
-            return (f"{load_w / 1000:.1f} kW on NetBox available power {self.netbox_va:,} VA "
-                    f"({self.utilisation(load_w) * 100:.0f} %)")
-        pf = f" × PF {self.power_factor:.2f}" if self.power_factor != 1 else ""
-        return (f"{load_w / 1000:.1f} kW on {self.rating_va / 1000:.1f} kVA{pf} × {self.limit:.2f} = "
-                f"{self.capacity_w / 1000:.1f} kW ({self.loading(load_w) * 100:.0f} %)")
+            return Basis(float(self.netbox_va), "NetBox available power",
+                         f"rating {self.rating_va / 1000:.1f} kVA × {self.limit * 100:.0f} % max utilisation, "
+                         "NetBox's arithmetic", unit="VA")
+        what = "derated limit" if self.limit < 1 else "continuous limit"
+        derivation = f"rating {self.rating_va / 1000:.1f} kVA × PF {self.power_factor:.2f} × {self.limit:.2f}"
+        if self.limit >= 1:
+            derivation += ", 100 %-rated breaker"
+        return Basis(self.capacity_w, what, derivation)
+
+    def describe(self, load_w: float, above: float | None = None) -> str:
+        """'42.9 kW of the 34.5 kW derated limit (124 %; rating 43.1 kVA × PF 1.00 × 0.80)': the
+        percentage is of the continuous capacity; `above` names a warning threshold below it."""
+        return self.basis.state(load_w, above)
 
     def figures(self, load_w: float) -> dict[str, float]:
         return {"load_w": round(load_w, 1), "rating_va": round(self.rating_va, 1),
                 "power_factor": self.power_factor, "limit": self.limit,
                 "capacity_w": round(self.capacity_w, 1), "loading": round(self.loading(load_w), 4),
+                "utilisation": round(self.utilisation(load_w), 4),
                 "netbox_available_va": self.netbox_va}
 
 

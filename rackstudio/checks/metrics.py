@@ -1,6 +1,8 @@
-"""Qt-free. Per-rack figures the rules compare and the dashboard plots: power allocated/max, the
+"""Qt-free. Per-rack figures the rules compare and every view shows: power allocated/max, the
 A/B split, heat to air and to liquid, the airflow and coolant flow that heat needs, weight and
-units used. Each figure is computed here once; rules read it from the cache.
+units used, and what a rack's figures are compared with (its power budget, air-cooling capacity,
+weight rating, feeds). Each figure is computed here once; rules, views, reports and the command
+line read it (the app's engine's cache, or `OnDemandMetrics` when no engine is attached).
 
 `MetricsCache` keeps one `RackMetrics` per rack and the heat-to-air totals per row and hall as
 integer milliwatts, so an edit re-computes only the racks it touched and the row/hall totals
@@ -9,8 +11,9 @@ change by that rack's difference, exactly, in any order (the incremental run equ
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rackstudio.checks import coolant, power_flow
 from rackstudio.checks.context import PASS_THROUGH
@@ -22,11 +25,14 @@ from rackstudio.checks.formulas import (
     liquid_lpm,
     m3h_to_cfm,
 )
+from rackstudio.checks.phrasing import Basis
 from rackstudio.model import geometry
+from rackstudio.model.design import Design, Rack
 from rackstudio.model.units import M3H_PER_CFM
 
 if TYPE_CHECKING:
     from rackstudio.checks.context import CheckContext
+    from rackstudio.graph.component_graph import ComponentGraph
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,66 @@ class RackMetrics:
         data["unknown_weight"] = list(self.unknown_weight)
         return data
 
+
+# --- what a rack's figures are compared with ------------------------------------------------------
+
+def power_budget(design: Design, rack: Rack) -> Basis | None:
+    """The W a rack's load is compared with (PWR-014): the rack's own power budget, else its rack
+    type's power capacity; None when neither is given."""
+    if rack.power_budget_kw:
+        return Basis(rack.power_budget_kw * 1000, "power budget", "set on the rack")
+    rt = design.rack_type_of(rack)
+    if rt.power_capacity_kw:
+        return Basis(rt.power_capacity_kw * 1000, "power budget", f"rack type {rt.model}")
+    return None
+
+
+def air_capacity(design: Design, rack: Rack) -> Basis | None:
+    """The W of heat to air a rack can shed (COOL-001): the rack's own air-cooling capacity, else
+    its rack type's."""
+    if rack.air_cooling_capacity_kw:
+        return Basis(rack.air_cooling_capacity_kw * 1000, "air-cooling capacity", "set on the rack")
+    rt = design.rack_type_of(rack)
+    if rt.air_cooling_capacity_kw:
+        return Basis(rt.air_cooling_capacity_kw * 1000, "air-cooling capacity", f"rack type {rt.model}")
+    return None
+
+
+def weight_rating(design: Design, rack: Rack) -> Basis | None:
+    """The static load rating a rack's weight is compared with (SPC-003)."""
+    rt = design.rack_type_of(rack)
+    if rt.max_weight_kg is None:
+        return None
+    return Basis(rt.max_weight_kg, "static load rating", f"rack type {rt.model}", unit="kg")
+
+
+def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
+    """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
+    found = set(ctx.feed_drops.of(rack_id))
+    for dev_id in ctx.rack_devices(rack_id):
+        found |= {u for u in power_flow.upstream(ctx, dev_id) if u in ctx.design.feeds}
+    return sorted(found)
+
+
+def used_units(design: Design, rack_id: str, devices: Iterable[str] | None = None) -> float:
+    """Units with anything mounted in them, on either face: a unit counts once whichever faces (or
+    half-width slots) use it, half units count half. 0U side-channel gear and children in bays use
+    none. `devices`: only these of the rack's devices (a selection)."""
+    rt = design.rack_type_of(design.racks[rack_id])
+    steps: set[int] = set()
+    heights: dict[str, float] = {}
+    for dev_id in design.contents(rack_id) if devices is None else devices:
+        device = design.devices.get(dev_id)
+        if device is None or device.position is None or device.parent is not None:
+            continue
+        if device.part not in heights:
+            heights[device.part] = geometry.height_in_rack(design.part_types[device.part], rt)
+        start = round(device.position * 2)
+        steps.update(range(start, start + round(heights[device.part] * 2)))
+    return len(steps) / 2
+
+
+# --- a rack's own figures ----------------------------------------------------------------------------
 
 def device_heat(ctx: CheckContext, device_id: str) -> DeviceHeat:
     """Heat = checked power draw (1 W of IT power = 1 W of heat, engineering.md 2.1), split by the part's
@@ -118,7 +184,6 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     sides = {"A": 0.0, "B": 0.0, "": 0.0}
     air = liquid = m3h = 0.0
     weight = rt.weight_kg
-    units = 0.0
     unknown_power, unknown_weight = [], []
     loop = None
     for dev_id in devices:
@@ -144,8 +209,6 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
             unknown_weight.append(dev_id)
         else:
             weight += part.weight_kg
-        if device.position is not None and device.parent is None:
-            units += geometry.height_in_rack(part, rt)
     fluid, supply_c, dt_k = loop_fluid(ctx, loop) if loop else (
         LIQUID_FLUID_DEFAULT, LIQUID_SUPPLY_C_DEFAULT, LIQUID_DELTA_T_K_DEFAULT)
     return RackMetrics(
@@ -153,7 +216,75 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
         unknown_power=tuple(unknown_power), side_a_w=sides["A"], side_b_w=sides["B"], unfed_w=sides[""],
         heat_air_w=air, heat_liquid_w=liquid, airflow_m3h=m3h, airflow_cfm=m3h_to_cfm(m3h),
         liquid_lpm=liquid_lpm(liquid, fluid, supply_c, dt_k), weight_kg=weight,
-        unknown_weight=tuple(unknown_weight), units_used=units, units_total=rt.u_height)
+        unknown_weight=tuple(unknown_weight), units_used=used_units(design, rack_id),
+        units_total=rt.u_height)
+
+
+@dataclass(frozen=True)
+class RackTotals:
+    """The sum of several racks' figures (a row, a hall, a selection, the design): the one place
+    rack figures are added up."""
+
+    racks: int = 0
+    allocated_w: float = 0.0
+    max_w: float = 0.0
+    checked_w: float = 0.0
+    heat_air_w: float = 0.0
+    heat_liquid_w: float = 0.0
+    weight_kg: float = 0.0
+    units_used: float = 0.0
+    units_total: int = 0
+
+
+def totals(metrics: Iterable[RackMetrics]) -> RackTotals:
+    out = RackTotals()
+    for m in metrics:
+        out = RackTotals(out.racks + 1, out.allocated_w + m.allocated_w, out.max_w + m.max_w,
+                         out.checked_w + m.checked_w, out.heat_air_w + m.heat_air_w,
+                         out.heat_liquid_w + m.heat_liquid_w, out.weight_kg + m.weight_kg,
+                         out.units_used + m.units_used, out.units_total + m.units_total)
+    return out
+
+
+@dataclass(frozen=True)
+class FloorLoad:
+    """Consumers standing on the floor (CDUs, in-row coolers): their draw is in no rack's figures."""
+
+    devices: int
+    allocated_w: float
+    max_w: float
+    checked_w: float
+
+
+def floor_load(ctx: CheckContext) -> FloorLoad:
+    found = [d for d in sorted(ctx.design.devices) if ctx.rack_of(d) is None and ctx.hall_of(d) is not None
+             and ctx.part(d).category not in PASS_THROUGH]
+    return FloorLoad(len(found), sum(ctx.draw(d).allocated_w for d in found),
+                     sum(ctx.draw(d).max_w for d in found), sum(ctx.load_w(d) for d in found))
+
+
+class OnDemandMetrics:
+    """RackMetrics of a design with no check engine attached (an export, a view before the first
+    check run): a rack is computed when first asked, by the same `compute_rack` the engine uses,
+    and everything is forgotten after an edit."""
+
+    def __init__(self, design: Design, graph: ComponentGraph):
+        from rackstudio.checks.context import CheckContext
+
+        self.ctx = CheckContext(design, graph)
+        self.ctx.feed_drops.rebuild(design)
+        self._racks: dict[str, RackMetrics] = {}
+
+    def rack_metrics(self, rack_id: str) -> RackMetrics:
+        found = self._racks.get(rack_id)
+        if found is None:
+            found = self._racks[rack_id] = compute_rack(self.ctx, rack_id)
+        return found
+
+    def forget(self) -> None:
+        self._racks.clear()
+        self.ctx.new_pass()
+        self.ctx.feed_drops.rebuild(self.ctx.design)
 
 
 def _mw(watts: float) -> int:
@@ -213,3 +344,9 @@ class MetricsCache:
         if row is not None:
             self._row_air_mw[row] -= _mw(metrics.heat_air_w)
         self._hall_air_mw[hall] -= _mw(metrics.heat_air_w)
+
+
+class MetricsSource(Protocol):
+    """Anything that gives a rack's figures: the check engine, `OnDemandMetrics`, a Document."""
+
+    def rack_metrics(self, rack_id: str) -> RackMetrics: ...

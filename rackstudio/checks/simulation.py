@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rackstudio.checks import coolant
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.metrics import device_heat
+from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import is_failure_element
 from rackstudio.checks.rules.failover import scenario
 from rackstudio.graph import queries
@@ -27,13 +28,13 @@ _SHOWN = 3
 @dataclass(frozen=True)
 class Simulation:
     """One failure. `dark`: devices that lose power (or, for a CDU, cooling); `degraded`: devices
-    that keep running on fewer paths; `overloads`: (node, load W after, capacity W)."""
+    that keep running on fewer paths; `overloads`: (node, load W after, what it is compared with)."""
 
     failed: str
     kind: str  # "power" or "coolant"
     dark: tuple[str, ...]
     degraded: tuple[str, ...]
-    overloads: tuple[tuple[str, float, float], ...]
+    overloads: tuple[tuple[str, float, Basis], ...]
 
     def summary(self, design: Design) -> str:
         def name(obj_id: str) -> str:
@@ -51,8 +52,7 @@ class Simulation:
         parts.append(f"{n_deg} lose{'s' * (n_deg == 1)} redundancy" + (f" ({listed(self.degraded)})" if n_deg else "")
                      + ";")
         if self.overloads:
-            over = ", ".join(f"{name(node)} {load / 1000:.1f} of {cap / 1000:.1f} kW ({load / cap:.0%})"
-                             for node, load, cap in self.overloads[:_SHOWN])
+            over = "; ".join(f"{name(node)} {basis.state(load)}" for node, load, basis in self.overloads[:_SHOWN])
             more = f" and {len(self.overloads) - _SHOWN} more" if len(self.overloads) > _SHOWN else ""
             parts.append(f"overloaded: {over}{more}")
         else:
@@ -89,6 +89,7 @@ def _cdu_failure(ctx: CheckContext, cdu_id: str) -> Simulation:
     if not others:
         return Simulation(cdu_id, "coolant", tuple(served), (), ())
     heat = sum(device_heat(ctx, x).liquid_w for x in served)
-    capacity = sum(coolant.cdu_spec(ctx, c).capacity_kw for c in others) * 1000
-    overloads = ((others[0], round(heat, 1), capacity),) if heat > capacity else ()
+    capacity = Basis(sum(coolant.cdu_spec(ctx, c).capacity_kw for c in others) * 1000, "CDU capacity",
+                     f"{len(others)} remaining CDU{'s' * (len(others) != 1)}")
+    overloads = ((others[0], round(heat, 1), capacity),) if heat > capacity.value else ()
     return Simulation(cdu_id, "coolant", (), tuple(served), overloads)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from rackstudio.checks.metrics import OnDemandMetrics, floor_load, totals
 from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
+from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
-from rackstudio.power import device_draw
+from rackstudio.reports.totals import power_basis
 
 
 def add_parser(sub) -> None:
@@ -20,11 +22,9 @@ def add_parser(sub) -> None:
 def summary(design: Design, warnings: list[tuple[str, str]]) -> dict:
     categories = Counter(design.part_of(d).category.value for d in design.devices.values())
     kinds = Counter(c.kind for c in design.connections.values())
-    nameplate = allocated = 0.0
-    for device in design.devices.values():
-        draw = device_draw(design, device)
-        nameplate += draw.max_w
-        allocated += draw.allocated_w
+    figures = OnDemandMetrics(design, ComponentGraph(design))
+    racks = totals(figures.rack_metrics(r) for r in sorted(design.racks))
+    floor = floor_load(figures.ctx)
     return {
         "name": design.name,
         "revision": design.revision,
@@ -38,10 +38,24 @@ def summary(design: Design, warnings: list[tuple[str, str]]) -> dict:
         "connections_by_kind": dict(sorted(kinds.items())),
         "feeds": len(design.feeds),
         "part_types": len(design.part_types),
-        "nameplate_kw": round(nameplate / 1000, 2),
-        "allocated_kw": round(allocated / 1000, 2),
+        "nameplate_kw": _kw(racks.max_w + floor.max_w),
+        "allocated_kw": _kw(racks.allocated_w + floor.allocated_w),
+        "checked_basis": power_basis(design.settings.worst_case),
+        "racks_power": {"allocated_kw": _kw(racks.allocated_w), "max_kw": _kw(racks.max_w),
+                        "checked_kw": _kw(racks.checked_w)},
+        "floor_equipment_power": {"devices": floor.devices, "allocated_kw": _kw(floor.allocated_w),
+                                  "max_kw": _kw(floor.max_w), "checked_kw": _kw(floor.checked_w)},
+        "heat_air_kw": _kw(racks.heat_air_w),
+        "heat_liquid_kw": _kw(racks.heat_liquid_w),
+        "weight_kg": round(racks.weight_kg, 1),
+        "units_used": racks.units_used,
+        "units_total": racks.units_total,
         "warnings": [{"where": w, "message": m} for w, m in warnings],
     }
+
+
+def _kw(watts: float) -> float:
+    return round(watts / 1000, 2)
 
 
 def run(args) -> int:
@@ -60,7 +74,12 @@ def run(args) -> int:
         "  devices by category: " + (", ".join(f"{k} {v}" for k, v in info["devices_by_category"].items()) or "none"),
         f"  connections {info['connections']}: "
         + (", ".join(f"{k} {v}" for k, v in info["connections_by_kind"].items()) or "none"),
-        f"  power: nameplate {info['nameplate_kw']:.1f} kW, allocated {info['allocated_kw']:.1f} kW",
+        f"  power: nameplate {info['nameplate_kw']:.1f} kW, allocated {info['allocated_kw']:.1f} kW "
+        f"(racks {info['racks_power']['allocated_kw']:.1f} kW, floor equipment "
+        f"{info['floor_equipment_power']['allocated_kw']:.1f} kW); the checks count "
+        f"{info['racks_power']['checked_kw']:.1f} kW in racks ({info['checked_basis']})",
+        f"  racks: {info['units_used']:g} of {info['units_total']} U used, heat to air {info['heat_air_kw']:.1f} kW, "
+        f"to liquid {info['heat_liquid_kw']:.1f} kW, {info['weight_kg']:,.0f} kg",
     ]
     for w in info["warnings"]:
         lines.append(f"  warning: {w['where']}: {w['message']}")

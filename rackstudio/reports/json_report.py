@@ -13,8 +13,10 @@ from collections import Counter
 from typing import Any
 
 from rackstudio.checks import Finding
+from rackstudio.checks.metrics import totals
 from rackstudio.reports.diff import DesignDiff
 from rackstudio.reports.metrics_series import MetricsSeries
+from rackstudio.reports.totals import power_basis
 
 DIFF_SCHEMA = 1
 
@@ -55,6 +57,7 @@ def design_report(series: MetricsSeries, findings: list[Finding], today: str | N
     design = series.design
     order = series.rack_order()
     points = [series.racks[r] for r in order]
+    summed = totals(p.metrics for p in points)
     waiver_by_key = {w.finding: w for w in design.waivers.values()}
     kinds = Counter(c.kind for c in design.connections.values())
     counted = Counter(f.severity.value for f in findings if f.counts)
@@ -68,16 +71,19 @@ def design_report(series: MetricsSeries, findings: list[Finding], today: str | N
         "summary": {
             "halls": len(design.halls), "rows": len(design.rows), "racks": len(design.racks),
             "devices": len(design.devices), "connections": dict(sorted(kinds.items())),
-            "allocated_kw": _kw(sum(p.metrics.allocated_w for p in points)),
-            "checked_kw": _kw(sum(p.power_w for p in points)),
-            "heat_air_kw": _kw(sum(p.metrics.heat_air_w for p in points)),
-            "heat_liquid_kw": _kw(sum(p.metrics.heat_liquid_w for p in points)),
-            "weight_t": round(sum(p.metrics.weight_kg for p in points) / 1000, 2),
+            "allocated_kw": _kw(summed.allocated_w),
+            "max_kw": _kw(summed.max_w),
+            "checked_kw": _kw(summed.checked_w),
+            "checked_basis": power_basis(design.settings.worst_case),
+            "heat_air_kw": _kw(summed.heat_air_w),
+            "heat_liquid_kw": _kw(summed.heat_liquid_w),
+            "weight_t": round(summed.weight_kg / 1000, 2),
+            "units_used": summed.units_used,
             "findings": {"error": counted["error"], "warning": counted["warning"], "info": counted["info"],
                          "waived": sum(1 for f in findings if f.waived)},
         },
         "power": [{"rack": p.name, "row": p.row, "allocated_kw": _kw(p.metrics.allocated_w),
-                   "checked_kw": _kw(p.power_w), "side_a_kw": _kw(p.metrics.side_a_w),
+                   "max_kw": _kw(p.metrics.max_w), "checked_kw": _kw(p.power_w), "side_a_kw": _kw(p.metrics.side_a_w),
                    "side_b_kw": _kw(p.metrics.side_b_w), "budget_kw": _kw(p.budget_w),
                    "budget_pct": round(100 * p.power_w / p.budget_w, 1) if p.budget_w else None,
                    "limit_a_kw": _kw(p.side_limit_w.get("A")), "limit_b_kw": _kw(p.side_limit_w.get("B")),

@@ -18,6 +18,7 @@ from rackstudio.changes import ChangeSet
 from rackstudio.checks import CheckEngine, RackMetrics, RuleRegistry
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.formulas import feed_capacity
+from rackstudio.checks.metrics import air_capacity, power_budget, rack_feeds
 from rackstudio.checks.power_flow import flow, upstream
 from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.graph.component_graph import ComponentGraph
@@ -100,37 +101,18 @@ class SeriesChange:
 
 # --- one object at a time ----------------------------------------------------------------------------
 
-def dropped_feeds(design: Design) -> dict[str, set[str]]:
-    """rack id → the feeds dropped to it (`Feed.rack`)."""
-    out: dict[str, set[str]] = {}
-    for feed in design.feeds.values():
-        if feed.rack is not None:
-            out.setdefault(feed.rack, set()).add(feed.id)
-    return out
-
-
-def rack_feeds(ctx: CheckContext, rack_id: str, dropped: dict[str, set[str]] | None = None) -> list[str]:
-    """Feeds dropped to a rack or feeding any device in it (as the power rules read them)."""
-    dropped = dropped if dropped is not None else dropped_feeds(ctx.design)
-    found = set(dropped.get(rack_id, ()))
-    for dev_id in ctx.rack_devices(rack_id):
-        found |= {u for u in upstream(ctx, dev_id) if u in ctx.design.feeds}
-    return sorted(found)
-
-
-def rack_point(ctx: CheckContext, metrics: RackMetrics, dropped: dict[str, set[str]] | None = None) -> RackPoint:
+def rack_point(ctx: CheckContext, metrics: RackMetrics) -> RackPoint:
     design = ctx.design
     rack = design.racks[metrics.rack]
-    rt = design.rack_type_of(rack)
-    budget_kw = rack.power_budget_kw or rt.power_capacity_kw
-    air_kw = rack.air_cooling_capacity_kw or rt.air_cooling_capacity_kw
+    budget = power_budget(design, rack)
+    air = air_capacity(design, rack)
     limits: dict[str, float] = {}
-    for feed_id in rack_feeds(ctx, rack.id, dropped):
+    for feed_id in rack_feeds(ctx, rack.id):
         feed = design.feeds[feed_id]
         limits[feed.side] = limits.get(feed.side, 0.0) + feed_capacity(feed, ctx.settings).capacity_w
     row = design.rows.get(rack.row or "")
     return RackPoint(rack.id, rack.name, row.name if row else "", rack.hall, metrics,
-                     budget_kw * 1000 if budget_kw else None, limits, air_kw * 1000 if air_kw else None,
+                     budget.value if budget else None, limits, air.value if air else None,
                      geometry.rack_footprint(design, rack))
 
 
@@ -186,7 +168,6 @@ class MetricsSeries:
         self._stale_phases: set[str] = set()
         self._stale_switches: set[str] = set()
         self._ends: dict[str, tuple[str, str]] = {}  # connection → its two owners (a removed one's too)
-        self._dropped: dict[str, set[str]] = {}
         self._orders: dict[str, list[str]] = {}  # cached category orders, dropped when names or members change
         self.rebuild()
 
@@ -256,8 +237,7 @@ class MetricsSeries:
             self.engine.run_full()
         design = self.design
         self._settings_seen = design.settings
-        self._dropped = dropped_feeds(design)
-        self.racks = {r: rack_point(self.ctx, self.engine.rack_metrics(r), self._dropped) for r in design.racks}
+        self.racks = {r: rack_point(self.ctx, self.engine.rack_metrics(r)) for r in design.racks}
         self._phases, self._switches, self._orders = {}, {}, {}
         self._stale_phases = set(design.feeds) | set(self._pdus(design.devices))
         self._stale_switches = {d for d in design.devices if self._is_switch(d)}
@@ -277,8 +257,6 @@ class MetricsSeries:
             self.rebuild()
             return SeriesChange(full=True)
         result = SeriesChange()
-        if "feeds" in colls:
-            self._dropped = dropped_feeds(design)
         self._refresh_racks(changes, result)
         self._mark_stale(changes, result)
         return result
@@ -297,7 +275,7 @@ class MetricsSeries:
             metrics = self.engine.rack_metrics(rack_id)
             old = self.racks.get(rack_id)
             if old is None or old.metrics is not metrics or rack_id in named:
-                self.racks[rack_id] = rack_point(self.ctx, metrics, self._dropped)
+                self.racks[rack_id] = rack_point(self.ctx, metrics)
                 result.racks.add(rack_id)
 
     def _mark_stale(self, changes: ChangeSet, result: SeriesChange) -> None:
@@ -309,7 +287,7 @@ class MetricsSeries:
         switches: set[str] = set()
         for rack_id in result.racks & set(design.racks):
             nodes.update(ctx.rack_devices(rack_id))
-            nodes.update(self._dropped.get(rack_id, ()))
+            nodes.update(ctx.feed_drops.of(rack_id))
         for obj_id, coll in touched.items():
             if coll == "connections":
                 old = self._ends.pop(obj_id, ())

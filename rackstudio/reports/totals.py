@@ -1,23 +1,86 @@
-"""Qt-free. Figures the views show: a rack's fill and power, and the totals of a selection
-(units, allocated power in W, weight in kg). Read-only queries over a Design."""
+"""Qt-free. Figures the views show: a rack's fill, power and weight, and the totals of a selection
+(units, power in W, weight in kg). Nothing is summed here from the devices: every figure is the
+checks' own (`checks.metrics`), so a header, a bar, a slide and a finding cannot disagree."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.metrics import (
+    RackMetrics,
+    air_capacity,
+    power_budget,
+    totals,
+    used_units,
+    weight_rating,
+)
+from rackstudio.checks.phrasing import Basis
 from rackstudio.model import geometry
-from rackstudio.model.design import Design, Device
-from rackstudio.power import device_draw, part_draw
+from rackstudio.model.design import Design
+from rackstudio.model.review import CheckSettings
+
+
+def power_basis(worst_case: bool) -> str:
+    """Which draw a rack's power figure counts: what the checks count in this mode (engineering.md 2.6)."""
+    return "max (worst case)" if worst_case else "allocated"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a rack on the floor plan: how full (0..), and "ok", "warning", "error" or
+    "unknown" (no capacity to compare with), and what it says."""
+
+    ratio: float
+    level: str
+    text: str
+
+
+def _level(ratio: float | None, warning: float) -> str:
+    if ratio is None:
+        return "unknown"
+    return "error" if ratio > 1 else "warning" if ratio > warning else "ok"
 
 
 @dataclass(frozen=True)
 class RackSummary:
-    used_u: float
-    total_u: int
-    power_w: float
-    budget_w: float | None
-    weight_kg: float
-    max_weight_kg: float | None
+    """One rack as the views show it: the checks' metrics and what they are compared with."""
+
+    metrics: RackMetrics
+    budget: Basis | None
+    rating: Basis | None  # the weight rating
+    air: Basis | None  # the air-cooling capacity
+    air_only: bool
+    settings: CheckSettings
+
+    @property
+    def worst_case(self) -> bool:
+        return self.settings.worst_case
+
+    @property
+    def used_u(self) -> float:
+        return self.metrics.units_used
+
+    @property
+    def total_u(self) -> int:
+        return self.metrics.units_total
+
+    @property
+    def power_w(self) -> float:
+        """The W the checks count: allocated, or max in worst-case mode."""
+        return self.metrics.checked_w
+
+    @property
+    def budget_w(self) -> float | None:
+        return self.budget.value if self.budget else None
+
+    @property
+    def weight_kg(self) -> float:
+        return self.metrics.weight_kg
+
+    @property
+    def max_weight_kg(self) -> float | None:
+        return self.rating.value if self.rating else None
 
     @property
     def fill(self) -> float:
@@ -25,7 +88,65 @@ class RackSummary:
 
     @property
     def power_share(self) -> float | None:
-        return self.power_w / self.budget_w if self.budget_w else None
+        return self.budget.ratio(self.power_w) if self.budget else None
+
+    @property
+    def basis(self) -> str:
+        return power_basis(self.worst_case)
+
+    def power_short(self) -> str:
+        """'14.3/30.0 kW allocated' (load/budget), for headers and labels with little room."""
+        budget = f"/{self.budget.value / 1000:.1f}" if self.budget else ""
+        return f"{self.power_w / 1000:.1f}{budget} kW {self.basis}"
+
+    def power_text(self) -> str:
+        """'14.3 kW allocated of the 30.0 kW power budget (48 %; set on the rack)'."""
+        if self.budget is None:
+            return f"{self.power_w / 1000:.1f} kW {self.basis} (no power budget given)"
+        return self.budget.state(self.power_w, load_is=self.basis)
+
+    def weight_text(self) -> str:
+        return (f"{self.weight_kg:,.0f} kg" if self.rating is None
+                else f"{self.weight_kg:,.0f} of {self.rating.value:,.0f} kg")
+
+    def heat_text(self) -> str:
+        """'12.0 kW heat to air of the 30.0 kW air-cooling capacity (40 %; set on the rack)', or
+        for an air-only rack without one its load against the air-density limit (COOL-002)."""
+        m, s = self.metrics, self.settings
+        if self.air is not None:
+            return "heat to air " + self.air.state(m.heat_air_w)
+        if self.air_only:
+            limit = Basis(s.air_density_limit_kw * 1000, "air-density limit", "site setting for air-only racks")
+            return f"{limit.state(self.power_w, load_is=self.basis)} in an air-only rack"
+        return (f"{m.heat_air_w / 1000:.1f} kW heat to air, {m.heat_liquid_w / 1000:.1f} kW to liquid "
+                "(no air-cooling capacity given)")
+
+    def bars(self) -> tuple[Bar, Bar]:
+        """(power, cooling) bars: the load the checks count against the budget (amber above the
+        rack-budget warning share, PWR-014), heat to air against the air-cooling capacity (amber
+        above the air-capacity warning share, COOL-001), or for an air-only rack without one the
+        load against the air-density limit (COOL-002)."""
+        s = self.settings
+        if self.budget is not None:
+            ratio = self.budget.ratio(self.power_w)
+            power = Bar(ratio, _level(ratio, s.rack_budget_warning), self.power_text())
+        else:
+            power = Bar(0.0, "unknown", self.power_text())
+        if self.air is not None:
+            ratio = self.air.ratio(self.metrics.heat_air_w)
+            cooling = Bar(ratio, _level(ratio, s.air_capacity_warning), self.heat_text())
+        elif self.air_only:
+            ratio = self.power_w / (s.air_density_limit_kw * 1000)
+            cooling = Bar(ratio, "warning" if ratio > 1 else "ok", self.heat_text())
+        else:
+            cooling = Bar(0.0, "unknown", self.heat_text())
+        return power, cooling
+
+
+def rack_summary(design: Design, metrics: RackMetrics) -> RackSummary:
+    rack = design.racks[metrics.rack]
+    return RackSummary(metrics, power_budget(design, rack), weight_rating(design, rack), air_capacity(design, rack),
+                       design.rack_type_of(rack).cooling_capability == "air-only", design.settings)
 
 
 @dataclass(frozen=True)
@@ -34,97 +155,37 @@ class Totals:
     units: float = 0.0
     power_w: float = 0.0
     weight_kg: float = 0.0
+    basis: str = "allocated"
 
     def text(self) -> str:
         if not self.count:
             return "Nothing selected"
-        return (f"{self.count} selected · {self.units:g} U · {self.power_w / 1000:.1f} kW · "
+        return (f"{self.count} selected · {self.units:g} U · {self.power_w / 1000:.1f} kW {self.basis} · "
                 f"{self.weight_kg:.0f} kg")
 
 
-class _Figures:
-    """Per-part figures looked up once while summing many devices (a pass over 20,000 devices
-    otherwise spends most of its time recomputing the same part's draw)."""
-
-    def __init__(self, design: Design):
-        self.design = design
-        self._draw: dict[str, float] = {}
-        self._weight: dict[str, float] = {}
-
-    def allocated_w(self, device: Device) -> float:
-        if device.allocated_w is not None:
-            return device_draw(self.design, device).allocated_w
-        if device.part not in self._draw:
-            self._draw[device.part] = part_draw(self.design.part_types[device.part]).allocated_w
-        return self._draw[device.part]
-
-    def weight_kg(self, device: Device) -> float:
-        if device.part not in self._weight:
-            self._weight[device.part] = self.design.part_types[device.part].weight_kg or 0.0
-        return self._weight[device.part]
-
-
-def device_units(design: Design, device_id: str) -> float:
-    """Rack units a device takes (0 for 0U, bay and floor devices)."""
-    device = design.devices[device_id]
-    if device.rack is None or device.position is None:
-        return 0.0
-    rt = design.rack_type_of(design.racks[device.rack])
-    return geometry.height_in_rack(design.part_of(device), rt)
-
-
-def _used_units(design: Design, rack_id: str) -> float:
-    """Units with anything mounted on either face (half units count half)."""
-    rt = design.rack_type_of(design.racks[rack_id])
-    steps: set[int] = set()
-    heights: dict[str, float] = {}
-    for dev_id in design.contents(rack_id):
-        device = design.devices.get(dev_id)
-        if device is None or device.position is None:
-            continue
-        if device.part not in heights:
-            heights[device.part] = geometry.height_in_rack(design.part_types[device.part], rt)
-        start = round(device.position * 2)
-        steps.update(range(start, start + round(heights[device.part] * 2)))
-    return len(steps) / 2
-
-
-def rack_summary(design: Design, rack_id: str, figures: _Figures | None = None) -> RackSummary:
-    figures = figures or _Figures(design)
-    rack = design.racks[rack_id]
-    rt = design.rack_type_of(rack)
-    inside = [design.devices[d] for d in geometry.devices_within(design, rack_id)]
-    power = sum(figures.allocated_w(d) for d in inside)
-    weight = rt.weight_kg + sum(figures.weight_kg(d) for d in inside)
-    budget_kw = rack.power_budget_kw or rt.power_capacity_kw
-    return RackSummary(_used_units(design, rack_id), rt.u_height, power,
-                       budget_kw * 1000 if budget_kw else None, weight, rt.max_weight_kg)
-
-
-def selection_totals(design: Design, ids: Iterable[str]) -> Totals:
-    """Totals over racks and devices; a rack counts everything in it, nothing twice."""
+def selection_totals(ctx: CheckContext, metrics, ids: Iterable[str]) -> Totals:
+    """Totals over racks and devices; a rack counts its metrics (everything in it, a unit once),
+    a device outside the selected racks its own units, load as the checks count it, and weight
+    (children included). `metrics(rack_id)` gives a rack's RackMetrics."""
+    design = ctx.design
     ids = [i for i in ids if design.kind_of(i) is not None]
-    figures = _Figures(design)
+    racks = sorted({i for i in ids if design.kind_of(i) == "racks"})
+    summed = totals(metrics(r) for r in racks)
     devices: set[str] = set()
-    units = 0.0
-    weight = 0.0
-    racks = {i for i in ids if design.kind_of(i) == "racks"}
     for obj_id in ids:
-        if obj_id in racks:
-            units += _used_units(design, obj_id)
-            weight += design.rack_type_of(design.racks[obj_id]).weight_kg
-            devices.update(geometry.devices_within(design, obj_id))
-        elif design.kind_of(obj_id) == "devices":
+        if design.kind_of(obj_id) == "devices" and ctx.rack_of(obj_id) not in racks:
             devices.add(obj_id)
             devices.update(geometry.devices_within(design, obj_id))
-    power = 0.0
+    by_rack: dict[str, set[str]] = {}
     for dev_id in devices:
-        device = design.devices[dev_id]
-        if device.rack not in racks:
-            units += device_units(design, dev_id)
-        weight += figures.weight_kg(device)
-        power += figures.allocated_w(device)
-    return Totals(len(ids), units, power, weight)
+        rack_id = design.devices[dev_id].rack
+        if rack_id is not None:
+            by_rack.setdefault(rack_id, set()).add(dev_id)
+    units = summed.units_used + sum(used_units(design, r, mounted) for r, mounted in by_rack.items())
+    power = summed.checked_w + sum(ctx.load_w(d) for d in devices)
+    weight = summed.weight_kg + sum(design.part_of(design.devices[d]).weight_kg or 0.0 for d in devices)
+    return Totals(len(ids), units, power, weight, power_basis(design.settings.worst_case))
 
 
-__all__ = ["RackSummary", "Totals", "device_units", "rack_summary", "selection_totals"]
+__all__ = ["Bar", "RackSummary", "Totals", "power_basis", "rack_summary", "selection_totals"]

@@ -26,11 +26,13 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 
 from rackstudio.checks import CheckEngine, Finding, builtin_registry
+from rackstudio.checks.metrics import MetricsSource, OnDemandMetrics
 from rackstudio.errors import RackStudioError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
 from rackstudio.reports import json_report
 from rackstudio.reports.metrics_series import MetricsSeries, natural_key
+from rackstudio.reports.totals import power_basis
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.render import sheet
 from rackstudio.ui.render.elevation import font, paint_rack
@@ -177,11 +179,16 @@ def _line_rect(blocks: list[lay.RackBlock]) -> QRectF:
     return QRectF(-4, -4, blocks[-1].x + lay.BLOCK_W + 8, max(b.height for b in blocks) + 8)
 
 
-def _paint_line(design: Design, blocks: list[lay.RackBlock]) -> Callable[[QPainter], None]:
+def _paint_line(design: Design, blocks: list[lay.RackBlock], figures: MetricsSource) -> Callable[[QPainter], None]:
     def draw(painter: QPainter) -> None:
         for block in blocks:
-            paint_rack(painter, design, block)
+            paint_rack(painter, design, block, figures)
     return draw
+
+
+def _figures(design: Design, figures: MetricsSource | None) -> MetricsSource:
+    """The rack figures a drawing prints: the app's (its engine's), else computed for this export."""
+    return figures if figures is not None else OnDemandMetrics(design, ComponentGraph(design))
 
 
 def _categories(design: Design, rack_ids: list[str]) -> set[str]:
@@ -201,10 +208,11 @@ def _row_label(design: Design, rack_ids: list[str]) -> str:
 
 
 def export_elevations(design: Design, path: str | Path, selection: Selection | None = None,
-                      date: str | None = None) -> Path:
+                      date: str | None = None, figures: MetricsSource | None = None) -> Path:
     """Front and rear elevations: a PDF page per three racks of a row (A3 landscape), or one SVG/PNG
     with a line per row (up to eight racks a line)."""
     path = Path(path)
+    figures = _figures(design, figures)
     selection = selection or select_racks(design)
     if not selection.racks:
         raise ExportError(f"{selection.label} holds no racks")
@@ -215,7 +223,7 @@ def export_elevations(design: Design, path: str | Path, selection: Selection | N
         chunks = [c for g in groups for c in _chunks(g, RACKS_PER_PAGE)]
         pages = [_elevation_page(design, chunk, _titled(block, f"Rack elevations — {_row_label(design, chunk)}"
                                                                  f"{_span(design, chunk)}", i + 1, len(chunks)),
-                                 sheet.elevation_legend(_categories(design, chunk)), note)
+                                 sheet.elevation_legend(_categories(design, chunk)), note, figures)
                  for i, chunk in enumerate(chunks)]
         return write_pages(path, pages, A3_LANDSCAPE, f"{design.name} — rack elevations")
     lines = [_line_blocks(design, c) for g in groups for c in _chunks(g, RACKS_PER_LINE)]
@@ -232,7 +240,7 @@ def export_elevations(design: Design, path: str | Path, selection: Selection | N
         y = area.top()
         for blocks, line in zip(lines, rects, strict=True):
             sheet.paint_fitted(painter, QRectF(area.left(), y, area.width(), line.height()), line,
-                               _paint_line(design, blocks))
+                               _paint_line(design, blocks, figures))
             y += line.height() + LINE_GAP
         sheet.paint_legend(painter, rect, legend, note)
     return write_pages(path, [page], QSizeF(max(width, 800), height), f"{design.name} — rack elevations")
@@ -242,7 +250,8 @@ def _titled(block: sheet.TitleBlock, title: str, number: int, count: int) -> she
     return sheet.TitleBlock(title, block.design, block.revision, block.date, block.reviewer).with_page(number, count)
 
 
-def _elevation_page(design: Design, rack_ids: list[str], block: sheet.TitleBlock, legend, note: str) -> Page:
+def _elevation_page(design: Design, rack_ids: list[str], block: sheet.TitleBlock, legend, note: str,
+                    figures: MetricsSource) -> Page:
     blocks = _line_blocks(design, rack_ids)
     source = _line_rect(_line_blocks(design, rack_ids[:1] * RACKS_PER_PAGE)) if len(rack_ids) < RACKS_PER_PAGE \
         else _line_rect(blocks)  # the same scale on a row's last, shorter page
@@ -253,7 +262,7 @@ def _elevation_page(design: Design, rack_ids: list[str], block: sheet.TitleBlock
         area = sheet.content_rect(rect)
         scale = min(area.width() / source.width(), area.height() / source.height(), 1.0)
         sheet.paint_fitted(painter, QRectF(area.left(), area.top(), source.width() * scale, area.height()),
-                           _line_rect(blocks), _paint_line(design, blocks), max_scale=scale)
+                           _line_rect(blocks), _paint_line(design, blocks, figures), max_scale=scale)
         sheet.paint_legend(painter, rect, legend, note)
     return page
 
@@ -261,7 +270,7 @@ def _elevation_page(design: Design, rack_ids: list[str], block: sheet.TitleBlock
 # --- floor plan --------------------------------------------------------------------------------------
 
 def export_floorplan(design: Design, path: str | Path, hall_ids: list[str] | None = None,
-                     date: str | None = None) -> Path:
+                     date: str | None = None, figures: MetricsSource | None = None) -> Path:
     """The floor plan of each hall (a PDF page each; SVG and PNG show the first) on A3, landscape
     unless the halls are deeper than wide, with a scale bar."""
     path = Path(path)
@@ -271,24 +280,26 @@ def export_floorplan(design: Design, path: str | Path, hall_ids: list[str] | Non
     if _suffix(path, DRAWING_FORMATS) != ".pdf":
         halls = halls[:1]
     base = sheet.title_block(design, "", date)
+    figures = _figures(design, figures)
     pages = [_floor_page(design, hall_id, _titled(base, f"Floor plan — {design.halls[hall_id].name}", i + 1,
-                                                  len(halls))) for i, hall_id in enumerate(halls)]
+                                                  len(halls)), figures) for i, hall_id in enumerate(halls)]
     tall = all(design.halls[h].depth_mm > design.halls[h].width_mm * 1.1 for h in halls)
     size = A3_LANDSCAPE.transposed() if tall else A3_LANDSCAPE  # a hall deeper than wide fills a portrait sheet
     return write_pages(path, pages, size, f"{design.name} — floor plan")
 
 
-def _floor_page(design: Design, hall_id: str, block: sheet.TitleBlock) -> Page:
+def _floor_page(design: Design, hall_id: str, block: sheet.TitleBlock, figures: MetricsSource) -> Page:
     hall = design.halls[hall_id]
     source = grid_rect(hall)
 
     def page(painter: QPainter, rect: QRectF) -> None:
         sheet.paint_title_block(painter, rect, block)
         scale = sheet.paint_fitted(painter, sheet.content_rect(rect), source,
-                                   lambda p: paint_hall(p, design, hall_id), max_scale=10.0)
-        right = sheet.paint_legend(painter, rect, sheet.floor_legend(),
+                                   lambda p: paint_hall(p, design, hall_id, figures), max_scale=10.0)
+        right = sheet.paint_legend(painter, rect, sheet.floor_legend(design.settings),
                                    f"Tiles {hall.tile_mm:g} mm; columns A… west to east, rows 1… north to south. "
-                                   "Bars: units used (top), allocated power of the rack's budget (bottom).")
+                                   f"Bars: units used (top), {power_basis(design.settings.worst_case)} power of the "
+                                   "rack's budget, heat to air of its air cooling (bottom).")
         sheet.paint_scale_bar(painter, right, scale)
     return page
 
@@ -381,17 +392,20 @@ def report_html(data: dict) -> str:
              f"<td>Date<br><b>{_e(t['date'])}</b></td><td>Reviewer<br><b>{_e(t['reviewer'] or 'not reviewed')}</b>"
              "</td></tr></table>",
              "<h2>Summary</h2>",
-             _table(["Halls", "Rows", "Racks", "Devices", "Connections", "Allocated kW", "Heat to air kW",
-                     "Heat to liquid kW", "Weight t"],
+             _table(["Halls", "Rows", "Racks", "Devices", "Connections", "Allocated kW", "Max kW",
+                     "Heat to air kW", "Heat to liquid kW", "Weight t", "Units used"],
                     [[s["halls"], s["rows"], s["racks"], s["devices"],
                       ", ".join(f"{n} {k}" for k, n in s["connections"].items()) or "none", s["allocated_kw"],
-                      s["heat_air_kw"], s["heat_liquid_kw"], s["weight_t"]]]),
+                      s["max_kw"], s["heat_air_kw"], s["heat_liquid_kw"], s["weight_t"], f"{s['units_used']:g}"]]),
+             f"<p>The checks count each device's {s['checked_basis']} draw: {s['checked_kw']} kW in racks.</p>",
              f"<p>Findings: <b>{f['error']}</b> errors, <b>{f['warning']}</b> warnings, {f['info']} info, "
              f"{f['waived']} waived.</p>",
              "<h2>Power per rack</h2>",
-             _table(["Rack", "Row", "Allocated kW", "Side A kW", "Side B kW", "Budget kW", "% of budget",
-                     "Feed limit A kW", "Feed limit B kW", "Units", "Weight kg"],
-                    [[r["rack"], r["row"], r["checked_kw"], r["side_a_kw"], r["side_b_kw"], r["budget_kw"],
+             _table(["Rack", "Row", "Allocated kW", "Max kW", f"Checked kW ({s['checked_basis']})", "Side A kW",
+                     "Side B kW", "Budget kW", "% of budget", "Feed limit A kW", "Feed limit B kW", "Units",
+                     "Weight kg"],
+                    [[r["rack"], r["row"], r["allocated_kw"], r["max_kw"], r["checked_kw"], r["side_a_kw"],
+                      r["side_b_kw"], r["budget_kw"],
                       r["budget_pct"], r["limit_a_kw"], r["limit_b_kw"], r["units"], r["weight_kg"]]
                      for r in data["power"]], 2),
              "<h2>Cooling per rack</h2>",
@@ -500,12 +514,13 @@ class ExportController:
     def elevations(self) -> bool:
         selection = self.shown_racks()
         return self._run("rack elevations", self._ask("Export rack elevations", "elevations", "drawing"),
-                         lambda p: export_elevations(self.design, p, selection))
+                         lambda p: export_elevations(self.design, p, selection, figures=self.window.document.figures))
 
     def floorplan(self) -> bool:
         hall = self.window.hall_view.hall_scene.hall_id
         return self._run("the floor plan", self._ask("Export floor plan", "floorplan", "drawing"),
-                         lambda p: export_floorplan(self.design, p, [hall] if hall else None))
+                         lambda p: export_floorplan(self.design, p, [hall] if hall else None,
+                                                    figures=self.window.document.figures))
 
     def bom(self) -> bool:
         from rackstudio.reports import bom

@@ -163,10 +163,8 @@ class InspectorDock(QDockWidget):
     def _summary_text(self) -> str:
         design = self.design
         if len(self.ids) == 1 and self.ids[0] in design.racks:
-            s = rack_summary(design, self.ids[0])
-            budget = f" of {s.budget_w / 1000:.1f} kW" if s.budget_w else ""
-            limit = f" of {s.max_weight_kg:.0f} kg" if s.max_weight_kg else ""
-            return f"{s.used_u:g} of {s.total_u} U used · {s.power_w / 1000:.1f} kW{budget} · {s.weight_kg:.0f} kg{limit}"
+            s = rack_summary(design, self.editor.bridge.document.figures.rack_metrics(self.ids[0]))
+            return f"{s.used_u:g} of {s.total_u} U used · {s.power_text()} · {s.weight_text()}"
         if len(self.ids) == 1 and self.ids[0] in design.devices:
             part = design.part_of(design.devices[self.ids[0]])
             return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}"

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from rackstudio.checks import CheckEngine, Finding, FindingsDelta, RuleRegistry, Severity, builtin_registry
 from rackstudio.document import ChecksJob, Document
 from rackstudio.model.design import Design
+from rackstudio.reports.totals import Bar, rack_summary
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.guard import REPORT, guarded
 
@@ -62,53 +63,9 @@ def marker_of(findings: Iterable[Finding]) -> Marker | None:
     return Marker(found[0].severity, tuple(f"{f.rule}: {f.message}" for f in found))
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One bar of a rack on the floor plan: how full (0..), and "ok", "warning", "error" or
-    "unknown" (no capacity to compare with)."""
-
-    ratio: float
-    level: str
-    text: str
-
-
-def _level(ratio: float | None, warning: float) -> str:
-    if ratio is None:
-        return "unknown"
-    return "error" if ratio > 1 else "warning" if ratio > warning else "ok"
-
-
 def rack_load(engine: CheckEngine, rack_id: str) -> tuple[Bar, Bar]:
-    """(power, cooling) bars of a rack: the load the checks count against its budget (rack's
-    power_budget_kw, else the type's capacity; amber above the rack-budget warning share), and its
-    heat to air against its air-cooling capacity (amber above the air-capacity warning share), or
-    for an air-only rack without one, its load against the air-density limit."""
-    design = engine.design
-    rack = design.racks[rack_id]
-    rt = design.rack_type_of(rack)
-    settings = design.settings
-    m = engine.rack_metrics(rack_id)
-    budget_kw = rack.power_budget_kw or rt.power_capacity_kw
-    if budget_kw:
-        ratio = m.checked_w / (budget_kw * 1000)
-        power = Bar(ratio, _level(ratio, settings.rack_budget_warning),
-                    f"{m.checked_w / 1000:.1f} kW of a {budget_kw:g} kW power budget ({ratio:.0%})")
-    else:
-        power = Bar(0.0, "unknown", f"{m.checked_w / 1000:.1f} kW (no power budget given)")
-    air_kw = rack.air_cooling_capacity_kw or rt.air_cooling_capacity_kw
-    if air_kw:
-        ratio = m.heat_air_w / (air_kw * 1000)
-        cooling = Bar(ratio, _level(ratio, settings.air_capacity_warning),
-                      f"{m.heat_air_w / 1000:.1f} kW heat to air of {air_kw:g} kW air cooling ({ratio:.0%})")
-    elif rt.cooling_capability == "air-only":
-        limit = settings.air_density_limit_kw
-        ratio = m.checked_w / (limit * 1000)
-        cooling = Bar(ratio, "warning" if ratio > 1 else "ok",
-                      f"{m.checked_w / 1000:.1f} kW in an air-only rack (air-density limit {limit:g} kW)")
-    else:
-        cooling = Bar(0.0, "unknown", f"{m.heat_air_w / 1000:.1f} kW heat to air, "
-                      f"{m.heat_liquid_w / 1000:.1f} kW to liquid (no air-cooling capacity given)")
-    return power, cooling
+    """(power, cooling) bars of a rack from the engine's metrics (`RackSummary.bars`)."""
+    return rack_summary(engine.design, engine.rack_metrics(rack_id)).bars()
 
 
 def tally(findings: Iterable[Finding]) -> Counter[str]:

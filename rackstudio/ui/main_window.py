@@ -477,7 +477,8 @@ class MainWindow(QMainWindow):
         self.cursor_label.setText(text)
 
     def _update_totals(self, *_):
-        self.totals_label.setText(selection_totals(self.editor.design, self.selection.ids).text())
+        figures = self.document.figures
+        self.totals_label.setText(selection_totals(figures.ctx, figures.rack_metrics, self.selection.ids).text())
 
     def about(self) -> None:
         QMessageBox.about(self, "About RackStudio",

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QWidget
 
 from rackstudio.checks import CheckEngine, Finding, Severity
 from rackstudio.checks.context import rack_of_record
+from rackstudio.checks.metrics import totals
 from rackstudio.model.design import Design
 from rackstudio.reports.metrics_series import natural_key
+from rackstudio.reports.totals import power_basis, rack_summary
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.render import sheet
 from rackstudio.ui.render.elevation import HIGH_CONTRAST, paint_rack
@@ -239,25 +241,22 @@ class PresentationWindow(QWidget):
         design = self.design
         rack = design.racks[slide.key]
         m = self.engine.rack_metrics(rack.id)
+        s = rack_summary(design, m)
         rt = design.rack_type_of(rack)
         row = design.rows.get(rack.row or "")
-        budget_kw = rack.power_budget_kw or rt.power_capacity_kw
-        air_kw = rack.air_cooling_capacity_kw or rt.air_cooling_capacity_kw
         self._header(painter, header, f"Rack {rack.name}",
                      f"{f'Row {row.name} · ' if row else ''}{design.halls[rack.hall].name} · {rt.manufacturer} {rt.model} · "
                      f"facing {rack.facing}", unit)
         found = self.findings.get(rack.id, [])
         lines = [("Units used", f"{m.units_used:g} of {m.units_total} U"),
-                 ("Power (feed A / B)", f"{m.checked_w / 1000:.1f} kW ({m.side_a_w / 1000:.1f} / {m.side_b_w / 1000:.1f})"
-                  + (f" of {budget_kw:g} kW" if budget_kw else "")),
-                 ("Heat to air / liquid", f"{m.heat_air_w / 1000:.1f} / {m.heat_liquid_w / 1000:.1f} kW"
-                  + (f" (air cooling {air_kw:g} kW)" if air_kw else "")),
-                 ("Weight", f"{m.weight_kg:,.0f} kg" + (f" of {rt.max_weight_kg:,.0f} kg" if rt.max_weight_kg else ""))]
+                 (f"Power · feed A / B {m.side_a_w / 1000:.1f} / {m.side_b_w / 1000:.1f} kW", s.power_text()),
+                 (f"Heat to air / liquid {m.heat_air_w / 1000:.1f} / {m.heat_liquid_w / 1000:.1f} kW", s.heat_text()),
+                 ("Weight", s.rating.state(m.weight_kg) if s.rating else s.weight_text())]
         self._card(painter, card, lines, found, unit)
         outlines = self._device_outlines(found)
         block = lay.blocks_for([(rack.id, rt.u_height)])[0]
         source = QRectF(-4, -4, lay.BLOCK_W + 8, block.height + 8)
-        sheet.paint_fitted(painter, drawing, source, lambda p: paint_rack(p, design, block, HIGH_CONTRAST, outlines),
+        sheet.paint_fitted(painter, drawing, source, lambda p: paint_rack(p, design, block, self.engine, HIGH_CONTRAST, outlines),
                            max_scale=4.0)
 
     def _device_outlines(self, findings: list[Finding]) -> dict[str, QColor]:
@@ -279,18 +278,17 @@ class PresentationWindow(QWidget):
         title = f"Row {row.name}" if row else "Racks outside rows"
         self._header(painter, header, title, f"{hall.name} · {len(racks)} racks"
                      + (f" · facing {row.facing}, cold aisle at the {row.cold_aisle}" if row else ""), unit)
-        metrics = [self.engine.rack_metrics(r) for r in racks]
+        t = totals(self.engine.rack_metrics(r) for r in racks)
         found = list({f for r in racks for f in self.findings.get(r, [])})
-        lines = [("Power", f"{sum(m.checked_w for m in metrics) / 1000:,.1f} kW"),
-                 ("Heat to air / liquid", f"{sum(m.heat_air_w for m in metrics) / 1000:,.1f} / "
-                                          f"{sum(m.heat_liquid_w for m in metrics) / 1000:,.1f} kW"),
-                 ("Units used", f"{sum(m.units_used for m in metrics):g} of {sum(m.units_total for m in metrics)} U"),
+        lines = [("Power", f"{t.checked_w / 1000:,.1f} kW {power_basis(design.settings.worst_case)}"),
+                 ("Heat to air / liquid", f"{t.heat_air_w / 1000:,.1f} / {t.heat_liquid_w / 1000:,.1f} kW"),
+                 ("Units used", f"{t.units_used:g} of {t.units_total} U"),
                  ("Racks with open findings", f"{sum(1 for r in racks if self.findings.get(r))} of {len(racks)}")]
         self._card(painter, card, lines, found, unit)
         outlines = {r: SEVERITY_COLOURS[_worst(self.findings[r])] for r in racks if self.findings.get(r)}
         fills = {r: QColor(255, 244, 170) for r in racks}  # this row's racks stand out
         source = self._row_view(racks, hall)
-        sheet.paint_fitted(painter, drawing, source, lambda p: paint_hall(p, design, hall.id, outlines, fills),
+        sheet.paint_fitted(painter, drawing, source, lambda p: paint_hall(p, design, hall.id, self.engine, outlines, fills),
                            max_scale=10.0)
 
     def _row_view(self, racks: list[str], hall) -> QRectF:

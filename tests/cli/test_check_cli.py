@@ -46,7 +46,8 @@ def test_clean_design_exits_0(tmp_path, capsys):
 def test_error_exits_1_with_text_report(tmp_path, capsys):
     assert main(["check", str(_overloaded(tmp_path))]) == 1
     out = capsys.readouterr().out
-    assert "error   PWR-001   Feed A: 30.0 kW on 23.0 kVA × 0.80 = 18.4 kW (130 %)" in out
+    assert ("error   PWR-001   Feed A: 30.0 kW of the 18.4 kW derated limit (163 %; "
+            "rating 23.0 kVA × PF 1.00 × 0.80)") in out
 
 
 def test_json_report_structure(tmp_path, capsys):
@@ -57,7 +58,8 @@ def test_json_report_structure(tmp_path, capsys):
                          "disabled_rules", "not_checked", "severity_overrides"}
     [pwr] = [f for f in data["findings"] if f["rule"] == "PWR-001"]
     assert pwr == {"rule": "PWR-001", "severity": "error", "key": "PWR-001:feed-a",
-                   "message": "Feed A: 30.0 kW on 23.0 kVA × 0.80 = 18.4 kW (130 %)", "objects": ["feed-a"],
+                   "message": ("Feed A: 30.0 kW of the 18.4 kW derated limit (163 %; "
+                               "rating 23.0 kVA × PF 1.00 × 0.80)"), "objects": ["feed-a"],
                    "figures": pwr["figures"], "waived": False}
     assert pwr["figures"]["netbox_available_va"] == 18401
     assert data["summary"]["error"] >= 1

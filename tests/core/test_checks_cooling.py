@@ -77,7 +77,8 @@ def test_cool001_row_and_hall_totals():
     b.place(load(14300), "d1", rack="rk-1", position=1)
     b.place(load(14300), "d2", rack="rk-2", position=1)
     found = only(b.findings(), "COOL-001")
-    assert [f.message for f in found] == ["Row ROW-1: 28.6 kW of heat to air on 25 kW of air cooling (114 %)"]
+    assert [f.message for f in found] == ["Row ROW-1: heat to air 28.6 kW of the 25.0 kW air-cooling capacity (114 %, warning above 80 %; "
+                                          "set on the row)"]
     b.set("hall-1", "air_cooling_capacity_kw", 30)  # 95 % → warning
     assert [(f.objects, f.severity) for f in only(b.findings(), "COOL-001")] == [
         (("row-1",), Severity.ERROR), (("hall-1",), Severity.WARNING)]

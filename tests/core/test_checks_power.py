@@ -59,7 +59,9 @@ def _feed_bench(watts: list[float], **feed) -> Bench:
 def test_pwr001_fires_on_overloaded_feed():
     # 415 V × 32 A × √3 = 23,001.6 VA; × 0.80 = 18,401.3 W. Load 2 × 14,950 = 29,900 W: b = 1.30
     found = only(_feed_bench([14950, 14950]).findings(), "PWR-001")
-    assert [f.message for f in found] == ["Feed A: 29.9 kW on 23.0 kVA × 0.80 = 18.4 kW (130 %)"]
+    # the percentage is of the derated limit: 29,900 ÷ 18,401 = 162 %
+    assert [f.message for f in found] == [
+        "Feed A: 29.9 kW of the 18.4 kW derated limit (162 %; rating 23.0 kVA × PF 1.00 × 0.80)"]
     fig = found[0].figures
     assert fig["load_w"] == 29900 and fig["rating_va"] == pytest.approx(23001.6, abs=0.1)
     assert fig["capacity_w"] == pytest.approx(18401.3, abs=0.1) and fig["netbox_available_va"] == 18401
@@ -91,7 +93,8 @@ def test_derating_applied_once_in_both_modes():
     assert only(b.findings(), "PWR-001")
     b.settings(netbox_compat=True)
     assert [f.message for f in only(b.findings(), "PWR-001")] == [
-        "Feed A: 18.5 kW on NetBox available power 18,401 VA (101 %)"]
+        "Feed A: 18.5 kW of the 18,401 VA NetBox available power (101 %; rating 23.0 kVA × 80 % max "
+        "utilisation, NetBox's arithmetic)"]
 
 
 def test_pwr002_worked_example_4_dgx_b200_on_380v_32a():
@@ -99,12 +102,13 @@ def test_pwr002_worked_example_4_dgx_b200_on_380v_32a():
     b = _feed_bench([14300], voltage_v=380)
     found = only(b.findings(), "PWR-002")
     assert len(found) == 1 and found[0].severity is Severity.WARNING
-    assert found[0].message == "Feed A: 14.3 kW on 21.1 kVA × 0.80 = 16.8 kW (68 %), above 60 % of the rating"
+    assert found[0].message == ("Feed A: 14.3 kW of the 16.8 kW derated limit (85 %, warning above 75 %; "
+                                 "rating 21.1 kVA × PF 1.00 × 0.80)")
     assert not only(b.findings(), "PWR-001")
     # NetBox mode: 14,300 ÷ 16,849 available = 85 % > NetBox's amber 75 %
     b.settings(netbox_compat=True)
     assert only(b.findings(), "PWR-002")[0].message.startswith(
-        "Feed A: 14.3 kW on NetBox available power 16,849 VA (85 %)")
+        "Feed A: 14.3 kW of the 16,849 VA NetBox available power (85 %, warning above 75 %;")
 
 
 def test_pwr002_silent_below_planning_level():
@@ -174,7 +178,8 @@ def test_pwr005_worked_example_2():
     found = only(_ab_bench(6000).findings(), "PWR-005")
     assert [f.objects for f in found] == [("feed-a",), ("feed-b",)]
     a = found[0]
-    assert a.message == ("Feed A after loss of Feed B: 12.0 kW on 10.8 kVA × 0.80 = 8.6 kW (111 %); "
+    assert a.message == ("Feed A after loss of Feed B: 12.0 kW of the 8.6 kW derated limit (139 %; "
+                         "rating 10.8 kVA × PF 1.00 × 0.80); "
                          "2 devices move load onto it (d0, d1)")
     assert a.figures["failed"] == "feed-b" and a.figures["normal_load_w"] == 6000
     assert a.figures["shifted"] == ["d0", "d1"]
@@ -293,7 +298,8 @@ def test_pwr008_pwr009_worked_example_3():
     assert imbalance[0].figures["currents_a"] == [16.0, pytest.approx(27.71, abs=0.01), 16.0]
     heavy = only(found, "PWR-009")
     assert [f.message for f in heavy] == [
-        "Feed A: phase B carries 27.7 A on a 30 A breaker (92 %, limit 80 %; average 19.9 A)"]
+        "Feed A: phase B carries 27.7 A of the 30.0 A breaker rating (92 %, error above 80 %; "
+        "average of the three phases 19.9 A)"]
     assert not only(found, "PWR-001")
 
 
@@ -368,7 +374,8 @@ def test_pwr012_silent_with_margin():
 def test_pwr013_worked_example_7():
     # 20 trays × 7,100 W = 142 kW ÷ 50 V = 2,840 A on a 1,400 A busbar (203 %)
     found = only(_busbar_bench(20, 7100).findings(), "PWR-013")
-    assert [f.message for f in found] == ["Rack R1 busbar: 142.0 kW ÷ 50 V = 2,840 A on 1 × 1,400 A (203 %)"]
+    assert [f.message for f in found] == ["Rack R1 busbar: 2,840 A of the 1,400 A busbar rating (203 %; 142.0 kW ÷ 50 V; "
+                                           "1 × 1,400 A)"]
     # 9 trays × 7,100 = 63.9 kW ÷ 50 = 1,278 A < 1,400 A
     assert not only(_busbar_bench(9, 7100).findings(), "PWR-013")
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from rackstudio.checks import coolant
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import liquid_lpm
-from rackstudio.checks.metrics import device_heat, loop_fluid
+from rackstudio.checks.metrics import air_capacity, device_heat, loop_fluid
+from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model import geometry
 from rackstudio.model.parts import Category
@@ -25,31 +26,31 @@ ASHRAE_RECOMMENDED = {"H1": (18.0, 22.0)}
 ASHRAE_RECOMMENDED_DEFAULT = (18.0, 27.0)
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %"
-
-
 def _graded(ratio: float, warning: float) -> Severity | None:
     return Severity.ERROR if ratio > 1 else Severity.WARNING if ratio > warning else None
 
 
-def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, float | None, float]:
-    """(label, capacity kW, heat to air W) of a rack, row or hall."""
+def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, Basis | None, float]:
+    """(label, air-cooling capacity, heat to air W) of a rack, row or hall."""
     d, m = ctx.design, ctx.metrics
     if subject in d.racks:
         rack = d.racks[subject]
-        cap = rack.air_cooling_capacity_kw or d.rack_type_of(rack).air_cooling_capacity_kw
-        return f"Rack {rack.name}", cap, m.rack(subject).heat_air_w
+        return f"Rack {rack.name}", air_capacity(d, rack), m.rack(subject).heat_air_w
     if subject in d.rows:
         row = d.rows[subject]
-        return f"Row {row.name}", row.air_cooling_capacity_kw, m.row_heat_air_w(subject)
+        cap = row.air_cooling_capacity_kw
+        return (f"Row {row.name}", Basis(cap * 1000, "air-cooling capacity", "set on the row") if cap else None,
+                m.row_heat_air_w(subject))
     hall = d.halls[subject]
-    cap = hall.air_cooling_capacity_kw
-    if cap is None:
+    if hall.air_cooling_capacity_kw:
+        basis = Basis(hall.air_cooling_capacity_kw * 1000, "air-cooling capacity", "set on the hall")
+    else:
         coolers = [d.part_of(d.devices[x]).rackstudio.cooler for x in sorted(d.contents(subject)) if x in d.devices]
-        kw = sum(c.capacity_kw for c in coolers if c is not None and c.kind in ("crah", "in-row"))
-        cap = kw or None
-    return f"Hall {hall.name}", cap, m.hall_heat_air_w(subject)
+        coolers = [c for c in coolers if c is not None and c.kind in ("crah", "in-row")]
+        kw = sum(c.capacity_kw for c in coolers)
+        basis = Basis(kw * 1000, "air-cooling capacity",
+                      f"{len(coolers)} CRAH and in-row cooler{'s' * (len(coolers) != 1)}") if kw else None
+    return f"Hall {hall.name}", basis, m.hall_heat_air_w(subject)
 
 
 @rule("COOL-001", "Heat to air over the air-cooling capacity", Severity.ERROR,
@@ -58,14 +59,14 @@ def cool001_air_capacity(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ (1 − liquid_fraction) × P of a rack, row or hall against its air-cooling capacity (the
     record's air_cooling_capacity_kw; a hall without one sums its CRAH and in-row coolers): error
     above 100 %, warning above 80 % (U). engineering.md 3.6, 3.8."""
-    label, cap_kw, heat = _air_capacity(ctx, subject)
-    if cap_kw is None or not heat:
+    label, cap, heat = _air_capacity(ctx, subject)
+    if cap is None or not heat:
         return
-    ratio = heat / (cap_kw * 1000)
+    ratio = cap.ratio(heat)
     severity = _graded(ratio, ctx.settings.air_capacity_warning)
     if severity is not None:
-        yield Hit(f"{label}: {heat / 1000:.1f} kW of heat to air on {cap_kw:g} kW of air cooling ({_pct(ratio)})",
-                  (subject,), {"heat_air_w": round(heat, 1), "capacity_w": cap_kw * 1000, "ratio": round(ratio, 4)},
+        yield Hit(f"{label}: heat to air {cap.state(heat, above=ctx.settings.air_capacity_warning)}",
+                  (subject,), {"heat_air_w": round(heat, 1), "capacity_w": cap.value, "ratio": round(ratio, 4)},
                   severity)
 
 
@@ -132,11 +133,12 @@ def cool004_cdu_capacity(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
     cap_w = sum(s.capacity_kw for s in specs.values()) * 1000
     if not heat:
         return
-    ratio = heat / cap_w
+    cap = Basis(cap_w, "CDU capacity", f"{len(specs)} CDU{'s' * (len(specs) != 1)} at their approach")
+    ratio = cap.ratio(heat)
     severity = _graded(ratio, ctx.settings.cdu_capacity_warning)
     if severity is not None:
-        yield Hit(f"{_loop_label(ctx, loop.cdus)}: {heat / 1000:.1f} kW of liquid heat on {cap_w / 1000:g} kW "
-                  f"capacity ({_pct(ratio)})", loop.cdus,
+        yield Hit(f"{_loop_label(ctx, loop.cdus)}: liquid heat "
+                  f"{cap.state(heat, above=ctx.settings.cdu_capacity_warning)}", loop.cdus,
                   {"heat_liquid_w": round(heat, 1), "capacity_w": cap_w, "ratio": round(ratio, 4)}, severity)
 
 
@@ -333,8 +335,8 @@ def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
             kw += cooler.capacity_kw
     heat = ctx.metrics.rack(rack_id).heat_air_w
     if kw and heat > kw * 1000:
-        yield Hit(f"Rack {rack.name}: {heat / 1000:.1f} kW of heat to air on a {kw:g} kW rear door "
-                  f"({_pct(heat / (kw * 1000))})", (rack_id,), {"heat_air_w": round(heat, 1), "capacity_w": kw * 1000})
+        door = Basis(kw * 1000, "rear-door rating", "rack's rdhx_capacity_kw and RDHx coolers in it")
+        yield Hit(f"Rack {rack.name}: heat to air {door.state(heat)}", (rack_id,), {"heat_air_w": round(heat, 1), "capacity_w": kw * 1000})
 
 
 # Passive parts, and infrastructure that passes power on (its losses are not modelled).

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
+from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import downstream, flow, is_failure_element, upstream
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.graph import queries
@@ -161,7 +162,7 @@ class Scenario:
     failed: str
     loses_power: list[str]
     loses_redundancy: list[str]
-    overloads: list[tuple[str, float, float]]  # (node, load W after, capacity W)
+    overloads: list[tuple[str, float, Basis]]  # (node, load W after, what it is compared with)
 
 
 def scenario(ctx: CheckContext, failed: str) -> Scenario:
@@ -175,7 +176,7 @@ def scenario(ctx: CheckContext, failed: str) -> Scenario:
         cap = capacity_of(ctx, node)
         load = after.demand(node)
         if cap.utilisation(load) > 1:
-            overloads.append((node, load, cap.capacity_w))
+            overloads.append((node, load, cap.basis))
     devices = ctx.design.devices
     return Scenario(failed,
                     [x for x in impact.loses_power if x in devices and ctx.part(x).category != Category.PDU],

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import feed_capacity, warning_fraction
+from rackstudio.checks.metrics import power_budget, rack_feeds
+from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
     feed_power_factor,
@@ -53,9 +55,7 @@ def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     load = flow(ctx).demand(feed_id)
     level = warning_fraction(ctx.settings)
     if load and level < cap.utilisation(load) <= 1:
-        above = (f"{_pct(level)} of available power" if cap.netbox_compat
-                 else f"{_pct(ctx.settings.breaker_warning)} of the rating")
-        yield Hit(f"{feed.name}: {cap.describe(load)}, above {above}", (feed_id,), cap.figures(load))
+        yield Hit(f"{feed.name}: {cap.describe(load, above=level)}", (feed_id,), cap.figures(load))
 
 
 def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
@@ -103,14 +103,6 @@ def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         if rating is not None and amps > rating:
             yield Hit(f"{device.name} outlet {outlet.name} ({outlet.type}): {amps:.1f} A > {rating:g} A",
                       (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
-
-
-def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
-    """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
-    found = set(ctx.feed_drops.of(rack_id))
-    for dev_id in ctx.rack_devices(rack_id):
-        found |= {u for u in upstream(ctx, dev_id) if u in ctx.design.feeds}
-    return sorted(found)
 
 
 @rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES)
@@ -185,9 +177,10 @@ def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     heaviest = max(currents)
     if heaviest > limit * feed.amperage_a:
         leg = "ABC"[currents.index(heaviest)]
-        yield Hit(f"{feed.name}: phase {leg} carries {heaviest:.1f} A on a {feed.amperage_a:g} A breaker "
-                  f"({_pct(heaviest / feed.amperage_a)}, limit {_pct(limit)}; average "
-                  f"{sum(currents) / 3:.1f} A)", (feed_id,),
+        breaker = Basis(feed.amperage_a, "breaker rating", f"average of the three phases {sum(currents) / 3:.1f} A",
+                        unit="A")
+        yield Hit(f"{feed.name}: phase {leg} carries {breaker.state(heaviest, above=limit, level='error')}",
+                  (feed_id,),
                   {"currents_a": [round(i, 2) for i in currents], "breaker_a": feed.amperage_a, "limit": limit})
 
 
@@ -290,8 +283,9 @@ def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     amps = load / spec.voltage_v
     rating = spec.rating_a * spec.sections
     if amps > rating:
-        yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW ÷ {spec.voltage_v:g} V = {amps:,.0f} A on "
-                  f"{spec.sections} × {spec.rating_a:,.0f} A ({_pct(amps / rating)})", (rack_id,),
+        busbar = Basis(rating, "busbar rating", f"{load / 1000:.1f} kW ÷ {spec.voltage_v:g} V; "
+                       f"{spec.sections} × {spec.rating_a:,.0f} A", unit="A")
+        yield Hit(f"Rack {rack.name} busbar: {busbar.state(amps)}", (rack_id,),
                   {"load_w": round(load, 1), "voltage_v": spec.voltage_v, "current_a": round(amps, 1),
                    "rating_a": rating})
 
@@ -301,15 +295,15 @@ def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
     power_capacity_kw): error; above 90 % (U), warning. engineering.md 2.9."""
     rack = ctx.design.racks[rack_id]
-    budget_kw = rack.power_budget_kw or ctx.design.rack_type_of(rack).power_capacity_kw
-    if budget_kw is None:
+    budget = power_budget(ctx.design, rack)
+    if budget is None:
         return
     load = ctx.metrics.rack(rack_id).checked_w
-    ratio = load / (budget_kw * 1000)
+    ratio = budget.ratio(load)
     if ratio > ctx.settings.rack_budget_warning:
         severity = Severity.ERROR if ratio > 1 else Severity.WARNING
-        yield Hit(f"Rack {rack.name}: {load / 1000:.1f} kW of a {budget_kw:g} kW budget ({_pct(ratio)})",
-                  (rack_id,), {"load_w": round(load, 1), "budget_w": budget_kw * 1000, "ratio": round(ratio, 4)},
+        yield Hit(f"Rack {rack.name}: {budget.state(load, above=ctx.settings.rack_budget_warning)}",
+                  (rack_id,), {"load_w": round(load, 1), "budget_w": budget.value, "ratio": round(ratio, 4)},
                   severity)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rackstudio.checks.context import CheckContext, descendants
+from rackstudio.checks.metrics import weight_rating
 from rackstudio.checks.rule import Hit, Measure, Rule, Scope, Severity, rule
 from rackstudio.model import geometry
 from rackstudio.model.units import UNIT_MM
@@ -100,15 +101,15 @@ def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ weight (empty rack + devices; liquid and cables are not modelled) > the rack's static rating
     (max_weight_kg): error; above 90 % (U), warning. engineering.md 5.2, 5.6."""
     rack = ctx.design.racks[rack_id]
-    rating = ctx.design.rack_type_of(rack).max_weight_kg
+    rating = weight_rating(ctx.design, rack)
     m = ctx.metrics.rack(rack_id)
     if rating is None:
         return
-    ratio = m.weight_kg / rating
+    ratio = rating.ratio(m.weight_kg)
     if ratio > ctx.settings.weight_warning:
-        yield Hit(f"Rack {rack.name}: {m.weight_kg:,.0f} kg on a {rating:,.0f} kg rating ({ratio * 100:.0f} %)"
+        yield Hit(f"Rack {rack.name}: {rating.state(m.weight_kg, above=ctx.settings.weight_warning)}"
                   + _unknown(len(m.unknown_weight)), (rack_id,),
-                  {"weight_kg": round(m.weight_kg, 1), "rating_kg": rating, "ratio": round(ratio, 4)},
+                  {"weight_kg": round(m.weight_kg, 1), "rating_kg": rating.value, "ratio": round(ratio, 4)},
                   Severity.ERROR if ratio > 1 else Severity.WARNING)
 
 

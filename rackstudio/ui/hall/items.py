@@ -13,6 +13,8 @@ over the limits). A failure simulation paints racks dark grey (no power left) or
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle
@@ -23,17 +25,13 @@ from rackstudio.reports.totals import RackSummary
 from rackstudio.ui.canvas import (
     BAD_COLOUR,
     DARK_TEXT,
-    OK_COLOUR,
     SELECT_COLOUR,
-    WARN_COLOUR,
     marker_colour,
     paint_badge,
     paint_sim_state,
 )
 from rackstudio.ui.live_checks import Bar, Marker
 from rackstudio.ui.render import floor as paint
-
-_BAR_COLOURS = {"ok": OK_COLOUR, "warning": WARN_COLOUR, "error": BAD_COLOUR}
 
 KIND_COLOURS = {"power": QColor(200, 60, 40), "network": QColor(40, 90, 200), "coolant": QColor(0, 160, 170)}
 
@@ -129,44 +127,59 @@ class FloorObjectItem(QGraphicsItem):
 
 
 class RackItem(FloorObjectItem):
-    """One rack: footprint, front edge, name, a fill bar (units used) and a power bar (allocated
-    draw against the rack's budget). Double-click opens its elevation (the view handles it)."""
+    """One rack: footprint, front edge, name, a fill bar (units used), a power bar (the load the
+    checks count against the rack's budget) and a cooling bar, all from the checks' metrics.
+    Double-click opens its elevation (the view handles it).
+
+    The figures are read when first needed (painted close enough to show them, or hovered): a
+    large hall opens without computing every rack's metrics before the checks have run."""
 
     def __init__(self, rack_id: str):
         super().__init__(rack_id)
         self.setZValue(10)
         self.name = ""
         self.type_name = ""
-        self.summary: RackSummary | None = None
-        self.bars: tuple[Bar, Bar] | None = None  # power and cooling from the checks' figures
+        self._summary: RackSummary | None = None
+        self._summarise: Callable[[], RackSummary | None] | None = None
+        self.bars: tuple[Bar, Bar] | None = None  # power and cooling from the live checks' engine
 
-    def update_from(self, design: Design, box, summary: RackSummary) -> None:
+    @property
+    def summary(self) -> RackSummary | None:
+        if self._summary is None and self._summarise is not None:
+            self._summary = self._summarise()
+        return self._summary
+
+    def update_from(self, design: Design, box, summarise: Callable[[], RackSummary | None]) -> None:
         rack = design.racks[self.obj_id]
         self.name = rack.name
         self.type_name = design.rack_type_of(rack).model
-        self.summary = summary
+        self._summary, self._summarise = None, summarise
         self.set_box(box, rack.facing)
-        self.setToolTip(self.describe())
+        self.update()
+
+    def hoverEnterEvent(self, event) -> None:
+        self.setToolTip(self.blocked or self.describe())
+        super().hoverEnterEvent(event)
+
+    def toolTip(self) -> str:  # noqa: N802 - Qt's name; the tip is written when first shown
+        return self.blocked or self.describe()
 
     def describe(self) -> str:
         s = self.summary
         if s is None:
             return self.name
-        budget = f" of {s.budget_w / 1000:.1f} kW" if s.budget_w else ""
-        figures = (f"{s.power_w / 1000:.1f} kW allocated{budget}" if self.bars is None else
-                   "Power: " + self.bars[0].text + "\nCooling: " + self.bars[1].text)
+        power, cooling = self.bars if self.bars is not None else s.bars()
         return (f"{self.name} ({self.type_name}), facing {self.facing}\n"
-                f"{s.used_u:g} of {s.total_u} U used\n{figures}\n"
-                f"{s.weight_kg:.0f} kg") + self.extra_tip()
+                f"{s.used_u:g} of {s.total_u} U used\nPower: {power.text}\nCooling: {cooling.text}\n"
+                f"Weight: {s.rating.state(s.weight_kg) if s.rating else s.weight_text()}") + self.extra_tip()
 
     def set_bars(self, bars: tuple[Bar, Bar] | None) -> bool:
         return self.restyle(bars=bars)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        bars = None if self.bars is None else [
-            (min(b.ratio, 1.0), _BAR_COLOURS.get(b.level, paint.power_colour(None))) for b in self.bars]
-        paint.paint_rack(painter, self.size, self.facing, self.name, self.summary, _selected(option), bool(self.blocked),
-                         outline=marker_colour(self.marker), bars=bars)
+        close = paint.lod_of(painter) * min(self.size) >= paint.FIGURES_LOD
+        paint.paint_rack(painter, self.size, self.facing, self.name, self.summary if close else None,
+                         _selected(option), bool(self.blocked), outline=marker_colour(self.marker), bars=self.bars)
         self.paint_overlays(painter)
         if self.sim == "dark":
             lod = paint.lod_of(painter)

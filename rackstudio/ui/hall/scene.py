@@ -8,13 +8,13 @@ from collections import defaultdict
 
 from PySide6.QtCore import QPointF
 
-from rackstudio.changes import ChangeSet
+from rackstudio.changes import ChangeSet, Collection
 from rackstudio.checks.simulation import Simulation
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
 from rackstudio.model.floor import aisle_strips
 from rackstudio.model.geometry import devices_within, mounted_root
-from rackstudio.reports.totals import rack_summary
+from rackstudio.reports.totals import RackSummary, rack_summary
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.hall.items import (
@@ -110,8 +110,14 @@ class HallScene(MirroredSelectionScene):
             self.addItem(item)
             self.objects[rack_id] = item
         rack = design.racks[rack_id]
-        item.update_from(design, geometry.rack_footprint(design, rack), rack_summary(design, rack_id))
+        item.update_from(design, geometry.rack_footprint(design, rack), lambda: self._summary(rack_id))
         self._decorate(rack_id)
+
+    def _summary(self, rack_id: str) -> RackSummary | None:
+        """A rack's figures, read from the document's (the checks') metrics when an item first needs them."""
+        if rack_id not in self.design.racks:
+            return None
+        return rack_summary(self.design, self.editor.bridge.document.figures.rack_metrics(rack_id))
 
     def _put_floor_device(self, device_id: str) -> None:
         design = self.design
@@ -219,10 +225,13 @@ class HallScene(MirroredSelectionScene):
             if rack_id in design.racks and rack_id in self.objects:
                 self._put_rack(rack_id)
         colls = changes.collections()
-        if changes.settings:  # check thresholds: the bars' colours
-            for obj_id in self.objects:
+        if changes.settings or colls & {Collection.PART_TYPES, Collection.RACK_TYPES}:  # worst case, thresholds
+            for obj_id in list(self.objects):
                 if obj_id not in touched:
-                    self._decorate(obj_id)
+                    if obj_id in design.racks:
+                        self._put_rack(obj_id)
+                    else:
+                        self._decorate(obj_id)
         if colls & set(_LAYOUT) or changes.settings or floor_changed:
             self._refresh_aisles()
         if self.show_cables and colls & {"connections", "racks", "devices", "feeds"}:

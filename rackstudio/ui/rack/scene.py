@@ -104,7 +104,7 @@ class ElevationScene(MirroredSelectionScene):
         design = self.design
         block = self.blocks[rack_id]
         frame = RackFrameItem(block)
-        frame.update_from(design, rack_summary(design, rack_id))
+        frame.update_from(design, self._summary(rack_id))
         self.addItem(frame)
         self.frames[rack_id] = frame
         items: list[DeviceItem] = []
@@ -131,6 +131,10 @@ class ElevationScene(MirroredSelectionScene):
             for item in items:
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
         self._apply_ports()
+
+    def _summary(self, rack_id: str):
+        """The rack's figures for its header, from the document's (the checks') metrics."""
+        return rack_summary(self.design, self.editor.bridge.document.figures.rack_metrics(rack_id))
 
     def _device_item(self, shape: DeviceShape, rack_id: str) -> DeviceItem:
         item = DeviceItem(shape.device_id, rack_id, shape.role)
@@ -177,6 +181,11 @@ class ElevationScene(MirroredSelectionScene):
                 touched.update(r for r in (old, new) if r in self.blocks)
         for rack_id in touched:
             self.refresh_rack(rack_id)
+        if changes.settings or changes.collections() & {Collection.PART_TYPES, Collection.RACK_TYPES}:
+            # worst-case mode, part or rack figures: every open rack's header
+            for rack_id, frame in self.frames.items():
+                if rack_id not in touched:
+                    frame.update_from(design, self._summary(rack_id))
         self._apply_ports()
 
     # --- port cells ------------------------------------------------------------------------------

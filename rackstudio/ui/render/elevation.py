@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 
+from rackstudio.checks.metrics import MetricsSource
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
 from rackstudio.reports.totals import RackSummary, rack_summary
@@ -64,11 +65,12 @@ class FrameText:
 
 
 def frame_text(design: Design, rack_id: str, summary: RackSummary) -> FrameText:
+    """The header of a rack block: its name, and its type, units used, power (as the checks count
+    it, of its budget) and weight, all from the checks' metrics."""
     rack = design.racks[rack_id]
     rt = design.rack_type_of(rack)
-    budget = f" / {summary.budget_w / 1000:.1f}" if summary.budget_w else ""
-    subtitle = (f"{rt.model} · {summary.used_u:g}/{summary.total_u} U · "
-                f"{summary.power_w / 1000:.1f}{budget} kW · {summary.weight_kg:.0f} kg")
+    subtitle = (f"{rt.model} · {summary.used_u:g}/{summary.total_u} U · {summary.power_short()} · "
+                f"{summary.weight_kg:,.0f} kg")
     return FrameText(rack.name, subtitle, tuple(f"{rt.unit_label(i):g}" for i in range(1, rt.u_height + 1)))
 
 
@@ -264,14 +266,15 @@ def _bay_children(design: Design, parent: DeviceShape) -> list[DeviceShape]:
 _Z = {"shadow": 0, "face": 1, "side": 1}
 
 
-def paint_rack(painter: QPainter, design: Design, block: lay.RackBlock, look: Look = SCREEN,
-               outlines: Mapping[str, QColor] | None = None, selected: Collection[str] = (),
+def paint_rack(painter: QPainter, design: Design, block: lay.RackBlock, figures: MetricsSource,
+               look: Look = SCREEN, outlines: Mapping[str, QColor] | None = None, selected: Collection[str] = (),
                closable: bool = False) -> None:
     """A whole rack block (frame and devices) as the elevation view shows it, for paper and the
-    presentation. `outlines` colours devices with findings; `selected` marks a selection."""
+    presentation. `figures` gives the rack's metrics; `outlines` colours devices with findings;
+    `selected` marks a selection."""
     outlines = outlines or {}
-    paint_frame(painter, block, frame_text(design, block.rack_id, rack_summary(design, block.rack_id)),
-                closable, look)
+    summary = rack_summary(design, figures.rack_metrics(block.rack_id))
+    paint_frame(painter, block, frame_text(design, block.rack_id, summary), closable, look)
     for shape in sorted(rack_shapes(design, block), key=lambda s: _Z.get(s.role, 1)):
         _paint_shape(painter, design, shape, (0.0, 0.0), look, outlines, selected)
 

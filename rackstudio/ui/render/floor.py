@@ -11,11 +11,12 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
+from rackstudio.checks.metrics import MetricsSource
 from rackstudio.model import geometry
 from rackstudio.model.design import Design, Hall
 from rackstudio.model.floor import Strip, aisle_strips, column_name
-from rackstudio.reports.totals import RackSummary, rack_summary
-from rackstudio.ui.canvas import BAD_COLOUR, SELECT_COLOUR, category_colour
+from rackstudio.reports.totals import Bar, RackSummary, rack_summary
+from rackstudio.ui.canvas import BAD_COLOUR, OK_COLOUR, SELECT_COLOUR, WARN_COLOUR, category_colour
 
 _FRONT_EDGE = {"N": "top", "S": "bottom", "E": "right", "W": "left"}
 FRONT_PEN = QColor(30, 60, 140)
@@ -77,24 +78,22 @@ def paint_floor_box(painter: QPainter, size: tuple[float, float], facing: str, f
     return lod
 
 
-def power_colour(share: float | None) -> QColor:
-    """The power bar: grey without a budget, red over it, amber above 90 %, else green."""
-    return (QColor(120, 120, 120) if share is None else BAD_COLOUR if share > 1
-            else QColor(230, 160, 30) if share > 0.9 else QColor(60, 170, 80))
+FIGURES_LOD = 10  # pixels across a rack below which its text and bars are not drawn
+BAR_COLOURS = {"ok": OK_COLOUR, "warning": WARN_COLOUR, "error": BAD_COLOUR, "unknown": QColor(120, 120, 120)}
 
 
 def paint_rack(painter: QPainter, size: tuple[float, float], facing: str, name: str, summary: RackSummary | None,
                selected: bool = False, blocked: bool = False, fill: QColor = RACK_FILL,
-               outline: QColor | None = None, bars: Sequence[tuple[float, QColor]] | None = None) -> None:
-    """One rack on the floor: footprint, front edge, name (and fill and power when zoomed in),
-    a fill bar (units used) and a power bar (allocated draw against the rack's budget). `bars`
-    (the live checks' power and cooling bars: share and colour) replace the power bar."""
+               outline: QColor | None = None, bars: Sequence[Bar] | None = None) -> None:
+    """One rack on the floor: footprint, front edge, name (and units and power when zoomed in), a
+    fill bar (units used), a power bar (the load the checks count against the rack's budget) and a
+    cooling bar (heat to air against its air cooling): `summary.bars()` unless `bars` are given."""
     lod = paint_floor_box(painter, size, facing, fill, selected, blocked, outline)
-    if lod * min(size) < 10 or summary is None:
+    if lod * min(size) < FIGURES_LOD or summary is None:
         return
     rect = QRectF(0, 0, *size).adjusted(60, 60, -60, -60)
-    share = summary.power_share
-    shown = [(summary.fill, FILL_BAR), *(bars if bars is not None else [(min(share or 0.0, 1.0), power_colour(share))])]
+    shown = [(summary.fill, FILL_BAR),
+             *((min(b.ratio, 1.0), BAR_COLOURS[b.level]) for b in (bars if bars is not None else summary.bars()))]
     n = len(shown)
     bar_h = min(rect.height() * (0.2 / n), 9 / max(lod, 1e-6))
     gap = bar_h * 0.5
@@ -107,7 +106,7 @@ def paint_rack(painter: QPainter, size: tuple[float, float], facing: str, name: 
         fit_text(painter, QRectF(text_rect.left(), text_rect.top(), text_rect.width(), half), name, lod, 13, bold=True)
         painter.setPen(QColor(70, 70, 80))
         fit_text(painter, QRectF(text_rect.left(), text_rect.top() + half * 0.8, text_rect.width(), half * 0.6),
-                 f"{s.used_u:g}/{s.total_u} U · {s.power_w / 1000:.1f} kW", lod, 10)
+                 f"{s.used_u:g}/{s.total_u} U · {s.power_short()}", lod, 10)
     else:
         fit_text(painter, text_rect, name, lod, 13, bold=True)
     for i, (value, colour) in enumerate(shown):
@@ -178,10 +177,11 @@ def paint_aisles(painter: QPainter, strips: list[Strip]) -> None:
         painter.drawRect(QRectF(QPointF(s.box[0], s.box[1]), QPointF(s.box[2], s.box[3])))
 
 
-def paint_hall(painter: QPainter, design: Design, hall_id: str, outlines: Mapping[str, QColor] | None = None,
-               fills: Mapping[str, QColor] | None = None) -> None:
+def paint_hall(painter: QPainter, design: Design, hall_id: str, figures: MetricsSource,
+               outlines: Mapping[str, QColor] | None = None, fills: Mapping[str, QColor] | None = None) -> None:
     """A whole hall as the floor plan shows it (grid, aisles, racks with their bars, floor
-    equipment), for paper and the presentation. `outlines` and `fills` colour chosen racks."""
+    equipment), for paper and the presentation. `figures` gives each rack's metrics; `outlines`
+    and `fills` colour chosen racks."""
     hall = design.halls[hall_id]
     outlines, fills = outlines or {}, fills or {}
     paint_floor_grid(painter, hall)
@@ -192,7 +192,8 @@ def paint_hall(painter: QPainter, design: Design, hall_id: str, outlines: Mappin
         x0, y0, x1, y1 = geometry.rack_footprint(design, rack)
         painter.save()
         painter.translate(x0, y0)
-        paint_rack(painter, (x1 - x0, y1 - y0), rack.facing, rack.name, rack_summary(design, rack.id),
+        paint_rack(painter, (x1 - x0, y1 - y0), rack.facing, rack.name,
+                   rack_summary(design, figures.rack_metrics(rack.id)),
                    fill=fills.get(rack.id, RACK_FILL), outline=outlines.get(rack.id))
         painter.restore()
     for dev_id in sorted(design.contents(hall_id)):

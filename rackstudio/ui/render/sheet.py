@@ -11,9 +11,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from rackstudio.model.design import Design
+from rackstudio.model.review import CheckSettings
 from rackstudio.ui.canvas import CATEGORY_COLOURS
 from rackstudio.ui.render.elevation import font
-from rackstudio.ui.render.floor import COLD, FILL_BAR, FRONT_PEN, HOT, power_colour
+from rackstudio.ui.render.floor import BAR_COLOURS, COLD, FILL_BAR, FRONT_PEN, HOT
 
 MARGIN = 24.0
 HEADER = 58.0
@@ -137,15 +138,17 @@ def elevation_legend(categories: set[str]) -> list[LegendEntry]:
     return entries
 
 
-def floor_legend() -> list[LegendEntry]:
+def floor_legend(settings: CheckSettings) -> list[LegendEntry]:
+    """The floor plan's conventions; the bars' colours at the design's own warning shares."""
     return [LegendEntry("fill", QColor(COLD.red(), COLD.green(), COLD.blue(), 110), "cold aisle"),
             LegendEntry("fill", QColor(HOT.red(), HOT.green(), HOT.blue(), 110), "hot aisle"),
             LegendEntry("line", FRONT_PEN, "rack front"),
             LegendEntry("fill", FILL_BAR, "units used"),
-            LegendEntry("fill", power_colour(0.5), "power of budget ≤ 90 %"),
-            LegendEntry("fill", power_colour(0.95), "> 90 %"),
-            LegendEntry("fill", power_colour(1.2), "over budget"),
-            LegendEntry("fill", power_colour(None), "no budget")]
+            LegendEntry("fill", BAR_COLOURS["ok"], "within the limit"),
+            LegendEntry("fill", BAR_COLOURS["warning"], f"power > {settings.rack_budget_warning * 100:.0f} % of "
+                        f"budget, heat > {settings.air_capacity_warning * 100:.0f} % of air cooling"),
+            LegendEntry("fill", BAR_COLOURS["error"], "over the budget or air cooling"),
+            LegendEntry("fill", BAR_COLOURS["unknown"], "no budget or air cooling given")]
 
 
 def paint_fitted(painter: QPainter, target: QRectF, source: QRectF, draw: Callable[[QPainter], None],
