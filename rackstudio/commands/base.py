@@ -2,7 +2,8 @@
 
 A command plans its edits on the first `apply` (so constructing one has no side effects and
 costs nothing — the drag preview builds many), records old and new records, and `revert`
-puts the old ones back exactly. `apply` and `revert` return the ChangeSet the graph, the
+puts the old ones back exactly. When a first apply moves a device or rack, the estimated
+lengths of its cables follow in the same step. `apply` and `revert` return the ChangeSet the graph, the
 checks and the views update from.
 """
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 
 from rackstudio.changes import ChangeSet, Collection
 from rackstudio.errors import RackStudioError
+from rackstudio.model.cable_length import relengthed
 from rackstudio.model.design import Design
+from rackstudio.model.geometry import devices_within
 
 LIBRARY = (Collection.PART_TYPES, Collection.RACK_TYPES)  # keyed by slug
 META = "$"  # design-level fields (name, revision, settings, site, reviews)
@@ -55,6 +58,21 @@ def _write(design: Design, collection: str, key: str, value: Any, changes: Chang
         (changes.add if old is None else changes.change)(key, collection)
 
 
+def _cable_lengths(design: Design, changes: ChangeSet) -> list[Edit]:
+    """The estimated lengths of the cables whose ends moved (a device or rack changed), brought up
+    to date in the same step, so undo puts them back with the move."""
+    owners: set[str] = set()
+    for obj_id, collection in changes.changed.items():
+        if collection == Collection.DEVICES and obj_id in design.devices:
+            owners.add(obj_id)
+            owners.update(devices_within(design, obj_id))
+        elif collection == Collection.RACKS and obj_id in design.racks:
+            owners.update(devices_within(design, obj_id))
+    if not owners:
+        return []
+    return [Edit(Collection.CONNECTIONS, old.id, old, new) for old, new in relengthed(design, sorted(owners))]
+
+
 class Command:
     """Base class. Subclasses implement `plan(design) -> list[Edit]` (raise Refused to refuse)."""
 
@@ -68,11 +86,17 @@ class Command:
         raise NotImplementedError
 
     def apply(self, design: Design) -> ChangeSet:
-        if self._edits is None:
+        first = self._edits is None
+        if first:
             self._edits = list(self.plan(design))
         changes = ChangeSet()
         for e in self._edits:
             _write(design, e.collection, e.key, e.new, changes)
+        if first:
+            follow = _cable_lengths(design, changes)
+            for e in follow:
+                _write(design, e.collection, e.key, e.new, changes)
+            self._edits.extend(follow)
         return changes
 
     def revert(self, design: Design) -> ChangeSet:

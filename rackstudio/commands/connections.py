@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rackstudio.commands.base import Command, Edit, Refused, put
+from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Connection, Design, PortRef
 from rackstudio.model.parts import Category
 
@@ -60,7 +61,8 @@ class Connect(Command):
             raise Refused(f"id {conn_id!r} is already in use")
         media = self.media or ("power" if self.kind == "power" else None)
         conn = Connection(id=conn_id, kind=self.kind, a=self.a, b=self.b, media=media,
-                          length_m=self.length_m, label=self.label or default_label(design, self.a, self.b))
+                          label=self.label or default_label(design, self.a, self.b))
+        conn = estimated(design, conn, self.length_m)  # no length, or the estimate: marked estimated
         self.text = f"Connect {conn.label}"
         return [put("connections", None, conn)]
 

@@ -9,6 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 from rackstudio.commands.base import LIBRARY, META, Command, Composite, Edit, Refused, put
 from rackstudio.commands.fit import fit_device, fit_rack
 from rackstudio.model import integrity
+from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
@@ -110,6 +111,8 @@ class SetProperty(Command):
             new = old.replace(**{self.field: self.value})
         except ValidationError as exc:
             raise Refused(f"{self.field}: {exc.errors()[0]['msg']}") from None
+        if coll == "connections" and self.field == "length_m":  # typed: no longer an estimate; cleared: estimated
+            new = estimated(design, new) if self.value is None else new.replace(length_estimated=None)
         if coll == "devices":
             if self.field == "part" and new.part not in design.part_types:
                 raise Refused(f"part type {new.part!r} is not in the design")

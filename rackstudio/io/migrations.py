@@ -6,6 +6,9 @@ Version history:
   3: waivers carry `figures`, the finding's numbers when it was waived (a finding that gets worse
      than its waiver is open again); settings carry `waiver_tolerance`. A version 2 waiver kept no
      figures, so it keeps covering its finding by key, as it did.
+  4: connections carry `length_estimated` (true when `length_m` is RackStudio's estimate from the
+     ends' places rather than a typed length). A length in an older file was typed; a cable without
+     one gets its estimate when the file is opened (`complete`).
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -16,7 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from rackstudio.io.limits import Refusal, json_path, one_line
-from rackstudio.model.design import FORMAT_VERSION
+from rackstudio.model.cable_length import estimate_missing_lengths
+from rackstudio.model.design import FORMAT_VERSION, Design
 
 _ROTATION_TO_FACING = {0: "S", 90: "W", 180: "N", 270: "E"}
 
@@ -52,7 +56,19 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    data["format_version"] = 4  # no field changes meaning: `length_estimated` is absent on typed lengths
+    return data
+
+
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+
+
+def complete(design: Design, original: Any) -> None:
+    """The part of a step that needs the model, run on the loaded design: a file older than
+    version 4 stored no estimated lengths, so each cable without a length gets its estimate."""
+    if isinstance(original, int) and original < 4:
+        estimate_missing_lengths(design)
 
 
 class NewerFormat(Exception):

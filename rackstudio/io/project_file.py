@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from rackstudio.errors import LoadError, SaveError
 from rackstudio.io import limits
 from rackstudio.io.limits import MAX_FILE_BYTES, Refusal, json_path, one_line
-from rackstudio.io.migrations import NewerFormat, migrate
+from rackstudio.io.migrations import NewerFormat, complete, migrate
 from rackstudio.model import integrity
 from rackstudio.model.design import COLLECTIONS, FORMAT_VERSION, Design
 
@@ -111,6 +111,7 @@ def _parse(text: str | bytes) -> Loaded:
     if bom:
         warnings.insert(0, ("line 1, column 1", "the file starts with a UTF-8 byte-order mark; it is saved "
                                                 "without one"))
+    complete(design, original)
     migrated = original if original != design.format_version else None
     return Loaded(design, warnings, migrated)
 

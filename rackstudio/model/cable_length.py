@@ -8,9 +8,10 @@ and the reports round it up to the family's purchasable lengths.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from rackstudio.model import geometry
-from rackstudio.model.design import Design, PortRef
+from rackstudio.model.design import Connection, Design, PortRef
 
 # Lateral run from a port to the rack's cable channel: half the internal width, ~240 mm for
 # 19-inch (engineering.md 4.5, U); half of the 537 mm OCP bay for 21-inch.
@@ -61,6 +62,45 @@ def estimate_length_m(design: Design, a: PortRef, b: PortRef) -> float | None:
     return round((run + sides + slack) / 1000, 2)
 
 
+def estimated(design: Design, conn: Connection, length_m: float | None = None) -> Connection:
+    """`conn` with `length_m` when it is the estimate for its ends (marked estimated), else with the
+    estimate when it has no length; a typed length is kept."""
+    estimate = estimate_length_m(design, conn.a, conn.b)
+    if length_m is not None:
+        same = estimate is not None and abs(length_m - estimate) < 0.005
+        return conn.model_copy(update={"length_m": length_m, "length_estimated": True if same else None})
+    if estimate is None:
+        return conn.model_copy(update={"length_m": None, "length_estimated": None})
+    return conn.model_copy(update={"length_m": estimate, "length_estimated": True})
+
+
+def relengthed(design: Design, owners: Iterable[str]) -> list[tuple[Connection, Connection]]:
+    """(old, new) for every cable of `owners` whose estimated length no longer matches the places
+    of its ends (after a move); typed lengths are left alone."""
+    out = []
+    seen: set[str] = set()
+    for owner in owners:
+        for conn_id in sorted(design.connections_of(owner)):
+            conn = design.connections.get(conn_id)
+            if conn is None or conn_id in seen or not conn.length_estimated:
+                continue
+            seen.add(conn_id)
+            new = estimated(design, conn)
+            if new.length_m != conn.length_m or new.length_estimated != conn.length_estimated:
+                out.append((conn, new))
+    return out
+
+
+def estimate_missing_lengths(design: Design) -> None:
+    """Give every cable without a length its estimate, marked estimated (a file from before
+    estimates were stored; not an edit)."""
+    for conn in list(design.connections.values()):
+        if conn.length_m is None:
+            new = estimated(design, conn)
+            if new.length_m is not None:
+                design.put("connections", new)
+
+
 # Purchasable lengths by cable family, m (engineering.md 4.5 "ordered length = smallest catalogue
 # length ≥ L"). Longer than a family's longest listed length, a cable is ordered to length (fibre
 # trunks and patch cords are made to order): the next whole metre (U).
@@ -89,4 +129,4 @@ def purchasable_length_m(media: str | None, length_m: float) -> float:
 
 
 __all__ = ["LENGTH_SERIES_M", "LENGTH_SERIES_SOURCE", "SIDE_CHANNEL_MM", "estimate_length_m",
-           "port_height_mm", "purchasable_length_m"]
+           "estimate_missing_lengths", "estimated", "port_height_mm", "purchasable_length_m", "relengthed"]

@@ -17,7 +17,7 @@ from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -167,6 +167,9 @@ class Connection(Record):
     b: PortRef
     media: str | None = Field(default=None, description="cable family: dac, acc, aec, aoc, mmf, smf, cat6, power")
     length_m: float | None = Field(default=None, gt=0)
+    length_estimated: Literal[True] | None = Field(
+        default=None, description="true: length_m is RackStudio's estimate from the ends' places (engineering.md "
+                                  "4.5), kept up to date as they move; absent: the length was typed")
     label: str | None = None
 
 

@@ -1,9 +1,9 @@
 """Qt-free. The cable schedule: one row per connection with its label, both ends (rack, unit,
 device, port), kind, media and length, as CSV or XLSX for the installer.
 
-A connection without a typed length gets the checks' estimate from rack geometry
-(`checks.rules.cabling.estimate_length_m`, engineering.md 4.5), marked as estimated, so the
-schedule and the reach rules agree on every length.
+Every cable's length is the one stored on it: typed, or estimated from the places of its ends
+when it was made and kept up to date as they move (`model.cable_length`, engineering.md 4.5),
+marked as estimated; the reach rules read the same length.
 """
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rackstudio.checks.context import CheckContext, rack_of_record
-from rackstudio.checks.rules.cabling import estimate_length_m
-from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model import cable_length
 from rackstudio.model.design import Connection, Design, PortRef
 from rackstudio.reports.xlsx import write_xlsx
 
@@ -85,27 +84,20 @@ def end_of(design: Design, ref: PortRef) -> End:
     return End(rack.name if rack else "", unit_text(design, device.id), device.name, ref.port)
 
 
-def _context(design: Design, ctx: CheckContext | None) -> CheckContext:
-    return ctx if ctx is not None else CheckContext(design, ComponentGraph(design))
-
-
-def length_of(design: Design, conn: Connection, ctx: CheckContext | None) -> tuple[float | None, bool]:
-    """(metres, estimated): the typed length, else the checks' geometric estimate for network cables."""
+def length_of(design: Design, conn: Connection, ctx: CheckContext | None = None) -> tuple[float | None, bool]:
+    """(metres, estimated): the cable's stored length and whether it is an estimate; a cable
+    without one (a feed or floor equipment at an end) gets the estimate when there is one."""
     if conn.length_m is not None:
-        return conn.length_m, False
-    if conn.kind != "network" or ctx is None:
-        return None, False
-    estimate = estimate_length_m(ctx, conn)
+        return conn.length_m, bool(conn.length_estimated)
+    estimate = cable_length.estimate_length_m(design, conn.a, conn.b)
     return estimate, estimate is not None
 
 
 def cable_rows(design: Design, ctx: CheckContext | None = None, kinds: tuple[str, ...] = ("network", "power",
                                                                                            "coolant")) -> list[CableRow]:
-    """Every connection of `kinds`, sorted by label then id. `ctx` (the checks' context) supplies
-    length estimates; one is built when a network cable has no length."""
+    """Every connection of `kinds`, sorted by label then id (`ctx` is accepted from callers that hold
+    the checks' context; lengths live on the cables)."""
     conns = sorted((c for c in design.connections.values() if c.kind in kinds), key=lambda c: (c.label or "", c.id))
-    if ctx is None and any(c.kind == "network" and c.length_m is None for c in conns):
-        ctx = _context(design, None)
     rows = []
     for conn in conns:
         length, estimated = length_of(design, conn, ctx)

@@ -1,5 +1,5 @@
 """The cable list: the connections of the selection (of everything when nothing is selected)
-with A end, B end, media and length; sortable; label, media and length editable in place
+with A end, B end, media and length (marked "(est.)" while it is RackStudio's estimate); sortable; label, media and length editable in place
 (SetProperty); relabel from the cable label pattern; disconnect."""
 from __future__ import annotations
 
@@ -85,8 +85,13 @@ class CableListModel(RowsTableModel):
         value = values[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if index.column() == 5:
-                return "" if value is None else f"{value:g}"
+                if value is None:
+                    return ""
+                shown = f"{value:g}"
+                return f"{shown} (est.)" if role == Qt.ItemDataRole.DisplayRole and conn.length_estimated else shown
             return value
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5 and conn.length_estimated:
+            return "Estimated from where both ends are (engineering.md 4.5), kept up to date as they move; type a length to set it"
         if role == Qt.ItemDataRole.UserRole:
             return -1.0 if index.column() == 5 and value is None else value
         return None

@@ -57,9 +57,13 @@ FACING_TO_ROTATION = {"S": 0, "W": 90, "N": 180, "E": 270}
 
 def as_version_1(text: str) -> str:
     """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees; no
-    waiver figures or waiver tolerance, which came with version 3)."""
+    waiver figures or waiver tolerance, which came with version 3; no stored length estimates,
+    which came with version 4)."""
     data = json.loads(text)
     data["format_version"] = 1
+    for conn in data["connections"].values():
+        if conn.pop("length_estimated", False):
+            del conn["length_m"]
     del data["settings"]["waiver_tolerance"]
     for waiver in data["waivers"].values():
         del waiver["figures"]

@@ -31,6 +31,8 @@ def test_two_known_revisions_list_exactly_their_changes():
         ("changed", "feeds", "feed-a"),
         ("changed", "connections", "cb-1"), ("added", "connections", "cb-2"),
         ("added", "comments", "cm-1"),
+        # the moved server's power cords: their estimated lengths follow it
+        ("changed", "connections", "pw-2"), ("changed", "connections", "pw-3"), ("changed", "connections", "pw-4"),
     }
     by = {c.id: c for c in result.changes}
     assert [(f.field, f.old, f.new) for f in by["design"].fields] == [("revision", "A", "B")]

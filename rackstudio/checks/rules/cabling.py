@@ -47,7 +47,7 @@ def estimate_length_m(ctx: CheckContext, conn: Connection) -> float | None:
 
 def _length(ctx: CheckContext, conn: Connection) -> tuple[float | None, str]:
     if conn.length_m is not None:
-        return conn.length_m, ""
+        return conn.length_m, " (estimated)" if conn.length_estimated else ""
     return estimate_length_m(ctx, conn), " (estimated)"
 
 
