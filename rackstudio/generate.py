@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevice, RemoveDevice
 from rackstudio.commands.fit import can_place
-from rackstudio.commands.network_plan import data_ports, plan_rails, rail_nics
+from rackstudio.commands.network_plan import cable_for, data_ports, plan_rails, rail_nics
 from rackstudio.commands.racks import AddRow
 from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
 from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups, geometry
@@ -91,10 +91,12 @@ class Builder:
         self.do(PlaceDevice(self.lib.parts[role], device_id=device_id, **placement))
         return device_id
 
-    def connect(self, kind: str, a: tuple[str, str], b: tuple[str, str], media: str | None = None,
-                length_m: float | None = None) -> None:
-        self.do(Connect(kind, PortRef(owner=a[0], port=a[1]), PortRef(owner=b[0], port=b[1]),
-                        media=media, length_m=length_m))
+    def connect(self, kind: str, a: tuple[str, str], b: tuple[str, str]) -> None:
+        """A cable with its length estimated from its ends; a network cable of the family that
+        length takes at its lane rate (commands.network_plan.cable_for)."""
+        ends = PortRef(owner=a[0], port=a[1]), PortRef(owner=b[0], port=b[1])
+        media = cable_for(self.design, *ends).media if kind == "network" else None
+        self.do(Connect(kind, *ends, media=media))
 
     # --- ports ---------------------------------------------------------------------------------
 
@@ -144,15 +146,6 @@ class Builder:
         return outlets[best].name
 
 
-def _media(length_m: float) -> str:
-    """Media a cabler would pick for a 400G NDR link of this length (engineering.md 4.1)."""
-    if length_m <= 2.5:
-        return "dac"
-    if length_m <= 45:
-        return "mmf"
-    return "smf"
-
-
 class PodBuilder(Builder):
     """One AI pod at an offset in a hall. Returns the racks and switches it made."""
 
@@ -194,7 +187,7 @@ class PodBuilder(Builder):
         for dev in trays + switches:
             bmc = self.bmc(dev)
             if bmc:
-                self.connect("network", (dev, bmc), (mgmt, mgmt_ports.pop(0)), media="cat6", length_m=2)
+                self.connect("network", (dev, bmc), (mgmt, mgmt_ports.pop(0)))
         feed_a, feed_b = self.power_pair(f"{name}-MGMT", 16, *panels, rack_id)
         for k, psu in enumerate(self.part(mgmt).power_ports):
             self.connect("power", (mgmt, psu.name), ((feed_a, feed_b)[k % 2], ""))
@@ -275,8 +268,7 @@ class PodBuilder(Builder):
         for leaf in leaf_ids:
             for spine in spine_ids:
                 for _ in range(links):
-                    self.connect("network", (leaf, ports[leaf].pop()), (spine, ports[spine].pop(0)),
-                                 media="dac", length_m=2)
+                    self.connect("network", (leaf, ports[leaf].pop()), (spine, ports[spine].pop(0)))
         for rack_id in racks:
             self.fill_blanks(rack_id)
         return racks, leaf_ids, spine_ids
@@ -309,7 +301,7 @@ class PodBuilder(Builder):
         for dev in devices:
             bmc = self.bmc(dev)
             if bmc and ports:
-                self.connect("network", (dev, bmc), ports.pop(0), media="cat6", length_m=15)
+                self.connect("network", (dev, bmc), ports.pop(0))
 
     def rail_fabric(self, hosts: list[str], leaves: list[str]) -> None:
         """Rail-optimised, with the network helper a user has (commands.network_plan): rail k of
@@ -492,28 +484,25 @@ class HallBuilder(PodBuilder):
         free = {sw: self.switch_ports(sw, port_type) for sw in switches}
         pairs = [leaf_ids[i:i + 2] for i in range(0, leaves, 2)]
         for h, host in enumerate(pod.trays + pod.servers):
-            length = 15 if host in pod.trays else 10
             dpus = [i.name for i in self.part(host).interfaces
                     if not i.mgmt_only and i.name not in self.part(host).rackstudio.required_ports]
             for dpu, leaf in zip(dpus, pairs[h % len(pairs)], strict=False):
                 if free[leaf]:
-                    self.connect("network", (host, dpu), (leaf, free[leaf].pop(0)), media=_media(length),
-                                 length_m=length)
+                    self.connect("network", (host, dpu), (leaf, free[leaf].pop(0)))
         links = min(len(free[leaf_ids[0]]) // spines, len(free[spine_ids[0]]) // leaves)
         for leaf in leaf_ids:
             for spine in spine_ids:
                 for _ in range(links):
-                    self.connect("network", (leaf, free[leaf].pop()), (spine, free[spine].pop(0)),
-                                 media="dac", length_m=2)
-        self.out_of_band(switches, oob, length_m=2)
+                    self.connect("network", (leaf, free[leaf].pop()), (spine, free[spine].pop(0)))
+        self.out_of_band(switches, oob)
 
-    def out_of_band(self, devices: list[str], switches: list[str], length_m: float) -> None:
+    def out_of_band(self, devices: list[str], switches: list[str]) -> None:
         """Each device's BMC port to the next free copper port of `switches`."""
         ports = [(sw, p) for sw in switches for p in self.switch_ports(sw, "1000base-t")]
         for dev in devices:
             bmc = self.bmc(dev)
             if bmc and ports and self.design.port_connection("network", dev, bmc) is None:
-                self.connect("network", (dev, bmc), ports.pop(0), media="cat6", length_m=length_m)
+                self.connect("network", (dev, bmc), ports.pop(0))
 
     def shelf_management(self, pod: Pod) -> None:
         """In each liquid-cooled rack, the power shelves' BMCs to the rack's management switch,
@@ -525,10 +514,10 @@ class HallBuilder(PodBuilder):
             inside = sorted(self.design.contents(rack))
             mgmt = next(d for d in inside if self.part(d).slug == self.lib.parts["mgmt_switch"].slug)
             shelves = [d for d in inside if self.part(d).category.value == "power-shelf"]
-            self.out_of_band(shelves, [mgmt], length_m=2)
+            self.out_of_band(shelves, [mgmt])
             up = self.switch_ports(mgmt, "100gbase-x-qsfp28")
             if up and uplinks:
-                self.connect("network", (mgmt, up[0]), uplinks.pop(0), media="mmf", length_m=20)
+                self.connect("network", (mgmt, up[0]), uplinks.pop(0))
 
 
 def pod_footprint(lib: Library, plan: PodPlan) -> tuple[float, float]:

@@ -23,7 +23,13 @@ from rackstudio.model import cable_length
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category, InterfaceTemplate, PartType
-from rackstudio.model.port_roles import link_compatible, management_access_ports, own_management, port_role
+from rackstudio.model.port_roles import (
+    interface_of,
+    link_compatible,
+    management_access_ports,
+    own_management,
+    port_role,
+)
 
 
 @dataclass(frozen=True)
@@ -125,16 +131,26 @@ def _free(design: Design, owner: str, ports: Iterable[InterfaceTemplate]) -> lis
     return [p for p in ports if design.port_connection("network", owner, p.name) is None]
 
 
-def _add(design: Design, plan: NetworkPlan, a: PortRef, b: PortRef, a_type: str, b_type: str) -> None:
-    """A planned link with its estimated length and the cable family that reaches it."""
-    lane = ifc.link_lane_class([ifc.classify(a_type), ifc.classify(b_type)])
+def cable_for(design: Design, a: PortRef, b: PortRef) -> Link:
+    """The link between two interfaces: its estimated length and the cable family that reaches it
+    at its lane rate (media None when nothing does or the rate has no reach data)."""
+    types = []
+    for end in (a, b):
+        found = interface_of(design, end)
+        types.append(ifc.classify(found[1].type) if found else None)
+    lane = ifc.link_lane_class(types)
     length = cable_length.estimate_length_m(design, a, b)
-    media = ifc.choose_media(lane, length, design.settings.dac_margin)
-    if media is None and lane in ifc.REACH_M:
+    return Link(a, b, ifc.choose_media(lane, length, design.settings.dac_margin), length, lane)
+
+
+def _add(design: Design, plan: NetworkPlan, a: PortRef, b: PortRef) -> None:
+    """A planned link with its estimated length and the cable family that reaches it."""
+    link = cable_for(design, a, b)
+    if link.media is None and link.lane_class in ifc.REACH_M:
         plan.unplaced.append(f"{owner_name(design, a.owner)} {a.port} → {owner_name(design, b.owner)} {b.port}: "
-                             f"{length:.1f} m is beyond every cable family at {ifc.LANE_NAMES[lane]}")
+                             f"{link.length_m:.1f} m is beyond every cable family at {ifc.LANE_NAMES[link.lane_class]}")
         return
-    plan.links.append(Link(a, b, media, length, lane))
+    plan.links.append(link)
 
 
 def _place(design: Design, plan: NetworkPlan, device_id: str, nic: InterfaceTemplate, switch: _Switch) -> bool:
@@ -143,8 +159,7 @@ def _place(design: Design, plan: NetworkPlan, device_id: str, nic: InterfaceTemp
     if port is None:
         plan.unplaced.append(f"{owner_name(design, device_id)} {nic.name}: {switch.why_not(design, part, nic)}")
         return False
-    _add(design, plan, PortRef(owner=device_id, port=nic.name), PortRef(owner=switch.id, port=port.name),
-         nic.type, port.type)
+    _add(design, plan, PortRef(owner=device_id, port=nic.name), PortRef(owner=switch.id, port=port.name))
     return True
 
 
@@ -193,8 +208,7 @@ def _management(design: Design, plan: NetworkPlan, devices: Sequence[str], switc
             for s in order:
                 port = switches[s].take_for(part, nic)
                 if port is not None:
-                    _add(design, plan, PortRef(owner=dev_id, port=nic.name), PortRef(owner=s, port=port.name),
-                         nic.type, port.type)
+                    _add(design, plan, PortRef(owner=dev_id, port=nic.name), PortRef(owner=s, port=port.name))
                     break
             if port is None:
                 where = (f"{owner_name(design, switch_id)} has no free compatible access port" if switch_id
@@ -299,8 +313,7 @@ def _uplinks(design: Design, plan: NetworkPlan, leaves: list[_Switch], downlinks
                 short += 1
                 continue
             leaf.free.remove(up)
-            _add(design, plan, PortRef(owner=leaf.id, port=up.name), PortRef(owner=spine.id, port=port.name),
-                 up.type, port.type)
+            _add(design, plan, PortRef(owner=leaf.id, port=up.name), PortRef(owner=spine.id, port=port.name))
         if short:
             plan.unplaced.append(f"{owner_name(design, leaf.id)}: {short} of {count} uplinks found no free port "
                                  "(the leaf is oversubscribed)")
@@ -318,5 +331,5 @@ def rail_optimised(design: Design, server_ids: Iterable[str], leaf_ids: Sequence
     return plan_rails(design, server_ids, leaf_ids, spine_ids, mgmt_switch_id).command(design, labeler)
 
 
-__all__ = ["Link", "NetworkPlan", "connect_to_leaf", "data_ports", "management_ports", "management_switches",
+__all__ = ["Link", "NetworkPlan", "cable_for", "connect_to_leaf", "data_ports", "management_ports", "management_switches",
            "plan_rails", "plan_to_leaf", "rail_nics", "rail_optimised"]
