@@ -1,10 +1,13 @@
-"""Qt-free. The bill of materials: parts by manufacturer and part number with a count per rack
-and a total; cables by kind, media and length bucket; transceivers (optics) by interface and media
-with a count per rack. Written as CSV (one table, a Section column) or XLSX (one sheet each).
+"""Qt-free. The bill of materials: the racks by rack type (empty racks too); the devices and the
+PDUs by manufacturer and part number with a count per rack and a total; cables by kind, media and
+ordered length; transceivers (optics) by interface and media with a count per rack. Written as CSV
+(one table, a Section column) or XLSX (one sheet each).
 
-Cable lengths are the typed length, else the checks' estimate (as in the cable schedule), rounded
-up to the next length a cable is sold in. Fixed-end cables (DAC, ACC, AEC, AOC) carry their own
-ends; a fibre (MMF/SMF) needs a transceiver at each end.
+A cable's length is the one the cable schedule gives (the length stored on it, typed or
+estimated, engineering.md 4.5), and it is ordered in the length its family is sold in
+(`model.cable_length.purchasable_length_m`); a cable without one (an end on a feed or on floor
+equipment) is listed as "unknown". Fixed-end cables (DAC, ACC, AEC, AOC) carry their own ends;
+a fibre (MMF/SMF) needs a transceiver at each end.
 """
 from __future__ import annotations
 
@@ -15,33 +18,31 @@ from pathlib import Path
 
 from rackstudio.checks.context import CheckContext
 from rackstudio.model import interfaces
+from rackstudio.model.cable_length import purchasable_length_m
 from rackstudio.model.design import Design, PortRef
+from rackstudio.model.parts import Category
 from rackstudio.reports.cable_schedule import cable_rows, rack_id_of
 from rackstudio.reports.metrics_series import natural_key
 from rackstudio.reports.xlsx import write_xlsx
 
-# Lengths cables are commonly sold in, m (vendor catalogues list 0.5-3 m copper and 1-100 m optical).
-STOCK_LENGTHS_M = (0.5, 1, 1.5, 2, 2.5, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100)
 FLOOR = "(floor)"
 UNKNOWN = "unknown"
 TRANSCEIVER_MEDIA = ("mmf", "smf")
+PDU_CATEGORIES = (Category.PDU, Category.POWER_SHELF)  # power distribution, listed apart
 
 
-def length_bucket(length_m: float | None) -> str:
-    """'≤ 3 m': the shortest stock length that covers `length_m`; '> 100 m'; 'unknown'."""
-    if length_m is None:
-        return UNKNOWN
-    for stock in STOCK_LENGTHS_M:
-        if length_m <= stock + 1e-9:
-            return f"≤ {stock:g} m"
-    return f"> {STOCK_LENGTHS_M[-1]:g} m"
+@dataclass
+class RackLine:
+    manufacturer: str
+    model: str
+    rack_type: str  # the rack type's slug
+    u_height: int
+    racks: list[str] = field(default_factory=list)  # rack names
+    empty: int = 0  # racks of this type with no device
 
-
-def _bucket_order(bucket: str) -> float:
-    if bucket == UNKNOWN:
-        return float("inf")
-    number = float(bucket.split()[1])
-    return number + (0.5 if bucket.startswith(">") else 0)
+    @property
+    def count(self) -> int:
+        return len(self.racks)
 
 
 @dataclass
@@ -61,10 +62,13 @@ class PartLine:
 class CableLine:
     kind: str
     media: str
-    bucket: str
+    length_m: float | None  # the ordered length; None: unknown
     count: int = 0
-    total_m: float = 0.0
     estimated: int = 0  # how many lengths are estimates
+
+    @property
+    def total_m(self) -> float | None:
+        return None if self.length_m is None else round(self.count * self.length_m, 2)
 
 
 @dataclass
@@ -82,9 +86,16 @@ class OpticLine:
 @dataclass
 class Bom:
     racks: list[str]  # rack names, in column order
-    parts: list[PartLine]
+    rack_types: list[RackLine]
+    devices: list[PartLine]
+    pdus: list[PartLine]
     cables: list[CableLine]
     optics: list[OpticLine]
+
+    @property
+    def parts(self) -> list[PartLine]:
+        """Devices and PDUs: every placed part."""
+        return [*self.devices, *self.pdus]
 
 
 def _rack_name(design: Design, device_id: str) -> str:
@@ -100,7 +111,19 @@ def rack_columns(design: Design) -> list[str]:
     return [r.name for r in sorted(design.racks.values(), key=key)]
 
 
-def _parts(design: Design) -> list[PartLine]:
+def _rack_types(design: Design, order: list[str]) -> list[RackLine]:
+    lines: dict[str, RackLine] = {}
+    by_name = {name: i for i, name in enumerate(order)}
+    for rack in sorted(design.racks.values(), key=lambda r: (by_name.get(r.name, 0), r.id)):
+        rt = design.rack_type_of(rack)
+        line = lines.get(rt.slug) or lines.setdefault(rt.slug, RackLine(rt.manufacturer, rt.model, rt.slug,
+                                                                         rt.u_height))
+        line.racks.append(rack.name)
+        line.empty += not design.contents(rack.id)
+    return sorted(lines.values(), key=lambda r: (r.manufacturer.lower(), r.model, r.rack_type))
+
+
+def _parts(design: Design) -> tuple[list[PartLine], list[PartLine]]:
     lines: dict[tuple[str, str], PartLine] = {}
     for device in design.devices.values():
         part = design.part_of(device)
@@ -110,7 +133,9 @@ def _parts(design: Design) -> list[PartLine]:
         if line is None:
             line = lines[key] = PartLine(part.manufacturer, part.model, number, str(part.category.value))
         line.per_rack[_rack_name(design, device.id)] += 1
-    return sorted(lines.values(), key=lambda p: (p.manufacturer.lower(), p.part_number or p.model, p.model))
+    ordered = sorted(lines.values(), key=lambda p: (p.manufacturer.lower(), p.part_number or p.model, p.model))
+    return ([p for p in ordered if p.category not in PDU_CATEGORIES],
+            [p for p in ordered if p.category in PDU_CATEGORIES])
 
 
 def _interface_type(design: Design, end: PortRef) -> str:
@@ -133,14 +158,13 @@ def _optic_item(interface_type: str, media: str) -> str:
 
 def build(design: Design, ctx: CheckContext | None = None) -> Bom:
     """The BOM of a design. `ctx` (the checks' context) supplies length estimates."""
-    cables: dict[tuple[str, str, str], CableLine] = {}
+    cables: dict[tuple[str, str, float | None], CableLine] = {}
     optics: dict[tuple[str, str], OpticLine] = {}
     for row in cable_rows(design, ctx):
-        bucket = length_bucket(row.length_m)
-        key = (row.kind, row.media or "", bucket)
+        ordered = None if row.length_m is None else purchasable_length_m(row.media, row.length_m)
+        key = (row.kind, row.media or "", ordered)
         line = cables.get(key) or cables.setdefault(key, CableLine(*key))
         line.count += 1
-        line.total_m += row.length_m or 0.0
         line.estimated += row.estimated
         if row.media in TRANSCEIVER_MEDIA:
             conn = design.connections[row.conn_id]
@@ -149,8 +173,10 @@ def build(design: Design, ctx: CheckContext | None = None) -> Bom:
                 okey = (itype, row.media)
                 optic = optics.get(okey) or optics.setdefault(okey, OpticLine(_optic_item(itype, row.media), *okey))
                 optic.per_rack[_rack_name(design, end.owner)] += 1
-    return Bom(rack_columns(design), _parts(design),
-               sorted(cables.values(), key=lambda c: (c.kind, c.media, _bucket_order(c.bucket))),
+    order = rack_columns(design)
+    devices, pdus = _parts(design)
+    return Bom(order, _rack_types(design, order), devices, pdus,
+               sorted(cables.values(), key=lambda c: (c.kind, c.media, c.length_m is None, c.length_m or 0)),
                sorted(optics.values(), key=lambda o: (o.item, o.interface)))
 
 
@@ -163,19 +189,32 @@ def _columns(bom: Bom, lines) -> list[str]:
     return cols + ([FLOOR] if FLOOR in used else [])
 
 
-def parts_table(bom: Bom) -> list[list]:
-    cols = _columns(bom, bom.parts)
+def racks_table(bom: Bom) -> list[list]:
+    rows: list[list] = [["Manufacturer", "Model", "Rack type", "U", "Count", "Empty", "Racks"]]
+    for r in bom.rack_types:
+        rows.append([r.manufacturer, r.model, r.rack_type, r.u_height, r.count, r.empty, ", ".join(r.racks)])
+    return rows
+
+
+def parts_table(bom: Bom, lines: list[PartLine]) -> list[list]:
+    """Devices or PDUs with a count per rack (the racks that hold any) and a total."""
+    cols = _columns(bom, lines)
     rows: list[list] = [["Manufacturer", "Model", "Part number", "Category", *cols, "Total"]]
-    for p in bom.parts:
+    for p in lines:
         rows.append([p.manufacturer, p.model, p.part_number, p.category, *(p.per_rack.get(c, 0) for c in cols),
                      p.total])
     return rows
 
 
+def _length_text(c: CableLine) -> float | str:
+    return UNKNOWN if c.length_m is None else c.length_m
+
+
 def cables_table(bom: Bom) -> list[list]:
-    rows: list[list] = [["Kind", "Media", "Length", "Count", "Total length (m)", "Estimated lengths"]]
+    rows: list[list] = [["Kind", "Media", "Length (m)", "Count", "Total length (m)", "Estimated lengths"]]
     for c in bom.cables:
-        rows.append([c.kind, c.media, c.bucket, c.count, round(c.total_m, 1), c.estimated])
+        rows.append([c.kind, c.media, _length_text(c), c.count, "" if c.total_m is None else c.total_m,
+                     c.estimated])
     return rows
 
 
@@ -188,17 +227,20 @@ def optics_table(bom: Bom) -> list[list]:
 
 
 def csv_rows(bom: Bom) -> list[list]:
-    """One table for CSV: Section (part, cable, optic), Manufacturer, Item, Part number,
-    Category/Media, Length, the rack columns, Total, Total length (m)."""
+    """One table for CSV: Section (rack, device, pdu, cable, optic), Manufacturer, Item, Part number
+    (a rack's type), Category/Media, Length (m), the rack columns, Total, Total length (m)."""
     cols = _columns(bom, [*bom.parts, *bom.optics])
-    rows: list[list] = [["Section", "Manufacturer", "Item", "Part number", "Category/Media", "Length", *cols,
+    rows: list[list] = [["Section", "Manufacturer", "Item", "Part number", "Category/Media", "Length (m)", *cols,
                          "Total", "Total length (m)"]]
-    for p in bom.parts:
-        rows.append(["part", p.manufacturer, p.model, p.part_number, p.category, "",
-                     *(p.per_rack.get(c, 0) for c in cols), p.total, ""])
+    for r in bom.rack_types:
+        rows.append(["rack", r.manufacturer, r.model, r.rack_type, "rack", "", *([""] * len(cols)), r.count, ""])
+    for section, lines in (("device", bom.devices), ("pdu", bom.pdus)):
+        for p in lines:
+            rows.append([section, p.manufacturer, p.model, p.part_number, p.category, "",
+                         *(p.per_rack.get(c, 0) for c in cols), p.total, ""])
     for c in bom.cables:
-        rows.append(["cable", "", f"{c.kind} cable", "", c.media, c.bucket, *([""] * len(cols)), c.count,
-                     round(c.total_m, 1)])
+        rows.append(["cable", "", f"{c.kind} cable", "", c.media, _length_text(c), *([""] * len(cols)), c.count,
+                     "" if c.total_m is None else c.total_m])
     for o in bom.optics:
         rows.append(["optic", "", o.item, "", o.media, "", *(o.per_rack.get(c, 0) for c in cols), o.total, ""])
     return rows
@@ -212,7 +254,8 @@ def write_csv(bom: Bom, path: str | Path) -> Path:
 
 
 def write_bom_xlsx(bom: Bom, path: str | Path) -> Path:
-    return write_xlsx(path, [("Parts", parts_table(bom)), ("Cables", cables_table(bom)),
+    return write_xlsx(path, [("Racks", racks_table(bom)), ("Devices", parts_table(bom, bom.devices)),
+                             ("PDUs", parts_table(bom, bom.pdus)), ("Cables", cables_table(bom)),
                              ("Optics", optics_table(bom))])
 
 

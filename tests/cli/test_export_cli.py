@@ -44,9 +44,10 @@ def test_bom_csv_and_xlsx_headless(design_file, tmp_path, capsys):
     assert main(["export", str(design_file), "--what", "bom", "-o", str(tmp_path / "bom.csv")]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {tmp_path / 'bom.csv'}"
     rows = list(csv.reader((tmp_path / "bom.csv").open(encoding="utf-8")))
-    assert [r[2] for r in rows if r[0] == "part"] == ["PDU 415V 32A", "DGX B200", "QM9700"]
+    assert [(r[0], r[2]) for r in rows if r[0] in ("rack", "device", "pdu")] == [
+        ("rack", "Generic 48U"), ("device", "DGX B200"), ("device", "QM9700"), ("pdu", "PDU 415V 32A")]
     assert main(["export", str(design_file), "--what", "bom", "-o", str(tmp_path / "bom.xlsx")]) == 0
-    assert read_xlsx(tmp_path / "bom.xlsx")["Parts"][2][:3] == ["NVIDIA", "DGX B200", None]
+    assert read_xlsx(tmp_path / "bom.xlsx")["Devices"][1][:3] == ["NVIDIA", "DGX B200", None]
 
 
 def test_cable_schedule_headless(design_file, tmp_path):

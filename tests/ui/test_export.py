@@ -106,7 +106,7 @@ def test_floorplan_pdf_has_a_page_per_hall(review, tmp_path):
 def test_bom_and_cables_from_the_menu(review, dialogs, tmp_path):
     dialogs.save_path = str(tmp_path / "bom.xlsx")
     _action(review, "export_bom")
-    assert read_xlsx(tmp_path / "bom.xlsx")["Parts"][2][:2] == ["NVIDIA", "DGX B200"]
+    assert read_xlsx(tmp_path / "bom.xlsx")["Devices"][1][:2] == ["NVIDIA", "DGX B200"]
     dialogs.save_path = str(tmp_path / "cables.csv")
     _action(review, "export_cables")
     rows = list(csv.reader((tmp_path / "cables.csv").open(encoding="utf-8")))
