@@ -213,7 +213,8 @@ class FindingsDock(QDockWidget):
         if f.figures:
             lines.append("Figures: " + ", ".join(f"{k} = {v}" for k, v in list(f.figures.items())[:8]))
         for w in self._waivers_of(f):
-            lines.append(f"Waived by {w.author} on {w.created[:10]}: {w.reason}")
+            lines.append(f"Waived by {w.author} on {w.created[:10]}: {w.reason}"
+                         + (" (no longer covers it: the finding got worse)" if f.lapse is not None else ""))
         return "\n".join(lines)
 
     def _update_summary(self) -> None:
