@@ -4,27 +4,12 @@ from __future__ import annotations
 
 from rackstudio.commands.base import Command, Edit, Refused, put
 from rackstudio.commands.fit import fit_device
+from rackstudio.commands.names import default_name, follow_name
 from rackstudio.commands.records import embed_part, removal_edits
 from rackstudio.model import integrity
 from rackstudio.model.design import Design, Device
 from rackstudio.model.geometry import turned
 from rackstudio.model.parts import PartType
-
-
-def default_name(design: Design, part: PartType, device: Device) -> str:
-    """A readable default name: rack and unit for rack gear, parent and bay for children."""
-    if device.rack is not None:
-        rack = design.racks[device.rack]
-        if device.position is not None:
-            label = design.rack_type_of(rack).unit_label(device.position)
-            half = {"left": "L", "right": "R"}.get(device.lateral or "", "")
-            return f"{rack.name}-U{label:g}{half}" + ("r" if device.face == "rear" else "")
-        n = sum(1 for d in design.contents(rack.id) if design.devices[d].side == device.side) + 1
-        return f"{rack.name}-{(device.side or 'side')[0].upper()}{n}"
-    if device.parent is not None:
-        return f"{design.devices[device.parent].name}-{device.bay}"
-    n = sum(1 for d in design.devices.values() if d.part == part.slug) + 1
-    return f"{part.model} {n}"
 
 
 class PlaceDevice(Command):
@@ -49,7 +34,7 @@ class PlaceDevice(Command):
         fit = fit_device(design, draft, part)
         if not fit:
             raise Refused(fit.reason)
-        device = draft if self.name else draft.replace(name=default_name(design, part, draft))
+        device = draft if self.name else draft.replace(name=default_name(design, part, draft), name_generated=True)
         where = design.racks[device.rack].name if device.rack else (
             design.devices[device.parent].name if device.parent else design.halls[device.hall].name)
         self.text = f"Place {part.model} in {where}"
@@ -83,6 +68,7 @@ class MoveDevice(Command):
         if old is None:
             raise Refused(f"there is no device {self.device_id!r}")
         new = old.replace(**{**_leave_home(self.placement), **self.placement})
+        new = follow_name(design, old, new)
         problems = integrity.record_problems(design, "devices", new)
         if problems:
             raise Refused(problems[0][1])

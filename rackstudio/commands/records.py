@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from rackstudio.commands.base import LIBRARY, META, Command, Composite, Edit, Refused, put
 from rackstudio.commands.fit import fit_device, fit_rack
+from rackstudio.commands.names import follow_name, typed_name
 from rackstudio.model import integrity
 from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Design
@@ -114,6 +115,7 @@ class SetProperty(Command):
         if coll == "connections" and self.field == "length_m":  # typed: no longer an estimate; cleared: estimated
             new = estimated(design, new) if self.value is None else new.replace(length_estimated=None)
         if coll == "devices":
+            new = typed_name(old, follow_name(design, old, new))
             if self.field == "part" and new.part not in design.part_types:
                 raise Refused(f"part type {new.part!r} is not in the design")
             fit = fit_device(design, new, design.part_of(new))

@@ -9,12 +9,15 @@ Version history:
   4: connections carry `length_estimated` (true when `length_m` is RackStudio's estimate from the
      ends' places rather than a typed length). A length in an older file was typed; a cable without
      one gets its estimate when the file is opened (`complete`).
+  5: a 0U side-mounted device's `face` is the face it mounts on (rear when moved from older files);
+     devices carry `name_generated` when their name is the one RackStudio made from their place.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -61,14 +64,39 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
-
-
 def complete(design: Design, original: Any) -> None:
     """The part of a step that needs the model, run on the loaded design: a file older than
     version 4 stored no estimated lengths, so each cable without a length gets its estimate."""
     if isinstance(original, int) and original < 4:
         estimate_missing_lengths(design)
+
+
+# A name RackStudio generates from a device's place (commands.names.default_name), after the rack's name.
+_GENERATED_NAME = re.compile(r"-(U\d+(\.5)?[LR]?r?|[LRS]\d+)")
+
+
+def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
+    """0U side-mounted devices mount at the rear (a face that meant nothing for them before, where
+    vertical PDUs hang); a name that is the rack's name and a place (`R101-U26`, `R101-L1`) is the
+    one RackStudio generated, and from now on follows the device when it moves."""
+    racks = data.get("racks") if isinstance(data.get("racks"), dict) else {}
+    for device in (data.get("devices") or {}).values():
+        if not isinstance(device, dict):
+            continue
+        if device.get("side") is not None and device.get("position") is None:
+            device["face"] = "rear"
+        rack = racks.get(device.get("rack")) if isinstance(device.get("rack"), str) else None
+        rack_name = rack.get("name") if isinstance(rack, dict) else None
+        name = device.get("name")
+        if (isinstance(name, str) and isinstance(rack_name, str) and name.startswith(rack_name)
+                and _GENERATED_NAME.fullmatch(name[len(rack_name):])):
+            device["name_generated"] = True
+    data["format_version"] = 5
+    return data
+
+
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                                                 4: _v4_to_v5}
 
 
 class NewerFormat(Exception):

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, field_serializer, field_validator
+from pydantic import Field, PrivateAttr, field_serializer, field_validator, model_validator
 
 from rackstudio.model.base import Mutable, Record
 from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -79,7 +79,9 @@ class Device(Record):
 
     In a rack, `position` is the lowest internal unit (1 = bottom, 0.5 steps) and `face` the side
     it mounts on; `position` None with `side` set is a 0U side-mounted device (vertical PDU,
-    manifold); `lateral` places a half-width device in the left or right half.
+    manifold), mounted at the rear unless `face` says front; `lateral` places a half-width device
+    in the left or right half. `name_generated` marks a name RackStudio made from the place (it
+    follows the device when it moves); a name a user typed is kept.
     """
 
     id: str
@@ -99,6 +101,16 @@ class Device(Record):
     allocated_w: float | None = Field(default=None, ge=0, description="overrides the part's allocation")
     asset_tag: str | None = None
     description: str | None = None
+    name_generated: bool | None = Field(default=None, description="True: the name follows the place")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _side_devices_at_the_rear(cls, data):
+        """A 0U side-mounted device placed without a face hangs at the rear (where vertical PDUs go)."""
+        if isinstance(data, dict) and data.get("side") is not None and data.get("position") is None \
+                and "face" not in data:
+            return {**data, "face": "rear"}
+        return data
 
     @field_validator("position")
     @classmethod

@@ -31,6 +31,7 @@ _PLACEMENT_HIDDEN = {
     "floor": {"rack", "position", "face", "side", "lateral", "parent", "bay"},
 }
 _READ_ONLY = {"connections": {"kind"}}
+_NOT_SHOWN = {"devices": {"name_generated"}}  # kept by the commands: a typed name clears it
 _KIND_NAMES = {"halls": "Hall", "rows": "Row", "racks": "Rack", "devices": "Device", "upses": "UPS",
                "panels": "Panel", "feeds": "Feed", "connections": "Connection", "comments": "Comment",
                "waivers": "Waiver"}
@@ -43,6 +44,7 @@ def shared_specs(design: Design, ids: list[str]) -> list[forms.FieldSpec]:
         obj = design.get(obj_id)
         coll = design.kind_of(obj_id)
         hidden = set(_PLACEMENT_HIDDEN.get(obj.placement, ())) if coll == "devices" else set()
+        hidden |= _NOT_SHOWN.get(coll, set())
         specs = {}
         for spec in forms.field_specs(type(obj)):
             if spec.name in hidden:

@@ -58,7 +58,8 @@ FACING_TO_ROTATION = {"S": 0, "W": 90, "N": 180, "E": 270}
 def as_version_1(text: str) -> str:
     """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees; no
     waiver figures or waiver tolerance, which came with version 3; no stored length estimates,
-    which came with version 4)."""
+    which came with version 4; no generated-name marks and 0U devices on the default face, before
+    version 5)."""
     data = json.loads(text)
     data["format_version"] = 1
     for conn in data["connections"].values():
@@ -68,6 +69,9 @@ def as_version_1(text: str) -> str:
     for waiver in data["waivers"].values():
         del waiver["figures"]
     for device in data["devices"].values():
+        device.pop("name_generated", None)
+        if device.get("side") is not None and "position" not in device:
+            device["face"] = "front"
         if "position" in device:
             device["u"] = device.pop("position")
     for rack in data["racks"].values():

@@ -105,8 +105,8 @@ def test_build_a_pod_through_the_widgets_save_compare_and_undo_to_empty(make_win
     qtbot.mouseDClick(hall_view.viewport(), Qt.MouseButton.LeftButton,
                       pos=hall_view.mapFromScene(rack_centre(window, a01)))
     vp = elevation_view.viewport()
-    assert drag_drop(vp, palette_mime(window, "PDU 415V 32A"), elevation_view.mapFromScene(side_point(window, a01, "left")))
-    assert drag_drop(vp, palette_mime(window, "PDU 415V 32A"), elevation_view.mapFromScene(side_point(window, a01, "right")))
+    assert drag_drop(vp, palette_mime(window, "PDU 415V 32A"), elevation_view.mapFromScene(side_point(window, a01, "left", "rear")))
+    assert drag_drop(vp, palette_mime(window, "PDU 415V 32A"), elevation_view.mapFromScene(side_point(window, a01, "right", "rear")))
     for position in (1, 11):
         assert drag_drop(vp, palette_mime(window, "DGX B200"),
                          elevation_view.mapFromScene(unit_point(window, a01, position, height=10)))

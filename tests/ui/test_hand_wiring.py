@@ -75,13 +75,14 @@ def test_a_psu_defaults_to_a_c19_outlet_and_c13_outlets_say_why_not(rack, qtbot)
     assert not dialog.far_port.model().item(c13).isEnabled()
     feeds = [dialog.target.itemData(i) for i in range(dialog.target.count())]
     assert feeds.index("f-A") > feeds.index("pdu-b")  # a PSU goes to a PDU before a feed
-    assert choice.length_m is not None and choice.length_m > 0
+    assert dialog.length.value() > 0 and choice.length_m is None  # shown; kept as the cable's estimate
 
 
 def test_a_nic_defaults_to_a_leaf_data_port_and_a_bmc_to_the_management_switch(rack, qtbot):
     window, design, _rack_id = rack
-    nic = _dialog(qtbot, window, "dgx1", "network", "cx7-0").choice()
-    assert nic.owner == "leaf" and nic.port != "mgmt0" and nic.media and nic.length_m
+    dialog = _dialog(qtbot, window, "dgx1", "network", "cx7-0")
+    nic = dialog.choice()
+    assert nic.owner == "leaf" and nic.port != "mgmt0" and nic.media and dialog.length.value() > 0
     bmc = _dialog(qtbot, window, "dgx1", "network", "bmc")
     assert bmc.choice().owner == "mgmt" and bmc.choice().port != "mgmt0"
     assert bmc.choice().media == "cat6"
@@ -120,7 +121,7 @@ def test_one_link_by_hand_takes_three_user_actions(rack, qtbot, monkeypatch):
     actions += 1
     (conn,) = [c for c in design.connections.values() if c.a.owner == "dgx1"]
     assert conn.a.port == "PSU1" and conn.b.owner in ("pdu-a", "pdu-b") and "C19" in conn.b.port
-    assert conn.length_m and actions == 3
+    assert conn.length_m and conn.length_estimated and actions == 3
     assert window.undo_stack.count() == 1
 
 
@@ -174,7 +175,7 @@ def test_a_cable_drawn_from_port_to_port_in_the_elevation(rack, qtbot):
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
     (conn,) = [c for c in design.connections.values() if c.a.owner == "dgx1"]
     assert (conn.a.port, conn.b.owner, conn.b.port) == ("PSU1", "pdu-a", "B4-C19-1")
-    assert conn.length_m and window.undo_stack.count() == 1
+    assert conn.length_m and conn.length_estimated and window.undo_stack.count() == 1
     assert set(scene.port_items) == {"dgx1"}  # back to the selected device's ports
 
 

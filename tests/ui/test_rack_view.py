@@ -120,7 +120,8 @@ def test_move_a_device_between_two_racks_is_one_undo_step(pod, qtbot):
     mouse_drag(qtbot, view, unit_point(window, r1, 10), unit_point(window, r2, 25))
     moved = design.devices[dev]
     assert (moved.rack, moved.position, moved.face) == (r2, 25, "front")
-    assert undo_texts(window)[-1] == f"Move {moved.name} to A02"
+    assert undo_texts(window)[-1] == "Move A01-U10 to A02"
+    assert moved.name == "A02-U25"  # a generated name follows the device
     assert window.undo_stack.count() == 2
     window.undo_stack.undo()
     assert (design.devices[dev].rack, design.devices[dev].position) == (r1, 10)

@@ -4,8 +4,9 @@ It opens on the best compatible free port (`commands.port_compat`: a PSU on the 
 of its device's PSUs, on the least-loaded leg and bank; a data NIC on a leaf's data port; a BMC
 on a management switch's access port), lists compatible devices and ports first and the others
 below, disabled, with the reason; groups a PDU's outlets by bank with its leg, breaker and present
-current (the checks' figures); fills the length from the geometry of both ends and, for network,
-the cable family for that length. Open, OK: two actions per link.
+current (the checks' figures); shows the length estimated from the geometry of both ends (kept
+as the cable's estimate unless the user types another) and, for network, the cable family for
+that length. Open, OK: two actions per link.
 """
 from __future__ import annotations
 
@@ -236,8 +237,9 @@ class ConnectDialog(QDialog):
         target = self.current_target()
         if target is None or not target.ok:
             return None
+        typed = self.length.value() or None if self._user_set["length"] else None  # None: Connect's estimate
         return ConnectChoice(target.ref.owner, target.ref.port, self.media.currentData() if self.kind == "network"
-                             else None, self.length.value() or None, self.label.text().strip() or None)
+                             else None, typed, self.label.text().strip() or None)
 
     @classmethod
     def ask(cls, parent: QWidget | None, design: Design, device_id: str, kind: str, port: str,

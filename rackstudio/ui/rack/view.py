@@ -423,8 +423,8 @@ class ElevationView(CanvasView):
         if found is None or not found.ok:
             self.status_text.emit(f"Not connected: {found.reason if found else 'not a ' + wire.kind + ' port'}")
             return
-        media, length = cable_defaults(self.design, PortRef(owner=wire.owner, port=wire.port), found.ref)
-        choice = ConnectChoice(found.ref.owner, found.ref.port, media, length)
+        media, _length = cable_defaults(self.design, PortRef(owner=wire.owner, port=wire.port), found.ref)
+        choice = ConnectChoice(found.ref.owner, found.ref.port, media)  # Connect estimates the length
         self.editor.execute(connect_command(self.design, wire.owner, wire.kind, wire.port, choice,
                                             prefs.label_pattern()))
 
