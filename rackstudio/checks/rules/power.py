@@ -19,6 +19,7 @@ from rackstudio.checks.power_flow import (
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model.parts import Category
+from rackstudio.power.cords import INLET_RATING_A, OUTLET_RATING_A, mates
 from rackstudio.power.electrical import PduLoad, imbalance_pct, pdu_load, phase_currents
 
 RULES: list[Rule] = []
@@ -364,3 +365,69 @@ def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         part = ctx.part(device_id)
         yield Hit(f"{ctx.name(device_id)} ({part.model}): no power figures; left out of power and heat sums",
                   (device_id,))
+
+
+@rule("PWR-018", "PSU inlet and PDU outlet do not mate", Severity.ERROR, Scope.CONNECTION, RULES)
+def pwr018_cord_mating(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+    """A power cord from a PSU inlet to a PDU outlet rated below it (a 16 A C20 inlet on a 10 A
+    C13 outlet); the legal cross-cords (C14 on C19 with a C13–C20 cord) are not findings, and types
+    outside IEC 60320 are not judged. engineering.md 2.10 [IEC60320]."""
+    conn = ctx.design.connections.get(conn_id)
+    if conn is None or conn.kind != "power" or conn.a.owner not in ctx.design.devices \
+            or conn.b.owner not in ctx.design.devices:
+        return
+    inlet = next((p for p in ctx.part(conn.a.owner).power_ports if p.name == conn.a.port), None)
+    outlet = next((o for o in ctx.part(conn.b.owner).power_outlets if o.name == conn.b.port), None)
+    if inlet is None or outlet is None:
+        return
+    ok, reason = mates(inlet.type, outlet.type)
+    if not ok:
+        yield Hit(f"{ctx.name(conn.a.owner)} {inlet.name} on {ctx.name(conn.b.owner)} {outlet.name}: {reason}",
+                  (conn_id, conn.a.owner, conn.b.owner),
+                  {"inlet_type": inlet.type, "outlet_type": outlet.type,
+                   "inlet_a": INLET_RATING_A.get(_iec(inlet.type)), "outlet_a": OUTLET_RATING_A.get(_iec(outlet.type))})
+
+
+def _iec(type_name: str | None) -> int | None:
+    text = (type_name or "").strip().lower().removeprefix("iec-60320-c")
+    return int(text) if text.isdigit() else None
+
+
+@rule("PWR-019", "Device not powered as its PSU policy needs", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr019_unpowered(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """An AC-powered device (not a PDU, shelf or UPS) with no PSU connected: error. Fewer PSUs
+    connected than the N of its N+M policy needs to carry its load: warning when it runs throttled
+    (`throttles_on_feed_loss` or a declared `single_feed_W`), else error. engineering.md 2.5, 2.9."""
+    part = ctx.part(device_id)
+    power = part.rackstudio.power
+    if part.category in PASS_THROUGH or power.source != "ac" or not part.power_ports or not part.is_powered:
+        return
+    design = ctx.design
+    connected = [p.name for p in part.power_ports if design.port_connection("power", device_id, p.name)]
+    total = len(part.power_ports)
+    figures = {"connected": len(connected), "psus": total}
+    if not connected:
+        yield Hit(f"{ctx.name(device_id)}: none of its {total} PSU{'s' * (total != 1)} is connected", (device_id,),
+                  figures)
+        return
+    policy = power.psu_redundancy
+    if policy is not None and len(connected) < min(policy.n, total):
+        throttles = power.throttles_on_feed_loss or power.single_feed_w is not None
+        yield Hit(f"{ctx.name(device_id)}: {len(connected)} of {total} PSUs connected; its {policy} policy needs "
+                  f"{policy.n} to carry its load" + (" (it runs throttled)" if throttles else ""), (device_id,),
+                  {**figures, "needed": policy.n, "policy": str(policy)},
+                  Severity.WARNING if throttles else Severity.ERROR, aspect="policy")
+
+
+@rule("PWR-020", "PDU or power shelf without a feed", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A rack PDU or power shelf with an inlet and no feed above it (directly or through another
+    PDU): everything plugged into it is dark. engineering.md 2.8, 2.9."""
+    part = ctx.part(device_id)
+    if part.category not in (Category.PDU, Category.POWER_SHELF) or not part.power_ports:
+        return
+    if not any(u in ctx.design.feeds for u in upstream(ctx, device_id)):
+        fed = len(consumers(ctx, device_id))
+        yield Hit(f"{ctx.name(device_id)}: no feed (its {'inlet is' if len(part.power_ports) == 1 else 'inlets are'} "
+                  f"not connected to one){f'; the {fed} cord(s) plugged into it carry no power' if fed else ''}",
+                  (device_id,), {"inlets": [p.name for p in part.power_ports], "consumers": fed})
