@@ -1,6 +1,6 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): generate L and XL if needed, run
 each benchmark in its own process, then print the table of figures against their targets.
-NAMES: startup open save checks drag parts memory (default: all)."""
+NAMES: startup open save checks planner drag parts memory (default: all)."""
 from __future__ import annotations
 
 import json
@@ -18,6 +18,7 @@ PLAN = {
              ["benchmarks.bench_open", "L"], ["benchmarks.bench_open", "XL"]],
     "save": [["benchmarks.bench_save"]],
     "checks": [["benchmarks.bench_checks"]],
+    "planner": [["benchmarks.bench_planner"]],
     "drag": [["benchmarks.bench_drag"]],
     "parts": [["benchmarks.bench_parts"]],
     "memory": [["benchmarks.bench_memory"]],

@@ -14,9 +14,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rackstudio.checks.power_flow import FlowState
 from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevice, RemoveDevice
 from rackstudio.commands.fit import can_place
 from rackstudio.commands.network_plan import cable_for, data_ports, plan_rails, rail_nics
+from rackstudio.commands.power_plan import plan_power
 from rackstudio.commands.racks import AddRow
 from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
 from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups, geometry
@@ -81,6 +83,7 @@ class Builder:
     lib: Library
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     count: int = 0
+    powered: list[str] = field(default_factory=list)  # racks whose PSUs plan_power() cables
 
     def do(self, command: Command) -> None:
         command.apply(self.design)
@@ -125,25 +128,12 @@ class Builder:
         """A management switch's ports for other devices' BMC and management ports."""
         return management_access_ports(self.part(device_id))
 
-    def next_outlet(self, pdu_id: str) -> str:
-        """The free outlet on the least-loaded branch breaker, rotating over feed legs, so banks
-        stay under their breakers (PWR-003) and the three phases stay balanced (PWR-008)."""
-        part = self.part(pdu_id)
-        banks = {o: bank.name for bank in (part.rackstudio.pdu.banks if part.rackstudio.pdu else ())
-                 for o in bank.outlets}
-        outlets = part.power_outlets
-        used = [self.design.port_connection("power", pdu_id, o.name) is not None for o in outlets]
-        per_bank: dict[str, int] = {}
-        per_leg: dict[str, int] = {}
-        for o, taken in zip(outlets, used, strict=True):
-            if taken:
-                per_bank[banks.get(o.name, o.name)] = per_bank.get(banks.get(o.name, o.name), 0) + 1
-                per_leg[o.feed_leg or ""] = per_leg.get(o.feed_leg or "", 0) + 1
-        # by position, not by value: comparing pydantic outlets was a quarter of generating a hall
-        best = min((i for i, taken in enumerate(used) if not taken),
-                   key=lambda i: (per_leg.get(outlets[i].feed_leg or "", 0),
-                                  per_bank.get(banks.get(outlets[i].name, outlets[i].name), 0), i))
-        return outlets[best].name
+    def plan_power(self) -> None:
+        """Every PSU in the racks with rack PDUs, through the power planner in one step (mating
+        plugs, an even A/B split, balanced banks and legs: engineering.md 2.9, 2.10)."""
+        if self.powered:
+            self.do(plan_power(self.design, self.powered, FlowState.of(self.design)).command)
+            self.powered.clear()
 
 
 class PodBuilder(Builder):
@@ -200,12 +190,11 @@ class PodBuilder(Builder):
 
     def air_rack(self, hall: str, row: str, name: str, x: float, y: float, facing: str,
                  panels: tuple[str, str], servers: int = SERVERS_PER_AIR_RACK) -> tuple[str, list[str]]:
-        rack_id, pdus = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=60)
+        rack_id, _ = self.pdu_rack(hall, row, name, x, y, facing, panels, amps=60)
         placed, u = [], 2
         for _ in range(servers):
             placed.append(self.place("gpu_server", rack=rack_id, position=u))
             u += self.lib.parts["gpu_server"].u_height + 1
-        self.feed_alternately(placed, pdus)
         self.fill_blanks(rack_id)
         return rack_id, placed
 
@@ -219,14 +208,8 @@ class PodBuilder(Builder):
         pdu_b = self.place("pdu", rack=rack_id, side="right", name=f"{name}-PDU-B")
         for pdu, feed in ((pdu_a, feed_a), (pdu_b, feed_b)):
             self.connect("power", (pdu, self.part(pdu).power_ports[0].name), (feed, ""))
+        self.powered.append(rack_id)
         return rack_id, (pdu_a, pdu_b)
-
-    def feed_alternately(self, devices: list[str], pdus: tuple[str, str]) -> None:
-        """PSU k of each device to PDU A when k is even, B when odd (A/B redundancy)."""
-        for device in devices:
-            for k, psu in enumerate(self.part(device).power_ports):
-                pdu = pdus[k % 2]
-                self.connect("power", (device, psu.name), (pdu, self.next_outlet(pdu)))
 
     def fill_blanks(self, rack_id: str, roles: tuple[str, ...] = ("blank",)) -> None:
         """Blanking panels in every open front unit of an air-cooled rack (COOL-011), bottom up,
@@ -254,7 +237,7 @@ class PodBuilder(Builder):
         racks, leaf_ids, spine_ids = [], [], []
         for k, share in enumerate(shares):
             rack_name = name if not k else f"{name}{k + 1}"
-            rack_id, pdus = self.pdu_rack(hall, row, rack_name, x + k * self.lib.racks["rack"].outer_width_mm,
+            rack_id, _ = self.pdu_rack(hall, row, rack_name, x + k * self.lib.racks["rack"].outer_width_mm,
                                           y, facing, panels, amps=32)
             racks.append(rack_id)
             placed = []
@@ -262,7 +245,6 @@ class PodBuilder(Builder):
             for i, role in enumerate(roles[first:first + share]):
                 placed.append(self.place("ib_switch", rack=rack_id, position=2 + i + 2 * (role == "spine")))
                 (leaf_ids if role == "leaf" else spine_ids).append(placed[-1])
-            self.feed_alternately(placed, pdus)
         ports = {sw: self.data_ports(sw) for sw in leaf_ids + spine_ids}
         links = _links_per_spine(len(ports[leaf_ids[0]]), leaves, spines)
         for leaf in leaf_ids:
@@ -293,10 +275,6 @@ class PodBuilder(Builder):
             for blank_id in unit:
                 self.do(RemoveDevice(blank_id))
             switches.append(self.place("mgmt_switch", rack=rack_id, position=u))
-        pdus = sorted(d for d in self.design.contents(rack_id) if self.part(d).category.value == "pdu")
-        for sw in switches:
-            for k, psu in enumerate(self.part(sw).power_ports):
-                self.connect("power", (sw, psu.name), (pdus[k % len(pdus)], self.next_outlet(pdus[k % len(pdus)])))
         ports = [(sw, p) for sw in switches for p in self.access_ports(sw)]
         for dev in devices:
             bmc = self.bmc(dev)
@@ -469,16 +447,12 @@ class HallBuilder(PodBuilder):
         (dual-homed), pairs taken in turn; every leaf has the same number of uplinks to each
         spine; the switches' BMCs go to the pod's out-of-band switches."""
         rack = pod.mgmt_rack
-        pdus = sorted(d for d in self.design.contents(rack) if self.part(d).category.value == "pdu")
         oob = sorted(d for d in self.design.contents(rack) if self.part(d).category.value == "switch")
         switches, u = [], 2
         while len(switches) < leaves + spines:
             if can_place(self.design, self.lib.parts["eth_switch"], rack, u):
                 switches.append(self.place("eth_switch", rack=rack, position=u))
             u += 1
-        for sw in switches:
-            for k, psu in enumerate(self.part(sw).power_ports):
-                self.connect("power", (sw, psu.name), (pdus[k % len(pdus)], self.next_outlet(pdus[k % len(pdus)])))
         leaf_ids, spine_ids = switches[:leaves], switches[leaves:]
         port_type = Counter(i.type for i in self.part(leaf_ids[0]).interfaces).most_common(1)[0][0]  # the fabric ports
         free = {sw: self.switch_ports(sw, port_type) for sw in switches}
@@ -549,6 +523,7 @@ def example_pod(lib: Library | None = None) -> Design:
     for side in "AB":
         d.put("panels", Panel(id=f"pnl-{side.lower()}", name=f"Panel {side}", ups=f"ups-{side.lower()}", side=side))
     build_pod(b, "hall-1", _tiles(4), _tiles(4), 1, plan, ("pnl-a", "pnl-b"))
+    b.plan_power()
     return d
 
 
@@ -578,4 +553,5 @@ def generate_hall(racks: int, seed: int = 0, lib: Library | None = None) -> Desi
         b.front_end(pod)
         b.shelf_management(pod)
         b.seal()
+    b.plan_power()
     return d

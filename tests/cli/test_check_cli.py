@@ -23,6 +23,7 @@ def _clean(tmp_path):
     b = Bench()
     b.rack(y=4000)
     b.place(load(1000, slug="small", u_height=48), "d0", position=1)
+    b.power("d0", "PSU1", "feed-a")
     return _save(b, tmp_path)
 
 

@@ -357,8 +357,9 @@ def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
     before = (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings())
     place = PlaceDevice(load(20000, slug="big"), rack="rk-1", position=5)
     new = engine.preview(place)
-    # the new part has no sources, the rack has fewer open units; an unconnected device overloads nothing
-    assert [f.key for f in new] == ["COOL-011:rk-1", "LIB-002:big"]
+    # the new part has no sources, the rack has fewer open units, the new device has no PSU connected
+    # yet (PWR-019); an unconnected device overloads nothing
+    assert sorted(f.key for f in new) == ["COOL-011:rk-1", "LIB-002:big", "PWR-019:dv-1"]
     assert (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings()) == before
     assert place._edits is None  # the real command is still unplanned
     b.doc.execute(place)  # the real command plans afresh

@@ -256,9 +256,17 @@ def test_pwr010_throttling_device_is_a_warning_and_enough_psus_is_silent():
     for dev in ("srv", "small"):
         for i in range(1, 7):
             b.power(dev, f"PSU{i}", "feed-a" if i <= 3 else "feed-b")
+    b.place(builders.server(slug="b200-uneven", rackstudio={
+        "category": "server", "power": {"max_w": 14300, "psu_count": 6, "psu_rating_w": 3300,
+                                        "psu_redundancy": "5+1", "throttles_on_feed_loss": True}}), "uneven", position=21)
+    for i in range(1, 7):
+        b.power("uneven", f"PSU{i}", "feed-a" if i <= 4 else "feed-b")
     found = only(b.findings(), "PWR-010")
-    # small: 3 × 3,300 = 9,900 W ≥ 9,000 W → silent
-    assert [(f.objects, f.severity) for f in found] == [(("srv",), Severity.WARNING)]
+    # small: 3 × 3,300 = 9,900 W ≥ 9,000 W → silent; srv: 3 + 3, the most even split six PSUs allow,
+    # throttles on the loss of a side by design → info; uneven: 4 + 2 leaves 2 after losing A → warning
+    assert sorted((f.objects, f.severity) for f in found) == [(("srv",), Severity.INFO),
+                                                              (("uneven",), Severity.WARNING)]
+    assert "the most even split its PSUs allow" in next(f.message for f in found if f.objects == ("srv",))
 
 
 # --- PWR-007: A and B from one panel or UPS ---------------------------------------------------------

@@ -127,7 +127,9 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Live PSUs × PSU rating < the device's max W with nothing failed or after one upstream
     failure: warning when the device throttles on feed loss (declares single_feed_W or
-    throttles_on_feed_loss), else error. engineering.md 2.5 (DGX H100 4+2, B200 5+1), 2.9."""
+    throttles_on_feed_loss), else error; info after a failure that leaves a throttling device at
+    least half its PSUs (the most even A/B split there is). engineering.md 2.5 (DGX H100 4+2,
+    B200 5+1), 2.9."""
     part = ctx.part(device_id)
     power = part.rackstudio.power
     rating = psu_rating_w(part)
@@ -149,10 +151,14 @@ def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     live, _, failed = min(short)
     throttles = power.throttles_on_feed_loss or power.single_feed_w is not None
     when = f"after loss of {ctx.name(failed)}" if failed else "with nothing failed"
+    # after a failure, a throttling device whose PSUs are split as evenly as their count allows
+    # (3 + 3 of a DGX B200's 5+1) cannot do better by cabling: the vendor's design throttles (info)
+    even = failed is not None and throttles and live >= len(part.power_ports) // 2
+    note = " (throttles; the most even split its PSUs allow)" if even else " (throttles)" if throttles else ""
     yield Hit(f"{ctx.name(device_id)} {when}: {live} live PSU{'s' * (live != 1)} × {rating:,.0f} W = "
-              f"{live * rating:,.0f} W < max {max_w:,.0f} W" + (" (throttles)" if throttles else ""),
+              f"{live * rating:,.0f} W < max {max_w:,.0f} W" + note,
               (device_id,), {"live_psus": live, "psu_rating_w": rating, "max_w": max_w, "failed": failed},
-              Severity.WARNING if throttles else Severity.ERROR)
+              Severity.INFO if even else Severity.WARNING if throttles else Severity.ERROR)
 
 
 @dataclass(frozen=True)

@@ -294,16 +294,20 @@ def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 @rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES, measure="load_w")
 def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
-    power_capacity_kw): error; above 90 % (U), warning. engineering.md 2.9."""
+    power_capacity_kw): error. Above 90 % (U) of the rack's own budget, warning: a budget is a
+    planner's allocation with headroom to keep. The rack type's capacity is an equipment rating
+    that a reference design fills by design (an NVL72 rack at its 120 kW), so against it only the
+    error applies. engineering.md 2.9."""
     rack = ctx.design.racks[rack_id]
     budget = power_budget(ctx.design, rack)
     if budget is None:
         return
     load = ctx.metrics.rack(rack_id).checked_w
     ratio = budget.ratio(load)
-    if ratio > ctx.settings.rack_budget_warning:
+    warn_above = ctx.settings.rack_budget_warning if rack.power_budget_kw else 1.0
+    if ratio > warn_above:
         severity = Severity.ERROR if ratio > 1 else Severity.WARNING
-        yield Hit(f"Rack {rack.name}: {budget.state(load, above=ctx.settings.rack_budget_warning)}",
+        yield Hit(f"Rack {rack.name}: {budget.state(load, above=warn_above)}",
                   (rack_id,), {"load_w": round(load, 1), "budget_w": budget.value, "ratio": round(ratio, 4)},
                   severity)
 

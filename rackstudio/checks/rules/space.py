@@ -145,7 +145,8 @@ def _mounted(ctx: CheckContext, rack_id: str) -> list[tuple[str, float, float]]:
 @rule("SPC-005", "Top-heavy rack", Severity.WARNING, Scope.RACK, RULES)
 def spc005_centre_of_gravity(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Centre of gravity of the mounted devices (Σ m·h ÷ Σ m) above 50 % of the rack height (U), or
-    the heaviest device in the upper half with a lighter one below it. engineering.md 5.6, 5.7."""
+    the heaviest device in the upper half with a lighter one below it and none as heavy in the
+    lower half. engineering.md 5.6, 5.7."""
     rack = ctx.design.racks[rack_id]
     rt = ctx.design.rack_type_of(rack)
     mounted = _mounted(ctx, rack_id)
@@ -159,7 +160,10 @@ def spc005_centre_of_gravity(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   f"{height:,.0f} mm", (rack_id,), {"cog_mm": round(cog, 1), "height_mm": height}, aspect="cog")
     heavy, kg, h = max(mounted, key=lambda x: (x[1], x[0]))
     lighter_below = [x for x, w, hh in mounted if w < kg and hh < h]
-    if h > height / 2 and lighter_below:
+    # as heavy a device in the lower half too: the weight is spread (an NVL72's compute trays around
+    # its switch trays, the vendor's fixed layout), and the centre of gravity above says the rest
+    heavy_low = any(w >= kg and hh <= height / 2 for _, w, hh in mounted)
+    if h > height / 2 and lighter_below and not heavy_low:
         yield Hit(f"Rack {rack.name}: the heaviest device {ctx.name(heavy)} ({kg:,.0f} kg) sits in the upper half "
                   f"above lighter ones", (rack_id, heavy), {"weight_kg": kg, "centre_mm": round(h, 1)},
                   aspect="heaviest")
