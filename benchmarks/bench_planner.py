@@ -16,7 +16,7 @@ from rackstudio.model.parts import Category
 
 def main() -> None:
     run = Run("planner-L", "python -m benchmarks.bench_planner")
-    design = project_file.load(design_file("L"))
+    design = project_file.load(design_file("L")).design
     pdus = {d for d, dev in design.devices.items() if design.part_of(dev).category == Category.PDU}
     cords = [c for c, conn in design.connections.items()
              if conn.kind == "power" and conn.b.owner in pdus and conn.a.owner not in pdus]

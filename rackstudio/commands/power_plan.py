@@ -98,6 +98,10 @@ class _Env:
 
     def __init__(self, design: Design, state: PowerState):
         self.design, self.state, self.settings = design, state, design.settings
+        self.feeds_by_rack: dict[str, list] = {}
+        for feed in design.feeds.values():
+            if feed.rack is not None:
+                self.feeds_by_rack.setdefault(feed.rack, []).append(feed)
 
     def part(self, device_id: str) -> PartType:
         return self.design.part_of(self.design.devices[device_id])
@@ -144,6 +148,9 @@ class _Pdu:
         self.free = [_Outlet(self, o.name, o.type, bank_of.get(o.name), self.legs_of.get(o.name), n)
                      for n, o in enumerate(self.part.power_outlets)
                      if ctx.design.port_connection("power", pdu_id, o.name) is None]
+        self.classes: dict[tuple, list[_Outlet]] = {}  # outlets alike: same bank, leg and type
+        for outlet in self.free:
+            self.classes.setdefault((outlet.bank, outlet.leg, outlet.type), []).append(outlet)
 
     def amps(self, watts: float) -> float:
         return watts / (self.volts * self.pf)
@@ -183,9 +190,10 @@ class _Pdu:
         over |= rating is not None and amps > rating + _EPS
         phase_share = 0.0
         if self.three_phase:
-            self.place(outlet, watts)
-            worst = max(self.phases())
-            self.place(outlet, watts, -1)
+            legs = list(self.leg_w)
+            for i in ((outlet.leg,) if outlet.leg is not None else (0, 1, 2)):
+                legs[i] += watts if outlet.leg is not None else watts / 3
+            worst = max(phase_currents(self.spec.inlet_voltage_v, self.pf, (legs[0], legs[1], legs[2])))
             over |= worst > self.phase_limit + _EPS
             phase_share = worst / self.phase_limit
         return over, bank_share, phase_share
@@ -316,12 +324,10 @@ def _plan_rack(ctx: _Env, rack_id: str, device_ids: list[str], plan: Plan, resul
     design = ctx.design
     rack = design.racks[rack_id]
     sides = _rack_sides(ctx, rack_id)
-    feeds = {s: sorted((f for f in design.feeds.values() if f.rack == rack_id and f.side == s),
-                       key=lambda f: (-f.amperage_a, f.name, f.id)) for s in SIDES}
-    feed_count = {f.id: 0 for s in SIDES for f in feeds[s]}
-    for conn in design.connections.values():
-        if conn.kind == "power" and conn.b.owner in feed_count:
-            feed_count[conn.b.owner] += 1
+    dropped = ctx.feeds_by_rack.get(rack_id, [])
+    feeds = {s: sorted((f for f in dropped if f.side == s), key=lambda f: (-f.amperage_a, f.name, f.id)) for s in SIDES}
+    feed_count = {f.id: sum(1 for c in design.connections_of(f.id) if design.connections[c].kind == "power")
+                  for f in dropped}
 
     def next_feed(side: str) -> str | None:
         """The side's feed with the fewest inlets per ampere (big feeds first, spread evenly)."""
@@ -420,16 +426,18 @@ def _plan_rack(ctx: _Env, rack_id: str, device_ids: list[str], plan: Plan, resul
 def _candidates(pdus: list[_Pdu], psu: _Psu, device: _Device, taken: set[tuple[str, str]]):
     """Free, mating outlets on a side the device's split still allows, best first: no limit
     exceeded, lowest worst bank, lowest worst phase, a standard cord before a cross-cord, the side
-    with fewer of the device's PSUs (PSU1 → A, PSU2 → B, ...), then the PDU's own outlet order."""
+    with fewer of the device's PSUs (PSU1 → A, PSU2 → B, ...), then the PDU's own outlet order.
+    Outlets alike (same PDU, bank, leg and type) cost the same: only the first free one is offered."""
     found = []
     for pdu in pdus:
         if not device.can_take(pdu.side):
             continue
-        for outlet in pdu.free:
-            if (pdu.id, outlet.name) in taken or not mates(psu.type, outlet.type)[0]:
+        for (_, _, outlet_type), outlets in pdu.classes.items():
+            outlet = next((o for o in outlets if (pdu.id, o.name) not in taken), None)
+            if outlet is None or not mates(psu.type, outlet_type)[0]:
                 continue
             over, bank, phase = pdu.cost(outlet, psu.watts)
-            cross = judged(psu.type, outlet.type) and not standard(psu.type, outlet.type)
+            cross = judged(psu.type, outlet_type) and not standard(psu.type, outlet_type)
             found.append(((over, round(bank, 9), round(phase, 9), cross, device.count[pdu.side], pdu.side,
                            outlet.order), outlet))
     found.sort(key=lambda x: x[0])
@@ -503,14 +511,9 @@ def _search(pdus, psus, devices, order) -> tuple[dict[int, _Outlet] | None, bool
             return True
         i = order[k]
         psu, device = psus[i], devices[psus[i].group]
-        tried = set()
         for key, outlet in _candidates(pdus, psu, device, taken):
             if key[0]:
                 break
-            kind = (outlet.pdu.id, outlet.bank, outlet.leg, outlet.type)
-            if kind in tried:
-                continue
-            tried.add(kind)
             budget[0] -= 1
             if budget[0] < 0:
                 return False
@@ -524,7 +527,7 @@ def _search(pdus, psus, devices, order) -> tuple[dict[int, _Outlet] | None, bool
 
 
 def _fits(pdus: list[_Pdu], psu: _Psu) -> int:
-    return sum(1 for p in pdus for o in p.free if mates(psu.type, o.type)[0])
+    return sum(len(outlets) for p in pdus for (_, _, kind), outlets in p.classes.items() if mates(psu.type, kind)[0])
 
 
 def _shortage(pdus: list[_Pdu], psus: list[_Psu], psu: _Psu, design: Design, rack: str) -> str:

@@ -26,12 +26,14 @@ def _number(type_name: str | None, table: dict[int, float]) -> int | None:
     return number if number in table else None
 
 
+@functools.lru_cache(maxsize=256)
 def judged(inlet_type: str | None, outlet_type: str | None) -> bool:
     """True when both ends are IEC 60320 types this module knows, so `mates` gives a verdict."""
     return (_number(inlet_type, INLET_RATING_A) is not None
             and _number(outlet_type, OUTLET_RATING_A) is not None)
 
 
+@functools.lru_cache(maxsize=256)
 def standard(inlet_type: str | None, outlet_type: str | None) -> bool:
     """True for the pairs a standard cord joins (C14 → C13, C20 → C19, C16 → C15): the planner
     prefers them and keeps C19 outlets for C20 inlets."""
