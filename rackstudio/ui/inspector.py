@@ -131,14 +131,7 @@ class InspectorDock(QDockWidget):
             self.title.setText("Nothing selected")
             self.summary.setText("Select a rack, a device or a cable to edit its properties.")
             return
-        kinds = {design.kind_of(i) for i in ids}
-        if len(ids) == 1:
-            obj = design.get(ids[0])
-            kind = _KIND_NAMES.get(design.kind_of(ids[0]), "Object")
-            self.title.setText(f"<b>{kind} {getattr(obj, 'name', '') or obj.id}</b> <small>({obj.id})</small>")
-        else:
-            names = ", ".join(sorted(_KIND_NAMES.get(k, k) + "s" for k in kinds))
-            self.title.setText(f"<b>{len(ids)} objects</b> ({names}): shared properties")
+        self.title.setText(self._title_text())
         for spec in shared_specs(design, ids):
             widget = forms.make_editor(spec, design)
             self.editors[spec.name] = (spec, widget)
@@ -160,7 +153,17 @@ class InspectorDock(QDockWidget):
             values = [getattr(design.get(i), name) for i in self.ids]
             mixed = any(v != values[0] for v in values[1:])
             forms.set_value(widget, spec, values[0], mixed)
+        self.title.setText(self._title_text())  # a generated name follows its device
         self.summary.setText(self._summary_text())
+
+    def _title_text(self) -> str:
+        design, ids = self.design, self.ids
+        if len(ids) == 1:
+            obj = design.get(ids[0])
+            kind = _KIND_NAMES.get(design.kind_of(ids[0]), "Object")
+            return f"<b>{kind} {getattr(obj, 'name', '') or obj.id}</b> <small>({obj.id})</small>"
+        names = ", ".join(sorted({_KIND_NAMES.get(design.kind_of(i), design.kind_of(i)) + "s" for i in ids}))
+        return f"<b>{len(ids)} objects</b> ({names}): shared properties"
 
     def _summary_text(self) -> str:
         design = self.design

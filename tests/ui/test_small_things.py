@@ -99,3 +99,16 @@ def test_a_pdu_dropped_beside_the_front_face_mounts_on_the_front(pod):
                      view.mapFromScene(side_point(window, r1, "right", "front")))
     (pdu,) = [d for d in design.devices.values() if d.side]
     assert (pdu.side, pdu.face) == ("right", "front")
+
+
+def test_a_generated_name_follows_a_dragged_device_and_the_inspector_says_so(pod, qtbot):
+    from rackstudio.commands import MoveDevice
+
+    window, design, r1, _r2 = pod
+    window.editor.execute(PlaceDevice(b.switch(), rack=r1, position=26, device_id="sw"))
+    window.selection.set(["sw"])
+    assert "A01-U26" in window.inspector_dock.title.text()
+    window.editor.execute(MoveDevice("sw", position=36))
+    assert design.devices["sw"].name == "A01-U36"
+    assert "A01-U36" in window.inspector_dock.title.text()
+    assert window.inspector_dock.editor_for("name").text() == "A01-U36"
