@@ -53,6 +53,8 @@ def test_a_click_on_an_empty_unit_selects_the_rack(pod, qtbot):
     assert window.selection.ids == ["srv"]  # a device under the pointer still wins
     click(qtbot, view, unit_point(window, r1, 30), Qt.KeyboardModifier.ControlModifier)
     assert set(window.selection.ids) == {"srv", r1}
+    click(qtbot, view, unit_point(window, r1, 30))  # QTest keeps the last modifiers: let go of Ctrl
+    assert window.selection.ids == [r1]
 
 
 def test_the_toolbar_keeps_its_layout_when_the_undo_text_changes(pod):
