@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 EXAMPLE := resources/examples/ai-pod.rackstudio
 
-.PHONY: run test test-core test-ui test-plugins lint clean dist dist-test bench soak
+.PHONY: run test test-core test-ui test-plugins test-netbox lint clean dist dist-test bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test-ui: $(DEVSTAMP)
 # The example plugin, installed into the venv like a user would install a vendor's plugin.
 test-plugins: $(DEVSTAMP)
 	$(BIN)/python -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning plugins/rackstudio-ai-racks/tests -q
+
+# The NetBox bridge against a real NetBox 4.7 on loopback: PostgreSQL, Redis and NetBox started and
+# stopped by tests/netbox/server.sh (NetBox's venv is kept in build/netbox; step times in
+# build/netbox/timings.txt).
+test-netbox: $(DEVSTAMP)
+	PYTHON=$(CURDIR)/$(BIN)/python tests/netbox/server.sh
 
 # One-folder desktop bundle + archive + size report (packaging/BUILD.md).
 dist: $(DEVSTAMP)

@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "export": "export",
     "generate": "generate",
     "plugins": "plugins",
+    "netbox": "netbox",
 }
 
 

@@ -178,20 +178,21 @@ def _build_part(r: FieldReader, data: dict, origin: str | None) -> PartType:
     return part
 
 
-def _load(text: str, name: str, build: Callable[[FieldReader, dict], T],
-          vocabulary: Vocabulary | None) -> LoadResult[T]:
-    """Parse, build and report; never raises for a bad file."""
+def _load(text: str | None, name: str, build: Callable[[FieldReader, dict], T],
+          vocabulary: Vocabulary | None, data: Any = None) -> LoadResult[T]:
+    """Parse (unless `data` is given already parsed), build and report; never raises for bad input."""
     r = FieldReader(vocabulary or Vocabulary.default())
     try:
-        data, duplicates = parse_yaml(text)
+        if text is not None:
+            data, duplicates = parse_yaml(text)
+            for key, line in duplicates:
+                r.flag("duplicate-key", f"duplicate key {key!r} at line {line}; the last value is kept")
         if not isinstance(data, dict):
             raise Refused(None, f"expected a mapping of NetBox fields, found {kind_of(data)}")
-        for key, line in duplicates:
-            r.flag("duplicate-key", f"duplicate key {key!r} at line {line}; the last value is kept")
         record = build(r, data)
     except Refused as exc:
         line, column = exc.line, exc.column
-        if line is None and exc.where:
+        if line is None and exc.where and text is not None:
             line, column = locate(text, exc.where)
         return LoadResult(None, tuple(r.flags), LoadProblem(name, exc.where, exc.reason, line, column))
     summarise_empty(r)
@@ -199,15 +200,16 @@ def _load(text: str, name: str, build: Callable[[FieldReader, dict], T],
 
 
 def parse_device_type(text: str, name: str = "<memory>", vocabulary: Vocabulary | None = None,
-                      origin: str | None = None) -> LoadResult[PartType]:
-    """A device type from YAML text. `vocabulary` holds the NetBox choice values to check
+                      origin: str | None = None, data: dict | None = None) -> LoadResult[PartType]:
+    """A device type from YAML text, or from `data` already in the library's layout (a NetBox
+    server's device type, `rackstudio.netbox`). `vocabulary` holds the NetBox choice values to check
     types against (`Vocabulary.from_schema`); without one only the model's own enums are checked."""
     def build(r: FieldReader, data: dict) -> PartType:
         part = _build_part(r, data, origin)
         for flag in quality_flags(part):
             r.flag(flag.key, flag.message)
         return part
-    return _load(text, name, build, vocabulary)
+    return _load(None if data is not None else text, name, build, vocabulary, data)
 
 
 def _from_file(path: str | Path, parse: Callable[..., LoadResult[T]], *args: Any) -> LoadResult[T]:
@@ -322,8 +324,10 @@ def _rack_fields(r: FieldReader, data: dict) -> dict[str, Any]:
     return out
 
 
-def parse_rack_type(text: str, name: str = "<memory>", origin: str | None = None) -> LoadResult[RackType]:
-    """A rack type from NetBox rack-type YAML, with RackStudio's additions under `rackstudio:`."""
+def parse_rack_type(text: str, name: str = "<memory>", origin: str | None = None,
+                    data: dict | None = None) -> LoadResult[RackType]:
+    """A rack type from NetBox rack-type YAML (or `data` in that layout), with RackStudio's
+    additions under `rackstudio:`."""
     def build(r: FieldReader, data: dict) -> RackType:
         out = _rack_fields(r, data)
         ext = data.get("rackstudio") or {}
@@ -336,7 +340,7 @@ def parse_rack_type(text: str, name: str = "<memory>", origin: str | None = None
             return RackType.model_validate({**out, **ext, "origin": origin})
         except ValidationError as exc:
             raise pydantic_problem(exc) from None
-    return _load(text, name, build, None)
+    return _load(None if data is not None else text, name, build, None, data)
 
 
 def load_rack_type(path: str | Path, origin: str | None = None) -> LoadResult[RackType]:

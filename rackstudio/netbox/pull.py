@@ -1,0 +1,339 @@
+"""Qt-free. Read a NetBox site into a self-contained design.
+
+Locations become halls, rack groups rows, racks keep their rack type, device types and rack types
+go through the same reader as the library's YAML files (`library.netbox_yaml`), devices keep
+position and face, cables become power and network connections, power panels and feeds keep
+their ratings. What RackStudio published itself comes back exactly from the `rackstudio` custom
+fields; a site made in NetBox by hand has no floor positions, so its racks are laid out in a
+grid, row by row, and the report says so.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rackstudio.library.netbox_schema import slugify
+from rackstudio.library.netbox_yaml import parse_device_type, parse_rack_type
+from rackstudio.model.design import Design
+from rackstudio.netbox.client import NetboxError
+from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, PORT_TYPES
+from rackstudio.netbox.server import Server
+
+NOT_IN_NETBOX = ("coolant loops and connections", "check waivers", "comments", "review records")
+GRID_GAP_MM = 1200.0  # aisle between laid-out rows (RackStudio's hot aisle width)
+_TEMPLATE_KEYS = {
+    "power-ports": ("dcim.power_port_templates", ("type", "label", "maximum_draw", "allocated_draw",
+                                                  "description")),
+    "power-outlets": ("dcim.power_outlet_templates", ("type", "label", "power_port", "feed_leg", "description")),
+    "interfaces": ("dcim.interface_templates", ("type", "label", "mgmt_only", "enabled", "description",
+                                                "poe_mode", "poe_type")),
+    "console-ports": ("dcim.console_port_templates", ("type", "label", "description")),
+    "device-bays": ("dcim.device_bay_templates", ("label", "description")),
+    "module-bays": ("dcim.module_bay_templates", ("label", "position", "description")),
+}
+
+
+@dataclass
+class PullReport:
+    notes: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def lines(self) -> list[str]:
+        return [*self.notes, "not held by NetBox, so not in this design: " + ", ".join(NOT_IN_NETBOX)]
+
+
+def _v(value: Any) -> Any:
+    """A NetBox JSON value as the library layout writes it: choices to values, blanks to None."""
+    if isinstance(value, dict) and "value" in value:
+        value = value["value"]
+    elif isinstance(value, dict) and "name" in value:
+        value = value["name"]
+    return None if value in ("", None) else value
+
+
+def _cf(obj: dict) -> tuple[str | None, dict]:
+    cf = obj.get("custom_fields") or {}
+    return cf.get(ID_FIELD), cf.get(DATA_FIELD) or {}
+
+
+class Puller:
+    def __init__(self, server: Server, site: str):
+        self.server, self.slug = server, site
+        self.report = PullReport()
+        self.rid: dict[tuple[str, int], str] = {}  # (kind, NetBox id) -> RackStudio id
+
+    def _id(self, kind: str, obj: dict, prefix: str) -> str:
+        rid, _ = _cf(obj)
+        rid = rid or f"{prefix}-nb{obj['id']}"
+        self.rid[(kind, obj["id"])] = rid
+        return rid
+
+    # --- library entries ------------------------------------------------------------------------
+    def _part_types(self, types: list[dict]) -> dict[str, Any]:
+        templates: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        ids = [t["id"] for t in types]
+        for key, (endpoint, fields) in _TEMPLATE_KEYS.items():
+            for item in self.server.list(endpoint, device_type_id=ids) if ids else ():
+                entry = {"name": item["name"], **{f: _v(item.get(f)) for f in fields}}
+                if entry.get("enabled") is True:  # NetBox's default, absent from a library file
+                    entry["enabled"] = None
+                templates[item["device_type"]["id"]][key].append({k: v for k, v in entry.items() if v is not None})
+        parts = {}
+        for t in types:
+            _, data = _cf(t)
+            lib = {"manufacturer": t["manufacturer"]["name"], "model": t["model"], "slug": t["slug"],
+                   "part_number": _v(t.get("part_number")), "u_height": float(t["u_height"]),
+                   "is_full_depth": t.get("is_full_depth"), "airflow": _v(t.get("airflow")),
+                   "weight": t.get("weight"), "weight_unit": _v(t.get("weight_unit")),
+                   "subdevice_role": _v(t.get("subdevice_role")), "description": _v(t.get("description")),
+                   "comments": _v(t.get("comments")), **templates[t["id"]]}
+            if data.get("rackstudio") is not None:
+                lib["rackstudio"] = data["rackstudio"]
+            if "is_powered" in data:
+                lib["is_powered"] = data["is_powered"]
+            loaded = parse_device_type("", f"device type {t['slug']}", origin="netbox",
+                                       data={k: v for k, v in lib.items() if v is not None})
+            if loaded.part is None:
+                self.report.notes.append(f"device type {t['slug']} not read: {loaded.error.reason}")
+                continue
+            parts[t["slug"]] = loaded.part
+        return parts
+
+    def _rack_type(self, data: dict, slug: str, ext: dict) -> Any:
+        lib = {"manufacturer": _v(data.get("manufacturer")) or "Generic", "model": data.get("model") or slug,
+               "slug": slug, "form_factor": _v(data.get("form_factor")), "width": _v(data.get("width")),
+               "u_height": data.get("u_height"), "starting_unit": data.get("starting_unit"),
+               "desc_units": data.get("desc_units"), "outer_width": data.get("outer_width"),
+               "outer_height": data.get("outer_height"), "outer_depth": data.get("outer_depth"),
+               "outer_unit": _v(data.get("outer_unit")), "mounting_depth": data.get("mounting_depth"),
+               "weight": data.get("weight"), "max_weight": data.get("max_weight"),
+               "weight_unit": _v(data.get("weight_unit"))}
+        if ext:
+            lib["rackstudio"] = ext
+        loaded = parse_rack_type("", f"rack type {slug}", origin="netbox",
+                                 data={k: v for k, v in lib.items() if v is not None})
+        if loaded.part is None:
+            self.report.notes.append(f"rack type {slug} not read: {loaded.error.reason}")
+        return loaded.part
+
+    # --- the site --------------------------------------------------------------------------------
+    def pull(self) -> Design:
+        s = self.server
+        site = s.first("dcim.sites", slug=self.slug)
+        if site is None:
+            raise NetboxError(f"no site with slug {self.slug!r} on {s.api.base_url}")
+        sid = site["id"]
+        _, meta = _cf(site)
+        design: dict[str, Any] = {"name": site["name"], "site": {"name": site["name"]}}
+        design.update({k: v for k, v in meta.items() if k in ("name", "revision", "site", "settings")})
+        locations = s.list("dcim.locations", site_id=sid)
+        racks = s.list("dcim.racks", site_id=sid)
+        devices = s.list("dcim.devices", site_id=sid)
+        panels = s.list("dcim.power_panels", site_id=sid)
+        feeds = s.list("dcim.power_feeds", site_id=sid)
+        cables = s.list("dcim.cables", site_id=sid)
+        group_ids = sorted({r["group"]["id"] for r in racks if r.get("group")})
+        groups = s.list("dcim.rack_groups", id=group_ids) if group_ids else []
+        rt_ids = sorted({r["rack_type"]["id"] for r in racks if r.get("rack_type")})
+        rack_types = s.list("dcim.rack_types", id=rt_ids) if rt_ids else []
+        dt_ids = sorted({d["device_type"]["id"] for d in devices})
+        device_types = s.list("dcim.device_types", id=dt_ids) if dt_ids else []
+
+        parts = self._part_types(device_types)
+        rtypes: dict[str, Any] = {}
+        rt_slug: dict[int, str] = {}
+        for t in rack_types:
+            _, ext = _cf(t)
+            made = self._rack_type(t, t["slug"], ext)
+            if made is not None:
+                rtypes[made.slug] = made
+                rt_slug[t["id"]] = made.slug
+
+        halls = {}
+        for loc in locations:
+            rid, data = _cf(loc)
+            hid = self._id("location", loc, "hall")
+            halls[hid] = {"id": hid, "name": loc["name"], "width_mm": 1.0, "depth_mm": 1.0, **data}
+            halls[hid]["_sized"] = bool(data.get("width_mm"))
+        rows = {}
+        for g in groups:
+            rid, data = _cf(g)
+            row_id = self._id("group", g, "row")
+            rows[row_id] = {"id": row_id, "name": data.get("name") or g["name"], **data}
+        out_racks = {}
+        for r in racks:
+            rid, data = _cf(r)
+            rack_id = self._id("rack", r, "rk")
+            if r.get("rack_type") and r["rack_type"]["id"] in rt_slug:
+                slug = rt_slug[r["rack_type"]["id"]]
+            else:
+                slug = slugify(f"netbox-rack-{r.get('u_height')}u-{_v(r.get('width'))}in")
+                if slug not in rtypes:
+                    made = self._rack_type(r, slug, {})
+                    if made is None:
+                        continue
+                    rtypes[slug] = made
+            hall = self.rid.get(("location", r["location"]["id"])) if r.get("location") else None
+            if hall is None:
+                hall = self._default_hall(halls, site)
+            row = self.rid.get(("group", r["group"]["id"])) if r.get("group") else None
+            if row is not None and "hall" not in rows[row]:
+                rows[row]["hall"] = hall
+            out_racks[rack_id] = {"id": rack_id, "name": r["name"], "rack_type": slug, "hall": hall, "row": row,
+                                  "description": _v(r.get("description")), **data}
+        self._grid(out_racks, rows, halls, rtypes)
+
+        out_devices = {}
+        for d in devices:
+            rid, data = _cf(d)
+            slug = d["device_type"]["slug"]
+            if slug not in parts:
+                continue
+            dev_id = self._id("device", d, "dv")
+            dev = {"id": dev_id, "name": d["name"] or f"{slug}-{d['id']}", "part": slug,
+                   "asset_tag": _v(d.get("asset_tag")), "description": _v(d.get("description")), **data}
+            if d.get("rack") and self.rid.get(("rack", d["rack"]["id"])) in out_racks:
+                dev["rack"] = self.rid[("rack", d["rack"]["id"])]
+                dev["position"] = float(d["position"]) if d.get("position") is not None else None
+                dev["face"] = _v(d.get("face")) or "front"
+                if dev["position"] is None and "side" not in data:
+                    dev["side"] = "right"
+            elif d.get("parent_device"):
+                self.report.notes.append(f"device {dev['name']}: in a parent's bay; not read by this version")
+                continue
+            else:
+                hall = self.rid.get(("location", d["location"]["id"])) if d.get("location") else None
+                dev["hall"] = hall or self._default_hall(halls, site)
+                if "x_mm" not in data:
+                    dev["x_mm"], dev["y_mm"] = 0.0, 0.0
+                    self.report.notes.append(f"device {dev['name']}: on the floor with no position; "
+                                             "set at the hall's north-west corner")
+            out_devices[dev_id] = dev
+
+        upses, out_panels = {}, {}
+        for p in panels:
+            rid, data = _cf(p)
+            pid = self._id("panel", p, "pnl")
+            data = dict(data)
+            ups = data.pop("ups_record", None)
+            if ups:
+                upses[ups["id"]] = ups
+            out_panels[pid] = {"id": pid, "name": p["name"], **data}
+        out_feeds = {}
+        for f in feeds:
+            rid, data = _cf(f)
+            fid = self._id("feed", f, "feed")
+            rack = self.rid.get(("rack", f["rack"]["id"])) if f.get("rack") else None
+            side = "B" if _v(f.get("type")) == "redundant" else "A"
+            out_feeds[fid] = {"id": fid, "name": f["name"], "panel": self.rid.get(("panel", f["power_panel"]["id"])),
+                              "rack": rack if rack in out_racks else None, "side": side,
+                              "supply": _v(f.get("supply")) or "ac", "phase": _v(f.get("phase")) or "single-phase",
+                              "voltage_v": abs(float(f["voltage"])), "amperage_a": float(f["amperage"]),
+                              "max_utilization": float(f["max_utilization"]), **data}
+        connections = self._connections(cables, out_devices, out_feeds)
+
+        design.update({"part_types": parts, "rack_types": rtypes,
+                       "halls": {k: {f: v for f, v in h.items() if f != "_sized"} for k, h in halls.items()},
+                       "rows": {k: r for k, r in rows.items() if "hall" in r}, "racks": out_racks,
+                       "devices": out_devices, "upses": upses, "panels": out_panels, "feeds": out_feeds,
+                       "connections": connections})
+        self.report.requests = s.requests
+        return Design.model_validate(design)
+
+    def _default_hall(self, halls: dict, site: dict) -> str:
+        if "hall-site" not in halls:
+            halls["hall-site"] = {"id": "hall-site", "name": site["name"], "width_mm": 1.0, "depth_mm": 1.0,
+                                  "_sized": False}
+            self.report.notes.append("objects without a location are put in one hall named after the site")
+        return "hall-site"
+
+    def _grid(self, racks: dict, rows: dict, halls: dict, rtypes: dict) -> None:
+        """Racks with no floor position side by side, a line per row, rows an aisle apart; halls
+        with no size made big enough for what stands in them."""
+        placed = [r for r in racks.values() if "x_mm" not in r]
+        if placed:
+            self.report.notes.append(f"{len(placed)} racks had no floor position (no RackStudio custom "
+                                     "fields): laid out in a grid, one line per rack group")
+        lines: dict[tuple, list] = defaultdict(list)
+        for r in sorted(placed, key=lambda r: r["name"]):
+            lines[(r["hall"], r.get("row") or "")].append(r)
+        y = dict.fromkeys(halls, GRID_GAP_MM)
+        for (hall, _), members in sorted(lines.items()):
+            x = GRID_GAP_MM
+            depth = 0.0
+            for r in members:
+                rt = rtypes[r["rack_type"]]
+                r.update(x_mm=x, y_mm=y[hall], facing="S")
+                x += rt.outer_width_mm
+                depth = max(depth, rt.outer_depth_mm)
+            y[hall] += depth + 2 * GRID_GAP_MM
+        for hid, hall in halls.items():
+            if hall["_sized"]:
+                continue
+            extent_x, extent_y = 1.0, 1.0
+            for r in racks.values():
+                if r["hall"] == hid:
+                    rt = rtypes[r["rack_type"]]
+                    extent_x = max(extent_x, r["x_mm"] + max(rt.outer_width_mm, rt.outer_depth_mm))
+                    extent_y = max(extent_y, r["y_mm"] + max(rt.outer_width_mm, rt.outer_depth_mm))
+            tile = hall.get("tile_mm", 600.0)
+            hall["width_mm"] = math.ceil((extent_x + GRID_GAP_MM) / tile) * tile
+            hall["depth_mm"] = math.ceil((extent_y + GRID_GAP_MM) / tile) * tile
+
+    def _end(self, term: dict, devices: dict, feeds: dict) -> tuple[str, str] | None:
+        obj = term.get("object") or {}
+        if term["object_type"] == "dcim.powerfeed":
+            fid = self.rid.get(("feed", term["object_id"]))
+            return (fid, "") if fid in feeds else None
+        if term["object_type"] not in {t for t, _ in PORT_TYPES.values()} or not obj.get("device"):
+            return None
+        did = self.rid.get(("device", obj["device"]["id"]))
+        return (did, obj["name"]) if did in devices else None
+
+    def _connections(self, cables: list[dict], devices: dict, feeds: dict) -> dict[str, dict]:
+        out = {}
+        for c in cables:
+            rid, data = _cf(c)
+            a_ends = [self._end(t, devices, feeds) for t in c.get("a_terminations") or ()]
+            b_ends = [self._end(t, devices, feeds) for t in c.get("b_terminations") or ()]
+            if not a_ends or len(b_ends) != 1 or None in a_ends or None in b_ends:
+                self.report.notes.append(f"cable {c.get('display') or c['id']}: an end RackStudio does not "
+                                         "model (console, front/rear port, circuit); not read")
+                continue
+            types = {t["object_type"] for t in (c.get("a_terminations") or []) + (c.get("b_terminations") or [])}
+            kind = "power" if types & {"dcim.powerport", "dcim.poweroutlet", "dcim.powerfeed"} else "network"
+            kept = {(k["a"]["owner"], k["a"].get("port", "")): k for k in data.get("connections", ())
+                    if "a" in k}
+            for i, a in enumerate(a_ends):
+                saved = kept.get(a, {})
+                cid = saved.get("id") or (f"cb-nb{c['id']}" if len(a_ends) == 1 else f"cb-nb{c['id']}-{i + 1}")
+                length = c.get("length")
+                unit = _v(c.get("length_unit"))
+                if length is not None and unit not in ("m", None):
+                    length = float(length) * {"cm": 0.01, "km": 1000, "ft": 0.3048, "in": 0.0254,
+                                              "mi": 1609.344}.get(unit, 1.0)
+                conn = {"id": cid, "kind": kind, "a": {"owner": a[0], "port": a[1]},
+                        "b": {"owner": b_ends[0][0], "port": b_ends[0][1]},
+                        "media": saved.get("media") or _media(_v(c.get("type")), kind),
+                        "length_m": saved.get("length_m", float(length) if length else None),
+                        "label": saved.get("label", _v(c.get("label")))}
+                out[cid] = {k: v for k, v in conn.items() if v is not None}
+        return out
+
+
+_MEDIA = {"dac-passive": "dac", "dac-active": "acc", "aoc": "aoc", "mmf": "mmf", "smf": "smf", "cat6": "cat6",
+          "cat5e": "cat6", "cat6a": "cat6", "power": "power"}
+
+
+def _media(cable_type: str | None, kind: str) -> str | None:
+    if cable_type in _MEDIA:
+        return _MEDIA[cable_type]
+    return "power" if kind == "power" else None
+
+
+def pull(server: Server, site: str) -> tuple[Design, PullReport]:
+    puller = Puller(server, site)
+    design = puller.pull()
+    return design, puller.report

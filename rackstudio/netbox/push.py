@@ -1,0 +1,312 @@
+"""Qt-free. Publish a design to a NetBox site: plan first, then write with bulk requests.
+
+Every object is matched to what NetBox holds by the RackStudio id in its `rackstudio_id` custom
+field, else by its NetBox name (slug for shared library objects), so a second push changes
+nothing. The plan counts create / update / unchanged / would-delete per object type. Writing
+goes type by type in dependency order, one request per type and operation (NetBox's bulk
+endpoints take lists; each request is one transaction); if NetBox refuses one, the push stops
+and the result says what was written and what was not, and a re-run completes it. Nothing is
+deleted unless `prune` is asked for, and then only objects carrying a RackStudio id.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from rackstudio.model.design import Design
+from rackstudio.netbox.export import design_wants, site_custom
+from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, KIND, KINDS, PORT_TYPES, NotHeld, Ref, Want
+from rackstudio.netbox.server import Refused, Server
+
+NEW = "(new)"  # a reference to an object the plan would create: no NetBox id yet
+CHUNK = 500   # objects per bulk request
+
+
+@dataclass
+class Step:
+    """What the push does to one object type."""
+
+    kind: str
+    create: list[Want] = field(default_factory=list)
+    update: list[tuple[Want, int, list[str]]] = field(default_factory=list)  # want, NetBox id, fields
+    unchanged: int = 0
+    delete: list[tuple[int, str]] = field(default_factory=list)  # NetBox id, label
+
+    @property
+    def changes(self) -> int:
+        return len(self.create) + len(self.update) + len(self.delete)
+
+
+@dataclass
+class Plan:
+    site: str
+    site_exists: bool
+    steps: list[Step]
+    not_held: NotHeld
+    prune: bool
+
+    @property
+    def changes(self) -> int:
+        return sum(s.changes for s in self.steps) + (0 if self.site_exists else 1)
+
+    def lines(self, first: int = 3) -> list[str]:
+        out = [f"site {self.site}: {'exists' if self.site_exists else 'create'}"]
+        for s in self.steps:
+            if not (s.changes or s.unchanged):
+                continue
+            gone = "delete" if self.prune else "would delete (no --prune)"
+            out.append(f"{s.kind}: {len(s.create)} create, {len(s.update)} update, {s.unchanged} unchanged, "
+                       f"{len(s.delete)} {gone}")
+            out += [f"  + {w.label}" for w in s.create[:first]]
+            out += [f"  ~ {w.label} ({', '.join(f)})" for w, _, f in s.update[:first]]
+            out += [f"  - {label}" for _, label in s.delete[:first]]
+        if self.not_held.items:
+            out.append("not held by NetBox (stays in the design file):")
+            out += [f"  {line}" for line in self.not_held.lines()]
+        return out
+
+
+@dataclass
+class Result:
+    plan: Plan
+    written: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> operation -> count
+    refused: str | None = None  # NetBox's refusal, naming the object
+
+    @property
+    def complete(self) -> bool:
+        return self.refused is None
+
+    def lines(self) -> list[str]:
+        out = [f"{kind}: " + ", ".join(f"{n} {op}d" for op, n in ops.items() if n)
+               for kind, ops in self.written.items() if any(ops.values())]
+        if not out:
+            out = ["nothing written"]
+        if self.refused:
+            out.append(f"REFUSED: {self.refused}")
+            pending = [f"{s.kind} ({s.changes})" for s in self.plan.steps
+                       if s.changes and sum(self.written.get(s.kind, {}).values()) < s.changes]
+            out.append("not written: " + ", ".join(pending) + "; fix the cause and push again to finish")
+        return out
+
+
+# --- comparing a wanted payload with what NetBox holds -----------------------------------------
+
+def _plain(value: Any) -> Any:
+    """NetBox's JSON for a field reduced to what a payload sends: nested objects to ids, choices
+    to values."""
+    if isinstance(value, dict):
+        if "value" in value and "label" in value:
+            return value["value"]
+        if "id" in value:
+            return value["id"]
+    return value
+
+
+def _same(want: Any, have: Any) -> bool:
+    have = _plain(have)
+    if want is None or want == "":
+        return have in (None, "", [])
+    if isinstance(want, bool) or isinstance(have, bool):
+        return type(want) is type(have) and want == have
+    if isinstance(want, int | float):
+        try:
+            return math.isclose(float(want), float(have), abs_tol=0.005)
+        except (TypeError, ValueError):
+            return False
+    return want == have
+
+
+def _terminations(ends: list[dict]) -> list[tuple[str, int]]:
+    return sorted((e["object_type"], e["object_id"]) for e in ends or ())
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+class Pusher:
+    """Plans and writes one design into one site of one server."""
+
+    def __init__(self, server: Server, design: Design, site: str, prune: bool = False):
+        self.server, self.design, self.site_slug, self.prune = server, design, site, prune
+        self.wants, self.not_held = design_wants(design, site)
+        self.ids: dict[tuple[str, Any], int] = {}
+        self.existing: dict[str, list[dict]] = {}
+        self.site: dict | None = None
+
+    # --- reading what NetBox holds ---------------------------------------------------------
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, Ref):
+            return self.ids.get((value.kind, value.key), NEW)
+        if isinstance(value, list):
+            out = []
+            for ref in value:
+                kind = "dcim.powerfeed" if ref.kind == "power feeds" else PORT_TYPES[ref.kind[5:]][0]
+                out.append({"object_type": kind, "object_id": self._resolve(ref)})
+            return out
+        return value
+
+    def _fetch(self, kind: str, wants: list[Want]) -> list[dict]:
+        spec = KIND[kind]
+        site_id = self.site["id"] if self.site else None
+        if not wants and not spec.tracked:
+            return []
+        if spec.scope == "site":
+            return [] if site_id is None else self.server.list(spec.endpoint, site_id=site_id)
+        if spec.scope == "slug":
+            slugs = sorted({w.payload["slug"] for w in wants})
+            found = self.server.list(spec.endpoint, slug=slugs) if slugs else []
+            if kind == "rack groups" and site_id is not None:  # also groups the site's racks use
+                have = {g["id"] for g in found}
+                used = {r["group"]["id"] for r in self.existing.get("racks", []) if r.get("group")}
+                if used - have:
+                    found += self.server.list(spec.endpoint, id=sorted(used - have))
+            return found
+        type_ids = sorted({self.ids[("device types", w.key.split("/")[0])] for w in wants
+                           if ("device types", w.key.split("/")[0]) in self.ids})
+        return self.server.list(spec.endpoint, device_type_id=type_ids) if type_ids else []
+
+    def _load_ports(self) -> None:
+        """NetBox ids of the site's device components, by (RackStudio device id, port name)."""
+        if self.site is None:
+            return
+        device_rid = {v: k[1] for k, v in self.ids.items() if k[0] == "devices"}
+        for kind, (_, endpoint) in PORT_TYPES.items():
+            for port in self.server.list(endpoint, site_id=self.site["id"]):
+                rid = device_rid.get(port["device"]["id"])
+                if rid is not None:
+                    self.ids[(f"port:{kind}", (rid, port["name"]))] = port["id"]
+
+    # --- planning ------------------------------------------------------------------------------
+    def _diff(self, want: Want, have: dict) -> list[str]:
+        changed = []
+        for name, value in want.payload.items():
+            resolved = self._resolve(value)
+            if name.endswith("_terminations"):
+                if resolved and any(e["object_id"] == NEW for e in resolved) or _terminations(resolved) != _terminations(have.get(name)):
+                    changed.append(name)
+            elif not _same(resolved, have.get(name)):
+                changed.append(name)
+        cf = have.get("custom_fields") or {}
+        for name, value in want.custom.items():
+            if _json(value) != _json(cf.get(name)):
+                changed.append(f"custom field {name}")
+        return changed
+
+    def _match(self, kind: str, wants: list[Want], have: list[dict]) -> Step:
+        spec = KIND[kind]
+        step = Step(kind)
+        by_rid = {(h.get("custom_fields") or {}).get(ID_FIELD): h for h in have} if spec.tracked else {}
+        by_name: dict[tuple, dict] = {}
+        for h in have:
+            by_name.setdefault(tuple(_plain(h.get(f)) for f in spec.natural), h)
+        used: set[int] = set()
+        for w in wants:
+            h = by_rid.get(w.rid) if w.rid else None
+            if h is None and spec.natural:
+                h = by_name.get(tuple(self._resolve(w.payload.get(f)) for f in spec.natural))
+            if h is None or h["id"] in used:
+                if spec.create:
+                    step.create.append(w)
+                else:  # a component NetBox makes with its device: set once the device exists
+                    step.update.append((w, NEW, [f for f in w.payload if f not in spec.natural]))
+                continue
+            used.add(h["id"])
+            self.ids[(kind, w.key)] = h["id"]
+            changed = self._diff(w, h)
+            if changed:
+                step.update.append((w, h["id"], changed))
+            else:
+                step.unchanged += 1
+        if spec.tracked:
+            for h in have:
+                rid = (h.get("custom_fields") or {}).get(ID_FIELD)
+                if rid and h["id"] not in used:
+                    step.delete.append((h["id"], h.get("display") or h.get("name") or str(h["id"])))
+        return step
+
+    def plan(self) -> Plan:
+        self.site = self.server.first("dcim.sites", slug=self.site_slug)
+        if self.site is not None:
+            self.ids[("site", self.site_slug)] = self.site["id"]
+        by_kind: dict[str, list[Want]] = {k.name: [] for k in KINDS}
+        for w in self.wants:
+            by_kind[w.kind].append(w)
+        steps = []
+        for spec in KINDS:
+            if spec.name == "power ports":
+                self._load_ports()
+            have = self._fetch(spec.name, by_kind[spec.name])
+            self.existing[spec.name] = have
+            steps.append(self._match(spec.name, by_kind[spec.name], have))
+        return Plan(self.site_slug, self.site is not None, steps, self.not_held, self.prune)
+
+    # --- writing -------------------------------------------------------------------------------
+    def _body(self, want: Want, fields: list[str] | None = None) -> dict[str, Any]:
+        body = {k: self._resolve(v) for k, v in want.payload.items()
+                if fields is None or k in fields}
+        if fields is None:
+            body = {k: v for k, v in body.items() if v is not None}
+        custom = {k: v for k, v in want.custom.items()
+                  if fields is None or f"custom field {k}" in fields}
+        if custom:
+            body["custom_fields"] = custom
+        return body
+
+    def _ensure_site(self) -> None:
+        custom = site_custom(self.design)
+        if self.site is None:
+            name = self.site_slug
+            self.site = self.server.create("dcim.sites", [{"name": name, "slug": self.site_slug,
+                                                           "status": "active", "custom_fields": custom}])[0]
+        elif _json((self.site.get("custom_fields") or {}).get(DATA_FIELD)) != _json(custom[DATA_FIELD]):
+            self.server.update("dcim.sites", [{"id": self.site["id"], "custom_fields": custom}])
+        self.ids[("site", self.site_slug)] = self.site["id"]
+
+    def apply(self, plan: Plan) -> Result:
+        """Write the plan. Plans reference objects by NetBox id as they were planned, so this
+        re-plans each type against the ids created just before it."""
+        result = Result(plan)
+        self.server.ensure_custom_fields()
+        self._ensure_site()
+        by_kind: dict[str, list[Want]] = {k.name: [] for k in KINDS}
+        for w in self.wants:
+            by_kind[w.kind].append(w)
+        for spec in KINDS:
+            if spec.name == "power ports":
+                self._load_ports()
+            step = self._match(spec.name, by_kind[spec.name], self._fetch(spec.name, by_kind[spec.name]))
+            done = result.written.setdefault(spec.name, {"create": 0, "update": 0, "delete": 0})
+            try:
+                for i in range(0, len(step.create), CHUNK):
+                    chunk = step.create[i:i + CHUNK]
+                    made = self.server.create(spec.endpoint, [self._body(w) for w in chunk], chunk)
+                    for w, obj in zip(chunk, made, strict=True):
+                        self.ids[(spec.name, w.key)] = obj["id"]
+                    done["create"] += len(made)
+                for i in range(0, len(step.update), CHUNK):
+                    chunk = step.update[i:i + CHUNK]
+                    self.server.update(spec.endpoint, [{"id": nid, **self._body(w, f)} for w, nid, f in chunk],
+                                       [w for w, _, _ in chunk])
+                    done["update"] += len(chunk)
+            except Refused as exc:
+                result.refused = f"{spec.name}: {exc}"
+                return result
+        if self.prune:
+            for spec, step in reversed(list(zip(KINDS, plan.steps, strict=True))):
+                if step.delete:
+                    self.server.delete(spec.endpoint, [nid for nid, _ in step.delete])
+                    result.written[spec.name]["delete"] = len(step.delete)
+        return result
+
+
+def push(server: Server, design: Design, site: str, *, dry_run: bool = False,
+         prune: bool = False) -> tuple[Plan, Result | None]:
+    """Plan, and unless `dry_run`, write. The plan is computed before anything is written."""
+    pusher = Pusher(server, design, site, prune)
+    plan = pusher.plan()
+    if dry_run or plan.changes == 0:
+        return plan, None
+    return plan, pusher.apply(plan)

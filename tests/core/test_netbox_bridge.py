@@ -1,0 +1,142 @@
+"""The NetBox bridge without a server: the design mapped onto NetBox objects, device types that
+read back through the library's own reader, the plan's comparison, credentials, and a pull
+replayed from responses recorded from a real NetBox 4.7 (tests/netbox, `make test-netbox`)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rackstudio.io import load
+from rackstudio.library.netbox_yaml import device_type_data
+from rackstudio.netbox.client import TOKEN_ENV, Credentials, NetboxError, find_token
+from rackstudio.netbox.export import design_wants
+from rackstudio.netbox.objects import ID_FIELD, KIND, Ref
+from rackstudio.netbox.power import rack_power_utilization
+from rackstudio.netbox.pull import Puller
+from rackstudio.netbox.push import _same
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "resources" / "examples" / "ai-pod.rackstudio"
+RECORDED = ROOT / "tests" / "data" / "netbox" / "brownfield-site.json"
+
+
+@pytest.fixture(scope="module")
+def pod():
+    return load(EXAMPLE).design
+
+
+def test_the_example_pod_as_netbox_objects(pod):
+    wants, not_held = design_wants(pod, "pod")
+    counts = Counter(w.kind for w in wants)
+    assert counts["racks"] == 10 and counts["devices"] == 434 and counts["power feeds"] == 72
+    assert counts["locations"] == 1 and counts["rack groups"] == 2 and counts["device types"] == 11
+    # 782 power and network connections; the 32 feeds that supply two shelf inlets take one
+    # cable each with both inlets on its A end (a NetBox feed takes one cable)
+    assert counts["cables"] == 782 - 32
+    shared = [w for w in wants if w.kind == "cables" and len(w.payload["a_terminations"]) == 2]
+    assert len(shared) == 32 and all(w.payload["b_terminations"][0].kind == "power feeds" for w in shared)
+    assert not_held.lines() == ["coolant connections: 112 (cl-1, cl-10, cl-100, … 109 more)"]
+    rack = next(w for w in wants if w.kind == "racks" and w.key == "rk-1")
+    assert rack.custom[ID_FIELD] == "rk-1"
+    assert rack.custom["rackstudio"] == {"x_mm": 2400.0, "y_mm": 2400.0}  # facing S is the default
+    assert rack.payload["location"] == Ref("locations", "hall-1")
+    for w in wants:
+        if KIND[w.kind].tracked:
+            assert w.rid == w.key
+
+
+def test_device_types_carry_the_library_fields_and_read_back_through_the_yaml_reader(pod):
+    """Push writes device types from `device_type_data`; pull reads NetBox's answer through
+    `parse_device_type`: one mapping, so every part of the pod comes back equal."""
+    wants, _ = design_wants(pod, "pod")
+    by_kind: dict[str, list] = {}
+    for w in wants:
+        by_kind.setdefault(w.kind, []).append(w)
+    api_types, templates = [], {}
+    for i, w in enumerate(by_kind["device types"], 1):
+        lib = device_type_data(pod.part_types[w.key])
+        assert {k: v for k, v in w.payload.items() if k != "manufacturer" and v is not None} == {
+            k: lib[k] for k in w.payload if k in lib and k != "manufacturer"}
+        api_types.append({"id": i, "manufacturer": {"id": 1, "name": pod.part_types[w.key].manufacturer},
+                          **{k: v for k, v in w.payload.items() if k != "manufacturer"},
+                          "custom_fields": w.custom})
+    slug_id = {t["slug"]: t["id"] for t in api_types}
+    endpoints = {"power port templates": "dcim.power_port_templates",
+                 "power outlet templates": "dcim.power_outlet_templates",
+                 "interface templates": "dcim.interface_templates",
+                 "console port templates": "dcim.console_port_templates"}
+    for kind, endpoint in endpoints.items():
+        for w in by_kind.get(kind, ()):
+            item = {k: v for k, v in w.payload.items() if v is not None}
+            item["device_type"] = {"id": slug_id[w.payload["device_type"].key]}
+            if isinstance(item.get("power_port"), Ref):
+                item["power_port"] = {"id": 0, "name": item["power_port"].key.split("/", 1)[1]}
+            templates.setdefault(endpoint, []).append(item)
+
+    class Answers:
+        requests = 0
+
+        def list(self, endpoint, **filters):
+            return templates.get(endpoint, [])
+
+    parts = Puller(Answers(), "pod")._part_types(api_types)
+    assert set(parts) == set(pod.part_types)
+    for slug, part in parts.items():
+        assert part.model_dump(exclude={"origin"}) == pod.part_types[slug].model_dump(exclude={"origin"}), slug
+
+
+@pytest.mark.parametrize(("want", "have", "same"), [
+    (None, "", True), ("", None, True), (2400.0, "2400.00", True), (48, 48.0, True), (1.0, 1.5, False),
+    (5, {"id": 5, "url": "x", "display": "P1-A01"}, True), ("front", {"value": "front", "label": "Front"}, True),
+    (True, 1, False), ("A", "B", False),
+])
+def test_the_plan_compares_a_payload_with_netbox_json(want, have, same):
+    assert _same(want, have) is same
+
+
+def test_tokens_come_from_the_environment_or_the_keyring_never_the_command_line(monkeypatch):
+    creds = find_token("https://nb.example", {TOKEN_ENV: " nbt_abc.def "})
+    assert creds == Credentials("https://nb.example", "nbt_abc.def", "environment") and creds.version == "v2"
+    assert find_token("https://nb.example", {TOKEN_ENV: "0123456789abcdef"}).version == "v1"
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_password", lambda service, url: "kept" if url == "https://nb.example" else None)
+    assert find_token("https://nb.example", {}).source == "keyring"
+    with pytest.raises(NetboxError, match="set RACKSTUDIO_NETBOX_TOKEN"):
+        find_token("https://other.example", {})
+
+
+def test_rack_power_utilisation_in_netboxs_terms(pod):
+    figures = {rid: rack_power_utilization(pod, rid) for rid in pod.racks}
+    assert all(0 < v < 100 for v in figures.values())
+    # an NVL72 rack of the pod: its feeds carry the same load over the same available power
+    assert figures["rk-1"] == figures["rk-2"]
+
+
+@pytest.mark.skipif(not RECORDED.exists(), reason="no recorded NetBox responses")
+def test_a_site_made_in_netbox_is_pulled_from_recorded_responses():
+    answers = json.loads(RECORDED.read_text())
+
+    class Replay:
+        requests = 0
+
+        def list(self, path, **filters):
+            return answers[path + "?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))]
+
+        def first(self, path, **filters):
+            found = self.list(path, **filters)
+            return found[0] if found else None
+
+    puller = Puller(Replay(), "brownfield")
+    design = puller.pull()
+    assert sorted(r.name for r in design.racks.values()) == ["R7-01", "R7-02"]
+    assert {d.name: (d.rack is not None, d.position, d.face) for d in design.devices.values()} == {
+        "srv1": (True, 10.0, "front"), "srv2": (True, 10.0, "front")}
+    assert any("laid out in a grid" in note for note in puller.report.notes)
+    assert sorted((c.kind, c.media, c.length_m) for c in design.connections.values()) == [
+        ("network", "dac", 3.0), ("power", "power", None)]
+    (feed,) = design.feeds.values()
+    assert (feed.voltage_v, feed.amperage_a, feed.phase, feed.max_utilization) == (230, 32, "single-phase", 80)

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `make test-netbox`: a real NetBox 4.7 on loopback for the bridge's integration tests.
+#
+# Installs (Debian packages) and starts PostgreSQL and Redis, makes a Python 3.12 venv with the
+# pinned NetBox package (kept in build/netbox between local runs), writes NetBox's configuration,
+# migrates one template database ONCE per run and makes an API token in it, then runs
+# tests/netbox: each test copies the template (CREATE DATABASE ... TEMPLATE) and starts its own
+# `netbox runserver 127.0.0.1:PORT`. Everything this script started is stopped on exit.
+# `tests/netbox/server.sh serve [PORT]` runs one server on the template database instead.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PYTHON=${PYTHON:-$ROOT/.venv/bin/python}      # RackStudio's own venv runs the tests
+NETBOX_VERSION=4.7.3
+NETBOX_PY=${NETBOX_PY:-3.12.1}                 # NetBox needs Python >= 3.12 (pyenv)
+WORK=$ROOT/build/netbox
+VENV=$WORK/venv
+export NETBOX_ROOT=$WORK/root
+DB_USER=rackstudio_netbox
+DB_PASSWORD=rackstudio-netbox-test
+TEMPLATE_DB=rs_netbox_template
+REDIS_PORT=${RACKSTUDIO_NETBOX_REDIS_PORT:-6391}
+PG_VERSION=15
+mkdir -p "$WORK" "$NETBOX_ROOT/conf"
+LOG=$WORK/timings.txt
+: > "$LOG"
+step_start=$SECONDS
+step() {  # name of the step just finished: its time goes to build/netbox/timings.txt
+    printf '%-28s %4d s\n' "$1" $((SECONDS - step_start)) | tee -a "$LOG"
+    step_start=$SECONDS
+}
+
+STARTED_PG=0
+REDIS_PID=
+cleanup() {
+    if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null || true; fi
+    if [ "$STARTED_PG" = 1 ]; then pg_ctlcluster "$PG_VERSION" main stop || true; fi
+}
+trap cleanup EXIT
+
+# --- PostgreSQL and Redis (Debian packages) ------------------------------------------------
+if ! command -v redis-server >/dev/null || ! [ -x /usr/lib/postgresql/$PG_VERSION/bin/postgres ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q postgresql-$PG_VERSION redis-server
+fi
+step "apt packages"
+if ! pg_lsclusters -h | grep -q "^$PG_VERSION *main .* online"; then
+    pg_ctlcluster "$PG_VERSION" main start
+    STARTED_PG=1
+fi
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+    > "$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+step "postgresql + redis up"
+
+# --- NetBox in its own Python 3.12 venv (cached) ---------------------------------------------
+if [ "$(cat "$VENV/.netbox-version" 2>/dev/null)" != "$NETBOX_VERSION" ]; then
+    rm -rf "$VENV"
+    PYENV_VERSION=$NETBOX_PY python3.12 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet "netbox==$NETBOX_VERSION"
+    echo "$NETBOX_VERSION" > "$VENV/.netbox-version"
+fi
+step "netbox venv"
+
+# --- configuration: the database name comes from NETBOX_DB, so each test has its own --------
+cat > "$NETBOX_ROOT/conf/__init__.py" < /dev/null
+cat > "$NETBOX_ROOT/conf/configuration.py" <<PY
+import os
+ALLOWED_HOSTS = ['127.0.0.1', 'localhost']
+DATABASE = {
+    'NAME': os.environ.get('NETBOX_DB', '$TEMPLATE_DB'),
+    'USER': '$DB_USER', 'PASSWORD': '$DB_PASSWORD', 'HOST': '127.0.0.1', 'PORT': '5432',
+    'CONN_MAX_AGE': 0,
+}
+REDIS = {
+    'tasks': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 0, 'SSL': False},
+    'caching': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 1, 'SSL': False},
+}
+SECRET_KEY = 'rackstudio-netbox-integration-tests-not-secret-0123456789abcdef'
+API_TOKEN_PEPPERS = {1: 'rackstudio-netbox-integration-tests-pepper-0123456789'}
+DEBUG = False
+PY
+
+# --- the template database, migrated once per run -------------------------------------------
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q "$@"; }
+psql_admin -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END\$\$;"
+for db in $(runuser -u postgres -- psql -At -c "SELECT datname FROM pg_database WHERE datname LIKE 'rs_netbox_%'"); do
+    psql_admin -c "DROP DATABASE \"$db\" WITH (FORCE)"
+done
+psql_admin -c "CREATE DATABASE $TEMPLATE_DB OWNER $DB_USER"
+"$VENV/bin/netbox" migrate --no-input -v 0
+step "netbox migrate"
+TOKEN=$("$VENV/bin/netbox" shell --no-startup -c "
+from users.models import Token, User
+user = User.objects.create_superuser('rackstudio', 'rackstudio@example.invalid', 'not-a-login')
+token = Token(user=user, version=2, description='RackStudio integration tests')
+token.save()
+print(f'nbt_{token.key}.{token.token}')" | tail -1)
+step "api token"
+
+# --- the integration tests (or, with `serve`, one server on the template database) -----------
+echo "$TOKEN" > "$WORK/token"
+if [ "${1:-}" = serve ]; then
+    echo "NetBox on http://127.0.0.1:${2:-8765} (token in $WORK/token); Ctrl-C stops it"
+    "$VENV/bin/netbox" runserver "127.0.0.1:${2:-8765}" --noreload
+    exit
+fi
+export RACKSTUDIO_NETBOX_SERVER="$VENV/bin/netbox"
+export RACKSTUDIO_NETBOX_TEMPLATE_DB=$TEMPLATE_DB
+export RACKSTUDIO_NETBOX_TEST_TOKEN=$TOKEN
+export PGPASSWORD=$DB_PASSWORD PGUSER=$DB_USER PGHOST=127.0.0.1
+"$PYTHON" -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/netbox -q "$@"
+step "integration tests"
