@@ -198,13 +198,18 @@ class Pusher:
     def _match(self, kind: str, wants: list[Want], have: list[dict]) -> Step:
         spec = KIND[kind]
         step = Step(kind)
-        by_rid = {(h.get("custom_fields") or {}).get(ID_FIELD): h for h in have} if spec.tracked else {}
+        by_rid: dict[str, dict] = {}
+        if spec.tracked:  # a cable's id lists its connections: it is found by any of them
+            for h in have:
+                for rid in ((h.get("custom_fields") or {}).get(ID_FIELD) or "").split(","):
+                    by_rid.setdefault(rid, h)
         by_name: dict[tuple, dict] = {}
         for h in have:
             by_name.setdefault(tuple(_plain(h.get(f)) for f in spec.natural), h)
         used: set[int] = set()
         for w in wants:
-            h = by_rid.get(w.rid) if w.rid else None
+            h = next((by_rid[r] for r in (w.rid or "").split(",") if r in by_rid and by_rid[r]["id"] not in used),
+                     None)
             if h is None and spec.natural:
                 h = by_name.get(tuple(self._resolve(w.payload.get(f)) for f in spec.natural))
             if h is None or h["id"] in used:

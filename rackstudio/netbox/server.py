@@ -14,7 +14,7 @@ PAGE = 1000
 TRACKED_TYPES = ("dcim.site", "dcim.location", "dcim.rackgroup", "dcim.rack", "dcim.racktype", "dcim.device",
                  "dcim.devicetype", "dcim.powerpanel", "dcim.powerfeed", "dcim.cable")
 CUSTOM_FIELDS = (
-    {"name": ID_FIELD, "type": "text", "label": "RackStudio id",
+    {"name": ID_FIELD, "type": "text", "label": "RackStudio id", "filter_logic": "exact",
      "description": "The id of this object in its RackStudio design (the publish matches on it)",
      "object_types": [t for t in TRACKED_TYPES if t not in ("dcim.site", "dcim.racktype", "dcim.devicetype")]},
     {"name": DATA_FIELD, "type": "json", "label": "RackStudio",

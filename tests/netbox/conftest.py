@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -54,6 +55,8 @@ def _wait_up(url: str, proc: subprocess.Popen) -> None:
         try:
             with urllib.request.urlopen(url + "/api/status/", timeout=5):
                 return
+        except urllib.error.HTTPError:  # it answers (403 without a token): it is up
+            return
         except OSError:
             time.sleep(0.5)  # polling a starting process: there is no event to wait on
     raise RuntimeError(f"NetBox did not answer at {url} within {START_TIMEOUT_S} s")

@@ -90,8 +90,19 @@ for db in $(runuser -u postgres -- psql -At -c "SELECT datname FROM pg_database 
     psql_admin -c "DROP DATABASE \"$db\" WITH (FORCE)"
 done
 psql_admin -c "CREATE DATABASE $TEMPLATE_DB OWNER $DB_USER"
-"$VENV/bin/netbox" migrate --no-input -v 0
-step "netbox migrate"
+# A local re-run restores the migrated schema kept by the last run (RACKSTUDIO_NETBOX_REMIGRATE=1,
+# a new NetBox version, or a fresh checkout, as in CI, migrate from scratch).
+DUMP=$WORK/migrated-$NETBOX_VERSION.dump
+if [ -f "$DUMP" ] && [ -z "${RACKSTUDIO_NETBOX_REMIGRATE:-}" ]; then
+    PGPASSWORD=$DB_PASSWORD pg_restore -h 127.0.0.1 -U "$DB_USER" -d "$TEMPLATE_DB" --no-owner "$DUMP"
+    "$VENV/bin/netbox" migrate --no-input -v 0   # nothing to do, unless the dump is stale
+    step "netbox schema (restored)"
+else
+    "$VENV/bin/netbox" migrate --no-input -v 0
+    PGPASSWORD=$DB_PASSWORD pg_dump -h 127.0.0.1 -U "$DB_USER" -Fc -f "$DUMP.tmp" "$TEMPLATE_DB"
+    mv "$DUMP.tmp" "$DUMP"
+    step "netbox migrate"
+fi
 TOKEN=$("$VENV/bin/netbox" shell --no-startup -c "
 from users.models import Token, User
 user = User.objects.create_superuser('rackstudio', 'rackstudio@example.invalid', 'not-a-login')

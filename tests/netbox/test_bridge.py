@@ -21,6 +21,7 @@ from rackstudio.netbox.pull import pull
 from rackstudio.netbox.push import push
 from rackstudio.netbox.session import open_server
 
+pytestmark = pytest.mark.timeout(1800)  # a push of the pod to a runserver on a busy 2-core machine
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "examples" / "ai-pod.rackstudio"
 TIMINGS = ROOT / "build" / "netbox" / "timings.txt"
