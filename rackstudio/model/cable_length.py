@@ -63,12 +63,13 @@ def estimate_length_m(design: Design, a: PortRef, b: PortRef) -> float | None:
 
 
 def estimated(design: Design, conn: Connection, length_m: float | None = None) -> Connection:
-    """`conn` with `length_m` when it is the estimate for its ends (marked estimated), else with the
-    estimate when it has no length; a typed length is kept."""
+    """`conn` with the estimate for its ends, marked estimated, when it is given no length or the
+    estimate as a dialog shows it (to 0.1 m); else with the length given, which is kept."""
     estimate = estimate_length_m(design, conn.a, conn.b)
     if length_m is not None:
-        same = estimate is not None and abs(length_m - estimate) < 0.005
-        return conn.model_copy(update={"length_m": length_m, "length_estimated": True if same else None})
+        if estimate is not None and abs(length_m - estimate) <= 0.05 + 1e-9:
+            return conn.model_copy(update={"length_m": estimate, "length_estimated": True})
+        return conn.model_copy(update={"length_m": length_m, "length_estimated": None})
     if estimate is None:
         return conn.model_copy(update={"length_m": None, "length_estimated": None})
     return conn.model_copy(update={"length_m": estimate, "length_estimated": True})

@@ -37,6 +37,9 @@ def test_a_new_cable_carries_its_estimated_length():
     assert (conn.length_m, conn.length_estimated) == (4.47, True)
     doc.execute(Connect("network", nic("nic2"), PortRef(owner="leaf", port="p2"), length_m=7.5, conn_id="cb-2"))
     assert (design.connections["cb-2"].length_m, design.connections["cb-2"].length_estimated) == (7.5, None)
+    # the estimate as the Connect dialog shows it (4.5) is still the estimate
+    doc.execute(Connect("network", nic("nic3"), PortRef(owner="leaf", port="p3"), length_m=4.5, conn_id="cb-3"))
+    assert (design.connections["cb-3"].length_m, design.connections["cb-3"].length_estimated) == (4.47, True)
     # a power cord to the 0U PDU beside it: the two side channels and the slack
     doc.execute(Connect("power", PortRef(owner="srv", port="PSU1"), PortRef(owner="pdu", port="O0"), conn_id="pw-1"))
     assert (design.connections["pw-1"].length_m, design.connections["pw-1"].length_estimated) == (0.98, True)
@@ -86,3 +89,13 @@ def test_a_version_3_file_gets_its_estimates_when_opened():
     loaded = parse(json.dumps(data), "v3.rackstudio")
     assert loaded.migrated_from == 3
     assert dumps(loaded.design) == dumps(doc.design)
+
+
+def test_the_cable_schedule_shows_the_stored_length_and_whether_it_is_estimated():
+    from rackstudio.reports.cable_schedule import cable_rows
+    doc, _, _ = pod()
+    doc.execute(Connect("network", nic(), PortRef(owner="leaf", port="p1"), conn_id="cb-1"))
+    doc.execute(Connect("network", nic("nic2"), PortRef(owner="leaf", port="p2"), length_m=7.5, conn_id="cb-2"))
+    rows = {r.conn_id: r for r in cable_rows(doc.design)}
+    assert (rows["cb-1"].length_m, rows["cb-1"].estimated, rows["cb-1"].cells()[12]) == (4.47, True, "yes")
+    assert (rows["cb-2"].length_m, rows["cb-2"].estimated, rows["cb-2"].cells()[12]) == (7.5, False, "")

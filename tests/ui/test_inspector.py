@@ -132,9 +132,14 @@ def test_cable_list_edits_and_relabels(pod, dialogs):
     dock.show()
     assert dock.model.rowCount() == 2 and "2 cables of 1 selected object" in dock.caption.text()
     index = dock.model.index(0, 5)
-    assert dock.model.setData(index, "3.5", Qt.ItemDataRole.EditRole)
     conn_id = dock.model.conn_ids[0]
-    assert design.connections[conn_id].length_m == 3.5
+    estimate = design.connections[conn_id].length_m
+    assert design.connections[conn_id].length_estimated  # made without a length: the estimate
+    assert dock.model.data(index) == f"{estimate:g} (est.)"
+    assert dock.model.data(index, Qt.ItemDataRole.EditRole) == f"{estimate:g}"
+    assert dock.model.setData(index, "3.5", Qt.ItemDataRole.EditRole)
+    assert design.connections[conn_id].length_m == 3.5 and not design.connections[conn_id].length_estimated
+    assert dock.model.data(index) == "3.5"
     assert not dock.model.setData(index, "far", Qt.ItemDataRole.EditRole)
     assert "not a number" in window.statusBar().currentMessage()
     dialogs.text = ("{a_device}:{a_port}", True)
