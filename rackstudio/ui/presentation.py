@@ -119,6 +119,7 @@ class PresentationWindow(QWidget):
         self.setAutoFillBackground(True)
         self.design, self.engine = design, engine
         self.slides = slides_for(design)
+        self.card_lines: list[tuple[str, str]] = []
         self.findings = findings_by_rack(design, engine.findings())
         self.index = max(0, min(start, len(self.slides) - 1))
 
@@ -206,6 +207,7 @@ class PresentationWindow(QWidget):
     def _card(self, painter: QPainter, rect: QRectF, lines: list[tuple[str, str]], findings: list[Finding],
               unit: float) -> None:
         """Figures (label, value) in large type, then the open findings, worst first."""
+        self.card_lines = list(lines)  # what the slide shows (tests read it)
         y = rect.top()
         for label, value in lines:
             painter.setPen(MUTED)
