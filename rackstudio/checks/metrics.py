@@ -96,6 +96,11 @@ def air_capacity(design: Design, rack: Rack) -> Basis | None:
     return None
 
 
+def air_density_limit(design: Design) -> Basis:
+    """What an air-only rack's load is compared with (COOL-002): the site's air-density limit."""
+    return Basis(design.settings.air_density_limit_kw * 1000, "air-density limit", "site setting")
+
+
 def weight_rating(design: Design, rack: Rack) -> Basis | None:
     """The static load rating a rack's weight is compared with (SPC-003)."""
     rt = design.rack_type_of(rack)

@@ -10,6 +10,7 @@ from rackstudio.checks.context import CheckContext
 from rackstudio.checks.metrics import (
     RackMetrics,
     air_capacity,
+    air_density_limit,
     power_budget,
     totals,
     used_units,
@@ -51,6 +52,7 @@ class RackSummary:
     rating: Basis | None  # the weight rating
     air: Basis | None  # the air-cooling capacity
     air_only: bool
+    air_density: Basis  # what an air-only rack's load is compared with
     settings: CheckSettings
 
     @property
@@ -102,7 +104,7 @@ class RackSummary:
     def power_text(self) -> str:
         """'14.3 kW allocated of the 30.0 kW power budget (48 %; set on the rack)'."""
         if self.budget is None:
-            return f"{self.power_w / 1000:.1f} kW {self.basis} (no power budget given)"
+            return f"{self.power_w / 1000:.1f} kW {self.basis}; no power budget given"
         return self.budget.state(self.power_w, load_is=self.basis)
 
     def weight_text(self) -> str:
@@ -112,12 +114,11 @@ class RackSummary:
     def heat_text(self) -> str:
         """'12.0 kW heat to air of the 30.0 kW air-cooling capacity (40 %; set on the rack)', or
         for an air-only rack without one its load against the air-density limit (COOL-002)."""
-        m, s = self.metrics, self.settings
+        m = self.metrics
         if self.air is not None:
             return "heat to air " + self.air.state(m.heat_air_w)
         if self.air_only:
-            limit = Basis(s.air_density_limit_kw * 1000, "air-density limit", "site setting for air-only racks")
-            return f"{limit.state(self.power_w, load_is=self.basis)} in an air-only rack"
+            return f"air-only rack: {self.air_density.state(self.power_w, load_is=self.basis)}"
         return (f"{m.heat_air_w / 1000:.1f} kW heat to air, {m.heat_liquid_w / 1000:.1f} kW to liquid "
                 "(no air-cooling capacity given)")
 
@@ -136,7 +137,7 @@ class RackSummary:
             ratio = self.air.ratio(self.metrics.heat_air_w)
             cooling = Bar(ratio, _level(ratio, s.air_capacity_warning), self.heat_text())
         elif self.air_only:
-            ratio = self.power_w / (s.air_density_limit_kw * 1000)
+            ratio = self.air_density.ratio(self.power_w)
             cooling = Bar(ratio, "warning" if ratio > 1 else "ok", self.heat_text())
         else:
             cooling = Bar(0.0, "unknown", self.heat_text())
@@ -146,7 +147,8 @@ class RackSummary:
 def rack_summary(design: Design, metrics: RackMetrics) -> RackSummary:
     rack = design.racks[metrics.rack]
     return RackSummary(metrics, power_budget(design, rack), weight_rating(design, rack), air_capacity(design, rack),
-                       design.rack_type_of(rack).cooling_capability == "air-only", design.settings)
+                       design.rack_type_of(rack).cooling_capability == "air-only", air_density_limit(design),
+                       design.settings)
 
 
 @dataclass(frozen=True)

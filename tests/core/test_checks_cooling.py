@@ -104,7 +104,7 @@ def test_cool002_air_only_rack_over_30_kw():
     assert not only(b.findings(), "COOL-002")
     b.place(load(14300), "d2", position=3)
     assert [f.message for f in only(b.findings(), "COOL-002")] == [
-        "Rack R1: 42.9 kW in an air-only rack (limit 30 kW)"]
+        "Rack R1: air-only rack: 42.9 kW of the 30.0 kW air-density limit (143 %; site setting)"]
 
 
 # --- COOL-003: liquid-cooled device without liquid --------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from rackstudio.checks import coolant
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import liquid_lpm
-from rackstudio.checks.metrics import air_capacity, device_heat, loop_fluid
+from rackstudio.checks.metrics import air_capacity, air_density_limit, device_heat, loop_fluid
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model import geometry
@@ -79,10 +79,10 @@ def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     if ctx.design.rack_type_of(rack).cooling_capability != "air-only":
         return
     load = ctx.metrics.rack(rack_id).checked_w
-    limit = ctx.settings.air_density_limit_kw
-    if load > limit * 1000:
-        yield Hit(f"Rack {rack.name}: {load / 1000:.1f} kW in an air-only rack (limit {limit:g} kW)",
-                  (rack_id,), {"load_w": round(load, 1), "limit_w": limit * 1000})
+    limit = air_density_limit(ctx.design)
+    if load > limit.value:
+        yield Hit(f"Rack {rack.name}: air-only rack: {limit.state(load)}",
+                  (rack_id,), {"load_w": round(load, 1), "limit_w": limit.value})
 
 
 @rule("COOL-003", "Liquid-cooled device without liquid", Severity.ERROR, Scope.DEVICE, RULES)
