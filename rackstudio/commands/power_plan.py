@@ -29,9 +29,17 @@ from rackstudio.commands.bulk import _by_place as by_place
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.geometry import devices_within, mounted_root
 from rackstudio.model.parts import Category, PartType
+from rackstudio.model.units import SQRT3
 from rackstudio.power import PASS_THROUGH, device_draw, psu_rating_w
 from rackstudio.power.cords import judged, mates, standard
-from rackstudio.power.electrical import PduLoad, outlet_legs, pdu_load, pdu_outlet_voltage, phase_currents
+from rackstudio.power.electrical import (
+    PduLoad,
+    is_delta,
+    outlet_legs,
+    pdu_load,
+    pdu_outlet_voltage,
+    phase_currents,
+)
 
 SIDES = ("A", "B")
 SEARCH_NODES = 200_000  # the exhaustive search gives up after this many placements (bounded work)
@@ -145,6 +153,8 @@ class _Pdu:
         self.ratings = spec.outlet_rating_a if spec else {}
         self.three_phase = spec is not None and spec.inlet_phase == "three-phase"
         self.phase_limit = spec.inlet_amperage_a * self.derating if spec else None
+        self.wye = self.three_phase and not is_delta(spec.inlet_voltage_v)
+        self.v_ln = spec.inlet_voltage_v / SQRT3 if spec else 0.0
         self.free = [_Outlet(self, o.name, o.type, bank_of.get(o.name), self.legs_of.get(o.name), n)
                      for n, o in enumerate(self.part.power_outlets)
                      if ctx.design.port_connection("power", pdu_id, o.name) is None]
@@ -193,7 +203,10 @@ class _Pdu:
             legs = list(self.leg_w)
             for i in ((outlet.leg,) if outlet.leg is not None else (0, 1, 2)):
                 legs[i] += watts if outlet.leg is not None else watts / 3
-            worst = max(phase_currents(self.spec.inlet_voltage_v, self.pf, (legs[0], legs[1], legs[2])))
+            if self.wye:  # the same division phase_currents makes, on the heaviest leg only
+                worst = max(legs) / (self.v_ln * self.pf)
+            else:
+                worst = max(phase_currents(self.spec.inlet_voltage_v, self.pf, (legs[0], legs[1], legs[2])))
             over |= worst > self.phase_limit + _EPS
             phase_share = worst / self.phase_limit
         return over, bank_share, phase_share
