@@ -85,6 +85,13 @@ def power_budget(design: Design, rack: Rack) -> Basis | None:
     return None
 
 
+def budget_warning(design: Design, rack: Rack) -> float:
+    """The share of the power budget above which PWR-014 warns (and a power bar turns amber): the
+    settings' share of a rack's own budget; none below a rack type's capacity, which a reference
+    design fills by design (engineering.md 2.9)."""
+    return design.settings.rack_budget_warning if rack.power_budget_kw else 1.0
+
+
 def air_capacity(design: Design, rack: Rack) -> Basis | None:
     """The W of heat to air a rack can shed (COOL-001): the rack's own air-cooling capacity, else
     its rack type's."""

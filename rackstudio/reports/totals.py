@@ -11,6 +11,7 @@ from rackstudio.checks.metrics import (
     RackMetrics,
     air_capacity,
     air_density_limit,
+    budget_warning,
     power_budget,
     totals,
     used_units,
@@ -54,6 +55,7 @@ class RackSummary:
     air_only: bool
     air_density: Basis  # what an air-only rack's load is compared with
     settings: CheckSettings
+    budget_warning: float = 1.0  # the share of the budget above which PWR-014 warns
 
     @property
     def worst_case(self) -> bool:
@@ -130,7 +132,7 @@ class RackSummary:
         s = self.settings
         if self.budget is not None:
             ratio = self.budget.ratio(self.power_w)
-            power = Bar(ratio, _level(ratio, s.rack_budget_warning), self.power_text())
+            power = Bar(ratio, _level(ratio, self.budget_warning), self.power_text())
         else:
             power = Bar(0.0, "unknown", self.power_text())
         if self.air is not None:
@@ -148,7 +150,7 @@ def rack_summary(design: Design, metrics: RackMetrics) -> RackSummary:
     rack = design.racks[metrics.rack]
     return RackSummary(metrics, power_budget(design, rack), weight_rating(design, rack), air_capacity(design, rack),
                        design.rack_type_of(rack).cooling_capability == "air-only", air_density_limit(design),
-                       design.settings)
+                       design.settings, budget_warning(design, rack))
 
 
 @dataclass(frozen=True)

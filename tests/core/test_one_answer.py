@@ -87,6 +87,8 @@ def _assert_racks_agree(places: dict) -> None:
         assert power["units"] == f"{m.units_used:g}/{m.units_total}" and power["weight_kg"] == round(m.weight_kg, 1)
         assert (cooling["heat_air_kw"], cooling["heat_liquid_kw"]) == (_kw(m.heat_air_w), _kw(m.heat_liquid_w))
         budget = check_by_key.get(f"PWR-014:{rack_id}")
+        # the power bar's colour is PWR-014's verdict: amber for its warning, red for its error
+        assert s.bars()[0].level == (budget["severity"] if budget else "unknown" if s.budget is None else "ok")
         if budget is not None:
             assert budget["figures"]["load_w"] == round(m.checked_w, 1)
             assert s.power_text().startswith(f"{m.checked_w / 1000:.1f} kW")

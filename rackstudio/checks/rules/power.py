@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import feed_capacity, warning_fraction
-from rackstudio.checks.metrics import power_budget, rack_feeds
+from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
@@ -304,7 +304,7 @@ def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
         return
     load = ctx.metrics.rack(rack_id).checked_w
     ratio = budget.ratio(load)
-    warn_above = ctx.settings.rack_budget_warning if rack.power_budget_kw else 1.0
+    warn_above = budget_warning(ctx.design, rack)
     if ratio > warn_above:
         severity = Severity.ERROR if ratio > 1 else Severity.WARNING
         yield Hit(f"Rack {rack.name}: {budget.state(load, above=warn_above)}",
