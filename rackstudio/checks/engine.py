@@ -131,7 +131,9 @@ class CheckEngine:
         """The findings `command` would add, found by applying a copy of it, re-running the rules
         local to what changed and reverting: design records, graph and findings end as they were
         (an id number the trial drew stays used: ids are never handed out twice in a session).
-        Raises Refused (with nothing changed) when the command cannot run."""
+        Raises Refused (with nothing changed) when the command cannot run. Findings of rules
+        marked `until_cabled` about an object the command adds are left out: every new device
+        has them until it is cabled."""
         trial = copy.deepcopy(command)  # the real command keeps its unplanned state
         changes = trial.apply(self.design)
         try:
@@ -141,7 +143,10 @@ class CheckEngine:
             back = trial.revert(self.design)
             self.graph.apply(back)
             self.update(back)
-        return sorted(delta.added, key=Finding.sort_key)
+        awaiting = {r.id for r in self.registry.active(self.ctx.settings) if r.until_cabled}
+        added = [f for f in delta.added
+                 if not (f.rule in awaiting and f.objects and f.objects[0] in changes.added)]
+        return sorted(added, key=Finding.sort_key)
 
     def follow(self, document) -> None:
         """Keep up with a Document: update on each of its changes and emit `changed` with the delta."""

@@ -142,6 +142,10 @@ class Rule:
     fn: RuleFn
     source: str = ""
     measure: Measure | None = None  # how bad a finding is: what a waiver remembers
+    # A finding every newly placed object has until it is cabled (no PSU connected, a required port
+    # open, a PDU without a feed): a placement's preview leaves these out for what it places, so
+    # the drag ghost warns of what a drop breaks, not of the cables still to come.
+    until_cabled: bool = False
 
     def __post_init__(self) -> None:
         if not self.scopes:
@@ -156,16 +160,19 @@ class Rule:
 
 
 def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tuple[Scope, ...],
-         into: list[Rule], measure: Measure | str | None = None) -> Callable[[RuleFn], RuleFn]:
+         into: list[Rule], measure: Measure | str | None = None,
+         until_cabled: bool = False) -> Callable[[RuleFn], RuleFn]:
     """Decorator for built-in and plugin rule functions: builds the Rule (source = the docstring)
     and appends it to `into`, the module's rule list that the registry reads. `measure` names the
-    figure that grows as a finding gets worse (a Measure for one that shrinks)."""
+    figure that grows as a finding gets worse (a Measure for one that shrinks); `until_cabled`
+    marks a rule every newly placed object fires until it is cabled."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
     if isinstance(measure, str):
         measure = Measure(measure)
 
     def wrap(fn: RuleFn) -> RuleFn:
-        into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure))
+        into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure,
+                         until_cabled))
         return fn
 
     return wrap

@@ -357,13 +357,16 @@ def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
     before = (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings())
     place = PlaceDevice(load(20000, slug="big"), rack="rk-1", position=5)
     new = engine.preview(place)
-    # the new part has no sources, the rack has fewer open units, the new device has no PSU connected
-    # yet (PWR-019); an unconnected device overloads nothing
-    assert sorted(f.key for f in new) == ["COOL-011:rk-1", "LIB-002:big", "PWR-019:dv-1"]
+    # the new part has no sources and the rack has fewer open units; that the new device has no PSU
+    # connected yet (PWR-019) is true of every drop, so the preview leaves it out; an unconnected
+    # device overloads nothing
+    assert sorted(f.key for f in new) == ["COOL-011:rk-1", "LIB-002:big"]
     assert (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings()) == before
     assert place._edits is None  # the real command is still unplanned
     b.doc.execute(place)  # the real command plans afresh
     assert len(b.design.devices) == 2
+    (placed,) = set(b.design.devices) - {"base"}
+    assert f"PWR-019:{placed}" in {f.key for f in engine.findings()}  # the checks still report it
     try:
         engine.preview(Connect("power", PortRef(owner="base", port="PSU1"), PortRef(owner="feed-b")))
     except Refused:
@@ -371,6 +374,18 @@ def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
     else:
         raise AssertionError("PSU1 is in use: the preview must be refused")
     assert engine.findings() == full_run(b.design)
+
+
+def test_preview_names_an_uncabled_finding_of_a_device_it_does_not_add():
+    b = Bench()
+    b.rack()
+    b.place(load(10000, slug="base"), "base", position=1)
+    b.power("base", "PSU1", "feed-a")
+    engine = CheckEngine(b.design, b.doc.graph)
+    engine.follow(b.doc)
+    (cable,) = b.design.connections
+    new = engine.preview(Disconnect(cable))
+    assert "PWR-019:base" in {f.key for f in new}
 
 
 def test_preview_of_an_overload():

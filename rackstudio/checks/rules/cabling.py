@@ -211,7 +211,7 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "needed": [spine.compute_trays, spine.switch_trays]})
 
 
-@rule("CAB-014", "Required port not connected", Severity.WARNING, Scope.DEVICE, RULES)
+@rule("CAB-014", "Required port not connected", Severity.WARNING, Scope.DEVICE, RULES, until_cabled=True)
 def cab014_required_ports(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A port the part lists in required_ports (e.g. each GPU NIC to its rail leaf) has no
     connection. engineering.md 4.8."""

@@ -397,7 +397,8 @@ def _iec(type_name: str | None) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-@rule("PWR-019", "Device not powered as its PSU policy needs", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("PWR-019", "Device not powered as its PSU policy needs", Severity.ERROR, Scope.DEVICE, RULES,
+      until_cabled=True)
 def pwr019_unpowered(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """An AC-powered device (not a PDU, shelf or UPS) with no PSU connected: error. Fewer PSUs
     connected than the N of its N+M policy needs to carry its load: warning when it runs throttled
@@ -423,7 +424,7 @@ def pwr019_unpowered(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   Severity.WARNING if throttles else Severity.ERROR, aspect="policy")
 
 
-@rule("PWR-020", "PDU or power shelf without a feed", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("PWR-020", "PDU or power shelf without a feed", Severity.ERROR, Scope.DEVICE, RULES, until_cabled=True)
 def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A rack PDU or power shelf with an inlet and no feed above it (directly or through another
     PDU): everything plugged into it is dark. engineering.md 2.8, 2.9."""
