@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model import geometry
 from rackstudio.model.design import Design, Device
 from rackstudio.model.parts import PartType
 from rackstudio.model.review import CheckSettings
@@ -83,9 +84,7 @@ class CheckContext:
         return rack_of_record(self.design.devices.get(device_id), self.design.devices)
 
     def hall_of(self, device_id: str) -> str | None:
-        device = self.design.devices.get(device_id)
-        while device is not None and device.parent is not None:
-            device = self.design.devices.get(device.parent)
+        device = geometry.mounted_root(self.design, device_id)  # bounded: never loops on a parent cycle
         if device is None:
             return None
         if device.rack is not None:

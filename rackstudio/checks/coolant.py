@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rackstudio.checks.context import descendants
+from rackstudio.model import geometry
 from rackstudio.model.parts import Category, CduSpec
 
 if TYPE_CHECKING:
@@ -89,7 +90,9 @@ def served_loop(ctx: CheckContext, device_id: str) -> CoolantLoop:
     """The loop that cools a device: its own, or its chassis's when it sits in a bay."""
     device = ctx.design.devices.get(device_id)
     loop = loop_of(ctx, device_id)
-    while not loop.cdus and device is not None and device.parent is not None:
+    for _ in range(geometry.MAX_BAY_DEPTH):  # bounded: never loops on a parent cycle
+        if loop.cdus or device is None or device.parent is None:
+            break
         device = ctx.design.devices.get(device.parent)
         if device is not None:
             loop = loop_of(ctx, device.id)

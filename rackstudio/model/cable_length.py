@@ -23,9 +23,7 @@ def port_height_mm(design: Design, device_id: str) -> tuple[str, float | None] |
     a port (a child in a bay uses its chassis): (U − 1 + h/2) × unit (engineering.md 5.1). A 0U
     side-mounted device (vertical PDU, manifold) runs the rack's height: its height is None, meaning
     level with whatever it is cabled to. None when the device is not in a rack."""
-    device = design.devices.get(device_id)
-    while device is not None and device.parent is not None:
-        device = design.devices.get(device.parent)
+    device = geometry.mounted_root(design, device_id)  # bounded: never loops on a parent cycle
     if device is None or device.rack is None or device.rack not in design.racks:
         return None
     if device.position is None:

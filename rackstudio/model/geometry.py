@@ -92,26 +92,33 @@ def overlaps(design: Design, rack_id: str) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+# Bays nest a few levels at most; loading refuses deeper nesting and parent cycles
+# (integrity.parent_cycles), and every walk up the parents stops after this many steps anyway.
+MAX_BAY_DEPTH = 64
+
+
 def mounted_root(design: Design, device_id: str) -> Device | None:
     """The device that holds `device_id` in a rack or on the floor: itself, or the outermost
-    parent of a child in a bay."""
+    parent of a child in a bay (None when the parents never end: a cycle)."""
     device = design.devices.get(device_id)
-    for _ in range(64):  # parents nest a few levels at most; never loop on a bad file
+    for _ in range(MAX_BAY_DEPTH + 1):
         if device is None or device.parent is None:
             return device
         device = design.devices.get(device.parent)
     return None
 
 
-def devices_within(design: Design, container_id: str) -> Iterator[str]:
+def devices_within(design: Design, container_id: str, _depth: int = 0) -> Iterator[str]:
     """Every device inside a rack or parent device, children of children included."""
+    if _depth > MAX_BAY_DEPTH:
+        return
     for child in sorted(design.contents(container_id)):
         device = design.devices.get(child)
         if device is not None:
             yield child
             part = design.part_types.get(device.part)
             if part is not None and (part.device_bays or part.subdevice_role == "parent"):
-                yield from devices_within(design, child)
+                yield from devices_within(design, child, _depth + 1)
 
 
 def footprint(width_mm: float, depth_mm: float, x_mm: float, y_mm: float,

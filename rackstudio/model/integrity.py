@@ -43,6 +43,7 @@ def dangling(design: Design) -> Iterator[Problem]:
             yield f"$.racks.{r.id}.row", f"row {r.row!r} is in another hall than the rack"
     for d in devices.values():
         yield from _device_problems(design, d)
+    yield from parent_cycles(devices)
     for p in design.panels.values():
         if _missing(p.ups, design.upses):
             yield _ref(f"$.panels.{p.id}.ups", p.ups, "UPS")
@@ -59,6 +60,9 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
     the same rules `dangling` applies to a whole file, for one record."""
     if collection == "devices":
         problems = list(_device_problems(design, obj))
+        if obj.parent is not None and obj.parent != obj.id and parent_cycle_with(design, obj.id, obj.parent):
+            problems.append((f"$.devices.{obj.id}.parent",
+                             f"{obj.name} cannot sit in a bay of a device that sits (at some depth) in its own bays"))
         old = design.devices.get(obj.id)
         if old is not None and old.part != obj.part and obj.part in design.part_types:
             problems += ports_in_use(design, obj, design.part_types[obj.part])
@@ -91,6 +95,62 @@ def ports_in_use(design: Design, device, part) -> list[Problem]:
                                  f"cable {c.label or c.id} uses {c.kind} port {end.port!r} of {device.name}, "
                                  f"which {part.manufacturer} {part.model} does not have: disconnect it first"))
     return problems
+
+
+def parent_cycles(devices: dict) -> Iterator[Problem]:
+    """Devices that sit in each other's bays (A in B and B in A, or A → B → C → A) or nest deeper
+    than `geometry.MAX_BAY_DEPTH`: such a device never reaches a rack or a floor, and a walk up
+    its parents would never end. Each device is visited once (a walk stops at a device an
+    earlier walk finished), so a 100,000-device design costs one pass."""
+    depth: dict[str, int] = {}  # finished devices: how many parents above each (-1: in or under a cycle)
+    too_deep = False
+    for start in devices:
+        if start in depth:
+            continue
+        walk: list[str] = []
+        on_walk: set[str] = set()
+        device = devices.get(start)
+        while device is not None and device.id not in depth and device.id not in on_walk:
+            walk.append(device.id)
+            on_walk.add(device.id)
+            device = devices.get(device.parent) if device.parent is not None else None
+        if device is not None and device.id in on_walk:
+            cycle = walk[walk.index(device.id):]
+            depth.update(dict.fromkeys(walk, -1))  # reported once, here
+            if len(cycle) > 1:  # a device in its own bay is reported by _device_problems
+                first = min(cycle)
+                yield f"$.devices.{first}.parent", (f"devices {_names(devices, cycle)} sit in each other's bays "
+                                                    "(a cycle): each must end in a rack or on a hall floor")
+            continue
+        if device is not None and depth[device.id] < 0:
+            depth.update(dict.fromkeys(walk, -1))
+            continue
+        above = depth[device.id] + 1 if device is not None else 0
+        for x in reversed(walk):
+            depth[x] = above
+            above += 1
+        if depth[walk[0]] > geometry.MAX_BAY_DEPTH and not too_deep:
+            too_deep = True
+            yield (f"$.devices.{walk[0]}.parent",
+                   f"device {devices[walk[0]].name!r} is nested {depth[walk[0]]} bays deep, more than "
+                   f"{geometry.MAX_BAY_DEPTH}")
+
+
+def _names(devices: dict, ids: list[str], most: int = 4) -> str:
+    named = [f"{devices[x].name!r} ({x})" for x in ids[:most]]
+    return ", ".join(named) + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
+def parent_cycle_with(design: Design, device_id: str, parent: str | None) -> bool:
+    """Whether putting `device_id` in a bay of `parent` would make it its own ancestor."""
+    seen = 0
+    while parent is not None and seen <= geometry.MAX_BAY_DEPTH + 1:
+        if parent == device_id:
+            return True
+        above = design.devices.get(parent)
+        parent = above.parent if above is not None else None
+        seen += 1
+    return parent is not None  # deeper than any design may nest: treat as a cycle
 
 
 def _missing(value: str | None, collection: dict) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rackstudio.checks.context import CheckContext, rack_of_record
-from rackstudio.model import cable_length
+from rackstudio.model import cable_length, geometry
 from rackstudio.model.design import Connection, Design, PortRef
 from rackstudio.reports.xlsx import write_xlsx
 
@@ -58,12 +58,19 @@ def rack_id_of(design: Design, device_id: str) -> str | None:
 def unit_text(design: Design, device_id: str) -> str:
     """Where in its rack a device is: 'U10' as the rack prints units, 'left side' for 0U gear,
     'U10 Bay2' for a child in a chassis, '' on the floor."""
+    bays: list[str] = []
     device = design.devices.get(device_id)
-    if device is None:
-        return ""
-    if device.parent is not None:
-        parent = unit_text(design, device.parent)
-        return f"{parent} {device.bay}".strip()
+    for _ in range(geometry.MAX_BAY_DEPTH):  # bounded: never loops on a parent cycle
+        if device is None or device.parent is None:
+            break
+        bays.append(str(device.bay))
+        device = design.devices.get(device.parent)
+    if device is None or device.parent is not None:
+        return " ".join(reversed(bays))
+    return " ".join([_mounted_unit(design, device), *reversed(bays)]).strip()
+
+
+def _mounted_unit(design: Design, device) -> str:
     rack = design.racks.get(device.rack or "")
     if rack is None:
         return ""

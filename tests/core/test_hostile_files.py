@@ -35,6 +35,7 @@ DUPLICATE = "appears more than once in this object"
 FORBIDDEN = "Extra inputs are not permitted"
 BAD_VERSION = f"format_version must be a whole number from 1 to {FORMAT_VERSION}"
 V1 = "cannot upgrade this format_version 1 file"
+CYCLE = "sit in each other's bays (a cycle)"
 
 # file: (place, problem) — the place exactly (None: the whole file), the problem as a substring
 DESIGN_CASES: dict[str, tuple[str | None, str]] = {
@@ -85,6 +86,8 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "nan-literal.rackstudio": ("$.racks.rk-1.x_mm", f"NaN {NOT_A_NUMBER}"),
     "not-an-object.rackstudio": ("$", "a design is a JSON object, not a list"),
     "nul-byte-in-text.rackstudio": ("line 116, column 15", "not valid JSON: Invalid control character"),
+    "parent-cycle-three.rackstudio": ("$.devices.dv-2.parent", f"devices 'CH2' (dv-2), 'CH3' (dv-3), 'CH4' (dv-4) {CYCLE}"),
+    "parent-cycle-two.rackstudio": ("$.devices.dv-2.parent", f"devices 'CH2' (dv-2), 'CH3' (dv-3) {CYCLE}"),
     "null.rackstudio": ("$", "a design is a JSON object, not null"),
     "overflow-literal.rackstudio": ("$.halls.hall-1.width_mm", NOT_FINITE),
     "single-quotes.rackstudio": ("line 4, column 2", "not valid JSON"),
@@ -442,3 +445,65 @@ def test_a_design_that_cannot_be_written_faithfully_is_not_saved(tmp_path, chang
         save(design, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.rackstudio"]
+
+
+# --- graphs a loader refuses, and walks that end anyway -------------------------------------------
+
+def _with_cycle(length: int):
+    """The base design with `length` devices each in the next one's bay, put past the loader
+    (a plugin, a bug or an older build could leave such a model in memory)."""
+    from rackstudio.model.design import Device
+
+    design = parse(BASE.read_bytes()).design
+    for i in range(length):
+        design.devices[f"dv-c{i}"] = Device(id=f"dv-c{i}", name=f"C{i}", part="acme-sw",
+                                            parent=f"dv-c{(i + 1) % length}", bay="b1")
+    return design
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("length", [2, 3])
+def test_every_walk_up_the_parents_ends_on_a_cycle(length, tmp_path):
+    """Checks, cable schedule and BOM on a model with a parent cycle end (each used to loop
+    forever or raise RecursionError)."""
+    from rackstudio.checks.engine import CheckEngine
+    from rackstudio.graph.component_graph import ComponentGraph
+    from rackstudio.model import geometry
+    from rackstudio.reports import bom, cable_schedule
+
+    design = _with_cycle(length)
+    engine = CheckEngine(design, ComponentGraph(design))
+    engine.run_full()
+    assert cable_schedule.unit_text(design, "dv-c0").split() == ["b1"] * geometry.MAX_BAY_DEPTH
+    assert geometry.mounted_root(design, "dv-c0") is None
+    assert len(list(geometry.devices_within(design, "dv-c0"))) <= geometry.MAX_BAY_DEPTH * length + length
+    cable_schedule.export(design, tmp_path / "cables.csv")
+    bom.export(design, tmp_path / "bom.csv")
+
+
+def test_a_command_cannot_make_a_parent_cycle():
+    from rackstudio.model import integrity
+
+    design = _with_cycle(1)  # dv-c0 in its own bay: remove it, build A in B's bay, try B into A
+    del design.devices["dv-c0"]
+    from rackstudio.model.design import Device
+
+    design.devices["dv-a"] = Device(id="dv-a", name="A", part="acme-sw", rack="rk-1", position=10)
+    design.devices["dv-b"] = Device(id="dv-b", name="B", part="acme-sw", parent="dv-a", bay="b1")
+    moved = design.devices["dv-a"].model_copy(update={"rack": None, "position": None, "parent": "dv-b", "bay": "b1"})
+    problems = integrity.record_problems(design, "devices", moved)
+    assert any("cannot sit in a bay of a device that sits" in what for _, what in problems), problems
+
+
+def test_bays_nested_deeper_than_any_design_are_refused():
+    from rackstudio.model import geometry
+
+    data = BASE.read_text()
+    import json
+
+    doc = json.loads(data)
+    for i in range(geometry.MAX_BAY_DEPTH + 1):
+        doc["devices"][f"dv-n{i}"] = {"id": f"dv-n{i}", "name": f"N{i}", "part": "acme-sw",
+                                      "parent": f"dv-n{i - 1}" if i else "dv-1", "bay": "b1"}
+    with pytest.raises(LoadError, match=f"nested {geometry.MAX_BAY_DEPTH + 1} bays deep"):
+        parse(json.dumps(doc))
