@@ -30,3 +30,13 @@ class SaveError(RackStudioError):
         self.path = str(path)
         self.what = what
         super().__init__(f"{self.path}: could not save: {what}")
+
+
+class UnloadableDesign(SaveError):
+    """The model about to be saved breaks a rule loading enforces: the file would not open again,
+    so it is not written (the file on disk is left as it was)."""
+
+    def __init__(self, path: str | Path, where: str | None, what: str):
+        self.where = where
+        place = f"{where}: " if where else ""
+        super().__init__(path, f"the design would not load again ({place}{what}); the file on disk is unchanged")

@@ -169,7 +169,7 @@ class AutosaveSlot:
             if sequence <= self._written:
                 return False
             self.session.folder.mkdir(parents=True, exist_ok=True)
-            project_file.save(design, self.design_file, backup=False)
+            project_file.save(design, self.design_file, backup=False, verify_first=False)
             meta = {"source": str(source.resolve()) if source else None, "saved_at": time.time(),
                     "title": title, "reason": reason, "session": self.session.id, "version": __version__}
             _write_text(self.meta_file, json.dumps(meta, indent=1) + "\n")

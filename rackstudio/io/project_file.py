@@ -5,8 +5,11 @@ format_version, dangling references) with a message naming file, place and probl
 repairable design loads, with its problems returned as warnings. A file is hostile input until
 it has loaded: `io.limits` screens size, encoding, nesting, text length, numbers, ids and
 duplicate keys, cheaply, before and after parsing. Saving is atomic: write a temporary file
-beside the target, flush and fsync, keep the previous file as `<name>.bak`, rename over the
-target, fsync the folder.
+beside the target, flush and fsync, copy the previous file to a temporary file and rename it to
+`<name>.bak` (a full disk leaves the old backup whole; a planted `.bak` link is replaced, never
+written through), rename over the target, fsync the folder. A design path that is a symlink is
+saved deliberately: the real file is written and the link kept. Before any of that, the model
+is held to the loader's rules (`verify`): a file that would not load never replaces a good one.
 """
 from __future__ import annotations
 
@@ -24,14 +27,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rackstudio.errors import LoadError, SaveError
+from rackstudio.errors import LoadError, SaveError, UnloadableDesign
 from rackstudio.io import limits
 from rackstudio.io.limits import MAX_FILE_BYTES, Refusal, json_path, one_line
 from rackstudio.io.migrations import NewerFormat, complete, migrate
 from rackstudio.model import integrity
 from rackstudio.model.design import COLLECTIONS, FORMAT_VERSION, Design
 
-__all__ = ["MAX_FILE_BYTES", "SUFFIX", "Loaded", "dumps", "json_path", "load", "parse", "save"]
+__all__ = ["MAX_FILE_BYTES", "SUFFIX", "Loaded", "dumps", "json_path", "load", "parse", "save", "verify"]
 
 SUFFIX = ".rackstudio"
 _KIND = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null",
@@ -98,12 +101,7 @@ def _parse(text: str | bytes) -> Loaded:
     data = _migrate(data)
     design = _validate(data)
     _check(design)
-    problems = list(integrity.dangling(design))
-    if problems:
-        where, what = problems[0]
-        more = len(problems) - 1
-        tail = f" (and {more} more dangling reference{'s' * (more > 1)})" if more else ""
-        raise Refusal(where, what + tail)
+    _refuse_dangling(design)
     warnings = list(islice(integrity.warnings(design), limits.MAX_WARNINGS + 1))
     if len(warnings) > limits.MAX_WARNINGS:
         warnings[-1] = ("$", f"more than {limits.MAX_WARNINGS:,} problems; the first {limits.MAX_WARNINGS:,} are "
@@ -196,6 +194,29 @@ def _check(design: Design) -> None:
     limits.check_part_heights(design.part_types)
 
 
+def _refuse_dangling(design: Design) -> None:
+    problems = list(integrity.dangling(design))
+    if problems:
+        where, what = problems[0]
+        more = len(problems) - 1
+        tail = f" (and {more} more dangling reference{'s' * (more > 1)})" if more else ""
+        raise Refusal(where, what + tail)
+
+
+def verify(design: Design) -> None:
+    """Hold a model to the rules loading applies after parsing (ids, unique names, numbers, part
+    heights, references, placements, parent cycles), without writing or parsing it: raises
+    Refusal with the place and the problem. Saving calls this so that a model changed outside
+    the commands (a bug, a plugin) is never written over a good file."""
+    try:
+        _check(design)
+        _refuse_dangling(design)
+    except Refusal:
+        raise
+    except Exception as exc:  # a record of the wrong type put into a collection  # noqa: BLE001
+        raise Refusal("$", f"the design cannot be checked ({type(exc).__name__}: {one_line(str(exc), 120)})") from None
+
+
 def load(path: str | Path) -> Loaded:
     """Load a `.rackstudio` file. Raises LoadError with file, place and problem."""
     path = Path(path)
@@ -228,34 +249,68 @@ def dumps(design: Design) -> str:
     return design.model_dump_json(indent=1, exclude_none=True) + "\n"
 
 
-def save(design: Design, path: str | Path, *, backup: bool = True) -> None:
+def save(design: Design, path: str | Path, *, backup: bool = True, verify_first: bool = True) -> None:
     """Write atomically; the previous file (if any) is kept as `<path>.bak`.
 
     A design that cannot be written faithfully is refused with SaveError and the file on disk
     is left alone: a NaN or infinite number (JSON would get `null`, and the file would no
-    longer load) or text with an unpaired surrogate (not encodable as UTF-8)."""
+    longer load) or text with an unpaired surrogate (not encodable as UTF-8). A model that
+    breaks the loader's rules is refused with UnloadableDesign (`verify`); autosaves pass
+    `verify_first=False`, since keeping the user's work matters more than its shape there."""
     path = Path(path)
     text = _encoded(design, path)
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp_name = None
+    if verify_first:
+        try:
+            verify(design)
+        except Refusal as exc:
+            raise UnloadableDesign(path, exc.where, one_line(exc.what)) from None
+    target = _real_file(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    temps: list[str] = []
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        os.chmod(tmp_name, _file_mode(path))
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        temps.append(tmp_name)
+        os.chmod(tmp_name, _file_mode(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if backup and path.exists():
-            shutil.copy2(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp_name, path)
-        tmp_name = None
+        if backup and target.is_file():
+            _keep_backup(target, folder, temps)
+        os.replace(tmp_name, target)
+        temps.remove(tmp_name)
         _fsync_dir(folder)
     except OSError as exc:
         raise SaveError(path, exc.strerror or str(exc)) from None
     finally:
-        if tmp_name is not None:
+        for name in temps:
             with suppress(OSError):
-                os.unlink(tmp_name)
+                os.unlink(name)
+
+
+def _real_file(path: Path) -> Path:
+    """The file a save writes: `path`, or the file a symlinked `path` points to (resolved once,
+    here, so the link itself is kept and the real file replaced atomically beside itself)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise SaveError(path, f"the file is a symlink that cannot be followed ({one_line(str(exc), 120)})") from None
+
+
+def _keep_backup(target: Path, folder: Path, temps: list[str]) -> None:
+    """Copy the file about to be replaced to a temporary file and rename that to `<name>.bak`:
+    a full disk fails the copy and leaves the previous backup whole, and an existing `.bak`
+    (a file, or a link someone planted) is replaced by the rename, never written through."""
+    fd, bak_tmp = tempfile.mkstemp(prefix=f".{target.name}.bak.", suffix=".tmp", dir=folder)
+    temps.append(bak_tmp)
+    os.close(fd)
+    shutil.copy2(target, bak_tmp)  # the temporary file was just made by mkstemp: not a link
+    with open(bak_tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(bak_tmp, target.with_name(target.name + ".bak"))
+    temps.remove(bak_tmp)
 
 
 _NULL_VALUE = re.compile(rb'(?:": |^\s*)null(?=[,\n\]}])', re.M)

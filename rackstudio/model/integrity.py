@@ -104,12 +104,11 @@ def parent_cycles(devices: dict) -> Iterator[Problem]:
     earlier walk finished), so a 100,000-device design costs one pass."""
     depth: dict[str, int] = {}  # finished devices: how many parents above each (-1: in or under a cycle)
     too_deep = False
-    for start in devices:
-        if start in depth:
-            continue
+    for start, device in devices.items():
+        if device.parent is None or start in depth:
+            continue  # most devices: no parent, nothing to walk
         walk: list[str] = []
         on_walk: set[str] = set()
-        device = devices.get(start)
         while device is not None and device.id not in depth and device.id not in on_walk:
             walk.append(device.id)
             on_walk.add(device.id)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from rackstudio import paths
 from rackstudio._version import __version__
 from rackstudio.document import Document
-from rackstudio.errors import LoadError, SaveError
+from rackstudio.errors import LoadError, SaveError, UnloadableDesign
 from rackstudio.io.project_file import SUFFIX
 from rackstudio.reports.totals import selection_totals
 from rackstudio.ui import prefs
@@ -373,6 +373,9 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
+        except UnloadableDesign as exc:
+            QMessageBox.warning(self, "Cannot save design", f"{exc}\n\n{self._keep_refused_work()}")
+            return False
         except SaveError as exc:
             QMessageBox.warning(self, "Cannot save design", str(exc))
             return False
@@ -381,6 +384,15 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.show_status(f"Saved {path.name}")
         return True
+
+    def _keep_refused_work(self) -> str:
+        """A save refused because the model would not load again: the work goes to an autosave
+        (offered for recovery at the next start), and the message says where."""
+        try:
+            kept = self.autosaver.write_now()
+        except (OSError, SaveError) as exc:
+            return f"Your work could not be kept in an autosave either: {exc}"
+        return f"Your work is kept in the autosave {kept}; it is offered for recovery at the next start."
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

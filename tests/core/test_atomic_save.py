@@ -115,3 +115,80 @@ def test_killed_saves_never_leave_a_partial_file(tmp_path):
         assert loaded.name == "test" or loaded.name.startswith("revision ")
         saved_by_child += loaded.name.startswith("revision ")
     assert saved_by_child == trials  # every kill landed while the child was saving
+
+
+# --- filesystem attacks and a full disk during the backup -----------------------------------------
+
+def test_a_full_disk_while_backing_up_keeps_the_previous_backup(tmp_path, monkeypatch):
+    """The backup copy runs out of space half-way: the old .bak stays whole and loadable."""
+    path = tmp_path / "pod.rackstudio"
+    first = small_design()
+    first.name = "first"
+    save(first, path)
+    save(small_design(), path)  # pod.rackstudio.bak now holds "first"
+    bak = tmp_path / "pod.rackstudio.bak"
+    good_backup, good_file = bak.read_bytes(), path.read_bytes()
+    real_copy = shutil.copy2
+
+    def half_copy(src, dst, **kwargs):
+        with open(dst, "wb") as out:
+            out.write(Path(src).read_bytes()[:100])
+        raise Boom(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copy2", half_copy)
+    with pytest.raises(SaveError, match="No space left"):
+        save(small_design(), path)
+    monkeypatch.setattr(shutil, "copy2", real_copy)
+    assert bak.read_bytes() == good_backup and load(bak).design.name == "first"
+    assert path.read_bytes() == good_file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.rackstudio", "pod.rackstudio.bak"]
+
+
+def test_a_planted_backup_link_is_replaced_not_written_through(tmp_path):
+    """Someone with write access to a shared folder links pod.rackstudio.bak to another file:
+    saving replaces the link with the backup and leaves that file alone."""
+    path = tmp_path / "pod.rackstudio"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    save(small_design(), path)
+    bak = tmp_path / "pod.rackstudio.bak"
+    bak.symlink_to(victim)
+    before = path.read_bytes()
+    save(small_design(), path)
+    assert victim.read_text() == "precious\n"
+    assert not bak.is_symlink() and bak.read_bytes() == before
+
+
+def test_a_symlinked_design_is_saved_through_its_link_which_is_kept(tmp_path):
+    """A design opened through a link: the real file is replaced (atomically, beside itself), the
+    link still points at it, and the backup sits beside the real file."""
+    real_folder, link_folder = tmp_path / "real", tmp_path / "links"
+    real_folder.mkdir()
+    link_folder.mkdir()
+    real = real_folder / "pod.rackstudio"
+    save(small_design(), real)
+    link = link_folder / "pod.rackstudio"
+    link.symlink_to(real)
+    design = small_design()
+    design.name = "through the link"
+    save(design, link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert load(real).design.name == "through the link"
+    assert load(real_folder / "pod.rackstudio.bak").design.name == "test"
+    assert sorted(p.name for p in link_folder.iterdir()) == ["pod.rackstudio"]
+
+
+def test_a_model_that_would_not_load_is_not_saved_over_a_good_file(tmp_path):
+    """A model changed behind the commands' back (a device deleted under its cables): saving it
+    would write a file that refuses to load, so save refuses and the file stays as it was."""
+    from rackstudio.errors import UnloadableDesign
+
+    path = tmp_path / "pod.rackstudio"
+    design = small_design()
+    save(design, path)
+    before = path.read_bytes()
+    del design.devices["srv-1"]  # its power cable now dangles
+    with pytest.raises(UnloadableDesign, match=r"would not load again \(\$\.connections\.[^ ]+\.a\.owner: refers to 'srv-1'"):
+        save(design, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.rackstudio"]

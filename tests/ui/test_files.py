@@ -160,3 +160,23 @@ def test_starting_with_a_broken_file_shows_why_and_keeps_an_empty_design(qapp, m
     window = windows[-1]
     assert not window.editor.design.racks and window.windowTitle().startswith("Untitled")
     window.close()
+
+
+def test_a_save_that_would_not_load_is_refused_and_the_work_kept_in_an_autosave(window, dialogs, tmp_path):
+    """A model broken behind the commands' back (here: a device moved to a rack that does not
+    exist) is not written over the good file; the work goes to an autosave and the message says
+    why and where."""
+    design = _small_pod(window)
+    target = tmp_path / "pod.rackstudio"
+    dialogs.save_path = str(target)
+    window.actions_by_id["save"].trigger()
+    before = target.read_bytes()
+    device = next(iter(design.devices.values()))
+    design.devices[device.id] = device.model_copy(update={"rack": "rk-gone"})
+    window.actions_by_id["save"].trigger()
+    kind, text = dialogs.shown[-1]
+    assert kind == "warning" and "would not load again" in text and "rk-gone" in text
+    assert "kept in the autosave" in text
+    kept = window.autosaver.slot.design_file
+    assert kept.exists() and "rk-gone" in kept.read_text()
+    assert target.read_bytes() == before
