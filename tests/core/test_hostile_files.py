@@ -507,3 +507,39 @@ def test_bays_nested_deeper_than_any_design_are_refused():
                                       "parent": f"dv-n{i - 1}" if i else "dv-1", "bay": "b1"}
     with pytest.raises(LoadError, match=f"nested {geometry.MAX_BAY_DEPTH + 1} bays deep"):
         parse(json.dumps(doc))
+
+
+# --- power flow: work counted, linear in the graph ------------------------------------------------
+
+@pytest.mark.parametrize(("shape", "size"), [("power_chain", 3000), ("fan_in", 10_000)])
+def test_power_flow_work_is_linear_in_the_graph(shape, size, monkeypatch):
+    """A chain of 3,000 daisy-chained PDUs (374 s to check before) and 10,000 cables into one PDU
+    inlet (62 s): liveness and demand for every node of a scenario, and the suppliers above every
+    node, take at most a few steps per node and edge of the power graph (counted, not timed)."""
+    from fuzz import graphs
+    from rackstudio.checks import power_flow
+    from rackstudio.checks.context import CheckContext
+    from rackstudio.graph.component_graph import ComponentGraph
+
+    design = graphs.SHAPES[shape](size)
+    ctx = CheckContext(design, ComponentGraph(design))
+    g = ctx.graph.g
+    graph_size = g.number_of_nodes() + sum(1 for *_, a in g.edges(data=True) if a["kind"] in power_flow.POWER_EDGES)
+    for failed in (power_flow.NOTHING_FAILED, frozenset({"pdu-0"})):
+        scenario = power_flow.flow(ctx, failed)
+        for feed in design.feeds:
+            scenario.demand(feed)
+            scenario.feed_leg_power(feed)
+        for device in design.devices:
+            scenario.live(device)
+            scenario.live_inputs(device)
+            scenario.outlet_flows(device)
+        assert scenario.visits <= 4 * graph_size, (failed, scenario.visits, graph_size)
+    steps = []
+    real = power_flow.suppliers
+    monkeypatch.setattr(power_flow, "suppliers", lambda c, n: steps.append(n) or real(c, n))
+    for device in design.devices:
+        power_flow.upstream(ctx, device)
+    assert len(steps) <= 2 * graph_size
+    top = power_flow.flow(ctx).demand("feed-a")
+    assert top == pytest.approx(600.0)  # the one server's allocation reaches the feed, whatever the shape
