@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import platform
+import stat
 import sys
 import threading
 import time
@@ -241,49 +242,70 @@ def _read_meta(meta_file: Path) -> dict:
 
 
 def _autosave(design_file: Path) -> Autosave | None:
+    """The autosave at `design_file`, or None when it vanished. Raises ValueError for an entry
+    that is not one (a folder or a link named like one)."""
     meta = _read_meta(design_file.with_suffix(".json"))
     try:
-        mtime = design_file.stat().st_mtime
+        info = design_file.lstat()
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file (a folder, link or device named like an autosave)")
     source = meta.get("source")
     saved_at = meta.get("saved_at")
     title = meta.get("title")
     reason = meta.get("reason")
     return Autosave(
         design_file=design_file,
-        source=Path(source) if isinstance(source, str) and source else None,
-        saved_at=float(saved_at) if isinstance(saved_at, int | float) and saved_at == saved_at else mtime,
+        source=Path(source) if isinstance(source, str) and source and "\0" not in source else None,
+        saved_at=float(saved_at) if _a_time(saved_at) else info.st_mtime,
         title=title if isinstance(title, str) and title else design_file.stem,
         reason=reason if reason in ("autosave", "crash") else "autosave")
+
+
+def _a_time(value) -> bool:
+    """A saved_at the metadata may hold: a number a date can be made of (not NaN, 1e400 or -1e300)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        datetime.fromtimestamp(value)
+    except (OverflowError, OSError, ValueError):
+        return False
+    return True
 
 
 def _session_of(design_file: Path) -> str:
     return design_file.stem.rsplit("-", 1)[0]
 
 
-def pending(folder: Path | None = None) -> list[Autosave]:
+def pending(folder: Path | None = None, problems: list[str] | None = None) -> list[Autosave]:
     """The autosaves of sessions that ended without cleaning up (a crash, a kill), newest first,
     that are newer than their files. Those older than their files are removed, and so are the
-    lock files of dead sessions with nothing left to offer."""
+    lock files of dead sessions with nothing left to offer. An entry that is not an autosave
+    (a folder named like one, unreadable metadata) is skipped and described in `problems`, one
+    line each: one bad entry never hides the good ones."""
     folder = folder or autosave_folder()
     if not folder.is_dir():
         return []
     alive: dict[str, bool] = {}
     found: list[Autosave] = []
     for design_file in sorted(folder.glob(f"*{SUFFIX}")):
-        session = _session_of(design_file)
-        if session not in alive:
-            alive[session] = _held_by_a_live_process(folder / f"{session}.lock")
-        if alive[session]:
-            continue
-        autosave = _autosave(design_file)
-        if autosave is None:
-            continue
-        if autosave.newer_than_source():
-            found.append(autosave)
-        else:
-            autosave.discard()
+        try:
+            session = _session_of(design_file)
+            if session not in alive:
+                alive[session] = _held_by_a_live_process(folder / f"{session}.lock")
+            if alive[session]:
+                continue
+            autosave = _autosave(design_file)
+            if autosave is None:
+                continue
+            if autosave.newer_than_source():
+                found.append(autosave)
+            else:
+                autosave.discard()
+        except (OSError, ValueError, OverflowError) as exc:
+            if problems is not None:
+                problems.append(f"{design_file}: skipped: {exc}")
     for lock_file in folder.glob("*.lock"):
         session = lock_file.stem
         if not any(_session_of(a.design_file) == session for a in found) and \

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 import time
+from contextlib import contextmanager
 
 from rackstudio._version import __version__
 from rackstudio.cli.exit_codes import Exit
@@ -33,6 +34,34 @@ SUBCOMMANDS = {
 
 class UsageError(Exception):
     pass
+
+
+class VisibleText:
+    """A text stream that writes control characters as escapes: a name holding ESC [ 2 J or a
+    bell reaches the terminal as `\x1b[2J`, never as a command to it (every subcommand's text
+    output, and its errors, go through one)."""
+
+    def __init__(self, stream):
+        from rackstudio.model.text import visible
+
+        self._stream = stream
+        self._visible = visible
+
+    def write(self, text: str) -> int:
+        return self._stream.write(self._visible(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def visible_output():
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = VisibleText(out), VisibleText(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 class Parser(argparse.ArgumentParser):
@@ -84,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             if argv[0] not in modules:
                 raise UsageError(f"rackstudio: '{argv[0]}' is not available in this build")
             args = build_parser(modules).parse_args(argv)
-            return int(modules[args.command].run(args) or 0)
+            with visible_output():
+                return int(modules[args.command].run(args) or 0)
         if argv and argv[0] in ("-h", "--help"):
             build_parser(_available()).print_help()
             return Exit.OK

@@ -13,6 +13,7 @@ from rackstudio.model import integrity
 from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
+from rackstudio.model.text import CONTROL, visible
 from rackstudio.model.racks import RackType
 
 
@@ -108,6 +109,9 @@ class SetProperty(Command):
         old = design.get(self.obj_id)
         if self.field not in type(old).model_fields:
             raise Refused(f"a {coll[:-1]} has no property {self.field!r}")
+        if isinstance(self.value, str) and CONTROL.search(self.value):
+            raise Refused(f"{self.field}: control characters ({visible(self.value)[:80]}) cannot be typed into "
+                          "a design; tab and newline are the only ones text may hold")
         try:
             new = old.replace(**{self.field: self.value})
         except ValidationError as exc:

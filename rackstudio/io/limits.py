@@ -28,6 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from rackstudio.model.text import escaped
+
 MAX_FILE_BYTES = 256 * 2**20
 MAX_DEPTH = 32
 DESIGN_DEPTH = 8  # $.part_types.<slug>.rackstudio.pdu.banks[0].outlets[0]
@@ -61,8 +63,7 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 def one_line(text: str, limit: int = _MESSAGE_CHARS) -> str:
     """`text` fit for a one-line message: control characters escaped, long text cut short."""
-    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"),
-                            text)
+    text = _UNPRINTABLE.sub(escaped, text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

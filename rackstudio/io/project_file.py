@@ -22,7 +22,7 @@ import stat
 import tempfile
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -91,6 +91,8 @@ def _parse(text: str | bytes) -> Loaded:
     limits.screen_depth(raw, text)
     maybe_long, maybe_surrogate = limits.screen_text(raw)
     maybe_surrogate = maybe_surrogate or surrogates
+    # JSON text holds a control character only as an escape: no escape, no scan of the names
+    maybe_control = any(e in raw for e in (b"\\u00", b"\\u007", b"\\b", b"\\f", b"\\r"))
     del raw
     data = _json(text)
     if not isinstance(data, dict):
@@ -102,7 +104,10 @@ def _parse(text: str | bytes) -> Loaded:
     design = _validate(data)
     _check(design)
     _refuse_dangling(design)
-    warnings = list(islice(integrity.warnings(design), limits.MAX_WARNINGS + 1))
+    found = integrity.warnings(design)
+    if maybe_control:
+        found = chain(integrity.control_characters(design), found)
+    warnings = list(islice(found, limits.MAX_WARNINGS + 1))
     if len(warnings) > limits.MAX_WARNINGS:
         warnings[-1] = ("$", f"more than {limits.MAX_WARNINGS:,} problems; the first {limits.MAX_WARNINGS:,} are "
                              "listed, the design checks report them all")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from rackstudio.model import geometry
 from rackstudio.model.design import COLLECTIONS, Design
+from rackstudio.model.text import CONTROL, visible
 
 Problem = tuple[str, str]  # (JSON path, message)
 
@@ -242,6 +243,23 @@ def warnings(design: Design) -> Iterator[Problem]:
         for a, b in geometry.floor_overlaps(design, hall_id):
             yield f"$.{design.kind_of(b)}.{b}", f"{design.get(a).name} and {design.get(b).name} overlap on the floor"
     yield from _shared_ports(design)
+
+
+def control_characters(design: Design) -> Iterator[Problem]:
+    """Names and labels holding control characters (an escape sequence, a bell): the design loads,
+    every output shows them as escapes (`\x1b`), and renaming repairs it."""
+    for name in COLLECTIONS:
+        for key, obj in getattr(design, name).items():
+            for field in ("name", "label"):
+                text = getattr(obj, field, None)
+                if isinstance(text, str) and CONTROL.search(text):
+                    yield (f"$.{name}.{key}.{field}",
+                           f"the {field} holds control characters ({_shown(text)}); rename it")
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    text = visible(text).replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _spans_meet(spans: list[tuple[int, int]]) -> bool:

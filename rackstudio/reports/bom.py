@@ -11,7 +11,6 @@ a fibre (MMF/SMF) needs a transceiver at each end.
 """
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category
 from rackstudio.reports.cable_schedule import cable_rows, rack_id_of
 from rackstudio.reports.metrics_series import natural_key
+from rackstudio.reports.csv_out import write_rows
 from rackstudio.reports.xlsx import write_xlsx
 
 FLOOR = "(floor)"
@@ -247,10 +247,7 @@ def csv_rows(bom: Bom) -> list[list]:
 
 
 def write_csv(bom: Bom, path: str | Path) -> Path:
-    path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(csv_rows(bom))
-    return path
+    return write_rows(path, csv_rows(bom))
 
 
 def write_bom_xlsx(bom: Bom, path: str | Path) -> Path:

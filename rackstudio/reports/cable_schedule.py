@@ -7,7 +7,6 @@ marked as estimated; the reach rules read the same length.
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from rackstudio.checks.context import CheckContext, rack_of_record
 from rackstudio.model import cable_length, geometry
 from rackstudio.model.design import Connection, Design, PortRef
+from rackstudio.reports.csv_out import write_rows
 from rackstudio.reports.xlsx import write_xlsx
 
 HEADER = ("Label", "Kind", "A rack", "A unit", "A device", "A port", "B rack", "B unit", "B device", "B port",
@@ -120,10 +120,7 @@ def table(rows: list[CableRow]) -> Iterator[tuple]:
 
 
 def write_csv(rows: list[CableRow], path: str | Path) -> Path:
-    path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(table(rows))
-    return path
+    return write_rows(path, table(rows))
 
 
 def write_xlsx_schedule(rows: list[CableRow], path: str | Path) -> Path:

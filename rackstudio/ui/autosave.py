@@ -174,11 +174,14 @@ def offer_recovery(window: MainWindow, found: list[recovery.Autosave] | None = N
     """Ask about each autosave a crashed or killed session left (none: nothing shown)."""
     from rackstudio.ui.dialogs.recovery import RecoveryDialog
 
+    skipped: list[str] = []
     try:
-        found = recovery.pending() if found is None else found
+        found = recovery.pending(problems=skipped) if found is None else found
     except OSError as exc:
         log.warning("autosaves not read: %s", exc)
         return []
+    for problem in skipped:
+        log.warning("autosave %s", problem)
     if not found:
         return []
     recovered: list[MainWindow] = []

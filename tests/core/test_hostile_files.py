@@ -543,3 +543,56 @@ def test_power_flow_work_is_linear_in_the_graph(shape, size, monkeypatch):
     assert len(steps) <= 2 * graph_size
     top = power_flow.flow(ctx).demand("feed-a")
     assert top == pytest.approx(600.0)  # the one server's allocation reaches the feed, whatever the shape
+
+
+# --- unsafe exports: formulas and control characters in names ------------------------------------
+
+CONTROLS = HOSTILE / "design-loads" / "control-characters-in-names.rackstudio"
+
+
+def test_a_design_with_control_characters_in_names_loads_with_a_warning():
+    loaded = load(CONTROLS)
+    assert loaded.warnings[:2] == [
+        ("$.racks.rk-1.name", "the name holds control characters (A01\\x1b[2J\\x07); rename it"),
+        ("$.devices.dv-1.name",
+         'the name holds control characters (=HYPERLINK("http://x")\\x1b]0;pwned\\x07); rename it')]
+
+
+def test_csv_cells_that_would_be_formulas_are_plain_text_and_controls_escaped(tmp_path):
+    """OWASP CSV injection: a cell starting with = + - @ tab or CR gets a leading quote; numbers
+    stay numbers; control characters are written as escapes."""
+    import csv
+
+    from rackstudio.reports import bom, cable_schedule
+
+    design = load(CONTROLS).design
+    rows = list(csv.reader(cable_schedule.export(design, tmp_path / "cables.csv").open(encoding="utf-8")))
+    assert rows[1][0] == "'-2+3" and rows[1][4] == "'=HYPERLINK(\"http://x\")\\x1b]0;pwned\\x07"
+    assert rows[1][2] == "A01\\x1b[2J\\x07"
+    text = bom.export(design, tmp_path / "bom.csv").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    for row in csv.reader(text.splitlines()):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
+
+
+@pytest.mark.parametrize("command", [["info"], ["check"], ["diff", str(BASE)]])
+def test_terminal_output_escapes_control_characters(command, capsys):
+    from rackstudio.cli import main
+
+    args = [command[0], str(CONTROLS), *command[1:]] if command[0] != "diff" else ["diff", str(BASE), str(CONTROLS)]
+    main(args)
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    if command[0] == "check":
+        assert "A01\\x1b[2J\\x07" in out
+
+
+def test_the_editor_refuses_control_characters():
+    from rackstudio.commands import SetProperty
+    from rackstudio.commands.base import Refused
+    from rackstudio.document import Document
+
+    document = Document(parse(BASE.read_bytes()).design)
+    with pytest.raises(Refused, match="control characters"):
+        document.execute(SetProperty("rk-1", "name", "A01\x1b[31m"))
+    document.execute(SetProperty("rk-1", "name", "A01\tleft"))  # tab is text

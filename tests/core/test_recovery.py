@@ -166,3 +166,24 @@ def test_the_folders_are_in_the_user_data_folder(monkeypatch, tmp_path):
         assert recovery.autosave_folder() == tmp_path / "RackStudio" / "autosave"
         assert recovery.crash_folder() == tmp_path / "RackStudio" / "crash-reports"
     assert os.path.commonpath([recovery.autosave_folder(), recovery.crash_folder()]) != "/"
+
+
+def test_bad_entries_in_the_autosave_folder_are_skipped_and_reported(folder):
+    """A folder named like an autosave and a saved_at of 1e400 (an OverflowError when shown) each
+    cost only their own entry: the good autosaves are still offered, the bad ones reported."""
+    good = recovery.Session(folder).open()
+    good.slot().write(_changed("good"), None, "Good")
+    good.close()
+    huge = recovery.Session(folder).open()
+    huge_slot = huge.slot()
+    huge_slot.write(_changed("huge"), None, "Huge")
+    huge.close()
+    meta = huge_slot.meta_file.read_text()
+    huge_slot.meta_file.write_text(meta.replace('"saved_at": ', '"saved_at": 1e400, "was": '))
+    (folder / "20260101-000000-1-abcdef-1.rackstudio").mkdir()
+    problems: list[str] = []
+    found = recovery.pending(folder, problems)
+    assert sorted(a.title for a in found) == ["Good", "Huge"]
+    assert all(a.describe() for a in found)  # 1e400 falls back to the file's time
+    assert len(problems) == 1 and "20260101-000000-1-abcdef-1.rackstudio: skipped: not a regular file" in problems[0]
+    assert (folder / "20260101-000000-1-abcdef-1.rackstudio").is_dir()  # not ours to remove
