@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from rackstudio.cli.exit_codes import Exit
+from rackstudio.io.limits import one_line
 from rackstudio.library.catalog import Catalog, CatalogEntry
 from rackstudio.library.index import KINDS, LibraryIndex
 from rackstudio.library.netbox_yaml import load_device_type, load_module_type, load_rack_type
@@ -100,8 +101,12 @@ def _kind_of(rel: Path) -> str:
 def _check_loose(root: Path) -> list[tuple[str, LoadProblem | None, tuple[Flag, ...]]]:
     """Every *.yaml/*.yml under a folder not laid out like the library: (relative path, problem, flags)."""
     schema = find_schema(root)
-    vocabulary = Vocabulary.from_schema(schema) if schema else Vocabulary.default()
-    results = []
+    vocabulary, results = Vocabulary.default(), []
+    if schema is not None:
+        try:
+            vocabulary = Vocabulary.from_schema(schema)
+        except (OSError, ValueError) as exc:
+            results.append((schema.relative_to(root).as_posix(), LoadProblem(str(schema), None, one_line(str(exc))), ()))
     for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()):
         rel = path.relative_to(root)
         kind = _kind_of(rel)
@@ -128,6 +133,8 @@ def _check(args) -> int:
     if any((root / folder).is_dir() for folder in KINDS):
         index = LibraryIndex.build(root, cache_dir=None)
         results = [(f.path, f.problem, f.flags) for f in index.files]
+        if index.schema_problem is not None:
+            results.insert(0, ("schema/generated_schema.json", index.schema_problem, ()))
     else:
         results = _check_loose(root)
     if not results:

@@ -143,6 +143,8 @@ class Catalog:
                 problems.append(FileProblem(source.name, layout))
             index = LibraryIndex.build(source.root, cache_dir, source.schema)
             self.indexes[source.name] = index
+            if index.schema_problem is not None:
+                problems.append(FileProblem(source.name, index.schema_problem))
             for f in index.files:
                 path = index.root / f.path
                 if f.summary is None:

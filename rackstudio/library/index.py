@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rackstudio._version import __version__
+from rackstudio.io.limits import one_line
 from rackstudio.library.netbox_yaml import load_device_type, load_module_type, load_rack_type
 from rackstudio.library.quality import Flag
 from rackstudio.library.safe_yaml import LoadProblem, Vocabulary, find_schema
@@ -76,25 +77,43 @@ def scan_library(root: Path) -> list[tuple[str, str, os.stat_result, str | None]
             continue
         if not base.is_dir():
             continue
-        with os.scandir(base) as makers:
-            for maker in makers:
-                rel_maker = f"{folder}/{maker.name}"
+        try:
+            makers = sorted(os.scandir(base), key=lambda e: e.name)
+        except OSError as exc:  # an unreadable kind folder: one problem, the other kinds still load
+            found.append((kind, folder, _NO_STAT, _unreadable(exc)))
+            continue
+        for maker in makers:
+            rel_maker = f"{folder}/{maker.name}"
+            try:
                 if _leaves(maker.path, inside):
                     found.append((kind, rel_maker, maker.stat(follow_symlinks=False), LINK_LEAVES))
                     continue
                 if not maker.is_dir():
                     continue
-                with os.scandir(maker.path) as files:
-                    for entry in files:
-                        if not entry.name.lower().endswith(_SUFFIXES):
-                            continue
-                        if _leaves(entry.path, inside):
-                            found.append((kind, f"{rel_maker}/{entry.name}", entry.stat(follow_symlinks=False),
-                                          LINK_LEAVES))
-                        elif entry.is_file():
-                            found.append((kind, f"{rel_maker}/{entry.name}", entry.stat(), None))
+                files = list(os.scandir(maker.path))
+            except OSError as exc:  # an unreadable maker folder: one problem, the other makers still load
+                found.append((kind, rel_maker, _NO_STAT, _unreadable(exc)))
+                continue
+            for entry in files:
+                if not entry.name.lower().endswith(_SUFFIXES):
+                    continue
+                rel = f"{rel_maker}/{entry.name}"
+                try:
+                    if _leaves(entry.path, inside):
+                        found.append((kind, rel, entry.stat(follow_symlinks=False), LINK_LEAVES))
+                    elif entry.is_file():
+                        found.append((kind, rel, entry.stat(), None))
+                except OSError as exc:
+                    found.append((kind, rel, _NO_STAT, _unreadable(exc)))
     found.sort(key=lambda item: item[1])
     return found
+
+
+_NO_STAT = os.stat_result((0,) * 10)  # what an entry that cannot be read is indexed with
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or exc})"
 
 
 def _ports_max_w(ports) -> float | None:
@@ -142,6 +161,7 @@ class LibraryIndex:
         self.parsed = parsed  # files read and parsed in this build
         self.reused = reused  # files taken from the cache unchanged
         self.vocabulary = vocabulary
+        self.schema_problem: LoadProblem | None = None  # a generated_schema.json that could not be used
 
     @classmethod
     def build(cls, root: str | Path, cache_dir: Path | None = None,
@@ -152,11 +172,14 @@ class LibraryIndex:
         root = Path(root)
         schema = schema or find_schema(root)
         vocabulary = Vocabulary.default()
+        schema_problem = None
         if schema is not None:
             try:
                 vocabulary = Vocabulary.from_schema(schema)
-            except (OSError, ValueError):
-                schema = None  # an unreadable schema only means choice values go unchecked
+            except (OSError, ValueError) as exc:  # choice values go unchecked; the parts still load
+                schema_problem = LoadProblem(str(schema), None, "not used to check choice values: "
+                                             f"{one_line(str(exc).removeprefix(f'{schema}: '), 200)}")
+                schema = None
         header = {"format": INDEX_FORMAT, "rackstudio": __version__, "root": str(root.resolve()),
                   "schema": _stat_key(schema)}
         cache_file = index_cache_path(root, cache_dir) if cache_dir is not None else None
@@ -178,7 +201,9 @@ class LibraryIndex:
             parsed += 1
         if cache_file is not None and (parsed or len(cached) != len(files)):
             _write_cache(cache_file, header, files)
-        return cls(root, files, parsed, reused, vocabulary)
+        index = cls(root, files, parsed, reused, vocabulary)
+        index.schema_problem = schema_problem
+        return index
 
 
 def _stat_key(path: Path | None) -> list | None:

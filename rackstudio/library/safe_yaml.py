@@ -133,6 +133,8 @@ def parse_yaml(text: str) -> tuple[Any, list[tuple[Any, int]]]:
         raise Refused(None, f"YAML: character {char!r} (#x{ord(char):04x}) is not allowed", mark) from None
     except yaml.YAMLError as exc:
         raise Refused(None, " ".join(f"YAML: {exc}".split())) from None
+    except ValueError:  # PyYAML's int() of more than 4,300 digits (sys.int_info)
+        raise Refused(None, "a number of thousands of digits is not a usable number") from None
     if data is None:
         raise Refused(None, "the file is empty")
     return data, loader.duplicate_keys
@@ -206,14 +208,21 @@ class Vocabulary:
         path = Path(path)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ValueError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-        definitions = json.loads(path.read_text(encoding="utf-8")).get("definitions")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise ValueError(f"{path}: JSON nested too deeply") from None
+        except ValueError as exc:  # not JSON, not UTF-8, or an integer of thousands of digits
+            raise ValueError(f"{path}: not valid JSON ({exc})") from None
+        definitions = data.get("definitions") if isinstance(data, dict) else None
         if not isinstance(definitions, dict):
             raise ValueError(f"{path}: no 'definitions' (not a NetBox library generated schema)")
         enums = dict(_DEFAULT.enums)
         for name, (definition, prop) in _SCHEMA_ENUMS.items():
             node = definitions.get(definition, {})
             if prop is not None:
-                node = node.get("properties", {}).get(prop, {}) if isinstance(node, dict) else {}
+                props = node.get("properties") if isinstance(node, dict) else None
+                node = props.get(prop, {}) if isinstance(props, dict) else {}
             values = node.get("enum") if isinstance(node, dict) else None
             if isinstance(values, list) and all(isinstance(v, str) for v in values):
                 enums[name] = frozenset(values)

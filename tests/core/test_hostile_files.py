@@ -124,6 +124,7 @@ NETBOX_CASES: dict[str, tuple[str | None, int | None, str]] = {
     "deep-nesting.yaml": (None, 14, "nested deeper than 16 levels"),
     "empty.yaml": (None, None, "the file is empty"),
     "huge-integer.yaml": ("power-ports[0].maximum_draw", 10, "not a usable number"),
+    "huge-integer-digits.yaml": (None, None, "a number of thousands of digits is not a usable number"),
     "infinite-height.yaml": ("u_height", 5, "not a usable number (inf)"),
     "latin1.yaml": (None, None, "not UTF-8 text (byte 42)"),
     "local-tag.yaml": (None, 14, f"YAML tag !vendor-extension {TAG}"),
@@ -596,3 +597,39 @@ def test_the_editor_refuses_control_characters():
     with pytest.raises(Refused, match="control characters"):
         document.execute(SetProperty("rk-1", "name", "A01\x1b[31m"))
     document.execute(SetProperty("rk-1", "name", "A01\tleft"))  # tab is text
+
+
+# --- one bad file never takes down the parts library ---------------------------------------------
+
+@pytest.mark.parametrize("schema", ['{"definitions": {"airflow": [1, 2', "[1, 2]", "[" * 100_000 + "]" * 100_000,
+                                    '{"definitions": 5}'])
+def test_a_bad_library_file_or_folder_is_one_problem_and_the_rest_loads(tmp_path, monkeypatch, schema):
+    """A 5,000-digit integer, an unreadable maker folder and a malformed generated_schema.json
+    each become one problem; the library's other parts and the built-in parts still load."""
+    from rackstudio.library.catalog import builtin_source
+
+    root = tmp_path / "library"
+    for maker in ("Acme", "Locked"):
+        (root / "device-types" / maker).mkdir(parents=True)
+    part = "manufacturer: {m}\nmodel: {n}\nslug: {s}\nu_height: 1\n"
+    (root / "device-types" / "Acme" / "good.yaml").write_text(part.format(m="Acme", n="Good", s="acme-good"))
+    (root / "device-types" / "Acme" / "big.yaml").write_bytes((HOSTILE / "netbox" / "huge-integer-digits.yaml").read_bytes())
+    (root / "device-types" / "Locked" / "x.yaml").write_text(part.format(m="Locked", n="X", s="locked-x"))
+    (root / "schema").mkdir()
+    (root / "schema" / "generated_schema.json").write_text(schema)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("Locked"):  # the tests run as root, for whom chmod 000 hides nothing
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    catalog = Catalog([LibrarySource("user", root), builtin_source()], cache_dir=None)
+    titles = {e.title for e in catalog.entries}
+    assert "Acme Good" in titles and len([e for e in catalog.entries if e.source == "builtin"]) >= 10
+    problems = sorted(str(p.problem) for p in catalog.problems)
+    assert len(problems) == 3, problems
+    assert any("big.yaml" in p and "thousands of digits" in p for p in problems)
+    assert any("Locked" in p and "cannot be read (Permission denied)" in p for p in problems)
+    assert any("generated_schema.json" in p and "not used to check choice values" in p for p in problems)
