@@ -71,6 +71,8 @@ def parse(text: str | bytes, path: str | Path | None = None) -> Loaded:
             return _parse(text)
     except Refusal as exc:
         raise LoadError(path, exc.where, one_line(exc.what)) from None
+    except MemoryError:
+        raise LoadError(path, None, "there is not enough memory to load this file") from None
 
 
 def _parse(text: str | bytes) -> Loaded:

@@ -8,6 +8,7 @@ Pages are laid out in points: a PDF is written at 72 dpi, so 1 unit = 1 pt on ev
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from rackstudio.checks.metrics import MetricsSource, OnDemandMetrics
 from rackstudio.errors import RackStudioError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
+from rackstudio.model.text import visible
 from rackstudio.reports import json_report
 from rackstudio.reports.metrics_series import MetricsSeries, natural_key
 from rackstudio.reports.totals import power_basis
@@ -102,6 +104,7 @@ def write_pages(path: str | Path, pages: list[Page], size: QSizeF, title: str = 
         painter.begin(generator)
         _paint(painter, rect, pages[0])
         painter.end()
+        _xml_safe(path)
     else:
         scale = min(PNG_SCALE, MAX_PNG_PX / max(size.width(), size.height()))
         image = QImage(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)),
@@ -116,6 +119,18 @@ def write_pages(path: str | Path, pages: list[Page], size: QSizeF, title: str = 
     if not path.exists():
         raise ExportError(f"{path}: nothing was written (is the folder writable?)")
     return path
+
+
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(path: Path) -> None:
+    """QSvgGenerator writes text as it is, and XML 1.0 has no control characters (but tab and line
+    ends): a name holding one would make the whole drawing unreadable. They become escapes
+    (`\\x1b`), as in every other output."""
+    data = path.read_bytes()
+    if _NOT_XML.search(data):
+        path.write_bytes(_NOT_XML.sub(lambda m: b"\\x%02x" % m.group()[0], data))
 
 
 def _paint(painter: QPainter, rect: QRectF, page: Page) -> None:
@@ -350,11 +365,28 @@ def export_report(design: Design, path: str | Path, engine: CheckEngine | None =
         painter.setFont(font(writer.resolution() * 0.11))
         painter.drawText(QRectF(0, writer.height() - footer * 0.6, page.width(), footer * 0.6),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"{design.name}, revision {design.revision} — design report")
+                         painter.fontMetrics().elidedText(
+                             f"{elided(design.name, 120)}, revision {elided(design.revision, 40)} — design report",
+                             Qt.TextElideMode.ElideMiddle, int(page.width() * 0.8)))
         painter.drawText(QRectF(0, writer.height() - footer * 0.6, page.width(), footer * 0.6),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"Page {number + 1} of {count}")
     painter.end()
     return path
+
+
+# Text in a report cell: Qt's layout of one unbreakable word is quadratic in its length (13 s for
+# one 64 Ki-character rack name), so long text is cut short and long words get break points.
+MAX_CELL_CHARS = 500
+_LONG_WORD = re.compile(r"\S{40}")
+
+
+def elided(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """`text` for a report: control characters escaped, cut to `limit` characters (saying how
+    long it was), a break point after every 40 characters of an unbroken word."""
+    text = visible(text)
+    if len(text) > limit:
+        text = f"{text[:limit - 1]}… ({len(text):,} characters)"
+    return _LONG_WORD.sub(lambda m: m.group() + "\u200b", text)
 
 
 def _e(value: object) -> str:
@@ -362,7 +394,7 @@ def _e(value: object) -> str:
         return "–"
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return html.escape(str(value))
+    return html.escape(elided(str(value)))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], numeric_from: int = 99) -> str:

@@ -633,3 +633,35 @@ def test_a_bad_library_file_or_folder_is_one_problem_and_the_rest_loads(tmp_path
     assert any("big.yaml" in p and "thousands of digits" in p for p in problems)
     assert any("Locked" in p and "cannot be read (Permission denied)" in p for p in problems)
     assert any("generated_schema.json" in p and "not used to check choice values" in p for p in problems)
+
+
+# --- memory amplification ------------------------------------------------------------------------
+
+def test_the_text_screen_holds_bounded_memory_per_escape():
+    """8 MB of `\\u0041` escapes in one description: the screen used to fold every escape at once
+    (~90 bytes each: 1.9 GB for 42 MB); now the whole refusal peaks at a few times the file."""
+    import tracemalloc
+
+    escapes = "\\u0041" * 1_400_000
+    text = BASE.read_text().replace('"facing": "S"\n  }\n },\n "devices"',
+                                    f'"facing": "S", "description": "{escapes}"\n  }}\n }},\n "devices"')
+    raw = text.encode()
+    del text, escapes
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="text of 1,400,000 characters"):
+            parse(raw, "escapes.rackstudio")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * len(raw), f"{peak / 2**20:.0f} MiB for a {len(raw) / 2**20:.0f} MiB file"
+
+
+def test_running_out_of_memory_while_loading_is_the_usual_one_line_refusal(monkeypatch):
+    def exhausted(raw):
+        raise MemoryError
+
+    monkeypatch.setattr(limits, "screen_text", exhausted)
+    with pytest.raises(LoadError) as info:
+        parse(BASE.read_bytes(), BASE)
+    assert info.value.message == f"{BASE}: there is not enough memory to load this file"

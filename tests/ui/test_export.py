@@ -134,3 +134,30 @@ def test_cancelled_dialog_writes_nothing(review, dialogs, tmp_path):
 def test_an_unknown_rack_is_refused_with_its_reason(review):
     with pytest.raises(export.ExportError, match="no rack named 'nope'"):
         export.select_racks(review.editor.design, rack="nope")
+
+
+CONTROLS = export.Path(__file__).resolve().parents[1] / "data" / "hostile" / "design-loads" / "control-characters-in-names.rackstudio"
+
+
+def test_svg_of_names_with_control_characters_is_well_formed_xml(tmp_path):
+    from rackstudio.io import load
+
+    design = load(CONTROLS).design
+    for out in (export.export_elevations(design, tmp_path / "rack.svg"),
+                export.export_floorplan(design, tmp_path / "floor.svg")):
+        root = ElementTree.parse(out).getroot()  # raised "not well-formed (invalid token)" before
+        assert "\\x1b" in "".join(root.itertext()) + out.read_text()
+
+
+def test_a_report_with_a_64_ki_character_rack_name_elides_it(tmp_path):
+    """One 64 Ki-character rack name took 13 s to lay out (Qt's layout of one unbreakable word is
+    quadratic): each cell is cut to MAX_CELL_CHARS and long words get break points."""
+    from rackstudio.io import load
+
+    design = load(CONTROLS).design
+    design.put("racks", design.racks["rk-1"].model_copy(update={"name": "R" * 65536}))
+    data = export.report_data(design, date="2026-12-06")
+    html_text = export.report_html(data)
+    assert "R" * 41 not in html_text and "65,536 characters" in html_text
+    out = export.export_report(design, tmp_path / "report.pdf", date="2026-12-06")
+    assert "(65,536" in pdf_text(out)
