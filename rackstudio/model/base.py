@@ -3,17 +3,36 @@
 Design objects are frozen: a command replaces a record rather than editing it in place,
 so undo keeps the old record and nothing else can change a design behind a command's back.
 Numbers are finite: a NaN or an infinity typed into a field would be saved as JSON `null` and
-the file would no longer load.
+the file would no longer load. Number fields are strict: `true` or the text `"1"` is not a
+number (a whole number is still a real one), so a file holding them is refused, not read silently.
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Strict
+
+_NUMBERS = (float, int, float | None, int | None)
+
+
+def _strict_numbers(model: type[BaseModel]) -> None:
+    """Make the number fields of `model` strict (bool and text refused, int still a float)."""
+    changed = False
+    for field in model.model_fields.values():
+        if field.annotation in _NUMBERS and not any(isinstance(m, Strict) for m in field.metadata):
+            field.metadata.append(Strict())
+            changed = True
+    if changed:
+        model.model_rebuild(force=True)
 
 
 class Record(BaseModel):
     """An immutable, strictly validated record (unknown keys are refused)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        super().__pydantic_init_subclass__(**kwargs)
+        _strict_numbers(cls)
 
     def replace(self, **changes):
         """A validated copy with some fields changed (model_copy does not validate)."""
@@ -26,3 +45,8 @@ class Mutable(BaseModel):
     """A strictly validated record that may be edited in place (the design root only)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        super().__pydantic_init_subclass__(**kwargs)
+        _strict_numbers(cls)

@@ -36,6 +36,7 @@ FORBIDDEN = "Extra inputs are not permitted"
 BAD_VERSION = f"format_version must be a whole number from 1 to {FORMAT_VERSION}"
 V1 = "cannot upgrade this format_version 1 file"
 CYCLE = "sit in each other's bays (a cycle)"
+STRICT = "Input should be a valid number"  # true or text in a number field (model/base.py)
 
 # file: (place, problem) — the place exactly (None: the whole file), the problem as a substring
 DESIGN_CASES: dict[str, tuple[str | None, str]] = {
@@ -62,7 +63,7 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "format-text.rackstudio": ("$.format_version", f"{BAD_VERSION}, not '2'"),
     "format-zero.rackstudio": ("$.format_version", f"{BAD_VERSION}, not 0"),
     "huge-count.rackstudio": ("$.rack_types.rt-48u.feet_count", "999999999 is more than a whole-number field may hold"),
-    "huge-float-as-text.rackstudio": ("$.halls.hall-1.depth_mm", f"1e+200 {NOT_A_NUMBER}"),
+    "huge-float-as-text.rackstudio": ("$.halls.hall-1.depth_mm", STRICT),
     "huge-float.rackstudio": ("$.racks.rk-1.x_mm", f"1e+300 {NOT_A_NUMBER}"),
     "huge-integer-digits.rackstudio": ("line 27, column 20", f"a number of thousands of digits {NOT_A_NUMBER}"),
     "id-control-characters.rackstudio": ('$.halls["hall-\\x00\\x1b[31m"]', NOT_AN_ID),
@@ -74,15 +75,15 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "id-with-hash.rackstudio": ('$.devices["rk-1#busbar"]', NOT_AN_ID),
     "id-with-newline.rackstudio": ('$.connections["pw-1\\nInjected: line"]', NOT_AN_ID),
     "id-with-space.rackstudio": ('$.racks["rk 1"]', NOT_AN_ID),
-    "infinity-as-text-height.rackstudio": ("$.part_types.acme-sw.u_height", NOT_FINITE),
-    "infinity-as-text-position.rackstudio": ("$.devices.dv-1.position", NOT_FINITE),
+    "infinity-as-text-height.rackstudio": ("$.part_types.acme-sw.u_height", STRICT),
+    "infinity-as-text-position.rackstudio": ("$.devices.dv-1.position", STRICT),
     "infinity-literal.rackstudio": ("$.feeds.feed-a.amperage_a", f"-Infinity {NOT_A_NUMBER}"),
     "javascript-comment.rackstudio": ("line 4, column 19", "not valid JSON"),
     "latin1.rackstudio": ("line 116, column 18", f"byte 0xE9 is not UTF-8 (Latin-1 or Windows-1252 text, or not text at all?); {UTF8}"),
     "lone-low-surrogate-key.rackstudio": ('$.part_types.acme-sw.rackstudio.sources["\\udc00"]', "unpaired UTF-16 surrogate"),
     "lone-surrogate.rackstudio": ("$.racks.rk-1.name", "unpaired UTF-16 surrogate"),
     "missing-required.rackstudio": ("$.racks.rk-1.x_mm", "Field required"),
-    "nan-as-text.rackstudio": ("$.racks.rk-1.y_mm", NOT_FINITE),
+    "nan-as-text.rackstudio": ("$.racks.rk-1.y_mm", STRICT),
     "nan-literal.rackstudio": ("$.racks.rk-1.x_mm", f"NaN {NOT_A_NUMBER}"),
     "not-an-object.rackstudio": ("$", "a design is a JSON object, not a list"),
     "nul-byte-in-text.rackstudio": ("line 116, column 15", "not valid JSON: Invalid control character"),
@@ -92,6 +93,7 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "overflow-literal.rackstudio": ("$.halls.hall-1.width_mm", NOT_FINITE),
     "single-quotes.rackstudio": ("line 4, column 2", "not valid JSON"),
     "tall-part.rackstudio": ("$.part_types.acme-sw.u_height", "1e+09 U is taller than any rack"),
+    "true-as-number.rackstudio": ("$.racks.rk-1.x_mm", STRICT),
     "trailing-comma.rackstudio": ("line 122, column 3", "not valid JSON"),
     "truncated.rackstudio": ("line 102, column 3", "not valid JSON"),
     "unknown-key-in-rack.rackstudio": ("$.racks.rk-1.image_file", FORBIDDEN),
@@ -103,6 +105,7 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "v1-bad-rotation.rackstudio": ("$.racks.rk-1.rotation", f"{V1}: rotation 45 is not 0, 90, 180 or 270"),
     "v1-devices-list.rackstudio": ("$.devices", "expected an object keyed by id, found a list"),
     "v1-record-text.rackstudio": ("$.upses.ups-1", "expected an object, found text"),
+    "v1-unit-as-text.rackstudio": ("$.devices.dv-1.position", STRICT),
     "v1-unhashable-rotation.rackstudio": ("$.racks.rk-1.rotation", f"{V1}: rotation is a list, not 0, 90, 180 or 270"),
     "whitespace-only.rackstudio": (None, "the file is empty"),
     "windows-1252-quotes.rackstudio": ("line 104, column 13", "byte 0x93 is not UTF-8"),

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rackstudio.model import Device
 from tests.core import builders as b
 
+NOT_A_NUMBER = "Input should be a valid number"  # text in a number field (strict numbers, model/base.py)
 INFINITE = [float("inf"), "inf", "Infinity", "1e999"]  # refused as not finite (model/base.py)
 TOO_LARGE = [1e308, "1e308", 1e13]
 NEGATIVE_OR_NAN = [float("-inf"), -1e308, "-inf", float("nan"), "nan"]  # `ge=0` refuses these first
@@ -26,26 +27,29 @@ def _only_error(info: pytest.ExceptionInfo, field: str) -> str:
 
 @pytest.mark.parametrize("value", INFINITE, ids=repr)
 def test_infinite_units_are_not_finite_numbers(value):
+    expected = NOT_A_NUMBER if isinstance(value, str) else "Input should be a finite number"
     with pytest.raises(ValidationError) as info:
         _device(value)
-    assert _only_error(info, "position") == "Input should be a finite number"
+    assert _only_error(info, "position") == expected
     with pytest.raises(ValidationError) as info:
         b.switch(u_height=value)
-    assert _only_error(info, "u_height") == "Input should be a finite number"
+    assert _only_error(info, "u_height") == expected
 
 
 @pytest.mark.parametrize("value", TOO_LARGE, ids=repr)
 def test_a_device_position_past_any_number_of_units_is_a_validation_error(value):
     with pytest.raises(ValidationError) as info:
         _device(value)
-    assert _only_error(info, "position") == "Value error, position must be a finite number of units, at most 1e12"
+    assert _only_error(info, "position") == (NOT_A_NUMBER if isinstance(value, str) else
+                                             "Value error, position must be a finite number of units, at most 1e12")
 
 
 @pytest.mark.parametrize("value", TOO_LARGE, ids=repr)
 def test_a_part_height_past_any_number_of_units_is_a_validation_error(value):
     with pytest.raises(ValidationError) as info:
         b.switch(u_height=value)
-    assert _only_error(info, "u_height") == "Value error, u_height must be a finite number of units, at most 1e12"
+    assert _only_error(info, "u_height") == (NOT_A_NUMBER if isinstance(value, str) else
+                                             "Value error, u_height must be a finite number of units, at most 1e12")
 
 
 @pytest.mark.parametrize("value", NEGATIVE_OR_NAN, ids=repr)
@@ -61,11 +65,13 @@ def test_negative_and_nan_units_are_validation_errors(value):
 def test_model_validate_and_replace_refuse_infinite_units():
     data = _device(1).model_dump()
     with pytest.raises(ValidationError, match="Input should be a finite number"):
-        Device.model_validate({**data, "position": "inf"})
+        Device.model_validate({**data, "position": float("inf")})
+    with pytest.raises(ValidationError, match=NOT_A_NUMBER):  # number fields are strict: text is not a number
+        Device.model_validate({**data, "position": "1"})
     with pytest.raises(ValidationError, match="position must be a finite number of units"):
         _device(1).replace(position=1e308)
     with pytest.raises(ValidationError, match="u_height must be a finite number of units"):
-        b.switch().replace(u_height="1e308")
+        b.switch().replace(u_height=1e308)
 
 
 def test_half_units_and_large_finite_units_still_validate():
@@ -90,6 +96,6 @@ def test_an_edit_to_a_number_that_is_not_finite_is_refused(value):
 
     design = small_design()
     rack_id = next(iter(design.racks))
-    with pytest.raises(Refused, match="y_mm: Input should be a finite number"):
+    with pytest.raises(Refused, match=f"y_mm: {NOT_A_NUMBER if isinstance(value, str) else 'Input should be a finite number'}"):
         SetProperty(rack_id, "y_mm", value).apply(design)
     assert parse(dumps(design)).design.racks[rack_id].y_mm == design.racks[rack_id].y_mm
