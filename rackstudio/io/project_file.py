@@ -46,6 +46,7 @@ class Loaded:
     design: Design
     warnings: list[tuple[str, str]] = field(default_factory=list)
     migrated_from: int | None = None
+    stamp: tuple[int, int] | None = None  # (mtime ns, size) of the file as read: see `changed_on_disk`
 
 
 @contextmanager
@@ -240,6 +241,7 @@ def load(path: str | Path) -> Loaded:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             raise LoadError(path, None, _too_big(len(raw)))
+        stamp = (info.st_mtime_ns, info.st_size)
     except LoadError:
         raise
     except IsADirectoryError:
@@ -248,7 +250,24 @@ def load(path: str | Path) -> Loaded:
         raise LoadError(path, None, "no such file") from None
     except OSError as exc:
         raise LoadError(path, None, exc.strerror or str(exc)) from None
-    return parse(raw, path)
+    loaded = parse(raw, path)
+    loaded.stamp = stamp
+    return loaded
+
+
+def disk_stamp(path: str | Path) -> tuple[int, int] | None:
+    """(mtime ns, size) of the file at `path` now; None when it is gone or unreadable."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def changed_on_disk(path: str | Path, stamp: tuple[int, int] | None) -> bool:
+    """Whether the file was changed (or removed) since it was read or written with `stamp`:
+    someone else saved over it, so saving now would lose their work without a word."""
+    return stamp is not None and disk_stamp(path) != stamp
 
 
 def dumps(design: Design) -> str:

@@ -371,6 +371,15 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        if self.document.changed_on_disk(path):
+            answer = QMessageBox.question(
+                self, "File changed on disk",
+                f"{path.name} was changed on disk since you opened or last saved it (by another program "
+                "or person). Replace it with this design? Their changes would be lost.",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                self.show_status(f"Not saved: {path.name} changed on disk")
+                return False
         try:
             self.document.save(path)
         except UnloadableDesign as exc:

@@ -192,3 +192,18 @@ def test_a_model_that_would_not_load_is_not_saved_over_a_good_file(tmp_path):
         save(design, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pod.rackstudio"]
+
+
+def test_a_file_changed_on_disk_since_it_was_read_is_noticed(tmp_path):
+    from rackstudio.document import Document
+
+    path = tmp_path / "pod.rackstudio"
+    save(small_design(), path)
+    document, _ = Document.open(path)
+    assert not document.changed_on_disk()
+    other = small_design()
+    other.name = "someone else's"
+    save(other, path)
+    assert document.changed_on_disk() and not document.changed_on_disk(tmp_path / "copy.rackstudio")
+    document.save(path)
+    assert not document.changed_on_disk()

@@ -180,3 +180,23 @@ def test_a_save_that_would_not_load_is_refused_and_the_work_kept_in_an_autosave(
     kept = window.autosaver.slot.design_file
     assert kept.exists() and "rk-gone" in kept.read_text()
     assert target.read_bytes() == before
+
+
+def test_saving_over_a_file_changed_on_disk_asks_first(window, dialogs, tmp_path):
+    """Someone else saved the file after it was opened: Save asks, Cancel keeps their file, Save
+    replaces it."""
+    _small_pod(window)
+    target = tmp_path / "pod.rackstudio"
+    dialogs.save_path = str(target)
+    window.actions_by_id["save"].trigger()
+    theirs = target.read_text().replace('"name": "A01"', '"name": "Z99"')
+    target.write_text(theirs)
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
+    dialogs.question = QMessageBox.StandardButton.Cancel
+    window.actions_by_id["save"].trigger()
+    kind, text = dialogs.shown[-1]
+    assert kind == "question" and "changed on disk" in text
+    assert target.read_text() == theirs
+    dialogs.question = QMessageBox.StandardButton.Save
+    window.actions_by_id["save"].trigger()
+    assert target.read_text() != theirs and not window.document.changed_on_disk()
