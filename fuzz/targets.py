@@ -5,10 +5,16 @@ naming the file; a design that loads also saves and loads again to the same text
 component graph builds. `netbox(text)`: `parse_device_type` (and the module- and rack-type
 readers) never raise; each returns a record or a problem naming the file (the device-type
 problem on one line), never both; a part it returns exports and reads back.
+`check_engine(design)`: a full check of a graph-shaped design (fuzz/graphs.py: PDU chains, fan-in,
+parent cycles, hit storms) ends, each power-flow scenario takes at most FLOW_STEPS steps per node
+and edge of the power graph, and the findings stay within FINDINGS_PER_OBJECT per object: work
+counted, not timed.
 Anything else (another exception, a hang, a crash) is a bug the fuzzers report.
 """
 from __future__ import annotations
 
+from rackstudio.checks import power_flow
+from rackstudio.checks.engine import CheckEngine
 from rackstudio.errors import LoadError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import dumps, parse
@@ -22,8 +28,28 @@ from rackstudio.library.netbox_yaml import (
 NAME = "fuzz.rackstudio"
 
 
+FLOW_STEPS = 4
+FINDINGS_PER_OBJECT = 8
+
+
 class BrokenPromise(AssertionError):
-    """A loader did something its contract rules out."""
+    """A loader (or the check engine) did something its contract rules out."""
+
+
+def check_engine(design) -> int:
+    """The number of findings of a full check; raises BrokenPromise past the counted bounds."""
+    engine = CheckEngine(design, ComponentGraph(design))
+    findings = engine.run_full()
+    g = engine.graph.g
+    size = g.number_of_nodes() + sum(1 for *_, a in g.edges(data=True) if a["kind"] in power_flow.POWER_EDGES)
+    for key, value in engine.ctx.memo.items():
+        if isinstance(key, tuple) and key[0] == "flow" and value.visits > FLOW_STEPS * size:
+            raise BrokenPromise(f"power flow with {sorted(key[1])} failed took {value.visits} steps "
+                                f"for {size} nodes and edges")
+    objects = sum(len(getattr(design, name)) for name in ("racks", "devices", "connections", "feeds")) + 1
+    if len(findings) > FINDINGS_PER_OBJECT * objects:
+        raise BrokenPromise(f"{len(findings)} findings for {objects} objects")
+    return len(findings)
 
 
 def design(raw: bytes | str) -> str:

@@ -55,10 +55,15 @@ def input_name(supplier: str, attrs: dict) -> str:
 
 def downstream(ctx: CheckContext, nodes: Iterable[str]) -> set[str]:
     """Every node fed, directly or not, by any of `nodes` (the nodes themselves excluded)."""
+    return _reach(ctx, [n for n in nodes if n in ctx.graph.g], consumers)
+
+
+def _reach(ctx: CheckContext, nodes: Iterable[str], step) -> set[str]:
+    """Every node reached from `nodes` by `step` (consumers or suppliers), breadth first, once each."""
     seen: set[str] = set()
-    queue = deque(n for n in nodes if n in ctx.graph.g)
+    queue = deque(nodes)
     while queue:
-        for v, _ in consumers(ctx, queue.popleft()):
+        for v, _ in step(ctx, queue.popleft()):
             if v not in seen:
                 seen.add(v)
                 queue.append(v)
@@ -106,14 +111,7 @@ def upstream_of(ctx: CheckContext, nodes: Iterable[str]) -> set[str]:
     """Every supplier above any of `nodes` (the nodes themselves only when one feeds another):
     one walk for the whole set, where a union of `upstream` per node would walk the shared part
     of their paths once per node."""
-    seen: set[str] = set()
-    queue = deque(nodes)
-    while queue:
-        for u, _ in suppliers(ctx, queue.popleft()):
-            if u not in seen:
-                seen.add(u)
-                queue.append(u)
-    return seen
+    return _reach(ctx, nodes, suppliers)
 
 
 def is_failure_element(ctx: CheckContext, node: str) -> bool:

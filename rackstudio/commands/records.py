@@ -13,8 +13,8 @@ from rackstudio.model import integrity
 from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
-from rackstudio.model.text import CONTROL, visible
 from rackstudio.model.racks import RackType
+from rackstudio.model.text import CONTROL, visible
 
 
 def embed_part(design: Design, part: PartType) -> tuple[PartType, list[Edit]]:

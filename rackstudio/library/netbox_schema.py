@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from rackstudio.library.quality import Flag
 from rackstudio.library.safe_yaml import Refused, Vocabulary
+from rackstudio.model.text import CONTROL, visible
 from rackstudio.model.units import WEIGHT_TO_KG
 
 __all__ = ["COMPONENTS", "SLUG_RE", "FieldReader", "cross_checks", "flag_unknown_keys", "kind_of",
@@ -86,6 +87,8 @@ class FieldReader:
             raise Refused(where, f"expected text, found {kind_of(value)}")
         if max_len is not None and len(value) > max_len:
             self.flag("too-long", f"longer than {max_len} characters", where)
+        if CONTROL.search(value):  # kept (a rename repairs it); every output shows it as an escape
+            self.flag("control-characters", f"holds control characters ({visible(value)[:60]})", where)
         return value
 
     def number(self, data: dict, key: str, where: str, required: bool = False,

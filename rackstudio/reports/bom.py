@@ -21,8 +21,8 @@ from rackstudio.model.cable_length import purchasable_length_m
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category
 from rackstudio.reports.cable_schedule import cable_rows, rack_id_of
-from rackstudio.reports.metrics_series import natural_key
 from rackstudio.reports.csv_out import write_rows
+from rackstudio.reports.metrics_series import natural_key
 from rackstudio.reports.xlsx import write_xlsx
 
 FLOOR = "(floor)"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz import mutations, targets
+from fuzz import graphs, mutations, targets
 from rackstudio.library.netbox_yaml import parse_device_type
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "fuzz-corpus"
@@ -29,6 +29,7 @@ NETBOX_EXAMPLES = _SCALE or 700
 DESIGN_SEEDS = mutations.design_seeds()
 NETBOX_SEEDS = mutations.netbox_seeds()
 OUTCOME_SAMPLE = 200  # mutants a loader in the outcome check
+GRAPH_EXAMPLES = max(1, _SCALE // 20) if _SCALE else 60
 
 
 def fuzz_settings(examples: int):
@@ -87,3 +88,11 @@ def test_netbox_corpus_replays(path):
 def test_a_control_character_in_yaml_gives_a_one_line_problem_with_its_place():
     result = parse_device_type((CORPUS / "netbox" / "control-character.yaml").read_text(), "f.yaml")
     assert "\n" not in str(result.error) and result.error.line is not None
+
+
+@fuzz_settings(GRAPH_EXAMPLES)
+@given(shape=st.sampled_from(sorted(graphs.SHAPES)), size=st.integers(1, 150))
+def test_the_check_engine_ends_within_counted_work_on_graph_shaped_designs(shape, size):
+    """Parent cycles, fan-in, deep power chains and hit storms: a full check ends, each power-flow
+    scenario stays within a few steps per node and edge, the findings within a few per object."""
+    targets.check_engine(graphs.SHAPES[shape](size))

@@ -668,3 +668,10 @@ def test_running_out_of_memory_while_loading_is_the_usual_one_line_refusal(monke
     with pytest.raises(LoadError) as info:
         parse(BASE.read_bytes(), BASE)
     assert info.value.message == f"{BASE}: there is not enough memory to load this file"
+
+
+def test_a_netbox_file_with_control_characters_in_its_names_is_flagged():
+    text = (HOSTILE / "netbox" / "negative-height.yaml").read_text().replace("u_height: -4", "u_height: 1")
+    text = text.replace("model: ", 'model: "Evil\\e[2J" # ', 1)
+    result = parse_device_type(text)
+    assert result.ok and any(f.key == "control-characters" and "\\x1b[2J" in f.message for f in result.flags), result.flags
