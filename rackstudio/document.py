@@ -36,6 +36,7 @@ class Document:
         self.design = design if design is not None else Design()
         self.path = Path(path) if path is not None else None
         self.disk_stamp: tuple[int, int] | None = None  # the file as last read or written here
+        self._stamped: Path | None = None  # the file `disk_stamp` belongs to
         self.graph = ComponentGraph(self.design)
         self.changed: Signal[ChangeSet] = Signal()
         self._undo: list[Command] = []
@@ -49,14 +50,14 @@ class Document:
     def open(cls, path: str | Path) -> tuple[Document, list[tuple[str, str]]]:
         loaded = project_file.load(path)
         document = cls(loaded.design, path)
-        document.disk_stamp = loaded.stamp
+        document.disk_stamp, document._stamped = loaded.stamp, document.path
         return document, loaded.warnings
 
     def changed_on_disk(self, path: str | Path | None = None) -> bool:
         """Whether saving to `path` (default: the design's file) would overwrite changes someone
         else saved there since this design was opened or last saved."""
         target = Path(path) if path is not None else self.path
-        return target is not None and target == self.path and project_file.changed_on_disk(target, self.disk_stamp)
+        return target is not None and target == self._stamped and project_file.changed_on_disk(target, self.disk_stamp)
 
     # --- checks ---------------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class Document:
         if target is None:
             raise ValueError("no file name to save to")
         project_file.save(self.design, target)
-        self.disk_stamp = project_file.disk_stamp(target)
+        self.disk_stamp, self._stamped = project_file.disk_stamp(target), target
         self.path = target
         self._clean_index = len(self._undo)
 

@@ -265,9 +265,10 @@ def disk_stamp(path: str | Path) -> tuple[int, int] | None:
 
 
 def changed_on_disk(path: str | Path, stamp: tuple[int, int] | None) -> bool:
-    """Whether the file was changed (or removed) since it was read or written with `stamp`:
-    someone else saved over it, so saving now would lose their work without a word."""
-    return stamp is not None and disk_stamp(path) != stamp
+    """Whether the file was changed since it was read or written with `stamp`: someone else saved
+    over it, so saving now would lose their work without a word (a file that is gone holds none)."""
+    now = disk_stamp(path)
+    return stamp is not None and now is not None and now != stamp
 
 
 def dumps(design: Design) -> str:

@@ -11,10 +11,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Strict
 
 _NUMBERS = (float, int, float | None, int | None)
+# Part and rack types are also read from NetBox YAML and typed into the part editor, whose readers
+# turn text into numbers and check them themselves: their models keep pydantic's number parsing.
+_LENIENT_MODULES = frozenset({"rackstudio.model.parts", "rackstudio.model.racks"})
 
 
 def _strict_numbers(model: type[BaseModel]) -> None:
     """Make the number fields of `model` strict (bool and text refused, int still a float)."""
+    if model.__module__ in _LENIENT_MODULES:
+        return
     changed = False
     for field in model.model_fields.values():
         if field.annotation in _NUMBERS and not any(isinstance(m, Strict) for m in field.metadata):

@@ -75,7 +75,7 @@ DESIGN_CASES: dict[str, tuple[str | None, str]] = {
     "id-with-hash.rackstudio": ('$.devices["rk-1#busbar"]', NOT_AN_ID),
     "id-with-newline.rackstudio": ('$.connections["pw-1\\nInjected: line"]', NOT_AN_ID),
     "id-with-space.rackstudio": ('$.racks["rk 1"]', NOT_AN_ID),
-    "infinity-as-text-height.rackstudio": ("$.part_types.acme-sw.u_height", STRICT),
+    "infinity-as-text-height.rackstudio": ("$.part_types.acme-sw.u_height", NOT_FINITE),
     "infinity-as-text-position.rackstudio": ("$.devices.dv-1.position", STRICT),
     "infinity-literal.rackstudio": ("$.feeds.feed-a.amperage_a", f"-Infinity {NOT_A_NUMBER}"),
     "javascript-comment.rackstudio": ("line 4, column 19", "not valid JSON"),

@@ -27,13 +27,12 @@ def _only_error(info: pytest.ExceptionInfo, field: str) -> str:
 
 @pytest.mark.parametrize("value", INFINITE, ids=repr)
 def test_infinite_units_are_not_finite_numbers(value):
-    expected = NOT_A_NUMBER if isinstance(value, str) else "Input should be a finite number"
     with pytest.raises(ValidationError) as info:
         _device(value)
-    assert _only_error(info, "position") == expected
+    assert _only_error(info, "position") == (NOT_A_NUMBER if isinstance(value, str) else "Input should be a finite number")
     with pytest.raises(ValidationError) as info:
-        b.switch(u_height=value)
-    assert _only_error(info, "u_height") == expected
+        b.switch(u_height=value)  # part types read numbers from text (NetBox YAML, the part editor)
+    assert _only_error(info, "u_height") == "Input should be a finite number"
 
 
 @pytest.mark.parametrize("value", TOO_LARGE, ids=repr)
@@ -48,8 +47,7 @@ def test_a_device_position_past_any_number_of_units_is_a_validation_error(value)
 def test_a_part_height_past_any_number_of_units_is_a_validation_error(value):
     with pytest.raises(ValidationError) as info:
         b.switch(u_height=value)
-    assert _only_error(info, "u_height") == (NOT_A_NUMBER if isinstance(value, str) else
-                                             "Value error, u_height must be a finite number of units, at most 1e12")
+    assert _only_error(info, "u_height") == "Value error, u_height must be a finite number of units, at most 1e12"
 
 
 @pytest.mark.parametrize("value", NEGATIVE_OR_NAN, ids=repr)
@@ -71,7 +69,7 @@ def test_model_validate_and_replace_refuse_infinite_units():
     with pytest.raises(ValidationError, match="position must be a finite number of units"):
         _device(1).replace(position=1e308)
     with pytest.raises(ValidationError, match="u_height must be a finite number of units"):
-        b.switch().replace(u_height=1e308)
+        b.switch().replace(u_height="1e308")
 
 
 def test_half_units_and_large_finite_units_still_validate():

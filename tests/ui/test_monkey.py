@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QLineEdit,
     QMenu,
+    QMessageBox,
 )
 
 from rackstudio import paths, recovery
@@ -347,7 +348,7 @@ def monkey_window(qtbot, monkeypatch, dialogs, strict_errors, tmp_path):
     report.unexpected = strict_errors.append
 
 
-def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, strict_errors):
+def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, strict_errors, dialogs):
     window, rng = monkey_window
     start = dumps(window.editor.design)
     monkey = Monkey(qtbot, window, rng)
@@ -376,6 +377,9 @@ def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, stric
     live = sorted(f.key for f in window.live_checks.findings())
     full = CheckEngine(design, ComponentGraph(design), window.live_checks.engine.registry)
     assert live == sorted(f.key for f in full.run_full())
+    # exports may have written over the design's file (they share the dialog's answer): Save asks
+    # before replacing a file changed on disk, and this answer replaces it
+    dialogs.question = QMessageBox.StandardButton.Save
     assert window.save()
     assert dumps(load(window.document.path).design) == dumps(design)
     # undo all: the example, byte for byte
