@@ -426,6 +426,30 @@ def test_pwr015_sequenced_pdu_is_silent():
     assert not only(b.findings(), "PWR-015")
 
 
+def test_pwr015_work_is_linear_on_a_pdu_chain(monkeypatch):
+    """A daisy chain of PDUs: each PDU's bank sums the inrush of everything below it, so a walk per
+    PDU was N² consumer look-ups (and past Python's recursion limit at a few thousand); one pass
+    now looks at each node's consumers a bounded number of times (counted, not timed)."""
+    from fuzz import graphs
+    from rackstudio.checks.context import CheckContext
+    from rackstudio.checks.rules import power
+    from rackstudio.graph.component_graph import ComponentGraph
+
+    design = graphs.power_chain(400)
+    server = design.part_types["fuzz-server"]
+    design.part_types["fuzz-server"] = server.model_copy(update={"rackstudio": server.rackstudio.model_copy(
+        update={"power": server.rackstudio.power.model_copy(update={"inrush_a": 200.0})})})
+    ctx = CheckContext(design, ComponentGraph(design))
+    looked = []
+    real = power.consumers
+    monkeypatch.setattr(power, "consumers", lambda c, n: looked.append(n) or real(c, n))
+    ctx.new_pass()
+    hits = [h for subject in [*design.feeds, *design.devices] for h in power.pwr015_inrush(ctx, subject)]
+    assert len(looked) <= 3 * ctx.graph.g.number_of_nodes(), len(looked)
+    # 200 A on every 16 A bank (trip 80 A) and on the 32 A feed (trip 160 A), all the way up
+    assert len(hits) == 400 + 1 and all(h.figures["inrush_a"] == 200.0 for h in hits)
+
+
 # --- PWR-016: no power figures ----------------------------------------------------------------------
 
 def test_pwr016_device_without_figures():

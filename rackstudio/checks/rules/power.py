@@ -315,7 +315,13 @@ def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None = None) -> float:
     """Σ inrush A of PSU inlets fed from `node` (optionally only through some outlets), stopping at
     PDUs that sequence their outlets."""
-    total = 0.0
+    return sum(amps if pdu is None else _pdu_inrush(ctx, pdu) for pdu, amps in _inrush_inputs(ctx, node, outlets))
+
+
+def _inrush_inputs(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None = None
+                   ) -> Iterator[tuple[str | None, float]]:
+    """(None, A) for each PSU inlet fed from `node` that declares inrush, (PDU, 0) for each PDU
+    fed from it that does not sequence its outlets (its own inrush is all below it)."""
     for v, attrs in consumers(ctx, node):
         if attrs["kind"] != "power" or (outlets is not None and attrs.get("supplier_port") not in outlets):
             continue
@@ -324,10 +330,37 @@ def _inrush_below(ctx: CheckContext, node: str, outlets: tuple[str, ...] | None 
             continue
         if ext.pdu is not None:
             if ext.pdu.sequencing_delay_ms is None:
-                total += _inrush_below(ctx, v)
+                yield v, 0.0
         elif ext.power.inrush_a:
-            total += ext.power.inrush_a
-    return total
+            yield None, ext.power.inrush_a
+
+
+def _pdu_inrush(ctx: CheckContext, top: str) -> float:
+    """Σ inrush below an unsequenced PDU, remembered per PDU for the pass: each PDU's banks and
+    every feed above it ask, and a daisy chain asked once per link was N² (and recursed past
+    Python's limit). An explicit post-order walk; a PDU met again on its own path (a loop that
+    loading refuses) adds nothing."""
+    memo = ctx.memo
+    key = ("PWR-015 inrush", top)
+    if key in memo:
+        return memo[key]
+    stack: list[tuple[str, bool]] = [(top, False)]
+    open_: set[str] = set()
+    while stack:
+        node, done = stack.pop()
+        if done:
+            memo[("PWR-015 inrush", node)] = sum(
+                amps if pdu is None else memo.get(("PWR-015 inrush", pdu), 0.0)
+                for pdu, amps in _inrush_inputs(ctx, node))
+            open_.discard(node)
+            continue
+        if node in open_ or ("PWR-015 inrush", node) in memo:
+            continue
+        open_.add(node)
+        stack.append((node, True))
+        stack.extend((pdu, False) for pdu, _ in _inrush_inputs(ctx, node)
+                     if pdu is not None and pdu not in open_ and ("PWR-015 inrush", pdu) not in memo)
+    return memo[key]
 
 
 @rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES,
