@@ -12,11 +12,14 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from rackstudio.changes import ChangeSet, Collection
 from rackstudio.errors import RackStudioError
 from rackstudio.model.cable_length import relengthed
 from rackstudio.model.design import Design
 from rackstudio.model.geometry import devices_within
+from rackstudio.model.text import typed_problem
 
 LIBRARY = (Collection.PART_TYPES, Collection.RACK_TYPES)  # keyed by slug
 META = "$"  # design-level fields (name, revision, settings, site, reviews)
@@ -58,6 +61,23 @@ def _write(design: Design, collection: str, key: str, value: Any, changes: Chang
         (changes.add if old is None else changes.change)(key, collection)
 
 
+def _refuse_control(edit: Edit) -> None:
+    """Every path a name or label enters by (add, place, paste, relabel, rename) refuses control
+    characters; a field that already held them (a loaded design) may be kept while other fields change."""
+    if edit.new is None or edit.collection in LIBRARY:
+        return
+    if edit.collection != META and not isinstance(edit.new, BaseModel):
+        return
+    if edit.collection == META:
+        fields = {edit.key: (edit.new, edit.old)}
+    else:
+        fields = {name: (value, getattr(edit.old, name, None)) for name, value in edit.new}
+    for name, (value, was) in fields.items():
+        problem = None if value == was else typed_problem(name, value)
+        if problem:
+            raise Refused(problem)
+
+
 def _cable_lengths(design: Design, changes: ChangeSet) -> list[Edit]:
     """The estimated lengths of the cables whose ends moved (a device or rack changed), brought up
     to date in the same step, so undo puts them back with the move."""
@@ -88,7 +108,10 @@ class Command:
     def apply(self, design: Design) -> ChangeSet:
         first = self._edits is None
         if first:
-            self._edits = list(self.plan(design))
+            edits = list(self.plan(design))
+            for e in edits:
+                _refuse_control(e)
+            self._edits = edits
         changes = ChangeSet()
         for e in self._edits:
             _write(design, e.collection, e.key, e.new, changes)

@@ -10,6 +10,7 @@ import string
 
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.geometry import mounted_root
+from rackstudio.model.text import typed_problem
 
 DEFAULT_PATTERN = "{a} / {b}"
 _END_FIELDS = ("rack", "unit", "device", "port")
@@ -39,6 +40,8 @@ def _end(design: Design, end: PortRef) -> dict[str, str]:
 
 def pattern_problem(pattern: str) -> str | None:
     """Why a pattern cannot be used, or None."""
+    if problem := typed_problem("pattern", pattern):
+        return problem
     try:
         names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:

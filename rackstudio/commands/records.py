@@ -14,7 +14,7 @@ from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
-from rackstudio.model.text import CONTROL, visible
+from rackstudio.model.text import typed_problem
 
 
 def embed_part(design: Design, part: PartType) -> tuple[PartType, list[Edit]]:
@@ -109,9 +109,9 @@ class SetProperty(Command):
         old = design.get(self.obj_id)
         if self.field not in type(old).model_fields:
             raise Refused(f"a {coll[:-1]} has no property {self.field!r}")
-        if isinstance(self.value, str) and CONTROL.search(self.value):
-            raise Refused(f"{self.field}: control characters ({visible(self.value)[:80]}) cannot be typed into "
-                          "a design; tab and newline are the only ones text may hold")
+        problem = typed_problem(self.field, self.value)
+        if problem:
+            raise Refused(problem)
         try:
             new = old.replace(**{self.field: self.value})
         except ValidationError as exc:

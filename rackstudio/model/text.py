@@ -16,3 +16,16 @@ def escaped(match: re.Match) -> str:
 def visible(text: str) -> str:
     """`text` with its control characters written as escapes (`\\x1b`), for any output."""
     return CONTROL.sub(escaped, text) if CONTROL.search(text) else text
+
+
+def typed_problem(field: str, value: object) -> str | None:
+    """Why `value` cannot be typed into `field` (it holds a control character), or None.
+
+    The one rule every edit path shares: a loaded design may hold them, an edit may not add them."""
+    texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+        if isinstance(value, (list, tuple)) else []
+    for text in texts:
+        if CONTROL.search(text):
+            return (f"{field}: control characters ({visible(text)[:80]}) cannot be typed into a design; "
+                    "tab and newline are the only ones text may hold")
+    return None

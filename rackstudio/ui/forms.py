@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QToolTip,
     QWidget,
 )
 
 from rackstudio.commands import Refused
 from rackstudio.model.design import Design
+from rackstudio.model.text import CONTROL, typed_problem
 
 MIXED = "(mixed)"
 # field name -> the design collection its value refers to
@@ -156,9 +158,38 @@ def make_editor(spec: FieldSpec, design: Design) -> QWidget:
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
-    edit = QLineEdit()
+    edit = typed_text(QLineEdit(), spec.label)
     if spec.optional:
         edit.setPlaceholderText("—")
+    return edit
+
+
+class TypedText(QValidator):
+    """Refuses, as it is typed or pasted, text that adds a control character (the commands' one rule,
+    `typed_problem`) and says why in a tooltip; text that already held them (a loaded design) can still
+    be edited, so a rename can repair it."""
+
+    def __init__(self, edit: QLineEdit, field: str):
+        super().__init__(edit)
+        self.edit, self.field, self.message = edit, field, ""
+        self.before = edit.text()  # the line edit already holds the changed text when it asks
+        edit.textChanged.connect(self._changed)
+
+    def _changed(self, text: str) -> None:
+        self.before = text
+
+    def validate(self, text: str, pos: int):
+        if len(CONTROL.findall(text)) > len(CONTROL.findall(self.before)):
+            self.message = typed_problem(self.field, text) or ""
+            if self.edit.hasFocus():  # typed or pasted, not a loaded name being shown
+                QToolTip.showText(self.edit.mapToGlobal(self.edit.rect().bottomLeft()), self.message, self.edit)
+            return QValidator.State.Invalid, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+
+def typed_text(edit: QLineEdit, field: str) -> QLineEdit:
+    """`edit` with a `TypedText` validator for `field`. Returns the line edit."""
+    edit.setValidator(TypedText(edit, field))
     return edit
 
 

@@ -36,7 +36,7 @@ from rackstudio.commands.port_compat import (
 )
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui.dialogs import add_ok_cancel
-from rackstudio.ui.forms import wheel_scrolls_panel
+from rackstudio.ui.forms import typed_text, wheel_scrolls_panel
 
 MEDIA = ("", "dac", "acc", "aec", "aoc", "mmf", "smf", "cat6")
 
@@ -141,7 +141,7 @@ class ConnectDialog(QDialog):
         self.length.setDecimals(1)
         self.length.setSuffix(" m")
         self.length.setSpecialValueText("not set")
-        self.label = QLineEdit()
+        self.label = typed_text(QLineEdit(), "label")
         self.label.setPlaceholderText("from the cable label pattern")
         form.addRow("Connect to", self.target)
         form.addRow("Port", self.far_port)

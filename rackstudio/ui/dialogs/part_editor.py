@@ -41,6 +41,7 @@ from rackstudio.library.netbox_schema import slugify
 from rackstudio.model.parts import Airflow, Category, PartType
 from rackstudio.model.units import BTU_H_PER_W
 from rackstudio.power import part_draw
+from rackstudio.ui.forms import typed_text
 
 __all__ = ["PartEditorDialog", "open_part_editor_dialog", "part_file", "part_yaml", "save_part"]
 
@@ -132,7 +133,7 @@ class PartEditorDialog(QDialog):
     # --- building the form -------------------------------------------------------------------------
     def _line(self, form: QFormLayout, label: str, key: str, tip: str = "") -> QLineEdit:
         self._labels[key] = label
-        edit = QLineEdit()
+        edit = typed_text(QLineEdit(), label)
         edit.setToolTip(tip)
         edit.textEdited.connect(self.validate)
         form.addRow(label, edit)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from rackstudio.commands.labels import pattern_problem
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs import add_ok_cancel
+from rackstudio.ui.forms import typed_text
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class PreferencesDialog(QDialog):
         self.autosave.setValue(current.autosave_seconds)
         self.autosave.setToolTip("Seconds after the first unsaved change before the design is autosaved to the "
                                  "user data folder (never over your file); Off never autosaves")
-        self.author = QLineEdit(current.author)
-        self.pattern = QLineEdit(current.label_pattern)
+        self.author = typed_text(QLineEdit(current.author), "comment author")
+        self.pattern = typed_text(QLineEdit(current.label_pattern), "pattern")
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
         self.problem.setWordWrap(True)

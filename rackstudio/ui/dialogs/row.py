@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from rackstudio.model.racks import RackType
 from rackstudio.ui.dialogs import add_ok_cancel
+from rackstudio.ui.forms import typed_text
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class RowDialog(QDialog):
         self.count = QSpinBox()
         self.count.setRange(1, 100)
         self.count.setValue(8)
-        self.name = QLineEdit(name)
+        self.name = typed_text(QLineEdit(name), "row name")
         self.facing = QComboBox()
         for code, text in (("S", "S (fronts face south)"), ("N", "N"), ("E", "E"), ("W", "W")):
             self.facing.addItem(text, code)

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTex
 
 from rackstudio.checks import Finding
 from rackstudio.ui.dialogs import add_ok_cancel
+from rackstudio.ui.forms import typed_text
 
 
 class WaiverDialog(QDialog):
@@ -23,7 +24,7 @@ class WaiverDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("Why this is acceptable (e.g. load-bank test, accepted by the site owner)")
         self.reason.setMinimumHeight(70)
-        self.author = QLineEdit(author)
+        self.author = typed_text(QLineEdit(author), "author")
         form.addRow("Reason:", self.reason)
         form.addRow("Author:", self.author)
         self.problem = QLabel()
