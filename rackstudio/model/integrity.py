@@ -1,12 +1,14 @@
 """Qt-free. Load-time integrity of a design.
 
 `dangling` lists what makes a file not a design (references to ids that do not exist, a device
-with no or two placements, a port its part does not have): loading refuses those. `warnings`
-lists what a user can repair in the app (overlapping units, a device past its rack's top,
-overlapping footprints, a port with two cables): the design loads and the checks report them.
+with no or two placements, a port its part does not have, power shapes past `power_shape`'s limits):
+loading refuses those. `warnings` lists what a user can repair in the app (overlapping units, a
+device past its rack's top, overlapping footprints, a port with two cables): the design loads and
+the checks report them.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from rackstudio.model import geometry
@@ -14,6 +16,12 @@ from rackstudio.model.design import COLLECTIONS, Design
 from rackstudio.model.text import CONTROL, visible
 
 Problem = tuple[str, str]  # (JSON path, message)
+
+# Power shapes no real design has, refused like the loader's size limits (RELIABILITY.md): past
+# them a file is not a design, and the power checks' work grows with them (each PDU of a chain is
+# a failure scenario that walks the rest of it).
+MAX_CORDS_PER_INPUT = 64  # a real inlet takes one cord (CAB-015 flags a second)
+MAX_POWER_CHAIN = 64  # devices in a chain below a feed; real designs daisy-chain one or two PDUs
 
 
 def dangling(design: Design) -> Iterator[Problem]:
@@ -54,6 +62,7 @@ def dangling(design: Design) -> Iterator[Problem]:
         if _missing(f.rack, racks):
             yield _ref(f"$.feeds.{f.id}.rack", f.rack, "rack")
     yield from _connection_problems(design)
+    yield from power_shape(design)
 
 
 def record_problems(design: Design, collection: str, obj) -> list[Problem]:
@@ -81,7 +90,88 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
         problems.append((f"$.racks.{obj.id}.row", f"row {obj.row!r} is in another hall than the rack"))
     if collection == "connections":
         problems += _connection_problems(design, (obj,))
+        if obj.kind == "power":
+            problems += _power_edit_problems(design, obj)
     return problems
+
+
+def power_shape(design: Design) -> Iterator[Problem]:
+    """The first power input with more than MAX_CORDS_PER_INPUT cords into it, and the first
+    device more than MAX_POWER_CHAIN devices deep below a feed: one pass over the power cables
+    (longest chains in topological order; devices in a loop of power are left to the checks)."""
+    devices = design.devices
+    power = [c for c in design.connections.values() if c.kind == "power"]
+    cords = Counter((c.a.owner, c.a.port) for c in power)
+    if cords and max(cords.values()) > MAX_CORDS_PER_INPUT:
+        for c in sorted(power, key=lambda c: c.id):
+            n = cords[(c.a.owner, c.a.port)]
+            if n > MAX_CORDS_PER_INPUT:
+                yield (f"$.connections.{c.id}.a", f"{n} power cords into {_owner_name(design, c.a.owner)} "
+                                                  f"{c.a.port}, more than {MAX_CORDS_PER_INPUT}")
+                break
+    below: dict[str, list[str]] = {}
+    above: Counter[str] = Counter()
+    for c in power:
+        if c.a.owner in devices and c.b.owner in devices:
+            below.setdefault(c.b.owner, []).append(c.a.owner)
+            above[c.a.owner] += 1
+    depth = {d: 1 for d in below if not above[d]}
+    ready = sorted(depth)
+    while ready:
+        u = ready.pop()
+        for v in below.get(u, ()):
+            depth[v] = max(depth.get(v, 0), depth[u] + 1)
+            above[v] -= 1
+            if not above[v]:
+                if depth[v] > MAX_POWER_CHAIN:
+                    yield f"$.devices.{v}", _too_deep(devices[v].name, depth[v], "sits")
+                    return
+                ready.append(v)
+
+
+def _too_deep(name: str, depth: int, verb: str) -> str:
+    return f"{name} {verb} {depth} devices deep in a chain of power below a feed, more than {MAX_POWER_CHAIN}"
+
+
+def _owner_name(design: Design, owner: str) -> str:
+    return design.devices[owner].name if owner in design.devices else owner
+
+
+def _power_edit_problems(design: Design, conn) -> list[Problem]:
+    """`power_shape` for one new or changed power cable, with walks bounded by the limits."""
+    problems = []
+    cords = 1 + sum(1 for cid in design.connections_of(conn.a.owner) if cid != conn.id
+                    and (c := design.connections[cid]).kind == "power" and (c.a.owner, c.a.port) == (conn.a.owner,
+                                                                                                     conn.a.port))
+    if cords > MAX_CORDS_PER_INPUT:
+        problems.append((f"$.connections.{conn.id}.a", f"{cords} power cords into "
+                         f"{_owner_name(design, conn.a.owner)} {conn.a.port}, more than {MAX_CORDS_PER_INPUT}"))
+    if conn.a.owner in design.devices and conn.b.owner in design.devices:
+        depth = _chain(design, conn.b.owner, conn.id, up=True) + _chain(design, conn.a.owner, conn.id, up=False)
+        if depth > MAX_POWER_CHAIN:
+            problems.append((f"$.connections.{conn.id}",
+                             _too_deep(design.devices[conn.a.owner].name, depth, "would sit")))
+    return problems
+
+
+def _chain(design: Design, start: str, skip: str, up: bool) -> int:
+    """Devices in the longest power chain from `start` (included) up to a feed or down to the
+    last consumer, ignoring cable `skip`; counted one level at a time, so at most
+    MAX_POWER_CHAIN + 1 levels (a loop of power cannot make it walk forever)."""
+    level, n = {start}, 0
+    while level and n <= MAX_POWER_CHAIN:
+        n += 1
+        nxt = set()
+        for d in level:
+            for cid in design.connections_of(d):
+                c = design.connections[cid]
+                if cid == skip or c.kind != "power":
+                    continue
+                here, there = (c.a.owner, c.b.owner) if up else (c.b.owner, c.a.owner)
+                if here == d and there in design.devices:
+                    nxt.add(there)
+        level = nxt
+    return n
 
 
 def ports_in_use(design: Design, device, part) -> list[Problem]:

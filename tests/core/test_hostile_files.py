@@ -513,6 +513,49 @@ def test_bays_nested_deeper_than_any_design_are_refused():
         parse(json.dumps(doc))
 
 
+def test_power_inputs_with_more_cords_than_any_design_are_refused():
+    """One cord per inlet in a real design (CAB-015 flags a second); past the limit the file is
+    not a design, and a connection that would pass it is refused as an edit too."""
+    from fuzz import graphs
+    from rackstudio.io.project_file import dumps
+    from rackstudio.model import integrity
+
+    limit = integrity.MAX_CORDS_PER_INPUT
+    at_limit = graphs.fan_in(limit)
+    assert parse(dumps(at_limit)).design.connections.keys() == at_limit.connections.keys()
+    with pytest.raises(LoadError, match=rf"\$\.connections\.pw-\d+\.a: {limit + 1} power cords into PDU 0 "
+                                        rf"Inlet, more than {limit}"):
+        parse(dumps(graphs.fan_in(limit + 1)))
+    one_more = at_limit.connections["pw-0"].model_copy(update={"id": "pw-more"})
+    assert any(f"more than {limit}" in what for _, what in integrity.record_problems(at_limit, "connections",
+                                                                                       one_more))
+
+
+def test_power_chains_deeper_than_any_design_are_refused():
+    """Real designs daisy-chain one or two PDUs; a chain past the limit is refused at load (each
+    PDU of it is a failure scenario that walks the rest), and so is the edit that would make one."""
+    from fuzz import graphs
+    from rackstudio.io.project_file import dumps
+    from rackstudio.model import Connection, Device, PortRef, integrity
+
+    limit = integrity.MAX_POWER_CHAIN  # devices below a feed, the server at the end included
+    at_limit = graphs.power_chain(limit - 1)
+    assert parse(dumps(at_limit)).design.devices.keys() == at_limit.devices.keys()
+    with pytest.raises(LoadError, match=rf"\$\.devices\.srv-1: .*{limit + 1} devices deep .* more than {limit}"):
+        parse(dumps(graphs.power_chain(limit)))
+    # the edits: one more PDU below the last one is at the limit; the server's second cord into it is past
+    last = f"pdu-{limit - 2}"
+    at_limit.put("devices", Device(id="pdu-new", name="PDU new", part="fuzz-pdu", rack="rk-1", side="right"))
+    to_new = Connection(id="pw-new", kind="power", a=PortRef(owner="pdu-new", port="Inlet"),
+                        b=PortRef(owner=last, port="O1"))
+    assert not integrity.record_problems(at_limit, "connections", to_new)
+    at_limit.put("connections", to_new)
+    second = Connection(id="pw-psu2", kind="power", a=PortRef(owner="srv-1", port="PSU2"),
+                        b=PortRef(owner="pdu-new", port="O0"))
+    assert [what for _, what in integrity.record_problems(at_limit, "connections", second)] == [
+        f"Server would sit {limit + 1} devices deep in a chain of power below a feed, more than {limit}"]
+
+
 # --- power flow: work counted, linear in the graph ------------------------------------------------
 
 @pytest.mark.parametrize(("shape", "size"), [("power_chain", 3000), ("fan_in", 10_000)])
