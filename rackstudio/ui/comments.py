@@ -38,6 +38,7 @@ from rackstudio.model.design import Design
 from rackstudio.model.review import Comment, ReviewRecord
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs import add_ok_cancel
+from rackstudio.ui.forms import typed_text
 from rackstudio.ui.guard import guarded
 
 AUTHOR_KEY = "review/author"
@@ -126,8 +127,8 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Mark revision {revision} reviewed")
         form = QFormLayout(self)
-        self.reviewer = QLineEdit(reviewer)
-        self.date = QLineEdit(date)
+        self.reviewer = typed_text(QLineEdit(reviewer), "reviewer")
+        self.date = typed_text(QLineEdit(date), "date")
         self.note = QPlainTextEdit()
         form.addRow("Reviewer", self.reviewer)
         form.addRow("Date", self.date)

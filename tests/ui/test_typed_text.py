@@ -45,3 +45,15 @@ def test_the_inspector_refuses_a_control_character_and_repairs_a_loaded_one(pod,
     assert name.text() == "A01"
     name.editingFinished.emit()
     assert design.racks[r1].name == "A01"
+
+
+def test_the_review_dialog_refuses_a_pasted_control_character(qtbot):
+    from rackstudio.ui.comments import ReviewDialog
+
+    dialog = ReviewDialog("ana", "2026-12-06", "B")
+    qtbot.addWidget(dialog)
+    dialog.reviewer.setFocus()
+    QApplication.clipboard().setText("\x1b]0;x\x07")
+    dialog.reviewer.paste()
+    assert dialog.reviewer.text() == "ana"
+    assert dialog.reviewer.validator().message.startswith("reviewer: control characters (")
