@@ -66,6 +66,7 @@ soak: $(DEVSTAMP)
 	RACKSTUDIO_REPORT_DIR=build/soak $(BIN)/python -m pytest -p no:pytest-qt -p no:cacheprovider \
 		-W ignore::pytest.PytestConfigWarning --hypothesis-profile=soak --timeout=7200 -q -s tests/core
 	$(BIN)/python fuzz/run.py --runs 100000 --out build/soak/fuzz
+	$(BIN)/python fuzz/run.py --runs 5000 --loader check-engine --timeout 30 --out build/soak/fuzz
 	for seed in 1 2 3 4 5; do \
 		QT_QPA_PLATFORM=offscreen RACKSTUDIO_MONKEY_ACTIONS=2000 RACKSTUDIO_MONKEY_SEED=$$seed \
 		$(BIN)/python -m pytest -p no:cacheprovider --timeout=7200 -q -s tests/ui/test_monkey.py || exit 1; \

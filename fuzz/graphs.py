@@ -5,7 +5,9 @@ loader where the shape is one loading refuses (a parent cycle), so the walks are
 - `power_chain(n)`: a feed, then n PDUs each fed by an outlet of the one before, a server on the last;
 - `fan_in(n)`: n power cables from one feed into one PDU inlet (each a repairable warning);
 - `parent_cycle(n)`: n devices each in the next one's bay (A → B → … → A);
-- `hit_storm(n)`: n servers stacked at U1 of one rack (one overlap hit for each pair that meets).
+- `hit_storm(n)`: n servers stacked at U1 of one rack (one overlap hit for each pair that meets);
+- `from_bytes(data)`: a fuzzer's bytes as one of those shapes and size, plus up to MAX_EXTRA power
+  cables between its devices (power loops, second cords, PDUs fed twice), for fuzz/check_engine.py.
 """
 from __future__ import annotations
 
@@ -85,3 +87,34 @@ def hit_storm(n: int) -> Design:
 
 
 SHAPES = {"power_chain": power_chain, "fan_in": fan_in, "parent_cycle": parent_cycle, "hit_storm": hit_storm}
+
+
+MAX_SIZE = 150
+MAX_EXTRA = 16
+
+
+def from_bytes(data: bytes) -> Design:
+    """Byte 0 picks the shape, bytes 1-2 the size (1..MAX_SIZE); each later 3 bytes add a power cable
+    (consumer device, supplier device or the feed, outlet). Every input is some design, so a
+    coverage-guided fuzzer's mutations all reach the check engine."""
+    shapes = sorted(SHAPES)
+    shape = shapes[data[0] % len(shapes)] if data else shapes[0]
+    size = 1 + int.from_bytes(data[1:3], "big") % MAX_SIZE
+    design = SHAPES[shape](size)
+    devices = sorted(design.devices)
+    for n, i in enumerate(range(3, min(len(data), 3 + 3 * MAX_EXTRA) - 2, 3)):
+        if not devices:
+            break
+        consumer = design.devices[devices[data[i] % len(devices)]]
+        ports = [p.name for p in design.part_of(consumer).power_ports]
+        supplier_pick = data[i + 1] % (len(devices) + 1)
+        if supplier_pick == len(devices):
+            supplier = PortRef(owner="feed-a")
+        else:
+            owner = design.devices[devices[supplier_pick]]
+            outlets = [o.name for o in design.part_of(owner).power_outlets]
+            if not outlets:
+                continue
+            supplier = PortRef(owner=owner.id, port=outlets[data[i + 2] % len(outlets)])
+        _power(design, f"pw-extra-{n}", PortRef(owner=consumer.id, port=ports[data[i + 2] % len(ports)]), supplier)
+    return design

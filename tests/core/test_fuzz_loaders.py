@@ -96,3 +96,19 @@ def test_the_check_engine_ends_within_counted_work_on_graph_shaped_designs(shape
     """Parent cycles, fan-in, deep power chains and hit storms: a full check ends, each power-flow
     scenario stays within a few steps per node and edge, the findings within a few per object."""
     targets.check_engine(graphs.SHAPES[shape](size))
+
+
+def test_the_fuzz_runner_drives_the_check_engine(tmp_path):
+    """`fuzz/run.py --loader check-engine` (the soak's atheris run; here its seeded engine) builds
+    designs from bytes, checks each fully within the counted work, and reports the inputs."""
+    import json
+
+    from fuzz import run
+
+    assert run.main(["--runs", "25", "--engine", "structured", "--loader", "check-engine", "--out",
+                     str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report[0]["loader"] == "check-engine" and report[0]["outcomes"] == {"loaded": 25, "refused": 0,
+                                                                               "failed": 0}
+    extra = graphs.from_bytes(bytes([3, 0, 9, 1, 5, 0]))  # a 10-PDU chain and one more cable
+    assert len(extra.connections) == len(graphs.power_chain(10).connections) + 1
