@@ -347,13 +347,23 @@ def test_registering_a_rule_later_reruns_everything():
 
 # --- preview -------------------------------------------------------------------------------------------
 
-def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
+def _powered_base() -> Bench:
+    """One rack with a 10 kW device "base" whose PSU1 is on feed A."""
     b = Bench()
     b.rack()
     b.place(load(10000, slug="base"), "base", position=1)
     b.power("base", "PSU1", "feed-a")
+    return b
+
+
+def _following(b: Bench) -> CheckEngine:
     engine = CheckEngine(b.design, b.doc.graph)
     engine.follow(b.doc)
+    return engine
+
+def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
+    b = _powered_base()
+    engine = _following(b)
     before = (b.design.model_dump(), b.doc.graph.snapshot(), engine.findings())
     place = PlaceDevice(load(20000, slug="big"), rack="rk-1", position=5)
     new = engine.preview(place)
@@ -377,12 +387,8 @@ def test_preview_leaves_design_graph_findings_and_ids_as_they_were():
 
 
 def test_preview_names_an_uncabled_finding_of_a_device_it_does_not_add():
-    b = Bench()
-    b.rack()
-    b.place(load(10000, slug="base"), "base", position=1)
-    b.power("base", "PSU1", "feed-a")
-    engine = CheckEngine(b.design, b.doc.graph)
-    engine.follow(b.doc)
+    b = _powered_base()
+    engine = _following(b)
     (cable,) = b.design.connections
     new = engine.preview(Disconnect(cable))
     assert "PWR-019:base" in {f.key for f in new}
@@ -390,13 +396,9 @@ def test_preview_names_an_uncabled_finding_of_a_device_it_does_not_add():
 
 def test_preview_of_an_overload():
     # base 10 kW on feed A; previewing a 10 kW device on feed A too: 20 kW ÷ 23,001.6 VA = 0.87 > 0.80
-    b = Bench()
-    b.rack()
-    b.place(load(10000, slug="base"), "base", position=1)
-    b.power("base", "PSU1", "feed-a")
+    b = _powered_base()
     b.place(load(10000, slug="base"), "more", position=2)
-    engine = CheckEngine(b.design, b.doc.graph)
-    engine.follow(b.doc)
+    engine = _following(b)
     new = engine.preview(Connect("power", PortRef(owner="more", port="PSU1"), PortRef(owner="feed-a")))
     assert [f.key for f in new if f.rule.startswith("PWR")] == ["PWR-001:feed-a"]
     assert not [f for f in engine.findings() if f.rule == "PWR-001"]
