@@ -77,12 +77,7 @@ class RackMetrics:
 def power_budget(design: Design, rack: Rack) -> Basis | None:
     """The W a rack's load is compared with (PWR-014): the rack's own power budget, else its rack
     type's power capacity; None when neither is given."""
-    if rack.power_budget_kw:
-        return Basis(rack.power_budget_kw * 1000, "power budget", "set on the rack")
-    rt = design.rack_type_of(rack)
-    if rt.power_capacity_kw:
-        return Basis(rt.power_capacity_kw * 1000, "power budget", f"rack type {rt.model}")
-    return None
+    return _own_else_type(design, rack, "power_budget_kw", "power_capacity_kw", "power budget")
 
 
 def budget_warning(design: Design, rack: Rack) -> float:
@@ -95,11 +90,17 @@ def budget_warning(design: Design, rack: Rack) -> float:
 def air_capacity(design: Design, rack: Rack) -> Basis | None:
     """The W of heat to air a rack can shed (COOL-001): the rack's own air-cooling capacity, else
     its rack type's."""
-    if rack.air_cooling_capacity_kw:
-        return Basis(rack.air_cooling_capacity_kw * 1000, "air-cooling capacity", "set on the rack")
+    return _own_else_type(design, rack, "air_cooling_capacity_kw", "air_cooling_capacity_kw", "air-cooling capacity")
+
+
+def _own_else_type(design: Design, rack: Rack, own: str, of_type: str, what: str) -> Basis | None:
+    """A rack's own kW figure `own`, else its rack type's `of_type`, as a Basis in W naming where
+    it came from; None when neither is given."""
+    if getattr(rack, own):
+        return Basis(getattr(rack, own) * 1000, what, "set on the rack")
     rt = design.rack_type_of(rack)
-    if rt.air_cooling_capacity_kw:
-        return Basis(rt.air_cooling_capacity_kw * 1000, "air-cooling capacity", f"rack type {rt.model}")
+    if getattr(rt, of_type):
+        return Basis(getattr(rt, of_type) * 1000, what, f"rack type {rt.model}")
     return None
 
 
