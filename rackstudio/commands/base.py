@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from rackstudio.changes import ChangeSet, Collection
+from rackstudio.commands import floor_index
 from rackstudio.errors import RackStudioError
 from rackstudio.model.cable_length import relengthed
 from rackstudio.model.design import Design
@@ -43,6 +44,11 @@ def _write(design: Design, collection: str, key: str, value: Any, changes: Chang
         changes.settings = True
         return
     collection = Collection(collection)  # a misspelt collection fails here, not in a listener
+    _store(design, collection, key, value, changes)
+    floor_index.note(design, collection, key, value)
+
+
+def _store(design: Design, collection: Collection, key: str, value: Any, changes: ChangeSet) -> None:
     if collection in LIBRARY:
         table = getattr(design, collection)
         existed = key in table

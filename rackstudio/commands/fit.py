@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rackstudio.commands import floor_index
 from rackstudio.model import geometry
 from rackstudio.model.design import Design, Device, Rack
 from rackstudio.model.parts import PartType
@@ -153,8 +154,8 @@ def _floor_fit(design: Design, hall_id: str, box: tuple[float, float, float, flo
     if box[0] < -1e-6 or box[1] < -1e-6 or box[2] > hall.width_mm + 1e-6 or box[3] > hall.depth_mm + 1e-6:
         return _no(f"outside hall {hall.name} ({hall.width_mm / 1000:g} × {hall.depth_mm / 1000:g} m)")
     skip = set(ignore)
-    for other_id, other_box in geometry.floor_items(design, hall_id):
-        if other_id not in skip and geometry.boxes_overlap(box, other_box):
+    for other_id in floor_index.of(design).overlapping(hall_id, box):
+        if other_id not in skip:
             return _no(f"overlaps {design.get(other_id).name}")
     return FITS
 
