@@ -24,6 +24,7 @@ from rackstudio.events import Signal
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
+from rackstudio.model.integrity import Baseline
 
 if TYPE_CHECKING:
     from rackstudio.checks.engine import CheckEngine
@@ -37,6 +38,7 @@ class Document:
         self.path = Path(path) if path is not None else None
         self.disk_stamp: tuple[int, int] | None = None  # the file as last read or written here
         self._stamped: Path | None = None  # the file `disk_stamp` belongs to
+        self._verified: Baseline | None = None  # the design as last loaded or saved: `save` checks what changed since
         self.graph = ComponentGraph(self.design)
         self.changed: Signal[ChangeSet] = Signal()
         self._undo: list[Command] = []
@@ -51,6 +53,7 @@ class Document:
         loaded = project_file.load(path)
         document = cls(loaded.design, path)
         document.disk_stamp, document._stamped = loaded.stamp, document.path
+        document._verified = loaded.verified
         return document, loaded.warnings
 
     def changed_on_disk(self, path: str | Path | None = None) -> bool:
@@ -182,7 +185,8 @@ class Document:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("no file name to save to")
-        project_file.save(self.design, target)
+        project_file.save(self.design, target, since=self._verified)
+        self._verified = Baseline(self.design)
         self.disk_stamp, self._stamped = project_file.disk_stamp(target), target
         self.path = target
         self._clean_index = len(self._undo)

@@ -47,6 +47,7 @@ class Loaded:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     migrated_from: int | None = None
     stamp: tuple[int, int] | None = None  # (mtime ns, size) of the file as read: see `changed_on_disk`
+    verified: integrity.Baseline | None = None  # the design as it met the load rules: see `verify`
 
 
 @contextmanager
@@ -113,6 +114,7 @@ def _parse(text: str | bytes) -> Loaded:
     design = _validate(data)
     _check(design)
     _refuse_dangling(design)
+    verified = integrity.Baseline(design)
     found = integrity.warnings(design)
     if maybe_control:
         found = chain(integrity.control_characters(design), found)
@@ -125,7 +127,7 @@ def _parse(text: str | bytes) -> Loaded:
                                                 "without one"))
     complete(design, original)
     migrated = original if original != design.format_version else None
-    return Loaded(design, warnings, migrated)
+    return Loaded(design, warnings, migrated, verified=verified)
 
 
 def _too_big(size: int) -> str:
@@ -199,17 +201,24 @@ def _validate(data: dict) -> Design:
         raise Refusal("$", f"a value could not be read: {type(exc).__name__}: {exc}") from None
 
 
-def _check(design: Design) -> None:
+def _check(design: Design, new: dict[str, dict] | None = None) -> None:
+    """The loader's rules on the values of the records: ids, one record per id, numbers, part
+    heights; for the records in `new` alone (by table) when given (`verify`)."""
     tables = {name: getattr(design, name) for name in COLLECTIONS}
-    limits.check_ids({**tables, "part_types": design.part_types, "rack_types": design.rack_types})
-    limits.check_unique(tables)
-    limits.check_numbers({"site": design.site, "settings": design.settings, **tables,
-                          "part_types": design.part_types, "rack_types": design.rack_types})
-    limits.check_part_heights(design.part_types)
+    types = {"part_types": design.part_types, "rack_types": design.rack_types}
+    if new is not None:
+        tables, types = {name: new.get(name, {}) for name in COLLECTIONS}, {}
+    limits.check_ids({**tables, **types})
+    if new is None or any(not records.keys().isdisjoint(getattr(design, other).keys())
+                          for name, records in tables.items() for other in COLLECTIONS if other != name):
+        limits.check_unique({name: getattr(design, name) for name in COLLECTIONS})
+    limits.check_numbers({"site": design.site, "settings": design.settings, **tables, **types})
+    if types:
+        limits.check_part_heights(design.part_types)
 
 
-def _refuse_dangling(design: Design) -> None:
-    problems = list(integrity.dangling(design))
+def _refuse_dangling(design: Design, problems=None) -> None:
+    problems = list(integrity.dangling(design) if problems is None else problems)
     if problems:
         where, what = problems[0]
         more = len(problems) - 1
@@ -217,12 +226,22 @@ def _refuse_dangling(design: Design) -> None:
         raise Refusal(where, what + tail)
 
 
-def verify(design: Design) -> None:
+def verify(design: Design, since: integrity.Baseline | None = None) -> None:
     """Hold a model to the rules loading applies after parsing (ids, unique names, numbers, part
     heights, references, placements, parent cycles), without writing or parsing it: raises
     Refusal with the place and the problem. Saving calls this so that a model changed outside
-    the commands (a bug, a plugin) is never written over a good file."""
+    the commands (a bug, a plugin) is never written over a good file.
+
+    `since`: the design as it last met these rules (`Loaded.verified`, or a Baseline taken after
+    a verified save); then only what changed since is looked at (`integrity.dangling_since`), and
+    the whole design when a part or rack type changed or `since` is of another design."""
     try:
+        if since is not None and since.design is design:
+            new, gone = since.changes()
+            if not {"part_types", "rack_types"} & (new.keys() | gone.keys()):
+                _check(design, new)
+                _refuse_dangling(design, integrity.dangling_since(since, new, gone))
+                return
         _check(design)
         _refuse_dangling(design)
     except Refusal:
@@ -282,19 +301,21 @@ def dumps(design: Design) -> str:
     return design.model_dump_json(indent=1, exclude_none=True) + "\n"
 
 
-def save(design: Design, path: str | Path, *, backup: bool = True, verify_first: bool = True) -> None:
+def save(design: Design, path: str | Path, *, backup: bool = True, verify_first: bool = True,
+         since: integrity.Baseline | None = None) -> None:
     """Write atomically; the previous file (if any) is kept as `<path>.bak`.
 
     A design that cannot be written faithfully is refused with SaveError and the file on disk
     is left alone: a NaN or infinite number (JSON would get `null`, and the file would no
     longer load) or text with an unpaired surrogate (not encodable as UTF-8). A model that
     breaks the loader's rules is refused with UnloadableDesign (`verify`); autosaves pass
-    `verify_first=False`, since keeping the user's work matters more than its shape there."""
+    `verify_first=False`, since keeping the user's work matters more than its shape there;
+    `since` makes the verification look only at what changed (`verify`)."""
     path = Path(path)
     text = _encoded(design, path)
     if verify_first:
         try:
-            verify(design)
+            verify(design, since)
         except Refusal as exc:
             raise UnloadableDesign(path, exc.where, one_line(exc.what)) from None
     target = _real_file(path)
