@@ -70,7 +70,7 @@ def _power_figures_agree(netbox, design) -> None:
                            "    print('feed', f.custom_field_data['rackstudio_id'], f.available_power)\n"
                            "for r in Rack.objects.filter(site__slug='pod'):\n"
                            "    print('rack', r.custom_field_data['rackstudio_id'], r.get_power_utilization())")
-    rows = [line.split() for line in printed.splitlines() if line.strip()]
+    rows = [p for p in (line.split() for line in printed.splitlines()) if len(p) == 3 and p[0] in ("feed", "rack")]
     feeds = {rid: int(v) for what, rid, v in rows if what == "feed"}
     assert feeds == {f.id: netbox_available_power(f.voltage_v, f.amperage_a, f.max_utilization, f.phase)
                      for f in design.feeds.values()}
