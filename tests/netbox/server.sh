@@ -6,7 +6,7 @@
 # migrates one template database ONCE per run and makes an API token in it, then runs
 # tests/netbox: each test copies the template (CREATE DATABASE ... TEMPLATE) and starts its own
 # `netbox runserver 127.0.0.1:PORT`. Everything this script started is stopped on exit.
-# `tests/netbox/server.sh serve [PORT]` runs one server on the template database instead.
+# `tests/netbox/server.sh serve [PORT]` runs one server on a copy of the template database instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -113,9 +113,10 @@ step "api token"
 
 # --- the integration tests (or, with `serve`, one server on the template database) -----------
 echo "$TOKEN" > "$WORK/token"
-if [ "${1:-}" = serve ]; then
+if [ "${1:-}" = serve ]; then  # on a copy, so the template stays clean for the tests
+    psql_admin -c "CREATE DATABASE rs_netbox_serve TEMPLATE $TEMPLATE_DB OWNER $DB_USER"
     echo "NetBox on http://127.0.0.1:${2:-8765} (token in $WORK/token); Ctrl-C stops it"
-    "$VENV/bin/netbox" runserver "127.0.0.1:${2:-8765}" --noreload
+    NETBOX_DB=rs_netbox_serve "$VENV/bin/netbox" runserver "127.0.0.1:${2:-8765}" --noreload
     exit
 fi
 export RACKSTUDIO_NETBOX_SERVER="$VENV/bin/netbox"
