@@ -82,6 +82,9 @@ def _part_wants(part: PartType) -> list[Want]:
     extra = {"rackstudio": part.rackstudio.model_dump(mode="json", exclude_defaults=True)}
     if not part.is_powered:
         extra["is_powered"] = False
+    # NetBox lists a device type's components in its own natural name order; the library's order
+    # (the order ports are shown and numbered in) travels here
+    extra["order"] = {key: [item["name"] for item in lib.get(key, ())] for key in TEMPLATES if lib.get(key)}
     wants = [Want("device types", part.slug, f"{part.manufacturer} {part.model}", payload,
                   _custom(None, extra))]
     for key, (kind, fields) in TEMPLATES.items():

@@ -18,6 +18,7 @@ from rackstudio.library.netbox_schema import slugify
 from rackstudio.library.netbox_yaml import parse_device_type, parse_rack_type
 from rackstudio.model.design import Design
 from rackstudio.netbox.client import NetboxError
+from rackstudio.netbox.export import CABLE_TYPES
 from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, PORT_TYPES
 from rackstudio.netbox.server import Server
 
@@ -93,6 +94,10 @@ class Puller:
                 lib["rackstudio"] = data["rackstudio"]
             if "is_powered" in data:
                 lib["is_powered"] = data["is_powered"]
+            for key, names in (data.get("order") or {}).items():  # the library's order, kept by push
+                if isinstance(lib.get(key), list):
+                    rank = {name: i for i, name in enumerate(names)}
+                    lib[key] = sorted(lib[key], key=lambda item: rank.get(item["name"], len(rank)))
             loaded = parse_device_type("", f"device type {t['slug']}", origin="netbox",
                                        data={k: v for k, v in lib.items() if v is not None})
             if loaded.part is None:
@@ -306,25 +311,42 @@ class Puller:
             kind = "power" if types & {"dcim.powerport", "dcim.poweroutlet", "dcim.powerfeed"} else "network"
             kept = {(k["a"]["owner"], k["a"].get("port", "")): k for k in data.get("connections", ())
                     if "a" in k}
+            nb_type, nb_label = _v(c.get("type")), _v(c.get("label"))
+            nb_length = _metres(c.get("length"), _v(c.get("length_unit")))
             for i, a in enumerate(a_ends):
-                saved = kept.get(a, {})
-                cid = saved.get("id") or (f"cb-nb{c['id']}" if len(a_ends) == 1 else f"cb-nb{c['id']}-{i + 1}")
-                length = c.get("length")
-                unit = _v(c.get("length_unit"))
-                if length is not None and unit not in ("m", None):
-                    length = float(length) * {"cm": 0.01, "km": 1000, "ft": 0.3048, "in": 0.0254,
-                                              "mi": 1609.344}.get(unit, 1.0)
-                conn = {"id": cid, "kind": kind, "a": {"owner": a[0], "port": a[1]},
+                saved = {k: v for k, v in kept.get(a, {}).items() if k not in ("a", "b")}
+                cid = saved.pop("id", None) or (f"cb-nb{c['id']}" if len(a_ends) == 1 else f"cb-nb{c['id']}-{i + 1}")
+                conn = {**saved, "id": cid, "kind": kind, "a": {"owner": a[0], "port": a[1]},
                         "b": {"owner": b_ends[0][0], "port": b_ends[0][1]},
-                        "media": saved.get("media") or _media(_v(c.get("type")), kind),
-                        "length_m": saved.get("length_m", float(length) if length else None),
-                        "label": saved.get("label", _v(c.get("label")))}
+                        "media": _media_back(saved.get("media"), nb_type, kind) if saved else _media(nb_type, kind)}
+                if len(a_ends) == 1:  # NetBox holds this connection's own length and label
+                    conn["label"] = nb_label
+                    saved_length = saved.get("length_m")
+                    if nb_length is None or saved_length is None or not math.isclose(
+                            nb_length, saved_length, abs_tol=0.005):  # changed in NetBox: typed there
+                        conn["length_m"] = nb_length
+                        conn.pop("length_estimated", None)
                 out[cid] = {k: v for k, v in conn.items() if v is not None}
         return out
 
 
 _MEDIA = {"dac-passive": "dac", "dac-active": "acc", "aoc": "aoc", "mmf": "mmf", "smf": "smf", "cat6": "cat6",
           "cat5e": "cat6", "cat6a": "cat6", "power": "power"}
+
+
+_TO_METRES = {"m": 1.0, "cm": 0.01, "km": 1000.0, "ft": 0.3048, "in": 0.0254, "mi": 1609.344}
+
+
+def _metres(length: Any, unit: str | None) -> float | None:
+    return None if length in (None, "") else float(length) * _TO_METRES.get(unit or "m", 1.0)
+
+
+def _media_back(saved: str | None, cable_type: str | None, kind: str) -> str | None:
+    """The cable family: the one the push kept, unless the cable's type was changed in NetBox
+    (acc and aec are both NetBox's dac-active, so the type alone cannot tell them apart)."""
+    if (cable_type or "") == CABLE_TYPES.get(saved or ("power" if kind == "power" else ""), ""):
+        return saved
+    return _media(cable_type, kind)
 
 
 def _media(cable_type: str | None, kind: str) -> str | None:

@@ -271,18 +271,24 @@ class Pusher:
         self.ids[("site", self.site_slug)] = self.site["id"]
 
     def apply(self, plan: Plan) -> Result:
-        """Write the plan. Plans reference objects by NetBox id as they were planned, so this
-        re-plans each type against the ids created just before it."""
+        """Write the plan. A planned step refers to objects the plan would create as "(new)", so
+        once something has been created the later types are re-planned against the new ids (and
+        a new site); until then the planned steps stand as they are."""
         result = Result(plan)
         self.server.ensure_custom_fields()
+        fresh = not plan.site_exists
         self._ensure_site()
         by_kind: dict[str, list[Want]] = {k.name: [] for k in KINDS}
         for w in self.wants:
             by_kind[w.kind].append(w)
-        for spec in KINDS:
-            if spec.name == "power ports":
-                self._load_ports()
-            step = self._match(spec.name, by_kind[spec.name], self._fetch(spec.name, by_kind[spec.name]))
+        for spec, planned in zip(KINDS, plan.steps, strict=True):
+            if not fresh:
+                step = planned
+            else:
+                if spec.name == "power ports":
+                    self._load_ports()
+                step = self._match(spec.name, by_kind[spec.name], self._fetch(spec.name, by_kind[spec.name]))
+            fresh = fresh or bool(step.create)
             done = result.written.setdefault(spec.name, {"create": 0, "update": 0, "delete": 0})
             try:
                 for i in range(0, len(step.create), CHUNK):

@@ -75,6 +75,8 @@ def test_device_types_carry_the_library_fields_and_read_back_through_the_yaml_re
             if isinstance(item.get("power_port"), Ref):
                 item["power_port"] = {"id": 0, "name": item["power_port"].key.split("/", 1)[1]}
             templates.setdefault(endpoint, []).append(item)
+    for items in templates.values():  # NetBox answers in its own name order, not the library's
+        items.sort(key=lambda item: item["name"])
 
     class Answers:
         requests = 0
@@ -140,3 +142,26 @@ def test_a_site_made_in_netbox_is_pulled_from_recorded_responses():
         ("network", "dac", 3.0), ("power", "power", None)]
     (feed,) = design.feeds.values()
     assert (feed.voltage_v, feed.amperage_a, feed.phase, feed.max_utilization) == (230, 32, "single-phase", 80)
+
+
+def test_pulled_cables_keep_what_the_push_kept_unless_netbox_changed_it():
+    """A cable's family, estimated length and id come back from the custom field; a length or type
+    changed in NetBox wins (and a length typed there is no longer an estimate)."""
+    puller = Puller(None, "pod")
+    puller.rid.update({("device", 1): "dv-1", ("device", 2): "dv-2"})
+    devices = {"dv-1": {}, "dv-2": {}}
+
+    def cable(nb_id, cable_type, length, saved):
+        ends = [{"object_type": "dcim.interface", "object_id": 10 + i,
+                 "object": {"device": {"id": i}, "name": f"p{nb_id}"}} for i in (1, 2)]
+        return {"id": nb_id, "type": cable_type, "length": length, "length_unit": {"value": "m"},
+                "label": "", "a_terminations": ends[:1], "b_terminations": ends[1:],
+                "custom_fields": {"rackstudio": {"connections": [
+                    {"id": f"cb-{nb_id}", "kind": "network", "a": {"owner": "dv-1", "port": f"p{nb_id}"},
+                     **saved}]}}}
+    kept = {"media": "aec", "length_m": 2.345, "length_estimated": True}
+    got = puller._connections([cable(1, {"value": "dac-active"}, "2.35", kept),
+                               cable(2, {"value": "dac-active"}, "5.00", kept),
+                               cable(3, {"value": "smf"}, "2.35", kept)], devices, {})
+    assert {k: (c["media"], c.get("length_m"), c.get("length_estimated")) for k, c in got.items()} == {
+        "cb-1": ("aec", 2.345, True), "cb-2": ("aec", 5.0, None), "cb-3": ("smf", 2.345, True)}
