@@ -23,6 +23,7 @@ class Collection(StrEnum):
     COMMENTS = "comments"
     WAIVERS = "waivers"
     PART_TYPES = "part_types"
+    MODULE_TYPES = "module_types"
     RACK_TYPES = "rack_types"
 
 

@@ -95,8 +95,13 @@ class Capacity:
 
     def describe(self, load_w: float, above: float | None = None) -> str:
         """'42.9 kW of the 34.5 kW derated limit (124 %; rating 43.1 kVA × PF 1.00 × 0.80)': the
-        percentage is of the continuous capacity; `above` names a warning threshold below it."""
-        return self.basis.state(load_w, above)
+        percentage is of the continuous capacity; `above` names a warning threshold below it, and
+        what that threshold is of the limit's base (the rating × PF, or NetBox's full rating)."""
+        if above is None:
+            return self.basis.state(load_w)
+        base = (f"{self.rating_va / 1000:.1f} kVA" if self.netbox_compat
+                else f"{self.rating_va / 1000:.1f} kVA × PF {self.power_factor:.2f}")
+        return self.basis.state(load_w, above, above_is=f" = {above * self.limit * 100:.0f} % of {base}")
 
     def figures(self, load_w: float) -> dict[str, float]:
         return {"load_w": round(load_w, 1), "rating_va": round(self.rating_va, 1),
@@ -125,10 +130,11 @@ def inlet_capacity(voltage_v: float, amperage_a: float, phase: str, settings: Ch
     return Capacity(va, 1.0, settings.derating, round(va * settings.derating), False)
 
 
-def warning_fraction(settings: CheckSettings) -> float:
-    """PWR-002's threshold as a share of the continuous capacity: 0.60 ÷ 0.80 = 0.75, which is
-    NetBox's amber band (engineering.md 2.9)."""
-    return settings.breaker_warning / settings.derating
+def warning_fraction(settings: CheckSettings, capacity: Capacity) -> float:
+    """PWR-002's threshold as a share of the continuous capacity. The planning level is 0.60 of the
+    limit's base (the rating × PF) whatever the breaker: 0.60 ÷ 0.80 = 0.75 of a standard breaker's
+    derated limit (NetBox's amber band), 0.60 ÷ 1.00 of a 100 %-rated one's (engineering.md 2.9)."""
+    return settings.breaker_warning / capacity.limit
 
 
 # --- air -------------------------------------------------------------------------------------------

@@ -247,6 +247,7 @@ class RackTotals:
     weight_kg: float = 0.0
     units_used: float = 0.0
     units_total: int = 0
+    unknown_power: int = 0  # devices whose power is unknown: not in the W above
 
 
 def totals(metrics: Iterable[RackMetrics]) -> RackTotals:
@@ -255,8 +256,17 @@ def totals(metrics: Iterable[RackMetrics]) -> RackTotals:
         out = RackTotals(out.racks + 1, out.allocated_w + m.allocated_w, out.max_w + m.max_w,
                          out.checked_w + m.checked_w, out.heat_air_w + m.heat_air_w,
                          out.heat_liquid_w + m.heat_liquid_w, out.weight_kg + m.weight_kg,
-                         out.units_used + m.units_used, out.units_total + m.units_total)
+                         out.units_used + m.units_used, out.units_total + m.units_total,
+                         out.unknown_power + len(m.unknown_power))
     return out
+
+
+def plus_unknown(devices: int) -> str:
+    """What a power figure adds when some devices' power is unknown (PWR-016): ' + unknown (2
+    devices)'. A sum that leaves them out is a lower bound, and must never read as the whole."""
+    if not devices:
+        return ""
+    return f" + unknown ({devices} device{'s' * (devices != 1)})"
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,14 @@ class Basis:
         return math.inf if load else 0.0
 
     def state(self, load: float, above: float | None = None, level: str = "warning",
-              load_unit: str | None = None, load_is: str = "") -> str:
+              load_unit: str | None = None, load_is: str = "", above_is: str = "") -> str:
         """'<load>[ <load_is>] of the <figure> <what> (<pct>[, <level> above <threshold>][; <derivation>])'.
         `above` is the share of the figure beyond which the finding is raised, given when it is not
-        the figure itself (1.0); `load_is` says which figure the load is ("allocated")."""
+        the figure itself (1.0), and `above_is` what that threshold is of another base; `load_is`
+        says which figure the load is ("allocated")."""
         inside = percent(self.ratio(load))
         if above is not None and not math.isclose(above, 1.0):
-            inside += f", {level} above {percent(above)}"
+            inside += f", {level} above {percent(above)}{above_is}"
         if self.derivation:
             inside += f"; {self.derivation}"
         load_text = written(load, load_unit or ("kW" if self.unit in ("kVA", "VA") else self.unit))

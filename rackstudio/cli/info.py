@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from rackstudio.checks.metrics import OnDemandMetrics, floor_load, totals
+from rackstudio.checks.metrics import OnDemandMetrics, floor_load, plus_unknown, totals
 from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
 from rackstudio.graph.component_graph import ComponentGraph
@@ -42,7 +42,7 @@ def summary(design: Design, warnings: list[tuple[str, str]]) -> dict:
         "allocated_kw": _kw(racks.allocated_w + floor.allocated_w),
         "checked_basis": power_basis(design.settings.worst_case),
         "racks_power": {"allocated_kw": _kw(racks.allocated_w), "max_kw": _kw(racks.max_w),
-                        "checked_kw": _kw(racks.checked_w)},
+                        "checked_kw": _kw(racks.checked_w), "unknown_devices": racks.unknown_power},
         "floor_equipment_power": {"devices": floor.devices, "allocated_kw": _kw(floor.allocated_w),
                                   "max_kw": _kw(floor.max_w), "checked_kw": _kw(floor.checked_w)},
         "heat_air_kw": _kw(racks.heat_air_w),
@@ -74,7 +74,8 @@ def run(args) -> int:
         "  devices by category: " + (", ".join(f"{k} {v}" for k, v in info["devices_by_category"].items()) or "none"),
         f"  connections {info['connections']}: "
         + (", ".join(f"{k} {v}" for k, v in info["connections_by_kind"].items()) or "none"),
-        f"  power: nameplate {info['nameplate_kw']:.1f} kW, allocated {info['allocated_kw']:.1f} kW "
+        f"  power: nameplate {info['nameplate_kw']:.1f} kW, allocated {info['allocated_kw']:.1f} kW"
+        f"{plus_unknown(info['racks_power']['unknown_devices'])} "
         f"(racks {info['racks_power']['allocated_kw']:.1f} kW, floor equipment "
         f"{info['floor_equipment_power']['allocated_kw']:.1f} kW); the checks count "
         f"{info['racks_power']['checked_kw']:.1f} kW in racks ({info['checked_basis']})",

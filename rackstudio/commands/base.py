@@ -22,7 +22,7 @@ from rackstudio.model.design import Design
 from rackstudio.model.geometry import devices_within
 from rackstudio.model.text import typed_problem
 
-LIBRARY = (Collection.PART_TYPES, Collection.RACK_TYPES)  # keyed by slug
+LIBRARY = (Collection.PART_TYPES, Collection.MODULE_TYPES, Collection.RACK_TYPES)  # keyed by slug / key
 META = "$"  # design-level fields (name, revision, settings, site, reviews)
 
 
@@ -181,5 +181,5 @@ class Composite(Command):
 
 def put(collection: str, old: Any, new: Any) -> Edit:
     key = (new if new is not None else old)
-    key = key.slug if collection in LIBRARY else key.id
+    key = key.key if collection == Collection.MODULE_TYPES else key.slug if collection in LIBRARY else key.id
     return Edit(collection, key, old, new)

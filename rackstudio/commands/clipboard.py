@@ -1,7 +1,7 @@
 """Qt-free. Copy, paste and duplicate of racks and devices as plain data (the clipboard holds
 JSON, never objects), and the one Composite that puts a copy back into a design.
 
-A copy keeps the part and rack-type definitions it uses, the devices inside copied racks and
+A copy keeps the part, module and rack-type definitions it uses (and the modules installed), the devices inside copied racks and
 children of copied devices, and the connections whose both ends are copied. A paste gets
 fresh ids and names, lands racks on the nearest free floor spot and devices on the nearest free
 units, and is refused with a reason when nothing can be placed.
@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rackstudio.commands.base import Command, Composite, Refused
 from rackstudio.commands.connections import Connect
 from rackstudio.commands.devices import PlaceDevice
 from rackstudio.commands.fit import can_place, can_place_floor, can_place_side
+from rackstudio.commands.modules import InstallModule
 from rackstudio.commands.racks import AddRack
 from rackstudio.model import geometry
 from rackstudio.model.design import Connection, Design, Device, PortRef, Rack
 from rackstudio.model.floor import free_spot
 from rackstudio.model.geometry import devices_within, step_for
+from rackstudio.model.modules import ModuleType
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
 
@@ -35,6 +37,7 @@ class Clip:
     connections: list[Connection]
     part_types: dict[str, PartType]
     rack_types: dict[str, RackType]
+    module_types: dict[str, ModuleType] = field(default_factory=dict)  # installed in the copied devices
 
     def to_json(self) -> str:
         return json.dumps({
@@ -43,6 +46,7 @@ class Clip:
             "connections": [c.model_dump(mode="json") for c in self.connections],
             "part_types": {k: v.model_dump(mode="json", by_alias=True) for k, v in self.part_types.items()},
             "rack_types": {k: v.model_dump(mode="json") for k, v in self.rack_types.items()},
+            "module_types": {k: v.model_dump(mode="json") for k, v in self.module_types.items()},
         })
 
     @classmethod
@@ -52,7 +56,8 @@ class Clip:
                    [Device.model_validate(d) for d in data["devices"]],
                    [Connection.model_validate(c) for c in data["connections"]],
                    {k: PartType.model_validate(v) for k, v in data["part_types"].items()},
-                   {k: RackType.model_validate(v) for k, v in data["rack_types"].items()})
+                   {k: RackType.model_validate(v) for k, v in data["rack_types"].items()},
+                   {k: ModuleType.model_validate(v) for k, v in data.get("module_types", {}).items()})
 
     def __bool__(self) -> bool:
         return bool(self.racks or self.devices)
@@ -73,7 +78,8 @@ def copy(design: Design, ids: list[str]) -> Clip:
                    key=lambda c: c.id)
     parts = {d.part: design.part_types[d.part] for d in devices}
     rack_types = {r.rack_type: design.rack_types[r.rack_type] for r in racks}
-    return Clip(racks, devices, conns, parts, rack_types)
+    modules = {k: design.module_types[k] for d in devices for k in (d.modules or {}).values()}
+    return Clip(racks, devices, conns, parts, rack_types, modules)
 
 
 def next_name(taken: set[str], name: str) -> str:
@@ -175,6 +181,8 @@ def paste(design: Design, clip: Clip, hall_id: str | None = None, at: tuple[floa
         new_ids[device.id] = design.new_id("dv")
         extra = {k: getattr(device, k) for k in ("allocated_w", "description") if getattr(device, k) is not None}
         children.append(PlaceDevice(part, device_id=new_ids[device.id], **placement, **extra))
+        children.extend(InstallModule(new_ids[device.id], bay, clip.module_types[key])
+                        for bay, key in sorted((device.modules or {}).items()))
     for conn in clip.connections:
         if conn.a.owner in new_ids and conn.b.owner in new_ids:
             children.append(Connect(conn.kind, PortRef(owner=new_ids[conn.a.owner], port=conn.a.port),

@@ -11,6 +11,9 @@ Version history:
      one gets its estimate when the file is opened (`complete`).
   5: a 0U side-mounted device's `face` is the face it mounts on (rear when moved from older files);
      devices carry `name_generated` when their name is the one RackStudio made from their place.
+  6: designs embed `module_types` (NetBox module types: PSUs, NICs, line cards) and a device carries
+     `modules`, bay name → module type id, for what is installed in its module bays. Older files
+     have no modules installed; nothing else changes meaning.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -95,8 +98,13 @@ def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v5_to_v6(data: dict[str, Any]) -> dict[str, Any]:
+    data["format_version"] = 6  # new fields only: no module is installed in an older file
+    return data
+
+
 STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                                 4: _v4_to_v5}
+                                                                 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 class NewerFormat(Exception):

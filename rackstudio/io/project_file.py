@@ -162,7 +162,7 @@ def _migrate(data: dict) -> dict:
         raise Refusal("$.format_version", f"{one_line(str(version), 40)} is not a format_version "
                                           f"(this RackStudio reads 1 to {FORMAT_VERSION})")
     if whole and 1 <= version < FORMAT_VERSION:
-        for name in (*COLLECTIONS, "part_types", "rack_types"):
+        for name in (*COLLECTIONS, "part_types", "module_types", "rack_types"):
             table = data.get(name)
             if table is not None and not isinstance(table, dict):
                 raise Refusal(json_path((name,)), f"expected an object keyed by id, found {_kind(table)}")
@@ -205,7 +205,8 @@ def _check(design: Design, new: dict[str, dict] | None = None) -> None:
     """The loader's rules on the values of the records: ids, one record per id, numbers, part
     heights; for the records in `new` alone (by table) when given (`verify`)."""
     tables = {name: getattr(design, name) for name in COLLECTIONS}
-    types = {"part_types": design.part_types, "rack_types": design.rack_types}
+    types = {"part_types": design.part_types, "module_types": design.module_types,
+             "rack_types": design.rack_types}
     if new is not None:
         tables, types = {name: new.get(name, {}) for name in COLLECTIONS}, {}
     limits.check_ids({**tables, **types})

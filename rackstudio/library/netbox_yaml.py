@@ -40,18 +40,8 @@ from rackstudio.library.safe_yaml import (
     parse_yaml,
     read_text,
 )
-from rackstudio.model.base import Record
-from rackstudio.model.parts import (
-    BayTemplate,
-    ConsolePortTemplate,
-    FrontPortTemplate,
-    InterfaceTemplate,
-    PartExtension,
-    PartType,
-    PowerOutletTemplate,
-    PowerPortTemplate,
-    RearPortTemplate,
-)
+from rackstudio.model.modules import ModuleType
+from rackstudio.model.parts import PartExtension, PartType
 from rackstudio.model.racks import RackType
 from rackstudio.model.units import WEIGHT_TO_KG
 
@@ -75,37 +65,6 @@ class LoadResult(Generic[T]):
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class ModuleType(Record):
-    """A NetBox module type (line card, PSU module): what fills a module bay. Draws in W."""
-
-    manufacturer: str
-    model: str
-    part_number: str | None = None
-    weight: float | None = None
-    weight_unit: str | None = None
-    description: str | None = None
-    comments: str | None = None
-    console_ports: tuple[ConsolePortTemplate, ...] = ()
-    console_server_ports: tuple[ConsolePortTemplate, ...] = ()
-    power_ports: tuple[PowerPortTemplate, ...] = ()
-    power_outlets: tuple[PowerOutletTemplate, ...] = ()
-    interfaces: tuple[InterfaceTemplate, ...] = ()
-    front_ports: tuple[FrontPortTemplate, ...] = ()
-    rear_ports: tuple[RearPortTemplate, ...] = ()
-    module_bays: tuple[BayTemplate, ...] = ()
-    origin: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.manufacturer} {self.model}"
-
-    @property
-    def weight_kg(self) -> float | None:
-        if self.weight is None or self.weight_unit is None:
-            return None
-        return self.weight * WEIGHT_TO_KG[self.weight_unit]
 
 
 # --- device types --------------------------------------------------------------------------------
@@ -226,18 +185,27 @@ def load_device_type(path: str | Path, vocabulary: Vocabulary | None = None,
 
 
 # --- module types --------------------------------------------------------------------------------
-_MODULE_KEYS = ("manufacturer", "model", "part_number", "airflow", "weight", "weight_unit",
-                "console-ports", "console-server-ports", "power-ports", "power-outlets", "interfaces",
-                "front-ports", "rear-ports", "module-bays", "description", "comments")
+_MODULE_KEYS = ("manufacturer", "model", "part_number", "profile", "attribute_data", "attribute-data", "airflow",
+                "weight", "weight_unit", "console-ports", "console-server-ports", "power-ports", "power-outlets",
+                "interfaces", "front-ports", "rear-ports", "module-bays", "description", "comments")
 
 
 def parse_module_type(text: str, name: str = "<memory>", vocabulary: Vocabulary | None = None,
                       origin: str | None = None) -> LoadResult[ModuleType]:
-    """A module type from YAML text (schema `moduletype.json`: manufacturer and model required)."""
+    """A module type from YAML text (schema `moduletype.json`: manufacturer and model required).
+    NetBox 4.3's `profile` (a profile's name) and its attribute values (`attribute_data`) are kept."""
     def build(r: FieldReader, data: dict) -> ModuleType:
         flag_unknown_keys(r, data, set(_MODULE_KEYS))
         out = read_identity(r, data, with_slug=False)
         out["part_number"] = r.text(data, "part_number", "part_number", max_len=50)
+        out["profile"] = r.text(data, "profile", "profile", max_len=100)
+        for key in ("attribute_data", "attribute-data"):
+            attrs = data.get(key)
+            if attrs is None:
+                continue
+            if not isinstance(attrs, dict) or not all(isinstance(k, str) for k in attrs):
+                raise Refused(key, f"expected a mapping of attribute names to values, found {kind_of(attrs)}")
+            out["attribute_data"] = attrs
         out["weight"], out["weight_unit"] = read_weight(r, data)
         r.choice(data, "airflow", "airflow", "airflow", "airflow")  # checked, not kept
         out["description"] = r.text(data, "description", "description")

@@ -13,11 +13,12 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_serializer, field_validator, model_validator
 
 from rackstudio.model.base import Mutable, Record
+from rackstudio.model.modules import ModuleType, fitted
 from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -102,6 +103,7 @@ class Device(Record):
     asset_tag: str | None = None
     description: str | None = None
     name_generated: bool | None = Field(default=None, description="True: the name follows the place")
+    modules: dict[str, str] | None = Field(default=None, description="module bay name → module type id")
 
     @model_validator(mode="before")
     @classmethod
@@ -189,7 +191,7 @@ class _Indexes:
     """Derived lookups of a design. Kept in one plain object: pydantic's private-attribute
     access costs ~2.4 µs, so hot methods reach it through `__pydantic_private__` directly."""
 
-    __slots__ = ("where", "contents", "port_use", "attached", "next_id")
+    __slots__ = ("where", "contents", "port_use", "attached", "next_id", "fitted")
 
     def __init__(self, where=None, contents=None, port_use=None, attached=None):
         self.where: dict[str, str] = where if where is not None else {}
@@ -197,6 +199,8 @@ class _Indexes:
         self.port_use: dict[tuple[str, str, str], str] = port_use if port_use is not None else {}
         self.attached: dict[str, set[str]] = attached if attached is not None else defaultdict(set)
         self.next_id: dict[str, int] = {}
+        # device id → (part, module types, the part with their components): `Design.part_of`'s cache
+        self.fitted: dict[str, tuple[PartType, tuple, PartType]] = {}
 
 
 _EMPTY: frozenset = frozenset()
@@ -214,6 +218,7 @@ class Design(Mutable):
     site: Site = Field(default_factory=Site)
     settings: CheckSettings = Field(default_factory=CheckSettings)
     part_types: dict[str, PartType] = Field(default_factory=dict)
+    module_types: dict[str, ModuleType] = Field(default_factory=dict)
     rack_types: dict[str, RackType] = Field(default_factory=dict)
     halls: dict[str, Hall] = Field(default_factory=dict)
     rows: dict[str, Row] = Field(default_factory=dict)
@@ -229,7 +234,7 @@ class Design(Mutable):
 
     _ix: _Indexes = PrivateAttr(default_factory=lambda: _Indexes())
 
-    @field_serializer("part_types", "rack_types", *COLLECTIONS)
+    @field_serializer("part_types", "module_types", "rack_types", *COLLECTIONS)
     def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
         return {k: value[k] for k in sorted(value)}
 
@@ -348,7 +353,20 @@ class Design(Mutable):
         return self.index.port_use.get((kind, owner, port))
 
     def part_of(self, device: Device) -> PartType:
-        return self.part_types[device.part]
+        """The device's part; with modules installed, the part with their components added
+        (`modules.fitted`), remembered until the part, a module type or the bays change."""
+        if not device.modules:
+            return self.part_types[device.part]
+        part = self.part_types[device.part]
+        mods = tuple((bay, self.module_types[key]) for bay, key in sorted(device.modules.items()))
+        cache = self.index.fitted
+        found = cache.get(device.id)
+        if found is not None and found[0] is part and len(found[1]) == len(mods) and all(
+                a[0] == b[0] and a[1] is b[1] for a, b in zip(found[1], mods, strict=True)):
+            return found[2]
+        merged = fitted(part, dict(mods))
+        cache[device.id] = (part, mods, merged)
+        return merged
 
     def rack_type_of(self, rack: Rack) -> RackType:
         return self.rack_types[rack.rack_type]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from rackstudio.model import geometry
 from rackstudio.model.design import COLLECTIONS, Design
+from rackstudio.model.modules import name_clashes
 from rackstudio.model.text import CONTROL, visible
 
 Problem = tuple[str, str]  # (JSON path, message)
@@ -159,8 +160,8 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
             problems.append((f"$.devices.{obj.id}.parent",
                              f"{obj.name} cannot sit in a bay of a device that sits (at some depth) in its own bays"))
         old = design.devices.get(obj.id)
-        if old is not None and old.part != obj.part and obj.part in design.part_types:
-            problems += ports_in_use(design, obj, design.part_types[obj.part])
+        if old is not None and (old.part != obj.part or old.modules != obj.modules) and not problems:
+            problems += ports_in_use(design, obj, design.part_of(obj))
         return problems
     problems = list(_records_problems(design, collection, (obj,))) if collection in REFERENCES else []
     if collection == "connections":
@@ -326,7 +327,26 @@ def _ref(path: str, value: str, what: str) -> Problem:
     return path, f"refers to {what} {value!r}, which is not in the design"
 
 
+def _module_problems(design: Design, d) -> Iterator[Problem]:
+    """Modules in bays the part does not have, module types the design does not embed, and
+    components two modules would both create (NetBox refuses such an install)."""
+    part = design.part_types.get(d.part)
+    bays = {b.name for b in part.module_bays} if part is not None else set()
+    for bay, key in sorted(d.modules.items()):
+        if key not in design.module_types:
+            yield _ref(f"$.devices.{d.id}.modules.{bay}", key, "module type")
+        elif part is not None and bay not in bays:
+            yield f"$.devices.{d.id}.modules.{bay}", f"{part.manufacturer} {part.model} has no module bay {bay!r}"
+    if part is not None and all(k in design.module_types for k in d.modules.values()) and \
+            all(bay in bays for bay in d.modules):
+        clashes = name_clashes(part, {bay: design.module_types[k] for bay, k in d.modules.items()})
+        if clashes:
+            yield f"$.devices.{d.id}.modules", f"installed modules would create {clashes[0]!r} twice"
+
+
 def _device_problems(design: Design, d) -> Iterator[Problem]:
+    if d.modules:
+        yield from _module_problems(design, d)
     rack, parent, hall = d.rack, d.parent, d.hall
     if d.part in design.part_types and (rack is None or rack in design.racks) \
             and (parent is None or parent in design.devices) and (hall is None or hall in design.halls) \
@@ -369,14 +389,23 @@ def _connection_problems(design: Design, connections=None) -> Iterator[Problem]:
                 yield (f"$.connections.{c.id}.{end_name}.owner",
                        f"refers to {owner!r}, which is not a device or feed in the design")
                 continue
-            key = (device.part, kind, end.port)
-            found = ports.get(key)
-            if found is None:
-                part = part_types.get(device.part)
-                found = ports[key] = part is None or part.has_port(kind, end.port)
+            if device.modules:  # the part with its modules' ports: not shared with the part's other devices
+                found = _fitted_has_port(design, device, kind, end.port)
+            else:
+                key = (device.part, kind, end.port)
+                found = ports.get(key)
+                if found is None:
+                    part = part_types.get(device.part)
+                    found = ports[key] = part is None or part.has_port(kind, end.port)
             if not found:
                 yield (f"$.connections.{c.id}.{end_name}.port",
                        f"device {device.name!r} ({device.part}) has no {kind} port named {end.port!r}")
+
+
+def _fitted_has_port(design: Design, device, kind: str, port: str) -> bool:
+    if device.part not in design.part_types or any(k not in design.module_types for k in device.modules.values()):
+        return True  # the dangling reference is reported on its own
+    return design.part_of(device).has_port(kind, port)
 
 
 def warnings(design: Design) -> Iterator[Problem]:

@@ -2,10 +2,13 @@
 
 Checks use the allocated draw (the budget an operator commits); a worst-case run uses the
 maximum (engineering.md 2.6). Figures come, in order, from the device's own allocation, the part's
-RackStudio power figures, then NetBox's per-port `allocated_draw` / `maximum_draw`.
+RackStudio power figures, NetBox's per-port `allocated_draw`, then a bound derived from the per-PSU
+`maximum_draw` and the PSU redundancy (`derived`, flagged). A powered device with none of these is
+unknown, never 0 W: its PSU modules are not installed, or its file gives no draw (PWR-016).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +18,10 @@ from rackstudio.model.parts import Category, PartType, PowerPortTemplate
 # Infrastructure that passes power on (its own losses are ignored): its draw figures describe what
 # flows through it, so counting them would count the load twice (engineering.md 2.8).
 PASS_THROUGH = frozenset({Category.PDU, Category.POWER_SHELF, Category.UPS})
+# Parts that are unpowered by nature: is_powered false is expected of them, and a part of these
+# with no power port draws nothing.
+PASSIVE_CATEGORIES = frozenset({Category.BLANK, Category.PATCH_PANEL, Category.CABLE_MANAGER,
+                                Category.MANIFOLD})
 
 
 @dataclass(frozen=True)
@@ -23,12 +30,32 @@ class DeviceDraw:
     allocated_w: float
     known: bool  # False when the part gives no figure at all (PWR-016, LIB-001)
     basis: str  # where the figures came from
+    derived: bool = False  # True: a bound from PSU ratings and redundancy, not a stated draw
 
 
 def port_draw(ports: Iterable[PowerPortTemplate]) -> tuple[float, float]:
     """(maximum, allocated) W from NetBox's per-port `maximum_draw` / `allocated_draw`, summed."""
     ports = list(ports)
     return sum(p.maximum_draw or 0 for p in ports), sum(p.allocated_draw or 0 for p in ports)
+
+
+def redundant_psus(part: PartType, count: int) -> int:
+    """N of a part's N+M PSU policy: the policy's N when the part states one, else half its PSUs
+    rounded up (N+N, the common server and switch arrangement; one PSU is 1+0). engineering.md 2.6."""
+    policy = part.rackstudio.power.psu_redundancy
+    if policy is not None:
+        return min(policy.n, count)
+    return max(1, math.ceil(count / 2))
+
+
+def derived_draw(part: PartType, ratings: list[float]) -> DeviceDraw:
+    """The draw bound when NetBox gives each PSU's `maximum_draw` and no `allocated_draw`: each
+    figure is what one PSU may carry, and the device draws at most what its N working PSUs deliver
+    (the N smallest ratings). Summing every PSU would count the redundant ones as load (a 1+1 server
+    read as twice its draw). engineering.md 2.6."""
+    n = redundant_psus(part, len(ratings))
+    bound = sum(sorted(ratings)[:n])
+    return DeviceDraw(bound, bound, True, f"derived: {n} of {len(ratings)} PSUs × their maximum_draw", True)
 
 
 def part_draw(part: PartType) -> DeviceDraw:
@@ -41,18 +68,25 @@ def part_draw(part: PartType) -> DeviceDraw:
         max_w = power.max_w if power.max_w is not None else power.allocated_w
         alloc = power.allocated_w if power.allocated_w is not None else max_w
         return DeviceDraw(max_w, alloc, True, "part figures")
-    if port_alloc or port_max:
+    if port_alloc:
         # NetBox: allocated per port is the share it carries; maximum per port is the PSU's limit
-        max_w = port_max or port_alloc
-        return DeviceDraw(max_w, port_alloc or max_w, True, "NetBox port draw")
-    return DeviceDraw(0.0, 0.0, not ports and power.source != "busbar", "no figures")
+        return DeviceDraw(port_max or port_alloc, port_alloc, True, "NetBox port draw")
+    if port_max:
+        return derived_draw(part, [p.maximum_draw for p in ports if p.maximum_draw])
+    if ports or power.source == "busbar":
+        return DeviceDraw(0.0, 0.0, False, "no figures")
+    # No inlet at all: a child draws through its parent and passive gear draws nothing; active gear
+    # (ports or bays) takes its power through PSU modules not installed yet, or the file omits it.
+    active = bool(part.interfaces or part.module_bays or part.device_bays or part.console_ports)
+    known = not active or part.subdevice_role == "child" or part.category in PASSIVE_CATEGORIES | PASS_THROUGH
+    return DeviceDraw(0.0, 0.0, known, "not drawn" if known else "no power inlet")
 
 
 def listed_max_w(part: PartType) -> float | None:
     """The maximum draw a parts list shows for a part; None when it is not powered or gives no
     figure."""
     draw = part_draw(part)
-    return draw.max_w if draw.known and draw.basis not in ("not powered", "no figures") else None
+    return draw.max_w if draw.known and draw.basis not in ("not powered", "no figures", "not drawn") else None
 
 
 def device_draw(design: Design, device: Device) -> DeviceDraw:

@@ -12,6 +12,7 @@ from rackstudio.checks.metrics import (
     air_capacity,
     air_density_limit,
     budget_warning,
+    plus_unknown,
     power_budget,
     totals,
     used_units,
@@ -101,13 +102,16 @@ class RackSummary:
     def power_short(self) -> str:
         """'14.3/30.0 kW allocated' (load/budget), for headers and labels with little room."""
         budget = f"/{self.budget.value / 1000:.1f}" if self.budget else ""
-        return f"{self.power_w / 1000:.1f}{budget} kW {self.basis}"
+        unknown = " + ?" if self.metrics.unknown_power else ""
+        return f"{self.power_w / 1000:.1f}{unknown}{budget} kW {self.basis}"
 
     def power_text(self) -> str:
-        """'14.3 kW allocated of the 30.0 kW power budget (48 %; set on the rack)'."""
+        """'14.3 kW allocated of the 30.0 kW power budget (48 %; set on the rack)', and ' + unknown
+        (1 device)' when some devices' power is unknown."""
+        unknown = plus_unknown(len(self.metrics.unknown_power))
         if self.budget is None:
-            return f"{self.power_w / 1000:.1f} kW {self.basis}; no power budget given"
-        return self.budget.state(self.power_w, load_is=self.basis)
+            return f"{self.power_w / 1000:.1f} kW {self.basis}{unknown}; no power budget given"
+        return self.budget.state(self.power_w, load_is=self.basis) + unknown
 
     def weight_text(self) -> str:
         return (f"{self.weight_kg:,.0f} kg" if self.rating is None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from rackstudio.checks import CheckEngine, Finding, Severity
 from rackstudio.checks.context import rack_of_record
-from rackstudio.checks.metrics import totals
+from rackstudio.checks.metrics import plus_unknown, totals
 from rackstudio.model.design import Design
 from rackstudio.reports.metrics_series import natural_key
 from rackstudio.reports.totals import power_basis, rack_summary
@@ -282,7 +282,8 @@ class PresentationWindow(QWidget):
                      + (f" · facing {row.facing}, cold aisle at the {row.cold_aisle}" if row else ""), unit)
         t = totals(self.engine.rack_metrics(r) for r in racks)
         found = list({f for r in racks for f in self.findings.get(r, [])})
-        lines = [("Power", f"{t.checked_w / 1000:,.1f} kW {power_basis(design.settings.worst_case)}"),
+        lines = [("Power", f"{t.checked_w / 1000:,.1f} kW {power_basis(design.settings.worst_case)}"
+                           f"{plus_unknown(t.unknown_power)}"),
                  ("Heat to air / liquid", f"{t.heat_air_w / 1000:,.1f} / {t.heat_liquid_w / 1000:,.1f} kW"),
                  ("Units used", f"{t.units_used:g} of {t.units_total} U"),
                  ("Racks with open findings", f"{sum(1 for r in racks if self.findings.get(r))} of {len(racks)}")]

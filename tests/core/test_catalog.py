@@ -185,7 +185,7 @@ def test_the_netbox_library_sample(tmp_path):
     require_data(NETBOX_DATA)
     catalog = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
     assert catalog.problems == ()
-    assert len(catalog.search()) == 94 and len(catalog.search(kind="module-type")) == 3
+    assert len(catalog.search()) == 96 and len(catalog.search(kind="module-type")) == 5
     assert catalog.indexes["netbox"].vocabulary.source.endswith("generated_schema.json")
     vp7 = catalog.find("Vertiv", "VP7N32A0")
     assert vp7 is not None and vp7.category == "pdu"
@@ -194,7 +194,7 @@ def test_the_netbox_library_sample(tmp_path):
                                                                  "SN4700"]
     assert len(catalog.search("", manufacturer="Supermicro", category="server")) == 12
     warm = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
-    assert warm.indexes["netbox"].reused == 97 and warm.entries == catalog.entries
+    assert warm.indexes["netbox"].reused == 101 and warm.entries == catalog.entries
 
 
 def test_entries_carry_power_and_weight_so_listing_parses_no_part(tmp_path):
@@ -211,7 +211,8 @@ def test_entries_carry_power_and_weight_so_listing_parses_no_part(tmp_path):
     })
     catalog = Catalog([LibrarySource("lib", root)], cache_dir=tmp_path / "cache")
     figures = {e.model: (e.max_power_w, e.weight_kg) for e in catalog.entries}
-    assert figures == {"Figures": (1800, 12.5), "Ports": (1400, None), "Bare": (None, None),
+    # Ports: two 700 W PSUs with no allocated_draw draw at most what one of them (1+1) carries
+    assert figures == {"Figures": (1800, 12.5), "Ports": (700, None), "Bare": (None, None),
                        "PSU-M": (250, 2), "R48": (None, 150)}
     assert not catalog._loaded  # from the index alone
     warm = Catalog([LibrarySource("lib", root)], cache_dir=tmp_path / "cache")

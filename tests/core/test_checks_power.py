@@ -102,13 +102,31 @@ def test_pwr002_worked_example_4_dgx_b200_on_380v_32a():
     b = _feed_bench([14300], voltage_v=380)
     found = only(b.findings(), "PWR-002")
     assert len(found) == 1 and found[0].severity is Severity.WARNING
-    assert found[0].message == ("Feed A: 14.3 kW of the 16.8 kW derated limit (85 %, warning above 75 %; "
-                                 "rating 21.1 kVA × PF 1.00 × 0.80)")
+    assert found[0].message == ("Feed A: 14.3 kW of the 16.8 kW derated limit (85 %, warning above 75 % = "
+                                 "60 % of 21.1 kVA × PF 1.00; rating 21.1 kVA × PF 1.00 × 0.80)")
     assert not only(b.findings(), "PWR-001")
     # NetBox mode: 14,300 ÷ 16,849 available = 85 % > NetBox's amber 75 %
     b.settings(netbox_compat=True)
     assert only(b.findings(), "PWR-002")[0].message.startswith(
-        "Feed A: 14.3 kW of the 16,849 VA NetBox available power (85 %, warning above 75 %;")
+        "Feed A: 14.3 kW of the 16,849 VA NetBox available power (85 %, warning above 75 % = 60 % of 21.1 kVA;")
+
+
+def test_pwr002_100pct_rated_breaker_warns_at_60pct_of_its_rating():
+    # Worked by hand: 380 V × 32 A × √3 = 21,062.3 VA; a 100 %-rated breaker's continuous limit is
+    # the whole 21.06 kW (PF 1.00 × 1.00). The planning line is 0.60 of that base = 12,637 W.
+    # 13,000 W: b = 13,000 ÷ 21,062 = 0.617 > 0.60 → PWR-002 (it was silent below 75 % before).
+    b = _feed_bench([13000], voltage_v=380)
+    b.set("feed-a", "breaker_100pct_rated", True)
+    [found] = only(b.findings(), "PWR-002")
+    assert found.message == ("Feed A: 13.0 kW of the 21.1 kW continuous limit (62 %, warning above 60 % = "
+                             "60 % of 21.1 kVA × PF 1.00; rating 21.1 kVA × PF 1.00 × 1.00, 100 %-rated breaker)")
+    # 12,500 W: b = 0.593 ≤ 0.60 → silent; on a standard breaker the line is 0.75 × 0.80 = 0.60 of
+    # the rating too: 12,500 W ÷ 16,850 W derated = 74 % ≤ 75 %
+    b = _feed_bench([12500], voltage_v=380)
+    b.set("feed-a", "breaker_100pct_rated", True)
+    assert not only(b.findings(), "PWR-002")
+    b.set("feed-a", "breaker_100pct_rated", False)
+    assert not only(b.findings(), "PWR-002")
 
 
 def test_pwr002_silent_below_planning_level():

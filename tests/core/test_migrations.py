@@ -59,9 +59,10 @@ def as_version_1(text: str) -> str:
     """A current file written the way format_version 1 wrote it (`u`, `rotation` in degrees; no
     waiver figures or waiver tolerance, which came with version 3; no stored length estimates,
     which came with version 4; no generated-name marks and 0U devices on the default face, before
-    version 5)."""
+    version 5; no module types, before version 6)."""
     data = json.loads(text)
     data["format_version"] = 1
+    assert data.pop("module_types") == {}  # the example installs no modules
     for conn in data["connections"].values():
         if conn.pop("length_estimated", False):
             del conn["length_m"]

@@ -40,12 +40,14 @@ from rackstudio.commands import (
     AddRecord,
     Connect,
     Disconnect,
+    InstallModule,
     MoveDevice,
     MoveRack,
     NudgeDevice,
     PlaceDevice,
     Refused,
     RemoveDevice,
+    RemoveModule,
     RemoveRack,
     RemoveRecord,
     RotateRack,
@@ -61,6 +63,7 @@ from rackstudio.document import Document
 from rackstudio.graph import ComponentGraph
 from rackstudio.io import dumps, parse
 from rackstudio.model import Comment, PartType, PortRef, RackType
+from rackstudio.model.modules import ModuleType
 from tests.core import builders as b
 
 STEPS: Counter[str] = Counter()  # rules run, commands applied and refused, undos, redos, sequences
@@ -94,8 +97,23 @@ def _tray() -> PartType:
                                                      {"name": "out", "role": "return"}]}}})
 
 
+def _modular() -> PartType:
+    """A 2U server whose PSUs and NIC are modules (as NetBox files for current servers have it)."""
+    return PartType.model_validate({
+        "manufacturer": "Generic", "model": "Modular server", "slug": "generic-modular", "u_height": 2,
+        "interfaces": [{"name": "bmc", "type": "1000base-t", "mgmt_only": True}],
+        "module-bays": [{"name": "PSU-1", "position": "PSU-1"}, {"name": "PSU-2", "position": "PSU-2"},
+                        {"name": "OCP", "position": "OCP-1"}]})
+
+
+MODULES = [ModuleType.model_validate({"manufacturer": "Generic", "model": "PSU 800",
+                                      "power_ports": [{"name": "{module}", "type": "iec-60320-c14",
+                                                       "maximum_draw": 800}]}),
+           ModuleType.model_validate({"manufacturer": "Generic", "model": "NIC 2x100G",
+                                      "interfaces": [{"name": "{module}/1", "type": "100gbase-x-qsfp28"},
+                                                     {"name": "{module}/2", "type": "100gbase-x-qsfp28"}]})]
 RACK_TYPES = [b.rack_type(), _busbar_rack(), b.rack_type(model="Generic 42U", slug="generic-42u", u_height=42)]
-RACK_PARTS = [b.server(), b.switch(), b.blank(), b.half_width(), b.chassis(), _shelf(), _tray()]
+RACK_PARTS = [b.server(), b.switch(), b.blank(), b.half_width(), b.chassis(), _shelf(), _tray(), _modular()]
 FACINGS = ["N", "E", "S", "W"]
 
 # (field, values) a user may try on each kind of record: valid ones and ones the model refuses
@@ -250,6 +268,21 @@ class DesignEditing(RuleBasedStateMachine):
         for _ in range(times):  # consecutive nudges of one device merge into one undo step
             if device in self.doc.design.devices:
                 self.run(NudgeDevice(self.doc.design, device, delta))
+
+    @precondition(lambda self: self.has("devices"))
+    @rule(data=st.data(), module=st.sampled_from(MODULES), bay=st.sampled_from(["PSU-1", "PSU-2", "OCP", "None"]))
+    def install_module(self, data, module, bay):
+        """Into a modular server's bay, or any device's (most have no such bay: refused)."""
+        d = self.doc.design
+        device = self.pick(data, "devices", lambda x: bool(d.part_types[x.part].module_bays)) \
+            if data.draw(st.booleans()) else None
+        self.run(InstallModule(device or self.pick(data, "devices"), bay, module))
+
+    @precondition(lambda self: any(d.modules for d in self.doc.design.devices.values()))
+    @rule(data=st.data())
+    def remove_module(self, data):
+        device = self.doc.design.devices[self.pick(data, "devices", lambda x: bool(x.modules))]
+        self.run(RemoveModule(device.id, data.draw(st.sampled_from(sorted(device.modules)))))
 
     @precondition(lambda self: self.has("devices"))
     @rule(data=st.data())

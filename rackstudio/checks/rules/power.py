@@ -49,12 +49,13 @@ def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 @rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES,
       measure="load_w")
 def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
-    """b > 0.60 (project default, U; = NetBox's amber band, 75 % of an 80 % available_power)
-    while still within PWR-001's limit (engineering.md 2.9 [NB-UI])."""
+    """b > 0.60 of the limit's base (project default, U; = NetBox's amber band, 75 % of an 80 %
+    available_power; 60 % of a 100 %-rated breaker's rating) while still within PWR-001's limit
+    (engineering.md 2.9 [NB-UI])."""
     feed = ctx.design.feeds[feed_id]
     cap = feed_capacity(feed, ctx.settings)
     load = flow(ctx).demand(feed_id)
-    level = warning_fraction(ctx.settings)
+    level = warning_fraction(ctx.settings, cap)
     if load and level < cap.utilisation(load) <= 1:
         yield Hit(f"{feed.name}: {cap.describe(load, above=level)}", (feed_id,), cap.figures(load))
 
@@ -393,15 +394,25 @@ def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 @rule("PWR-016", "Device without power figures", Severity.WARNING, Scope.DEVICE, RULES)
 def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A consumer with no allocated and no max W: it is left out of every sum (engineering.md 2.9);
-    draw fallbacks are rackstudio.power.device_draw's. PDUs, shelves and UPSes pass power on and
-    are not consumers."""
+    draw fallbacks are rackstudio.power.device_draw's. A powered device with ports or bays but no
+    power inlet (its PSUs are module bays with nothing installed) is one. A draw derived from the
+    PSUs' maximum_draw and the redundancy (no allocated_draw) is stated as info. PDUs, shelves and
+    UPSes pass power on and are not consumers."""
     if ctx.part(device_id).category in PASS_THROUGH:
         return
     draw = ctx.draw(device_id)
+    part = ctx.part(device_id)
     if not draw.known:
-        part = ctx.part(device_id)
+        if draw.basis == "no power inlet" and part.module_bays:
+            yield Hit(f"{ctx.name(device_id)} ({part.model}): no power figures and no PSU module installed; "
+                      "left out of power and heat sums", (device_id,), {"module_bays": len(part.module_bays)})
+            return
         yield Hit(f"{ctx.name(device_id)} ({part.model}): no power figures; left out of power and heat sums",
                   (device_id,))
+    elif draw.derived:
+        yield Hit(f"{ctx.name(device_id)} ({part.model}): draw {draw.max_w:,.0f} W derived, not stated "
+                  f"({draw.basis[9:]}, no allocated_draw; engineering.md 2.6)", (device_id,),
+                  {"derived_w": draw.max_w}, Severity.INFO, aspect="derived")
 
 
 @rule("PWR-018", "PSU inlet and PDU outlet do not mate", Severity.ERROR, Scope.CONNECTION, RULES)
