@@ -235,11 +235,11 @@ def verify(design: Design, since: integrity.Baseline | None = None) -> None:
 
     `since`: the design as it last met these rules (`Loaded.verified`, or a Baseline taken after
     a verified save); then only what changed since is looked at (`integrity.dangling_since`), and
-    the whole design when a part or rack type changed or `since` is of another design."""
+    the whole design when a part, module or rack type changed or `since` is of another design."""
     try:
         if since is not None and since.design is design:
             new, gone = since.changes()
-            if not {"part_types", "rack_types"} & (new.keys() | gone.keys()):
+            if not {"part_types", "module_types", "rack_types"} & (new.keys() | gone.keys()):
                 _check(design, new)
                 _refuse_dangling(design, integrity.dangling_since(since, new, gone))
                 return

@@ -38,13 +38,16 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "feeds": (("panel", "panels", "panel"), ("rack", "racks", "rack")),
 }
 END_OWNERS = ("devices", "feeds")
-TABLES = ("part_types", "rack_types", *COLLECTIONS)  # every id-keyed table of a design
+TABLES = ("part_types", "module_types", "rack_types", *COLLECTIONS)  # every id-keyed table of a design
 
 
 def dangling(design: Design) -> Iterator[Problem]:
     for key, part in design.part_types.items():
         if key != part.slug:
             yield f"$.part_types.{key}.slug", f"key {key!r} differs from the part's slug {part.slug!r}"
+    for key, mt in design.module_types.items():
+        if key != mt.key:
+            yield f"$.module_types.{key}", f"key {key!r} differs from the module type's key {mt.key!r}"
     for key, rt in design.rack_types.items():
         if key != rt.slug:
             yield f"$.rack_types.{key}.slug", f"key {key!r} differs from the rack type's slug {rt.slug!r}"
@@ -131,7 +134,8 @@ def dangling_since(baseline: Baseline, new: dict[str, dict], gone: dict[str, dic
     if rows:
         affected.setdefault("racks", {}).update((r.id, r) for r in design.racks.values() if r.row in rows)
     before = then["devices"]
-    new_parts = {k for k, d in new.get("devices", {}).items() if k in before and before[k].part != d.part}
+    new_parts = {k for k, d in new.get("devices", {}).items()
+                 if k in before and (before[k].part != d.part or before[k].modules != d.modules)}
     owners = new_parts.union(*(gone[t].keys() for t in END_OWNERS if t in gone))
     cables = dict(new.get("connections", {}))
     if owners:
