@@ -45,6 +45,7 @@ class CheckContext:
         self.design = design
         self.graph = graph
         self.memo: dict[Any, Any] = {}
+        self.full_pass = False  # a full run: a rule may build a table over the whole design at once
         self.metrics: MetricsCache | None = None
         self.feed_drops = FeedDrops()
 
@@ -52,8 +53,9 @@ class CheckContext:
     def settings(self) -> CheckSettings:
         return self.design.settings
 
-    def new_pass(self) -> None:
+    def new_pass(self, full: bool = False) -> None:
         self.memo.clear()
+        self.full_pass = full
 
     def remember(self, key: Any, compute) -> Any:
         """The memoised value for `key` in this pass, computed once by `compute()`."""

@@ -11,6 +11,7 @@ plugin rule: one call into the plugin worker per pass) gets all its subjects of 
 from __future__ import annotations
 
 import copy
+import gc
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -74,16 +75,34 @@ class CheckEngine:
     # --- runs ----------------------------------------------------------------------------------
 
     def run_full(self) -> list[Finding]:
-        """Run every active rule on every subject; returns the findings, sorted."""
+        """Run every active rule on every subject; returns the findings, sorted. The cyclic GC is
+        paused meanwhile: the pass's memo makes hundreds of thousands of small objects, none in
+        cycles, and each collection they set off would walk the whole design (a million objects
+        at 1,000 racks): 27 % of the run at L."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run_full()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run_full(self) -> list[Finding]:
         ctx = self.ctx
-        ctx.new_pass()
+        ctx.new_pass(full=True)
         ctx.feed_drops.rebuild(self.design)
         ctx.metrics.rebuild()
         self._results.clear()
         self._by_key.clear()
         self._failures.clear()
+        of_scope: dict[Scope, list[str]] = {}  # each scope's subjects listed once for the pass
         for rule in self.registry.active(ctx.settings):
-            self._evaluate_all(rule, [s for scope in rule.scopes for s in subjects(ctx, scope)], known=True)
+            run = []
+            for scope in rule.scopes:
+                if scope not in of_scope:
+                    of_scope[scope] = subjects(ctx, scope)
+                run += of_scope[scope]
+            self._evaluate_all(rule, run, known=True)
         self._snapshot = Snapshot.of(self.design)
         self._waivers = self._read_waivers()
         self._registry_version = self.registry.version
@@ -196,11 +215,11 @@ class CheckEngine:
         return found
 
     def _evaluate_all(self, rule: Rule, subjects: list[str], known: bool = False) -> None:
-        """Re-run one rule on some subjects: one batched call if the rule has one, else one by one."""
+        """Re-run one rule on some subjects: one batched call if the rule has one, else one by one
+        (the severity override read once for the rule, not per subject)."""
         batch = getattr(rule.fn, "batch", None)
         if batch is None:
-            for subject in subjects:
-                self._evaluate(rule, subject, known)
+            self._evaluate_each(rule, subjects, known)
             return
         for subject in subjects:
             self._forget(rule, subject)
@@ -235,18 +254,25 @@ class CheckEngine:
             for f in found:
                 self._by_key.setdefault(f.key, set()).add(pair)
 
-    def _evaluate(self, rule: Rule, subject: str, known: bool = False) -> None:
-        """Re-run one rule on one subject (`known`: the subject exists, it came from `subjects`)."""
-        self._forget(rule, subject)
-        if not known and not self._applies(rule, subject):
-            return
-        override = self.registry.severity_override(rule, self.ctx.settings)
-        try:
-            found = tuple(rule.finding(hit, override) for hit in rule.fn(self.ctx, subject))
-        except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
-            self._failures.setdefault(rule.id, {})[subject] = f"{type(exc).__name__}: {exc}"
-            return
-        self._keep(rule, subject, found)
+    def _evaluate_each(self, rule: Rule, subjects: list[str], known: bool = False) -> None:
+        """Re-run one rule on each subject (`known`: the subjects exist and have no results yet,
+        as in a full run). The loop of a full run over 1.7 M (rule, subject) pairs at L: only a
+        subject with findings or a failure touches the engine's tables."""
+        ctx, fn, finding = self.ctx, rule.fn, rule.finding
+        override = self.registry.severity_override(rule, ctx.settings)
+        rule_id = rule.id
+        for subject in subjects:
+            if not known:
+                self._forget(rule, subject)
+                if not self._applies(rule, subject):
+                    continue
+            try:
+                found = [finding(hit, override) for hit in fn(ctx, subject)]
+            except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
+                self._failures.setdefault(rule_id, {})[subject] = f"{type(exc).__name__}: {exc}"
+                continue
+            if found:
+                self._keep(rule, subject, tuple(found))
 
     def _applies(self, rule: Rule, subject: str) -> bool:
         return any(exists(self.ctx, scope, subject) for scope in rule.scopes)

@@ -30,12 +30,16 @@ NOTHING_FAILED: frozenset[str] = frozenset()
 def _power_edges(ctx: CheckContext, node: str, incoming: bool) -> list[tuple[str, dict]]:
     """(other end, edge attributes) of the power edges into or out of `node`, sorted (memoised)."""
     key = ("power_edges", node, incoming)
-    if key not in ctx.memo:
+    found = ctx.memo.get(key)
+    if found is None:
+        # networkx's own adjacency dicts (other end → key → attributes), in the order its
+        # in_edges/out_edges views would give them, without building a view per node
         g = ctx.graph.g
-        edges = [] if node not in g else (g.in_edges if incoming else g.out_edges)(node, keys=True, data=True)
-        found = [(u if incoming else v, k, a) for u, v, k, a in edges if a["kind"] in POWER_EDGES]
-        ctx.memo[key] = [(n, a) for n, _, a in sorted(found, key=lambda e: (e[0], str(e[1])))]
-    return ctx.memo[key]
+        adjacency = (g._pred if incoming else g._succ).get(node, {})
+        edges = [(other, k, a) for other, keyed in adjacency.items() for k, a in keyed.items()
+                 if a["kind"] in POWER_EDGES]
+        found = ctx.memo[key] = [(n, a) for n, _, a in sorted(edges, key=lambda e: (e[0], str(e[1])))]
+    return found
 
 
 def suppliers(ctx: CheckContext, node: str) -> list[tuple[str, dict]]:
@@ -231,7 +235,7 @@ class Flow:
                 v = cons[i][0]
                 i += 1
                 self.visits += 1
-                if v not in self._demand:
+                if v not in self._demand and self._walk_below(v):
                     frame[2] = i
                     self._demand[v] = 0.0
                     stack.append([v, consumers(self.ctx, v), 0])
@@ -240,6 +244,11 @@ class Flow:
                 stack.pop()
                 self._demand[x] = self.own_w(x) + sum(self.carried(x, v, a) for v, a in cons)
         return self._demand[node]
+
+    def _walk_below(self, node: str) -> bool:
+        """Whether `demand` must sum `node` from its consumers (a scenario over a base flow may
+        already know it)."""
+        return True
 
     def carried(self, supplier: str, consumer: str, attrs: dict) -> float:
         """W on one edge supplier → consumer."""
@@ -285,6 +294,81 @@ class Flow:
             for i, watts in enumerate(leg_power(leg_map, self.outlet_flows(v), self.own_w(v))):
                 legs[i] += watts * share
         return legs[0], legs[1], legs[2]
+
+
+class FailureFlow(Flow):
+    """The flow with one element failed, worked out from the normal flow: only the nodes the
+    failure reaches are decided again. Dead are the failed element and the nodes whose every
+    supplier is dead; a node with a dead supplier splits its load anew; the demand of those and
+    of everything above them is summed again, and every other node's liveness, inputs and demand
+    are the normal flow's. On a power graph without loops each figure equals, to the bit, the
+    one `Flow(ctx, {failed})` computes from scratch (the same sums in the same order), for the
+    work of the nodes that change (a full check asks thousands of scenarios of a hall)."""
+
+    def __init__(self, ctx: CheckContext, failed: str, base: Flow):
+        super().__init__(ctx, frozenset({failed}))
+        self.base = base
+        dead = {failed} if base.live(failed) else set()
+        queue = deque(dead)
+        g = ctx.graph.g
+        while queue:
+            for v, _ in consumers(ctx, queue.popleft()):
+                if v in dead or not base.live(v) or g.nodes[v].get("kind") == "ups":
+                    continue
+                if all(u in dead or not base.live(u) for u, _ in suppliers(ctx, v)):
+                    dead.add(v)
+                    queue.append(v)
+        self.dead = dead
+        self.resplit = {v for x in dead for v, _ in consumers(ctx, x)}
+        seeds = dead | self.resplit
+        self.changed = seeds | upstream_of(ctx, seeds)
+
+    def live(self, node: str) -> bool:
+        return node not in self.dead and self.base.live(node)
+
+    def live_inputs(self, node: str) -> list[str]:
+        return super().live_inputs(node) if node in self.resplit else self.base.live_inputs(node)
+
+    def demand(self, node: str) -> float:
+        return super().demand(node) if node in self.changed else self.base.demand(node)
+
+    def _walk_below(self, node: str) -> bool:
+        if node in self.changed:
+            return True
+        self._demand[node] = self.base.demand(node)
+        return False
+
+
+def failure_flow(ctx: CheckContext, failed: str) -> Flow:
+    """The flow with `failed` failed, memoised for the pass: in a full run, a FailureFlow over the
+    normal flow when the power graph that carries power has no loop (where a walk's guard makes
+    figures depend on the order nodes are asked in); else (an update asks a few scenarios, not
+    worth the walk over the whole graph that tells a loop) the flow computed from scratch."""
+    if not ctx.full_pass or not acyclic(ctx):
+        return flow(ctx, frozenset({failed}))
+    return ctx.remember(("failure flow", failed), lambda: FailureFlow(ctx, failed, flow(ctx)))
+
+
+def acyclic(ctx: CheckContext) -> bool:
+    """Whether no loop of power runs through a node that sources reach (a loop nothing feeds is
+    dead whichever way it is walked). Kahn's walk over the reached nodes, once per pass."""
+    def compute() -> bool:
+        g = ctx.graph.g
+        design = ctx.design
+        sources = [n for n in (*design.upses, *design.panels, *design.feeds)
+                   if n in g and (g.nodes[n].get("kind") == "ups" or not suppliers(ctx, n))]
+        reached = set(sources) | _reach(ctx, sources, consumers)
+        waiting = {v: sum(1 for u, _ in suppliers(ctx, v) if u in reached) for v in reached}
+        ready = [v for v, n in waiting.items() if not n]
+        done = 0
+        while ready:
+            done += 1
+            for v, _ in consumers(ctx, ready.pop()):
+                waiting[v] -= 1
+                if not waiting[v]:
+                    ready.append(v)
+        return done == len(reached)
+    return ctx.remember("power acyclic", compute)
 
 
 def _outlet_legs(ctx: CheckContext, node: str) -> dict[str, int]:

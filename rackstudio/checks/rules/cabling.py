@@ -26,13 +26,40 @@ def _label(ctx: CheckContext, conn: Connection) -> str:
     return f"Cable {conn.id} ({_end_label(ctx, conn.a)} - {_end_label(ctx, conn.b)})"
 
 
+def _part_interface(ctx: CheckContext, end: PortRef):
+    """(part, interface template) of a device's network interface, or None: what
+    `port_roles.interface_of` answers, read from a per-pass (part, port) → interface table."""
+    device = ctx.design.devices.get(end.owner)
+    if device is None:
+        return None
+    found = ctx.memo.get(("interfaces", device.part))
+    if found is None:
+        part = ctx.design.part_types.get(device.part)
+        found = ctx.memo["interfaces", device.part] = {} if part is None else _interface_table(part)
+    return found.get(end.port)
+
+
+def _interface_table(part) -> dict[str, tuple]:
+    table: dict[str, tuple] = {}
+    for template in part.interfaces:
+        table.setdefault(template.name, (part, template))  # the first of a repeated name, as interface_of
+    return table
+
+
 def _interface(ctx: CheckContext, end: PortRef):
-    found = port_roles.interface_of(ctx.design, end)
+    found = _part_interface(ctx, end)
     return found[1] if found else None
 
 
 def _classes(ctx: CheckContext, conn: Connection) -> list[ifc.InterfaceClass | None]:
-    return [ifc.classify(t.type) if (t := _interface(ctx, end)) else None for end in (conn.a, conn.b)]
+    """The interface classes of a connection's two ends, once per connection per pass (five
+    rules ask)."""
+    key = ("classes", conn.id)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = [ifc.classify(t.type) if (t := _interface(ctx, end)) else None
+                                 for end in (conn.a, conn.b)]
+    return found
 
 
 def _network(ctx: CheckContext, conn_id: str) -> Connection | None:
@@ -228,17 +255,31 @@ def cab014_required_ports(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   (device_id,), {"missing": missing})
 
 
-def _port_users(ctx: CheckContext, owner: str) -> dict[tuple[str, str], list[str]]:
-    """(kind, port) → ids of the connections on it, sorted, for one device (memoised for the pass)."""
-    def build() -> dict[tuple[str, str], list[str]]:
-        users: dict[tuple[str, str], list[str]] = {}
-        for conn_id in sorted(ctx.design.connections_of(owner)):
-            conn = ctx.design.connections[conn_id]
-            for end in (conn.a, conn.b):
-                if end.owner == owner:
-                    users.setdefault((conn.kind, end.port), []).append(conn_id)
-        return users
-    return ctx.remember(("port_users", owner), build)
+def _first_user(ctx: CheckContext, owner: str, kind: str, port: str) -> str | None:
+    """The lowest id of the `kind` connections on a port of `owner`, or None. A full pass reads it
+    from one table over every connection of the design; an update builds the owners it asks about."""
+    if ctx.full_pass:
+        table = ctx.memo.get("first port users")
+        if table is None:
+            table = ctx.memo["first port users"] = _first_users(ctx.design.connections, ctx.design.connections)
+        return table.get((owner, kind, port))
+    key = ("first port users", owner)
+    table = ctx.memo.get(key)
+    if table is None:
+        table = ctx.memo[key] = _first_users(ctx.design.connections, ctx.design.connections_of(owner), owner)
+    return table.get((owner, kind, port))
+
+
+def _first_users(connections, ids, owner: str | None = None) -> dict[tuple[str, str, str], str]:
+    """(owner, kind, port) → the lowest id on it among connections `ids`, for the ends at `owner`
+    (None: at any owner)."""
+    first: dict[tuple[str, str, str], str] = {}
+    for conn_id in sorted(ids):
+        conn = connections[conn_id]
+        for end in (conn.a, conn.b):
+            if owner is None or end.owner == owner:
+                first.setdefault((end.owner, conn.kind, end.port), conn_id)
+    return first
 
 
 @rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES)
@@ -251,8 +292,8 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     for end in (conn.a, conn.b):
         if conn.kind == "power" and end.owner in d.feeds:
             continue
-        first = _port_users(ctx, end.owner).get((conn.kind, end.port), [conn_id])[0]
-        if first != conn_id:
+        first = _first_user(ctx, end.owner, conn.kind, end.port)
+        if first is not None and first != conn_id:
             yield Hit(f"{_end_label(ctx, end)} already has connection {first}; {conn_id} cannot use it too",
                       (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)
 
@@ -266,10 +307,13 @@ def cab016_port_roles(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     conn = _network(ctx, conn_id)
     if conn is None:
         return
-    ends = [port_roles.interface_of(ctx.design, end) for end in (conn.a, conn.b)]
+    ends = [_part_interface(ctx, end) for end in (conn.a, conn.b)]
     if ends[0] is None or ends[1] is None:
         return
-    problem = port_roles.role_problem(*ends[0], *ends[1])
+    key = ("role problem", ends[0][0].slug, conn.a.port, ends[1][0].slug, conn.b.port)
+    problem = ctx.memo.get(key, ())
+    if problem == ():  # the same for every cable between the same two ports of two parts
+        problem = ctx.memo[key] = port_roles.role_problem(*ends[0], *ends[1])
     if problem:
         roles = [port_roles.port_role(*end) for end in ends]
         yield Hit(f"{_label(ctx, conn)}: {problem}", (conn_id,),

@@ -11,13 +11,14 @@ lose redundancy, survivors pushed over capacity) for reports and the UI.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
 from rackstudio.checks.phrasing import Basis
-from rackstudio.checks.power_flow import downstream, flow, is_failure_element, upstream, upstream_of
+from rackstudio.checks.power_flow import consumers, downstream, failure_flow, flow, is_failure_element, upstream, upstream_of
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.graph import queries
 from rackstudio.model.parts import Category
@@ -58,6 +59,53 @@ def shifting_scenarios(ctx: CheckContext, node: str) -> list[str]:
     return sorted(found)
 
 
+_MOST_CARRIED = "most carried"
+
+
+def most_carried(ctx: CheckContext, node: str) -> float:
+    """An upper bound of the W `node` can draw in any scenario: its own load plus the bound of each
+    node it feeds (a consumer splits its load over its live inputs, so what reaches `node` from
+    one below it is never more than that one's demand; a device after a failure draws at most its
+    full load). Memoised for the pass; summed consumers first with an explicit stack. inf on a
+    loop of cables or a negative load, where the bound proves nothing."""
+    memo = ctx.memo
+    key = (_MOST_CARRIED, node)
+    if key in memo:
+        return memo[key]
+    devices = ctx.design.devices
+
+    def below(x: str) -> list[str]:
+        return sorted({v for v, _ in consumers(ctx, x)})
+
+    on_path = {node}
+    stack: list[list] = [[node, below(node), 0, 0.0]]
+    while stack:
+        frame = stack[-1]
+        x, cons, i, total = frame
+        while i < len(cons):
+            v = cons[i]
+            i += 1
+            known = memo.get((_MOST_CARRIED, v))
+            if known is not None:
+                total += known
+            elif v in on_path:
+                total = math.inf
+            else:
+                frame[2], frame[3] = i, total
+                on_path.add(v)
+                stack.append([v, below(v), 0, 0.0])
+                break
+        else:
+            own = ctx.load_w(x) if x in devices else 0.0
+            memo[(_MOST_CARRIED, x)] = total + own if own >= 0 else math.inf
+            on_path.discard(x)
+            stack.pop()
+            if stack:  # the parent adds this node's bound when it looks at it again
+                stack[-1][2] -= 1
+            continue
+    return memo[key]
+
+
 @rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES,
       measure="load_w")
 def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
@@ -67,16 +115,18 @@ def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     cap = capacity_of(ctx, node)
     if cap is None:
         return
+    if cap.capacity_w > 0 and cap.utilisation(most_carried(ctx, node) * (1 + 1e-9)) <= 1:
+        return  # no failure can put more on it than everything below it draws at full load
     normal = flow(ctx).demand(node)
     over = []
     for failed in shifting_scenarios(ctx, node):
-        after = flow(ctx, frozenset({failed})).demand(node)
+        after = failure_flow(ctx, failed).demand(node)
         if after > normal + 1e-9 and cap.utilisation(after) > 1:
             over.append((after, failed))
     if not over:
         return
     after, failed = min(over, key=lambda x: (-x[0], x[1]))
-    scenario = flow(ctx, frozenset({failed}))
+    scenario = failure_flow(ctx, failed)
     shifted = [x for x in _consumers_below(ctx, node) if scenario.degraded(x)]
     yield Hit(f"{ctx.name(node)} after loss of {ctx.name(failed)}: {cap.describe(after)}; "
               f"{len(shifted)} device{'s' * (len(shifted) != 1)} move load onto it ({_names(ctx, shifted)})",
