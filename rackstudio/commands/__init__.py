@@ -20,7 +20,7 @@ from rackstudio.commands.fit import (
     can_place_side,
 )
 from rackstudio.commands.labels import cable_label, labeler, pattern_problem
-from rackstudio.commands.modules import InstallModule, RemoveModule, bay_for, free_bays
+from rackstudio.commands.modules import InstallModule, RemoveModule, bay_for, free_bays, install_here
 from rackstudio.commands.network_plan import connect_to_leaf, plan_rails, plan_to_leaf, rail_optimised
 from rackstudio.commands.racks import AddRack, AddRow, MoveRack, RemoveRack, RotateRack, add_row_of_racks
 from rackstudio.commands.records import (
@@ -38,6 +38,6 @@ __all__ = [
     "RemoveModule", "RemoveRack", "RemoveRecord", "RotateFloorDevice", "RotateRack", "SetDesignField", "SetProperty",
     "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "bay_for", "cable_label", "can_place", "can_place_floor",
     "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid",
-    "connect_to_leaf", "copy", "distribute", "free_bays", "labeler", "ordered_moves", "paste", "pattern_problem",
+    "connect_to_leaf", "copy", "distribute", "free_bays", "install_here", "labeler", "ordered_moves", "paste", "pattern_problem",
     "plan_rails", "plan_to_leaf", "rail_optimised",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rackstudio.changes import Collection
 from rackstudio.commands.base import Command, Edit, Refused
+from rackstudio.commands.fit import Fit
 from rackstudio.model import integrity
 from rackstudio.model.design import Design, Device
 from rackstudio.model.modules import ModuleType
@@ -38,6 +39,26 @@ def bay_for(design: Design, device: Device, module: ModuleType) -> str | None:
             if "psu" in labelled[bay] or "power" in labelled[bay]:
                 return bay
     return free[0]
+
+
+def install_here(design: Design, device_id: str, module: ModuleType) -> tuple[InstallModule | None, Fit]:
+    """The InstallModule a module dropped on a device would run (into `bay_for`'s bay), and
+    whether it fits: the command's own refusal, planned without applying it."""
+    device = design.devices.get(device_id)
+    if device is None:
+        return None, Fit(False, "drop the module onto a device")
+    part = design.part_types[device.part]
+    if not part.module_bays:
+        return None, Fit(False, f"{part.model} has no module bays")
+    bay = bay_for(design, device, module)
+    if bay is None:
+        return None, Fit(False, f"every module bay of {device.name} is taken")
+    command = InstallModule(device_id, bay, module)
+    try:
+        command.plan(design)
+    except Refused as exc:
+        return None, Fit(False, str(exc))
+    return command, Fit(True)
 
 
 class InstallModule(Command):
@@ -100,4 +121,4 @@ class RemoveModule(Command):
         return [*edits, Edit(Collection.DEVICES, device.id, device, new)]
 
 
-__all__ = ["InstallModule", "RemoveModule", "bay_for", "free_bays"]
+__all__ = ["InstallModule", "RemoveModule", "bay_for", "free_bays", "install_here"]

@@ -1,5 +1,6 @@
-"""Qt-free. The bill of materials: the racks by rack type (empty racks too); the devices and the
-PDUs by manufacturer and part number with a count per rack and a total; cables by kind, media and
+"""Qt-free. The bill of materials: the racks by rack type (empty racks too); the devices, the
+PDUs and the modules installed in devices' bays by manufacturer and part number with a count per
+rack and a total; cables by kind, media and
 ordered length; transceivers (optics) by interface and media with a count per rack. Written as CSV
 (one table, a Section column) or XLSX (one sheet each).
 
@@ -91,6 +92,7 @@ class Bom:
     pdus: list[PartLine]
     cables: list[CableLine]
     optics: list[OpticLine]
+    modules: list[PartLine] = field(default_factory=list)  # installed in module bays (PSUs, NICs)
 
     @property
     def parts(self) -> list[PartLine]:
@@ -138,6 +140,21 @@ def _parts(design: Design) -> tuple[list[PartLine], list[PartLine]]:
             [p for p in ordered if p.category in PDU_CATEGORIES])
 
 
+def _modules(design: Design) -> list[PartLine]:
+    """The modules installed in devices' bays, by manufacturer and part number (else model), per rack."""
+    lines: dict[tuple[str, str], PartLine] = {}
+    for device in design.devices.values():
+        for key in (device.modules or {}).values():
+            module = design.module_types[key]
+            number = module.part_number or ""
+            line = lines.get((module.manufacturer, number or module.model))
+            if line is None:
+                line = lines[module.manufacturer, number or module.model] = PartLine(
+                    module.manufacturer, module.model, number, "psu module" if module.is_psu else "module")
+            line.per_rack[_rack_name(design, device.id)] += 1
+    return sorted(lines.values(), key=lambda p: (p.manufacturer.lower(), p.part_number or p.model, p.model))
+
+
 def _interface_type(design: Design, end: PortRef) -> str:
     device = design.devices.get(end.owner)
     if device is None:
@@ -177,7 +194,7 @@ def build(design: Design, ctx: CheckContext | None = None) -> Bom:
     devices, pdus = _parts(design)
     return Bom(order, _rack_types(design, order), devices, pdus,
                sorted(cables.values(), key=lambda c: (c.kind, c.media, c.length_m is None, c.length_m or 0)),
-               sorted(optics.values(), key=lambda o: (o.item, o.interface)))
+               sorted(optics.values(), key=lambda o: (o.item, o.interface)), _modules(design))
 
 
 # --- tables ------------------------------------------------------------------------------------------
@@ -229,12 +246,12 @@ def optics_table(bom: Bom) -> list[list]:
 def csv_rows(bom: Bom) -> list[list]:
     """One table for CSV: Section (rack, device, pdu, cable, optic), Manufacturer, Item, Part number
     (a rack's type), Category/Media, Length (m), the rack columns, Total, Total length (m)."""
-    cols = _columns(bom, [*bom.parts, *bom.optics])
+    cols = _columns(bom, [*bom.parts, *bom.modules, *bom.optics])
     rows: list[list] = [["Section", "Manufacturer", "Item", "Part number", "Category/Media", "Length (m)", *cols,
                          "Total", "Total length (m)"]]
     for r in bom.rack_types:
         rows.append(["rack", r.manufacturer, r.model, r.rack_type, "rack", "", *([""] * len(cols)), r.count, ""])
-    for section, lines in (("device", bom.devices), ("pdu", bom.pdus)):
+    for section, lines in (("device", bom.devices), ("pdu", bom.pdus), ("module", bom.modules)):
         for p in lines:
             rows.append([section, p.manufacturer, p.model, p.part_number, p.category, "",
                          *(p.per_rack.get(c, 0) for c in cols), p.total, ""])
@@ -252,7 +269,8 @@ def write_csv(bom: Bom, path: str | Path) -> Path:
 
 def write_bom_xlsx(bom: Bom, path: str | Path) -> Path:
     return write_xlsx(path, [("Racks", racks_table(bom)), ("Devices", parts_table(bom, bom.devices)),
-                             ("PDUs", parts_table(bom, bom.pdus)), ("Cables", cables_table(bom)),
+                             ("PDUs", parts_table(bom, bom.pdus)), ("Modules", parts_table(bom, bom.modules)),
+                             ("Cables", cables_table(bom)),
                              ("Optics", optics_table(bom))])
 
 

@@ -1,6 +1,6 @@
 """The inspector: edit the selected object's properties (each edit is one SetProperty; with
 several objects selected, the properties they share, as one undo step), a summary for racks,
-and the port panel for a device."""
+and for a device its modules (a drop target for module types) and its port panel."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 from rackstudio.changes import ChangeSet
 from rackstudio.commands import Composite, SetProperty
 from rackstudio.model.design import Design
+from rackstudio.power import device_draw
 from rackstudio.reports.totals import rack_summary
 from rackstudio.ui import forms
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
+from rackstudio.ui.modules_panel import ModulePanel
 from rackstudio.ui.ports import PortPanel
 
 _PLACEMENT_HIDDEN = {
@@ -31,7 +33,8 @@ _PLACEMENT_HIDDEN = {
     "floor": {"rack", "position", "face", "side", "lateral", "parent", "bay"},
 }
 _READ_ONLY = {"connections": {"kind"}}
-_NOT_SHOWN = {"devices": {"name_generated"}}  # kept by the commands: a typed name clears it
+# kept by the commands: a typed name clears name_generated; modules are the Modules section's
+_NOT_SHOWN = {"devices": {"name_generated", "modules"}}
 _KIND_NAMES = {"halls": "Hall", "rows": "Row", "racks": "Rack", "devices": "Device", "upses": "UPS",
                "panels": "Panel", "feeds": "Feed", "connections": "Connection", "comments": "Comment",
                "waivers": "Waiver"}
@@ -74,9 +77,11 @@ class InspectorDock(QDockWidget):
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.ports = PortPanel(editor)
+        self.modules = ModulePanel(editor)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.summary)
         self.layout_.addWidget(self.form_host)
+        self.layout_.addWidget(self.modules)
         self.layout_.addWidget(self.ports, 1)
         self.layout_.addStretch(0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -109,6 +114,8 @@ class InspectorDock(QDockWidget):
             self._refresh_values()
         else:
             self.summary.setText(self._summary_text())  # a rack's fill changes with its devices
+        if changes.touched().keys() & set(ids):
+            self.modules.refresh()
         self.ports.refresh()
 
     def _rebuild(self) -> None:
@@ -127,6 +134,7 @@ class InspectorDock(QDockWidget):
         design = self.design
         ids = self.ids
         self.ports.set_device(ids[0] if len(ids) == 1 and ids[0] in design.devices else None)
+        self.modules.set_device(ids[0] if len(ids) == 1 and ids[0] in design.devices else None)
         if not ids:
             self.title.setText("Nothing selected")
             self.summary.setText("Select a rack, a device or a cable to edit its properties.")
@@ -172,7 +180,10 @@ class InspectorDock(QDockWidget):
             return f"{s.used_u:g} of {s.total_u} U used · {s.power_text()} · {s.weight_text()}"
         if len(self.ids) == 1 and self.ids[0] in design.devices:
             part = design.part_of(design.devices[self.ids[0]])
-            return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}"
+            draw = device_draw(design, design.devices[self.ids[0]])
+            power = " · power unknown" if not draw.known else f" · {draw.allocated_w:,.0f} W" + (
+                " (derived from its PSUs)" if draw.derived else "")
+            return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}{power}"
         return "The status bar shows the selection's units, power and weight." if len(self.ids) > 1 else ""
 
     @guarded

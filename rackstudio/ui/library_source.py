@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from rackstudio.model.design import Design
+from rackstudio.model.modules import ModuleType, module_key
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
 from rackstudio.power import listed_max_w
@@ -23,8 +24,8 @@ log = logging.getLogger("rackstudio.ui")
 class Entry:
     """One palette row."""
 
-    kind: str  # "part" or "rack-type"
-    key: str  # the part's or rack type's slug
+    kind: str  # "part", "rack-type" or "module"
+    key: str  # the part's or rack type's slug, the module type's key
     manufacturer: str
     model: str
     category: str
@@ -43,6 +44,12 @@ def part_entry(part: PartType, source: str) -> Entry:
                  listed_max_w(part), part.weight_kg)
 
 
+def module_entry(module: ModuleType, source: str) -> Entry:
+    draw = sum(p.maximum_draw or p.allocated_draw or 0 for p in module.power_ports) or None
+    return Entry("module", module.key, module.manufacturer, module.model, "module", 0.0, source, draw,
+                 module.weight_kg)
+
+
 def rack_entry(rt: RackType, source: str) -> Entry:
     return Entry("rack-type", rt.slug, rt.manufacturer, rt.model, "rack", float(rt.u_height), source,
                  rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None, rt.weight_kg or None)
@@ -52,8 +59,9 @@ class PartsLibrary:
     """Parts and rack types given directly (tests, small tools) plus the open design's own."""
 
     def __init__(self, parts: Iterable[PartType] = (), rack_types: Iterable[RackType] = (),
-                 source: str = "library"):
+                 source: str = "library", modules: Iterable[ModuleType] = ()):
         self._parts = {p.slug: p for p in parts}
+        self._modules = {m.key: m for m in modules}
         self._rack_types = {r.slug: r for r in rack_types}
         self.source = source
         self.problem: str | None = None  # why the catalog could not be read, if so
@@ -75,8 +83,17 @@ class PartsLibrary:
             return design.rack_types[key]
         return self.library_rack_type(key)
 
+    def module(self, key: str) -> ModuleType | None:
+        design = self._design()
+        if design is not None and key in design.module_types:
+            return design.module_types[key]
+        return self.library_module(key)
+
     def library_part(self, key: str) -> PartType | None:
         return self._parts.get(key)
+
+    def library_module(self, key: str) -> ModuleType | None:
+        return self._modules.get(key)
 
     def library_rack_type(self, key: str) -> RackType | None:
         return self._rack_types.get(key)
@@ -95,6 +112,7 @@ class PartsLibrary:
     def library_entries(self) -> list[Entry]:
         rows = [rack_entry(rt, self.source) for rt in self._rack_types.values()]
         rows += [part_entry(p, self.source) for p in self._parts.values()]
+        rows += [module_entry(m, self.source) for m in self._modules.values()]
         return rows
 
     def entries(self) -> list[Entry]:
@@ -105,6 +123,7 @@ class PartsLibrary:
         if design is not None:
             own = [rack_entry(rt, "design") for rt in design.rack_types.values()]
             own += [part_entry(p, "design") for p in design.part_types.values()]
+            own += [module_entry(m, "design") for m in design.module_types.values()]
             for entry in own:
                 listed = rows.setdefault((entry.kind, entry.key), entry)
                 if listed is not entry:
@@ -120,6 +139,8 @@ class CatalogLibrary(PartsLibrary):
         super().__init__(source="library")
         self.catalog = catalog
         self._rack_entries = {e.slug: e for e in catalog.entries if e.kind == "rack-type" and e.slug}
+        self._module_entries = {module_key(e.manufacturer, e.model): e for e in catalog.entries
+                                if e.kind == "module-type"}
 
     def library_part(self, key: str) -> PartType | None:
         return self.catalog.part(key)
@@ -131,8 +152,13 @@ class CatalogLibrary(PartsLibrary):
     def _library_rack_keys(self) -> list[str]:
         return list(self._rack_entries)
 
+    def library_module(self, key: str) -> ModuleType | None:
+        entry = self._module_entries.get(key)
+        return self.catalog.module_type(entry) if entry is not None else None
+
     def library_entries(self) -> list[Entry]:
-        rows = []
+        rows = [Entry("module", key, e.manufacturer, e.model, "module", 0.0, e.source, e.max_power_w, e.weight_kg)
+                for key, e in self._module_entries.items()]
         for e in self.catalog.entries:
             if e.kind in ("device-type", "rack-type") and e.slug:
                 kind, category = ("part", e.category) if e.kind == "device-type" else ("rack-type", "rack")

@@ -1,4 +1,4 @@
-"""The parts palette: the library's parts and rack types plus the design's own, searchable and
+"""The parts palette: the library's parts, module types and rack types plus the design's own, searchable and
 filtered by manufacturer and category, showing U height, power and weight. Rows drag out as
 an id-only "application/x-rackstudio-part" payload (ui.mime)."""
 from __future__ import annotations
@@ -49,6 +49,8 @@ class PartsPaletteModel(RowsTableModel):
         """Where the row's part or rack type goes (the part is read on hover only)."""
         if e.kind == "rack-type":
             return Mounting.FLOOR.target
+        if e.kind == "module":
+            return "a device with a free module bay (in the elevation or the Inspector)"
         part = self.library.part(e.key)
         return mounting(part).target if part is not None else "a rack face"
 
@@ -186,7 +188,7 @@ class PaletteDock(QDockWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         colls = changes.collections()
-        if colls & {"part_types", "rack_types"}:
+        if colls & {"part_types", "module_types", "rack_types"}:
             self.reload()
 
     def _apply_filter(self) -> None:

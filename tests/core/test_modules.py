@@ -109,3 +109,17 @@ def test_copy_and_paste_carries_the_modules_and_their_cords(r760xs):
     [new] = [i for i in changes.added if i in b.design.devices]
     assert b.design.devices[new].modules == {"PSU-1": "dell-d750e-s6", "PSU-2": "dell-d750e-s6"}
     assert device_draw(b.design, b.design.devices[new]).max_w == 750
+
+
+def test_the_bom_lists_the_installed_modules_per_rack(r760xs):
+    from rackstudio.reports import bom
+
+    part, psu, _ = r760xs
+    b = _bench(part)
+    b.doc.execute(InstallModule("r760", "PSU-1", psu))
+    b.doc.execute(InstallModule("r760", "PSU-2", psu))
+    found = bom.build(b.design)
+    [line] = found.modules
+    assert (line.manufacturer, line.model, line.category, dict(line.per_rack)) == (
+        "Dell", "D750E-S6", "psu module", {"R1": 2})
+    assert ["module", "Dell", "D750E-S6", "", "psu module", "", 2, 2, ""] in bom.csv_rows(found)

@@ -76,7 +76,7 @@ def test_csv_is_one_table_with_sections(design, tmp_path):
 def test_xlsx_has_a_sheet_each_with_the_same_rows(design, tmp_path):
     path = bom.export(design, tmp_path / "bom.xlsx")
     book = read_xlsx(path)
-    assert list(book) == ["Racks", "Devices", "PDUs", "Cables", "Optics"]
+    assert list(book) == ["Racks", "Devices", "PDUs", "Modules", "Cables", "Optics"]
     table = bom.build(design)
     assert book["Racks"] == bom.racks_table(table)
     assert book["Devices"] == [[None if v == "" else v for v in row] for row in bom.parts_table(table, table.devices)]

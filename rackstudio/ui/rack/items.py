@@ -118,6 +118,9 @@ class DeviceItem(QGraphicsItem):
         shadow = (" (mounted on the other face)" if device.position is None else
                   " (full-depth, mounted on the other face)") if self.role == "shadow" else ""
         self.base_tip = f"{device.name}: {part.manufacturer} {part.model}{where}{shadow}"
+        if device.modules:
+            self.base_tip += "\nModules: " + ", ".join(
+                f"{bay} {design.module_types[key].model}" for bay, key in sorted(device.modules.items()))
         self._refresh_tip()
 
     def _refresh_tip(self) -> None:

@@ -12,7 +12,16 @@ from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsLineItem
 
-from rackstudio.commands import Command, Composite, Fit, MoveDevice, NudgeDevice, PlaceDevice
+from rackstudio.commands import (
+    Command,
+    Composite,
+    Fit,
+    InstallModule,
+    MoveDevice,
+    NudgeDevice,
+    PlaceDevice,
+    install_here,
+)
 from rackstudio.commands.fit import Mounting, can_place, can_place_in_bay, can_place_side, mounting
 from rackstudio.commands.port_compat import Target, cable_defaults, targets
 from rackstudio.model import geometry
@@ -156,8 +165,21 @@ class ElevationView(CanvasView):
 
     # --- palette drops -------------------------------------------------------------------------
 
+    def _module_drop(self, key: str, pos: QPointF) -> tuple[InstallModule | None, Placement]:
+        """A module dropped on a device: into its first suitable free bay (`install_here`)."""
+        module = self.editor.library.module(key)
+        item = self._device_at(pos)
+        if module is None or item is None:
+            why = f"unknown module {key!r}" if module is None else "drop the module onto a device"
+            return None, Placement(Fit(False, why), QRectF(pos, pos))
+        command, fit = install_here(self.design, item.obj_id, module)
+        label = command.text if command is not None else f"{module.model} on {item.name}"
+        return command, Placement(fit, item.mapRectToScene(item.boundingRect()), {}, label)
+
     def _payload_placement(self, payload: tuple[str, str], pos: QPointF) -> Placement:
         kind, key = payload
+        if kind == "module":
+            return self._module_drop(key, pos)[1]
         if kind != "part":
             return Placement(Fit(False, "rack types go on the hall floor"), QRectF(pos, pos))
         part = self.editor.library.part(key)
@@ -172,6 +194,9 @@ class ElevationView(CanvasView):
     def drop_command(self, payload: tuple[str, str], pos: QPointF):
         """The PlaceDevice a drop here would run, keyed by its target (the checks preview it once
         per unit, face and rack while dragging)."""
+        if payload[0] == "module":
+            command, placement = self._module_drop(payload[1], pos)
+            return None if command is None else ((payload, placement.label), command)
         placement = self._payload_placement(payload, pos)
         part = self.editor.library.part(payload[1]) if payload[0] == "part" else None
         if not placement.fit.ok or part is None:
@@ -180,6 +205,11 @@ class ElevationView(CanvasView):
         return (payload, tuple(sorted(fields.items()))), PlaceDevice(part, **fields)
 
     def commit_drop(self, payload: tuple[str, str], pos: QPointF) -> None:
+        if payload[0] == "module":
+            command, _ = self._module_drop(payload[1], pos)
+            if command is not None:
+                self.editor.execute(command)
+            return
         placement = self._payload_placement(payload, pos)
         fields = {k: v for k, v in placement.fields.items() if v is not None}
         self.editor.execute(PlaceDevice(self.editor.library.part(payload[1]), **fields))

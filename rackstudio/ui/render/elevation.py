@@ -147,6 +147,8 @@ class DeviceLabel:
     name: str
     model: str
     category: str
+    # one per module bay, in the part's order: "" empty, "psu" a PSU module, "module" any other
+    module_bays: tuple[str, ...] = ()
 
 
 def paint_device(painter: QPainter, size: tuple[float, float], label: DeviceLabel, role: str,
@@ -184,6 +186,8 @@ def paint_device(painter: QPainter, size: tuple[float, float], label: DeviceLabe
                          Qt.AlignmentFlag.AlignCenter, label.name)
         painter.restore()
         return
+    if role == "face" and label.module_bays:
+        _paint_module_bays(painter, rect, label.module_bays)
     if bays:
         return
     px = min(12.0, max(rect.height() * 0.62, 6.0))
@@ -197,10 +201,37 @@ def paint_device(painter: QPainter, size: tuple[float, float], label: DeviceLabe
                      if "\n" not in text else text)
 
 
+MODULE_COLOURS = {"psu": QColor(214, 140, 30), "module": QColor(60, 110, 190)}
+
+
+def _paint_module_bays(painter: QPainter, rect: QRectF, states: tuple[str, ...]) -> None:
+    """A row of small squares at the device's bottom right, one per module bay: filled for a bay
+    with a module (amber a PSU, blue any other), outlined for an empty one."""
+    side = max(3.0, min(7.0, rect.height() * 0.3))
+    gap = side * 0.45
+    x = rect.right() - 3 - len(states) * (side + gap) + gap
+    y = rect.bottom() - side - 2
+    for state in states:
+        painter.setPen(QPen(QColor(70, 70, 80), 0.8))
+        painter.setBrush(MODULE_COLOURS.get(state, QColor(255, 255, 255, 150)))
+        painter.drawRect(QRectF(x, y, side, side))
+        x += side + gap
+
+
+def module_states(design: Design, device) -> tuple[str, ...]:
+    """What `DeviceLabel.module_bays` shows for a device: one state per module bay of its part."""
+    bays = design.part_types[device.part].module_bays
+    if not device.modules:
+        return ("",) * len(bays)
+    fitted = device.modules
+    return tuple("" if b.name not in fitted else "psu" if design.module_types[fitted[b.name]].is_psu else "module"
+                 for b in bays)
+
+
 def device_label(design: Design, device_id: str) -> DeviceLabel:
     device = design.devices[device_id]
     part = design.part_of(device)
-    return DeviceLabel(device.name, part.model, str(part.category))
+    return DeviceLabel(device.name, part.model, str(part.category), module_states(design, device))
 
 
 # --- a whole rack ------------------------------------------------------------------------------------
