@@ -12,16 +12,19 @@ from rackstudio.commands import (
     AddRecord,
     Connect,
     Disconnect,
+    InstallModule,
     MoveDevice,
     MoveRack,
     PlaceDevice,
     Refused,
     RemoveDevice,
+    RemoveModule,
     RemoveRecord,
     SetProperty,
 )
 from rackstudio.graph.component_graph import ComponentGraph
-from rackstudio.model import PortRef, Waiver
+from rackstudio.model import PartType, PortRef, Waiver
+from rackstudio.model.modules import ModuleType
 from tests.core import builders
 from tests.core.check_builders import Bench, busbar_rack, cdu, load, manifold, pdu, shelf, tray
 
@@ -50,7 +53,19 @@ PARTS = {
     # a management switch whose first port is its own mgmt0: cabled to a data NIC, CAB-016
     "oob": builders.switch(slug="oob", interfaces=[{"name": "mgmt0", "type": "1000base-t", "mgmt_only": True}]
                            + [{"name": f"ge{i}", "type": "1000base-t"} for i in range(1, 5)]),
+    # PSUs and a NIC as modules: unknown power (PWR-016) until a PSU module goes in, derived after
+    "modular": PartType.model_validate({
+        "manufacturer": "Test", "model": "Modular 2U", "slug": "modular", "u_height": 2, "weight": 20,
+        "weight_unit": "kg", "interfaces": [{"name": "bmc", "type": "1000base-t", "mgmt_only": True}],
+        "module-bays": [{"name": "PSU-1", "position": "PSU-1"}, {"name": "PSU-2", "position": "PSU-2"},
+                        {"name": "OCP", "position": "OCP-1"}]}),
 }
+MODULES = [ModuleType.model_validate({"manufacturer": "Test", "model": "PSU 1400",
+                                      "power_ports": [{"name": "{module}", "type": "iec-60320-c14",
+                                                       "maximum_draw": 1400}]}),
+           ModuleType.model_validate({"manufacturer": "Test", "model": "NIC 2x400G",
+                                      "interfaces": [{"name": f"{{module}}/{n}", "type": "400gbase-x-osfp"}
+                                                     for n in (1, 2)]})]
 
 
 def _world() -> Bench:
@@ -78,6 +93,7 @@ def _world() -> Bench:
     b.place(PARTS["server"], "srv-1", rack="rk-1", position=1)
     for i in range(1, 7):
         b.power("srv-1", f"PSU{i}", "pdu-a" if i <= 3 else "pdu-b", f"O{i}")
+    b.place(PARTS["modular"], "mod-1", rack="rk-2", position=30)
     return b
 
 
@@ -91,7 +107,17 @@ def _command(data, design):
     racks = sorted(design.racks)
     op = data.draw(st.sampled_from(["place", "place", "move", "remove", "power", "power", "network", "network",
                                     "coolant", "coolant", "disconnect", "undo", "alloc", "rename", "feed", "rack",
-                                    "row", "waiver"]))
+                                    "row", "waiver", "module", "module"]))
+    if op == "module":
+        modular = [d for d in devices if design.part_types[design.devices[d].part].module_bays]
+        if not modular:
+            return None
+        dev = data.draw(st.sampled_from(modular))
+        fitted = sorted(design.devices[dev].modules or {})
+        if fitted and data.draw(st.booleans()):
+            return RemoveModule(dev, data.draw(st.sampled_from(fitted)))
+        return InstallModule(dev, data.draw(st.sampled_from(["PSU-1", "PSU-2", "OCP"])),
+                             data.draw(st.sampled_from(MODULES)))
     if op == "place":
         part = PARTS[data.draw(st.sampled_from(sorted(PARTS)))]
         rack = data.draw(st.sampled_from(racks))

@@ -269,13 +269,23 @@ class DesignEditing(RuleBasedStateMachine):
             if device in self.doc.design.devices:
                 self.run(NudgeDevice(self.doc.design, device, delta))
 
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), position=st.integers(1, 46))
+    def place_modular_server(self, data, position):
+        """Place one and fill some of its bays (each install its own undo step): rule selection is
+        swarmed, so installs are exercised here as well as by `install_module`."""
+        before = set(self.doc.design.devices)
+        self.run(PlaceDevice(_modular(), rack=self.pick(data, "racks"), position=position))
+        for placed in sorted(set(self.doc.design.devices) - before):
+            for bay in data.draw(st.lists(st.sampled_from(["PSU-1", "PSU-2", "OCP"]), max_size=3, unique=True)):
+                self.run(InstallModule(placed, bay, data.draw(st.sampled_from(MODULES))))
+
     @precondition(lambda self: self.has("devices"))
     @rule(data=st.data(), module=st.sampled_from(MODULES), bay=st.sampled_from(["PSU-1", "PSU-2", "OCP", "None"]))
     def install_module(self, data, module, bay):
-        """Into a modular server's bay, or any device's (most have no such bay: refused)."""
+        """Into a modular server's bay (a bay it lacks, or a device without bays: refused)."""
         d = self.doc.design
-        device = self.pick(data, "devices", lambda x: bool(d.part_types[x.part].module_bays)) \
-            if data.draw(st.booleans()) else None
+        device = self.pick(data, "devices", lambda x: bool(d.part_types[x.part].module_bays))
         self.run(InstallModule(device or self.pick(data, "devices"), bay, module))
 
     @precondition(lambda self: any(d.modules for d in self.doc.design.devices.values()))
