@@ -41,9 +41,10 @@ from rackstudio.library.safe_yaml import (
     read_text,
 )
 from rackstudio.model.modules import ModuleType
-from rackstudio.model.parts import PartExtension, PartType
+from rackstudio.model.parts import Category, PartExtension, PartType
 from rackstudio.model.racks import RackType
 from rackstudio.model.units import WEIGHT_TO_KG
+from rackstudio.power.inlets import derived_pdu_spec, pdu_inlet
 
 __all__ = [
     "DEVICE_TYPE_KEYS", "MAX_FILE_BYTES", "LoadResult", "ModuleType", "device_type_data",
@@ -134,6 +135,12 @@ def _build_part(r: FieldReader, data: dict, origin: str | None) -> PartType:
     if ext is None or "category" not in ext:
         guessed = part.rackstudio.model_copy(update={"category": infer_category(part)})
         part = part.model_copy(update={"rackstudio": guessed})
+    if ext is None and part.category == Category.PDU:
+        spec = derived_pdu_spec(part)  # a NetBox PDU: its inlet rating from its inlet type
+        if spec is not None:
+            note = f"derived from inlet type {pdu_inlet(part).type} (engineering.md 2.10)"
+            derived = part.rackstudio.model_copy(update={"pdu": spec, "sources": {"pdu": note}})
+            part = part.model_copy(update={"rackstudio": derived})
     return part
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rackstudio.model.parts import Category, PartType
 from rackstudio.power.draw import PASS_THROUGH, PASSIVE_CATEGORIES, part_draw
+from rackstudio.power.inlets import impossible_legs, pdu_inlet
 
 __all__ = ["PASSIVE_CATEGORIES", "Flag", "infer_category", "quality_flags"]
 
@@ -151,6 +152,11 @@ def quality_flags(part: PartType) -> list[Flag]:
     elif draw.derived and ext.category not in PASS_THROUGH:
         flags.append(Flag("derived-draw", f"no allocated_draw: draw bounded at {draw.max_w:g} W, {draw.basis[9:]} "
                                           "(engineering.md 2.6)"))
+    wrong_legs = impossible_legs(part)
+    if wrong_legs:
+        flags.append(Flag("impossible-leg", f"{len(wrong_legs)} outlet(s) on legs a {pdu_inlet(part).phase} "
+                                            f"{pdu_inlet(part).type} inlet does not have: {', '.join(wrong_legs[:4])}"
+                                            + (" ..." if len(wrong_legs) > 4 else "")))
     for port in part.power_ports:
         if port.allocated_draw and port.maximum_draw and port.allocated_draw > port.maximum_draw:
             flags.append(Flag("allocated-above-maximum",

@@ -9,6 +9,7 @@ from rackstudio.checks.formulas import cfm_delta_t_k
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model.parts import Category, PartType
 from rackstudio.power import part_draw, psu_rating_w
+from rackstudio.power.inlets import impossible_legs, pdu_inlet
 
 RULES: list[Rule] = []
 
@@ -122,3 +123,16 @@ def lib005_airflow_delta_t(ctx: CheckContext, slug: str) -> Iterator[Hit]:
         yield Hit(f"{_label(part)}: {air_w:,.0f} W at {cfm:,.0f} CFM implies ΔT {dt:.1f} K "
                   f"(expected {low:g}-{high:g} K)", (slug,),
                   {"air_w": air_w, "airflow_cfm": cfm, "delta_t_k": round(dt, 2)})
+
+
+@rule("LIB-006", "PDU outlets on legs its inlet does not have", Severity.WARNING, Scope.PART, RULES)
+def lib006_impossible_legs(ctx: CheckContext, slug: str) -> Iterator[Hit]:
+    """A PDU whose outlets name feed legs its inlet type cannot supply (legs B and C on a
+    single-phase inlet): its phase figures would be made up. engineering.md 2.10 [NEMA-WD6]."""
+    part = ctx.design.part_types[slug]
+    wrong = impossible_legs(part)
+    if wrong:
+        inlet = pdu_inlet(part)
+        yield Hit(f"{_label(part)}: {len(wrong)} outlet(s) on legs a {inlet.phase} {inlet.type} inlet does not "
+                  f"have ({', '.join(wrong[:4])}{' ...' if len(wrong) > 4 else ''})", (slug,),
+                  {"outlets": wrong, "inlet_type": inlet.type, "phase": inlet.phase})
