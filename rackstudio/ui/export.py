@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 
 from rackstudio.checks import CheckEngine, Finding, builtin_registry
-from rackstudio.checks.metrics import MetricsSource, OnDemandMetrics
+from rackstudio.checks.metrics import MetricsSource, OnDemandMetrics, plus_unknown
 from rackstudio.errors import RackStudioError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
@@ -429,14 +429,17 @@ def report_html(data: dict) -> str:
                     [[s["halls"], s["rows"], s["racks"], s["devices"],
                       ", ".join(f"{n} {k}" for k, n in s["connections"].items()) or "none", s["allocated_kw"],
                       s["max_kw"], s["heat_air_kw"], s["heat_liquid_kw"], s["weight_t"], f"{s['units_used']:g}"]]),
-             f"<p>The checks count each device's {s['checked_basis']} draw: {s['checked_kw']} kW in racks.</p>",
+             f"<p>The checks count each device's {s['checked_basis']} draw: {s['checked_kw']} kW in racks"
+             f"{_e(plus_unknown(s['unknown_power_devices']))}.</p>",
              f"<p>Findings: <b>{f['error']}</b> errors, <b>{f['warning']}</b> warnings, {f['info']} info, "
              f"{f['waived']} waived.</p>",
              "<h2>Power per rack</h2>",
              _table(["Rack", "Row", "Allocated kW", "Max kW", f"Checked kW ({s['checked_basis']})", "Side A kW",
                      "Side B kW", "Budget kW", "% of budget", "Feed limit A kW", "Feed limit B kW", "Units",
                      "Weight kg"],
-                    [[r["rack"], r["row"], r["allocated_kw"], r["max_kw"], r["checked_kw"], r["side_a_kw"],
+                    [[r["rack"], r["row"], r["allocated_kw"], r["max_kw"],
+                      r["checked_kw"] if not r["unknown_power_devices"]
+                      else f"{r['checked_kw']}{plus_unknown(r['unknown_power_devices'])}", r["side_a_kw"],
                       r["side_b_kw"], r["budget_kw"],
                       r["budget_pct"], r["limit_a_kw"], r["limit_b_kw"], r["units"], r["weight_kg"]]
                      for r in data["power"]], 2),

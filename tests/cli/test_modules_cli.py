@@ -49,3 +49,13 @@ def test_with_two_psu_modules_it_draws_through_them(tmp_path, capsys):
     assert main(["info", path, "--format", "json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["racks_power"] == {"allocated_kw": 0.75, "max_kw": 0.75, "checked_kw": 0.75, "unknown_devices": 0}
+
+
+def test_the_design_report_says_plus_unknown(tmp_path):
+    from rackstudio.reports import json_report
+    from rackstudio.reports.metrics_series import MetricsSeries
+
+    design = project_file.load(_design(tmp_path, 0)).design
+    report = json_report.design_report(MetricsSeries(design), [], "2026-12-06")
+    assert report["summary"]["unknown_power_devices"] == 1
+    assert [r["unknown_power_devices"] for r in report["power"]] == [1]

@@ -301,3 +301,26 @@ def test_plan_is_one_undo_step_and_a_second_plan_has_nothing_to_do():
         plan_power(doc.design, [rack], FlowState.of(doc.design))
     doc.undo()
     assert not doc.design.connections
+
+
+def test_the_planner_cords_the_inlets_of_installed_psu_modules(lib):
+    """A Dell PowerEdge R760xs from the NetBox library: its PSUs are modules; with two installed the
+    planner cords PSU-1 and PSU-2 to the A and B PDUs, and the checks find every inlet fed."""
+    from rackstudio.commands import InstallModule
+    from rackstudio.library import load_device_type, load_module_type
+    from tests.conftest import NETBOX_DATA, require_data
+
+    require_data(NETBOX_DATA / "device-types")
+    doc = b.row_document()
+    rack = _rack(doc, lib.parts["pdu"])
+    doc.execute(PlaceDevice(load_device_type(NETBOX_DATA / "device-types/Dell/PowerEdge-R760xs.yaml").part,
+                            rack=rack, position=10, device_id="r760"))
+    psu = load_module_type(NETBOX_DATA / "module-types/Dell/D750E-S6.yaml").part
+    for bay in ("PSU-1", "PSU-2"):
+        doc.execute(InstallModule("r760", bay, psu))
+    plan = plan_power(doc.design, [rack], FlowState.of(doc.design))
+    links = sorted((link.inlet, link.supplier) for link in plan.links if link.device == "r760")
+    assert links == [("PSU-1", "pdu-a"), ("PSU-2", "pdu-b")]
+    doc.execute(plan.command)
+    assert not [f for f in findings(doc.design) if f.rule in ("PWR-016", "PWR-019") and "r760" in f.objects
+                and f.severity.value != "info"]
