@@ -1,6 +1,6 @@
 """Qt-free. Per-rack figures the rules compare and every view shows: power allocated/max, the
 A/B split, heat to air and to liquid, the airflow and coolant flow that heat needs, weight and
-units used, and what a rack's figures are compared with (its power budget, air-cooling capacity,
+units used, the power of the optics in its cages (also inside each device's draw, rackstudio.power), and what a rack's figures are compared with (its power budget, air-cooling capacity,
 weight rating, feeds). Each figure is computed here once; rules, views, reports and the command
 line read it (the app's engine's cache, or `OnDemandMetrics` when no engine is attached).
 
@@ -26,7 +26,7 @@ from rackstudio.checks.formulas import (
     m3h_to_cfm,
 )
 from rackstudio.checks.phrasing import Basis
-from rackstudio.model import geometry
+from rackstudio.model import geometry, optics
 from rackstudio.model.design import Design, Rack
 from rackstudio.model.units import M3H_PER_CFM
 
@@ -64,6 +64,9 @@ class RackMetrics:
     unknown_weight: tuple[str, ...]
     units_used: float
     units_total: int
+    optics_w: float = 0.0  # every optic and active cable plug in the rack's cages (engineering.md 4.2)
+    optics_in_figures_w: float = 0.0  # of which counted inside device figures that include optics
+    optics_plugs: int = 0
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -199,10 +202,19 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     weight = rt.weight_kg
     unknown_power, unknown_weight = [], []
     loop = None
+    optics_w = optics_in_figures = 0.0
+    plugs = 0
     for dev_id in devices:
         device = design.devices[dev_id]
         part = design.part_of(device)
         draw = ctx.draw(dev_id)
+        if design.connections_of(dev_id):
+            cages = optics.cage_optics(design, dev_id)
+            watts = sum(w for w, _ in cages.values())
+            plugs += len(cages)
+            optics_w += watts
+            if part.rackstudio.power.includes_optics:
+                optics_in_figures += watts
         if part.category not in PASS_THROUGH:
             if not draw.known:
                 unknown_power.append(dev_id)
@@ -230,7 +242,7 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
         heat_air_w=air, heat_liquid_w=liquid, airflow_m3h=m3h, airflow_cfm=m3h_to_cfm(m3h),
         liquid_lpm=liquid_lpm(liquid, fluid, supply_c, dt_k), weight_kg=weight,
         unknown_weight=tuple(unknown_weight), units_used=used_units(design, rack_id),
-        units_total=rt.u_height)
+        units_total=rt.u_height, optics_w=optics_w, optics_in_figures_w=optics_in_figures, optics_plugs=plugs)
 
 
 @dataclass(frozen=True)
@@ -248,6 +260,9 @@ class RackTotals:
     units_used: float = 0.0
     units_total: int = 0
     unknown_power: int = 0  # devices whose power is unknown: not in the W above
+    optics_w: float = 0.0
+    optics_in_figures_w: float = 0.0
+    optics_plugs: int = 0
 
 
 def totals(metrics: Iterable[RackMetrics]) -> RackTotals:
@@ -257,7 +272,9 @@ def totals(metrics: Iterable[RackMetrics]) -> RackTotals:
                          out.checked_w + m.checked_w, out.heat_air_w + m.heat_air_w,
                          out.heat_liquid_w + m.heat_liquid_w, out.weight_kg + m.weight_kg,
                          out.units_used + m.units_used, out.units_total + m.units_total,
-                         out.unknown_power + len(m.unknown_power))
+                         out.unknown_power + len(m.unknown_power),
+                         out.optics_w + m.optics_w, out.optics_in_figures_w + m.optics_in_figures_w,
+                         out.optics_plugs + m.optics_plugs)
     return out
 
 

@@ -6,8 +6,8 @@ references, not copies) and the design and graph as they are now:
 
 - a device: itself and its children, its rack(s) old and new with their row and hall, its cables;
   unless only its placement changed, also its power neighbourhood and its coolant loop;
-- a connection: itself, the cables sharing its ports, its end devices; for power the power
-  neighbourhood of both ends, for coolant the loops of both ends;
+- a connection: itself, the cables sharing its ports, its end devices; for power (and network
+  cables carrying optics, which draw from their devices) the power neighbourhood of both ends, for coolant the loops of both ends;
 - a rack or row: itself, its devices and their cables, its row/hall/floor;
 - a feed, panel or UPS: its power neighbourhood;
 - a hall, the settings or design fields: everything (rare edits; a full run).
@@ -28,6 +28,7 @@ from rackstudio.checks import coolant, power_flow
 from rackstudio.checks.context import CheckContext, descendants, rack_of_record
 from rackstudio.checks.rule import Scope
 from rackstudio.graph.component_graph import busbar_node
+from rackstudio.model import optics
 from rackstudio.model.design import Design, Device
 from rackstudio.model.parts import Category, PartType
 
@@ -170,7 +171,7 @@ class _Impact:
                     c = self.d.connections[other]
                     if c.kind == rec.kind and end.port in _ports_of(c, end.owner):
                         self.dirty.add(Scope.CONNECTION, other)
-                if rec.kind == "power":
+                if rec.kind == "power" or optics.carries_optics(rec):  # optics draw from their device
                     self.power_nodes.add(end.owner)
                 elif rec.kind == "coolant":
                     self.coolant_nodes.add(end.owner)

@@ -45,6 +45,7 @@ def summary(design: Design, warnings: list[tuple[str, str]]) -> dict:
                         "checked_kw": _kw(racks.checked_w), "unknown_devices": racks.unknown_power},
         "floor_equipment_power": {"devices": floor.devices, "allocated_kw": _kw(floor.allocated_w),
                                   "max_kw": _kw(floor.max_w), "checked_kw": _kw(floor.checked_w)},
+        "optics": _optics(design, figures),
         "heat_air_kw": _kw(racks.heat_air_w),
         "heat_liquid_kw": _kw(racks.heat_liquid_w),
         "weight_kg": round(racks.weight_kg, 1),
@@ -52,6 +53,18 @@ def summary(design: Design, warnings: list[tuple[str, str]]) -> dict:
         "units_total": racks.units_total,
         "warnings": [{"where": w, "message": m} for w, m in warnings],
     }
+
+
+def _optics(design: Design, figures: OnDemandMetrics) -> list[dict]:
+    """Per hall: the power of every optic and active cable plug in its racks' cages, and how much of
+    it device figures that already count their optics (SN5610, QM9700) hold (engineering.md 4.2)."""
+    out = []
+    for hall_id in sorted(design.halls):
+        t = totals(figures.rack_metrics(r) for r in sorted(design.racks) if design.racks[r].hall == hall_id)
+        out.append({"hall": design.halls[hall_id].name, "optics_kw": _kw(t.optics_w), "plugs": t.optics_plugs,
+                    "in_device_figures_kw": _kw(t.optics_in_figures_w),
+                    "added_kw": _kw(t.optics_w - t.optics_in_figures_w)})
+    return out
 
 
 def _kw(watts: float) -> float:
@@ -82,6 +95,10 @@ def run(args) -> int:
         f"  racks: {info['units_used']:g} of {info['units_total']} U used, heat to air {info['heat_air_kw']:.1f} kW, "
         f"to liquid {info['heat_liquid_kw']:.1f} kW, {info['weight_kg']:,.0f} kg",
     ]
+    for o in info["optics"]:
+        lines.append(f"  optics, {o['hall']}: {o['optics_kw']:.2f} kW in {o['plugs']:,} cages "
+                     f"({o['added_kw']:.2f} kW added to device draw, {o['in_device_figures_kw']:.2f} kW already in "
+                     "device figures)")
     for w in info["warnings"]:
         lines.append(f"  warning: {w['where']}: {w['message']}")
     print("\n".join(lines))

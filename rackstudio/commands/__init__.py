@@ -3,7 +3,7 @@ from rackstudio.commands.arrange import NudgeRack, align, distribute, ordered_mo
 from rackstudio.commands.base import Command, Composite, Edit, Refused
 from rackstudio.commands.bulk import connect_liquid
 from rackstudio.commands.clipboard import Clip, copy, paste
-from rackstudio.commands.connections import Connect, Disconnect
+from rackstudio.commands.connections import Connect, Disconnect, SetEnds
 from rackstudio.commands.devices import (
     MoveDevice,
     NudgeDevice,
@@ -35,8 +35,9 @@ from rackstudio.commands.records import (
 __all__ = [
     "AddRack", "AddRecord", "AddRow", "Clip", "Command", "Composite", "Connect", "Disconnect", "Edit", "Fit",
     "InstallModule", "MoveDevice", "MoveRack", "NudgeDevice", "NudgeRack", "PlaceDevice", "Refused", "RemoveDevice",
-    "RemoveModule", "RemoveRack", "RemoveRecord", "RotateFloorDevice", "RotateRack", "SetDesignField", "SetProperty",
-    "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "bay_for", "cable_label", "can_place", "can_place_floor",
+    "RemoveModule", "RemoveRack", "RemoveRecord", "RotateFloorDevice", "RotateRack", "SetDesignField", "SetEnds",
+    "SetProperty", "SetSetting", "UpdatePartType", "add_row_of_racks", "align", "bay_for", "cable_label", "can_place",
+    "can_place_floor",
     "can_place_in_bay", "can_place_rack", "can_place_side", "connect_liquid",
     "connect_to_leaf", "copy", "distribute", "free_bays", "install_here", "labeler", "ordered_moves", "paste", "pattern_problem",
     "plan_rails", "plan_to_leaf", "rail_optimised",

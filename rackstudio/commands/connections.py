@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rackstudio.commands.base import Command, Edit, Refused, put
+from rackstudio.model import optics
 from rackstudio.model.cable_length import estimated
 from rackstudio.model.design import Connection, Design, PortRef
 from rackstudio.model.parts import Category
@@ -24,6 +25,11 @@ def port_problem(design: Design, kind: str, end: PortRef, role: str) -> str | No
             return f"{end.port} of {device.name} is an outlet, not a power inlet"
         if role == "supplier" and end.port in inlets:
             return f"{end.port} of {device.name} is an inlet; connect it to an outlet or a feed"
+    if kind == "network":
+        taken = optics.leg_problem(design, end)
+        return None if taken is None else f"{end.port} of {device.name}: {taken}"
+    if end.leg is not None:
+        return f"a {kind} connection takes a whole port, not a breakout leg"
     used = design.port_connection(kind, end.owner, end.port)
     if used is not None:
         return f"{end.port} of {device.name} is already connected ({used})"
@@ -40,10 +46,12 @@ def default_label(design: Design, a: PortRef, b: PortRef) -> str:
 
 class Connect(Command):
     def __init__(self, kind: str, a: PortRef, b: PortRef, media: str | None = None,
-                 length_m: float | None = None, label: str | None = None, conn_id: str | None = None):
+                 length_m: float | None = None, label: str | None = None, conn_id: str | None = None,
+                 ends: tuple[str | None, str | None] = (None, None), fibre: str | None = None):
         super().__init__()
         self.kind, self.a, self.b = kind, a, b
         self.media, self.length_m, self.label, self.conn_id = media, length_m, label, conn_id
+        self.ends, self.fibre = ends, fibre
         self.text = f"Connect {kind}"
 
     def plan(self, design: Design) -> list[Edit]:
@@ -60,11 +68,53 @@ class Connect(Command):
         if design.kind_of(conn_id) is not None:
             raise Refused(f"id {conn_id!r} is already in use")
         media = self.media or ("power" if self.kind == "power" else None)
+        problem = ends_problem(self.kind, *self.ends, self.fibre)
+        if problem:
+            raise Refused(problem)
+        media = optics.ends_media(*self.ends) or media
         conn = Connection(id=conn_id, kind=self.kind, a=self.a, b=self.b, media=media,
-                          label=self.label or default_label(design, self.a, self.b))
+                          label=self.label or default_label(design, self.a, self.b),
+                          a_end=self.ends[0], b_end=self.ends[1], fibre=self.fibre)
         conn = estimated(design, conn, self.length_m)  # no length, or the estimate: marked estimated
         self.text = f"Connect {conn.label}"
         return [put("connections", None, conn)]
+
+
+def ends_problem(kind: str, a_end: str | None, b_end: str | None, fibre: str | None) -> str | None:
+    """Why these optics cannot be named on a connection, or None: only network cables carry optics,
+    and each must be one RackStudio knows."""
+    if kind != "network" and (a_end or b_end or fibre):
+        return f"a {kind} connection carries no optics"
+    for slug in (a_end, b_end):
+        if slug is not None and optics.get(slug) is None:
+            return f"there is no optic or cable assembly {slug!r}"
+    if fibre not in (None, "straight", "splitter"):
+        return f"fibre is straight or splitter, not {fibre!r}"
+    return None
+
+
+class SetEnds(Command):
+    """Put the optic or cable assembly at each end of a network cable, and its fibre (one undo step);
+    the cable's family follows the ends."""
+
+    def __init__(self, conn_id: str, a_end: str | None, b_end: str | None, fibre: str | None = None):
+        super().__init__()
+        self.conn_id, self.a_end, self.b_end, self.fibre = conn_id, a_end, b_end, fibre
+        self.text = "Change optics"
+
+    def plan(self, design: Design) -> list[Edit]:
+        conn = design.connections.get(self.conn_id)
+        if conn is None:
+            raise Refused(f"there is no connection {self.conn_id!r}")
+        problem = ends_problem(conn.kind, self.a_end, self.b_end, self.fibre)
+        if problem:
+            raise Refused(problem)
+        media = optics.ends_media(self.a_end, self.b_end) or conn.media
+        new = conn.replace(a_end=self.a_end, b_end=self.b_end, fibre=self.fibre, media=media)
+        self.text = f"Change optics of {conn.label or conn.id}"
+        if new == conn:
+            raise Refused("the cable already has these optics")
+        return [put("connections", conn, new)]
 
 
 class Disconnect(Command):

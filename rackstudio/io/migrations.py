@@ -14,6 +14,9 @@ Version history:
   6: designs embed `module_types` (NetBox module types: PSUs, NICs, line cards) and a device carries
      `modules`, bay name → module type id, for what is installed in its module bays. Older files
      have no modules installed; nothing else changes meaning.
+  7: network connections may name the optic or cable assembly at each end (`a_end`, `b_end`), the
+     fibre between transceivers (`fibre`), and the breakout leg of a port an end takes (`leg`).
+     Nothing older changes meaning: a cable without them is checked as before.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -103,8 +106,13 @@ def _v5_to_v6(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v6_to_v7(data: dict[str, Any]) -> dict[str, Any]:
+    data["format_version"] = 7  # additive: connection ends, fibre and legs are absent on older cables
+    return data
+
+
 STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                                 4: _v4_to_v5, 5: _v5_to_v6}
+                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
 
 
 class NewerFormat(Exception):

@@ -18,7 +18,7 @@ from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -165,10 +165,13 @@ class Feed(Record):
 
 
 class PortRef(Record):
-    """One end of a connection: an owner (device or feed id) and a port name on it."""
+    """One end of a connection: an owner (device or feed id) and a port name on it. `leg` is the
+    breakout leg a network link takes of a port fanned out to several far ports (1-based; None: the
+    whole port), by a splitter cable or a twin-port transceiver's two fibres (engineering.md 4.2)."""
 
     owner: str
     port: str = ""
+    leg: int | None = Field(default=None, ge=1, le=8)
 
 
 class Connection(Record):
@@ -185,6 +188,15 @@ class Connection(Record):
         default=None, description="true: length_m is RackStudio's estimate from the ends' places (engineering.md "
                                   "4.5), kept up to date as they move; absent: the length was typed")
     label: str | None = None
+    a_end: str | None = Field(default=None, description="network: the optic or cable assembly plugged in at a "
+                                                          "(model.optics slug)")
+    b_end: str | None = Field(default=None, description="network: the optic or cable assembly plugged in at b")
+    fibre: Literal["straight", "splitter"] | None = Field(
+        default=None, description="network, between transceivers: a straight fibre or one leg of a 1:2 splitter")
+
+    def end(self, side: str) -> str | None:
+        """The optic or cable assembly at end 'a' or 'b'."""
+        return self.a_end if side == "a" else self.b_end
 
 
 class _Indexes:

@@ -417,6 +417,21 @@ def _connection_problems(design: Design, connections=None) -> Iterator[Problem]:
             if not found:
                 yield (f"$.connections.{c.id}.{end_name}.port",
                        f"device {device.name!r} ({device.part}) has no {kind} port named {end.port!r}")
+        if c.a_end is not None or c.b_end is not None or c.fibre is not None or c.a.leg or c.b.leg:
+            yield from _optics_problems(c)
+
+
+def _optics_problems(c) -> Iterator[Problem]:
+    """Optics, fibres and breakout legs belong to network cables, and an optic must be one RackStudio knows."""
+    from rackstudio.model import optics
+
+    if c.kind != "network":
+        yield f"$.connections.{c.id}", f"a {c.kind} connection carries no optics, fibre or breakout leg"
+        return
+    for key in ("a_end", "b_end"):
+        slug = getattr(c, key)
+        if slug is not None and optics.get(slug) is None:
+            yield f"$.connections.{c.id}.{key}", f"unknown optic or cable assembly {slug!r}"
 
 
 def _fitted_has_port(design: Design, device, kind: str, port: str) -> bool:
@@ -519,14 +534,14 @@ def _shared_ports(design: Design, fresh_index: bool = False) -> Iterator[Problem
                 total += 1
     if len(ends) == total:
         return  # every port used once: nothing to report, no need to sort 100,000 ids
-    seen: dict[tuple[str, str, str], str] = {}
+    seen: dict[tuple[str, str, str], list[tuple[str, int | None]]] = {}
     for conn_id in sorted(design.connections):
         c = design.connections[conn_id]
         for end in (c.a, c.b):
             if c.kind == "power" and end.owner in feeds:
                 continue
-            key = (c.kind, end.owner, end.port)
-            if key in seen:
-                yield f"$.connections.{conn_id}", f"port {end.port} of {design.get(end.owner).name} already has connection {seen[key]}"
-            else:
-                seen[key] = conn_id
+            users = seen.setdefault((c.kind, end.owner, end.port), [])
+            clash = next((cid for cid, leg in users if leg is None or end.leg is None or leg == end.leg), None)
+            if clash is not None:  # breakout legs share a port; a whole port or a repeated leg does not
+                yield f"$.connections.{conn_id}", f"port {end.port} of {design.get(end.owner).name} already has connection {clash}"
+            users.append((conn_id, end.leg))

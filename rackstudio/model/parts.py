@@ -145,6 +145,8 @@ class PowerSpec(Record):
     throttles_on_feed_loss: bool = False
     inrush_a: float | None = Field(default=None, ge=0)
     source: Literal["ac", "busbar", "none"] = "ac"
+    includes_optics: bool = Field(default=False, description="the figures already count the optics in its "
+                                                             "ports (SN5610: 2.08 kW with 64 optical modules)")
 
     @field_validator("psu_redundancy", mode="before")
     @classmethod
@@ -244,6 +246,12 @@ class PartExtension(Record):
     cdu: CduSpec | None = None
     cooler: CoolerSpec | None = None
     required_ports: tuple[str, ...] = Field(default=(), description="interfaces that must be cabled")
+    breakout_modes: dict[str, tuple[int, ...]] = Field(
+        default_factory=dict, description="far ports one port of a NetBox interface type may fan out to "
+                                          "(SN5600 800G OSFP: 1, 2, 4)")
+    port_power_w: float | None = Field(default=None, gt=0, description="power one cage supplies to its optic, W")
+    ports_per_cage: Literal[1, 2] = Field(default=1, description="2: interfaces name/1 and name/2 share a "
+                                                                 "twin-port cage (QM9700, Q3400)")
     source: str | None = Field(default=None, description="where the figures come from")
     sources: dict[str, str] = Field(default_factory=dict, description="per-figure source keys")
 

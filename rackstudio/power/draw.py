@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rackstudio.model import optics
 from rackstudio.model.design import Design, Device
 from rackstudio.model.parts import Category, PartType, PowerPortTemplate
 
@@ -90,10 +91,18 @@ def listed_max_w(part: PartType) -> float | None:
 
 
 def device_draw(design: Design, device: Device) -> DeviceDraw:
-    draw = part_draw(design.part_of(device))
+    """The part's draw (or the device's own allocation), plus the optics in its cages unless the
+    part's figures already count them (engineering.md 4.2)."""
+    part = design.part_of(device)
+    draw = part_draw(part)
     if device.allocated_w is not None:
-        return DeviceDraw(max(draw.max_w, device.allocated_w), device.allocated_w, True, "device allocation")
-    return draw
+        draw = DeviceDraw(max(draw.max_w, device.allocated_w), device.allocated_w, True, "device allocation")
+    if part.rackstudio.power.includes_optics or not design.connections_of(device.id):
+        return draw
+    extra = optics.device_optics_w(design, device.id)
+    if not extra:
+        return draw
+    return DeviceDraw(draw.max_w + extra, draw.allocated_w + extra, draw.known, f"{draw.basis} + optics")
 
 
 def psu_rating_w(part: PartType) -> float | None:
