@@ -14,11 +14,8 @@ from rackstudio.model.review import CheckSettings
 NOT_CHECKED: dict[str, str] = {
     "PWR-017": "NetBox parity of feed capacity is a test-time assertion (tests/core/test_checks_power.py), "
                "not a design rule; every PWR-001/002 finding carries NetBox's available_power figure",
-    "CAB-005": "transceiver configurations (straight or splitter fibres per twin-port cage) are not in the model",
-    "CAB-006": "port breakout modes are not in the model",
     "CAB-008": "cable tray segments and cable routes are not in the model",
     "CAB-009": "cable tray segments, their load ratings and cable routes are not in the model",
-    "CAB-011": "transceiver power and switch port-power budgets are not in the model",
     "CAB-013": "cable routes (which side of the rack a cable runs down) are not in the model",
 }
 
@@ -70,9 +67,9 @@ class RuleRegistry:
 
 def builtin_rules() -> list[Rule]:
     """Every built-in rule, from the rule modules (the one place they are listed)."""
-    from rackstudio.checks.rules import cabling, cooling, failover, library, power, space
+    from rackstudio.checks.rules import cabling, cooling, failover, library, optics, power, space
 
-    return [r for module in (library, power, failover, cooling, cabling, space) for r in module.RULES]
+    return [r for module in (library, power, failover, cooling, cabling, optics, space) for r in module.RULES]
 
 
 def builtin_registry() -> RuleRegistry:

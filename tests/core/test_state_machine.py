@@ -51,6 +51,7 @@ from rackstudio.commands import (
     RemoveRack,
     RemoveRecord,
     RotateRack,
+    SetEnds,
     SetProperty,
     SetSetting,
     UpdatePartType,
@@ -112,8 +113,27 @@ MODULES = [ModuleType.model_validate({"manufacturer": "Generic", "model": "PSU 8
            ModuleType.model_validate({"manufacturer": "Generic", "model": "NIC 2x100G",
                                       "interfaces": [{"name": "{module}/1", "type": "100gbase-x-qsfp28"},
                                                      {"name": "{module}/2", "type": "100gbase-x-qsfp28"}]})]
+
+
+def _leaf() -> PartType:
+    """An SN5600-class leaf: 800G twin-port OSFP cages that break out to 1, 2 or 4 far ports, a
+    port-power budget below a twin-port transceiver's 17 W (CAB-011), optics not in its figure."""
+    return PartType.model_validate({
+        "manufacturer": "Generic", "model": "800G leaf", "slug": "generic-leaf", "u_height": 2,
+        "power-ports": [{"name": "PSU1", "maximum_draw": 1000}],
+        "interfaces": [{"name": f"swp{i}", "type": "800gbase-x-osfp"} for i in range(1, 5)],
+        "rackstudio": {"category": "switch", "power": {"max_w": 900}, "port_power_w": 15,
+                       "breakout_modes": {"800gbase-x-osfp": [1, 2, 4]}}})
+
+
+# optics a user may put at the two ends of a network cable (model.optics.BUILTIN), fitting or not
+OPTIC_ENDS = [(None, None), ("nvidia-mms4x00-ns", "nvidia-mms4x00-ns400"), ("nvidia-mcp7y00-n", "nvidia-mcp7y00-n"),
+              ("nvidia-mma4z00-ns", "nvidia-mms4x00-ns400"), ("nvidia-xdr-osfp-2xdr4", "nvidia-mma1z00-ns400"),
+              ("nvidia-lacc-800g", "nvidia-mfs1s50"), ("no-such-optic", None)]
+
+
 RACK_TYPES = [b.rack_type(), _busbar_rack(), b.rack_type(model="Generic 42U", slug="generic-42u", u_height=42)]
-RACK_PARTS = [b.server(), b.switch(), b.blank(), b.half_width(), b.chassis(), _shelf(), _tray(), _modular()]
+RACK_PARTS = [b.server(), b.switch(), b.blank(), b.half_width(), b.chassis(), _shelf(), _tray(), _modular(), _leaf()]
 FACINGS = ["N", "E", "S", "W"]
 
 # (field, values) a user may try on each kind of record: valid ones and ones the model refuses
@@ -345,8 +365,19 @@ class DesignEditing(RuleBasedStateMachine):
         ends = []
         for _ in range(2):
             dev = self.pick(data, "devices", lambda x: bool(self.doc.design.part_of(x).interfaces))
-            ends.append(PortRef(owner=dev, port=data.draw(st.sampled_from([i.name for i in self.part(dev).interfaces]))))
-        self.run(Connect("network", *ends, length_m=length))
+            ends.append(PortRef(owner=dev, port=data.draw(st.sampled_from([i.name for i in self.part(dev).interfaces])),
+                                leg=data.draw(st.none() | st.integers(1, 5)) if not ends else None))
+        optics_at = data.draw(st.sampled_from(OPTIC_ENDS))
+        fibre = data.draw(st.sampled_from([None, "straight", "splitter"]))
+        self.run(Connect("network", *ends, length_m=length, ends=optics_at, fibre=fibre))
+
+    @precondition(lambda self: any(c.kind == "network" for c in self.doc.design.connections.values()))
+    @rule(data=st.data())
+    def set_optics(self, data):
+        """Change what is plugged in at each end of a network cable, and its fibre (one step)."""
+        conn = self.pick(data, "connections", lambda c: c.kind == "network")
+        a_end, b_end = data.draw(st.sampled_from(OPTIC_ENDS))
+        self.run(SetEnds(conn, a_end, b_end, data.draw(st.sampled_from([None, "straight", "splitter"]))))
 
     @precondition(lambda self: any(self.part(d).category == "switch" for d in self.doc.design.devices))
     @rule(data=st.data(), rails=st.booleans())

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.model import cable_length, port_roles
+from rackstudio.checks.rules import optics as optics_rules
+from rackstudio.model import cable_length, optics, port_roles
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Connection, PortRef
 from rackstudio.model.parts import Category
@@ -99,6 +100,10 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     if reach is None or _xdr_media(lane, conn.media):  # XDR media: CAB-007
         return
     media = (conn.media or "").upper()
+    named = [o for o in (optics.get(conn.a_end), optics.get(conn.b_end)) if o is not None]
+    if named and reach:  # the optics or cable assembly plugged in: their own reach (engineering.md 4.1)
+        reach = min(o.reach_m for o in named)
+        media = min(named, key=lambda o: o.reach_m).name
     if reach == 0:
         yield Hit(f"{_label(ctx, conn)}: {media} is not offered at {ifc.LANE_NAMES[lane]}", (conn_id,),
                   {"media": conn.media, "lane_class": lane, "reach_m": 0})
@@ -132,11 +137,12 @@ def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 @rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
-    AOC or fibre into an RJ45 jack (engineering.md 4.2). Cable end types and IHS/RHS variants are not in
-    the model, so finer mismatches (QSFP-DD cable in a QSFP cage) are not checked."""
+    AOC or fibre into an RJ45 jack (engineering.md 4.2); and the optic or cable assembly named at an
+    end against its cage (rules.optics: an OSFP plug in a QSFP cage, IHS against RHS)."""
     conn = _network(ctx, conn_id)
     media = (conn.media or "").lower() if conn else ""
     if not media:
+        yield from optics_rules.cab003_optic_fit(ctx, conn_id)
         return
     for end, cls in zip((conn.a, conn.b), _classes(ctx, conn), strict=True):
         cage = cls.cage if cls else None
@@ -146,13 +152,15 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                                                                 and cage == "RJ45"):
             yield Hit(f"{_label(ctx, conn)}: {media.upper()} does not fit the {cage} port {_end_label(ctx, end)}",
                       (conn_id,), {"media": media, "cage": cage}, aspect=end.owner + ":" + end.port)
+    yield from optics_rules.cab003_optic_fit(ctx, conn_id)
 
 
 @rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
     special splitter cable; 200G-PAM4 optics cannot downshift (engineering.md 4.2 [NV-LINKX-100G],
-    [NV-LINKX-XDR]). Cable types are not modelled, so a legitimate splitter needs a waiver."""
+    [NV-LINKX-XDR]); and the optics named at the ends against their ports and each other (rules.optics).
+    A port-to-port mismatch through a legitimate converting cable still needs a waiver."""
     conn = _network(ctx, conn_id)
     if conn is None:
         return
@@ -162,6 +170,7 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
         yield Hit(f"{_label(ctx, conn)}: {ifc.LANE_NAMES[lanes[0]]} at {_end_label(ctx, conn.a)} and "
                   f"{ifc.LANE_NAMES[lanes[1]]} at {_end_label(ctx, conn.b)} need a compatible splitter cable",
                   (conn_id,), {"lane_classes": lanes})
+    yield from optics_rules.cab004_optic_rate(ctx, conn_id)
 
 
 @rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES)
@@ -281,6 +290,26 @@ def _first_users(connections, ids, owner: str | None = None) -> dict[tuple[str, 
                 first.setdefault((end.owner, conn.kind, end.port), conn_id)
     return first
 
+def _legged(ctx: CheckContext, conn_id: str, end) -> bool:
+    """Whether connection `conn_id` takes a breakout leg of `end`'s port."""
+    c = ctx.design.connections[conn_id]
+    return any(e.owner == end.owner and e.port == end.port and e.leg is not None for e in (c.a, c.b))
+
+
+def _leg_clash(ctx: CheckContext, end, conn_id: str, kind: str) -> str | None:
+    """On a broken-out port: the lowest-id other connection this end cannot share the port with (a
+    whole-port cable, or the same leg), or None; distinct legs share a port (engineering.md 4.2)."""
+    for other in sorted(ctx.design.connections_of(end.owner)):
+        if other >= conn_id:
+            break
+        c = ctx.design.connections[other]
+        if c.kind != kind:
+            continue
+        for e in (c.a, c.b):
+            if e.owner == end.owner and e.port == end.port and (e.leg is None or end.leg is None or e.leg == end.leg):
+                return other
+    return None
+
 
 @rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES)
 def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
@@ -293,6 +322,8 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
         if conn.kind == "power" and end.owner in d.feeds:
             continue
         first = _first_user(ctx, end.owner, conn.kind, end.port)
+        if first is not None and first != conn_id and (end.leg is not None or _legged(ctx, first, end)):
+            first = _leg_clash(ctx, end, conn_id, conn.kind)  # breakout legs share a port
         if first is not None and first != conn_id:
             yield Hit(f"{_end_label(ctx, end)} already has connection {first}; {conn_id} cannot use it too",
                       (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)
