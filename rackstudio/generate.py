@@ -96,10 +96,14 @@ class Builder:
 
     def connect(self, kind: str, a: tuple[str, str], b: tuple[str, str]) -> None:
         """A cable with its length estimated from its ends; a network cable of the family that
-        length takes at its lane rate (commands.network_plan.cable_for)."""
+        length takes at its lane rate, with the optics or cable assembly that fit its ends
+        (commands.network_plan.cable_for)."""
         ends = PortRef(owner=a[0], port=a[1]), PortRef(owner=b[0], port=b[1])
-        media = cable_for(self.design, *ends).media if kind == "network" else None
-        self.do(Connect(kind, *ends, media=media))
+        if kind != "network":
+            self.do(Connect(kind, *ends))
+            return
+        link = cable_for(self.design, *ends)
+        self.do(Connect(kind, *ends, media=link.media, ends=link.ends, fibre=link.fibre))
 
     # --- ports ---------------------------------------------------------------------------------
 

@@ -44,9 +44,11 @@ class Plan:
         self.children: list[Command] = []
 
     def connect(self, kind: str, a: PortRef, b: PortRef, media: str | None = None,
-                length_m: float | None = None) -> None:
+                length_m: float | None = None, ends: tuple[str | None, str | None] = (None, None),
+                fibre: str | None = None) -> None:
         label = self.labeler(self.design, a, b) if self.labeler else None
-        self.children.append(Connect(kind, a, b, media=media, length_m=length_m, label=label))
+        self.children.append(Connect(kind, a, b, media=media, length_m=length_m, label=label, ends=ends,
+                                     fibre=fibre))
 
     def done(self, text: str, nothing: str) -> Composite:
         if not self.children:

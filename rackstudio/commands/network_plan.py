@@ -5,9 +5,11 @@ to a management switch's access ports (the one named, else the nearest with a fr
 switch's own management port is never a target. Each link gets its length from the geometry of
 its ends (model.cable_length) and the cable family that length takes at its lane rate
 (model.interfaces.choose_media: DAC only within the CAB-002 margin, then active copper, then
-optics), so the checks find nothing to say about what a helper made. A helper returns a
-`NetworkPlan` — the links, what it could not place and why — whose `command()` is one undo step.
-One NIC takes one switch port here (no breakouts).
+optics), and the optics or cable assembly at each end that fits both cages and reaches
+(model.optics.choose_ends), so the checks find nothing to say about what a helper made. Where a
+switch port can fan out (its part's breakout modes) and a NIC takes at most half its lanes, NICs
+share the port on breakout legs (an 800G port to two 400G NICs). A helper returns a `NetworkPlan`
+— the links, what it could not place and why — whose `command()` is one undo step.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from rackstudio.commands.base import Composite, Refused
 from rackstudio.commands.bulk import Labeler, Plan
 from rackstudio.commands.bulk import _by_place as by_place
 from rackstudio.commands.bulk import _name as owner_name
-from rackstudio.model import cable_length
+from rackstudio.model import cable_length, optics
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category, InterfaceTemplate, PartType
@@ -39,6 +41,8 @@ class Link:
     media: str | None
     length_m: float | None
     lane_class: str | None
+    ends: tuple[str | None, str | None] = (None, None)
+    fibre: str | None = None
 
 
 @dataclass
@@ -61,7 +65,7 @@ class NetworkPlan:
         """The links as one undo step; Refused (naming what could not be placed) when there are none."""
         plan = Plan(design, labeler)
         for link in self.links:
-            plan.connect("network", link.a, link.b, link.media, link.length_m)
+            plan.connect("network", link.a, link.b, link.media, link.length_m, link.ends, link.fibre)
         reason = self.nothing if not self.unplaced else f"{self.nothing}: {self.unplaced[0]}"
         return plan.done(self.title, reason)
 
@@ -76,6 +80,7 @@ class _Switch:
         self.free = [templates[n] for n in names if design.port_connection("network", switch_id, n) is None]
         self.own = {i.name: own_management(i) for i in self.free}
         self.verdicts: dict[tuple, bool] = {}
+        self.legs: dict[str, tuple[int | None, list[int]]] = {}  # broken-out port → (leg width, free legs)
 
     def take_for(self, part: PartType, nic: InterfaceTemplate) -> InterfaceTemplate | None:
         """The free port that suits `nic` best (the same interface type, else the same speed, else
@@ -101,11 +106,38 @@ class _Switch:
             self.free.remove(best)
         return best
 
+    def take_ref(self, part: PartType, nic: InterfaceTemplate) -> PortRef | None:
+        """A port (or a breakout leg of one) for `nic`: a free leg of a port already broken out for
+        NICs of its width, else the best free port, broken out when its modes allow and `nic` takes
+        at most half its lanes (the rest of its legs kept for the next NICs)."""
+        width = optics.port_lanes(ifc.classify(nic.type))
+        for name, (lanes, legs) in self.legs.items():
+            if lanes == width and legs:
+                return PortRef(owner=self.id, port=name, leg=legs.pop(0))
+        port = self.take_for(part, nic)
+        if port is None:
+            return None
+        fan = breakout_fan(self.part, port, width)
+        if fan > 1:
+            self.legs[port.name] = (width, list(range(2, fan + 1)))
+            return PortRef(owner=self.id, port=port.name, leg=1)
+        return PortRef(owner=self.id, port=port.name)
+
     def why_not(self, design: Design, part: PartType, nic: InterfaceTemplate) -> str:
         name = owner_name(design, self.id)
         if not self.free:
             return f"{name} has no free port left"
         return f"{name} has no free port it can take ({link_compatible(part, nic, self.part, self.free[0])[1]})"
+
+
+def breakout_fan(part: PartType, port: InterfaceTemplate, width: int | None) -> int:
+    """Far ports of `width` lanes one port fans out to: the largest of its breakout modes (engineering.md
+    4.2) its lanes hold, when that is at least 2; else 1 (the NIC takes the whole port)."""
+    modes = part.rackstudio.breakout_modes.get(port.type, ())
+    lanes = optics.port_lanes(ifc.classify(port.type))
+    if not modes or not width or not lanes or width * 2 > lanes:
+        return 1
+    return max((m for m in modes if m * width <= lanes), default=1)
 
 
 def data_ports(part: PartType) -> list[InterfaceTemplate]:
@@ -140,7 +172,25 @@ def cable_for(design: Design, a: PortRef, b: PortRef) -> Link:
         types.append(ifc.classify(found[1].type) if found else None)
     lane = ifc.link_lane_class(types)
     length = cable_length.estimate_length_m(design, a, b)
-    return Link(a, b, ifc.choose_media(lane, length, design.settings.dac_margin), length, lane)
+    media = ifc.choose_media(lane, length, design.settings.dac_margin)
+    if media in optics.ASSEMBLIES and any(_twin_cage(design, end) for end in (a, b)):
+        # a twin-port cage's two logical ports share one plug: a transceiver serves both
+        media = next((m for m in ("mmf", "smf") if (length or 0) <= (ifc.reach_m(lane, m) or 0)), media)
+    a_end, b_end, fibre = optics.choose_ends(design, a, b, media, length)
+    if a_end is None and media in optics.ASSEMBLIES:  # no assembly fits both cages: transceivers and fibre
+        for other in ("mmf", "smf"):
+            reach = ifc.reach_m(lane, other)
+            if reach and (length or 0) <= reach:
+                found = optics.choose_ends(design, a, b, other, length)
+                if found[0] is not None:
+                    media, (a_end, b_end, fibre) = other, found
+                    break
+    return Link(a, b, optics.ends_media(a_end, b_end) or media, length, lane, (a_end, b_end), fibre)
+
+
+def _twin_cage(design: Design, end: PortRef) -> bool:
+    device = design.devices.get(end.owner)
+    return device is not None and design.part_of(device).rackstudio.ports_per_cage == 2
 
 
 def _add(design: Design, plan: NetworkPlan, a: PortRef, b: PortRef) -> None:
@@ -155,11 +205,11 @@ def _add(design: Design, plan: NetworkPlan, a: PortRef, b: PortRef) -> None:
 
 def _place(design: Design, plan: NetworkPlan, device_id: str, nic: InterfaceTemplate, switch: _Switch) -> bool:
     part = design.part_of(design.devices[device_id])
-    port = switch.take_for(part, nic)
+    port = switch.take_ref(part, nic)
     if port is None:
         plan.unplaced.append(f"{owner_name(design, device_id)} {nic.name}: {switch.why_not(design, part, nic)}")
         return False
-    _add(design, plan, PortRef(owner=device_id, port=nic.name), PortRef(owner=switch.id, port=port.name))
+    _add(design, plan, PortRef(owner=device_id, port=nic.name), port)
     return True
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rackstudio.model import interfaces as ifc
-from rackstudio.model import port_roles
+from rackstudio.model import optics, port_roles
 from rackstudio.model.cable_length import estimate_length_m
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category
@@ -68,10 +68,38 @@ def _name(design: Design, ref: PortRef) -> str:
 
 
 def in_use(design: Design, kind: str, ref: PortRef) -> str | None:
-    """The connection already on the port, or None (a feed takes any number of inlets)."""
+    """The connection already on the port (or on the breakout leg `ref` names), or None (a feed
+    takes any number of inlets; a broken-out port takes more cables on its other legs)."""
     if kind == "power" and ref.owner in design.feeds:
         return None
+    if kind == "network":
+        used = optics.port_legs(design, ref.owner, ref.port)
+        if not used or optics.leg_problem(design, ref) is None:
+            return None
+        return next((c for c, leg in used if ref.leg is None or leg is None or leg == ref.leg), used[0][0])
     return design.port_connection(kind, ref.owner, ref.port)
+
+
+def next_leg(design: Design, ref: PortRef) -> PortRef:
+    """`ref` on the next free breakout leg when its port is already broken out and its part's
+    breakout modes allow one more far port (engineering.md 4.2); else `ref` unchanged."""
+    used = optics.port_legs(design, ref.owner, ref.port)
+    device = design.devices.get(ref.owner)
+    if ref.leg is not None or not used or device is None or any(leg is None for _, leg in used):
+        return ref
+    part = design.part_of(device)
+    template = next((i for i in part.interfaces if i.name == ref.port), None)
+    fan = max(part.rackstudio.breakout_modes.get(template.type, ()), default=1) if template else 1
+    free = [leg for leg in range(1, fan + 1) if leg not in {x for _, x in used}]
+    return ref.replace(leg=free[0]) if free else ref
+
+
+def link_defaults(design: Design, a: PortRef, b: PortRef):
+    """The planned link between two network ports (commands.network_plan.cable_for): its family,
+    length, and the optics or cable assembly at each end with its fibre."""
+    from rackstudio.commands.network_plan import cable_for
+
+    return cable_for(design, a, b)
 
 
 def compatible(design: Design, a: PortRef, b: PortRef) -> tuple[bool, str]:
@@ -93,7 +121,8 @@ def compatible(design: Design, a: PortRef, b: PortRef) -> tuple[bool, str]:
         if used is not None:
             conn = design.connections[used]
             far = conn.b if (conn.a.owner, conn.a.port) == (ref.owner, ref.port) else conn.a
-            return False, f"{_name(design, ref)} is in use (to {_name(design, far)})"
+            leg = f" leg {ref.leg}" if ref.leg is not None else ""
+            return False, f"{_name(design, ref)}{leg} is in use (to {_name(design, far)})"
     if ia.kind == "power":
         return _power(design, (a, ia), (b, ib))
     if ia.kind == "network":
@@ -199,6 +228,8 @@ def targets(design: Design, source: PortRef, loads: LoadsOf | None = None,
         banks = _bank_of(design, owner) if figures is not None else {}
         for order, port in enumerate(ports):
             ref = PortRef(owner=owner, port=port)
+            if info.kind == "network":
+                ref = next_leg(design, ref)
             ok, why = compatible(design, source, ref)
             load = _load_rank(figures, legs, banks, port)
             rank = (not ok, not near, usual, _other_side(design, source.owner, owner), mine.get(owner, 0), *load,
@@ -351,4 +382,5 @@ def outlet_groups(design: Design, pdu_id: str, loads: LoadsOf | None = None) -> 
 
 
 __all__ = ["KINDS", "LEG_NAMES", "LoadsOf", "PortInfo", "Target", "best", "cable_defaults", "compatible", "consumer_first", "in_use",
+           "link_defaults", "next_leg",
            "OutletGroup", "nearby_owners", "outlet_groups", "port_info", "targets"]

@@ -1,6 +1,7 @@
 """The inspector: edit the selected object's properties (each edit is one SetProperty; with
 several objects selected, the properties they share, as one undo step), a summary for racks,
-and for a device its modules (a drop target for module types) and its port panel."""
+and for a device its modules (a drop target for module types) and its port panel, and the optics
+at each end of a network cable (one SetEnds)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -17,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.changes import ChangeSet
-from rackstudio.commands import Composite, SetProperty
+from rackstudio.commands import Composite, SetEnds, SetProperty
+from rackstudio.model import optics
 from rackstudio.model.design import Design
 from rackstudio.power import device_draw
 from rackstudio.reports.totals import rack_summary
 from rackstudio.ui import forms
+from rackstudio.ui.dialogs.connect import fibre_combo, optic_combo
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.modules_panel import ModulePanel
@@ -33,8 +36,9 @@ _PLACEMENT_HIDDEN = {
     "floor": {"rack", "position", "face", "side", "lateral", "parent", "bay"},
 }
 _READ_ONLY = {"connections": {"kind"}}
-# kept by the commands: a typed name clears name_generated; modules are the Modules section's
-_NOT_SHOWN = {"devices": {"name_generated", "modules"}}
+# kept by the commands: a typed name clears name_generated; modules are the Modules section's; a
+# cable's optics have their own editors
+_NOT_SHOWN = {"devices": {"name_generated", "modules"}, "connections": {"a_end", "b_end", "fibre"}}
 _KIND_NAMES = {"halls": "Hall", "rows": "Row", "racks": "Rack", "devices": "Device", "upses": "UPS",
                "panels": "Panel", "feeds": "Feed", "connections": "Connection", "comments": "Comment",
                "waivers": "Waiver"}
@@ -66,6 +70,7 @@ class InspectorDock(QDockWidget):
         self.editor = editor
         self.ids: list[str] = []
         self.editors: dict[str, tuple[forms.FieldSpec, QWidget]] = {}
+        self.optics: dict[str, QComboBox] = {}
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.layout_.setContentsMargins(6, 6, 6, 6)
@@ -145,6 +150,14 @@ class InspectorDock(QDockWidget):
             self.editors[spec.name] = (spec, widget)
             self.form.addRow(spec.label, widget)
             self._connect(spec, widget)
+        self.optics: dict[str, QComboBox] = {}
+        conn = design.connections.get(ids[0]) if len(ids) == 1 else None
+        if conn is not None and conn.kind == "network":
+            for key, label, combo in (("a_end", f"Optic at {conn.a.port}", optic_combo()),
+                                      ("b_end", f"Optic at {conn.b.port}", optic_combo()), ("fibre", "Fibre", fibre_combo())):
+                self.optics[key] = combo
+                self.form.addRow(label, combo)
+                combo.activated.connect(lambda _i: self._optics_edited())
         self._refresh_values()
 
     def _connect(self, spec: forms.FieldSpec, widget: QWidget) -> None:
@@ -161,6 +174,9 @@ class InspectorDock(QDockWidget):
             values = [getattr(design.get(i), name) for i in self.ids]
             mixed = any(v != values[0] for v in values[1:])
             forms.set_value(widget, spec, values[0], mixed)
+        conn = design.connections.get(self.ids[0]) if len(self.ids) == 1 and self.optics else None
+        for key, combo in self.optics.items():
+            combo.setCurrentIndex(max(combo.findData(getattr(conn, key)), 0) if conn is not None else 0)
         self.title.setText(self._title_text())  # a generated name follows its device
         self.summary.setText(self._summary_text())
 
@@ -184,6 +200,12 @@ class InspectorDock(QDockWidget):
             power = " · power unknown" if not draw.known else f" · {draw.allocated_w:,.0f} W" + (
                 " (derived from its PSUs)" if draw.derived else "")
             return f"{part.manufacturer} {part.model} · {part.u_height:g} U · {part.category}{power}"
+        conn = design.connections.get(self.ids[0]) if len(self.ids) == 1 else None
+        if conn is not None and optics.carries_optics(conn):
+            watts = [optics.end_power_w(design, conn, side) for side in ("a", "b")]
+            legs = [f"{end.port} leg {end.leg}" for end in (conn.a, conn.b) if end.leg is not None]
+            return (f"Optics {watts[0]:g} W + {watts[1]:g} W" + (f" · {conn.fibre} fibre" if conn.fibre else "")
+                    + (f" · breakout {', '.join(legs)}" if legs else ""))
         return "The status bar shows the selection's units, power and weight." if len(self.ids) > 1 else ""
 
     @guarded
@@ -202,6 +224,17 @@ class InspectorDock(QDockWidget):
         else:
             command = Composite(f"Set {label} of {len(ids)} objects", [SetProperty(i, name, value) for i in ids])
         if not self.editor.execute(command):
+            self._refresh_values()
+
+    @guarded
+    def _optics_edited(self) -> None:
+        conn = self.design.connections.get(self.ids[0]) if len(self.ids) == 1 else None
+        if conn is None:
+            return
+        values = {key: combo.currentData() for key, combo in self.optics.items()}
+        if all(getattr(conn, k) == v for k, v in values.items()):
+            return
+        if not self.editor.execute(SetEnds(conn.id, values["a_end"], values["b_end"], values["fibre"])):
             self._refresh_values()
 
     # --- for tests -------------------------------------------------------------------------------

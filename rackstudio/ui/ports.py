@@ -57,12 +57,16 @@ def far_end_text(design: Design, conn_id: str, owner: str, port: str) -> str:
 def connect_command(design: Design, device_id: str, kind: str, port: str, choice: ConnectChoice,
                     pattern: str) -> Connect:
     """The Connect for a choice made from port `port` (power: the consumer end is always `a`)."""
-    here = PortRef(owner=device_id, port=port)
-    there = PortRef(owner=choice.owner, port=choice.port)
-    a, b = (there, here) if port_role(design, device_id, kind, port) == "outlet" else (here, there)
+    here = PortRef(owner=device_id, port=port, leg=choice.here_leg)
+    there = PortRef(owner=choice.owner, port=choice.port, leg=choice.there_leg)
+    ends = (choice.here_end, choice.there_end)
+    if port_role(design, device_id, kind, port) == "outlet":
+        a, b, ends = there, here, ends[::-1]
+    else:
+        a, b = here, there
     media = choice.media if kind == "network" else None
     label = choice.label or cable_label(design, a, b, pattern, kind, media)
-    return Connect(kind, a, b, media=media, length_m=choice.length_m, label=label)
+    return Connect(kind, a, b, media=media, length_m=choice.length_m, label=label, ends=ends, fibre=choice.fibre)
 
 
 def present_loads(design: Design, ctx: CheckContext | None = None, graph=None) -> LoadsOf:

@@ -58,7 +58,11 @@ def test_dgx_to_sn5600_every_data_nic_on_a_leaf_data_port_and_every_bmc_on_the_m
             assert end.owner == "leaf" and end.port.startswith("swp"), (server, nic, end)
         assert by_end[(server, "bmc")].owner == "mgmt" and by_end[(server, "bmc")].port.startswith("swp")
     assert not [c for c in conns if "mgmt0" in (c.a.port, c.b.port)]
-    assert len({c.b.port for c in conns if c.b.owner == "leaf"}) == 20
+    # 400G NICs on the SN5600's 800G ports: two to a port, on breakout legs 1 and 2 (engineering.md 4.2)
+    on_leaf = [c for c in conns if c.b.owner == "leaf"]
+    assert len({c.b.port for c in on_leaf}) == 10
+    assert sorted(c.b.leg for c in on_leaf) == [1, 2] * 10 or sorted(c.b.leg for c in on_leaf) == [1] * 10 + [2] * 10
+    assert all(c.a_end and c.b_end for c in on_leaf)  # an optic or cable assembly named at each end
     # every link has an estimated length and a family that reaches it: nothing for the checks to say
     assert all(c.length_m is not None and c.media for c in conns)
     assert {c.media for c in conns if c.b.owner == "leaf"} <= {"dac", "acc", "mmf"}
@@ -155,7 +159,11 @@ def test_media_counts_and_labels(pod):
     plan = plan_to_leaf(design, ["dgx1"], "leaf")
     # A01 U2 to A02 U40, racks side by side: 4.4 m runs, past a 100G DAC's 3 m; LACC to 5 m
     assert {link.length_m for link in plan.links if link.b.owner == "leaf"} == {4.4}
-    assert plan.media_counts() == [("acc", 5.0, 10), ("cat6", 5.0, 1)]
+    # the ConnectX-7s on LACC splitters; the BlueField-3s' QSFP112 cages take no LACC split end, so optics
+    assert plan.media_counts() == [("acc", 5.0, 8), ("cat6", 5.0, 1), ("mmf", 5.0, 2)]
+    ends = {(link.media, link.ends) for link in plan.links if link.b.owner == "leaf"}
+    assert ends == {("acc", ("nvidia-lacc-800g-2x400g", "nvidia-lacc-800g-2x400g")),
+                    ("mmf", ("nvidia-mma1z00-ns400", "nvidia-mma4z00-ns"))}
     pod.execute(plan.command(design, labeler("{a_device}:{a_port}")))
     assert sorted(c.label for c in design.connections.values())[0] == "A01-U2:bf3-0"
 

@@ -139,7 +139,9 @@ def test_the_example_pod_gives_one_answer_everywhere(pod):
     mgmt = engine.rack_metrics(_by_name(d.racks, "P1-MGMT"))
     assert mgmt.units_used == 48  # U20 holds a front and a rear switch: counted once
     b01 = engine.rack_metrics(_by_name(d.racks, "P1-B01"))
-    assert (b01.allocated_w, b01.max_w, b01.checked_w) == (24450, 28600, 28600)
+    # two DGX B200s plus the eight 9 W ConnectX-7 transceivers in each (engineering.md 4.2)
+    assert (b01.allocated_w, b01.max_w, b01.checked_w) == (24450 + 144, 28600 + 144, 28600 + 144)
+    assert b01.optics_w == 144 and b01.optics_in_figures_w == 0
 
 
 def test_the_example_pods_failure_banner_pwr005_and_check_json_agree(pod):
@@ -149,9 +151,9 @@ def test_the_example_pods_failure_banner_pwr005_and_check_json_agree(pod):
     assert _assert_failures_agree(places, sorted(d.feeds)) >= 1
     banner = simulate(d, places["engine"].graph, feed_a).summary(d)
     # 2 × 14.3 kW (worst case) on 415 V × 32 A × √3 = 23.0 kVA × 0.80 = 18.4 kW
-    assert "P1-B01-B 28.6 kW of the 18.4 kW derated limit (155 %; rating 23.0 kVA × PF 1.00 × 0.80)" in banner
+    assert "P1-B01-B 28.7 kW of the 18.4 kW derated limit (156 %; rating 23.0 kVA × PF 1.00 × 0.80)" in banner
     finding = next(f for f in places["findings"] if f.rule == "PWR-005" and f.objects == (feed_b,))
-    assert "28.6 kW of the 18.4 kW derated limit (155 %; rating 23.0 kVA × PF 1.00 × 0.80)" in finding.message
+    assert "28.7 kW of the 18.4 kW derated limit (156 %; rating 23.0 kVA × PF 1.00 × 0.80)" in finding.message
 
 
 def test_a_generated_hall_gives_one_answer_everywhere(hall):

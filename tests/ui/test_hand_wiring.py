@@ -195,3 +195,49 @@ def test_click_a_port_then_another_and_a_refused_one_changes_nothing(rack, qtbot
     click(qtbot, view, _cell_point(window, "dgx1", "bmc"))
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert view._wire is None and len(design.connections) == before + 1
+
+
+def test_a_breakout_by_hand_two_nics_on_one_800g_port_with_the_helpers_optics(rack, qtbot):
+    """cx7-0 of each DGX to the SN5600 leaf: the first takes leg 1 of swp1 on a splitter cable, the
+    second the next free leg of the same port; the checks say nothing of optics."""
+    from rackstudio.model import optics
+    from rackstudio.ui.ports import connect_command
+    from tests.core.check_builders import findings
+
+    window, design, _rack_id = rack
+    for n, server in enumerate(("dgx1", "dgx2"), start=1):
+        dialog = _dialog(qtbot, window, "leaf", "network", "swp1")
+        if n == 1:
+            dialog.here_leg.setValue(1)
+        index = dialog.target.findData(server)
+        dialog.target.setCurrentIndex(index)
+        dialog.far_port.setCurrentIndex(dialog.far_port.findData("cx7-0"))
+        choice = dialog.choice()
+        assert choice.here_leg == n and choice.there_leg is None
+        # one rack, a few metres: a twin-port 800G to 2 x 400G copper splitter, the same for both legs
+        assert choice.media in ("dac", "acc") and choice.here_end == choice.there_end
+        assert optics.get(choice.here_end).breakout == 2
+        window.editor.execute(connect_command(design, "leaf", "network", "swp1", choice, "{a_device}:{a_port}"))
+    cables = [c for c in design.connections.values() if c.a.owner == "leaf"]
+    assert sorted(c.a.leg for c in cables) == [1, 2] and len({c.a_end for c in cables}) == 1
+    assert not [f for f in findings(design) if f.rule in ("CAB-001", "CAB-003", "CAB-004", "CAB-005", "CAB-006",
+                                                          "CAB-011", "CAB-015")]
+
+
+def test_the_inspector_changes_a_cables_optics_in_one_undo_step(rack, qtbot):
+    window, design, _rack_id = rack
+    window.editor.execute(Connect("network", PortRef(owner="leaf", port="swp1", leg=1),
+                                  PortRef(owner="dgx1", port="cx7-0"),
+                                  ends=("nvidia-mms4x00-ns", "nvidia-mms4x00-ns400"), conn_id="cb-9"))
+    window.selection.set(["cb-9"])
+    inspector = window.inspector_dock
+    combo = inspector.optics["b_end"]
+    assert combo.currentData() == "nvidia-mms4x00-ns400"
+    assert "Optics 17 W + 9 W" in inspector.summary.text() and "swp1 leg 1" in inspector.summary.text()
+    count = window.undo_stack.count()
+    combo.setCurrentIndex(combo.findData("nvidia-mma4z00-ns400"))
+    combo.activated.emit(combo.currentIndex())
+    assert design.connections["cb-9"].b_end == "nvidia-mma4z00-ns400"
+    assert window.undo_stack.count() == count + 1
+    window.undo_stack.undo()
+    assert design.connections["cb-9"].b_end == "nvidia-mms4x00-ns400"

@@ -6,7 +6,9 @@ on a management switch's access port), lists compatible devices and ports first 
 below, disabled, with the reason; groups a PDU's outlets by bank with its leg, breaker and present
 current (the checks' figures); shows the length estimated from the geometry of both ends (kept
 as the cable's estimate unless the user types another) and, for network, the cable family for
-that length. Open, OK: two actions per link.
+that length, the optic or cable assembly at each end with its fibre (model.optics, as the network
+helpers choose them) and the breakout leg each end takes (a broken-out port offers its next free
+leg). Open, OK: two actions per link.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -29,16 +32,22 @@ from rackstudio.commands.port_compat import (
     LoadsOf,
     Target,
     cable_defaults,
+    link_defaults,
     nearby_owners,
+    next_leg,
     outlet_groups,
     port_info,
     targets,
 )
+from rackstudio.model import optics
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui.dialogs import add_ok_cancel
 from rackstudio.ui.forms import typed_text, wheel_scrolls_panel
 
 MEDIA = ("", "dac", "acc", "aec", "aoc", "mmf", "smf", "cat6")
+
+
+FIBRES = (None, "straight", "splitter")
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,35 @@ class ConnectChoice:
     media: str | None = None
     length_m: float | None = None
     label: str | None = None
+    here_leg: int | None = None  # the breakout leg of the port the dialog was opened on
+    there_leg: int | None = None
+    here_end: str | None = None  # the optic or cable assembly plugged in at each end (model.optics)
+    there_end: str | None = None
+    fibre: str | None = None
+
+
+def optic_combo() -> QComboBox:
+    """'—' and every built-in optic and cable assembly, by name (data: its slug)."""
+    combo = wheel_scrolls_panel(QComboBox())
+    combo.addItem("—", None)
+    for optic in sorted(optics.BUILTIN.values(), key=lambda o: (o.kind != "transceiver", o.name)):
+        combo.addItem(f"{optic.name} ({optic.power_w:g} W)", optic.slug)
+    return combo
+
+
+def fibre_combo() -> QComboBox:
+    combo = wheel_scrolls_panel(QComboBox())
+    for fibre in FIBRES:
+        combo.addItem(fibre or "—", fibre)
+    return combo
+
+
+def leg_spin() -> QSpinBox:
+    spin = wheel_scrolls_panel(QSpinBox())
+    spin.setRange(0, 8)
+    spin.setSpecialValueText("whole port")
+    spin.setPrefix("leg ")
+    return spin
 
 
 def port_role(design: Design, device_id: str, kind: str, port: str) -> str:
@@ -71,6 +109,8 @@ def ranked(design: Design, device_id: str, kind: str, port: str,
            loads: LoadsOf | None = None) -> dict[str, list[Target]]:
     """Owner → its ports as targets, owners in the order of their best port (compatible first)."""
     source = PortRef(owner=device_id, port=port)
+    if kind == "network":
+        source = next_leg(design, source)  # a broken-out port offers its next free leg
     by_owner: dict[str, list[Target]] = {}
     for target in targets(design, source, loads, nearby_owners(design, source, kind)):
         by_owner.setdefault(target.ref.owner, []).append(target)
@@ -116,6 +156,8 @@ class ConnectDialog(QDialog):
         self.design, self.device_id, self.kind, self.port = design, device_id, kind, port
         self.loads = loads
         self.source = PortRef(owner=device_id, port=port)
+        if kind == "network":
+            self.source = next_leg(design, self.source)  # a broken-out port: its next free leg
         self.role = port_role(design, device_id, kind, port)
         device = design.devices[device_id]
         self.setWindowTitle(f"Connect {device.name} {port}")
@@ -146,14 +188,26 @@ class ConnectDialog(QDialog):
         form.addRow("Connect to", self.target)
         form.addRow("Port", self.far_port)
         form.addRow("", self.why)
+        self.here_leg, self.there_leg = leg_spin(), leg_spin()
+        self.here_leg.setValue(self.source.leg or 0)
+        self.here_end, self.there_end, self.fibre = optic_combo(), optic_combo(), fibre_combo()
         if kind == "network":
             form.addRow("Cable media", self.media)
+            form.addRow(f"Optic at {port}", self.here_end)
+            form.addRow("Optic at the far port", self.there_end)
+            form.addRow("Fibre", self.fibre)
+            form.addRow(f"Breakout at {port}", self.here_leg)
+            form.addRow("Breakout at the far port", self.there_leg)
         form.addRow("Length", self.length)
         form.addRow("Label", self.label)
         self.buttons = add_ok_cancel(self, form)
-        self._user_set = {"media": False, "length": False}
+        self._user_set = {"media": False, "length": False, "optics": False}
         self._filling = False
         self.media.activated.connect(lambda _i: self._user_set.__setitem__("media", True))
+        for combo in (self.here_end, self.there_end, self.fibre):
+            combo.activated.connect(lambda _i: self._user_set.__setitem__("optics", True))
+        self.here_leg.valueChanged.connect(self._legs_changed)
+        self.there_leg.valueChanged.connect(self._legs_changed)
         self.length.valueChanged.connect(self._length_edited)
         self.target.currentIndexChanged.connect(self._fill_ports)
         self.far_port.currentIndexChanged.connect(self._port_changed)
@@ -224,8 +278,33 @@ class ConnectDialog(QDialog):
             self._filling = True
             self.length.setValue(length or 0.0)
             self._filling = False
-        if self.kind == "network" and not self._user_set["media"]:
+        if self.kind == "network" and not self._filling:
+            self._filling = True
+            self.there_leg.setValue(target.ref.leg or 0)
+            self._filling = False
+        if self.kind == "network" and not (self._user_set["media"] or self._user_set["optics"]):
+            here = self.source.replace(leg=self.here_leg.value() or None)
+            there = target.ref.replace(leg=self.there_leg.value() or None)
+            link = link_defaults(self.design, here, there)  # the helpers' own choice
+            self.media.setCurrentIndex(max(self.media.findData(link.media), 0))
+            for combo, slug in ((self.here_end, link.ends[0]), (self.there_end, link.ends[1]),
+                                (self.fibre, link.fibre)):
+                combo.setCurrentIndex(max(combo.findData(slug), 0))
+        elif self.kind == "network" and not self._user_set["media"]:
             self.media.setCurrentIndex(max(self.media.findData(media), 0))
+
+    def _legs_changed(self, *_):
+        """A breakout leg typed at either end: the optics follow (a splitter where a port fans out)."""
+        if self._filling:
+            return
+        target = self.current_target()
+        if target is None or not target.ok or self._user_set["media"] or self._user_set["optics"]:
+            return
+        here = self.source.replace(leg=self.here_leg.value() or None)
+        link = link_defaults(self.design, here, target.ref.replace(leg=self.there_leg.value() or None))
+        self.media.setCurrentIndex(max(self.media.findData(link.media), 0))
+        for combo, slug in ((self.here_end, link.ends[0]), (self.there_end, link.ends[1]), (self.fibre, link.fibre)):
+            combo.setCurrentIndex(max(combo.findData(slug), 0))
 
     def _length_edited(self, *_):
         if not self._filling:
@@ -238,8 +317,12 @@ class ConnectDialog(QDialog):
         if target is None or not target.ok:
             return None
         typed = self.length.value() or None if self._user_set["length"] else None  # None: Connect's estimate
-        return ConnectChoice(target.ref.owner, target.ref.port, self.media.currentData() if self.kind == "network"
-                             else None, typed, self.label.text().strip() or None)
+        if self.kind != "network":
+            return ConnectChoice(target.ref.owner, target.ref.port, None, typed, self.label.text().strip() or None)
+        return ConnectChoice(target.ref.owner, target.ref.port, self.media.currentData(), typed,
+                             self.label.text().strip() or None, self.here_leg.value() or None,
+                             self.there_leg.value() or None, self.here_end.currentData(),
+                             self.there_end.currentData(), self.fibre.currentData())
 
     @classmethod
     def ask(cls, parent: QWidget | None, design: Design, device_id: str, kind: str, port: str,

@@ -23,7 +23,7 @@ from rackstudio.commands import (
     install_here,
 )
 from rackstudio.commands.fit import Mounting, can_place, can_place_in_bay, can_place_side, mounting
-from rackstudio.commands.port_compat import Target, cable_defaults, targets
+from rackstudio.commands.port_compat import Target, cable_defaults, link_defaults, next_leg, targets
 from rackstudio.model import geometry
 from rackstudio.model.design import PortRef
 from rackstudio.model.parts import PartType
@@ -436,6 +436,8 @@ class ElevationView(CanvasView):
         owners = [d for r in self.elevations.open_racks for d in self.elevations.device_rack
                   if self.elevations.device_rack[d] == r and d in design.devices]
         source = PortRef(owner=owner, port=port)
+        if kind == "network":
+            source = next_leg(design, source)  # a broken-out port takes one more cable on its next leg
         verdicts = {(t.ref.owner, t.ref.port): t for t in targets(design, source, live_loads(self.editor), owners)}
         line = QGraphicsLineItem(QLineF(pos, pos))
         line.setPen(kind_pen(kind))
@@ -453,8 +455,15 @@ class ElevationView(CanvasView):
         if found is None or not found.ok:
             self.status_text.emit(f"Not connected: {found.reason if found else 'not a ' + wire.kind + ' port'}")
             return
-        media, _length = cable_defaults(self.design, PortRef(owner=wire.owner, port=wire.port), found.ref)
-        choice = ConnectChoice(found.ref.owner, found.ref.port, media)  # Connect estimates the length
+        source = PortRef(owner=wire.owner, port=wire.port)
+        if wire.kind == "network":  # the helpers' choice: family, optics at each end, breakout legs
+            source = next_leg(self.design, source)
+            link = link_defaults(self.design, source, found.ref)
+            choice = ConnectChoice(found.ref.owner, found.ref.port, link.media, None, None, source.leg,
+                                   found.ref.leg, link.ends[0], link.ends[1], link.fibre)
+        else:
+            media, _length = cable_defaults(self.design, source, found.ref)
+            choice = ConnectChoice(found.ref.owner, found.ref.port, media)  # Connect estimates the length
         self.editor.execute(connect_command(self.design, wire.owner, wire.kind, wire.port, choice,
                                             prefs.label_pattern()))
 
