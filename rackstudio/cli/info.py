@@ -10,7 +10,7 @@ from rackstudio.errors import LoadError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
-from rackstudio.reports.totals import power_basis
+from rackstudio.reports.totals import optics_text, power_basis
 
 
 def add_parser(sub) -> None:
@@ -60,10 +60,11 @@ def _optics(design: Design, figures: OnDemandMetrics) -> list[dict]:
     it device figures that already count their optics (SN5610, QM9700) hold (engineering.md 4.2)."""
     out = []
     for hall_id in sorted(design.halls):
-        t = totals(figures.rack_metrics(r) for r in sorted(design.racks) if design.racks[r].hall == hall_id)
+        metrics = [figures.rack_metrics(r) for r in sorted(design.racks) if design.racks[r].hall == hall_id]
+        t = totals(metrics)
         out.append({"hall": design.halls[hall_id].name, "optics_kw": _kw(t.optics_w), "plugs": t.optics_plugs,
                     "in_device_figures_kw": _kw(t.optics_in_figures_w),
-                    "added_kw": _kw(t.optics_w - t.optics_in_figures_w)})
+                    "added_kw": _kw(t.optics_w - t.optics_in_figures_w), "text": optics_text(metrics)})
     return out
 
 
@@ -96,9 +97,7 @@ def run(args) -> int:
         f"to liquid {info['heat_liquid_kw']:.1f} kW, {info['weight_kg']:,.0f} kg",
     ]
     for o in info["optics"]:
-        lines.append(f"  optics, {o['hall']}: {o['optics_kw']:.2f} kW in {o['plugs']:,} cages "
-                     f"({o['added_kw']:.2f} kW added to device draw, {o['in_device_figures_kw']:.2f} kW already in "
-                     "device figures)")
+        lines.append(f"  optics, {o['hall']}: {o.pop('text')}")
     for w in info["warnings"]:
         lines.append(f"  warning: {w['where']}: {w['message']}")
     print("\n".join(lines))

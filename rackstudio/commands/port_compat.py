@@ -90,6 +90,10 @@ def next_leg(design: Design, ref: PortRef) -> PortRef:
     part = design.part_of(device)
     template = next((i for i in part.interfaces if i.name == ref.port), None)
     fan = max(part.rackstudio.breakout_modes.get(template.type, ()), default=1) if template else 1
+    plug = optics.cage_plug(design, ref)
+    if plug is not None:  # the splitter cable or transceiver in the cage reaches no more far ports
+        fibre = design.connections[used[0][0]].fibre
+        fan = min(fan, optics.fan_out(plug, fibre, part.rackstudio.ports_per_cage))
     free = [leg for leg in range(1, fan + 1) if leg not in {x for _, x in used}]
     return ref.replace(leg=free[0]) if free else ref
 

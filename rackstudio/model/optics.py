@@ -335,6 +335,15 @@ def _transceiver_for(part: PartType, cls: ifc.InterfaceClass | None, media: str,
     return min(fits, key=lambda o: (o.lanes != want, o.reach_m, o.power_w, o.slug))
 
 
+def fan_out(optic: OpticType, fibre: str | None, ports_per_cage: int = 1) -> int:
+    """Far ports one port reaches through `optic`: a transceiver's fibres (two far ports each on 1:2
+    splitters; a twin-port cage's logical port has one fibre), a splitter cable's far plugs."""
+    if not optic.is_transceiver:
+        return optic.breakout
+    fibres = max(1, optic.optical_ports // ports_per_cage)
+    return fibres * (2 if fibre == "splitter" else 1)
+
+
 def cage_plug(design: Design, end: PortRef) -> OpticType | None:
     """The optic or cable plug already named in the cage of `end`'s port by another cable (another
     leg of the port, or the other logical port of a twin-port cage), or None."""

@@ -197,3 +197,13 @@ def selection_totals(ctx: CheckContext, metrics, ids: Iterable[str]) -> Totals:
 
 
 __all__ = ["Bar", "RackSummary", "Totals", "power_basis", "rack_summary", "selection_totals"]
+
+
+def optics_text(metrics: Iterable[RackMetrics]) -> str:
+    """The optics in some racks' cages (a hall's): their power, how many plugs, and how much of it
+    the devices' draw gained (the rest is inside figures that already count their optics,
+    engineering.md 4.2). `info` and the dashboard say it in these words."""
+    t = totals(metrics)
+    added = t.optics_w - t.optics_in_figures_w
+    return (f"{t.optics_w / 1000:.2f} kW in {t.optics_plugs:,} cages ({added / 1000:.2f} kW added to device draw, "
+            f"{t.optics_in_figures_w / 1000:.2f} kW already in device figures)")

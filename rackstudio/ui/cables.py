@@ -33,7 +33,8 @@ EDITABLE = {0: "label", 4: "media", 5: "length_m"}
 def end_text(design: Design, end: PortRef) -> str:
     obj = design.get(end.owner)
     name = obj.name if obj is not None else end.owner
-    return f"{name} {end.port}".strip()
+    leg = f" leg {end.leg}" if end.leg is not None else ""  # one far port of a broken-out port
+    return f"{name} {end.port}{leg}".strip()
 
 
 def connections_for(design: Design, ids: list[str]) -> list[str]:

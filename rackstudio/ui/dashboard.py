@@ -1,6 +1,7 @@
 """The dashboard dock: charts of the design's figures (power per rack by feed side against budget and
 derated feed limit, heat to air and liquid against air cooling, phase currents of three-phase feeds
-and PDUs, units per rack, ports per switch, and a hall heat map of kW per rack).
+and PDUs, units per rack, ports per switch, and a hall heat map of kW per rack), over the hall's
+optics power.
 
 It costs nothing until shown: pyqtgraph (0.31 s) and the series are loaded the first time the
 dock becomes visible. Charts follow every edit: each ChangeSet is merged into a pending one and a
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWid
 
 from rackstudio.changes import ChangeSet
 from rackstudio.reports.metrics_series import MetricsSeries
+from rackstudio.reports.totals import optics_text
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 
@@ -48,6 +50,9 @@ class DashboardDock(QDockWidget):
         body = QWidget()
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.optics = QLabel()  # the hall's optics power (reports.totals.optics_text, as `info` says it)
+        self.optics.setWordWrap(True)
+        self._layout.addWidget(self.optics)
         self._hint = QLabel("The charts load when this panel is shown.")
         self._hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._hint)
@@ -97,6 +102,10 @@ class DashboardDock(QDockWidget):
             if self.series.update(changes):
                 self.dirty = set(range(len(self.charts)))
         self._refresh_visible()
+        hall = self.current_hall()
+        points = [p.metrics for p in self.series.racks.values() if hall is None or p.hall == hall]
+        where = self.series.design.halls[hall].name if hall in self.series.design.halls else "the design"
+        self.optics.setText(f"Optics in {where}: {optics_text(points)}")
         self._flushed_at = time.perf_counter()
         self.last_update_ms = (self._flushed_at - started) * 1000
         self.updates += 1

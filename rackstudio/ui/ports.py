@@ -20,8 +20,9 @@ from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.commands import Connect, Disconnect
 from rackstudio.commands.labels import cable_label
-from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, outlet_groups
+from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, next_leg, outlet_groups
 from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.model import optics
 from rackstudio.model.design import Design, PortRef
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, port_role
@@ -159,8 +160,12 @@ class PortPanel(QWidget):
             conn_id = design.port_connection(kind, self.device_id, name)
             far = far_end_text(design, conn_id, self.device_id, name) if conn_id else ""
             label = design.connections[conn_id].label or "" if conn_id else ""
+            legs = len(optics.port_legs(design, self.device_id, name)) if conn_id and kind == "network" else 0
+            more = bool(legs) and next_leg(design, PortRef(owner=self.device_id, port=name)).leg is not None
+            if legs > 1 or more:  # a broken-out port: its legs, and whether it takes one more
+                far = f"{far} (+{legs - 1} leg{'s' * (legs > 2)}{', one more free' if more else ''})"
             item = QTreeWidgetItem([name, type_, far, label])
-            item.setData(0, _ROLE, (kind, name, conn_id))
+            item.setData(0, _ROLE, (kind, name, conn_id, more))
             group.addChild(item)
             free += conn_id is None
             if current == (kind, name):
@@ -210,14 +215,20 @@ class PortPanel(QWidget):
         data = item.data(0, _ROLE) if item is not None else None
         return data[2] if data else None
 
+    def _takes_more(self) -> bool:
+        """Whether the selected port is free, or broken out with a free leg."""
+        item = self.tree.currentItem()
+        data = item.data(0, _ROLE) if item is not None else None
+        return bool(data) and (data[2] is None or data[3])
+
     def _update_buttons(self, *_):
         port = self.selected_port()
         conn = self._current_connection()
-        self.connect_button.setEnabled(port is not None and conn is None)
+        self.connect_button.setEnabled(port is not None and self._takes_more())
         self.disconnect_button.setEnabled(conn is not None)
 
     def _double_clicked(self, *_):
-        if self._current_connection() is None:
+        if self._takes_more():
             self.connect_selected()
 
     @guarded

@@ -129,3 +129,26 @@ def test_clicking_the_heat_map_selects_a_rack(board, qtbot):
     qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton,
                      pos=widget.mapFromScene(heat.plot.vb.mapViewToScene(centre)))
     assert window.selection.ids == [A03]
+
+
+def test_the_dashboard_shows_the_halls_optics_power_and_follows_an_edit(board, qtbot):
+    """The line `rackstudio info` prints for the hall, kept up to date as a cable's optics change."""
+    from rackstudio.commands import Connect
+    from rackstudio.model import PortRef
+    from rackstudio.reports.totals import optics_text
+
+    window, dock = board
+    design = window.editor.design
+    engine, _ = _engine(design)
+    assert dock.optics.text() == f"Optics in Hall 1: {optics_text(engine.rack_metrics(r) for r in design.racks)}"
+    switch = design.devices["sw"]
+    port = next(i.name for i in design.part_of(switch).interfaces
+                if design.port_connection("network", "sw", i.name) is None and not i.mgmt_only)
+    server = next(d for d in design.devices.values() if design.part_of(d).category == "server")
+    nic = next(i.name for i in design.part_of(server).interfaces
+               if design.port_connection("network", server.id, i.name) is None and not i.mgmt_only)
+    window.editor.execute(Connect("network", PortRef(owner="sw", port=port), PortRef(owner=server.id, port=nic),
+                                  ends=("nvidia-mms4x00-ns", "nvidia-mms4x00-ns400")))
+    qtbot.waitUntil(lambda: "0.03 kW in 2 cages" in dock.optics.text())  # 17 W + 9 W
+    engine, _ = _engine(design)
+    assert dock.optics.text() == f"Optics in Hall 1: {optics_text(engine.rack_metrics(r) for r in design.racks)}"

@@ -55,9 +55,11 @@ def test_the_preview_lists_cables_by_family_and_length_and_ok_cables_them(make_w
     window.actions_by_id["connect_leaf"].trigger()
     dialog = shown[-1]
     rows = [tuple(dialog.table.item(r, c).text() for c in range(3)) for r in range(dialog.table.rowCount())]
-    # the upper DGX is nearer the leaf's tray drop: 4 m cables, the lower one 5 m
-    assert rows == [("ACC/LACC (active copper)", "4 m", "10"), ("ACC/LACC (active copper)", "5 m", "10"),
-                    ("Cat6 (BASE-T)", "4 m", "1"), ("Cat6 (BASE-T)", "5 m", "1")]
+    # the upper DGX is nearer the leaf's tray drop: 4 m cables, the lower one 5 m; the ConnectX-7s on
+    # LACC splitters, the BlueField-3s' QSFP112 cages (no LACC split end fits them) on multimode optics
+    assert rows == [("ACC/LACC (active copper)", "4 m", "8"), ("ACC/LACC (active copper)", "5 m", "8"),
+                    ("Cat6 (BASE-T)", "4 m", "1"), ("Cat6 (BASE-T)", "5 m", "1"),
+                    ("Multimode optics", "4 m", "2"), ("Multimode optics", "5 m", "2")]
     assert dialog.summary.text() == "22 links: 20 to A02-U40, 2 to A02-U44."
     assert dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).text() == "Cable 22 links"
     made = sorted((c.a.owner, c.a.port, c.b.owner, c.b.port, c.media, c.length_m) for c in design.connections.values())

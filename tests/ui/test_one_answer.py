@@ -58,8 +58,9 @@ def test_every_view_states_the_checks_figures(pod, qtbot):
     # the half-depth pair in P1-MGMT U20 is one unit; P1-B01 counts the DGX's maximum, not its allocation
     assert engine.rack_metrics(n["P1-MGMT"]).units_used == 48
     b01 = engine.rack_metrics(n["P1-B01"])
-    assert (b01.allocated_w, b01.checked_w) == (24450, 28600)
-    assert "· 28.6 kW max (worst case) ·" in window.elevation_view.elevations.frames[n["P1-B01"]].subtitle
+    # the two DGX B200s and the eight 9 W ConnectX-7 transceivers in each (engineering.md 4.2)
+    assert (b01.allocated_w, b01.checked_w) == (24450 + 144, 28600 + 144)
+    assert "· 28.7 kW max (worst case) ·" in window.elevation_view.elevations.frames[n["P1-B01"]].subtitle
 
     dock = window.dashboard_dock
     dock.show()
@@ -78,7 +79,7 @@ def test_every_view_states_the_checks_figures(pod, qtbot):
     lines = dict(screen.card_lines)
     assert lines["Units used"] == "48 of 48 U"
     power_line = next(v for k, v in screen.card_lines if k.startswith("Power"))
-    assert power_line.startswith("28.6 kW max (worst case)")
+    assert power_line.startswith("28.7 kW max (worst case)")
     assert lines["Weight"].startswith(f"{b01.weight_kg:,.0f} kg")
     window.presentation.stop()
 
@@ -92,7 +93,7 @@ def test_the_failure_banner_and_pwr005_say_the_same(pod, qtbot):
     [(node, load, _basis)] = window.failure_simulation.current.overloads
     assert node == n["P1-B01-B"]
     phrase = capacity_of(engine.ctx, node).describe(load)
-    assert phrase == "28.6 kW of the 18.4 kW derated limit (155 %; rating 23.0 kVA × PF 1.00 × 0.80)"
+    assert phrase == "28.7 kW of the 18.4 kW derated limit (156 %; rating 23.0 kVA × PF 1.00 × 0.80)"
     assert f"P1-B01-B {phrase}" in window.findings_dock.banner.text()
     assert f"P1-B01-B {phrase}" in window.statusBar().currentMessage()
     pwr005 = next(f for f in window.findings_dock.listed() if f.rule == "PWR-005" and f.objects == (node,))

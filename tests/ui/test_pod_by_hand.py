@@ -3,7 +3,7 @@ row of three racks (two with two DGX B200 each, one network rack with a Spectrum
 an SN2201 management switch), each rack with the built-in 415 V 60 A A/B rack PDUs on 415 V 60 A
 feeds; power by the planner, network by the leaf helper, and one link drawn by hand from port to
 port in the elevation. The planner's preview and the checks agree: one DGX PSU per 20 A bank, 9.9 A
-per PSU, 19.9 A per leg, 0 % imbalance; no power error and no wrong plug; every data NIC on a leaf
+per PSU (and the NICs' optics once they are cabled), 19.9 A per leg, 0 % imbalance; no power error and no wrong plug; every data NIC on a leaf
 data port, every BMC on the management switch; every cable in a rack with its estimated length; the same steps through the core commands give the
 same file byte for byte."""
 from __future__ import annotations
@@ -195,11 +195,15 @@ def test_the_pod_by_hand_planner_and_helpers_equals_the_core_commands(window, di
         for pdu in (d for d in design.contents(racks[name]) if design.devices[d].side):
             figures = pdu_figures(ctx, pdu)
             used = [bank for bank in figures.banks if bank.current_a > 0]
-            assert len(used) == 6 and all(round(bank.current_a, 1) == 9.9 for bank in used)
+            # a DGX B200 (14.3 kW) and its eight 9 W optics over 6 PSUs at 240 V: 9.96 A a bank
+            assert len(used) == 6 and all(round(bank.current_a, 2) == 9.96 for bank in used)
             assert [round(x, 1) for x in figures.phases_a] == [19.9] * 3 and round(figures.imbalance_pct) == 0
             after = next(p.after for p in plan.pdus if p.pdu == pdu)
-            assert [round(bk.current_a, 2) for bk in after.banks] == [round(bk.current_a, 2) for bk in figures.banks]
-            assert after.phases_a == pytest.approx(figures.phases_a) and round(after.imbalance_pct) == 0
+            # the preview came before the NICs were cabled; the checks add their optics (72 W a DGX, a
+            # few hundredths of an ampere a bank)
+            rises = [now.current_a - then.current_a for now, then in zip(figures.banks, after.banks, strict=True)]
+            assert all(0 < rise < 0.05 for rise in rises if rise) and sum(1 for rise in rises if rise) == 6
+            assert after.phases_a == pytest.approx(figures.phases_a, abs=0.11) and round(after.imbalance_pct) == 0
     errors = [f for f in findings if f.rule.startswith("PWR") and f.severity.value == "error"]
     assert errors == []
     assert not [f for f in findings if f.rule == "PWR-018"]

@@ -129,17 +129,6 @@ def cab005_twin_port(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       {"fibres": shapes, "optic": optic.slug}, aspect=cage)
 
 
-def _capacity(optic: optics.OpticType | None, conn: Connection, ports_per_cage: int) -> int | None:
-    """Far ports one port can reach through `optic`: a transceiver's fibres (two each when split),
-    a splitter cable's far plugs; None when no optic is named."""
-    if optic is None:
-        return None
-    if not optic.is_transceiver:
-        return optic.breakout
-    fibres = max(1, optic.optical_ports // ports_per_cage)
-    return fibres * (2 if conn.fibre == "splitter" else 1)
-
-
 @rule("CAB-006", "Breakout beyond the port's modes", Severity.ERROR, Scope.DEVICE, RULES)
 def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A port fanned out to more far ports than its breakout modes allow (SN5600: 1, 2 or 4 per cage;
@@ -167,7 +156,8 @@ def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         ids = tuple(c.id for c, _ in legs)
         fan = max(len(legs), max(getattr(c, s).leg for c, s in legs))
         limit = max(modes, default=1)
-        reach = _capacity(optics.get(legs[0][0].end(legs[0][1])), legs[0][0], part.rackstudio.ports_per_cage)
+        plug = optics.get(legs[0][0].end(legs[0][1]))
+        reach = optics.fan_out(plug, legs[0][0].fibre, part.rackstudio.ports_per_cage) if plug else None
         lanes = [optics.leg_lanes(c, s, cls, _class(ctx, c.b if s == "a" else c.a)) for c, s in legs]
         own = optics.port_lanes(cls)
         if fan > limit:

@@ -203,7 +203,7 @@ class ConnectDialog(QDialog):
         self.buttons = add_ok_cancel(self, form)
         self._user_set = {"media": False, "length": False, "optics": False}
         self._filling = False
-        self.media.activated.connect(lambda _i: self._user_set.__setitem__("media", True))
+        self.media.activated.connect(self._media_chosen)
         for combo in (self.here_end, self.there_end, self.fibre):
             combo.activated.connect(lambda _i: self._user_set.__setitem__("optics", True))
         self.here_leg.valueChanged.connect(self._legs_changed)
@@ -292,6 +292,18 @@ class ConnectDialog(QDialog):
                 combo.setCurrentIndex(max(combo.findData(slug), 0))
         elif self.kind == "network" and not self._user_set["media"]:
             self.media.setCurrentIndex(max(self.media.findData(media), 0))
+
+    def _media_chosen(self, *_):
+        """A cable family chosen by hand: the optics follow it (what fits both cages in that family)."""
+        self._user_set["media"] = True
+        target = self.current_target()
+        if self.kind != "network" or target is None or not target.ok or self._user_set["optics"]:
+            return
+        here = self.source.replace(leg=self.here_leg.value() or None)
+        there = target.ref.replace(leg=self.there_leg.value() or None)
+        ends = optics.choose_ends(self.design, here, there, self.media.currentData(), self.length.value() or None)
+        for combo, slug in zip((self.here_end, self.there_end, self.fibre), ends, strict=True):
+            combo.setCurrentIndex(max(combo.findData(slug), 0))
 
     def _legs_changed(self, *_):
         """A breakout leg typed at either end: the optics follow (a splitter where a port fans out)."""
