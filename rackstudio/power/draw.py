@@ -102,7 +102,7 @@ def device_draw(design: Design, device: Device) -> DeviceDraw:
     extra = optics.device_optics_w(design, device.id)
     if not extra:
         return draw
-    return DeviceDraw(draw.max_w + extra, draw.allocated_w + extra, draw.known, f"{draw.basis} + optics")
+    return DeviceDraw(draw.max_w + extra, draw.allocated_w + extra, draw.known, f"{draw.basis} + optics", draw.derived)
 
 
 def psu_rating_w(part: PartType) -> float | None:
