@@ -185,7 +185,7 @@ def test_the_netbox_library_sample(tmp_path):
     require_data(NETBOX_DATA)
     catalog = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
     assert catalog.problems == ()
-    assert len(catalog.search()) == 96 and len(catalog.search(kind="module-type")) == 5
+    assert len(catalog.search()) == 97 and len(catalog.search(kind="module-type")) == 5
     assert catalog.indexes["netbox"].vocabulary.source.endswith("generated_schema.json")
     vp7 = catalog.find("Vertiv", "VP7N32A0")
     assert vp7 is not None and vp7.category == "pdu"
@@ -194,7 +194,7 @@ def test_the_netbox_library_sample(tmp_path):
                                                                  "SN4700"]
     assert len(catalog.search("", manufacturer="Supermicro", category="server")) == 12
     warm = Catalog([LibrarySource("netbox", NETBOX_DATA)], cache_dir=tmp_path)
-    assert warm.indexes["netbox"].reused == 101 and warm.entries == catalog.entries
+    assert warm.indexes["netbox"].reused == 102 and warm.entries == catalog.entries
 
 
 def test_entries_carry_power_and_weight_so_listing_parses_no_part(tmp_path):

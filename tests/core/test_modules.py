@@ -9,6 +9,7 @@ from rackstudio.checks.metrics import OnDemandMetrics
 from rackstudio.commands import InstallModule, Refused, RemoveModule, bay_for
 from rackstudio.io import dumps, parse
 from rackstudio.library import load_device_type, load_module_type
+from rackstudio.model.parts import PsuPolicy
 from rackstudio.power import device_draw
 from tests.conftest import NETBOX_DATA, require_data
 from tests.core.check_builders import Bench
@@ -123,3 +124,18 @@ def test_the_bom_lists_the_installed_modules_per_rack(r760xs):
     assert (line.manufacturer, line.model, line.category, dict(line.per_rack)) == (
         "Dell", "D750E-S6", "psu module", {"R1": 2})
     assert ["module", "Dell", "D750E-S6", "", "psu module", "", 2, 2, ""] in bom.csv_rows(found)
+
+
+def test_the_real_r760_draws_what_one_of_its_two_800_w_psus_carries_not_both():
+    """PowerEdge R760 as published: PSU1 and PSU2 with maximum_draw 800 and no allocated_draw. A 1+1
+    server draws at most what one PSU carries: 800 W, derived (NetBox's sum of maxima, 1,600 W, is its
+    capacity with both working, not its draw). engineering.md 2.6."""
+    require_data(NETBOX_DATA / "device-types")
+    part = load_device_type(NETBOX_DATA / "device-types/Dell/PowerEdge-R760.yaml").part
+    b = _bench(part)
+    draw = device_draw(b.design, b.design.devices["r760"])
+    assert (draw.max_w, draw.allocated_w, draw.derived, sum(p.maximum_draw for p in part.power_ports)) == (
+        800, 800, True, 1600)
+    b.design.part_types[part.slug] = part.model_copy(update={"rackstudio": part.rackstudio.model_copy(
+        update={"power": part.rackstudio.power.model_copy(update={"psu_redundancy": PsuPolicy(n=2, m=0)})})})
+    assert device_draw(b.design, b.design.devices["r760"]).max_w == 1600  # a stated 2+0 policy: both carry load
