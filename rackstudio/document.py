@@ -15,6 +15,7 @@ to another thread (`check_job`): it works on a snapshot, edits go on meanwhile, 
 """
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,9 @@ class Document:
     def open(cls, path: str | Path) -> tuple[Document, list[tuple[str, str]]]:
         loaded = project_file.load(path)
         document = cls(loaded.design, path)
+        # the component graph's objects, like the design's (project_file._gc_paused), are never
+        # walked by the collector again: 0.45 s CPU of later collections at 1,000 racks
+        gc.freeze()
         document.disk_stamp, document._stamped = loaded.stamp, document.path
         document._verified = loaded.verified
         return document, loaded.warnings
