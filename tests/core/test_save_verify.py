@@ -11,7 +11,7 @@ from rackstudio.document import Document, snapshot
 from rackstudio.errors import UnloadableDesign
 from rackstudio.io import load, project_file
 from rackstudio.io.limits import Refusal
-from rackstudio.model import integrity
+from rackstudio.model import integrity, optics
 from rackstudio.model.design import Connection, Device, PortRef
 from rackstudio.paths import example_design
 
@@ -86,6 +86,10 @@ BREAKAGES = {
                                b=PortRef(owner=next(iter(d.feeds)))))
         for i in range(65)),
     "device put in a bay of its own child": lambda d: _parent_cycle(d),
+    "an optic on a power cable": lambda d: _swap(
+        d, "connections", next(c for c in d.connections.values() if c.kind == "power"), a_end=sorted(optics.BUILTIN)[0]),
+    "an optic RackStudio does not know": lambda d: _swap(
+        d, "connections", next(c for c in d.connections.values() if c.kind == "network"), a_end="no-such-optic"),
 }
 
 
