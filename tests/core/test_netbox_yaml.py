@@ -633,3 +633,15 @@ def test_any_field_values_give_a_result_and_loaded_parts_export(changes):
         again = parse_device_type(dump_device_type(result.part))
         assert again.ok and again.part.model_dump(exclude={"rackstudio"}) == \
             result.part.model_dump(exclude={"rackstudio"})
+
+
+@needs_library
+def test_category_from_fields_before_comments(vocabulary):
+    """The DGX A100 file lists 36 switch-like interfaces and its comments mention storage ("Internal
+    Storage: 30TB", "connection to storage"); its model names a DGX: a server. A JBOD with drive
+    slots as module bays and no interfaces is storage by its fields alone (its comments only link a
+    datasheet)."""
+    dgx = load_device_type(DEVICE_TYPES / "Nvidia/DGC-A100.yaml", vocabulary).part
+    assert "storage" in dgx.comments.lower() and len(dgx.interfaces) == 37
+    assert dgx.category == Category.SERVER
+    assert load_device_type(DEVICE_TYPES / "Dell/EMC-MD1420.yml", vocabulary).part.category == Category.STORAGE
