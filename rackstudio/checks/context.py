@@ -48,6 +48,10 @@ class CheckContext:
         self.full_pass = False  # a full run: a rule may build a table over the whole design at once
         self.metrics: MetricsCache | None = None
         self.feed_drops = FeedDrops()
+        # coolant loop of each node asked, kept across passes: the engine clears it when an edit
+        # changes a coolant connection or what part a device is (coolant.changes_loops)
+        self.loops: dict[str, Any] = {}
+        self.loops_graph = graph  # the graph they were found in (a context may be handed another)
 
     @property
     def settings(self) -> CheckSettings:

@@ -34,10 +34,15 @@ def coolant_neighbours(ctx: CheckContext, node: str) -> list[str]:
 
 
 def loop_of(ctx: CheckContext, node: str) -> CoolantLoop:
-    """The coolant loop a node is on (a loop of one when it has no coolant connection)."""
-    key = ("loop", node)
-    if key in ctx.memo:
-        return ctx.memo[key]
+    """The coolant loop a node is on (a loop of one when it has no coolant connection), kept on
+    the context until an edit changes loops (a move of a device in a pod's racks does not, and
+    walking the pod's loop again was half of such an update)."""
+    if ctx.loops_graph is not ctx.graph:
+        ctx.loops.clear()
+        ctx.loops_graph = ctx.graph
+    found = ctx.loops.get(node)
+    if found is not None:
+        return found
     seen = {node}
     queue = deque([node])
     while queue:
@@ -47,8 +52,26 @@ def loop_of(ctx: CheckContext, node: str) -> CoolantLoop:
                 queue.append(m)
     loop = CoolantLoop(frozenset(seen), tuple(sorted(n for n in seen if is_cdu(ctx, n))))
     for n in seen:
-        ctx.memo[("loop", n)] = loop
+        ctx.loops[n] = loop
     return loop
+
+
+def changes_loops(changes, design, old_records) -> bool:
+    """Whether an applied ChangeSet can change a coolant loop or its CDUs: a coolant connection
+    (as it was or is), a device given another part, a part or rack type. A device added or
+    removed alone does not: it joins or leaves a loop only with its coolant connections."""
+    for obj_id, coll in changes.touched().items():
+        if coll in ("part_types", "rack_types"):
+            return True
+        if coll == "connections":
+            if any(rec is not None and rec.kind == "coolant"
+                   for rec in (old_records.get(obj_id), design.connections.get(obj_id))):
+                return True
+        elif coll == "devices":
+            before, after = old_records.get(obj_id), design.devices.get(obj_id)
+            if before is not None and after is not None and before.part != after.part:
+                return True
+    return False
 
 
 def cdu_spec(ctx: CheckContext, device_id: str) -> CduSpec | None:

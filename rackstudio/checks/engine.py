@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from rackstudio.changes import ChangeSet
-from rackstudio.checks import waivers
+from rackstudio.checks import coolant, waivers
 from rackstudio.checks.context import CheckContext
-from rackstudio.checks.metrics import MetricsCache, RackMetrics
+from rackstudio.checks.metrics import MetricsCache, RackMetrics, changes_floor
 from rackstudio.checks.registry import RuleRegistry, builtin_registry
 from rackstudio.checks.rule import Finding, Rule, Scope, Severity
 from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, subjects
@@ -58,6 +58,7 @@ class CheckEngine:
         self.ctx.metrics = MetricsCache(self.ctx)
         self.changed: Signal[FindingsDelta] = Signal()
         self._results: dict[Pair, tuple[Finding, ...]] = {}
+        self._texts: dict[Pair, str] = {}  # the words of a pair's findings, made when a rename asks
         self._by_key: dict[str, set[Pair]] = {}
         self._failures: dict[str, dict[str, str]] = {}
         self._waivers = waivers.Waivers(design)
@@ -90,9 +91,11 @@ class CheckEngine:
     def _run_full(self) -> list[Finding]:
         ctx = self.ctx
         ctx.new_pass(full=True)
+        ctx.loops.clear()
         ctx.feed_drops.rebuild(self.design)
         ctx.metrics.rebuild()
         self._results.clear()
+        self._texts.clear()
         self._by_key.clear()
         self._failures.clear()
         of_scope: dict[Scope, list[str]] = {}  # each scope's subjects listed once for the pass
@@ -123,6 +126,10 @@ class CheckEngine:
         if not changes:
             return FindingsDelta()
         self.ctx.new_pass()
+        if coolant.changes_loops(changes, self.design, self._snapshot.records):
+            self.ctx.loops.clear()
+        if changes_floor(changes, self.design, self._snapshot.records):
+            self.ctx.metrics.floor_changed()
         dirty = affected(self.ctx, changes, self._snapshot)
         if dirty.full:
             before = self.findings()
@@ -193,9 +200,22 @@ class CheckEngine:
 
     def _pairs(self, dirty: Dirty) -> set[tuple[Rule, str]]:
         pairs = set()
-        for rule in self.registry.active(self.ctx.settings):
+        active = self.registry.active(self.ctx.settings)
+        for rule in active:
             for scope in rule.scopes:
                 pairs.update((rule, subject) for subject in dirty.of(scope))
+        if dirty.renamed:
+            by_id = {rule.id: rule for rule in active}
+            names = list(dirty.renamed.values())
+            texts = self._texts
+            for pair, found in self._results.items():
+                text = texts.get(pair)
+                if text is None:
+                    text = texts[pair] = _words(found)
+                if pair[0] in by_id and any(name in text for name in names):
+                    pairs.add((by_id[pair[0]], pair[1]))
+            pairs.update((by_id[rule_id], subject) for rule_id, failed in self._failures.items() if rule_id in by_id
+                         for subject, reason in failed.items() if any(n in reason for n in names))
         return pairs
 
     def _read_waivers(self) -> waivers.Waivers:
@@ -239,6 +259,7 @@ class CheckEngine:
 
     def _forget(self, rule: Rule, subject: str) -> None:
         pair = (rule.id, subject)
+        self._texts.pop(pair, None)
         for f in self._results.pop(pair, ()):
             self._by_key.get(f.key, set()).discard(pair)
         failures = self._failures.get(rule.id)
@@ -250,6 +271,7 @@ class CheckEngine:
     def _keep(self, rule: Rule, subject: str, found: tuple[Finding, ...]) -> None:
         if found:
             pair = (rule.id, subject)
+            self._texts.pop(pair, None)
             self._results[pair] = found
             for f in found:
                 self._by_key.setdefault(f.key, set()).add(pair)
@@ -286,6 +308,20 @@ class CheckEngine:
                        f"Rule {rule_id} failed on {len(failed)} object(s), first {first}: {failed[first]}; "
                        "its results are missing",
                        (), {"failed_subjects": len(failed), "first": first, "error": failed[first]}, RULE_FAILED)
+
+
+def _words(found: tuple[Finding, ...]) -> str:
+    """The messages and text figures (or texts in a list of figures) of some findings, one text
+    to look for a name in."""
+    texts = []
+    for finding in found:
+        texts.append(finding.message)
+        for value in finding.figures.values():
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (list, tuple)):
+                texts += [v for v in value if isinstance(v, str)]
+    return "\n".join(texts)
 
 
 def _diff(before: Iterable[Finding], after: Iterable[Finding]) -> FindingsDelta:

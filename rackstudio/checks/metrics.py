@@ -296,6 +296,28 @@ class FloorLoad:
     checked_w: float
 
 
+def hall_coolers(design: Design, hall_id: str) -> tuple[int, float]:
+    """(count, kW) of the CRAH and in-row coolers standing on a hall's floor: what a hall without
+    its own air-cooling capacity sheds (COOL-001)."""
+    coolers = [design.part_of(design.devices[x]).rackstudio.cooler for x in sorted(design.contents(hall_id))
+               if x in design.devices]
+    coolers = [c for c in coolers if c is not None and c.kind in ("crah", "in-row")]
+    return len(coolers), sum(c.capacity_kw for c in coolers)
+
+
+def changes_floor(changes, design: Design, old_records) -> bool:
+    """Whether an applied ChangeSet can change what stands on a hall's floor: a device that
+    stands (or stood) there, or a part type."""
+    for obj_id, coll in changes.touched().items():
+        if coll == "part_types":
+            return True
+        if coll == "devices":
+            for rec in (old_records.get(obj_id), design.devices.get(obj_id)):
+                if rec is not None and rec.rack is None and rec.parent is None:
+                    return True
+    return False
+
+
 def floor_load(ctx: CheckContext) -> FloorLoad:
     found = [d for d in sorted(ctx.design.devices) if ctx.rack_of(d) is None and ctx.hall_of(d) is not None
              and ctx.part(d).category not in PASS_THROUGH]
@@ -324,6 +346,7 @@ class OnDemandMetrics:
     def forget(self) -> None:
         self._racks.clear()
         self.ctx.new_pass()
+        self.ctx.loops.clear()
         self.ctx.feed_drops.rebuild(self.ctx.design)
 
 
@@ -340,8 +363,10 @@ class MetricsCache:
         self._home: dict[str, tuple[str | None, str]] = {}
         self._row_air_mw: Counter[str] = Counter()
         self._hall_air_mw: Counter[str] = Counter()
+        self._coolers: dict[str, tuple[int, float]] = {}  # kept until the floor changes (changes_floor)
 
     def rebuild(self) -> None:
+        self._coolers.clear()
         self._racks.clear()
         self._home.clear()
         self._row_air_mw.clear()
@@ -366,6 +391,17 @@ class MetricsCache:
 
     def hall_heat_air_w(self, hall_id: str) -> float:
         return self._hall_air_mw[hall_id] / 1000
+
+    def hall_coolers(self, hall_id: str) -> tuple[int, float]:
+        """`hall_coolers` of a hall, summed again only after an edit on a floor (every edit in a
+        rack re-checks its hall, and a hall of L has a thousand floor units to look through)."""
+        found = self._coolers.get(hall_id)
+        if found is None:
+            found = self._coolers[hall_id] = hall_coolers(self.ctx.design, hall_id)
+        return found
+
+    def floor_changed(self) -> None:
+        self._coolers.clear()
 
     def _add(self, rack_id: str) -> None:
         metrics = compute_rack(self.ctx, rack_id)

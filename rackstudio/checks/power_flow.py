@@ -299,9 +299,10 @@ class Flow:
 class FailureFlow(Flow):
     """The flow with one element failed, worked out from the normal flow: only the nodes the
     failure reaches are decided again. Dead are the failed element and the nodes whose every
-    supplier is dead; a node with a dead supplier splits its load anew; the demand of those and
-    of everything above them is summed again, and every other node's liveness, inputs and demand
-    are the normal flow's. On a power graph without loops each figure equals, to the bit, the
+    supplier is dead; a node with a dead supplier splits its load anew (and a device that declares
+    a single-feed figure may draw less); the demand of the dead, of those devices and of
+    everything above a node that splits anew is summed again, and every other node's liveness,
+    inputs and demand are the normal flow's. On a power graph without loops each figure equals, to the bit, the
     one `Flow(ctx, {failed})` computes from scratch (the same sums in the same order), for the
     work of the nodes that change (a full check asks thousands of scenarios of a hall)."""
 
@@ -320,8 +321,10 @@ class FailureFlow(Flow):
                     queue.append(v)
         self.dead = dead
         self.resplit = {v for x in dead for v, _ in consumers(ctx, x)}
-        seeds = dead | self.resplit
-        self.changed = seeds | upstream_of(ctx, seeds)
+        devices = ctx.design.devices
+        drawing_less = {v for v in self.resplit
+                        if v in devices and ctx.part(v).rackstudio.power.single_feed_w is not None}
+        self.changed = dead | drawing_less | upstream_of(ctx, dead | self.resplit)
 
     def live(self, node: str) -> bool:
         return node not in self.dead and self.base.live(node)

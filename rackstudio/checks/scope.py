@@ -5,7 +5,10 @@ were before the edit (a snapshot the engine keeps; records are immutable, so the
 references, not copies) and the design and graph as they are now:
 
 - a device: itself and its children, its rack(s) old and new with their row and hall, its cables;
-  unless only its placement changed, also its power neighbourhood and its coolant loop;
+  unless only its placement (and name) changed, also its power neighbourhood and its coolant loop.
+  A new name changes no figure, so no finding comes or goes; the engine re-runs the findings
+  whose text or figures held the old name (`Dirty.renamed`) — a rule may name any object in
+  what it says, but decides nothing by a name except of its own subject, rack or cables;
 - a connection: itself, the cables sharing its ports, its end devices; for power (and network
   cables carrying optics, which draw from their devices) the power neighbourhood of both ends, for coolant the loops of both ends;
 - a rack or row: itself, its devices and their cables, its row/hall/floor;
@@ -79,6 +82,7 @@ class Dirty:
 
     full: bool = False
     by_scope: dict[Scope, set[str]] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # id → old name: findings naming it re-run
 
     def add(self, scope: Scope, *ids: str | None) -> None:
         self.by_scope.setdefault(scope, set()).update(i for i in ids if i is not None)
@@ -126,6 +130,7 @@ class _Impact:
         self.dirty = Dirty()
         self.power_nodes: set[str] = set()
         self.coolant_nodes: set[str] = set()
+        self.users: dict[str, dict[tuple[str, str], list[str]]] = {}
 
     # --- per collection ------------------------------------------------------------------------
 
@@ -151,8 +156,10 @@ class _Impact:
                 dirty.add(Scope.CDU, dev_id)
             if part is not None and rack is not None and _on_busbar(part):
                 buses.add(busbar_node(rack))
-        placement_only = (before is not None and after is not None
-                          and _changed_fields(before, after) <= PLACEMENT)
+        changed = _changed_fields(before, after) if before is not None and after is not None else None
+        placement_only = changed is not None and changed <= PLACEMENT | {"name"} and bool(before.name)
+        if placement_only and "name" in changed:
+            dirty.renamed[dev_id] = before.name
         if not placement_only:
             self.power_nodes |= {dev_id} | buses
             self.coolant_nodes.add(dev_id)
@@ -167,10 +174,7 @@ class _Impact:
             for end in (rec.a, rec.b):
                 if end.owner in self.d.devices:
                     self.dirty.add(Scope.DEVICE, end.owner)
-                for other in self.d.connections_of(end.owner):
-                    c = self.d.connections[other]
-                    if c.kind == rec.kind and end.port in _ports_of(c, end.owner):
-                        self.dirty.add(Scope.CONNECTION, other)
+                self.dirty.add(Scope.CONNECTION, *self._port_users(end.owner).get((rec.kind, end.port), ()))
                 if rec.kind == "power" or optics.carries_optics(rec):  # optics draw from their device
                     self.power_nodes.add(end.owner)
                 elif rec.kind == "coolant":
@@ -211,6 +215,18 @@ class _Impact:
             hall = getattr(rec, "hall", None)
             if hall is not None:
                 self.dirty.add(Scope.RACK, *hall_racks(self.d, hall))
+
+    def _port_users(self, owner: str) -> dict[tuple[str, str], list[str]]:
+        """(kind, port) → the connections on it at `owner`, once per owner for the ChangeSet (a
+        move of a 64-port switch touches each of its cables, and each asked about all of them)."""
+        found = self.users.get(owner)
+        if found is None:
+            found = self.users[owner] = {}
+            for conn_id in self.d.connections_of(owner):
+                c = self.d.connections[conn_id]
+                for port in _ports_of(c, owner):
+                    found.setdefault((c.kind, port), []).append(conn_id)
+        return found
 
     # --- expansion -----------------------------------------------------------------------------
 

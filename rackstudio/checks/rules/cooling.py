@@ -45,11 +45,9 @@ def _air_capacity(ctx: CheckContext, subject: str) -> tuple[str, Basis | None, f
     if hall.air_cooling_capacity_kw:
         basis = Basis(hall.air_cooling_capacity_kw * 1000, "air-cooling capacity", "set on the hall")
     else:
-        coolers = [d.part_of(d.devices[x]).rackstudio.cooler for x in sorted(d.contents(subject)) if x in d.devices]
-        coolers = [c for c in coolers if c is not None and c.kind in ("crah", "in-row")]
-        kw = sum(c.capacity_kw for c in coolers)
+        count, kw = m.hall_coolers(subject)
         basis = Basis(kw * 1000, "air-cooling capacity",
-                      f"{len(coolers)} CRAH and in-row cooler{'s' * (len(coolers) != 1)}") if kw else None
+                      f"{count} CRAH and in-row cooler{'s' * (count != 1)}") if kw else None
     return f"Hall {hall.name}", basis, m.hall_heat_air_w(subject)
 
 
