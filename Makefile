@@ -56,8 +56,11 @@ dist-test: dist
 	$(BIN)/python packaging/smoke_test.py
 
 # Benchmarks for the 1,000-rack hall (BENCHMARKS.md): ~5 1/2 min; the first run also generates L and XL.
+# Then the regression guard: the run's figures against benchmarks/baseline.json; a figure more
+# than 20 % worse prints a REGRESSED line and fails the target (after the table is printed).
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks; status=$$?; \
+	$(BIN)/python -m benchmarks.guard || exit 1; exit $$status
 
 # The long runs behind RELIABILITY.md (13.5 min on 2 cores; figures in build/soak).
 soak: $(DEVSTAMP)
