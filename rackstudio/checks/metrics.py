@@ -1,7 +1,8 @@
 """Qt-free. Per-rack figures the rules compare and every view shows: power allocated/max, the
 A/B split, heat to air and to liquid, the airflow and coolant flow that heat needs, weight and
-units used, the power of the optics in its cages (also inside each device's draw, rackstudio.power), and what a rack's figures are compared with (its power budget, air-cooling capacity,
-weight rating, feeds). Each figure is computed here once; rules, views, reports and the command
+units used, the power of the optics in its cages (also inside each device's draw, rackstudio.power),
+and what a rack's figures are compared with (its power budget, air-cooling capacity, weight
+rating, feeds). Each figure is computed here once; rules, views, reports and the command
 line read it (the app's engine's cache, or `OnDemandMetrics` when no engine is attached).
 
 `MetricsCache` keeps one `RackMetrics` per rack and the heat-to-air totals per row and hall as
@@ -191,6 +192,12 @@ def loop_fluid(ctx: CheckContext, loop: coolant.CoolantLoop) -> tuple[str, float
     return LIQUID_FLUID_DEFAULT, LIQUID_SUPPLY_C_DEFAULT, LIQUID_DELTA_T_K_DEFAULT
 
 
+def cage_optics(ctx: CheckContext, device_id: str) -> dict[str, tuple[float, list[str]]]:
+    """The optics in a device's cages (model.optics.cage_optics), once per device per pass: the rack's
+    figures and CAB-011 both read them."""
+    return ctx.remember(("cage optics", device_id), lambda: optics.cage_optics(ctx.design, device_id))
+
+
 def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     design = ctx.design
     rack = design.racks[rack_id]
@@ -209,7 +216,7 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
         part = design.part_of(device)
         draw = ctx.draw(dev_id)
         if design.connections_of(dev_id):
-            cages = optics.cage_optics(design, dev_id)
+            cages = cage_optics(ctx, dev_id)
             watts = sum(w for w, _ in cages.values())
             plugs += len(cages)
             optics_w += watts

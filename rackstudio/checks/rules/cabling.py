@@ -142,7 +142,7 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     conn = _network(ctx, conn_id)
     media = (conn.media or "").lower() if conn else ""
     if not media:
-        yield from optics_rules.cab003_optic_fit(ctx, conn_id)
+        yield from optics_rules.cab003_optic_fit(ctx, conn_id, _classes(ctx, conn) if conn else None)
         return
     for end, cls in zip((conn.a, conn.b), _classes(ctx, conn), strict=True):
         cage = cls.cage if cls else None
@@ -152,7 +152,7 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                                                                 and cage == "RJ45"):
             yield Hit(f"{_label(ctx, conn)}: {media.upper()} does not fit the {cage} port {_end_label(ctx, end)}",
                       (conn_id,), {"media": media, "cage": cage}, aspect=end.owner + ":" + end.port)
-    yield from optics_rules.cab003_optic_fit(ctx, conn_id)
+    yield from optics_rules.cab003_optic_fit(ctx, conn_id, _classes(ctx, conn) if conn else None)
 
 
 @rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES)
@@ -170,7 +170,7 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
         yield Hit(f"{_label(ctx, conn)}: {ifc.LANE_NAMES[lanes[0]]} at {_end_label(ctx, conn.a)} and "
                   f"{ifc.LANE_NAMES[lanes[1]]} at {_end_label(ctx, conn.b)} need a compatible splitter cable",
                   (conn_id,), {"lane_classes": lanes})
-    yield from optics_rules.cab004_optic_rate(ctx, conn_id)
+    yield from optics_rules.cab004_optic_rate(ctx, conn_id, classes)
 
 
 @rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rackstudio.checks.context import CheckContext
+from rackstudio.checks.metrics import cage_optics
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model import interfaces as ifc
 from rackstudio.model import optics, port_roles
@@ -35,19 +36,20 @@ def _optical(ctx: CheckContext, conn_id: str) -> Connection | None:
     return conn if optics.carries_optics(conn) else None
 
 
-def cab003_optic_fit(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+def cab003_optic_fit(ctx: CheckContext, conn_id: str, classes=None) -> Iterator[Hit]:
     """CAB-003 (run by cabling.cab003_cage): the plug at an end does not fit its cage: an OSFP plug in a QSFP cage, a QSFP112 optic in a
     switch's OSFP cage, a finned-top (IHS) plug in a flat-top (RHS) cage; or the two ends are not one
     link (a cable assembly at one end and something else at the other). engineering.md 4.2."""
     conn = _optical(ctx, conn_id)
     if conn is None:
         return
-    for side in ("a", "b"):
+    for k, side in enumerate(("a", "b")):
         end, optic = getattr(conn, side), optics.get(conn.end(side))
         owner = ctx.design.devices.get(end.owner)
         if optic is None or owner is None:
             continue
-        problem = optics.fit_problem(optic, ctx.design.part_of(owner), _class(ctx, end), optics.is_far_plug(ctx.design, conn, side))
+        cls = classes[k] if classes is not None else _class(ctx, end)
+        problem = optics.fit_problem(optic, ctx.design.part_of(owner), cls, optics.is_far_plug(ctx.design, conn, side))
         if problem:
             yield Hit(f"{_label(ctx, conn)}: {optic.name} at {_end_label(ctx, end)}: {problem}", (conn_id,),
                       {"optic": optic.slug}, aspect=f"{end.owner}:{end.port}")
@@ -57,16 +59,18 @@ def cab003_optic_fit(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                   "cannot make one link", (conn_id,), {"ends": [a.slug, b.slug]}, aspect="ends")
 
 
-def cab004_optic_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
+def cab004_optic_rate(ctx: CheckContext, conn_id: str, classes=None) -> Iterator[Hit]:
     """CAB-004 (run by cabling.cab004_lane_rate): an optic of another PAM4 generation than its port (a 200G-PAM4 XDR optic cannot fall back to
     NDR's 100G-PAM4), or transceivers at the two ends that cannot talk: different lane rates, or
     multimode against single-mode optics. engineering.md 4.2 [NV-LINKX-100G], [NV-LINKX-XDR]."""
     conn = _optical(ctx, conn_id)
     if conn is None:
         return
-    for side in ("a", "b"):
+    for k, side in enumerate(("a", "b")):
         end, optic = getattr(conn, side), optics.get(conn.end(side))
-        cls = _class(ctx, end)
+        if optic is None:
+            continue
+        cls = classes[k] if classes is not None else _class(ctx, end)
         if optic is None or cls is None or cls.lane_class not in ifc.PAM4_CLASSES + (ifc.NRZ_25G,):
             continue
         if optic.lane_class != cls.lane_class:
@@ -182,7 +186,7 @@ def cab011_port_power(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     budget = ctx.part(device_id).rackstudio.port_power_w
     if budget is None or not ctx.design.connections_of(device_id):
         return
-    cages = optics.cage_optics(ctx.design, device_id)
+    cages = cage_optics(ctx, device_id)
     over = sorted((cage, watts) for cage, (watts, _) in cages.items() if watts > budget)
     if not over:
         return
