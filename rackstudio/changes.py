@@ -25,6 +25,7 @@ class Collection(StrEnum):
     PART_TYPES = "part_types"
     MODULE_TYPES = "module_types"
     RACK_TYPES = "rack_types"
+    RACK_DESIGNS = "rack_designs"
 
 
 @dataclass

@@ -22,7 +22,8 @@ from rackstudio.model.design import Design
 from rackstudio.model.geometry import devices_within
 from rackstudio.model.text import typed_problem
 
-LIBRARY = (Collection.PART_TYPES, Collection.MODULE_TYPES, Collection.RACK_TYPES)  # keyed by slug / key
+LIBRARY = (Collection.PART_TYPES, Collection.MODULE_TYPES, Collection.RACK_TYPES,
+           Collection.RACK_DESIGNS)  # keyed by slug / key
 META = "$"  # design-level fields (name, revision, settings, site, reviews)
 
 

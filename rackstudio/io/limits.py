@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from rackstudio.model.base import MAX_ID_CHARS
 from rackstudio.model.text import escaped
 
 MAX_FILE_BYTES = 256 * 2**20
@@ -36,7 +37,6 @@ DESIGN_DEPTH = 8  # $.part_types.<slug>.rackstudio.pdu.banks[0].outlets[0]
 MAX_NAME_CHARS = 64 * 1024
 MAX_TEXT_CHARS = 1024 * 1024
 TEXT_FIELDS = frozenset({"text", "description", "comments", "note", "reason"})
-MAX_ID_CHARS = 128
 ID_CHARS = "A-Z a-z 0-9 . _ : -"
 MAX_MAGNITUDE = 1e12
 _RANGE = "numbers are finite and within ±1e12"

@@ -17,6 +17,8 @@ Version history:
   7: network connections may name the optic or cable assembly at each end (`a_end`, `b_end`), the
      fibre between transceivers (`fibre`), and the breakout leg of a port an end takes (`leg`).
      Nothing older changes meaning: a cable without them is checked as before.
+  8: the design carries `rack_designs` (racks designed once and placed many times); a rack may be
+     an instance of one (`rack_design`, `overrides`). An older file has none, and loads unchanged.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -111,8 +113,13 @@ def _v6_to_v7(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v7_to_v8(data: dict[str, Any]) -> dict[str, Any]:
+    data["format_version"] = 8  # rack designs are new: an older file has none and no instances
+    return data
+
+
 STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7}
+                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8}
 
 
 class NewerFormat(Exception):

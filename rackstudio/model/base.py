@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Strict
 
+MAX_ID_CHARS = 128  # the longest id a design holds (io.limits refuses longer ones in a file)
 _NUMBERS = (float, int, float | None, int | None)
 # Part and rack types are also read from NetBox YAML and typed into the part editor, whose readers
 # turn text into numbers and check them themselves: their models keep pydantic's number parsing.

@@ -18,7 +18,7 @@ from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -57,8 +57,26 @@ class Row(Record):
     air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
 
 
+class DeviceOverride(Record):
+    """One instance's departure from its rack design for one of the design's devices: the slot
+    left empty (with anything in its bays), or a different part in the same place."""
+
+    empty: Literal[True] | None = None
+    part: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.empty is None) == (self.part is None):
+            raise ValueError("an override either leaves the slot empty or names a part, not both or neither")
+        return self
+
+
 class Rack(Record):
-    """A placed rack. (x_mm, y_mm) is the footprint's north-west corner in hall coordinates."""
+    """A placed rack. (x_mm, y_mm) is the footprint's north-west corner in hall coordinates.
+
+    `rack_design` makes it an instance of a rack design: its devices and internal connections
+    are the design's, materialised with ids `<rack id>.<design's id>` (model.rack_designs), apart
+    from the `overrides` keyed by the design's device id."""
 
     id: str
     name: str
@@ -72,6 +90,14 @@ class Rack(Record):
     air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
     rdhx_capacity_kw: float | None = Field(default=None, gt=0)
     description: str | None = None
+    rack_design: str | None = Field(default=None, description="slug of the rack design this rack is an instance of")
+    overrides: dict[str, DeviceOverride] | None = None
+
+    @field_validator("overrides")
+    @classmethod
+    def _sorted_overrides(cls, value):
+        """Kept sorted (a file diffs line by line); none is None, not {}."""
+        return {k: value[k] for k in sorted(value)} if value else None
 
 
 class Device(Record):
@@ -199,6 +225,24 @@ class Connection(Record):
         return self.a_end if side == "a" else self.b_end
 
 
+class RackDesign(Record):
+    """A rack designed once and placed many times: a rack type, its devices (placed in a rack
+    with no id, `rack` left empty; bays by the design's own device ids), its internal
+    connections, and its own revision and notes. Instances follow it (model.rack_designs)."""
+
+    slug: str = Field(pattern=r"^[-a-z0-9_]+$")
+    name: str
+    rack_type: str
+    revision: str = "A"
+    notes: str | None = None
+    devices: dict[str, Device] = Field(default_factory=dict)
+    connections: dict[str, Connection] = Field(default_factory=dict)
+
+    @field_serializer("devices", "connections")
+    def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
+        return {k: value[k] for k in sorted(value)}
+
+
 class _Indexes:
     """Derived lookups of a design. Kept in one plain object: pydantic's private-attribute
     access costs ~2.4 µs, so hot methods reach it through `__pydantic_private__` directly."""
@@ -232,6 +276,7 @@ class Design(Mutable):
     part_types: dict[str, PartType] = Field(default_factory=dict)
     module_types: dict[str, ModuleType] = Field(default_factory=dict)
     rack_types: dict[str, RackType] = Field(default_factory=dict)
+    rack_designs: dict[str, RackDesign] = Field(default_factory=dict)
     halls: dict[str, Hall] = Field(default_factory=dict)
     rows: dict[str, Row] = Field(default_factory=dict)
     racks: dict[str, Rack] = Field(default_factory=dict)
@@ -246,7 +291,7 @@ class Design(Mutable):
 
     _ix: _Indexes = PrivateAttr(default_factory=lambda: _Indexes())
 
-    @field_serializer("part_types", "module_types", "rack_types", *COLLECTIONS)
+    @field_serializer("part_types", "module_types", "rack_types", "rack_designs", *COLLECTIONS)
     def _sorted(self, value: dict[str, Any]) -> dict[str, Any]:
         return {k: value[k] for k in sorted(value)}
 

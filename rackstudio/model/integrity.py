@@ -69,6 +69,51 @@ def dangling(design: Design) -> Iterator[Problem]:
         yield from _records_problems(design, name, getattr(design, name).values())
     yield from _connection_problems(design)
     yield from power_shape(design)
+    yield from _rack_design_problems(design)
+
+
+def _rack_design_problems(design: Design) -> Iterator[Problem]:
+    """A rack design names its rack type and parts, its devices' bays and its connections' ends
+    among its own devices; an instance names a rack design of its rack type, and parts for its
+    overrides. (Whether the design fits its rack is a command's question, not a file's.)"""
+    for slug, rd in design.rack_designs.items():
+        base = f"$.rack_designs.{slug}"
+        if slug != rd.slug:
+            yield f"{base}.slug", f"key {slug!r} differs from the rack design's slug {rd.slug!r}"
+        if _missing(rd.rack_type, design.rack_types):
+            yield _ref(f"{base}.rack_type", rd.rack_type, "rack type")
+        for key, d in rd.devices.items():
+            if key != d.id:
+                yield f"{base}.devices.{key}.id", f"key {key!r} differs from the id {d.id!r}"
+            if _missing(d.part, design.part_types):
+                yield _ref(f"{base}.devices.{key}.part", d.part, "part type")
+            if d.parent is not None and d.parent not in rd.devices:
+                yield f"{base}.devices.{key}.parent", f"refers to {d.parent!r}, which is not a device of the rack design"
+            if d.rack is not None or d.hall is not None:
+                yield f"{base}.devices.{key}", "a rack design's device is placed in the design's rack, not in a rack or hall"
+        for key, c in rd.connections.items():
+            if key != c.id:
+                yield f"{base}.connections.{key}.id", f"key {key!r} differs from the id {c.id!r}"
+            for end_name, end in (("a", c.a), ("b", c.b)):
+                if end.owner not in rd.devices:
+                    yield (f"{base}.connections.{key}.{end_name}.owner",
+                           f"refers to {end.owner!r}, which is not a device of the rack design")
+    for r in design.racks.values():
+        if r.rack_design is None:
+            if r.overrides:
+                yield f"$.racks.{r.id}.overrides", "overrides belong to an instance of a rack design"
+            continue
+        rd = design.rack_designs.get(r.rack_design)
+        if rd is None:
+            yield _ref(f"$.racks.{r.id}.rack_design", r.rack_design, "rack design")
+            continue
+        if rd.rack_type != r.rack_type:
+            yield f"$.racks.{r.id}.rack_type", f"an instance of {rd.name} is a {rd.rack_type}, not a {r.rack_type}"
+        for key, o in (r.overrides or {}).items():
+            if key not in rd.devices:
+                yield f"$.racks.{r.id}.overrides.{key}", f"rack design {rd.name} has no device {key!r}"
+            elif o.part is not None and _missing(o.part, design.part_types):
+                yield _ref(f"$.racks.{r.id}.overrides.{key}.part", o.part, "part type")
 
 
 def _records_problems(design: Design, collection: str, records) -> Iterator[Problem]:

@@ -60,10 +60,11 @@ def as_version_1(text: str) -> str:
     waiver figures or waiver tolerance, which came with version 3; no stored length estimates,
     which came with version 4; no generated-name marks and 0U devices on the default face, before
     version 5; no module types, before version 6; no optics, fibres or breakout legs on network
-    cables, before version 7)."""
+    cables, before version 7; no rack designs, before version 8)."""
     data = json.loads(text)
     data["format_version"] = 1
     assert data.pop("module_types") == {}  # the example installs no modules
+    assert data.pop("rack_designs") == {}
     for conn in data["connections"].values():
         if conn.pop("length_estimated", False):
             del conn["length_m"]

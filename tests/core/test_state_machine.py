@@ -60,11 +60,21 @@ from rackstudio.commands import (
     power_plan,
     rail_optimised,
 )
+from rackstudio.commands.rack_designs import (
+    DetachInstance,
+    EditRackDesign,
+    MakeRackDesign,
+    PlaceRackInstance,
+    SetOverride,
+    SwapGeneration,
+)
 from rackstudio.document import Document
 from rackstudio.graph import ComponentGraph
 from rackstudio.io import dumps, parse
 from rackstudio.model import Comment, PartType, PortRef, RackType
 from rackstudio.model.modules import ModuleType
+from rackstudio.model.design import DeviceOverride
+from rackstudio.model.rack_designs import ancestors
 from tests.core import builders as b
 
 STEPS: Counter[str] = Counter()  # rules run, commands applied and refused, undos, redos, sequences
@@ -246,6 +256,51 @@ class DesignEditing(RuleBasedStateMachine):
     @rule(data=st.data())
     def remove_rack(self, data):
         self.run(RemoveRack(self.pick(data, "racks")))
+
+    # --- rack designs and their instances -------------------------------------------------------
+
+    @precondition(lambda self: self.has("racks"))
+    @rule(data=st.data(), link=st.booleans())
+    def make_rack_design(self, data, link):
+        rack = self.pick(data, "racks", lambda r: r.rack_design is None)
+        if rack is not None:
+            n = len(self.doc.design.rack_designs) + 1
+            self.run(MakeRackDesign(rack, f"Design {n}", f"design-{n}", link=link))
+
+    @precondition(lambda self: self.has("rack_designs"))
+    @rule(data=st.data(), x=st.integers(0, 32), y=st.integers(0, 9), facing=st.sampled_from(FACINGS))
+    def place_instance(self, data, x, y, facing):
+        self.run(PlaceRackInstance(self.pick(data, "rack_designs"), "hall-1", x * 600, y * 1200, facing))
+
+    @precondition(lambda self: any(rd.devices for rd in self.doc.design.rack_designs.values()))
+    @rule(data=st.data(), how=st.sampled_from(["drop", "describe", "raise", "revision"]))
+    def edit_rack_design(self, data, how):
+        rd = self.doc.design.rack_designs[self.pick(data, "rack_designs", lambda r: bool(r.devices))]
+        local = data.draw(st.sampled_from(sorted(rd.devices)))
+        devices, conns = dict(rd.devices), dict(rd.connections)
+        if how == "drop":
+            gone = {k for k in devices if local in ancestors(rd, k)}
+            devices = {k: v for k, v in devices.items() if k not in gone}
+            conns = {k: c for k, c in conns.items() if c.a.owner not in gone and c.b.owner not in gone}
+        elif how == "describe":
+            devices[local] = devices[local].model_copy(update={"description": "changed"})
+        elif how == "raise" and devices[local].position is not None:
+            devices[local] = devices[local].model_copy(update={"position": devices[local].position + 1})
+        self.run(EditRackDesign(rd.model_copy(update={"devices": devices, "connections": conns, "revision": "B"})))
+
+    @precondition(lambda self: any(r.rack_design for r in self.doc.design.racks.values()))
+    @rule(data=st.data(), how=st.sampled_from(["empty", "reset", "detach", "swap"]))
+    def instance_edit(self, data, how):
+        design = self.doc.design
+        rack = design.racks[self.pick(data, "racks", lambda r: r.rack_design is not None)]
+        rd = design.rack_designs[rack.rack_design]
+        if how == "detach":
+            self.run(DetachInstance([rack.id]))
+        elif how == "swap":
+            self.run(SwapGeneration([rack.id], self.pick(data, "rack_designs")))
+        elif rd.devices:
+            local = data.draw(st.sampled_from(sorted(rd.devices)))
+            self.run(SetOverride(rack.id, local, DeviceOverride(empty=True) if how == "empty" else None))
 
     # --- devices ---------------------------------------------------------------------------------
 

@@ -1,0 +1,197 @@
+"""Qt-free. Rack designs and their instances: what an instance's devices and connections are.
+
+A rack on the floor that is an instance of a rack design holds the design's devices and internal
+connections as ordinary records (so the graph, the checks, the reports and NetBox read them like
+any other), materialised with stable ids `<rack id>.<design's id>`: an external cable, a comment,
+a waiver or a NetBox export names the same device across edits of the design. The rack design is
+the source they are regenerated from; an instance's overrides (a slot left empty, a different
+part) are recorded on the rack and applied on top. Regeneration compares expected with present
+records and touches only what differs, so editing a design placed 900 times rewrites only the
+records the edit changed.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rackstudio.model.design import Connection, Design, Device, DeviceOverride, PortRef, Rack, RackDesign
+
+SEP = "."
+INSTANCE_KEEPS = ("asset_tag",)  # what belongs to one physical rack, not to its design
+
+
+def instance_id(rack_id: str, local: str) -> str:
+    """The id of design device or connection `local` in the instance `rack_id`."""
+    return f"{rack_id}{SEP}{local}"
+
+
+def local_id(rack_id: str, obj_id: str) -> str | None:
+    """The design's id of an instance record, None when `obj_id` is not one of `rack_id`'s."""
+    prefix = rack_id + SEP
+    return obj_id[len(prefix):] if obj_id.startswith(prefix) else None
+
+
+def instances(design: Design, slug: str) -> list[str]:
+    """Ids of the racks that are instances of rack design `slug`, sorted."""
+    return sorted(r.id for r in design.racks.values() if r.rack_design == slug)
+
+
+def design_of_device(design: Design, device_id: str) -> tuple[Rack, str] | None:
+    """(instance rack, design's device id) for a device that comes from a rack design, else None."""
+    device = design.devices.get(device_id)
+    seen = 0
+    while device is not None and device.rack is None and device.parent is not None and seen < 64:
+        device, seen = design.devices.get(device.parent), seen + 1
+    rack = design.racks.get(device.rack) if device is not None and device.rack else None
+    if rack is None or rack.rack_design is None:
+        return None
+    local = local_id(rack.id, device_id)
+    rd = design.rack_designs.get(rack.rack_design)
+    return (rack, local) if rd is not None and local in rd.devices else None
+
+
+def ancestors(rd: RackDesign, local: str) -> Iterator[str]:
+    """`local` and the design devices whose bays hold it, innermost first (bounded by the design)."""
+    seen = 0
+    while local is not None and local in rd.devices and seen <= len(rd.devices):
+        yield local
+        local, seen = rd.devices[local].parent, seen + 1
+
+
+def depth(rd: RackDesign, local: str) -> int:
+    return sum(1 for _ in ancestors(rd, local))
+
+
+def emptied(rd: RackDesign, overrides: dict[str, DeviceOverride], local: str) -> bool:
+    """Whether an override leaves `local`'s slot, or the slot of a device holding it, empty."""
+    return any(overrides.get(x) is not None and overrides[x].empty for x in ancestors(rd, local))
+
+
+def expected_device(design: Design, rack: Rack, rd: RackDesign, local: str,
+                    present: Device | None = None) -> Device | None:
+    """The record design device `local` has in instance `rack` (None: not there), keeping what the
+    instance owns (`INSTANCE_KEEPS`) from `present`."""
+    src = rd.devices.get(local)
+    overrides = rack.overrides or {}
+    if src is None or emptied(rd, overrides, local):
+        return None
+    override = overrides.get(local)
+    changes = {"id": instance_id(rack.id, local), "name": f"{rack.name}-{src.name}", "name_generated": None,
+               "rack": rack.id if src.parent is None else None,
+               "parent": instance_id(rack.id, src.parent) if src.parent is not None else None}
+    if override is not None and override.part is not None:
+        changes["part"] = override.part
+    if present is not None:
+        changes.update({k: getattr(present, k) for k in INSTANCE_KEEPS})
+    return src.model_copy(update=changes)
+
+
+def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
+                        parts: dict[str, str]) -> Connection | None:
+    """The record internal connection `local` has in `rack`; None when an end's device is not
+    there or its part (an override) has no such port. `parts`: instance device id → its part."""
+    src = rd.connections.get(local)
+    if src is None:
+        return None
+    ends = []
+    for end in (src.a, src.b):
+        owner = instance_id(rack.id, end.owner)
+        part = parts.get(owner)
+        if part is None or part not in design.part_types or not design.part_types[part].has_port(src.kind, end.port):
+            return None
+        ends.append(PortRef(owner=owner, port=end.port))
+    return src.model_copy(update={"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1]})
+
+
+def changed_ids(old: dict, new: dict) -> set[str]:
+    """Keys added, removed or whose record differs between two tables."""
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An instance whose override meets an edit of its design: listed before the edit applies."""
+
+    rack: str
+    local: str  # the design's device id (or the external cable's id)
+    why: str
+
+
+def conflicts(design: Design, old: RackDesign, new: RackDesign,
+              racks: Iterable[str] | None = None) -> list[Conflict]:
+    """The instances of `old` whose overrides the change to `new` meets: the overridden device
+    was removed or changed, or an internal connection to it changed; and external cables that
+    would lose their port (the device leaves, or its new part has no such port)."""
+    found: list[Conflict] = []
+    devs = changed_ids(old.devices, new.devices)
+    conns = changed_ids(old.connections, new.connections)
+    touched_by_conn: dict[str, list[str]] = {}
+    for c in conns:
+        for rec in (old.connections.get(c), new.connections.get(c)):
+            if rec is not None:
+                for end in (rec.a, rec.b):
+                    touched_by_conn.setdefault(end.owner, []).append(c)
+    for rack_id in sorted(racks if racks is not None else instances(design, old.slug)):
+        rack = design.racks[rack_id]
+        for local, override in sorted((rack.overrides or {}).items()):
+            what = "left empty" if override.empty else f"holds {override.part}"
+            if local not in new.devices:
+                found.append(Conflict(rack_id, local, f"{rack.name}: {old.devices[local].name} ({what}) is removed "
+                                                      "from the design; the override is dropped"))
+            elif local in devs:
+                found.append(Conflict(rack_id, local, f"{rack.name}: the edit changes {new.devices[local].name}, "
+                                                      f"which this rack overrides ({what}); the override stays"))
+            elif local in touched_by_conn:
+                names = ", ".join(sorted(set(touched_by_conn[local])))
+                found.append(Conflict(rack_id, local, f"{rack.name}: the edit changes connections {names} of "
+                                                      f"{new.devices[local].name}, which this rack overrides ({what})"))
+        found.extend(_lost_cables(design, rack, old, new, devs))
+    return found
+
+
+def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, devs: set[str]) -> Iterator[Conflict]:
+    internal = {instance_id(rack.id, c) for c in old.connections}
+    for local in sorted(devs):
+        dev_id = instance_id(rack.id, local)
+        present = design.devices.get(dev_id)
+        if present is None:
+            continue
+        after = expected_device(design, rack, new, local, present)
+        for conn_id in sorted(design.connections_of(dev_id)):
+            if conn_id in internal:
+                continue
+            conn = design.connections[conn_id]
+            port = next(e.port for e in (conn.a, conn.b) if e.owner == dev_id)
+            if after is None:
+                yield Conflict(rack.id, conn_id, f"{rack.name}: cable {conn.label or conn_id} to {present.name} is "
+                                                 "removed with the device")
+            elif after.part != present.part and after.part in design.part_types \
+                    and not design.part_types[after.part].has_port(conn.kind, port):
+                yield Conflict(rack.id, conn_id, f"{rack.name}: cable {conn.label or conn_id} loses port {port} of "
+                                                 f"{present.name} (the new part has none) and is removed")
+
+
+__all__ = ["INSTANCE_KEEPS", "SEP", "Conflict", "ancestors", "changed_ids", "conflicts", "depth", "design_of_device", "drift",
+           "emptied", "expected_connection", "expected_device", "instance_id", "instances", "local_id"]
+
+
+def drift(design: Design, rack_id: str) -> list[str]:
+    """How instance `rack_id` differs from what its rack design and overrides say (ids of design
+    devices and connections whose record is missing, extra or different); empty when it follows."""
+    rack = design.racks[rack_id]
+    rd = design.rack_designs[rack.rack_design]
+    found = []
+    parts: dict[str, str] = {}
+    for local in sorted(rd.devices):
+        dev_id = instance_id(rack_id, local)
+        present = design.devices.get(dev_id)
+        after = expected_device(design, rack, rd, local, present)
+        if after is not None:
+            parts[dev_id] = after.part
+        if present != after:
+            found.append(dev_id)
+    for local in sorted(rd.connections):
+        conn_id = instance_id(rack_id, local)
+        if design.connections.get(conn_id) != expected_connection(design, rack, rd, local, parts):
+            found.append(conn_id)
+    return found

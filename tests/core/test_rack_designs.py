@@ -1,0 +1,229 @@
+"""Rack designs as linked products: a design made from a rack, placed 100 times, edited (a device
+added, a PSU cord moved), undone and redone; every instance, the graph and the checks follow
+exactly; overrides survive unrelated edits, conflicting ones are listed; files round-trip."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rackstudio import paths
+from rackstudio.commands import AddRecord, Refused
+from rackstudio.commands.rack_designs import (
+    DetachInstance,
+    EditRackDesign,
+    MakeRackDesign,
+    PlaceRackInstance,
+    RemoveRackDesign,
+    SetOverride,
+    SwapGeneration,
+    place_instances,
+)
+from rackstudio.document import Document
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.io import dumps, load, parse, save
+from rackstudio.model.design import Connection, DeviceOverride, Hall, PortRef
+from rackstudio.checks.rule import Finding
+from rackstudio.model.rack_designs import conflicts, drift, instance_id, instances
+from rackstudio.reports.rack_design_impact import preview
+from tests.core.test_state_machine import check_engine_agrees
+
+MGMT = "rk-10"  # the example pod's management rack: two 0U rPDUs, two switches with two PSUs each
+
+
+@pytest.fixture(scope="module")
+def pod_text() -> str:
+    return paths.example_design().read_text()
+
+
+def pod(text: str, checks: bool = True) -> Document:
+    doc = Document(parse(text).design)
+    if checks:
+        doc.attach_check_engine()
+    return doc
+
+
+def whole(doc: Document) -> None:
+    """Every instance holds exactly what its design says; graph and findings equal fresh ones."""
+    design = doc.design
+    for rd in design.rack_designs.values():
+        for rack_id in instances(design, rd.slug):
+            assert drift(design, rack_id) == [], f"{rack_id} does not follow {rd.slug}"
+    assert doc.graph.snapshot() == ComponentGraph(design).snapshot()
+    check_engine_agrees(doc, doc.check_engine)
+
+
+def spots(n: int, hall: str = "hall-9"):
+    return [(hall, 600.0 * (i % 20), 1200.0 + 3600.0 * (i // 20), "S", f"M{i:03d}", None) for i in range(n)]
+
+
+def with_hall(doc: Document) -> None:
+    doc.execute(AddRecord("halls", Hall(id="hall-9", name="Hall 9", width_mm=12000, depth_mm=19200)))
+
+
+def test_make_place_edit_undo_redo_every_instance_follows(pod_text):
+    doc = pod(pod_text)
+    design = doc.design
+    start = dumps(design)
+    externals = {c for d in design.contents(MGMT) for c in design.connections_of(d)}
+    doc.execute(MakeRackDesign(MGMT, "Management rack", "mgmt"))
+    rd = design.rack_designs["mgmt"]
+    assert design.racks[MGMT].rack_design == "mgmt" and len(rd.devices) == 50 and len(rd.connections) == 4
+    # the rack's devices took instance ids, its external cables followed them
+    assert all(d.startswith(MGMT + ".") for d in design.contents(MGMT))
+    assert {c for d in design.contents(MGMT) for c in design.connections_of(d)} - externals <= {
+        instance_id(MGMT, c) for c in rd.connections}
+    whole(doc)
+    with_hall(doc)
+    doc.execute(place_instances("mgmt", spots(100)))
+    assert len(instances(design, "mgmt")) == 101
+    whole(doc)
+    placed = dumps(design)
+
+    switch = next(d for d in rd.devices.values() if d.part == "nvidia-spectrum-sn2201")
+    blank = max((d for d in rd.devices.values() if d.part == "generic-blanking-panel-1u"), key=lambda d: d.position)
+    added = switch.model_copy(update={"id": "sw-new", "name": blank.name, "position": blank.position})
+    cord = next(c for c in rd.connections.values() if c.a.port == "PSU1")
+    moved = cord.model_copy(update={"b": PortRef(owner=cord.b.owner, port="B2-C13-1")})
+    feed_new = Connection(id="pw-new", kind="power", a=PortRef(owner="sw-new", port="PSU1"),
+                          b=PortRef(owner=cord.b.owner, port="B3-C13-1"))
+    devices = {k: v for k, v in rd.devices.items() if k != blank.id}
+    edited = rd.model_copy(update={"revision": "B", "devices": {**devices, "sw-new": added},
+                                   "connections": {**rd.connections, cord.id: moved, "pw-new": feed_new}})
+    edit = EditRackDesign(edited)
+    findings = doc.check_engine.findings()
+    impact = preview(doc.check_engine, edit)
+    assert dumps(design) == placed and doc.check_engine.findings() == findings  # the preview left no trace
+    doc.execute(edit)
+    assert len(edit.instances) == 101 and edit.conflicts == [] and impact.instances == edit.instances
+    now = doc.check_engine.findings()
+    assert sorted(impact.added, key=Finding.sort_key) == [f for f in now if f not in findings]
+    assert sorted(impact.cleared, key=Finding.sort_key) == [f for f in findings if f not in now]
+    # the new switch draws from the rPDUs: every instance's feeds carry more, the halls' heat rises
+    assert impact.feed_w and all(f.after >= f.before for f in impact.feed_w) and any(f.delta > 0 for f in impact.feed_w)
+    assert {f.subject for f in impact.hall_air_w} == {"hall-1", "hall-9"}
+    assert all(f.delta > 0 for f in impact.hall_air_w) and impact.lines()[0].startswith("101 racks change")
+    for rack_id in instances(design, "mgmt"):
+        assert design.devices[instance_id(rack_id, "sw-new")].part == "nvidia-spectrum-sn2201"
+        assert instance_id(rack_id, blank.id) not in design.devices
+        assert design.connections[instance_id(rack_id, cord.id)].b.port == "B2-C13-1"
+        assert instance_id(rack_id, "pw-new") in design.connections_of(instance_id(rack_id, "sw-new"))
+    whole(doc)
+    after = dumps(design)
+    doc.undo()
+    assert dumps(design) == placed
+    whole(doc)
+    doc.redo()
+    assert dumps(design) == after
+    whole(doc)
+    while doc.can_undo:
+        doc.undo()
+    assert dumps(design) == start
+    whole(doc)
+
+
+def test_overrides_survive_an_unrelated_edit_and_conflicts_are_listed(pod_text):
+    doc = pod(pod_text, checks=False)
+    design = doc.design
+    doc.execute(MakeRackDesign(MGMT, "Management rack", "mgmt"))
+    with_hall(doc)
+    doc.execute(place_instances("mgmt", spots(3)))
+    a, b, c = instances(design, "mgmt")[:3]
+    rd = design.rack_designs["mgmt"]
+    blank = next(k for k, d in rd.devices.items() if d.part == "generic-blanking-panel-1u")
+    switch = next(k for k, d in rd.devices.items() if d.part == "nvidia-spectrum-sn2201")
+    doc.execute(SetOverride(a, blank, DeviceOverride(empty=True)))
+    assert instance_id(a, blank) not in design.devices
+    doc.execute(SetOverride(b, switch, DeviceOverride(empty=True)))
+    # the switch's cords to the rPDUs went with it in that instance only
+    assert not any(cn.startswith(b + ".") and switch in cn for cn in design.connections)
+    assert drift(design, a) == [] and drift(design, b) == []
+    # an unrelated edit (the design's notes and another blank's place) keeps both overrides
+    other = next(k for k, d in rd.devices.items() if d.part == "generic-blanking-panel-1u" and k != blank)
+    edited = rd.model_copy(update={"notes": "rev B: blank moved"})
+    doc.execute(EditRackDesign(edited))
+    assert design.racks[a].overrides == {blank: DeviceOverride(empty=True)}
+    assert instance_id(a, blank) not in design.devices and drift(design, a) == []
+    # an edit that removes the overridden blank and changes the switch conflicts, and says so
+    rd = design.rack_designs["mgmt"]
+    devices = {k: v for k, v in rd.devices.items() if k not in (blank, other)}
+    devices[switch] = devices[switch].model_copy(update={"description": "spare"})
+    changed = rd.model_copy(update={"devices": devices})
+    found = conflicts(design, rd, changed)
+    assert {(x.rack, x.local) for x in found} == {(a, blank), (b, switch)}
+    assert "removed" in next(x.why for x in found if x.rack == a)
+    edit = EditRackDesign(changed)
+    doc.execute(edit)
+    assert {(x.rack, x.local) for x in edit.conflicts} == {(a, blank), (b, switch)}
+    assert design.racks[a].overrides is None and design.racks[b].overrides == {switch: DeviceOverride(empty=True)}
+    assert all(drift(design, r) == [] for r in (a, b, c))
+    # reset brings the switch back, cabled as the design says
+    doc.execute(SetOverride(b, switch, None))
+    assert instance_id(b, switch) in design.devices and drift(design, b) == []
+
+
+def test_detach_swap_remove_and_refusals(pod_text):
+    doc = pod(pod_text, checks=False)
+    design = doc.design
+    doc.execute(MakeRackDesign(MGMT, "Management rack", "mgmt"))
+    doc.execute(MakeRackDesign("rk-9", "Network rack", "net"))
+    with pytest.raises(Refused, match="already a rack design"):
+        doc.execute(MakeRackDesign("rk-8", "x", "mgmt"))
+    with pytest.raises(Refused, match="already an instance"):
+        doc.execute(MakeRackDesign(MGMT, "again", "again"))
+    with pytest.raises(Refused, match="has 1 instances"):
+        doc.execute(RemoveRackDesign("mgmt"))
+    with_hall(doc)
+    doc.execute(PlaceRackInstance("mgmt", "hall-9", 0, 1200, name="X01"))
+    x01 = next(r.id for r in design.racks.values() if r.name == "X01")
+    assert design.devices[instance_id(x01, next(iter(design.rack_designs["mgmt"].devices)))].name.startswith("X01-")
+    before = dumps(design)
+    swap = SwapGeneration([x01], "net")
+    doc.execute(swap)
+    assert design.racks[x01].rack_design == "net" and drift(design, x01) == []
+    assert not any(d.startswith(x01 + ".") and d[len(x01) + 1:] not in design.rack_designs["net"].devices
+                   for d in design.devices)
+    doc.undo()
+    assert dumps(design) == before
+    doc.execute(DetachInstance([x01]))
+    assert design.racks[x01].rack_design is None and len(design.contents(x01)) == 50
+    with pytest.raises(Refused, match="not an instance"):
+        doc.execute(SetOverride(x01, "dv-1", None))
+
+
+def test_save_load_round_trips_byte_for_byte(pod_text, tmp_path):
+    doc = pod(pod_text, checks=False)
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200-nvl72"))
+    rd = doc.design.rack_designs["gb200-nvl72"]
+    blank = next(k for k, d in rd.devices.items() if d.part == "generic-blanking-panel-1u")
+    doc.execute(SetOverride("rk-1", blank, DeviceOverride(empty=True)))
+    text = dumps(doc.design)
+    save(doc.design, tmp_path / "p.rackstudio")
+    assert (tmp_path / "p.rackstudio").read_text() == text
+    loaded = load(tmp_path / "p.rackstudio").design
+    assert dumps(loaded) == text and drift(loaded, "rk-1") == []
+    data = json.loads(text)
+    assert data["racks"]["rk-1"]["rack_design"] == "gb200-nvl72"
+    assert data["racks"]["rk-1"]["overrides"] == {blank: {"empty": True}}
+
+
+def test_an_older_file_without_rack_designs_loads_unchanged(pod_text):
+    data = json.loads(pod_text)
+    del data["rack_designs"]
+    data["format_version"] = 7
+    loaded = parse(json.dumps(data, indent=1))
+    assert loaded.migrated_from == 7 and loaded.design.rack_designs == {}
+    assert dumps(loaded.design) == pod_text
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda d: d.setdefault("racks", {})["rk-1"].update(rack_design="nope"), "rack design"),
+    (lambda d: d["racks"]["rk-1"].update(overrides={"x": {"empty": True}}), "overrides belong"),
+])
+def test_a_file_naming_missing_rack_designs_is_refused(pod_text, edit, message):
+    from rackstudio.errors import LoadError
+
+    data = json.loads(pod_text)
+    edit(data)
+    with pytest.raises(LoadError, match=message):
+        parse(json.dumps(data), "bad.rackstudio")
