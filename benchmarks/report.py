@@ -61,6 +61,13 @@ TARGETS: dict[str, tuple[str, str, float | bool | None, str]] = {
     "palette.6000.keystroke.median": ("palette search per keystroke, 6,000 parts, median", "ms", None, ""),
     "palette.6000.keystroke.p95": ("palette search per keystroke, 6,000 parts, p95", "ms", 16.0, "<="),
     "memory.growth": ("RSS growth over 1,000 edit/undo cycles on L", "%", 5.0, "<"),
+    "rack_designs.link.L": ("L: make rack designs from the first rack of each kind, link the racks holding them", "s",
+                            None, ""),
+    "rack_designs.edit.L": ("L: one rack-design edit applied to every instance (command + graph + checks)", "s",
+                            None, ""),
+    "rack_designs.edit.L.command": ("L: one rack-design edit, the command alone (plan + write)", "s", None, ""),
+    "rack_designs.undo.L": ("L: undo of that edit (command + graph + checks)", "s", None, ""),
+    "rack_designs.preview.L": ("L: impact preview of that edit (apply, checks, figures, revert)", "s", None, ""),
 }
 
 

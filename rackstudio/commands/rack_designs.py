@@ -18,6 +18,7 @@ from rackstudio.model.base import MAX_ID_CHARS
 from rackstudio.model.design import Design, DeviceOverride, Hall, Rack, RackDesign
 from rackstudio.model.parts import PartType
 from rackstudio.model.rack_designs import (
+    RACK_TOKEN,
     Conflict,
     changed_ids,
     conflicts,
@@ -131,7 +132,8 @@ class _PartLookup(dict):
 def from_rack(design: Design, rack_id: str, slug: str, name: str, revision: str = "A",
               notes: str | None = None) -> RackDesign:
     """A rack design holding what rack `rack_id` holds: its devices (names without the rack's
-    name, asset tags left to instances) and the connections between them."""
+    name, asset tags left to instances) and the connections between them (the rack's name in a
+    cable label becomes `{rack}`, each instance's name)."""
     return _capture(design, rack_id, slug, name, revision, notes)[0]
 
 
@@ -159,8 +161,9 @@ def _capture(design: Design, rack_id: str, slug: str, name: str, revision: str,
     for conn_id in conn_ids:
         c = design.connections[conn_id]
         mine = conn_local[conn_id]
+        label = c.label.replace(rack.name, RACK_TOKEN) if c.label and rack.name else c.label
         connections[mine] = c.model_copy(update={
-            "id": mine, "a": c.a.model_copy(update={"owner": local[c.a.owner]}),
+            "id": mine, "label": label, "a": c.a.model_copy(update={"owner": local[c.a.owner]}),
             "b": c.b.model_copy(update={"owner": local[c.b.owner]})})
     try:
         rd = RackDesign(slug=slug, name=name, rack_type=rack.rack_type, revision=revision, notes=notes,
@@ -333,7 +336,7 @@ def _relink(design: Design, rack: Rack, rd: RackDesign, local: dict[str, str],
     for conn_id in conns:
         c = design.connections[conn_id]
         if conn_id in conn_local:
-            continue
+            continue  # an internal cable: the design's own takes its place
         ends = [e.model_copy(update={"owner": renamed.get(e.owner, e.owner)}) for e in (c.a, c.b)]
         edits.append(put("connections", None, c.model_copy(update={"a": ends[0], "b": ends[1]})))
     edits += [put("connections", None, conn) for conn in internal.values() if conn is not None]
@@ -347,6 +350,58 @@ def _relink(design: Design, rack: Rack, rd: RackDesign, local: dict[str, str],
             key = rule + ":" + "+".join(renamed.get(p, p) for p in parts_)
             edits.append(put("waivers", waiver, waiver.replace(finding=key)))
     return edits
+
+
+def _slot(design_devices, d) -> tuple:
+    """Where a device sits, in terms that do not name its id: part, units, face, side, lateral,
+    and the slot of the device whose bay holds it (bounded by the table's size)."""
+    key: tuple = ()
+    seen = 0
+    while d is not None and seen <= len(design_devices):
+        key += (d.part, d.position, d.face, d.side, d.lateral, d.bay)
+        d, seen = design_devices.get(d.parent) if d.parent is not None else None, seen + 1
+    return key
+
+
+class LinkRack(Command):
+    """Make an ordinary rack that holds a rack design's layout (the same parts in the same places)
+    an instance of it: its devices take instance ids, the internal cables become the design's, its
+    external cables, comments and waivers follow. A rack holding anything else is refused."""
+
+    def __init__(self, rack_id: str, slug: str):
+        super().__init__()
+        self.rack_id, self.slug = rack_id, slug
+        self.text = "Link rack to rack design"
+
+    def plan(self, design: Design) -> list[Edit]:
+        rd = design.rack_designs.get(self.slug)
+        rack = design.racks.get(self.rack_id)
+        if rd is None or rack is None:
+            raise Refused(f"there is no {'rack design' if rd is None else 'rack'} "
+                          f"{self.slug if rd is None else self.rack_id!r}")
+        if rack.rack_design is not None:
+            raise Refused(f"rack {rack.name} is already an instance of {design.rack_designs[rack.rack_design].name}")
+        if rack.rack_type != rd.rack_type:
+            raise Refused(f"rack {rack.name} is a {rack.rack_type}; {rd.name} is a {rd.rack_type}")
+        wanted: dict[tuple, list[str]] = {}
+        for k in sorted(rd.devices, reverse=True):  # devices sharing a slot (a side channel) pair up in id order
+            wanted.setdefault(_slot(rd.devices, rd.devices[k]), []).append(k)
+        local: dict[str, str] = {}
+        for dev_id in geometry.devices_within(design, rack.id):  # parents before children
+            d = design.devices[dev_id]
+            mine = wanted.get(_slot(design.devices, d))
+            if not mine:
+                raise Refused(f"rack {rack.name} holds {d.name} ({d.part}) where {rd.name} has nothing like it")
+            local[dev_id] = mine.pop()
+        left = sorted(k for ks in wanted.values() for k in ks)
+        if left:
+            missing = rd.devices[left[0]]
+            raise Refused(f"rack {rack.name} lacks {missing.name} ({missing.part}) of {rd.name}")
+        _id_room(rack.id, rd)
+        conn_local = {c: c for dev_id in local for c in design.connections_of(dev_id)
+                      if design.connections[c].a.owner in local and design.connections[c].b.owner in local}
+        self.text = f"Link {rack.name} to {rd.name}"
+        return _relink(design, rack, rd, local, conn_local)
 
 
 class PlaceRackInstance(Command):
@@ -548,6 +603,6 @@ class RemoveRackDesign(Command):
         return [put("rack_designs", rd, None)]
 
 
-__all__ = ["AddRackDesign", "DetachInstance", "EditRackDesign", "MakeRackDesign", "PlaceRackInstance",
+__all__ = ["AddRackDesign", "DetachInstance", "EditRackDesign", "LinkRack", "MakeRackDesign", "PlaceRackInstance",
            "RemoveRackDesign", "SetOverride", "SwapGeneration", "Touched", "from_rack", "place_instances",
            "rack_design_problem", "scratch", "sync_edits", "touched"]

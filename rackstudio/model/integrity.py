@@ -211,6 +211,7 @@ def dangling_since(baseline: Baseline, new: dict[str, dict], gone: dict[str, dic
     added = any(k not in then[t] for t in END_OWNERS for k in new.get(t, ()))
     if "connections" in new or added or any(t in gone for t in END_OWNERS):
         yield from power_shape(design)
+    yield from _rack_design_problems(design)  # a few ms: rack designs are not among the tables tracked
 
 
 def record_problems(design: Design, collection: str, obj) -> list[Problem]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rackstudio.model.design import Connection, Design, Device, DeviceOverride, PortRef, Rack, RackDesign
 
 SEP = "."
+RACK_TOKEN = "{rack}"  # in a rack design's cable label: the instance's name
 INSTANCE_KEEPS = ("asset_tag",)  # what belongs to one physical rack, not to its design
 
 
@@ -100,7 +101,8 @@ def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
         if part is None or part not in design.part_types or not design.part_types[part].has_port(src.kind, end.port):
             return None
         ends.append(PortRef(owner=owner, port=end.port))
-    return src.model_copy(update={"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1]})
+    label = src.label.replace(RACK_TOKEN, rack.name) if src.label else src.label
+    return src.model_copy(update={"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1], "label": label})
 
 
 def changed_ids(old: dict, new: dict) -> set[str]:
@@ -171,7 +173,7 @@ def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, d
                                                  f"{present.name} (the new part has none) and is removed")
 
 
-__all__ = ["INSTANCE_KEEPS", "SEP", "Conflict", "ancestors", "changed_ids", "conflicts", "depth", "design_of_device", "drift",
+__all__ = ["INSTANCE_KEEPS", "RACK_TOKEN", "SEP", "Conflict", "ancestors", "changed_ids", "conflicts", "depth", "design_of_device", "drift",
            "emptied", "expected_connection", "expected_device", "instance_id", "instances", "local_id"]
 
 

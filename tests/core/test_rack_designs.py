@@ -8,6 +8,7 @@ import json
 import pytest
 
 from rackstudio import paths
+from rackstudio.checks.rule import Finding
 from rackstudio.commands import AddRecord, Refused
 from rackstudio.commands.rack_designs import (
     DetachInstance,
@@ -23,7 +24,6 @@ from rackstudio.document import Document
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import dumps, load, parse, save
 from rackstudio.model.design import Connection, DeviceOverride, Hall, PortRef
-from rackstudio.checks.rule import Finding
 from rackstudio.model.rack_designs import conflicts, drift, instance_id, instances
 from rackstudio.reports.rack_design_impact import preview
 from tests.core.test_state_machine import check_engine_agrees
@@ -227,3 +227,40 @@ def test_a_file_naming_missing_rack_designs_is_refused(pod_text, edit, message):
     edit(data)
     with pytest.raises(LoadError, match=message):
         parse(json.dumps(data), "bad.rackstudio")
+
+
+def test_a_verified_save_still_holds_rack_designs_to_the_load_rules(pod_text, tmp_path):
+    from rackstudio.io.limits import Refusal
+    from rackstudio.io.project_file import verify
+    from rackstudio.model import integrity
+
+    doc = pod(pod_text, checks=False)
+    since = integrity.Baseline(doc.design)
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200-nvl72"))
+    verify(doc.design, since)
+    doc.design.racks["rk-2"] = doc.design.racks["rk-2"].model_copy(update={"rack_design": "missing"})
+    with pytest.raises(Refusal, match="rack design 'missing'"):
+        verify(doc.design, since)
+
+
+def test_racks_holding_a_designs_layout_link_to_it_and_keep_their_cables(pod_text):
+    from rackstudio.commands.rack_designs import LinkRack
+
+    doc = pod(pod_text)
+    design = doc.design
+    start, findings = dumps(design), len(doc.check_engine.findings())
+    nvl = sorted(r.id for r in design.racks.values() if r.rack_type == "nvidia-gb200-nvl72-rack")
+    cables = {r: len({c for d in design.contents(r) for c in design.connections_of(d)}) for r in nvl}
+    doc.execute(MakeRackDesign(nvl[0], "GB200 NVL72", "gb200"))
+    for rack_id in nvl[1:]:
+        doc.execute(LinkRack(rack_id, "gb200"))
+    for rack_id in nvl:
+        assert design.racks[rack_id].rack_design == "gb200" and drift(design, rack_id) == []
+        assert len({c for d in design.contents(rack_id) for c in design.connections_of(d)}) == cables[rack_id]
+    assert len(doc.check_engine.findings()) == findings
+    whole(doc)
+    with pytest.raises(Refused, match="is a generic-rack-48u-600x1200"):
+        doc.execute(LinkRack(MGMT, "gb200"))
+    while doc.can_undo:
+        doc.undo()
+    assert dumps(design) == start

@@ -1,0 +1,89 @@
+"""Rack designs on L: the racks of L become instances of rack designs made from the first rack of
+each kind (`LinkRack` where a rack holds the same layout), then one edit of the design with the most
+instances (a compute tray's allocated power changed, which moves every instance's feeds) is
+applied to all of them as the app does (command, graph, incremental checks), previewed, and undone.
+"""
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+from benchmarks.designs import design_file
+from benchmarks.report import Run, Timer
+
+
+def main() -> None:
+    from rackstudio.checks import CheckEngine, builtin_registry
+    from rackstudio.commands import Refused
+    from rackstudio.commands.rack_designs import EditRackDesign, LinkRack, MakeRackDesign
+    from rackstudio.document import Document
+    from rackstudio.io import project_file
+    from rackstudio.model.rack_designs import drift, instances
+    from rackstudio.reports.rack_design_impact import preview
+
+    run = Run("rack-designs-L", "python -m benchmarks.bench_rack_designs")
+    print("rack designs on L", flush=True)
+    doc = Document(project_file.load(design_file("L")).design)
+    design = doc.design
+    engine = CheckEngine(design, doc.graph, builtin_registry())
+    engine.run_full()
+    doc.check_engine = engine
+    by_layout: dict[tuple, list[str]] = defaultdict(list)
+    for rack in sorted(design.racks.values(), key=lambda r: r.id):
+        parts = tuple(sorted((d.part, d.position, d.face, d.side) for d in
+                             (design.devices[x] for x in design.contents(rack.id))))
+        by_layout[(rack.rack_type, parts)].append(rack.id)
+    with Timer() as link:
+        for n, racks in enumerate(sorted(by_layout.values(), key=len, reverse=True)):
+            if len(racks) < 2:
+                continue
+            slug = f"design-{n + 1}"
+            doc.execute(MakeRackDesign(racks[0], f"Design {n + 1}", slug))
+            for rack_id in racks[1:]:
+                try:
+                    doc.execute(LinkRack(rack_id, slug))
+                except Refused as exc:
+                    print(f"  not linked: {exc}", file=sys.stderr)
+    counts = {slug: len(instances(design, slug)) for slug in design.rack_designs}
+    total = sum(counts.values())
+    slug = max(counts, key=counts.get)
+    rd = design.rack_designs[slug]
+    tray = next(k for k, d in sorted(rd.devices.items()) if design.part_types[d.part].category.value == "server")
+    edited = rd.model_copy(update={"revision": "B", "devices": {
+        **rd.devices, tray: rd.devices[tray].model_copy(update={"allocated_w": 4000.0})}})
+    with Timer() as impact_t:
+        impact = preview(engine, EditRackDesign(edited))
+    command = EditRackDesign(edited)
+    with Timer() as whole:
+        changes = command.apply(design)
+        doc.graph.apply(changes)
+        engine.update(changes)
+    # the command alone, on a fresh copy of the step (planned again)
+    with Timer() as undo:
+        back = command.revert(design)
+        doc.graph.apply(back)
+        engine.update(back)
+    again = EditRackDesign(edited)
+    with Timer() as alone:
+        again.apply(design)
+    again.revert(design)
+    same = engine.findings() == engine.run_full()
+    followed = all(not drift(design, r) for r in instances(design, slug))
+    run.figure("rack_designs.link.L", link.wall, racks=len(design.racks), instances=total,
+               designs=len(design.rack_designs))
+    run.figure("rack_designs.edit.L", whole.wall, cpu=round(whole.cpu, 3), instances=len(command.instances),
+               records=len(changes.touched()))
+    run.figure("rack_designs.edit.L.command", alone.wall, cpu=round(alone.cpu, 3))
+    run.figure("rack_designs.undo.L", undo.wall, cpu=round(undo.cpu, 3))
+    run.figure("rack_designs.preview.L", impact_t.wall, cpu=round(impact_t.cpu, 3), new=len(impact.added),
+               cleared=len(impact.cleared), feeds=len(impact.feed_w))
+    run.note(f"{total} of {len(design.racks)} racks are instances of {len(design.rack_designs)} rack designs "
+             f"({', '.join(f'{design.rack_designs[s].name}: {c}' for s, c in sorted(counts.items(), key=lambda x: -x[1]))})")
+    run.note(f"the edit of {rd.name} changed {len(command.instances)} instances, {len(changes.touched())} records; "
+             f"after undo the incremental findings {'equal' if same else 'DIFFER FROM'} a full run; "
+             f"instances {'follow' if followed else 'DO NOT FOLLOW'} their design")
+    run.finish()
+
+
+if __name__ == "__main__":
+    main()
