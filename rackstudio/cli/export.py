@@ -1,6 +1,7 @@
-"""`rackstudio export FILE --what elevations|floorplan|bom|cables|report [--rack NAME|--row NAME]
--o OUT`: drawings (SVG, PNG, PDF), the bill of materials and cable schedule (CSV, XLSX) and the
-design report (PDF; .json gives its content as data). The output's suffix picks the format.
+"""`rackstudio export FILE --what elevations|floorplan|bom|cables|report|build [--rack NAME|--row NAME]
+[--rack-design NAME] -o OUT`: drawings (SVG, PNG, PDF), the bill of materials and cable schedule
+(CSV, XLSX), the design report (PDF; .json gives its content as data) and a rack design's build
+package for the factory (PDF; CSV and XLSX hold its tables). The output's suffix picks the format.
 
 BOM, cable schedule and the report's JSON are written without Qt; drawings and PDFs import
 rackstudio.ui.export here, on a headless (offscreen) Qt platform unless one is set. The report is
@@ -20,9 +21,10 @@ from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError, RackStudioError
 from rackstudio.io import project_file
 
-WHAT = ("elevations", "floorplan", "bom", "cables", "report")
+WHAT = ("elevations", "floorplan", "bom", "cables", "report", "build")
 FORMATS = {"elevations": (".svg", ".png", ".pdf"), "floorplan": (".svg", ".png", ".pdf"),
-           "bom": (".csv", ".xlsx"), "cables": (".csv", ".xlsx"), "report": (".pdf", ".json")}
+           "bom": (".csv", ".xlsx"), "cables": (".csv", ".xlsx"), "report": (".pdf", ".json"),
+           "build": (".pdf", ".csv", ".xlsx")}
 
 
 def add_parser(sub) -> None:
@@ -32,6 +34,7 @@ def add_parser(sub) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--rack", metavar="NAME", help="elevations of one rack")
     which.add_argument("--row", metavar="NAME", help="elevations of a row's racks side by side")
+    p.add_argument("--rack-design", metavar="NAME", help="the rack design (name or slug) of --what build")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write; its suffix picks the format")
     p.add_argument("--date", help="the date in the title block (default: today), e.g. for reproducible files")
     p.add_argument("--no-plugins", action="store_true", help="check the report with the built-in rules only")
@@ -46,6 +49,9 @@ def run(args) -> int:
         return Exit.USAGE
     if (args.rack or args.row) and args.what != "elevations":
         print("rackstudio: --rack and --row choose racks for --what elevations", file=sys.stderr)
+        return Exit.USAGE
+    if (args.what == "build") != (args.rack_design is not None):
+        print("rackstudio: --what build needs --rack-design NAME, and only it takes one", file=sys.stderr)
         return Exit.USAGE
     try:
         design = project_file.load(args.file).design
@@ -73,6 +79,10 @@ def _export(design, args, out: Path) -> None:
         from rackstudio.reports import cable_schedule
 
         cable_schedule.export(design, out)
+    elif args.what == "build" and out.suffix.lower() != ".pdf":
+        from rackstudio.reports import build_package
+
+        build_package.export(design, args.rack_design, out)
     elif args.what == "report":
         engine, ran = _checked(design, args.no_plugins)
         if out.suffix.lower() == ".json":
@@ -114,5 +124,9 @@ def _drawing(design, args, out: Path, engine=None) -> None:
         export.export_elevations(design, out, export.select_racks(design, args.rack, args.row), args.date)
     elif args.what == "floorplan":
         export.export_floorplan(design, out, date=args.date)
+    elif args.what == "build":
+        from rackstudio.ui.build_export import export_build_package
+
+        export_build_package(design, args.rack_design, out, args.date)
     else:
         export.export_report(design, out, engine=engine, date=args.date)
