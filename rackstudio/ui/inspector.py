@@ -29,6 +29,7 @@ from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.modules_panel import ModulePanel
 from rackstudio.ui.ports import PortPanel
+from rackstudio.ui.rack_designs import InstancePanel
 
 _PLACEMENT_HIDDEN = {
     "rack": {"hall", "x_mm", "y_mm", "facing", "parent", "bay"},
@@ -37,8 +38,9 @@ _PLACEMENT_HIDDEN = {
 }
 _READ_ONLY = {"connections": {"kind"}}
 # kept by the commands: a typed name clears name_generated; modules are the Modules section's; a
-# cable's optics have their own editors
-_NOT_SHOWN = {"devices": {"name_generated", "modules"}, "connections": {"a_end", "b_end", "fibre"}}
+# cable's optics have their own editors; a rack's rack design and overrides are the instance panel's
+_NOT_SHOWN = {"devices": {"name_generated", "modules"}, "connections": {"a_end", "b_end", "fibre"},
+              "racks": {"rack_design", "overrides"}}
 _KIND_NAMES = {"halls": "Hall", "rows": "Row", "racks": "Rack", "devices": "Device", "upses": "UPS",
                "panels": "Panel", "feeds": "Feed", "connections": "Connection", "comments": "Comment",
                "waivers": "Waiver"}
@@ -83,8 +85,10 @@ class InspectorDock(QDockWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         self.ports = PortPanel(editor)
         self.modules = ModulePanel(editor)
+        self.instance = InstancePanel(editor)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.summary)
+        self.layout_.addWidget(self.instance)
         self.layout_.addWidget(self.form_host)
         self.layout_.addWidget(self.modules)
         self.layout_.addWidget(self.ports, 1)
@@ -141,6 +145,7 @@ class InspectorDock(QDockWidget):
         self.ports.set_device(ids[0] if len(ids) == 1 and ids[0] in design.devices else None)
         self.modules.set_device(ids[0] if len(ids) == 1 and ids[0] in design.devices else None)
         if not ids:
+            self.instance.show_for([])
             self.title.setText("Nothing selected")
             self.summary.setText("Select a rack, a device or a cable to edit its properties.")
             return
@@ -179,6 +184,7 @@ class InspectorDock(QDockWidget):
             combo.setCurrentIndex(max(combo.findData(getattr(conn, key)), 0) if conn is not None else 0)
         self.title.setText(self._title_text())  # a generated name follows its device
         self.summary.setText(self._summary_text())
+        self.instance.show_for(self.ids)
 
     def _title_text(self) -> str:
         design, ids = self.design, self.ids

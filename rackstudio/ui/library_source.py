@@ -24,8 +24,8 @@ log = logging.getLogger("rackstudio.ui")
 class Entry:
     """One palette row."""
 
-    kind: str  # "part", "rack-type" or "module"
-    key: str  # the part's or rack type's slug, the module type's key
+    kind: str  # "part", "rack-type", "rack-design" or "module"
+    key: str  # the part's, rack type's or rack design's slug, the module type's key
     manufacturer: str
     model: str
     category: str
@@ -53,6 +53,15 @@ def module_entry(module: ModuleType, source: str) -> Entry:
 def rack_entry(rt: RackType, source: str) -> Entry:
     return Entry("rack-type", rt.slug, rt.manufacturer, rt.model, "rack", float(rt.u_height), source,
                  rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None, rt.weight_kg or None)
+
+
+def rack_design_entry(design: Design, rd) -> Entry:
+    """A rack design's palette row: its rack type's maker, its own name, its loaded weight."""
+    rt = design.rack_types.get(rd.rack_type)
+    weights = [design.part_types[d.part].weight_kg for d in rd.devices.values() if d.part in design.part_types]
+    weight = (rt.weight_kg if rt else 0) + sum(w for w in weights if w is not None)
+    return Entry("rack-design", rd.slug, rt.manufacturer if rt else "", f"{rd.name} (rev {rd.revision})",
+                 "rack design", float(rt.u_height) if rt else 0.0, "design", None, round(weight, 1))
 
 
 class PartsLibrary:
@@ -122,13 +131,14 @@ class PartsLibrary:
         design = self._design()
         if design is not None:
             own = [rack_entry(rt, "design") for rt in design.rack_types.values()]
+            own += [rack_design_entry(design, rd) for rd in design.rack_designs.values()]
             own += [part_entry(p, "design") for p in design.part_types.values()]
             own += [module_entry(m, "design") for m in design.module_types.values()]
             for entry in own:
                 listed = rows.setdefault((entry.kind, entry.key), entry)
                 if listed is not entry:
                     rows[entry.kind, entry.key] = replace(listed, power_w=entry.power_w, weight_kg=entry.weight_kg)
-        return sorted(rows.values(), key=lambda e: (e.kind != "rack-type", e.manufacturer.lower(),
+        return sorted(rows.values(), key=lambda e: (e.kind != "rack-design", e.kind != "rack-type", e.manufacturer.lower(),
                                                     e.model.lower(), e.key))
 
 

@@ -59,6 +59,7 @@ from rackstudio.ui.navigate import focus_objects
 from rackstudio.ui.palette import PaletteDock
 from rackstudio.ui.presentation import PresentationController
 from rackstudio.ui.rack.view import ElevationView
+from rackstudio.ui.rack_designs import RackDesignsController
 from rackstudio.ui.selection import SelectionModel
 from rackstudio.ui.simulation import FailureSimulation
 from rackstudio.ui.tools import ToolsController
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
         self.findings_dock = FindingsDock(self.editor, self)
         self.tools = ToolsController(self)
+        self.rack_designs = RackDesignsController(self)
         self._build_status_bar()
         self.actions_by_id = build_actions(self)
         self.actions_by_id["undo"] = self.undo_stack.createUndoAction(self, "&Undo")
@@ -471,6 +473,10 @@ class MainWindow(QMainWindow):
         design = self.editor.design
         if obj_id in design.racks:
             menu.addAction("Open Elevation").triggered.connect(lambda: self.open_elevation(obj_id))
+            menu.addSeparator()
+            instance = design.racks[obj_id].rack_design is not None
+            for action_id in ("edit_rack_design", "detach_instance") if instance else ("make_rack_design",):
+                menu.addAction(self.actions_by_id[action_id])
             menu.addSeparator()
         for action_id in ("rotate", "duplicate", "delete", None, "connect_psus", "connect_liquid", "connect_leaf"):
             if action_id is None:

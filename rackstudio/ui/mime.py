@@ -1,11 +1,11 @@
 """Drag payloads: "application/x-rackstudio-part" carries a library key only ("part:<slug>",
-"rack-type:<slug>" or "module:<key>"), never an object; the drop looks the key up again."""
+"rack-type:<slug>", "rack-design:<slug>" or "module:<key>"), never an object; the drop looks the key up again."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData
 
 PART_MIME = "application/x-rackstudio-part"
-KINDS = ("part", "rack-type", "module")
+KINDS = ("part", "rack-type", "rack-design", "module")
 
 
 def encode(kind: str, key: str) -> QMimeData:

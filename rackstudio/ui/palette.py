@@ -1,4 +1,5 @@
-"""The parts palette: the library's parts, module types and rack types plus the design's own, searchable and
+"""The parts palette: the design's rack designs (drag one onto the floor to place an instance),
+the library's parts, module types and rack types plus the design's own, searchable and
 filtered by manufacturer and category, showing U height, power and weight. Rows drag out as
 an id-only "application/x-rackstudio-part" payload (ui.mime)."""
 from __future__ import annotations
@@ -47,7 +48,7 @@ class PartsPaletteModel(RowsTableModel):
 
     def _target(self, e: Entry) -> str:
         """Where the row's part or rack type goes (the part is read on hover only)."""
-        if e.kind == "rack-type":
+        if e.kind in ("rack-type", "rack-design"):
             return Mounting.FLOOR.target
         if e.kind == "module":
             return "a device with a free module bay (in the elevation or the Inspector)"
@@ -72,6 +73,8 @@ class PartsPaletteModel(RowsTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "in this design" if e.source == "design" else f"from the {e.source}"
+            if e.kind == "rack-design":
+                return f"Rack design {e.model}, {where}. Drag it onto {self._target(e)} to place an instance."
             return f"{e.manufacturer} {e.model} ({e.key}), {where}. Drag it onto {self._target(e)}."
         return None
 
@@ -188,7 +191,7 @@ class PaletteDock(QDockWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         colls = changes.collections()
-        if colls & {"part_types", "module_types", "rack_types"}:
+        if colls & {"part_types", "module_types", "rack_types", "rack_designs"}:
             self.reload()
 
     def _apply_filter(self) -> None:

@@ -23,6 +23,7 @@ from rackstudio.commands import (
 )
 from rackstudio.commands.clipboard import free_position
 from rackstudio.commands.fit import Mounting, can_place, can_place_floor, can_place_rack, mounting
+from rackstudio.commands.rack_designs import PlaceRackInstance
 from rackstudio.model import geometry
 from rackstudio.model.floor import adjacent_row, footprint_of, snap, tile_name
 from rackstudio.ui.canvas import CanvasView
@@ -80,17 +81,20 @@ class HallView(CanvasView):
         if hall_id is None:
             return DropPlan(QRectF(pos, pos), Fit(False, "this design has no hall yet: add one (Insert ▸ Hall)"), "")
         tile = design.halls[hall_id].tile_mm
-        if kind == "rack-type":
-            rt = self.editor.library.rack_type(key)
+        if kind in ("rack-type", "rack-design"):
+            rd = design.rack_designs.get(key) if kind == "rack-design" else None
+            rt = design.rack_types.get(rd.rack_type) if rd is not None else self.editor.library.rack_type(key)
             if rt is None:
-                return DropPlan(QRectF(pos, pos), Fit(False, f"unknown rack type {key!r}"), "")
+                return DropPlan(QRectF(pos, pos), Fit(False, f"unknown {kind.replace('-', ' ')} {key!r}"), "")
             box = geometry.footprint(rt.outer_width_mm, rt.outer_depth_mm, 0, 0, self.new_facing)
             x, y = snap(pos.x() - box[2] / 2, tile), snap(pos.y() - box[3] / 2, tile)
             fit = can_place_rack(design, rt, hall_id, x, y, self.new_facing)
             box = (x, y, x + box[2], y + box[3])
             row = adjacent_row(design, hall_id, box, self.new_facing)
-            command = AddRack(rt, hall_id, x, y, self.new_facing, row=row)  # named by the core
-            return DropPlan(QRectF(x, y, box[2] - x, box[3] - y), fit, f"{rt.model} at {tile_name(design.halls[hall_id], x, y)}",
+            command = AddRack(rt, hall_id, x, y, self.new_facing, row=row) if rd is None else \
+                PlaceRackInstance(rd.slug, hall_id, x, y, self.new_facing, row=row)  # named by the core
+            what = rt.model if rd is None else rd.name
+            return DropPlan(QRectF(x, y, box[2] - x, box[3] - y), fit, f"{what} at {tile_name(design.halls[hall_id], x, y)}",
                             command)
         part = self.editor.library.part(key)
         if part is None:

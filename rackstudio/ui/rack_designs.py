@@ -1,0 +1,317 @@
+"""Rack designs in the app: Make Rack Design from Selection, Detach, Link, leave a slot empty or
+reset it (Inspector), and the rack-design tab: the design's rack in the usual elevation editor, on
+a document of its own, with "Apply to Instances…" showing the impact preview (instances changed,
+overrides met, findings added and cleared, power per feed, heat per CDU and hall) before the one
+undoable edit. The decisions are the core's (commands.rack_designs, reports.rack_design_impact).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackstudio.checks import CheckEngine
+from rackstudio.commands import Refused
+from rackstudio.commands.rack_designs import (
+    DetachInstance,
+    EditRackDesign,
+    MakeRackDesign,
+    SetOverride,
+    from_rack,
+    scratch,
+)
+from rackstudio.document import Document
+from rackstudio.model.design import DeviceOverride
+from rackstudio.model.rack_designs import design_of_device, instances
+from rackstudio.reports.rack_design_impact import Impact, preview
+from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.editor import EditorContext
+from rackstudio.ui.guard import REPORT, guarded
+from rackstudio.ui.live_checks import ChecksController
+from rackstudio.ui.rack.view import ElevationView
+from rackstudio.ui.selection import SelectionModel
+from rackstudio.ui.simulation import FailureSimulation
+from rackstudio.ui.undo import UndoStack
+
+if TYPE_CHECKING:
+    from rackstudio.ui.main_window import MainWindow
+
+SCRATCH_RACK = "rk"
+
+
+def slug_for(name: str, taken) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "rack-design"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class ImpactDialog(QDialog):
+    """The impact preview of a rack-design edit: what applying it would do, before it is done."""
+
+    def __init__(self, title: str, impact: Impact, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.impact = impact
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(impact.lines()[0])
+        self.details = QPlainTextEdit("\n".join(impact.lines()[1:]) or "No findings or figures change.")
+        self.details.setReadOnly(True)
+        self.details.setMinimumSize(640, 320)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.clicked.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent, title: str, impact: Impact) -> bool:
+        """Show the preview; True when the user applies."""
+        return cls(title, impact, parent).exec() == QDialog.DialogCode.Accepted
+
+
+class RackDesignTab(QWidget):
+    """One rack design in the usual elevation editor, on a scratch document; its edits are the
+    tab's own (its own undo) until "Apply to Instances…" makes them one edit of the design."""
+
+    applied = Signal(str)
+
+    def __init__(self, controller: RackDesignsController, slug: str):
+        super().__init__()
+        self.controller, self.slug = controller, slug
+        window = controller.window
+        rd = window.editor.design.rack_designs[slug]
+        self.document = Document(scratch(window.editor.design, rd))
+        self.bridge = DocumentBridge(self.document, self)
+        self.undo = UndoStack(self.document, self)
+        self.selection = SelectionModel(self)
+        self.checks = ChecksController(self.bridge, self)
+        library = copy.copy(window.editor.library)  # the drops look parts up in this tab's design
+        self.editor = EditorContext(self.bridge, self.undo, self.selection, library, self.checks,
+                                    FailureSimulation(self.bridge, self.selection, self))
+        self.view = ElevationView(self.editor)
+        self.revision = QLineEdit(rd.revision)
+        self.revision.setMaximumWidth(80)
+        self.apply_button = QPushButton("Apply to Instances…")
+        self.apply_button.clicked.connect(guarded(self.apply))
+        undo, redo = QPushButton("Undo"), QPushButton("Redo")
+        undo.clicked.connect(self.undo.undo)
+        redo.clicked.connect(self.undo.redo)
+        self.status = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(f"Rack design {rd.name}, revision"))
+        bar.addWidget(self.revision)
+        bar.addWidget(undo)
+        bar.addWidget(redo)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.view.show_rack(SCRATCH_RACK)
+        self.undo.indexChanged.connect(lambda _i: self._count())
+        self._count()
+
+    def _count(self) -> None:
+        n = len(instances(self.controller.window.editor.design, self.slug))
+        edits = self.undo.count()
+        self.status.setText(f"{n} instances · {edits} edit{'s' * (edits != 1)} not applied yet" if edits
+                            else f"{n} instances")
+
+    def edited(self):
+        """The rack design as the tab now holds it, and the parts it uses."""
+        window = self.controller.window
+        old = window.editor.design.rack_designs[self.slug]
+        rd = from_rack(self.document.design, SCRATCH_RACK, old.slug, old.name, self.revision.text().strip() or old.revision,
+                       old.notes)
+        return rd, list(self.document.design.part_types.values())
+
+    def command(self) -> EditRackDesign:
+        rd, parts = self.edited()
+        return EditRackDesign(rd, parts)
+
+    def apply(self) -> bool:
+        """Preview the edit across the design, then apply it as one undoable step if accepted."""
+        command = self.command()
+        impact = self.controller.impact(command)
+        if impact is None:
+            return False
+        self.controller.last_impact = impact
+        if not ImpactDialog.ask(self, f"Apply {command.rd.name} revision {command.rd.revision}", impact):
+            return False
+        if not self.controller.window.editor.execute(command):
+            return False
+        self.undo.clear()
+        self._count()
+        self.applied.emit(self.slug)
+        return True
+
+
+class InstancePanel(QWidget):
+    """In the Inspector: which rack design a rack or device comes from, the rack's overrides with
+    a Reset each, and "Leave Slot Empty" for a device of an instance."""
+
+    def __init__(self, editor: EditorContext, parent=None):
+        super().__init__(parent)
+        self.editor = editor
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 4, 0, 4)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def show_for(self, ids: list[str]) -> None:
+        while self.layout_.count():
+            item = self.layout_.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        self.buttons = {}
+        design = self.editor.design
+        rack = device = None
+        if len(ids) == 1 and ids[0] in design.racks:
+            rack = design.racks[ids[0]]
+        elif len(ids) == 1 and ids[0] in design.devices:
+            found = design_of_device(design, ids[0])
+            if found is not None:
+                rack, device = found
+        if rack is None or rack.rack_design not in design.rack_designs:
+            self.hide()
+            return
+        rd = design.rack_designs[rack.rack_design]
+        overrides = rack.overrides or {}
+        if device is None:
+            text = f"Instance of rack design <b>{rd.name}</b> (revision {rd.revision})"
+            text += f", {len(overrides)} override{'s' * (len(overrides) != 1)}" if overrides else ", as designed"
+            self.layout_.addWidget(QLabel(text))
+            for local, override in overrides.items():
+                what = "left empty" if override.empty else f"holds {override.part}"
+                row = QHBoxLayout()
+                row.addWidget(QLabel(f"{rd.devices[local].name if local in rd.devices else local}: {what}"), 1)
+                button = QPushButton("Reset")
+                button.clicked.connect(guarded(lambda *_, r=rack.id, k=local: self.editor.execute(SetOverride(r, k, None))))
+                self.buttons[f"reset:{local}"] = button
+                row.addWidget(button)
+                holder = QWidget()
+                holder.setLayout(row)
+                self.layout_.addWidget(holder)
+        else:
+            override = overrides.get(device)
+            text = f"From rack design <b>{rd.name}</b> (its {rd.devices[device].name})"
+            if override is not None and override.part:
+                text += f"; this rack holds {override.part} here (an override)"
+            self.layout_.addWidget(QLabel(text))
+            button = QPushButton("Leave Slot Empty in This Rack")
+            button.clicked.connect(guarded(lambda *_, r=rack.id, k=device: self.editor.execute(
+                SetOverride(r, k, DeviceOverride(empty=True)))))
+            self.buttons["empty"] = button
+            self.layout_.addWidget(button)
+            if override is not None:
+                reset = QPushButton("Reset to Rack Design")
+                reset.clicked.connect(guarded(lambda *_, r=rack.id, k=device: self.editor.execute(SetOverride(r, k, None))))
+                self.buttons["reset"] = reset
+                self.layout_.addWidget(reset)
+        self.show()
+
+
+class RackDesignsController(QObject):
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.tabs: dict[str, RackDesignTab] = {}
+        self.last_impact: Impact | None = None  # the impact preview shown last
+        window.bridge.replaced.connect(self._close_all)
+
+    @property
+    def design(self):
+        return self.window.editor.design
+
+    def _selected_racks(self) -> list[str]:
+        return [i for i in self.window.selection.ids if i in self.design.racks]
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def make_from_selection(self, name: str | None = None) -> bool:
+        racks = self._selected_racks()
+        if len(racks) != 1:
+            self.window.show_status("Select one rack to make a rack design from it")
+            return False
+        rack = self.design.racks[racks[0]]
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "Make Rack Design", "Name of the rack design:",
+                                            text=rack.name)
+            if not ok or not name.strip():
+                return False
+        slug = slug_for(name, self.design.rack_designs)
+        return self.window.editor.execute(MakeRackDesign(rack.id, name.strip(), slug))
+
+    def detach_selection(self) -> bool:
+        racks = [r for r in self._selected_racks() if self.design.racks[r].rack_design]
+        if not racks:
+            self.window.show_status("Select instances of a rack design to detach them")
+            return False
+        return self.window.editor.execute(DetachInstance(racks))
+
+    def edit_selection(self) -> RackDesignTab | None:
+        """Open the rack design of the selected instance in its tab."""
+        racks = [r for r in self._selected_racks() if self.design.racks[r].rack_design]
+        if not racks:
+            self.window.show_status("Select an instance of a rack design to edit the design")
+            return None
+        return self.open_tab(self.design.racks[racks[0]].rack_design)
+
+    def open_tab(self, slug: str) -> RackDesignTab:
+        tab = self.tabs.get(slug)
+        if tab is None:
+            tab = self.tabs[slug] = RackDesignTab(self, slug)
+            self.window.tabs.addTab(tab, f"Design: {self.design.rack_designs[slug].name}")
+        self.window.tabs.setCurrentWidget(tab)
+        return tab
+
+    def leave_empty(self, device_id: str) -> bool:
+        found = design_of_device(self.design, device_id)
+        if found is None:
+            return False
+        return self.window.editor.execute(SetOverride(found[0].id, found[1], DeviceOverride(empty=True)))
+
+    def reset(self, rack_id: str, local: str) -> bool:
+        return self.window.editor.execute(SetOverride(rack_id, local, None))
+
+    def impact(self, command) -> Impact | None:
+        engine = self.window.live_checks.engine
+        document = self.window.bridge.document
+        if engine is None:  # checks not run yet: a full run here, for an honest preview
+            engine = CheckEngine(document.design, document.graph, self.window.live_checks.registry_factory())
+            engine.run_full()
+        try:
+            return preview(engine, command)
+        except Refused as exc:
+            REPORT.refused(exc)
+            return None
+
+    def _close_all(self) -> None:
+        for tab in self.tabs.values():
+            index = self.window.tabs.indexOf(tab)
+            if index >= 0:
+                self.window.tabs.removeTab(index)
+            tab.deleteLater()
+        self.tabs.clear()
+
+
+__all__ = ["ImpactDialog", "InstancePanel", "RackDesignTab", "RackDesignsController", "slug_for"]

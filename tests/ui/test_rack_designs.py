@@ -1,0 +1,72 @@
+"""Rack designs end to end in the app: make a design from a rack, place instances by dragging the
+design from the palette onto the floor, edit the design in its tab by dragging a part into its
+elevation, see the impact preview, apply (every instance follows, one undo step), override one
+device from the Inspector and reset it, detach."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+
+from rackstudio.model.rack_designs import drift, instance_id, instances
+from rackstudio.ui.rack_designs import ImpactDialog
+from tests.ui.conftest import drag_drop
+from tests.ui.helpers import palette_mime, undo_texts
+
+
+def test_make_place_edit_apply_override_detach(pod, qtbot, dialogs, monkeypatch):
+    window, design, a01, _a02 = pod
+    dialogs.text = ("Compute rack", True)
+    window.selection.set([a01])
+    window.actions_by_id["make_rack_design"].trigger()
+    assert design.rack_designs["compute-rack"].devices.keys() == {"srv"}
+    assert design.racks[a01].rack_design == "compute-rack" and instance_id(a01, "srv") in design.devices
+
+    # two instances dragged from the palette's rack designs onto free floor
+    hall_view = window.hall_view
+    for x in (1200.0, 3000.0):
+        target = hall_view.mapFromScene(QPointF(x + 300, 6000 + 600))
+        assert drag_drop(hall_view.viewport(), palette_mime(window, "Compute rack (rev A)"), target)
+    racks = instances(design, "compute-rack")
+    assert len(racks) == 3 and all(drift(design, r) == [] for r in racks)
+
+    # the design's tab: drag a switch into its elevation at U20
+    window.selection.set([a01])
+    window.actions_by_id["edit_rack_design"].trigger()
+    tab = window.rack_designs.tabs["compute-rack"]
+    assert window.tabs.currentWidget() is tab
+    block = tab.view.elevations.blocks["rk"]
+    at = QRectF(*block.span_rect("front", 20, 1, None)).center()
+    assert drag_drop(tab.view.viewport(), palette_mime(window, "QM9700"), tab.view.mapFromScene(at))
+    assert len(tab.document.design.devices) == 2 and len(design.rack_designs["compute-rack"].devices) == 1
+    tab.revision.setText("B")
+    shown = []
+    monkeypatch.setattr(ImpactDialog, "ask", classmethod(lambda cls, parent, title, impact: shown.append(impact) or True))
+    before = len(undo_texts(window))
+    assert tab.apply()
+    impact = shown[0]
+    assert sorted(impact.instances) == racks and impact.conflicts == []
+    assert {f.subject for f in impact.hall_air_w} == {"hall-1"} and impact.hall_air_w[0].delta > 0
+    rd = design.rack_designs["compute-rack"]
+    assert rd.revision == "B" and len(rd.devices) == 2
+    switch = next(k for k, d in rd.devices.items() if d.part == "nvidia-qm9700")
+    for rack_id in racks:
+        assert design.devices[instance_id(rack_id, switch)].position == 20 and drift(design, rack_id) == []
+    assert len(undo_texts(window)) == before + 1
+    window.undo_stack.undo()
+    assert all(instance_id(r, switch) not in design.devices for r in racks)
+    window.undo_stack.redo()
+
+    # the Inspector: leave the switch's slot empty in one instance, then reset it
+    one = racks[1]
+    window.selection.set([instance_id(one, switch)])
+    panel = window.inspector_dock.instance
+    assert panel.isVisible() and "Compute rack" in panel.findChildren(type(window.inspector_dock.title))[0].text()
+    panel.buttons["empty"].click()
+    assert instance_id(one, switch) not in design.devices and design.racks[one].overrides
+    window.selection.set([one])
+    panel.buttons[f"reset:{switch}"].click()
+    assert instance_id(one, switch) in design.devices and design.racks[one].overrides is None
+
+    # detach: an ordinary rack that keeps its devices
+    window.selection.set([one])
+    window.actions_by_id["detach_instance"].trigger()
+    assert design.racks[one].rack_design is None and instance_id(one, switch) in design.devices
