@@ -559,6 +559,7 @@ class SwapGeneration(Command):
         self.rack_ids, self.slug = list(rack_ids), slug
         self.text = "Swap generation"
         self.conflicts: list[Conflict] = []
+        self.instances = list(rack_ids)
 
     def plan(self, design: Design) -> list[Edit]:
         new = design.rack_designs.get(self.slug)

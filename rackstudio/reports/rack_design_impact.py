@@ -57,8 +57,9 @@ class Impact:
                                             ("hall weight", self.hall_kg_m2, "kg/m²", 1.0)):
             for f in figures:
                 if abs(f.delta) > 1e-9:
-                    out.append(f"{title} {f.name}: {f.before * scale:,.1f} → {f.after * scale:,.1f} {unit} "
-                               f"({f.delta * scale:+,.1f})")
+                    digits = 1 if unit == "kW" else 2
+                    out.append(f"{title} {f.name}: {f.before * scale:,.{digits}f} → {f.after * scale:,.{digits}f} "
+                               f"{unit} ({f.delta * scale:+,.{digits}f})")
         return out
 
 
@@ -71,7 +72,8 @@ def preview(engine: CheckEngine, command: Command) -> Impact:
     try:
         graph.apply(changes)
         delta = engine.update(changes)
-        racks = sorted({r for r in (_rack(engine, i) for i in changes.touched()) if r is not None})
+        racks = sorted({r for r in (_rack(engine, i) for i in changes.touched()) if r is not None}
+                       | set(getattr(trial, "instances", ())))
         subjects = _subjects(engine, racks)
         after = _figures(engine, *subjects)
     finally:
@@ -94,6 +96,11 @@ def _rack(engine: CheckEngine, obj_id: str) -> str | None:
         return obj_id
     if obj_id in design.devices:
         return engine.ctx.rack_of(obj_id)
+    head = obj_id  # a removed instance record: its id starts with its rack's
+    while "." in head:
+        head = head.rsplit(".", 1)[0]
+        if head in design.racks:
+            return head
     return None
 
 

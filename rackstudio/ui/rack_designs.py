@@ -10,7 +10,8 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackstudio.checks import CheckEngine
-from rackstudio.commands import Refused
+from rackstudio.commands import Composite, Refused
 from rackstudio.commands.rack_designs import (
     DetachInstance,
     EditRackDesign,
@@ -34,6 +35,7 @@ from rackstudio.commands.rack_designs import (
     from_rack,
     scratch,
 )
+from rackstudio.commands.removal import removal_commands
 from rackstudio.document import Document
 from rackstudio.model.design import DeviceOverride
 from rackstudio.model.rack_designs import design_of_device, instances
@@ -129,6 +131,19 @@ class RackDesignTab(QWidget):
         self.view.show_rack(SCRATCH_RACK)
         self.undo.indexChanged.connect(lambda _i: self._count())
         self._count()
+        # the tab's own keys: Delete removes from the design's rack, undo and redo are the tab's
+        for keys, slot in ((QKeySequence.StandardKey.Delete, self.delete_selection),
+                           (QKeySequence.StandardKey.Undo, self.undo.undo), (QKeySequence.StandardKey.Redo, self.undo.redo)):
+            for key in QKeySequence.keyBindings(keys):
+                shortcut = QShortcut(key, self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(guarded(slot))
+
+    def delete_selection(self) -> None:
+        ids = [i for i in self.selection.ids if i in self.document.design.devices]
+        commands = removal_commands(self.document.design, ids)
+        if commands:
+            self.editor.execute(commands[0] if len(commands) == 1 else Composite(f"Delete {len(ids)} devices", commands))
 
     def _count(self) -> None:
         n = len(instances(self.controller.window.editor.design, self.slug))
@@ -165,6 +180,12 @@ class RackDesignTab(QWidget):
         return True
 
 
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 class InstancePanel(QWidget):
     """In the Inspector: which rack design a rack or device comes from, the rack's overrides with
     a Reset each, and "Leave Slot Empty" for a device of an instance."""
@@ -199,11 +220,11 @@ class InstancePanel(QWidget):
         if device is None:
             text = f"Instance of rack design <b>{rd.name}</b> (revision {rd.revision})"
             text += f", {len(overrides)} override{'s' * (len(overrides) != 1)}" if overrides else ", as designed"
-            self.layout_.addWidget(QLabel(text))
+            self.layout_.addWidget(_wrapped(text))
             for local, override in overrides.items():
                 what = "left empty" if override.empty else f"holds {override.part}"
                 row = QHBoxLayout()
-                row.addWidget(QLabel(f"{rd.devices[local].name if local in rd.devices else local}: {what}"), 1)
+                row.addWidget(_wrapped(f"{rd.devices[local].name if local in rd.devices else local}: {what}"), 1)
                 button = QPushButton("Reset")
                 button.clicked.connect(guarded(lambda *_, r=rack.id, k=local: self.editor.execute(SetOverride(r, k, None))))
                 self.buttons[f"reset:{local}"] = button
@@ -216,7 +237,7 @@ class InstancePanel(QWidget):
             text = f"From rack design <b>{rd.name}</b> (its {rd.devices[device].name})"
             if override is not None and override.part:
                 text += f"; this rack holds {override.part} here (an override)"
-            self.layout_.addWidget(QLabel(text))
+            self.layout_.addWidget(_wrapped(text))
             button = QPushButton("Leave Slot Empty in This Rack")
             button.clicked.connect(guarded(lambda *_, r=rack.id, k=device: self.editor.execute(
                 SetOverride(r, k, DeviceOverride(empty=True)))))
@@ -236,7 +257,25 @@ class RackDesignsController(QObject):
         self.window = window
         self.tabs: dict[str, RackDesignTab] = {}
         self.last_impact: Impact | None = None  # the impact preview shown last
+        self._keys: dict[str, list] = {}
         window.bridge.replaced.connect(self._close_all)
+        window.tabs.currentChanged.connect(guarded(self._on_tab))
+
+    # The main window's edit actions act on the design, not on a rack design's tab: while a tab is
+    # current they are off (undo and redo lose their keys, which the tab's own shortcuts take).
+    MAIN_ONLY = ("cut", "copy", "paste", "duplicate", "delete", "select_all", "rotate")
+
+    def _on_tab(self, _index: int) -> None:
+        in_tab = isinstance(self.window.tabs.currentWidget(), RackDesignTab)
+        actions = self.window.actions_by_id
+        for action_id in self.MAIN_ONLY:
+            actions[action_id].setEnabled(not in_tab)
+        for action_id in ("undo", "redo"):
+            if in_tab and action_id not in self._keys:
+                self._keys[action_id] = actions[action_id].shortcuts()
+                actions[action_id].setShortcuts([])
+            elif not in_tab and action_id in self._keys:
+                actions[action_id].setShortcuts(self._keys.pop(action_id))
 
     @property
     def design(self):

@@ -264,3 +264,22 @@ def test_racks_holding_a_designs_layout_link_to_it_and_keep_their_cables(pod_tex
     while doc.can_undo:
         doc.undo()
     assert dumps(design) == start
+
+
+def test_the_preview_of_removing_a_device_names_every_instance_and_the_weight_it_takes(pod_text):
+    from rackstudio.commands.rack_designs import LinkRack
+
+    doc = pod(pod_text)
+    design = doc.design
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200"))
+    doc.execute(LinkRack("rk-2", "gb200"))
+    rd = design.rack_designs["gb200"]
+    blank = next(k for k, d in rd.devices.items() if d.part == "generic-blanking-panel-1u")
+    edit = EditRackDesign(rd.model_copy(update={"devices": {k: d for k, d in rd.devices.items() if k != blank}}))
+    impact = preview(doc.check_engine, edit)
+    assert sorted(impact.instances) == ["rk-1", "rk-2"]
+    assert [f.rule for f in impact.added] == ["COOL-011", "COOL-011"] and impact.cleared == []
+    weight = design.part_types["generic-blanking-panel-1u"].weight_kg
+    hall = design.halls["hall-1"]
+    (kg,) = impact.hall_kg_m2
+    assert kg.delta == pytest.approx(-2 * weight / (hall.width_mm * hall.depth_mm / 1e6))

@@ -4,7 +4,7 @@ elevation, see the impact preview, apply (every instance follows, one undo step)
 device from the Inspector and reset it, detach."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 from rackstudio.model.rack_designs import drift, instance_id, instances
 from rackstudio.ui.rack_designs import ImpactDialog
@@ -37,6 +37,15 @@ def test_make_place_edit_apply_override_detach(pod, qtbot, dialogs, monkeypatch)
     at = QRectF(*block.span_rect("front", 20, 1, None)).center()
     assert drag_drop(tab.view.viewport(), palette_mime(window, "QM9700"), tab.view.mapFromScene(at))
     assert len(tab.document.design.devices) == 2 and len(design.rack_designs["compute-rack"].devices) == 1
+    # Delete and undo in the tab act on the tab's rack, never on the design's selection
+    window.selection.set([a01])
+    added = next(d for d in tab.document.design.devices if not d.endswith(".srv"))
+    tab.selection.set([added])
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert added not in tab.document.design.devices and a01 in design.racks
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert added in tab.document.design.devices
     tab.revision.setText("B")
     shown = []
     monkeypatch.setattr(ImpactDialog, "ask", classmethod(lambda cls, parent, title, impact: shown.append(impact) or True))

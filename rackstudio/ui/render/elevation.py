@@ -65,13 +65,19 @@ class FrameText:
 
 
 def frame_text(design: Design, rack_id: str, summary: RackSummary) -> FrameText:
-    """The header of a rack block: its name, and its type, units used, power (as the checks count
-    it, of its budget) and weight, all from the checks' metrics."""
+    """The header of a rack block: its name (and the rack design it is an instance of, with its
+    overrides), and its type, units used, power (as the checks count it, of its budget) and
+    weight, all from the checks' metrics."""
     rack = design.racks[rack_id]
     rt = design.rack_type_of(rack)
     subtitle = (f"{rt.model} · {summary.used_u:g}/{summary.total_u} U · {summary.power_short()} · "
                 f"{summary.weight_kg:,.0f} kg")
-    return FrameText(rack.name, subtitle, tuple(f"{rt.unit_label(i):g}" for i in range(1, rt.u_height + 1)))
+    title = rack.name
+    rd = design.rack_designs.get(rack.rack_design) if rack.rack_design else None
+    if rd is not None:
+        n = len(rack.overrides or {})
+        title += f"  ◆ {rd.name} rev {rd.revision}" + (f", {n} override{'s' * (n != 1)}" if n else "")
+    return FrameText(title, subtitle, tuple(f"{rt.unit_label(i):g}" for i in range(1, rt.u_height + 1)))
 
 
 def close_rect(block: lay.RackBlock) -> QRectF:
