@@ -475,7 +475,8 @@ class MainWindow(QMainWindow):
             menu.addAction("Open Elevation").triggered.connect(lambda: self.open_elevation(obj_id))
             menu.addSeparator()
             instance = design.racks[obj_id].rack_design is not None
-            for action_id in ("edit_rack_design", "detach_instance") if instance else ("make_rack_design",):
+            for action_id in ("edit_rack_design", "swap_generation", "detach_instance") if instance \
+                    else ("make_rack_design",):
                 menu.addAction(self.actions_by_id[action_id])
             menu.addSeparator()
         for action_id in ("rotate", "duplicate", "delete", None, "connect_psus", "connect_liquid", "connect_leaf"):

@@ -32,6 +32,7 @@ from rackstudio.commands.rack_designs import (
     EditRackDesign,
     MakeRackDesign,
     SetOverride,
+    SwapGeneration,
     from_rack,
     scratch,
 )
@@ -314,6 +315,34 @@ class RackDesignsController(QObject):
             self.window.show_status("Select an instance of a rack design to edit the design")
             return None
         return self.open_tab(self.design.racks[racks[0]].rack_design)
+
+    def swap_selection(self, slug: str | None = None) -> bool:
+        """Swap the selected instances (a row: select its racks) to another rack design, after the
+        same impact preview an edit shows."""
+        racks = [r for r in self._selected_racks() if self.design.racks[r].rack_design]
+        if not racks:
+            self.window.show_status("Select instances of a rack design to swap their generation")
+            return False
+        current = {self.design.racks[r].rack_design for r in racks}
+        choices = {rd.name: rd.slug for rd in self.design.rack_designs.values() if rd.slug not in current}
+        if not choices:
+            self.window.show_status("There is no other rack design to swap to")
+            return False
+        if slug is None:
+            name, ok = QInputDialog.getItem(self.window, "Swap Generation", f"Make {len(racks)} racks instances of:",
+                                            sorted(choices), 0, False)
+            if not ok:
+                return False
+            slug = choices[name]
+        command = SwapGeneration(racks, slug)
+        impact = self.impact(command)
+        if impact is None:
+            return False
+        self.last_impact = impact
+        if not ImpactDialog.ask(self.window, f"Swap {len(racks)} racks to {self.design.rack_designs[slug].name}",
+                                impact):
+            return False
+        return self.window.editor.execute(command)
 
     def open_tab(self, slug: str) -> RackDesignTab:
         tab = self.tabs.get(slug)

@@ -12,8 +12,8 @@ from tests.ui.conftest import drag_drop
 from tests.ui.helpers import palette_mime, undo_texts
 
 
-def test_make_place_edit_apply_override_detach(pod, qtbot, dialogs, monkeypatch):
-    window, design, a01, _a02 = pod
+def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeypatch):
+    window, design, a01, a02 = pod
     dialogs.text = ("Compute rack", True)
     window.selection.set([a01])
     window.actions_by_id["make_rack_design"].trigger()
@@ -79,3 +79,16 @@ def test_make_place_edit_apply_override_detach(pod, qtbot, dialogs, monkeypatch)
     window.selection.set([one])
     window.actions_by_id["detach_instance"].trigger()
     assert design.racks[one].rack_design is None and instance_id(one, switch) in design.devices
+
+    # swap the row's remaining instances to another generation (made from the empty rack A02)
+    dialogs.text = ("Empty rack", True)
+    window.selection.set([a02])
+    window.actions_by_id["make_rack_design"].trigger()
+    row = [r for r in racks if r != one]
+    window.selection.set(row)
+    assert window.rack_designs.swap_selection("empty-rack")
+    impact = shown[-1]
+    assert sorted(impact.instances) == row and impact.hall_air_w[0].delta < 0
+    assert all(design.racks[r].rack_design == "empty-rack" and not design.contents(r) for r in row)
+    window.undo_stack.undo()
+    assert all(design.racks[r].rack_design == "compute-rack" and drift(design, r) == [] for r in row)
