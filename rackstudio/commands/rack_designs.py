@@ -286,7 +286,9 @@ class AddRackDesign(Command):
             if self.rack_type is None or self.rack_type.slug != self.rd.rack_type:
                 raise Refused(f"rack design {self.rd.name}: there is no rack type {self.rd.rack_type!r}")
             edits.append(put("rack_types", None, self.rack_type))
-        _refuse_problem(design, self.rd, {p.slug: p for p in self.parts})
+        problem = rack_design_problem(design, self.rd, self.rack_type if edits else None, {p.slug: p for p in self.parts})
+        if problem:
+            raise Refused(problem)
         return [*edits, *_embed(design, self.rd, self.parts), put("rack_designs", None, self.rd)]
 
 

@@ -52,6 +52,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Make a rack design from the selected rack; the rack becomes its first instance"),
     ActionSpec("edit_rack_design", "Edit/Rack Design", "&Edit Rack Design", "rack_designs.edit_selection", (),
                "Open the selected instance's rack design in its tab; applying updates every instance"),
+    ActionSpec("compare_rack_designs", "Edit/Rack Design", "&Compare Rack Designs…", "rack_designs.compare_dialog", (),
+               "Two rack designs side by side: elevations, power, heat, flow, weight, ports and the BOM delta"),
     ActionSpec("swap_generation", "Edit/Rack Design", "&Swap Generation…", "rack_designs.swap_selection", (),
                "Make the selected instances instances of another rack design, after an impact preview"),
     ActionSpec("detach_instance", "Edit/Rack Design", "&Detach from Rack Design", "rack_designs.detach_selection",

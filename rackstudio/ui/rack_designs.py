@@ -10,8 +10,8 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,7 @@ from rackstudio.commands.removal import removal_commands
 from rackstudio.document import Document
 from rackstudio.model.design import DeviceOverride
 from rackstudio.model.rack_designs import design_of_device, instances
+from rackstudio.reports.rack_design_compare import compare
 from rackstudio.reports.rack_design_impact import Impact, preview
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.editor import EditorContext
@@ -252,6 +255,59 @@ class InstancePanel(QWidget):
         self.show()
 
 
+def elevation_picture(design, name: str, width: int = 560, height: int = 400) -> QPixmap:
+    """A rack design's front and rear elevation as a picture (drawn by the export's painter)."""
+    from rackstudio.checks.metrics import OnDemandMetrics
+    from rackstudio.graph.component_graph import ComponentGraph
+    from rackstudio.reports.build_package import RACK, find
+    from rackstudio.ui.export import _categories, _elevation_page
+    from rackstudio.ui.render import sheet
+
+    built = scratch(design, find(design, name))
+    block = sheet.title_block(built, built.name)
+    page = _elevation_page(built, [RACK], block, sheet.elevation_legend(_categories(built, [RACK])), "",
+                           OnDemandMetrics(built, ComponentGraph(built)))
+    scale = 2.0
+    image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(scale * width / 842.0, scale * height / 600.0)
+    page(painter, QRectF(0, 0, 842.0, 600.0))
+    painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(scale)
+    return pixmap
+
+
+class CompareDialog(QDialog):
+    """Two rack designs side by side: elevations, the figures table and the BOM delta."""
+
+    def __init__(self, design, a: str, b: str, parent=None):
+        super().__init__(parent)
+        self.rows, self.bom = compare(design, a, b)
+        self.setWindowTitle(f"Compare {self.rows[0].a} and {self.rows[0].b}")
+        layout = QVBoxLayout(self)
+        pictures = QHBoxLayout()
+        for name in (a, b):
+            label = QLabel()
+            label.setPixmap(elevation_picture(design, name))
+            pictures.addWidget(label)
+        layout.addLayout(pictures)
+        self.table = QTableWidget(len(self.rows) + len(self.bom), 4)
+        self.table.setHorizontalHeaderLabels(["Figure", str(self.rows[0].a), str(self.rows[0].b), "Δ (B − A)"])
+        for i, row in enumerate([*self.rows, *self.bom]):
+            for j, value in enumerate((row.figure if i < len(self.rows) else f"BOM: {row.figure}", row.a, row.b,
+                                       "" if row.delta is None else f"{row.delta:+g}")):
+                self.table.setItem(i, j, QTableWidgetItem(f"{value:g}" if isinstance(value, float) else str(value)))
+        self.table.resizeColumnsToContents()
+        self.table.verticalHeader().hide()
+        layout.addWidget(self.table, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.resize(1180, 900)
+
+
 class RackDesignsController(QObject):
     def __init__(self, window: MainWindow):
         super().__init__(window)
@@ -344,6 +400,26 @@ class RackDesignsController(QObject):
             return False
         return self.window.editor.execute(command)
 
+    def compare_dialog(self, a: str | None = None, b: str | None = None) -> CompareDialog | None:
+        """Compare two rack designs (the selected instance's first, when there is one)."""
+        names = sorted(rd.name for rd in self.design.rack_designs.values())
+        if len(names) < 2:
+            self.window.show_status("Compare needs two rack designs in the design")
+            return None
+        if a is None or b is None:
+            racks = [r for r in self._selected_racks() if self.design.racks[r].rack_design]
+            first = self.design.rack_designs[self.design.racks[racks[0]].rack_design].name if racks else names[0]
+            a, ok = QInputDialog.getItem(self.window, "Compare Rack Designs", "First:", names, names.index(first), False)
+            if not ok:
+                return None
+            others = [n for n in names if n != a]
+            b, ok = QInputDialog.getItem(self.window, "Compare Rack Designs", f"Compare {a} with:", others, 0, False)
+            if not ok:
+                return None
+        dialog = CompareDialog(self.design, a, b, self.window)
+        dialog.show()
+        return dialog
+
     def open_tab(self, slug: str) -> RackDesignTab:
         tab = self.tabs.get(slug)
         if tab is None:
@@ -382,4 +458,4 @@ class RackDesignsController(QObject):
         self.tabs.clear()
 
 
-__all__ = ["ImpactDialog", "InstancePanel", "RackDesignTab", "RackDesignsController", "slug_for"]
+__all__ = ["CompareDialog", "ImpactDialog", "InstancePanel", "RackDesignTab", "RackDesignsController", "slug_for"]

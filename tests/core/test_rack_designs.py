@@ -283,3 +283,65 @@ def test_the_preview_of_removing_a_device_names_every_instance_and_the_weight_it
     hall = design.halls["hall-1"]
     (kg,) = impact.hall_kg_m2
     assert kg.delta == pytest.approx(-2 * weight / (hall.width_mm * hall.depth_mm / 1e6))
+
+
+
+
+def gb300_generation(doc: Document) -> str:
+    """A GB300 NVL72 rack design: the GB200 design made from rk-1 with the example plugin's GB300
+    rack type and compute trays (same places, same cabling), added as a rack design."""
+    from pathlib import Path
+
+    from rackstudio.commands.rack_designs import AddRackDesign
+    from rackstudio.library.netbox_yaml import load_device_type, parse_rack_type
+
+    root = Path(__file__).resolve().parents[2] / "plugins" / "rackstudio-ai-racks" / "src" / "rackstudio_ai_racks"
+    tray = load_device_type(root / "device-types" / "NVIDIA" / "GB300-NVL72-Compute-Tray.yaml").part
+    rt_path = root / "rack-types" / "NVIDIA" / "GB300-NVL72-Rack.yaml"
+    rack_type = parse_rack_type(rt_path.read_text(), rt_path.name).part
+    gb200 = doc.design.rack_designs["gb200"]
+    devices = {k: d.model_copy(update={"part": tray.slug}) if d.part == "nvidia-gb200-nvl72-compute-tray" else d
+               for k, d in gb200.devices.items()}
+    gb300 = gb200.model_copy(update={"slug": "gb300", "name": "GB300 NVL72", "rack_type": rack_type.slug,
+                                     "devices": devices})
+    doc.execute(AddRackDesign(gb300, rack_type, [tray]))
+    return "gb300"
+
+
+def test_two_generations_side_by_side_and_a_swap(pod_text):
+    from rackstudio.commands.rack_designs import LinkRack
+    from rackstudio.reports.rack_design_compare import compare
+
+    doc = pod(pod_text)
+    design = doc.design
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200"))
+    doc.execute(LinkRack("rk-2", "gb200"))
+    gb300_generation(doc)
+    rows, bom = compare(design, "GB200 NVL72", "gb300")
+    by = {r.figure: r for r in rows}
+    tray200 = design.part_types["nvidia-gb200-nvl72-compute-tray"].rackstudio.power.max_w
+    tray300 = design.part_types["nvidia-gb300-nvl72-compute-tray"].rackstudio.power.max_w
+    assert by["Maximum power kW"].delta == pytest.approx(18 * (tray300 - tray200) / 1000, abs=0.01)
+    assert by["Heat to liquid kW"].b > by["Heat to liquid kW"].a
+    assert {r.figure: (r.a, r.b) for r in bom}["NVIDIA GB300 NVL72 Compute Tray"] == (0, 18)
+    assert by["Internal cables"].a == by["Internal cables"].b == 54
+    assert not any(r.figure.startswith("Side A") for r in rows)  # no GB300 instance is fed yet
+    # swap one instance: its devices become the GB300 design's; external cables stay on the devices
+    # both generations share (same design ids) unless the new part lacks their port, and those are
+    # listed before; the checks follow
+    before = dumps(design)
+    externals = {c for d in design.contents("rk-2") for c in design.connections_of(d)}
+    swap = SwapGeneration(["rk-2"], "gb300")
+    impact = preview(doc.check_engine, swap)
+    doc.execute(swap)
+    assert design.racks["rk-2"].rack_design == "gb300" and drift(design, "rk-2") == []
+    assert design.racks["rk-2"].rack_type == design.rack_designs["gb300"].rack_type
+    lost = {c.local for c in swap.conflicts}
+    assert lost and all("loses port" in c.why for c in swap.conflicts)
+    assert {c for d in design.contents("rk-2") for c in design.connections_of(d)} == externals - lost
+    assert impact.instances == ["rk-2"] and any(f.delta > 0 for f in impact.feed_w)
+    side_a = next(r for r in compare(design, "gb200", "gb300")[0] if r.figure.startswith("Side A"))
+    assert side_a.a > 0 and side_a.b > side_a.a
+    whole(doc)
+    doc.undo()
+    assert dumps(design) == before

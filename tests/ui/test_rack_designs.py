@@ -92,3 +92,12 @@ def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeyp
     assert all(design.racks[r].rack_design == "empty-rack" and not design.contents(r) for r in row)
     window.undo_stack.undo()
     assert all(design.racks[r].rack_design == "compute-rack" and drift(design, r) == [] for r in row)
+
+    # the two generations side by side: elevations drawn, figures and BOM delta from the core
+    dialog = window.rack_designs.compare_dialog("Compute rack", "Empty rack")
+    qtbot.addWidget(dialog)
+    figures = {window_row.figure: window_row for window_row in dialog.rows}
+    assert figures["Maximum power kW"].a > 0 == figures["Maximum power kW"].b
+    assert dialog.table.rowCount() == len(dialog.rows) + len(dialog.bom) and dialog.table.item(0, 1).text() == "Compute rack"
+    pictures = [label.pixmap() for label in dialog.findChildren(type(window.inspector_dock.title)) if not label.pixmap().isNull()]
+    assert len(pictures) == 2
