@@ -229,6 +229,17 @@ class CoolerSpec(Record):
     kind: Literal["in-row", "crah", "rdhx"] = "in-row"
 
 
+class SourcingSpec(Record):
+    """Where a part is bought: supplier, the manufacturer's country of origin (ISO 3166 alpha-2
+    or a name), lead time and unit price, for the BOM's and the build package's roll-ups."""
+
+    supplier: str | None = None
+    country: str | None = None
+    lead_time_weeks: float | None = Field(default=None, ge=0)
+    unit_price: float | None = Field(default=None, ge=0)
+    currency: str | None = Field(default=None, description="ISO 4217 code of unit_price, e.g. USD")
+
+
 class PartExtension(Record):
     """RackStudio's figures beyond NetBox's schema; every figure names its source in `sources`."""
 
@@ -252,6 +263,7 @@ class PartExtension(Record):
     port_power_w: float | None = Field(default=None, gt=0, description="power one cage supplies to its optic, W")
     ports_per_cage: Literal[1, 2] = Field(default=1, description="2: interfaces name/1 and name/2 share a "
                                                                  "twin-port cage (QM9700, Q3400)")
+    sourcing: SourcingSpec | None = None
     source: str | None = Field(default=None, description="where the figures come from")
     sources: dict[str, str] = Field(default_factory=dict, description="per-figure source keys")
 

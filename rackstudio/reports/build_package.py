@@ -75,7 +75,7 @@ def build(design: Design, name: str) -> BuildPackage:
     devices = sorted(built.devices.values(), key=_place_key)
     empty = rt.weight_kg
     cog, unknown = _centre_of_gravity(built, devices)
-    tables = [_bom(built, devices), _cables(built), _power_interfaces(built, devices),
+    tables = [_bom(built, devices), _sourcing(built, devices), _cables(built), _power_interfaces(built, devices),
               _coolant_interfaces(built, devices, metrics.liquid_lpm, metrics.heat_liquid_w),
               _rules(engine, findings)]
     span = rt.u_height * rt.unit_mm
@@ -103,6 +103,36 @@ def _bom(design: Design, devices: list[Device]) -> Table:
         w = part.weight_kg
         table.rows.append(["device", part.manufacturer, part.model, part.part_number or "", slug, part.category.value,
                            counts[slug], w, None if w is None else round(w * counts[slug], 2)])
+    return table
+
+
+UNKNOWN = "(not given)"
+
+
+def _sourcing(design: Design, devices: list[Device]) -> Table:
+    """The devices rolled up by supplier and by country of origin (the parts' `sourcing`), with
+    each group's share of the content by count and, for parts with a unit price (in one currency),
+    its share of the priced content's value."""
+    table = Table("Sourcing", ["By", "Name", "Quantity", "Share by count", "Value", "Share by value",
+                               "Longest lead time weeks"])
+    currencies = {s.currency for d in devices if (s := design.part_of(d).rackstudio.sourcing) and s.currency}
+    for by in ("supplier", "country"):
+        count: Counter = Counter()
+        value: Counter = Counter()
+        lead: dict[str, float] = {}
+        for d in devices:
+            s = design.part_of(d).rackstudio.sourcing
+            key = (getattr(s, by) if s is not None else None) or UNKNOWN
+            count[key] += 1
+            if s is not None and s.unit_price is not None:
+                value[key] += s.unit_price
+            if s is not None and s.lead_time_weeks is not None:
+                lead[key] = max(lead.get(key, 0.0), s.lead_time_weeks)
+        total, worth = sum(count.values()), sum(value.values())
+        for key in sorted(count, key=lambda k: (-count[k], k)):
+            share_value = f"{value[key] / worth:.0%}" if key in value and worth and len(currencies) <= 1 else ""
+            table.rows.append([by, key, count[key], f"{count[key] / total:.0%}",
+                               round(value[key], 2) if key in value else None, share_value, lead.get(key)])
     return table
 
 

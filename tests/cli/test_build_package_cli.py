@@ -96,3 +96,24 @@ def test_a_build_package_names_a_rack_design_that_exists(pod_with_design, tmp_pa
     done = _run(str(path), "--what", "build", "-o", str(tmp_path / "x.pdf"))
     assert done.returncode == 64 and "--rack-design" in done.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_sourcing_rolls_up_by_supplier_and_country(pod_with_design):
+    from rackstudio.model.parts import SourcingSpec
+
+    design, _ = pod_with_design
+    design = design.model_copy(deep=True)
+    for slug, sourcing in (("nvidia-gb200-nvl72-compute-tray", SourcingSpec(supplier="ODM A", country="TW",
+                                                                            unit_price=30.0, lead_time_weeks=12)),
+                           ("nvidia-gb200-nvl72-nvlink-switch-tray", SourcingSpec(supplier="ODM A", country="MX",
+                                                                                  unit_price=10.0))):
+        part = design.part_types[slug]
+        design.part_types[slug] = part.model_copy(update={"rackstudio": part.rackstudio.model_copy(
+            update={"sourcing": sourcing})})
+    rows = build_package.build(design, "gb200-nvl72").table("Sourcing").rows
+    by = {(r[0], r[1]): r for r in rows}
+    # 18 compute trays (30 each) and 9 switch trays (10 each) of 49 devices; the rest unpriced
+    assert by["supplier", "ODM A"][2:] == [27, "55%", 630.0, "100%", 12]
+    assert by["country", "TW"][2:6] == [18, "37%", 540.0, "86%"]
+    assert by["country", "MX"][2:6] == [9, "18%", 90.0, "14%"]
+    assert by["country", "(not given)"][2] == 22 and by["country", "(not given)"][4] is None
