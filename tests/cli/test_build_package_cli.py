@@ -85,7 +85,7 @@ def test_build_package_pdf_csv_xlsx(pod_with_design, tmp_path):
     assert {"Summary", "Bill of materials", "Internal cables", "Power interfaces", "Coolant interfaces",
             "Checks"} <= sections
     sheets = read_xlsx(tmp_path / "build.xlsx")
-    assert list(sheets)[:3] == ["Summary", "Bill of materials", "Internal cables"]
+    assert list(sheets)[:4] == ["Summary", "Bill of materials", "Sourcing", "Internal cables"]
     assert sheets["Bill of materials"][0][:4] == ["Item", "Manufacturer", "Model", "Part number"]
 
 
