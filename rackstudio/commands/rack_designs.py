@@ -15,7 +15,7 @@ from rackstudio.commands.racks import AddRack
 from rackstudio.commands.records import embed_part, removal_edits
 from rackstudio.model import geometry, integrity
 from rackstudio.model.base import MAX_ID_CHARS
-from rackstudio.model.design import Design, DeviceOverride, Hall, Rack, RackDesign
+from rackstudio.model.design import Design, Device, DeviceOverride, Hall, Rack, RackDesign
 from rackstudio.model.parts import PartType
 from rackstudio.model.rack_designs import (
     RACK_TOKEN,
@@ -25,6 +25,7 @@ from rackstudio.model.rack_designs import (
     depth,
     expected_connection,
     expected_device,
+    has_port,
     instance_id,
     instances,
     local_id,
@@ -71,12 +72,12 @@ def sync_edits(design: Design, rack: Rack, old: RackDesign | None, new: RackDesi
     gone: set[str] = set()
     removals: list[Edit] = []
     writes: list[tuple[int, Edit]] = []
-    parts: dict[str, str | None] = {}
+    planned: dict[str, Device | None] = {}  # instance device id → its record after this edit
     for local in sorted(locals_):
         dev_id = instance_id(rack.id, local)
         present = design.devices.get(dev_id)
         after = expected_device(design, rack, new, local, present) if new is not None else None
-        parts[dev_id] = after.part if after is not None else None
+        planned[dev_id] = after
         if after is None:
             if present is not None:
                 removals.extend(removal_edits(design, dev_id, gone))
@@ -84,24 +85,23 @@ def sync_edits(design: Design, rack: Rack, old: RackDesign | None, new: RackDesi
         if present == after:
             continue
         writes.append((depth(new, local), put("devices", present, after)))
-        if present is not None and present.part != after.part and after.part in design.part_types:
-            part = design.part_types[after.part]
+        if present is not None and (present.part, present.modules) != (after.part, after.modules) \
+                and after.part in design.part_types:
             internal = {instance_id(rack.id, c) for rd in tables for c in rd.connections}
             for conn_id in sorted(design.connections_of(dev_id)):
                 conn = design.connections[conn_id]
                 port = next(e.port for e in (conn.a, conn.b) if e.owner == dev_id)
-                if conn_id not in internal and conn_id not in gone and not part.has_port(conn.kind, port):
+                if conn_id not in internal and conn_id not in gone and not has_port(design, after, conn.kind, port):
                     gone.add(conn_id)
                     removals.append(put("connections", conn, None))
 
-    def part_of(owner: str) -> str | None:
-        if owner in parts:
-            return parts[owner]
-        device = design.devices.get(owner)
-        return None if device is None or owner in gone else device.part
+    def device_after(owner: str) -> Device | None:
+        if owner in planned:
+            return planned[owner]
+        return None if owner in gone else design.devices.get(owner)
 
     conn_writes: list[Edit] = []
-    part_map = _PartLookup(part_of)
+    part_map = _Lookup(device_after)
     for local in sorted(conn_locals):
         conn_id = instance_id(rack.id, local)
         present = None if conn_id in gone else design.connections.get(conn_id)
@@ -115,8 +115,8 @@ def sync_edits(design: Design, rack: Rack, old: RackDesign | None, new: RackDesi
     return [*removals, *(w for _, w in writes), *conn_writes]
 
 
-class _PartLookup(dict):
-    """`expected_connection` reads parts with `.get`; this answers from the edit being planned."""
+class _Lookup(dict):
+    """`expected_connection` reads devices with `.get`; this answers from the edit being planned."""
 
     def __init__(self, lookup):
         super().__init__()
@@ -206,12 +206,14 @@ def scratch(design: Design, rd: RackDesign, rack_type: RackType | None = None,
     hall = Hall(id="hall", name="Rack design", width_mm=width, depth_mm=depth_mm)
     rack = Rack(id="rk", name=rd.name, rack_type=rt.slug, hall="hall", x_mm=rt.outer_width_mm,
                 y_mm=rt.outer_depth_mm)
-    out = Design(name=rd.name, revision=rd.revision, part_types=used, rack_types={rt.slug: rt},
+    modules = {k: design.module_types[k] for d in rd.devices.values() for k in (d.modules or {}).values()
+               if k in design.module_types}
+    out = Design(name=rd.name, revision=rd.revision, part_types=used, module_types=modules, rack_types={rt.slug: rt},
                  halls={"hall": hall}, racks={"rk": rack})
     for local in sorted(rd.devices, key=lambda k: (depth(rd, k), k)):
         out.put("devices", expected_device(out, rack, rd, local))
     for local in sorted(rd.connections):
-        conn = expected_connection(out, rack, rd, local, {d.id: d.part for d in out.devices.values()})
+        conn = expected_connection(out, rack, rd, local, out.devices)
         if conn is None:
             c = rd.connections[local]
             raise Refused(f"rack design {rd.name}: connection {local} names a device or port the design lacks "
@@ -333,8 +335,8 @@ def _relink(design: Design, rack: Rack, rd: RackDesign, local: dict[str, str],
     edits.append(put("racks", rack, linked))
     for mine in sorted(rd.devices, key=lambda k: (depth(rd, k), k)):
         edits.append(put("devices", None, expected_device(design, linked, rd, mine, design.devices[original[mine]])))
-    parts = {renamed[d]: design.devices[d].part for d in ids}
-    internal = {mine: expected_connection(design, linked, rd, mine, parts) for mine in rd.connections}
+    after = {renamed[d]: design.devices[d].model_copy(update={"id": renamed[d]}) for d in ids}
+    internal = {mine: expected_connection(design, linked, rd, mine, after) for mine in rd.connections}
     for conn_id in conns:
         c = design.connections[conn_id]
         if conn_id in conn_local:

@@ -88,21 +88,28 @@ def expected_device(design: Design, rack: Rack, rd: RackDesign, local: str,
 
 
 def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
-                        parts: dict[str, str]) -> Connection | None:
+                        devices: dict[str, Device]) -> Connection | None:
     """The record internal connection `local` has in `rack`; None when an end's device is not
-    there or its part (an override) has no such port. `parts`: instance device id → its part."""
+    there or its part (an override; with its modules) has no such port. `devices`: instance device
+    id → its record as it will be."""
     src = rd.connections.get(local)
     if src is None:
         return None
     ends = []
     for end in (src.a, src.b):
         owner = instance_id(rack.id, end.owner)
-        part = parts.get(owner)
-        if part is None or part not in design.part_types or not design.part_types[part].has_port(src.kind, end.port):
+        device = devices.get(owner)
+        if device is None or not has_port(design, device, src.kind, end.port):
             return None
         ends.append(PortRef(owner=owner, port=end.port))
     label = src.label.replace(RACK_TOKEN, rack.name) if src.label else src.label
     return src.model_copy(update={"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1], "label": label})
+
+
+def has_port(design: Design, device: Device, kind: str, port: str) -> bool:
+    if device.part not in design.part_types or any(m not in design.module_types for m in (device.modules or {}).values()):
+        return False
+    return design.part_of(device).has_port(kind, port)
 
 
 def changed_ids(old: dict, new: dict) -> set[str]:
@@ -168,13 +175,13 @@ def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, d
                 yield Conflict(rack.id, conn_id, f"{rack.name}: cable {conn.label or conn_id} to {present.name} is "
                                                  "removed with the device")
             elif after.part != present.part and after.part in design.part_types \
-                    and not design.part_types[after.part].has_port(conn.kind, port):
+                    and not has_port(design, after, conn.kind, port):
                 yield Conflict(rack.id, conn_id, f"{rack.name}: cable {conn.label or conn_id} loses port {port} of "
                                                  f"{present.name} (the new part has none) and is removed")
 
 
 __all__ = ["INSTANCE_KEEPS", "RACK_TOKEN", "SEP", "Conflict", "ancestors", "changed_ids", "conflicts", "depth", "design_of_device", "drift",
-           "emptied", "expected_connection", "expected_device", "instance_id", "instances", "local_id"]
+           "emptied", "expected_connection", "expected_device", "has_port", "instance_id", "instances", "local_id"]
 
 
 def drift(design: Design, rack_id: str) -> list[str]:
@@ -183,17 +190,17 @@ def drift(design: Design, rack_id: str) -> list[str]:
     rack = design.racks[rack_id]
     rd = design.rack_designs[rack.rack_design]
     found = []
-    parts: dict[str, str] = {}
+    devices: dict[str, Device] = {}
     for local in sorted(rd.devices):
         dev_id = instance_id(rack_id, local)
         present = design.devices.get(dev_id)
         after = expected_device(design, rack, rd, local, present)
         if after is not None:
-            parts[dev_id] = after.part
+            devices[dev_id] = after
         if present != after:
             found.append(dev_id)
     for local in sorted(rd.connections):
         conn_id = instance_id(rack_id, local)
-        if design.connections.get(conn_id) != expected_connection(design, rack, rd, local, parts):
+        if design.connections.get(conn_id) != expected_connection(design, rack, rd, local, devices):
             found.append(conn_id)
     return found
