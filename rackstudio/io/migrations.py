@@ -18,7 +18,8 @@ Version history:
      fibre between transceivers (`fibre`), and the breakout leg of a port an end takes (`leg`).
      Nothing older changes meaning: a cable without them is checked as before.
   8: the design carries `rack_designs` (racks designed once and placed many times); a rack may be
-     an instance of one (`rack_design`, `overrides`). An older file has none, and loads unchanged.
+     an instance of one (`rack_design`, `overrides`); a part may carry `rackstudio.sourcing`
+     (supplier, country of origin, lead time, unit price). An older file has none, and loads unchanged.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
