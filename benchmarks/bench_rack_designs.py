@@ -1,12 +1,9 @@
 """Rack designs on L: the racks of L become instances of rack designs made from the first rack of
-each layout (`LinkRack` where a rack holds the same layout; no checks attached yet), then one edit of the design with the most
-instances (a compute tray's allocated power changed, which moves every instance's feeds) is
+each repeated layout (`link_layouts`, as `rackstudio generate --rack-designs` does), then one
+edit of the design with the most instances (a compute tray's allocated power changed, which moves every instance's feeds) is
 applied to all of them as the app does (command, graph, incremental checks), previewed, and undone.
 """
 from __future__ import annotations
-
-import sys
-from collections import defaultdict
 
 from benchmarks.designs import design_file
 from benchmarks.report import Run, Timer
@@ -14,9 +11,9 @@ from benchmarks.report import Run, Timer
 
 def main() -> None:
     from rackstudio.checks import CheckEngine, builtin_registry
-    from rackstudio.commands import Refused
-    from rackstudio.commands.rack_designs import EditRackDesign, LinkRack, MakeRackDesign
+    from rackstudio.commands.rack_designs import EditRackDesign, link_layouts
     from rackstudio.document import Document
+    from rackstudio.graph.component_graph import ComponentGraph
     from rackstudio.io import project_file
     from rackstudio.model.rack_designs import drift, instances
     from rackstudio.reports.rack_design_impact import preview
@@ -25,22 +22,10 @@ def main() -> None:
     print("rack designs on L", flush=True)
     doc = Document(project_file.load(design_file("L")).design)
     design = doc.design
-    by_layout: dict[tuple, list[str]] = defaultdict(list)
-    for rack in sorted(design.racks.values(), key=lambda r: r.id):
-        parts = tuple(sorted((d.part, d.position, d.face, d.side) for d in
-                             (design.devices[x] for x in design.contents(rack.id))))
-        by_layout[(rack.rack_type, parts)].append(rack.id)
-    with Timer() as link:
-        for n, racks in enumerate(sorted(by_layout.values(), key=len, reverse=True)):
-            if len(racks) < 2:
-                continue
-            slug = f"design-{n + 1}"
-            doc.execute(MakeRackDesign(racks[0], f"Design {n + 1}", slug))
-            for rack_id in racks[1:]:
-                try:
-                    doc.execute(LinkRack(rack_id, slug))
-                except Refused as exc:
-                    print(f"  not linked: {exc}", file=sys.stderr)
+    with Timer() as link:  # the generator's --rack-designs: repeated layouts become designs and instances
+        for command in link_layouts(design):
+            command.apply(design)
+    doc.graph = ComponentGraph(design)
     with Timer() as full:  # checks attached after the linking, as a file of instances opens
         engine = CheckEngine(design, doc.graph, builtin_registry())
         engine.run_full()

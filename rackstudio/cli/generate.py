@@ -1,4 +1,6 @@
-"""`rackstudio generate --racks N [--seed S] -o FILE`: a synthetic AI hall, or the example pod."""
+"""`rackstudio generate --racks N [--seed S] [--rack-designs] -o FILE`: a synthetic AI hall, or the
+example pod; with --rack-designs every layout held by two racks or more becomes a rack design made
+from its first rack, and the racks holding it its instances."""
 from __future__ import annotations
 
 import sys
@@ -13,6 +15,8 @@ def add_parser(sub) -> None:
     size.add_argument("--racks", type=int, help="about this many racks (S = the example pod, L = 1000, XL = 5000)")
     size.add_argument("--example", action="store_true", help="the example pod that `make run` opens")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rack-designs", action="store_true",
+                   help="make the repeated rack layouts rack designs, the racks holding them instances")
     p.add_argument("-o", "--output", required=True)
 
 
@@ -25,7 +29,14 @@ def run(args) -> int:
         return Exit.USAGE
     start = time.perf_counter()
     design = example_pod() if args.example else generate_hall(args.racks, args.seed)
+    if args.rack_designs:
+        from rackstudio.commands.rack_design_capture import link_layouts
+
+        for command in link_layouts(design):
+            command.apply(design)
     save(design, args.output, backup=False)
-    print(f"{args.output}: {len(design.racks)} racks, {len(design.devices)} devices, "
+    linked = sum(1 for r in design.racks.values() if r.rack_design)
+    designs = f", {linked} of them instances of {len(design.rack_designs)} rack designs" if args.rack_designs else ""
+    print(f"{args.output}: {len(design.racks)} racks{designs}, {len(design.devices)} devices, "
           f"{len(design.connections)} connections ({time.perf_counter() - start:.1f} s)")
     return Exit.OK

@@ -345,3 +345,28 @@ def test_two_generations_side_by_side_and_a_swap(pod_text):
     whole(doc)
     doc.undo()
     assert dumps(design) == before
+
+
+def test_a_generated_hall_made_of_instances_checks_as_the_plain_one():
+    from collections import Counter
+
+    from rackstudio.checks import CheckEngine
+    from rackstudio.commands.rack_designs import link_layouts
+    from rackstudio.generate import generate_hall
+
+    plain, linked = generate_hall(20, 3), generate_hall(20, 3)
+    for command in link_layouts(linked):
+        command.apply(linked)
+    # the NVL72 and air-cooled rows are instances; the pod's network and management racks differ
+    alone = sorted(r.name for r in linked.racks.values() if not r.rack_design)
+    assert all("NET" in n or "MGMT" in n for n in alone) and len(linked.rack_designs) >= 2
+    assert all(drift(linked, r) == [] for r in linked.racks if linked.racks[r].rack_design)
+    assert len(linked.devices) == len(plain.devices) and len(linked.connections) == len(plain.connections)
+
+    def tally(design):
+        return Counter((f.rule, f.severity, f.message.split(" ")[0][:3]) for f in
+                       CheckEngine(design, ComponentGraph(design)).run_full())
+
+    assert tally(linked) == tally(plain)
+    text = dumps(linked)
+    assert dumps(parse(text).design) == text
