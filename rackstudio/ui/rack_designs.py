@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPixmap, QShor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -40,6 +41,8 @@ from rackstudio.commands.rack_designs import (
 )
 from rackstudio.commands.removal import removal_commands
 from rackstudio.document import Document
+from rackstudio.errors import LoadError
+from rackstudio.library import rack_design_files
 from rackstudio.model.design import DeviceOverride
 from rackstudio.model.rack_designs import design_of_device, instances
 from rackstudio.reports.rack_design_compare import compare
@@ -419,6 +422,30 @@ class RackDesignsController(QObject):
         dialog = CompareDialog(self.design, a, b, self.window)
         dialog.show()
         return dialog
+
+    def save_to_parts(self) -> bool:
+        """Save the selected instance's rack design to the parts folder (one file per design)."""
+        racks = [r for r in self._selected_racks() if self.design.racks[r].rack_design]
+        if not racks:
+            self.window.show_status("Select an instance of a rack design to save its design")
+            return False
+        path = rack_design_files.save(self.design, self.design.racks[racks[0]].rack_design)
+        self.window.show_status(f"Saved the rack design to {path}")
+        return True
+
+    def add_from_file(self, path: str | None = None) -> bool:
+        """Add a rack design from a rack-design file (the parts folder's, or any)."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Add Rack Design", str(rack_design_files.folder()),
+                                                  "Rack designs (*.rackstudio)")
+            if not path:
+                return False
+        try:
+            command = rack_design_files.add_command(path)
+        except LoadError as exc:
+            REPORT.refused(Refused(exc.message))
+            return False
+        return self.window.editor.execute(command)
 
     def open_tab(self, slug: str) -> RackDesignTab:
         tab = self.tabs.get(slug)

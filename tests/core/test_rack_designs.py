@@ -370,3 +370,28 @@ def test_a_generated_hall_made_of_instances_checks_as_the_plain_one():
     assert tally(linked) == tally(plain)
     text = dumps(linked)
     assert dumps(parse(text).design) == text
+
+
+def test_a_rack_design_travels_as_a_file_in_the_parts_folder(pod_text, tmp_path):
+    from rackstudio.errors import LoadError
+    from rackstudio.library import rack_design_files as files
+    from tests.core.builders import empty_design
+
+    doc = pod(pod_text, checks=False)
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200"))
+    path = files.save(doc.design, "gb200", tmp_path)
+    assert path == tmp_path / "rack-designs" / "gb200.rackstudio"
+    [(found, rd, problem)] = files.available(tmp_path)
+    assert found == path and problem is None and rd == doc.design.rack_designs["gb200"]
+    # another design, with none of its parts, takes it and places it
+    other = Document(empty_design())
+    other.execute(files.add_command(path))
+    other.execute(PlaceRackInstance("gb200", "hall-1", 1200, 1200, name="X01"))
+    x01 = next(r.id for r in other.design.racks.values() if r.name == "X01")
+    assert drift(other.design, x01) == [] and len(other.design.contents(x01)) == 49
+    # a design file that is not a rack-design file is named, never half-added
+    (tmp_path / "rack-designs" / "pod.rackstudio").write_text(pod_text)
+    problems = {p.name: why for p, _, why in files.available(tmp_path)}
+    assert "holds one rack design and no racks" in problems["pod.rackstudio"]
+    with pytest.raises(LoadError, match="pod.rackstudio"):
+        files.add_command(tmp_path / "rack-designs" / "pod.rackstudio")

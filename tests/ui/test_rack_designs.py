@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 
+from rackstudio.document import Document
 from rackstudio.model.rack_designs import drift, instance_id, instances
 from rackstudio.ui.rack_designs import ImpactDialog
+from tests.core import builders
 from tests.ui.conftest import drag_drop
 from tests.ui.helpers import palette_mime, undo_texts
 
@@ -101,3 +103,17 @@ def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeyp
     assert dialog.table.rowCount() == len(dialog.rows) + len(dialog.bom) and dialog.table.item(0, 1).text() == "Compute rack"
     pictures = [label.pixmap() for label in dialog.findChildren(type(window.inspector_dock.title)) if not label.pixmap().isNull()]
     assert len(pictures) == 2
+
+    # the design shared through the parts folder, added to another window's design
+    from rackstudio.library import rack_design_files
+
+    window.selection.set([racks[0]])
+    assert window.actions_by_id["save_rack_design"].isEnabled()
+    window.actions_by_id["save_rack_design"].trigger()
+    path = rack_design_files.folder() / "compute-rack.rackstudio"
+    assert rack_design_files.read(path)[0] == design.rack_designs["compute-rack"]
+    assert not window.rack_designs.add_from_file(str(path))  # this design has it already: refused
+    window.set_document(Document(builders.empty_design()))
+    assert window.rack_designs.add_from_file(str(path)) and not window.rack_designs.tabs
+    assert window.editor.design.rack_designs["compute-rack"] == rack_design_files.read(path)[0]
+    assert palette_mime(window, "Compute rack (rev B)") is not None  # offered for dragging
