@@ -7,15 +7,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QTextDocument
 
 from rackstudio.checks.metrics import OnDemandMetrics
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
 from rackstudio.reports import build_package
 from rackstudio.reports.build_package import RACK, BuildPackage
-from rackstudio.ui.export import _CSS, A3_LANDSCAPE, _categories, _e, _elevation_page, _suffix, _table, elided
+from rackstudio.ui.export import (
+    _CSS,
+    A3_LANDSCAPE,
+    _categories,
+    _e,
+    _elevation_page,
+    _suffix,
+    _table,
+    elided,
+    point_pdf,
+)
 from rackstudio.ui.render import sheet
 from rackstudio.ui.render.elevation import font
 
@@ -36,12 +46,7 @@ def export_build_package(design: Design, name: str, path: str | Path, date: str 
                                 sheet.elevation_legend(_categories(built, [RACK])),
                                 "Front (left) and rear (right); unit numbers as the rack type prints them.",
                                 OnDemandMetrics(built, ComponentGraph(built)))
-    writer = QPdfWriter(str(path))
-    writer.setTitle(title)
-    writer.setCreator("RackStudio")
-    writer.setResolution(72)
-    writer.setPageLayout(QPageLayout(QPageSize(A3_LANDSCAPE, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0)))
+    writer = point_pdf(path, A3_LANDSCAPE, title)
     rect = QRectF(0, 0, A3_LANDSCAPE.width(), A3_LANDSCAPE.height())
     painter = QPainter(writer)
     painter.save()

@@ -73,6 +73,17 @@ def _suffix(path: Path, allowed: Sequence[str]) -> str:
     return suffix
 
 
+def point_pdf(path: Path, size: QSizeF, title: str) -> QPdfWriter:
+    """A PDF writer whose pages are `size` points, at 72 dpi (1 unit = 1 pt), no margins."""
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("RackStudio")
+    writer.setResolution(72)
+    writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(0, 0, 0, 0)))
+    return writer
+
+
 def write_pages(path: str | Path, pages: list[Page], size: QSizeF, title: str = "RackStudio") -> Path:
     """Paint `pages` into a PDF (one page each) or, for SVG and PNG, one picture of `size` points
     (callers give one page for a picture)."""
@@ -81,12 +92,7 @@ def write_pages(path: str | Path, pages: list[Page], size: QSizeF, title: str = 
     rect = QRectF(0, 0, size.width(), size.height())
     painter = QPainter()
     if suffix == ".pdf":
-        writer = QPdfWriter(str(path))
-        writer.setTitle(title)
-        writer.setCreator("RackStudio")
-        writer.setResolution(72)
-        writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait,
-                                         QMarginsF(0, 0, 0, 0)))
+        writer = point_pdf(path, size, title)
         painter.begin(writer)
         for i, page in enumerate(pages):
             if i:
