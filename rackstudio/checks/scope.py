@@ -10,7 +10,8 @@ references, not copies) and the design and graph as they are now:
   whose text or figures held the old name (`Dirty.renamed`) — a rule may name any object in
   what it says, but decides nothing by a name except of its own subject, rack or cables;
 - a connection: itself, the cables sharing its ports, its end devices; for power (and network
-  cables carrying optics, which draw from their devices) the power neighbourhood of both ends, for coolant the loops of both ends;
+  cables carrying optics, which draw from their devices unless a device's figure holds its optics:
+  then only its rack) the power neighbourhood of both ends, for coolant the loops of both ends;
 - a rack or row: itself, its devices and their cables, its row/hall/floor;
 - a feed, panel or UPS: its power neighbourhood;
 - a hall, the settings or design fields: everything (rare edits; a full run).
@@ -175,8 +176,14 @@ class _Impact:
                 if end.owner in self.d.devices:
                     self.dirty.add(Scope.DEVICE, end.owner)
                 self.dirty.add(Scope.CONNECTION, *self._port_users(end.owner).get((rec.kind, end.port), ()))
-                if rec.kind == "power" or optics.carries_optics(rec):  # optics draw from their device
+                if rec.kind == "power":
                     self.power_nodes.add(end.owner)
+                elif optics.carries_optics(rec):  # optics draw from their device, unless its figure holds them
+                    device = self.d.devices.get(end.owner)
+                    if device is not None and self.d.part_of(device).rackstudio.power.includes_optics:
+                        self.dirty.add(Scope.RACK, self.ctx.rack_of(end.owner))  # only its rack's optics total moves
+                    else:
+                        self.power_nodes.add(end.owner)
                 elif rec.kind == "coolant":
                     self.coolant_nodes.add(end.owner)
 

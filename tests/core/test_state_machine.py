@@ -127,12 +127,13 @@ MODULES = [ModuleType.model_validate({"manufacturer": "Generic", "model": "PSU 8
 
 def _leaf() -> PartType:
     """An SN5600-class leaf: 800G twin-port OSFP cages that break out to 1, 2 or 4 far ports, a
-    port-power budget below a twin-port transceiver's 17 W (CAB-011), optics not in its figure."""
+    port-power budget below a twin-port transceiver's 17 W (CAB-011), its optics in its own figure
+    (the other parts' optics add to their draw)."""
     return PartType.model_validate({
         "manufacturer": "Generic", "model": "800G leaf", "slug": "generic-leaf", "u_height": 2,
         "power-ports": [{"name": "PSU1", "maximum_draw": 1000}],
         "interfaces": [{"name": f"swp{i}", "type": "800gbase-x-osfp"} for i in range(1, 5)],
-        "rackstudio": {"category": "switch", "power": {"max_w": 900}, "port_power_w": 15,
+        "rackstudio": {"category": "switch", "power": {"max_w": 900, "includes_optics": True}, "port_power_w": 15,
                        "breakout_modes": {"800gbase-x-osfp": [1, 2, 4]}}})
 
 
