@@ -169,6 +169,9 @@ class _Impact:
 
     def connection(self, conn_id: str, before: Any, after: Any) -> None:
         self.dirty.add(Scope.CONNECTION, conn_id)
+        # the optics' draw moves only when what is plugged where changes, not with a new length
+        # (a device move re-estimates the lengths of all its cables)
+        replugged = before is None or after is None or _plugged(before) != _plugged(after)
         for rec in (before, after):
             if rec is None:
                 continue
@@ -178,7 +181,7 @@ class _Impact:
                 self.dirty.add(Scope.CONNECTION, *self._port_users(end.owner).get((rec.kind, end.port), ()))
                 if rec.kind == "power":
                     self.power_nodes.add(end.owner)
-                elif optics.carries_optics(rec):  # optics draw from their device, unless its figure holds them
+                elif replugged and optics.carries_optics(rec):  # optics draw from their device, unless its figure holds them
                     device = self.d.devices.get(end.owner)
                     if device is not None and self.d.part_of(device).rackstudio.power.includes_optics:
                         self.dirty.add(Scope.RACK, self.ctx.rack_of(end.owner))  # only its rack's optics total moves
@@ -320,6 +323,12 @@ def _changed_fields(before: Device, after: Device) -> set[str]:
 
 def _on_busbar(part: PartType) -> bool:
     return part.category == Category.POWER_SHELF or part.rackstudio.power.source == "busbar"
+
+
+def _plugged(conn: Any) -> tuple:
+    """What a cable's optics draw depends on (`optics.cage_optics`, `optics.end_power_w`): its
+    kind, its ends and their legs, the optic or assembly at each end and its fibre."""
+    return conn.kind, conn.a, conn.b, conn.a_end, conn.b_end, conn.fibre
 
 
 def _ports_of(conn: Any, owner: str) -> set[str]:
