@@ -5,8 +5,8 @@ against the design. A waiver keeps the finding's figures as they were when it wa
 the rule's measure (`Rule.measure`) has got worse since by more than the design's
 `waiver_tolerance`, the waiver no longer covers it and the finding is open again, saying "waived
 at X, now Y" (what was accepted is not what is there now). A waiver whose finding is gone is
-reported as unmatched, so stale waivers do not pile up silently (KiCad's exclusions, anchors.md
-[KC5]).
+reported as unmatched, so stale waivers do not pile up silently (as KiCad's DRC exclusions
+do; docs/platform.md).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Nodes: halls, rows, racks, devices, UPSes, panels, feeds, and one busbar node per busbar rack
 (`<rack>#busbar`). Ports are edge attributes, never nodes: a port-per-node graph took 7.4 s and
-548 MiB at 4,000 racks (performance-reliability.md). Edges carry `kind`:
+548 MiB at 4,000 racks (docs/platform.md). Edges carry `kind`:
   contains  container → child (hall→row→rack→device, parent device→child, hall→floor device)
   power     supplier → consumer (UPS→panel→feed, feed/outlet→PSU inlet, shelf→busbar→tray)
   network   a → b of a cable (read undirected)

@@ -54,7 +54,7 @@ class Loaded:
 def _gc_paused():
     """Parsing and validation allocate about a million objects for 1,000 racks, none of them in
     cycles; the cyclic GC only slows that down (2.2 s → 1.55 s for the whole load,
-    performance-reliability.md, RELIABILITY.md). After a load that succeeded, `gc.freeze()` moves
+    RELIABILITY.md). After a load that succeeded, `gc.freeze()` moves
     what is alive (the design) out of the collector's generations: otherwise the first collections
     after `gc.enable()` walk every one of those objects (0.45 s at 1,000 racks, BENCHMARKS.md), and
     every full collection after them again. Frozen objects are still freed when the last reference

@@ -1,6 +1,6 @@
 """Platform guard: PySide6 6.12.0 on Python 3.11 drops a reference to None on every void
 QGraphicsItem call and aborts the interpreter after a few thousand (none_dealloc;
-performance-reliability.md). The pinned 6.11.3 must not leak."""
+docs/platform.md). The pinned 6.11.3 must not leak."""
 from __future__ import annotations
 
 import sys
