@@ -158,9 +158,14 @@ class Pusher:
         if spec.scope == "slug":
             slugs = sorted({w.payload["slug"] for w in wants})
             found = self.server.list(spec.endpoint, slug=slugs) if slugs else []
+            if kind == "device roles" and wants:  # also roles named alike (made in NetBox by hand)
+                have = {r["id"] for r in found}
+                found += [r for r in self.server.list(spec.endpoint, name=sorted({w.payload["name"] for w in wants}))
+                          if r["id"] not in have]
             if kind == "rack groups" and site_id is not None:  # also groups the site's racks use
                 have = {g["id"] for g in found}
-                used = {r["group"]["id"] for r in self.existing.get("racks", []) if r.get("group")}
+                racks = self.existing.get("racks") or self.server.list(KIND["racks"].endpoint, site_id=site_id)
+                used = {r["group"]["id"] for r in racks if r.get("group")}
                 if used - have:
                     found += self.server.list(spec.endpoint, id=sorted(used - have))
             return found
@@ -180,9 +185,12 @@ class Pusher:
                     self.ids[(f"port:{kind}", (rid, port["name"]))] = port["id"]
 
     # --- planning ------------------------------------------------------------------------------
-    def _diff(self, want: Want, have: dict) -> list[str]:
+    def _diff(self, kind: str, want: Want, have: dict) -> list[str]:
         changed = []
         for name, value in want.payload.items():
+            if kind in ("device roles", "rack groups") and name in ("name", "slug", "color") and not (
+                    have.get("custom_fields") or {}).get(ID_FIELD):
+                continue  # one RackStudio did not publish keeps NetBox's own name and colour
             resolved = self._resolve(value)
             if name.endswith("_terminations"):
                 if resolved and any(e["object_id"] == NEW for e in resolved) or _terminations(resolved) != _terminations(have.get(name)):
@@ -195,6 +203,29 @@ class Pusher:
                 changed.append(f"custom field {name}")
         return changed
 
+    def _names(self, kind: str, have: dict | None, want: Want | None = None) -> list[Any]:
+        """What names an object that carries no RackStudio id (made in NetBox by hand, or pulled
+        from there): its natural fields; a cable, the ports it joins; a role or rack group, also
+        its name (a site's own group is reached only through the site's racks)."""
+        if kind == "cables":
+            if want is not None:
+                ends = [*self._resolve(want.payload["a_terminations"]),
+                        *self._resolve(want.payload["b_terminations"])]
+            else:
+                ends = [*(have.get("a_terminations") or ()), *(have.get("b_terminations") or ())]
+            joined = frozenset((e["object_type"], e["object_id"]) for e in ends)
+            return [joined] if joined and all(i != NEW for _, i in joined) else []
+        natural = KIND[kind].natural
+        if want is not None:
+            keys = [tuple(self._resolve(want.payload.get(f)) for f in natural)]
+            name = (want.custom.get(DATA_FIELD) or {}).get("name") or want.payload.get("name")
+        else:
+            keys = [tuple(_plain(have.get(f)) for f in natural)]
+            name = have.get("name")
+        if kind in ("device roles", "rack groups"):
+            keys.append(("name", name))
+        return keys if natural else []
+
     def _match(self, kind: str, wants: list[Want], have: list[dict]) -> Step:
         spec = KIND[kind]
         step = Step(kind)
@@ -203,15 +234,16 @@ class Pusher:
             for h in have:
                 for rid in ((h.get("custom_fields") or {}).get(ID_FIELD) or "").split(","):
                     by_rid.setdefault(rid, h)
-        by_name: dict[tuple, dict] = {}
+        by_name: dict[Any, dict] = {}
         for h in have:
-            by_name.setdefault(tuple(_plain(h.get(f)) for f in spec.natural), h)
+            for key in self._names(kind, h):
+                by_name.setdefault(key, h)
         used: set[int] = set()
         for w in wants:
             h = next((by_rid[r] for r in (w.rid or "").split(",") if r in by_rid and by_rid[r]["id"] not in used),
                      None)
-            if h is None and spec.natural:
-                h = by_name.get(tuple(self._resolve(w.payload.get(f)) for f in spec.natural))
+            if h is None:
+                h = next((by_name[k] for k in self._names(kind, None, w) if k in by_name), None)
             if h is None or h["id"] in used:
                 if spec.create:
                     step.create.append(w)
@@ -220,7 +252,7 @@ class Pusher:
                 continue
             used.add(h["id"])
             self.ids[(kind, w.key)] = h["id"]
-            changed = self._diff(w, h)
+            changed = self._diff(kind, w, h)
             if changed:
                 step.update.append((w, h["id"], changed))
             else:

@@ -20,29 +20,12 @@ from rackstudio.netbox.power import rack_power_utilization
 from rackstudio.netbox.pull import pull
 from rackstudio.netbox.push import push
 from rackstudio.netbox.session import open_server
+from tests.netbox.recorded import RECORDED, record_lists
 
 pytestmark = pytest.mark.timeout(1800)  # a push of the pod to a runserver on a busy 2-core machine
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "examples" / "ai-pod.rackstudio"
 TIMINGS = ROOT / "build" / "netbox" / "timings.txt"
-RECORDED = ROOT / "tests" / "data" / "netbox" / "brownfield-site.json"
-
-
-def record_lists(server) -> dict[str, list]:
-    """Keep every list response the server gives, keyed as tests/core/test_netbox_pull replays them."""
-    calls: dict[str, list] = {}
-    real = server.list
-
-    def list_and_keep(path, **filters):
-        found = real(path, **filters)
-        calls[replay_key(path, filters)] = found
-        return found
-    server.list = list_and_keep
-    return calls
-
-
-def replay_key(path: str, filters: dict) -> str:
-    return path + "?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -147,7 +130,7 @@ def test_a_refusal_half_way_is_reported_and_a_rerun_finishes(netbox, tmp_path):
     text = "\n".join(result.lines())
     assert "REFUSED: devices: P1-A01-U1" in text
     assert "racks: 9 created, 1 updated" in text
-    assert "not written: devices (434), power panels (2), power feeds (72), cables (750)" in text
+    assert "not written: devices (434), power panels (2), power feeds (72), power ports (164), cables (750)" in text
     assert api.dcim.devices.count(site_id=site.id) == 1
 
     intruder.delete()
@@ -189,8 +172,10 @@ def test_a_site_made_in_netbox_is_pulled(netbox, tmp_path):
     server = open_server(netbox.url)
     calls = record_lists(server)
     design, report = pull(server, "brownfield")
-    if os.environ.get("RACKSTUDIO_NETBOX_RECORD"):  # refresh the responses the unit tests replay
+    plan, _ = push(server, design, "brownfield", dry_run=True)  # what publishing it back would change
+    if os.environ.get("RACKSTUDIO_NETBOX_RECORD"):  # refresh the responses the unit and GUI tests replay
         RECORDED.write_text(json.dumps(calls, indent=1, sort_keys=True) + "\n")
+    print("\n".join(plan.lines()))
     assert [r.name for r in sorted(design.racks.values(), key=lambda r: r.x_mm)] == ["R7-01", "R7-02"]
     assert any("laid out in a grid" in n for n in report.notes)
     assert {d.name: (d.position, d.face) for d in design.devices.values()} == {
