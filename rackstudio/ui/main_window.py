@@ -43,6 +43,7 @@ from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
 from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
+from rackstudio.ui.dialogs.netbox import NetboxController
 from rackstudio.ui.dialogs.preferences import Preferences, PreferencesDialog
 from rackstudio.ui.diff_view import DiffController
 from rackstudio.ui.editing import EditingController
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.comments = CommentsController(self)
         self.presentation = PresentationController(self)
         self.exports = ExportController(self)
+        self.netbox = NetboxController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
         self.findings_dock = FindingsDock(self.editor, self)
         self.tools = ToolsController(self)
