@@ -10,6 +10,7 @@ from rackstudio.netbox.client import NetboxError
 from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD
 
 PAGE = 1000
+SHOWN = 3  # refused objects named in a message
 # NetBox object types that carry the custom fields
 TRACKED_TYPES = ("dcim.site", "dcim.location", "dcim.rackgroup", "dcim.rack", "dcim.racktype", "dcim.device",
                  "dcim.devicetype", "dcim.powerpanel", "dcim.powerfeed", "dcim.cable")
@@ -33,11 +34,18 @@ def _problem(exc, labels: list[str] | None) -> str:
         body = json.loads(exc.error)
     except (TypeError, ValueError):
         return str(exc.error)[:300]
-    if isinstance(body, list):
+    def name(i: Any) -> str:
+        return labels[i] if labels and isinstance(i, int) and 0 <= i < len(labels) else f"object {i}"
+
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):  # NetBox 4.7's bulk answer
+        named = [f"{name(e.get('index'))}: {_flat(e.get('errors'))}" for e in body["errors"][:SHOWN]
+                 if isinstance(e, dict)]
+        more = f"; … {len(body['errors']) - SHOWN} more" if len(body["errors"]) > SHOWN else ""
+        return f"{body.get('detail', '')} {'; '.join(named)}{more}".strip()
+    if isinstance(body, list):  # older NetBox: one entry per object, empty when it was fine
         for i, item in enumerate(body):
             if item:
-                name = labels[i] if labels and i < len(labels) else f"object {i + 1}"
-                return f"{name}: {_flat(item)}"
+                return f"{name(i)}: {_flat(item)}"
     return _flat(body)
 
 

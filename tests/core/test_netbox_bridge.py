@@ -3,6 +3,7 @@ read back through the library's own reader, the plan's comparison, credentials, 
 replayed from responses recorded from a real NetBox 4.7 (tests/netbox, `make test-netbox`)."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -168,3 +169,18 @@ def test_a_pulled_site_planned_back_finds_netboxs_own_objects():
     assert {s.kind for s in plan.steps if s.create} == {"manufacturers", "rack types"}
     groups = next(s for s in plan.steps if s.kind == "rack groups")
     assert groups.update[0][2] == ["custom field rackstudio_id", "custom field rackstudio"]
+
+
+def test_a_bulk_refusal_names_the_objects_netbox_refused():
+    """NetBox 4.7 answers a refused bulk create with the index of each refused object (as a real
+    server answered the half-way test in tests/netbox)."""
+    from types import SimpleNamespace
+
+    from rackstudio.netbox.server import _problem
+
+    body = {"detail": "2 of 434 objects could not be created.",
+            "errors": [{"index": 0, "errors": {"position": ["U1.0 is already occupied"]}},
+                       {"index": 2, "errors": {"__all__": ["bad"]}}]}
+    exc = SimpleNamespace(error=json.dumps(body))
+    assert _problem(exc, ["P1-A01-U1", "P1-A01-U2", "P1-A01-U3"]) == (
+        "2 of 434 objects could not be created. P1-A01-U1: position: U1.0 is already occupied; P1-A01-U3: bad")

@@ -128,7 +128,8 @@ def test_a_refusal_half_way_is_reported_and_a_rerun_finishes(netbox, tmp_path):
     plan, result = push(open_server(netbox.url), design, "pod")
     assert not result.complete
     text = "\n".join(result.lines())
-    assert "REFUSED: devices: P1-A01-U1" in text
+    assert ("REFUSED: devices: 1 of 434 objects could not be created. P1-A01-U1: position: U1.0 is already "
+            "occupied") in text
     assert "racks: 9 created, 1 updated" in text
     assert "not written: devices (434), power panels (2), power feeds (72), power ports (164), cables (750)" in text
     assert api.dcim.devices.count(site_id=site.id) == 1
