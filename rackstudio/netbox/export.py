@@ -102,8 +102,9 @@ def _part_wants(part: PartType) -> list[Want]:
 
 
 def _port_kind(design: Design, owner: str, port: str) -> str | None:
-    """The NetBox component a connection end is: interface, power-port or power-outlet."""
-    part = design.part_of(design.devices[owner])
+    """The NetBox component a connection end is: interface, power-port or power-outlet (of the
+    device type itself: installed modules are not written by this version)."""
+    part = design.part_types[design.devices[owner].part]
     if any(p.name == port for p in part.power_ports):
         return "power-port"
     if any(p.name == port for p in part.power_outlets):
@@ -227,8 +228,14 @@ def design_wants(design: Design, site: str) -> tuple[list[Want], NotHeld]:
                    "max_utilization": round(feed.max_utilization)}
         kept = {"name", "panel", "rack", "supply", "phase", "voltage_v", "amperage_a", "max_utilization"}
         wants.append(Want("power feeds", feed.id, feed.name, payload, _custom(feed.id, _data(feed, kept))))
+    for mt in sorted(design.module_types):
+        not_held.add("module types (not written by this version)", mt)
+    for dev in sorted(design.devices.values(), key=lambda d: d.id):
+        for bay in sorted(dev.modules or ()):
+            not_held.add("installed modules (not written by this version)", f"{dev.name} {bay}")
     for (dev, port), watts in sorted(inlet_draws(design).items()):
-        if dev in design.devices and design.devices[dev].placement != "bay":
+        if dev in design.devices and design.devices[dev].placement != "bay" and _port_kind(
+                design, dev, port) == "power-port":
             wants.append(Want("power ports", f"{dev}/{port}", f"{design.devices[dev].name} {port}",
                               {"device": Ref("devices", dev), "name": port, "allocated_draw": watts}))
     wants.extend(_cable_wants(design, not_held))

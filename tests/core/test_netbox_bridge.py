@@ -184,3 +184,26 @@ def test_a_bulk_refusal_names_the_objects_netbox_refused():
     exc = SimpleNamespace(error=json.dumps(body))
     assert _problem(exc, ["P1-A01-U1", "P1-A01-U2", "P1-A01-U3"]) == (
         "2 of 434 objects could not be created. P1-A01-U1: position: U1.0 is already occupied; P1-A01-U3: bad")
+
+
+def test_installed_modules_are_listed_as_not_written_and_their_ports_left_uncabled():
+    """Modules in bays are not written yet: the push lists them, and a cord on a module's inlet
+    is not written against a port the NetBox device would not have."""
+    from rackstudio.commands import InstallModule
+    from rackstudio.library import load_device_type, load_module_type
+    from tests.conftest import NETBOX_DATA, require_data
+    from tests.core.check_builders import Bench
+
+    require_data(NETBOX_DATA / "device-types")
+    part = load_device_type(NETBOX_DATA / "device-types/Dell/PowerEdge-R760xs.yaml").part
+    psu = load_module_type(NETBOX_DATA / "module-types/Dell/D750E-S6.yaml").part
+    b = Bench()
+    b.rack()
+    b.place(part, "r760", position=10)
+    b.doc.execute(InstallModule("r760", "PSU-1", psu))
+    b.power("r760", "PSU-1", "feed-a")
+    wants, not_held = design_wants(b.design, "s")
+    assert not [w for w in wants if w.kind in ("cables", "power ports")]
+    assert not_held.items["module types (not written by this version)"] == ["dell-d750e-s6"]
+    assert not_held.items["installed modules (not written by this version)"] == ["r760 PSU-1"]
+    assert len(not_held.items["connections to ports NetBox has no component for"]) == 1
