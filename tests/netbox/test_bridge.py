@@ -22,7 +22,7 @@ from rackstudio.netbox.push import push
 from rackstudio.netbox.session import open_server
 from tests.netbox.recorded import RECORDED, record_lists
 
-pytestmark = pytest.mark.timeout(1800)  # a push of the pod to a runserver on a busy 2-core machine
+pytestmark = pytest.mark.timeout(5400)  # pushes of the pod to a runserver: over 30 min on a busy 2-core machine
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "examples" / "ai-pod.rackstudio"
 TIMINGS = ROOT / "build" / "netbox" / "timings.txt"
