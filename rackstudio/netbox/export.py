@@ -131,6 +131,9 @@ def _cable_wants(design: Design, not_held: NotHeld) -> list[Want]:
         if conn.kind == "coolant":
             not_held.add("coolant connections", conn.id)
             continue
+        if conn.a.leg or conn.b.leg:  # a second cable on the same NetBox interface would be refused
+            not_held.add("breakout legs (NetBox takes one cable per port)", conn.id)
+            continue
         key = f"feed:{conn.b.owner}" if conn.kind == "power" and conn.b.owner in design.feeds else conn.id
         groups[key].append(conn)
     wants = []
