@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from rackstudio.model.design import Design
 from rackstudio.model.modules import ModuleType, module_key
@@ -34,9 +35,10 @@ class Entry:
     power_w: float | None = None  # parts: maximum draw; rack types: power capacity
     weight_kg: float | None = None
 
-    def matches(self, words: list[str]) -> bool:
-        hay = f"{self.manufacturer} {self.model} {self.key} {self.category}".lower()
-        return all(w in hay for w in words)
+    @cached_property
+    def hay(self) -> str:
+        """What a search looks in, lowercased once (the palette filters 6,000 rows per keystroke)."""
+        return f"{self.manufacturer} {self.model} {self.key} {self.category}".lower()
 
 
 def part_entry(part: PartType, source: str) -> Entry:

@@ -4,11 +4,12 @@ filtered by manufacturer and category, showing U height, power and weight. Rows 
 an id-only "application/x-rackstudio-part" payload (ui.mime)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,16 +36,32 @@ def _power(power_w: float | None) -> str:
     return f"{power_w / 1000:.1f} kW" if power_w >= 1000 else f"{power_w:.0f} W"
 
 
+_DISPLAY, _ALIGN = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_SORT_KEYS = (lambda e: e.model.lower(), lambda e: e.u_height, lambda e: e.power_w or 0.0,
+              lambda e: e.weight_kg or 0.0, lambda e: e.manufacturer.lower(), lambda e: e.category)
+
+
 class PartsPaletteModel(RowsTableModel):
+    """Every entry (`entries`, in the shown sort order) and the rows the search and filters let
+    through (`rows`, what the table shows).
+
+    Sorting and filtering are done here in Python, once per sort-column change and once per
+    keystroke, and handed to the view as a model reset: a sort-filter proxy would call Python
+    (`filterAcceptsRow`, `data` for every comparison) thousands of times per keystroke over a
+    6,000-part library."""
+
     columns = COLUMNS
 
     def __init__(self, library: PartsLibrary, parent=None):
         super().__init__(parent)
         self.library = library
-
-    @property
-    def entries(self) -> list[Entry]:
-        return self.rows
+        self._listed: list[Entry] = []  # the library's order: ties in a sort keep it
+        self.entries: list[Entry] = []
+        self.sort_column, self.sort_order = 0, Qt.SortOrder.AscendingOrder
+        self.words: list[str] = []
+        self.manufacturer = self.category = ALL
+        self._cells: dict[str, tuple[Entry, tuple[str, ...]]] = {}  # key → (entry, its formatted cells)
 
     def _target(self, e: Entry) -> str:
         """Where the row's part or rack type goes (the part is read on hover only)."""
@@ -56,22 +73,48 @@ class PartsPaletteModel(RowsTableModel):
         return mounting(part).target if part is not None else "a rack face"
 
     def set_entries(self, entries: list[Entry]) -> None:
-        self.set_rows(entries)
+        self._listed = list(entries)
+        self._sort()
+        self._filter()
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        e = self.entries[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            weight = "—" if e.weight_kg is None else f"{e.weight_kg:g} kg"
-            return (e.model, f"{e.u_height:g}", _power(e.power_w), weight, e.manufacturer, e.category)[col]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (e.model.lower(), e.u_height, e.power_w or 0.0, e.weight_kg or 0.0, e.manufacturer.lower(),
-                    e.category)[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+    def set_filter(self, text: str, manufacturer: str, category: str) -> None:
+        self.words = text.lower().split()
+        self.manufacturer, self.category = manufacturer, category
+        self._filter()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # the header's sort indicator
+        self.sort_column, self.sort_order = column, order
+        self._sort()
+        self._filter()
+
+    def _sort(self) -> None:
+        key = _SORT_KEYS[self.sort_column] if 0 <= self.sort_column < len(_SORT_KEYS) else None
+        self.entries = self._listed if key is None else \
+            sorted(self._listed, key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _filter(self) -> None:
+        rows = self.entries
+        if self.manufacturer:
+            rows = [e for e in rows if e.manufacturer == self.manufacturer]
+        if self.category:
+            rows = [e for e in rows if e.category == self.category]
+        for word in self.words:  # one plain pass per word: no per-row function call
+            rows = [e for e in rows if word in e.hay]
+        self.set_rows(rows)
+
+    def data(self, index, role=_DISPLAY):
+        if role == _DISPLAY:  # asked for every visible cell on every paint: formatted once per entry
+            e = self.rows[index.row()]
+            cells = self._cells.get(e.key)
+            if cells is None or cells[0] is not e:
+                weight = "—" if e.weight_kg is None else f"{e.weight_kg:g} kg"
+                cells = self._cells[e.key] = (e, (e.model, f"{e.u_height:g}", _power(e.power_w), weight,
+                                                  e.manufacturer, e.category))
+            return cells[1][index.column()]
+        if role == _ALIGN:
+            return _RIGHT if index.column() in (1, 2, 3) else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            e = self.rows[index.row()]
             where = "in this design" if e.source == "design" else f"from the {e.source}"
             if e.kind == "rack-design":
                 return f"Rack design {e.model}, {where}. Drag it onto {self._target(e)} to place an instance."
@@ -89,34 +132,11 @@ class PartsPaletteModel(RowsTableModel):
         rows = sorted({i.row() for i in indexes if i.isValid()})
         if not rows:
             return None
-        entry = self.entries[rows[0]]
+        entry = self.rows[rows[0]]
         return mime.encode(entry.kind, entry.key)
 
     def supportedDragActions(self):
         return Qt.DropAction.CopyAction
-
-
-class PaletteFilter(QSortFilterProxyModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.words: list[str] = []
-        self.manufacturer = ALL
-        self.category = ALL
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
-    def set_filter(self, text: str, manufacturer: str, category: str) -> None:
-        self.beginFilterChange()
-        self.words = text.lower().split()
-        self.manufacturer, self.category = manufacturer, category
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, row: int, parent) -> bool:
-        entry = self.sourceModel().entries[row]
-        if self.manufacturer and entry.manufacturer != self.manufacturer:
-            return False
-        if self.category and entry.category != self.category:
-            return False
-        return entry.matches(self.words)
 
 
 class PaletteDock(QDockWidget):
@@ -125,8 +145,6 @@ class PaletteDock(QDockWidget):
         self.setObjectName("PartsDock")
         self.editor = editor
         self.model = PartsPaletteModel(editor.library, self)
-        self.proxy = PaletteFilter(self)
-        self.proxy.setSourceModel(self.model)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -139,7 +157,7 @@ class PaletteDock(QDockWidget):
         filters.addWidget(self.manufacturer)
         filters.addWidget(self.category)
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setDragEnabled(True)
@@ -150,6 +168,8 @@ class PaletteDock(QDockWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # rows never measured
+        self.view.horizontalHeader().setResizeContentsPrecision(200)  # columns sized from 200 rows, not all
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.count = QLabel()
         self.count.setWordWrap(True)
@@ -195,17 +215,20 @@ class PaletteDock(QDockWidget):
             self.reload()
 
     def _apply_filter(self) -> None:
-        self.proxy.set_filter(self.search.text(), self.manufacturer.currentData() or ALL,
+        self.model.set_filter(self.search.text(), self.manufacturer.currentData() or ALL,
                               self.category.currentData() or ALL)
-        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} shown")
+        self.count.setText(f"{len(self.model.rows)} of {len(self.model.entries)} shown")
 
     # --- for tests and keyboard users ------------------------------------------------------------
 
     def visible_entries(self) -> list[Entry]:
-        return [self.model.entries[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
-                for r in range(self.proxy.rowCount())]
+        return list(self.model.rows)
+
+    def current_entry(self) -> Entry | None:
+        """The entry of the table's current row, if any."""
+        index = self.view.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
 
     def mime_for_row(self, row: int):
-        """The drag payload the view would start for proxy row `row` (what a drag carries)."""
-        index = self.proxy.mapToSource(self.proxy.index(row, 0))
-        return self.model.mimeData([index])
+        """The drag payload the view would start for shown row `row` (what a drag carries)."""
+        return self.model.mimeData([self.model.index(row, 0)])

@@ -137,12 +137,9 @@ class ToolsController(QObject):
                 part = design.part_of(design.devices[obj_id])
                 break
         if part is None:
-            palette = self.window.palette_dock
-            index = palette.view.currentIndex()
-            if index.isValid():
-                entry = palette.model.entries[palette.proxy.mapToSource(index).row()]
-                if entry.kind == "part":
-                    part = self.window.editor.library.part(entry.key)
+            entry = self.window.palette_dock.current_entry()
+            if entry is not None and entry.kind == "part":
+                part = self.window.editor.library.part(entry.key)
         if part is None:
             self.window.show_status("Select a device, or a part in the Parts panel, to edit its part")
             return

@@ -15,12 +15,12 @@ from tests.ui.helpers import palette_mime, unit_point
 
 
 def _column(palette, name):
-    return [palette.proxy.index(r, palette.model.columns.index(name)).data() for r in range(palette.proxy.rowCount())]
+    return [palette.model.index(r, palette.model.columns.index(name)).data() for r in range(palette.model.rowCount())]
 
 
 def test_search_and_filters(window):
     palette = window.palette_dock
-    total = palette.model.rowCount()
+    total = len(palette.model.entries)
     palette.search.setText("qm97")
     assert [e.model for e in palette.visible_entries()] == ["QM9700"]
     assert _column(palette, "U") == ["1"] and _column(palette, "Power") == ["1.7 kW"]
@@ -32,7 +32,7 @@ def test_search_and_filters(window):
     palette.category.setCurrentIndex(palette.category.findData("rack"))
     assert [e.kind for e in palette.visible_entries()] == ["rack-type"]
     palette.category.setCurrentIndex(0)
-    assert palette.proxy.rowCount() == total
+    assert palette.model.rowCount() == total
     assert f"{total} of {total} shown" == palette.count.text()
 
 
@@ -133,3 +133,31 @@ def test_row_of_racks_via_the_command_shows_in_the_elevation_list(window):
     assert len(window.elevation_view.elevations.blocks) == 3
     window.actions_by_id["close_elevations"].trigger()
     assert not window.elevation_view.elevations.blocks
+
+
+def test_typing_keeps_the_entries_holding_every_word_in_the_sorted_order(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    palette = window.palette_dock
+    everything = list(palette.model.entries)
+    qtbot.keyClicks(palette.search, "nvidia  0")
+    shown = palette.visible_entries()
+    expected = [e for e in everything
+                if all(w in f"{e.manufacturer} {e.model} {e.key} {e.category}".lower() for w in ("nvidia", "0"))]
+    assert shown == expected and len(shown) >= 2
+    assert [e.model.lower() for e in shown] == sorted(e.model.lower() for e in shown)
+    header = palette.view.horizontalHeader()
+    power = palette.model.columns.index("Power")
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(power) + 5, header.height() // 2))
+    by_power = [e.power_w or 0.0 for e in palette.visible_entries()]
+    assert header.sortIndicatorSection() == power
+    order = header.sortIndicatorOrder()
+    assert by_power == sorted(by_power, reverse=order == Qt.SortOrder.DescendingOrder)
+    assert set(palette.visible_entries()) == set(expected)  # the search still applies
+    qtbot.keyClick(palette.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(palette.search, Qt.Key.Key_Backspace)
+    assert {e.key for e in palette.visible_entries()} == {e.key for e in everything if "nvidia" in e.hay}
+    palette.search.clear()
+    assert len(palette.visible_entries()) == len(everything)
+    assert palette.mime_for_row(0) is not None
