@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QStyle
 
 from rackstudio.model.design import Design, Hall
 from rackstudio.model.floor import Strip
 from rackstudio.reports.totals import RackSummary
 from rackstudio.ui.canvas import (
     BAD_COLOUR,
+    DARK_FILL,
     DARK_TEXT,
     SELECT_COLOUR,
     marker_colour,
@@ -33,6 +34,8 @@ from rackstudio.ui.canvas import (
 from rackstudio.ui.live_checks import Bar, Marker
 from rackstudio.ui.render import floor as paint
 
+_OUTLINE = QColor(60, 60, 70)
+_DEGRADED = QColor(250, 214, 160)
 KIND_COLOURS = {"power": QColor(200, 60, 40), "network": QColor(40, 90, 200), "coolant": QColor(0, 160, 170)}
 
 
@@ -40,13 +43,27 @@ def _selected(option) -> bool:
     return bool(option.state & QStyle.StateFlag.State_Selected)
 
 
-class FloorObjectItem(QGraphicsItem):
-    """Base for things standing on the floor: a box with a front edge, movable by the view."""
+def _sim_fill(state: str | None, fill: QColor) -> QColor:
+    """The failure simulation's look as a plain fill, for the overview."""
+    return DARK_FILL if state in ("dark", "failed") else _DEGRADED if state == "degraded" else fill
+
+
+_MARGIN = 40.0  # mm around the body for outlines and the checks' badge
+
+
+class FloorObjectItem(QGraphicsRectItem):
+    """Base for things standing on the floor: a box with a front edge, movable by the view.
+
+    The item's rectangle (the body and a margin for outlines and badges) is kept in C++
+    (QGraphicsRectItem without a pen): Qt asks every item's bounding rectangle several times per
+    paint, and a Python `boundingRect` over 2,000 racks took half of a hall frame."""
 
     def __init__(self, obj_id: str):
         super().__init__()
         self.obj_id = obj_id
         self.size = (600.0, 1200.0)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setRect(self._outer())
         self.facing = "S"
         self.blocked = ""  # why the current drag position is refused
         self.marker: Marker | None = None  # the checks' errors and warnings about it
@@ -56,21 +73,39 @@ class FloorObjectItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
+        self.overview: OverviewItem | None = None  # paints this item when zoomed out (set by the scene)
+
+    def refresh(self) -> None:
+        """Repaint after a change of look or place: the item, or the overview that paints it."""
+        self.update()
+        overview = self.overview
+        if overview is not None and self.obj_id not in overview.live:
+            overview.changed()
+
+    def overview_look(self) -> tuple[QColor, QColor, bool]:
+        """(fill, outline, thick outline) of the item in the zoomed-out overview."""
+        if self.sim_failed_here:
+            return _sim_fill(self.sim, self.fill()), BAD_COLOUR, True
+        colour = marker_colour(self.marker)
+        return _sim_fill(self.sim, self.fill()), colour or _OUTLINE, colour is not None
+
+    def fill(self) -> QColor:
+        return paint.RACK_FILL
 
     def set_box(self, box: tuple[float, float, float, float], facing: str) -> None:
         size = (box[2] - box[0], box[3] - box[1])
         if size != self.size:
-            self.prepareGeometryChange()
             self.size = size
+            self.setRect(self._outer())  # tells the scene the geometry changes
         self.facing = facing
         self.setPos(box[0], box[1])
-        self.update()
+        self.refresh()
 
     def set_blocked(self, reason: str) -> None:
         if reason != self.blocked:
             self.blocked = reason
             self.setToolTip(reason or self.describe())
-            self.update()
+            self.refresh()
 
     def describe(self) -> str:
         return ""
@@ -89,7 +124,7 @@ class FloorObjectItem(QGraphicsItem):
         for name, value in looks.items():
             setattr(self, name, value)
         self.setToolTip(self.blocked or self.describe())
-        self.update()
+        self.refresh()
         return True
 
     def set_marker(self, marker: Marker | None) -> bool:
@@ -114,8 +149,8 @@ class FloorObjectItem(QGraphicsItem):
     def body(self) -> QRectF:
         return QRectF(0, 0, *self.size)
 
-    def boundingRect(self) -> QRectF:
-        return self.body().adjusted(-40, -40, 40, 40)
+    def _outer(self) -> QRectF:
+        return QRectF(-_MARGIN, -_MARGIN, self.size[0] + 2 * _MARGIN, self.size[1] + 2 * _MARGIN)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -155,7 +190,6 @@ class RackItem(FloorObjectItem):
         self.type_name = design.rack_type_of(rack).model
         self._summary, self._summarise = None, summarise
         self.set_box(box, rack.facing)
-        self.update()
 
     def hoverEnterEvent(self, event) -> None:
         self.setToolTip(self.blocked or self.describe())
@@ -207,6 +241,9 @@ class FloorDeviceItem(FloorObjectItem):
     def describe(self) -> str:
         return f"{self.name} ({self.model}), facing {self.facing}" + self.extra_tip()
 
+    def fill(self) -> QColor:
+        return paint.floor_device_fill(self.category)
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
         paint.paint_floor_device(painter, self.size, self.facing, self.name, self.category, _selected(option),
                                  bool(self.blocked))
@@ -222,6 +259,107 @@ class FloorDeviceItem(FloorObjectItem):
             paint.fit_text(painter, self.body().adjusted(40, 40, -40, -40), self.name, paint.lod_of(painter), 11)
 
 
+OVERVIEW_PX = 12  # a 600 mm rack narrower than this on screen: the hall is drawn by the overview
+
+
+class OverviewItem(QGraphicsItem):
+    """Every rack and floor unit of the hall in one item, when zoomed out so far that a rack is
+    a few pixels wide (no name, bars or badge could be read): boxes grouped by colour and drawn
+    with one `drawRects` per group, front edges with one `drawLines`, cached as one pixmap.
+
+    Per-item painting at that scale cost a Python `paint` and a cached pixmap per item, 2,000
+    of them at L, on every zoom and frame. The items stay in the scene (hit tests, tooltips,
+    selection) with no contents; selected ones (and so the ones being dragged) paint themselves
+    on top, and the overview leaves them out."""
+
+    def __init__(self, objects: dict[str, FloorObjectItem]):
+        super().__init__()
+        self.objects = objects
+        self.active = False
+        self.live: set[str] = set()  # ids of the items that paint themselves (selected)
+        self._batches: tuple[list, list[QLineF]] | None = None  # what paint draws, until something changes
+        self._rect = QRectF()
+        self.setZValue(8)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_bounds(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def changed(self) -> None:
+        """An item it paints changed its look or place."""
+        self._batches = None
+        if self.active:
+            self.update()
+
+    def set_active(self, active: bool) -> None:
+        """Zoomed out past OVERVIEW_PX (True) or back in: who paints the racks changes."""
+        if active != self.active:
+            self.active = active
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not active)
+            for obj_id, item in self.objects.items():
+                self._own_paint(item, not active or obj_id in self.live)
+            self.update()
+
+    def set_live(self, live: set[str]) -> None:
+        """The ids whose items paint themselves (the selection)."""
+        if live == self.live:
+            return
+        if self.active:
+            for obj_id in live ^ self.live:
+                item = self.objects.get(obj_id)
+                if item is not None:
+                    self._own_paint(item, obj_id in live)
+        self.live = set(live)
+        self.changed()
+
+    def adopt(self, item: FloorObjectItem) -> None:
+        """A new item in the scene: painted by the overview while it is active."""
+        item.overview = self
+        self._own_paint(item, not self.active or item.obj_id in self.live)
+        self.changed()
+
+    @staticmethod
+    def _own_paint(item: FloorObjectItem, own: bool) -> None:
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not own)
+
+    def looks(self) -> dict[str, tuple[QRectF, QColor, QColor, bool]]:
+        """What the overview draws: id → (box in hall mm, fill, outline, thick outline)."""
+        live = self.live
+        return {obj_id: (QRectF(item.pos(), QSizeF(*item.size)), *item.overview_look())
+                for obj_id, item in self.objects.items() if obj_id not in live}
+
+    def _batch(self) -> tuple[list, list[QLineF]]:
+        """[(fill, outline, thick, boxes)] by colour, and the front edges."""
+        groups: dict[tuple[int, int, bool], tuple[QColor, QColor, bool, list[QRectF]]] = {}
+        fronts = []
+        objects = self.objects
+        for obj_id, (rect, fill, outline, thick) in self.looks().items():
+            # a few groups: the colours are shared objects (QColor is not hashable)
+            groups.setdefault((id(fill), id(outline), thick), (fill, outline, thick, []))[3].append(rect)
+            fronts.append(paint.front_line(rect.adjusted(20, 20, -20, -20), objects[obj_id].facing))
+        return list(groups.values()), fronts
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        lod = max(paint.lod_of(painter), 1e-6)
+        if self._batches is None:
+            self._batches = self._batch()
+        groups, fronts = self._batches
+        for fill, outline, thick, rects in groups:
+            painter.setPen(QPen(outline, (3.0 if thick else 1.0) / lod))
+            painter.setBrush(fill)
+            painter.drawRects(rects)
+        front = QPen(paint.FRONT_PEN, max(3.0 / lod, 40.0))
+        front.setCapStyle(Qt.PenCapStyle.FlatCap)
+        painter.setPen(front)
+        painter.drawLines(fronts)
+
+
 class FloorGridItem(QGraphicsItem):
     """The hall outline, its tile grid and tile names (columns A.., rows 1..)."""
 
@@ -230,6 +368,7 @@ class FloorGridItem(QGraphicsItem):
         self.hall: Hall | None = None
         self.setZValue(-20)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # not redrawn in Python every frame
 
     def set_hall(self, hall: Hall | None) -> None:
         self.prepareGeometryChange()
@@ -254,6 +393,7 @@ class AisleLayerItem(QGraphicsItem):
         self._rect = QRectF()
         self.setZValue(-10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_strips(self, strips: list[Strip]) -> None:
         self.prepareGeometryChange()

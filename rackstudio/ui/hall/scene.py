@@ -18,11 +18,13 @@ from rackstudio.reports.totals import RackSummary, rack_summary
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.hall.items import (
+    OVERVIEW_PX,
     AisleLayerItem,
     CableBundleItem,
     FloorDeviceItem,
     FloorGridItem,
     FloorObjectItem,
+    OverviewItem,
     RackItem,
 )
 from rackstudio.ui.mirrored_scene import MirroredSelectionScene
@@ -42,6 +44,8 @@ class HallScene(MirroredSelectionScene):
         self.addItem(self.grid)
         self.addItem(self.aisles)
         self.objects: dict[str, FloorObjectItem] = {}
+        self.overview = OverviewItem(self.objects)
+        self.addItem(self.overview)
         self.bundles: dict[tuple[str, str, str], CableBundleItem] = {}
         self.holder: dict[str, str] = {}  # device id -> rack or floor device it stands in
         self.show_cables = False
@@ -51,6 +55,7 @@ class HallScene(MirroredSelectionScene):
         editor.bridge.replaced.connect(self.on_replaced)
         editor.live_checks.markers_changed.connect(self.on_markers)
         editor.failure_simulation.changed.connect(self.set_simulation)
+        self.selectionChanged.connect(self._follow_live)
         self.on_replaced()
 
     @property
@@ -90,6 +95,8 @@ class HallScene(MirroredSelectionScene):
         self._refresh_aisles()
         self._refresh_bundles()
         self.setSceneRect(self.grid.boundingRect().united(self.itemsBoundingRect()))
+        self.overview.set_bounds(self.sceneRect())
+        self.overview.changed()
 
     def _holder_of(self, device_id: str) -> str | None:
         """The rack or floor device whose item shows `device_id`."""
@@ -109,6 +116,7 @@ class HallScene(MirroredSelectionScene):
             item = RackItem(rack_id)
             self.addItem(item)
             self.objects[rack_id] = item
+            self.overview.adopt(item)
         rack = design.racks[rack_id]
         item.update_from(design, geometry.rack_footprint(design, rack), lambda: self._summary(rack_id))
         self._decorate(rack_id)
@@ -126,6 +134,7 @@ class HallScene(MirroredSelectionScene):
             item = FloorDeviceItem(device_id)
             self.addItem(item)
             self.objects[device_id] = item
+            self.overview.adopt(item)
         item.update_from(design, geometry.floor_footprint(design, design.devices[device_id]))
         self._decorate(device_id)
 
@@ -133,6 +142,16 @@ class HallScene(MirroredSelectionScene):
         item = self.objects.pop(obj_id, None)
         if item is not None:
             self.removeItem(item)
+            item.refresh()
+
+    # --- level of detail -------------------------------------------------------------------------
+
+    def set_detail(self, lod: float) -> None:
+        """The view's scale (pixels per mm): zoomed far out, the overview paints the hall."""
+        self.overview.set_active(lod * 600 < OVERVIEW_PX)
+
+    def _follow_live(self) -> None:
+        self.overview.set_live({i.obj_id for i in self.selectedItems() if isinstance(i, FloorObjectItem)})
 
     def _refresh_aisles(self) -> None:
         self.aisles.set_strips(aisle_strips(self.design, self.hall_id) if self.hall_id else [])

@@ -64,6 +64,28 @@ class HallView(CanvasView):
         self.last_pos: QPointF | None = None  # the pointer's last floor point (paste goes there)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._follow_scale()
+
+    # --- level of detail: every change of scale goes through these --------------------------------
+
+    def _follow_scale(self) -> None:
+        self.hall_scene.set_detail(self.transform().m11())
+
+    def scale(self, sx: float, sy: float) -> None:
+        super().scale(sx, sy)
+        self._follow_scale()
+
+    def fitInView(self, *args, **kwargs) -> None:  # noqa: N802 - Qt's name
+        super().fitInView(*args, **kwargs)
+        self._follow_scale()
+
+    def setTransform(self, *args, **kwargs) -> None:  # noqa: N802 - Qt's name
+        super().setTransform(*args, **kwargs)
+        self._follow_scale()
+
+    def resetTransform(self) -> None:  # noqa: N802 - Qt's name
+        super().resetTransform()
+        self._follow_scale()
 
     @property
     def design(self):

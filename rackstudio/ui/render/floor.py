@@ -6,6 +6,7 @@ reads 1 unit = 1 pt)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
@@ -31,19 +32,30 @@ def lod_of(painter: QPainter) -> float:
     return QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
 
 
-def fit_text(painter: QPainter, rect: QRectF, text: str, lod: float, px: float = 12.0, bold: bool = False) -> None:
-    """Text about `px` screen pixels high, shrunk until it fits `rect` (scene units are mm)."""
-    size = min(px / max(lod, 1e-6), rect.height() * 0.45)
+MIN_TEXT_PX = 5  # text smaller than this on screen is not drawn
+
+
+@lru_cache(maxsize=512)
+def _font(pixel_size: int, bold: bool) -> tuple[QFont, QFontMetricsF]:
+    """One font and its metrics per pixel size (a hall paints thousands of labels)."""
     font = QFont()
     font.setBold(bold)
-    font.setPixelSize(max(1, int(size)))
-    width = QFontMetricsF(font).horizontalAdvance(text)
+    font.setPixelSize(pixel_size)
+    return font, QFontMetricsF(font)
+
+
+def fit_text(painter: QPainter, rect: QRectF, text: str, lod: float, px: float = 12.0, bold: bool = False) -> None:
+    """Text about `px` screen pixels high, shrunk until it fits `rect` (scene units are mm);
+    nothing when it would be too small to read."""
+    size = min(px / max(lod, 1e-6), rect.height() * 0.45)
+    if size * lod < MIN_TEXT_PX:  # shrinking to fit only makes it smaller
+        return
+    width = _font(max(1, int(size)), bold)[1].horizontalAdvance(text)
     if width > rect.width() * 0.92:
         size *= rect.width() * 0.92 / width
-    if size * lod < 5:
+    if size * lod < MIN_TEXT_PX:
         return
-    font.setPixelSize(max(1, int(size)))
-    painter.setFont(font)
+    painter.setFont(_font(max(1, int(size)), bold)[0])
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
@@ -118,10 +130,16 @@ def paint_rack(painter: QPainter, size: tuple[float, float], facing: str, name: 
         painter.drawRect(QRectF(bar.left(), bar.top(), bar.width() * max(0.0, min(value, 1.0)), bar.height()))
 
 
+@lru_cache(maxsize=64)
+def floor_device_fill(category: str) -> QColor:
+    """The fill of floor equipment of a category (one shared colour object each: do not modify)."""
+    return QColor(category_colour(category)).lighter(150)
+
+
 def paint_floor_device(painter: QPainter, size: tuple[float, float], facing: str, name: str, category: str,
                        selected: bool = False, blocked: bool = False) -> None:
     """A CDU, in-row cooler or other equipment standing on the floor."""
-    fill = QColor(category_colour(category)).lighter(150)
+    fill = floor_device_fill(category)
     lod = paint_floor_box(painter, size, facing, fill, selected, blocked)
     painter.setPen(QColor(20, 20, 30))
     fit_text(painter, QRectF(0, 0, *size).adjusted(40, 40, -40, -40), name, lod, 11)
