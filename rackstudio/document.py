@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 from rackstudio.changes import ChangeSet
 from rackstudio.commands.base import Command
 from rackstudio.events import Signal
-from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.model.design import Design
 from rackstudio.model.integrity import Baseline
 
 if TYPE_CHECKING:
     from rackstudio.checks.engine import CheckEngine
+    from rackstudio.graph.component_graph import ComponentGraph
     from rackstudio.checks.metrics import OnDemandMetrics
     from rackstudio.checks.registry import RuleRegistry
 
@@ -40,7 +40,7 @@ class Document:
         self.disk_stamp: tuple[int, int] | None = None  # the file as last read or written here
         self._stamped: Path | None = None  # the file `disk_stamp` belongs to
         self._verified: Baseline | None = None  # the design as last loaded or saved: `save` checks what changed since
-        self.graph = ComponentGraph(self.design)
+        self._graph: ComponentGraph | None = None  # built when first asked (`graph`)
         self.changed: Signal[ChangeSet] = Signal()
         self._undo: list[Command] = []
         self._redo: list[Command] = []
@@ -59,6 +59,22 @@ class Document:
         document.disk_stamp, document._stamped = loaded.stamp, document.path
         document._verified = loaded.verified
         return document, loaded.warnings
+
+    @property
+    def graph(self) -> ComponentGraph:
+        """The component graph, built on first use: opening and the first paint need none, and
+        a large design's first full check (`check_job`) builds one off the GUI thread that
+        `adopt_check_engine` takes over."""
+        if self._graph is None:
+            from rackstudio.graph.component_graph import ComponentGraph
+
+            self._graph = ComponentGraph(self.design)
+        return self._graph
+
+    @property
+    def has_graph(self) -> bool:
+        """Whether the graph is built (reading figures before it is would build it)."""
+        return self._graph is not None
 
     def changed_on_disk(self, path: str | Path | None = None) -> bool:
         """Whether saving to `path` (default: the design's file) would overwrite changes someone
@@ -110,6 +126,10 @@ class Document:
             return None
         self._jobs.remove(job)
         engine = job.engine
+        if self._graph is None:  # take over the job's graph: the same records, brought up to date below
+            self._graph = engine.ctx.graph
+            self._graph.design = self.design
+            self._graph.apply(job.since)
         engine.ctx.design, engine.ctx.graph = self.design, self.graph
         engine.ctx.new_pass()
         if job.since:
@@ -133,13 +153,15 @@ class Document:
 
     def apply_command(self, command: Command) -> ChangeSet:
         changes = command.apply(self.design)
-        self.graph.apply(changes)
+        if self._graph is not None:  # a graph built later is built from the design as it is then
+            self._graph.apply(changes)
         self._changed(changes)
         return changes
 
     def revert_command(self, command: Command) -> ChangeSet:
         changes = command.revert(self.design)
-        self.graph.apply(changes)
+        if self._graph is not None:
+            self._graph.apply(changes)
         self._changed(changes)
         return changes
 
@@ -207,6 +229,8 @@ class ChecksJob:
 
     def run(self) -> CheckEngine:
         from rackstudio.checks.engine import CheckEngine
+
+        from rackstudio.graph.component_graph import ComponentGraph
 
         self.design.reindex()  # the snapshot's own indexes (the slow part of taking it)
         engine = CheckEngine(self.design, ComponentGraph(self.design), self.registry)

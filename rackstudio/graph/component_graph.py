@@ -13,12 +13,14 @@ nodes and edges an edit touched; the graph is never rebuilt during editing.
 from __future__ import annotations
 
 import gc
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from rackstudio.changes import ChangeSet
 from rackstudio.model.design import Design
 from rackstudio.model.parts import Category
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_COLLECTIONS = ("halls", "rows", "racks", "devices", "upses", "panels", "feeds")
 _KIND = {"halls": "hall", "rows": "row", "racks": "rack", "devices": "device", "upses": "ups",
@@ -32,6 +34,8 @@ def busbar_node(rack_id: str) -> str:
 
 class ComponentGraph:
     def __init__(self, design: Design):
+        import networkx as nx  # here, not at import: 0.14 s of the app's start-up, and the first paint needs no graph
+
         self.design = design
         self.g = nx.MultiDiGraph()
         # The cyclic GC would walk the whole loaded design (a million objects at 1,000 racks)
@@ -212,4 +216,6 @@ def _bulk_build(g: nx.MultiDiGraph, nodes: dict[str, dict], edges: list[tuple[st
             keydict[key].update(attrs)
         else:
             keydict[key] = attrs
+    import networkx as nx
+
     nx._clear_cache(g)

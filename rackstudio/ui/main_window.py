@@ -35,7 +35,7 @@ from rackstudio._version import __version__
 from rackstudio.document import Document
 from rackstudio.errors import LoadError, SaveError, UnloadableDesign
 from rackstudio.io.project_file import SUFFIX
-from rackstudio.reports.totals import selection_totals
+from rackstudio.reports.totals import Totals, selection_totals
 from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.autosave import Autosaver
@@ -507,6 +507,9 @@ class MainWindow(QMainWindow):
         self.cursor_label.setText(text)
 
     def _update_totals(self, *_):
+        if not self.selection.ids:  # nothing to sum: no figures needed (an open design builds none yet)
+            self.totals_label.setText(Totals().text())
+            return
         figures = self.document.figures
         self.totals_label.setText(selection_totals(figures.ctx, figures.rack_metrics, self.selection.ids).text())
 

@@ -11,16 +11,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from rackstudio.checks import RuleRegistry
-from rackstudio.cli.rule_packs import checks_registry, start_plugins
 from rackstudio.commands.records import update_parts
 from rackstudio.library.drift import PartDrift, part_drift, updatable_parts
-from rackstudio.plugins import Failure, PluginManager
-from rackstudio.ui.dialogs.part_editor import open_part_editor_dialog
-from rackstudio.ui.dialogs.plugins import load_disabled_plugins, open_plugins_dialog
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.library_source import CatalogLibrary, PartsLibrary, builtin_library
 
 if TYPE_CHECKING:
+    from rackstudio.plugins import Failure, PluginManager
     from rackstudio.ui.main_window import MainWindow
 
 
@@ -78,12 +75,17 @@ class ToolsController(QObject):
 
     def manager(self) -> PluginManager:
         """The plugin manager, started now if the app did not give one (never raises)."""
+        from rackstudio.cli.rule_packs import start_plugins
+        from rackstudio.ui.dialogs.plugins import load_disabled_plugins
+
         if self._plugins is None:
             self.set_plugins(start_plugins(disabled=load_disabled_plugins()))
         return self._plugins
 
     def registry(self) -> RuleRegistry:
         """The built-in rules plus the active plugins' rules (as `rackstudio check` has them)."""
+        from rackstudio.cli.rule_packs import checks_registry  # the plugins' modules load when first used
+
         return checks_registry(self._plugins)
 
     def _on_failed(self, failure: Failure) -> None:
@@ -94,6 +96,8 @@ class ToolsController(QObject):
 
     @guarded
     def open_plugins(self) -> None:
+        from rackstudio.ui.dialogs.plugins import open_plugins_dialog  # dialogs load when first opened
+
         dialog = open_plugins_dialog(self.window, self.manager())
         dialog.enabled_changed.connect(guarded(lambda _name, _on: self.plugins_changed()))
         self._keep(dialog)
@@ -123,6 +127,8 @@ class ToolsController(QObject):
 
     @guarded
     def new_part(self) -> None:
+        from rackstudio.ui.dialogs.part_editor import open_part_editor_dialog
+
         dialog = open_part_editor_dialog(self.window)
         dialog.saved.connect(guarded(lambda _path: self.reload_library()))
         self._keep(dialog)
@@ -143,6 +149,8 @@ class ToolsController(QObject):
         if part is None:
             self.window.show_status("Select a device, or a part in the Parts panel, to edit its part")
             return
+        from rackstudio.ui.dialogs.part_editor import open_part_editor_dialog
+
         dialog = open_part_editor_dialog(self.window, part)
         dialog.saved.connect(guarded(lambda _path: self.reload_library()))
         self._keep(dialog)

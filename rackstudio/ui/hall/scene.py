@@ -122,10 +122,15 @@ class HallScene(MirroredSelectionScene):
         self._decorate(rack_id)
 
     def _summary(self, rack_id: str) -> RackSummary | None:
-        """A rack's figures, read from the document's (the checks') metrics when an item first needs them."""
-        if rack_id not in self.design.racks:
+        """A rack's figures, read from the document's (the checks') metrics when an item first needs them.
+
+        None (the rack shows no figures yet) while the document has neither a check engine nor a
+        component graph: the first paint does not wait for the graph, and the live checks, which
+        start once the window has painted, bring the figures (`on_markers` repaints the racks)."""
+        document = self.editor.bridge.document
+        if rack_id not in self.design.racks or (document.check_engine is None and not document.has_graph):
             return None
-        return rack_summary(self.design, self.editor.bridge.document.figures.rack_metrics(rack_id))
+        return rack_summary(self.design, document.figures.rack_metrics(rack_id))
 
     def _put_floor_device(self, device_id: str) -> None:
         design = self.design
