@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,6 +37,9 @@ _TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO
 _COLOURS = {Severity.ERROR: QColor(190, 30, 45), Severity.WARNING: QColor(180, 105, 0), Severity.INFO: QColor(60, 90, 150)}
 _WAIVED = QBrush(QColor(150, 150, 155))
 AUTHOR_KEY = "review/author"
+
+
+FILL_SLICE = 400  # findings listed per turn of the event loop when there are many
 
 
 class _Tree(QTreeWidget):
@@ -83,6 +86,8 @@ class FindingsDock(QDockWidget):
         self._rule_items: dict[tuple[Severity, str], QTreeWidgetItem] = {}
         self._rows: dict[Finding, list[QTreeWidgetItem]] = {}
         self._tally: dict[tuple[Severity, str], list[int]] = {}  # (severity, rule) -> [counted, waived]
+        self._pending: list[Finding] = []  # findings still to list (`reload` lists many in slices)
+        self._labelled = True  # rule and severity rows labelled after the last fill
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -98,6 +103,10 @@ class FindingsDock(QDockWidget):
 
     @guarded
     def reload(self) -> None:
+        """List the checks' findings anew. Thousands of them (a 1,000-rack hall has 6,500) are
+        added FILL_SLICE at a time on later turns of the event loop, so adopting a full check
+        never holds the window for the whole list."""
+        self._pending, self._labelled = [], False
         self.tree.setUpdatesEnabled(False)
         try:
             self.tree.clear()
@@ -114,19 +123,38 @@ class FindingsDock(QDockWidget):
                 item.setForeground(0, QBrush(_COLOURS[severity]))
                 self.tree.addTopLevelItem(item)
                 self._severity_items[severity] = item
-            for f in self.live_checks.findings():
-                self._add(f, ordered=False)
-            for item in self._rule_items.values():
-                self._label_rule(item)
-            for severity, item in self._severity_items.items():
-                self._label_severity(severity)
-                item.setExpanded(severity != Severity.INFO)
         finally:
             self.tree.setUpdatesEnabled(True)
-        self._update_summary()
+        self._pending = list(reversed(self.live_checks.findings()))  # popped from the end, in order
+        self._fill(len(self._pending) if len(self._pending) <= FILL_SLICE * 2 else FILL_SLICE)
+
+    @guarded
+    def _fill(self, count: int = 0) -> None:
+        """Add up to `count` pending findings (all with 0); label and expand when none are left."""
+        pending = self._pending
+        if not pending and self._labelled:
+            return
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for _ in range(min(count or len(pending), len(pending))):
+                self._add(pending.pop(), ordered=False)
+            if not pending:
+                for item in self._rule_items.values():
+                    self._label_rule(item)
+                for severity, item in self._severity_items.items():
+                    self._label_severity(severity)
+                    item.setExpanded(severity != Severity.INFO)
+                self._labelled = True
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        if pending:
+            QTimer.singleShot(0, self, lambda: self._fill(FILL_SLICE))
+        else:
+            self._update_summary()
 
     @guarded
     def apply_delta(self, delta: FindingsDelta) -> None:
+        self._fill()  # an edit while the list is still filling: finish it first
         touched: set[tuple[Severity, str]] = set()
         for f in delta.removed:
             items = self._rows.get(f)
@@ -242,6 +270,7 @@ class FindingsDock(QDockWidget):
 
     def listed(self) -> list[Finding]:
         """The findings the panel lists, sorted as the engine sorts them."""
+        self._fill()
         return sorted((f for f, items in self._rows.items() for _ in items), key=Finding.sort_key)
 
     def row_of(self, f: Finding) -> QTreeWidgetItem | None:

@@ -312,6 +312,11 @@ class ChecksController(QObject):
         """Unwaived errors and warnings that name `obj_id` (or a cable or feed of it)."""
         return list(self._index.get(obj_id, ()))
 
+    @property
+    def marks_anything(self) -> bool:
+        """Whether any object has a marker (none before the first run ends)."""
+        return bool(self._index)
+
     def marker(self, ids: Iterable[str]) -> Marker | None:
         """The marker for an item that shows these objects."""
         found: list[Finding] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QTimer
 
 from rackstudio.changes import ChangeSet, Collection
 from rackstudio.checks.simulation import Simulation
@@ -33,6 +33,7 @@ from rackstudio.ui.simulation import device_states
 _POWER_IN = ("power", "supplies", "busbar")
 
 _LAYOUT = ("racks", "rows", "halls")
+DECORATE_SLICE = 250  # items re-marked per turn of the event loop when every item is
 
 
 class HallScene(MirroredSelectionScene):
@@ -51,6 +52,7 @@ class HallScene(MirroredSelectionScene):
         self.show_cables = False
         self.simulation: Simulation | None = None
         self._sim_looks: dict[str, tuple[str | None, str, bool]] = {}  # item id -> (state, note, failed here)
+        self._remarking = 0  # counts re-markings of every item (a newer one ends an older one's slices)
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
         editor.live_checks.markers_changed.connect(self.on_markers)
@@ -269,16 +271,23 @@ class HallScene(MirroredSelectionScene):
         if item is None:
             return
         live_checks = self.editor.live_checks
-        item.set_marker(live_checks.marker([obj_id, *devices_within(self.design, obj_id)]))
+        item.set_marker(live_checks.marker([obj_id, *devices_within(self.design, obj_id)])
+                        if live_checks.marks_anything else None)
         if isinstance(item, RackItem):
             item.set_bars(live_checks.rack_load(obj_id))
         item.set_sim(*self._sim_looks.get(obj_id, (None, "", False)))
 
     @guarded
     def on_markers(self, ids) -> None:
-        """The findings about `ids` changed (None: all of them): re-mark the items that show them."""
+        """The findings about `ids` changed (None: all of them): re-mark the items that show them.
+        All of a large hall's items are re-marked DECORATE_SLICE at a time on later turns of the
+        event loop, so adopting a full check never holds the window for the whole hall."""
         if ids is None:
-            targets = set(self.objects)
+            self._remarking += 1
+            targets = list(self.objects)
+            if len(targets) > 2 * DECORATE_SLICE:
+                self._decorate_slices(targets, self._remarking)
+                return
         else:
             targets = set()
             for obj_id in ids:
@@ -290,6 +299,16 @@ class HallScene(MirroredSelectionScene):
                         targets.add(holder)
         for obj_id in targets:
             self._decorate(obj_id)
+
+    @guarded
+    def _decorate_slices(self, targets: list[str], generation: int) -> None:
+        if generation != self._remarking:
+            return  # a newer re-marking of everything started
+        for obj_id in targets[-DECORATE_SLICE:]:
+            self._decorate(obj_id)
+        del targets[-DECORATE_SLICE:]
+        if targets:
+            QTimer.singleShot(0, self, lambda: self._decorate_slices(targets, generation))
 
     @guarded
     def set_simulation(self, sim: Simulation | None) -> None:
