@@ -12,6 +12,7 @@ figures and colour levels from the engine's per-rack metrics and the design's th
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import Counter
@@ -30,6 +31,28 @@ from rackstudio.ui.guard import REPORT, guarded
 _MARKED = (Severity.ERROR, Severity.WARNING)
 MAX_TIP_LINES = 6
 BACKGROUND_RECORDS = 5000  # devices + connections above which the full run goes to a thread
+
+
+_gc_holds = [0, False]  # background jobs running with the cyclic GC paused; whether it was on before
+
+
+def _pause_gc() -> None:
+    """Pause the cyclic GC while a background full check runs: a collection holds the GIL, so one
+    started by the worker (or by the GUI thread walking the worker's new objects) stalls the
+    window for as long as it walks — hundreds of milliseconds at 1,000 racks."""
+    if _gc_holds[0] == 0:
+        _gc_holds[1] = gc.isenabled()
+        gc.disable()
+    _gc_holds[0] += 1
+
+
+def _resume_gc() -> None:
+    """After a background check: move what exists now (the design, the engine's results) out of
+    the collector's sight (`gc.freeze`) and resume it, so no collection walks them afterwards."""
+    _gc_holds[0] = max(_gc_holds[0] - 1, 0)
+    if _gc_holds[0] == 0 and _gc_holds[1]:
+        gc.freeze()
+        gc.enable()
 
 
 class _Relay(QObject):
@@ -183,6 +206,7 @@ class ChecksController(QObject):
 
     def _start_job(self) -> None:
         job = self.document.check_job(self.registry_factory())
+        _pause_gc()
         relay = _Relay()
         relay.done.connect(self._job_done)
         self._job, self._relay, self._job_started = job, relay, time.perf_counter()
@@ -201,6 +225,7 @@ class ChecksController(QObject):
 
     @guarded
     def _job_done(self, job: ChecksJob, error: BaseException | None) -> None:
+        _resume_gc()
         if job is not self._job:
             return  # a job for a document no longer open
         self._job, self._relay = None, None
