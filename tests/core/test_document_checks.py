@@ -92,6 +92,22 @@ def test_a_check_job_runs_on_a_snapshot_and_is_adopted_with_the_edits_made_meanw
     assert doc.adopt_check_engine(job) is None  # adopted once
 
 
+def test_the_graph_is_built_when_first_asked_and_a_job_s_graph_is_taken_over():
+    doc = Document(_bench().design)
+    assert not doc.has_graph  # opening builds none: the first paint needs none
+    doc.execute(SetProperty("rk-1", "power_budget_kw", 22))
+    assert not doc.has_graph
+    job = doc.check_job()
+    doc.execute(PlaceDevice(load_part(3000, slug="small"), rack="rk-1", position=20, device_id="dv-small"))
+    engine = job.run()
+    assert doc.adopt_check_engine(job) is engine and doc.has_graph
+    assert doc.graph is engine.graph and doc.graph.design is doc.design  # the job's, not a second build
+    assert doc.graph.snapshot() == ComponentGraph(doc.design).snapshot()  # with the edit made meanwhile
+    assert engine.findings() == _full(doc.design)
+    doc.undo()
+    assert doc.graph.snapshot() == ComponentGraph(doc.design).snapshot()
+
+
 def test_a_dropped_job_is_not_adopted():
     doc = _bench().doc
     job = doc.check_job()
