@@ -26,7 +26,7 @@ from rackstudio.reports.totals import optics_text
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 
-FRAME_MS = 16  # at most one chart update a frame (performance-reliability.md)
+FRAME_MS = 16  # at most one chart update a frame (docs/platform.md)
 
 
 class DashboardDock(QDockWidget):

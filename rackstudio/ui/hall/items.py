@@ -3,7 +3,7 @@
 (CDUs, in-row coolers) and cable bundles between racks for the overlay.
 
 Racks and floor items use a device-coordinate cache and draw less when zoomed out
-(performance-reliability.md: a Python paint costs ~9 µs an item).
+(docs/platform.md: a Python paint costs ~9 µs an item).
 
 With live checks, a rack or floor device with errors or warnings (its own or its devices') is
 outlined red or amber with the messages in its tooltip, and a rack's bars show power against its
