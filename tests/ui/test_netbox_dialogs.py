@@ -66,6 +66,7 @@ def test_pull_opens_the_site_as_a_new_design_and_keeps_the_token_in_the_keyring(
     assert {d.name: (d.position, d.face) for d in design.devices.values()} == {
         "srv1": (10.0, "front"), "srv2": (10.0, "front")}
     assert window.document.path is None and not dialog.isVisible()
+    assert not window.undo_stack.isClean() and window.isWindowModified()  # closing asks to save it
     assert netbox["creds"] == [("nbt_abc.def", "dialog", True)]
     assert netbox["keyring"] == {("rackstudio-netbox", URL): "nbt_abc.def"}
     (kind, text), = [s for s in dialogs.shown if s[0] == "information"]

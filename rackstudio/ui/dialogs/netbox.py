@@ -250,6 +250,7 @@ class NetboxController:
     def _open(self, design, lines: list[str]) -> None:
         """The pulled site as a new, unsaved design (Save As… gives it a file)."""
         self.window.set_document(Document(design))
+        self.window.undo_stack.resetClean()  # not saved: the title shows it, closing asks
         self.window.show_status(f"Pulled {len(design.racks)} racks, {len(design.devices)} devices from NetBox "
                                 "(not saved yet: File ▸ Save As… keeps it)")
         QMessageBox.information(self.window, "Pulled from NetBox", "\n".join(lines))
