@@ -16,6 +16,7 @@ to another thread (`check_job`): it works on a snapshot, edits go on meanwhile, 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,9 +113,10 @@ class Document:
         self.check_engine = None
         self._jobs.clear()
 
-    def check_job(self, registry: RuleRegistry | None = None) -> ChecksJob:
+    def check_job(self, registry: RuleRegistry | Callable[[], RuleRegistry] | None = None) -> ChecksJob:
         """A full check to run on another thread (`job.run()`), over a snapshot of the design taken
-        now; edits made meanwhile are recorded for `adopt_check_engine`."""
+        now; edits made meanwhile are recorded for `adopt_check_engine`. A registry factory is
+        called by the job's thread (importing the rule modules the first time stays off the GUI)."""
         job = ChecksJob(snapshot(self.design), registry)
         self._jobs.append(job)
         return job
@@ -223,7 +225,7 @@ class ChecksJob:
     """A full check of a snapshot of a design, run by any one thread: the snapshot shares the
     design's immutable records in containers of its own, so the design can be edited meanwhile."""
 
-    def __init__(self, design: Design, registry: RuleRegistry | None):
+    def __init__(self, design: Design, registry: RuleRegistry | Callable[[], RuleRegistry] | None):
         self.design, self.registry = design, registry
         self.since = ChangeSet()  # edits of the live design after the snapshot
         self.engine: CheckEngine | None = None
@@ -233,6 +235,8 @@ class ChecksJob:
 
         from rackstudio.graph.component_graph import ComponentGraph
 
+        if callable(self.registry):
+            self.registry = self.registry()
         self.design.reindex()  # the snapshot's own indexes (the slow part of taking it)
         engine = CheckEngine(self.design, ComponentGraph(self.design), self.registry)
         engine.run_full()

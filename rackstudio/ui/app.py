@@ -121,11 +121,8 @@ def _plug_in_after_first_paint(window) -> None:
             window.plugins = plugins  # their rules join the checks from now on
         window.tools.set_library(_library(plugins))
 
-    def rules():
-        plug_in()
-        return window.tools.registry()
-
-    window.live_checks.registry_factory = rules
+    window.live_checks.prepare = plug_in  # Qt work: on the GUI thread, before the first run
+    window.live_checks.registry_factory = window.tools.registry  # may run on the check's worker
     window.first_painted.connect(lambda: QTimer.singleShot(0, plug_in))
 
 

@@ -39,7 +39,7 @@ _WAIVED = QBrush(QColor(150, 150, 155))
 AUTHOR_KEY = "review/author"
 
 
-FILL_SLICE = 400  # findings listed per turn of the event loop when there are many
+FILL_SLICE = 100  # findings listed per turn of the event loop when there are many
 
 
 class _Tree(QTreeWidget):

@@ -115,7 +115,8 @@ class ChecksController(QObject):
     def __init__(self, bridge: DocumentBridge, parent: QObject | None = None):
         super().__init__(parent)
         self.bridge = bridge
-        self.registry_factory: Callable[[], RuleRegistry] = builtin_registry
+        self.registry_factory: Callable[[], RuleRegistry] = builtin_registry  # called on the job's thread too
+        self.prepare: Callable[[], None] = lambda: None  # on the GUI thread before a run (the app starts plugins)
         self.started = False  # the window has painted: runs may start
         self.last_run_s: float | None = None
         self._pending = False
@@ -191,6 +192,7 @@ class ChecksController(QObject):
         if self._job is not None:
             self.status.emit("Checking… (a full check is already running)")
             return
+        self.prepare()
         design = self.design
         if len(design.devices) + len(design.connections) >= self.background_records:
             self._start_job()
@@ -205,7 +207,7 @@ class ChecksController(QObject):
         self._adopt(lambda: self.document.attach_check_engine(registry), started)
 
     def _start_job(self) -> None:
-        job = self.document.check_job(self.registry_factory())
+        job = self.document.check_job(self.registry_factory)  # the registry is built on the worker
         _pause_gc()
         relay = _Relay()
         relay.done.connect(self._job_done)

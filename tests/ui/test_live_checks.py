@@ -189,6 +189,31 @@ def test_an_edit_updates_the_findings_incrementally(pod, qtbot):
     assert window.findings_dock.summary.text().startswith("1 error, 1 warning, 1 info")
 
 
+def test_a_background_check_builds_its_rules_on_the_worker_after_preparing_on_the_gui_thread(qtbot):
+    """The GUI thread only prepares (the app starts its plugins there); the rule registry, whose
+    first build imports every rule module, is built by the check's worker thread."""
+    from rackstudio.checks import builtin_registry
+    from rackstudio.ui.main_window import MainWindow
+
+    window = MainWindow(Document(project_file.load(example_design()).design), None)
+    qtbot.addWidget(window)
+    checks = window.live_checks
+    checks.background_records = 0  # the example is small: treat it as large
+    threads: list[tuple[str, str]] = []
+    checks.prepare = lambda: threads.append(("prepare", threading.current_thread().name))
+
+    def registry():
+        threads.append(("registry", threading.current_thread().name))
+        return builtin_registry()
+
+    checks.registry_factory = registry
+    window.show()
+    engine = wait_checks(qtbot, window)
+    assert threads == [("prepare", threading.main_thread().name), ("registry", "rackstudio-checks")]
+    assert engine.rules_run() == [r.id for r in builtin_registry()]
+    assert window.findings_dock.listed() == full_run(window.editor.design)
+
+
 def test_a_large_designs_first_check_runs_in_the_background_and_catches_up_with_edits(qtbot, monkeypatch):
     from rackstudio.ui.main_window import MainWindow
 

@@ -33,7 +33,7 @@ from rackstudio.ui.simulation import device_states
 _POWER_IN = ("power", "supplies", "busbar")
 
 _LAYOUT = ("racks", "rows", "halls")
-DECORATE_SLICE = 250  # items re-marked per turn of the event loop when every item is
+DECORATE_SLICE = 100  # items re-marked per turn of the event loop when every item is
 
 
 class HallScene(MirroredSelectionScene):
