@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rackstudio.graph.component_graph import ComponentGraph
-from rackstudio.model import geometry
+from rackstudio.model import geometry, optics
 from rackstudio.model.design import Design, Device
 from rackstudio.model.parts import PartType
 from rackstudio.model.review import CheckSettings
@@ -52,6 +52,10 @@ class CheckContext:
         # changes a coolant connection or what part a device is (coolant.changes_loops)
         self.loops: dict[str, Any] = {}
         self.loops_graph = graph  # the graph they were found in (a context may be handed another)
+        # optics in each device's cages, kept across passes: a move recomputes its rack's figures
+        # and draws, and the cables did not change; the engine forgets a device's entry when an
+        # edit replugs one of its cables or gives it another part (scope.stale_cages)
+        self.cages: dict[str, dict[str, tuple[float, list[str]]]] = {}
 
     @property
     def settings(self) -> CheckSettings:
@@ -75,7 +79,20 @@ class CheckContext:
         return self.design.part_of(self.design.devices[device_id])
 
     def draw(self, device_id: str) -> DeviceDraw:
-        return self.remember(("draw", device_id), lambda: device_draw(self.design, self.design.devices[device_id]))
+        return self.remember(("draw", device_id), lambda: device_draw(
+            self.design, self.design.devices[device_id], lambda: self.optics_w(device_id)))
+
+    def cage_optics(self, device_id: str) -> dict[str, tuple[float, list[str]]]:
+        """The optics in a device's cages (model.optics.cage_optics), kept until an edit replugs
+        them: the rack's figures, the device's draw and CAB-011 read them. Read-only."""
+        found = self.cages.get(device_id)
+        if found is None:
+            found = self.cages[device_id] = optics.cage_optics(self.design, device_id)
+        return found
+
+    def optics_w(self, device_id: str) -> float:
+        """W of the optics in a device's cages, as optics.device_optics_w sums them."""
+        return sum(watts for watts, _ in self.cage_optics(device_id).values())
 
     def load_w(self, device_id: str) -> float:
         """The W the checks count for a device: allocated, or max in worst-case mode (engineering.md 2.6);

@@ -23,7 +23,7 @@ from rackstudio.checks.context import CheckContext
 from rackstudio.checks.metrics import MetricsCache, RackMetrics, changes_floor
 from rackstudio.checks.registry import RuleRegistry, builtin_registry
 from rackstudio.checks.rule import Finding, Rule, Scope, Severity
-from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, subjects
+from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, stale_cages, subjects
 from rackstudio.events import Signal
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
@@ -92,6 +92,7 @@ class CheckEngine:
         ctx = self.ctx
         ctx.new_pass(full=True)
         ctx.loops.clear()
+        ctx.cages.clear()
         ctx.feed_drops.rebuild(self.design)
         ctx.metrics.rebuild()
         self._results.clear()
@@ -128,6 +129,12 @@ class CheckEngine:
         self.ctx.new_pass()
         if coolant.changes_loops(changes, self.design, self._snapshot.records):
             self.ctx.loops.clear()
+        stale = stale_cages(changes, self.design, self._snapshot.records)
+        if stale is None:
+            self.ctx.cages.clear()
+        else:
+            for device_id in stale:
+                self.ctx.cages.pop(device_id, None)
         if changes_floor(changes, self.design, self._snapshot.records):
             self.ctx.metrics.floor_changed()
         dirty = affected(self.ctx, changes, self._snapshot)

@@ -27,7 +27,7 @@ from rackstudio.checks.formulas import (
     m3h_to_cfm,
 )
 from rackstudio.checks.phrasing import Basis
-from rackstudio.model import geometry, optics
+from rackstudio.model import geometry
 from rackstudio.model.design import Design, Rack
 from rackstudio.model.units import M3H_PER_CFM
 
@@ -192,12 +192,6 @@ def loop_fluid(ctx: CheckContext, loop: coolant.CoolantLoop) -> tuple[str, float
     return LIQUID_FLUID_DEFAULT, LIQUID_SUPPLY_C_DEFAULT, LIQUID_DELTA_T_K_DEFAULT
 
 
-def cage_optics(ctx: CheckContext, device_id: str) -> dict[str, tuple[float, list[str]]]:
-    """The optics in a device's cages (model.optics.cage_optics), once per device per pass: the rack's
-    figures and CAB-011 both read them."""
-    return ctx.remember(("cage optics", device_id), lambda: optics.cage_optics(ctx.design, device_id))
-
-
 def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     design = ctx.design
     rack = design.racks[rack_id]
@@ -216,7 +210,7 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
         part = design.part_of(device)
         draw = ctx.draw(dev_id)
         if design.connections_of(dev_id):
-            cages = cage_optics(ctx, dev_id)
+            cages = ctx.cage_optics(dev_id)
             watts = sum(w for w, _ in cages.values())
             plugs += len(cages)
             optics_w += watts
@@ -354,6 +348,7 @@ class OnDemandMetrics:
         self._racks.clear()
         self.ctx.new_pass()
         self.ctx.loops.clear()
+        self.ctx.cages.clear()
         self.ctx.feed_drops.rebuild(self.ctx.design)
 
 

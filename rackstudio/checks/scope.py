@@ -325,6 +325,25 @@ def _on_busbar(part: PartType) -> bool:
     return part.category == Category.POWER_SHELF or part.rackstudio.power.source == "busbar"
 
 
+def stale_cages(changes: ChangeSet, design: Design, old_records: dict[str, Any]) -> set[str] | None:
+    """Devices whose kept cage optics (CheckContext.cages) an applied ChangeSet may change: the
+    owners of both ends of a cable replugged, added or removed (as it was and is), a device added,
+    removed or given another part or modules; None (all of them) when a part or module type changed."""
+    stale: set[str] = set()
+    for obj_id, coll in changes.touched().items():
+        if coll in ("part_types", "module_types"):
+            return None
+        if coll == "connections":
+            before, after = old_records.get(obj_id), design.connections.get(obj_id)
+            if before is None or after is None or _plugged(before) != _plugged(after):
+                stale |= {end.owner for rec in (before, after) if rec is not None for end in (rec.a, rec.b)}
+        elif coll == "devices":
+            before, after = old_records.get(obj_id), design.devices.get(obj_id)
+            if before is None or after is None or (before.part, before.modules) != (after.part, after.modules):
+                stale.add(obj_id)
+    return stale
+
+
 def _plugged(conn: Any) -> tuple:
     """What a cable's optics draw depends on (`optics.cage_optics`, `optics.end_power_w`): its
     kind, its ends and their legs, the optic or assembly at each end and its fibre."""

@@ -9,7 +9,7 @@ unknown, never 0 W: its PSU modules are not installed, or its file gives no draw
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rackstudio.model import optics
@@ -90,16 +90,17 @@ def listed_max_w(part: PartType) -> float | None:
     return draw.max_w if draw.known and draw.basis not in ("not powered", "no figures", "not drawn") else None
 
 
-def device_draw(design: Design, device: Device) -> DeviceDraw:
+def device_draw(design: Design, device: Device, optics_w: Callable[[], float] | None = None) -> DeviceDraw:
     """The part's draw (or the device's own allocation), plus the optics in its cages unless the
-    part's figures already count them (engineering.md 4.2)."""
+    part's figures already count them (engineering.md 4.2); `optics_w` gives their W when the
+    caller keeps them (the checks do, across edits)."""
     part = design.part_of(device)
     draw = part_draw(part)
     if device.allocated_w is not None:
         draw = DeviceDraw(max(draw.max_w, device.allocated_w), device.allocated_w, True, "device allocation")
     if part.rackstudio.power.includes_optics or not design.connections_of(device.id):
         return draw
-    extra = optics.device_optics_w(design, device.id)
+    extra = optics_w() if optics_w is not None else optics.device_optics_w(design, device.id)
     if not extra:
         return draw
     return DeviceDraw(draw.max_w + extra, draw.allocated_w + extra, draw.known, f"{draw.basis} + optics", draw.derived)

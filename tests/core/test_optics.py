@@ -142,3 +142,35 @@ def test_every_builtin_optic_names_its_source_and_sensible_figures():
             assert optic.media in ("mmf", "smf") and not optic.lengths_m
         else:
             assert optic.lengths_m and max(optic.lengths_m) <= optic.reach_m, optic.slug
+
+
+def test_kept_cage_optics_follow_replugs_moves_and_undo(pod):
+    """The engine keeps each device's cage optics across edits (CheckContext.cages): a move reuses
+    them, a change of optics or a removed cable forgets them; after each edit the incremental
+    findings and rack figures equal a full run's."""
+    from rackstudio.checks import CheckEngine, builtin_registry
+    from rackstudio.commands import MoveDevice, RemoveDevice
+
+    engine = CheckEngine(pod.design, pod.graph, builtin_registry())
+    engine.follow(pod)
+    a01 = rack_named(pod.design, "A01")
+
+    def same_as_full():
+        fresh = CheckEngine(pod.design, ComponentGraph(pod.design), builtin_registry())
+        assert engine.findings() == fresh.run_full()
+        assert engine.rack_metrics(a01) == fresh.rack_metrics(a01)
+
+    breakout(pod, legs=(("dgx1", 1),))
+    same_as_full()
+    pod.execute(MoveDevice("dgx1", position=30))
+    assert "dgx1" in engine.ctx.cages  # a move keeps them
+    same_as_full()
+    pod.execute(SetEnds("cb-1", "nvidia-xdr-osfp-2xdr4", "nvidia-xdr-osfp-dr4-rhs"))  # 30 W over the 18 W budget
+    assert "CAB-011" in {f.rule for f in engine.findings()}
+    same_as_full()
+    pod.undo()
+    same_as_full()
+    pod.execute(RemoveDevice("dgx1"))
+    same_as_full()
+    pod.undo()
+    same_as_full()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rackstudio.checks.context import CheckContext
-from rackstudio.checks.metrics import cage_optics
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model import interfaces as ifc
 from rackstudio.model import optics, port_roles
@@ -186,7 +185,7 @@ def cab011_port_power(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     budget = ctx.part(device_id).rackstudio.port_power_w
     if budget is None or not ctx.design.connections_of(device_id):
         return
-    cages = cage_optics(ctx, device_id)
+    cages = ctx.cage_optics(device_id)
     over = sorted((cage, watts) for cage, (watts, _) in cages.items() if watts > budget)
     if not over:
         return
