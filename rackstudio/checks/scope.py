@@ -106,7 +106,8 @@ class Snapshot:
     def of(cls, design: Design) -> Snapshot:
         records: dict[str, Any] = {}
         for name in cls.TRACKED:
-            records.update(getattr(design, name))
+            for key, record in getattr(design, name).items():  # not `update`: one C call per table
+                records[key] = record  # holds the GIL for tens of ms (a worker's full check)
         return cls(records, dict(design.part_types), dict(design.rack_types))
 
     def update(self, design: Design, changes: ChangeSet) -> None:

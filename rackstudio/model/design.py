@@ -311,7 +311,8 @@ class Design(Mutable):
         attached: dict[str, set[str]] = defaultdict(set)
         for name in COLLECTIONS:
             table = getattr(self, name)
-            where.update(dict.fromkeys(table, name))
+            for key in table:  # not `dict.fromkeys`: one C call over 120,000 connections holds the
+                where[key] = name  # GIL ≈ 30 ms, and a check's worker runs this beside the GUI
             if name == "devices":
                 for obj in table.values():
                     contents[obj.parent or obj.rack or obj.hall].add(obj.id)
