@@ -19,6 +19,7 @@ from rackstudio.commands import AddRack, AddRecord, Command, Connect, PlaceDevic
 from rackstudio.commands.fit import can_place
 from rackstudio.commands.network_plan import cable_for, data_ports, plan_rails, rail_nics
 from rackstudio.commands.power_plan import plan_power
+from rackstudio.commands.rack_design_capture import link_layouts
 from rackstudio.commands.racks import AddRow
 from rackstudio.library.catalog import Catalog, LibrarySource, SourceKind
 from rackstudio.model import Design, Feed, Hall, Panel, PartType, PortRef, RackType, Row, Ups, geometry
@@ -517,8 +518,16 @@ def new_design(name: str, width_mm: float, depth_mm: float) -> Design:
     return d
 
 
-def example_pod(lib: Library | None = None) -> Design:
-    """The example design `make run` opens: one AI pod."""
+def make_rack_designs(d: Design) -> None:
+    """Every layout held by two racks or more becomes a rack design made from its first rack, the
+    racks holding it its instances (`link_layouts`)."""
+    for command in link_layouts(d):
+        command.apply(d)
+
+
+def example_pod(lib: Library | None = None, rack_designs: bool = True) -> Design:
+    """The example design `make run` opens: one AI pod, its repeated racks (the NVL72 racks, the DGX
+    racks) instances of rack designs; without `rack_designs` every rack an ordinary one."""
     lib = lib or Library.builtin()
     plan = PodPlan()
     width, depth = pod_footprint(lib, plan)
@@ -528,6 +537,8 @@ def example_pod(lib: Library | None = None) -> Design:
         d.put("panels", Panel(id=f"pnl-{side.lower()}", name=f"Panel {side}", ups=f"ups-{side.lower()}", side=side))
     build_pod(b, "hall-1", _tiles(4), _tiles(4), 1, plan, ("pnl-a", "pnl-b"))
     b.plan_power()
+    if rack_designs:
+        make_rack_designs(d)
     return d
 
 

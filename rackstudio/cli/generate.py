@@ -1,6 +1,7 @@
 """`rackstudio generate --racks N [--seed S] [--rack-designs] -o FILE`: a synthetic AI hall, or the
-example pod; with --rack-designs every layout held by two racks or more becomes a rack design made
-from its first rack, and the racks holding it its instances."""
+example pod (whose repeated racks are always instances of rack designs); with --rack-designs every
+layout held by two racks or more becomes a rack design made from its first rack, and the racks
+holding it its instances."""
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from rackstudio.generate import example_pod, generate_hall
+    from rackstudio.generate import example_pod, generate_hall, make_rack_designs
     from rackstudio.io import save
 
     if args.racks is not None and args.racks < 1:
@@ -30,13 +31,10 @@ def run(args) -> int:
     start = time.perf_counter()
     design = example_pod() if args.example else generate_hall(args.racks, args.seed)
     if args.rack_designs:
-        from rackstudio.commands.rack_design_capture import link_layouts
-
-        for command in link_layouts(design):
-            command.apply(design)
+        make_rack_designs(design)
     save(design, args.output, backup=False)
     linked = sum(1 for r in design.racks.values() if r.rack_design)
-    designs = f", {linked} of them instances of {len(design.rack_designs)} rack designs" if args.rack_designs else ""
+    designs = f", {linked} of them instances of {len(design.rack_designs)} rack designs" if linked else ""
     print(f"{args.output}: {len(design.racks)} racks{designs}, {len(design.devices)} devices, "
           f"{len(design.connections)} connections ({time.perf_counter() - start:.1f} s)")
     return Exit.OK

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from rackstudio import paths
 from rackstudio.commands.rack_designs import MakeRackDesign
 from rackstudio.document import Document
+from rackstudio.generate import example_pod
 from rackstudio.io import project_file
 from rackstudio.reports import build_package
 from rackstudio.reports.xlsx import read_xlsx
@@ -22,7 +22,7 @@ from tests.pdf import pdf_pages, pdf_text
 
 @pytest.fixture(scope="module")
 def pod_with_design(tmp_path_factory):
-    doc, _ = Document.open(paths.example_design())
+    doc = Document(example_pod(rack_designs=False))  # every rack an ordinary one, to make a design from
     doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200-nvl72", revision="C", notes="first article"))
     path = tmp_path_factory.mktemp("build") / "pod.rackstudio"
     project_file.save(doc.design, path)

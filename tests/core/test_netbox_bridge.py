@@ -38,10 +38,11 @@ def test_the_example_pod_as_netbox_objects(pod):
     assert counts["cables"] == 782 - 32
     shared = [w for w in wants if w.kind == "cables" and len(w.payload["a_terminations"]) == 2]
     assert len(shared) == 32 and all(w.payload["b_terminations"][0].kind == "power feeds" for w in shared)
-    assert not_held.lines() == ["coolant connections: 112 (cl-1, cl-10, cl-100, … 109 more)"]
+    assert not_held.lines() == ["coolant connections: 112 (cl-109, cl-110, cl-111, … 109 more)"]
     rack = next(w for w in wants if w.kind == "racks" and w.key == "rk-1")
     assert rack.custom[ID_FIELD] == "rk-1"
-    assert rack.custom["rackstudio"] == {"x_mm": 2400.0, "y_mm": 2400.0}  # facing S is the default
+    # facing S is the default; the rack is an instance of the NVL72 rack design
+    assert rack.custom["rackstudio"] == {"x_mm": 2400.0, "y_mm": 2400.0, "rack_design": "nvidia-gb200-nvl72-rack-rk-1"}
     assert rack.payload["location"] == Ref("locations", "hall-1")
     for w in wants:
         if KIND[w.kind].tracked:

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from rackstudio import paths
 from rackstudio.checks.rule import Finding
 from rackstudio.commands import AddRecord, Refused
 from rackstudio.commands.rack_designs import (
@@ -21,6 +20,7 @@ from rackstudio.commands.rack_designs import (
     place_instances,
 )
 from rackstudio.document import Document
+from rackstudio.generate import example_pod
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import dumps, load, parse, save
 from rackstudio.model.design import Connection, DeviceOverride, Hall, PortRef
@@ -33,7 +33,8 @@ MGMT = "rk-10"  # the example pod's management rack: two 0U rPDUs, two switches 
 
 @pytest.fixture(scope="module")
 def pod_text() -> str:
-    return paths.example_design().read_text()
+    """The example pod with every rack an ordinary one, to make rack designs from."""
+    return dumps(example_pod(rack_designs=False))
 
 
 def pod(text: str, checks: bool = True) -> Document:
