@@ -78,6 +78,7 @@ class Dialogs:
     open_path: str = ""
     save_path: str = ""
     text: tuple[str, bool] = ("", False)
+    item: tuple[str, bool] = ("", False)  # QInputDialog.getItem: Cancel unless a test chooses
     connect: list = field(default_factory=list)  # ConnectChoice answers, in order
     row: Any = None
     fabric: Any = None
@@ -104,6 +105,7 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (d.open_path, "")))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (d.save_path, "")))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: d.text))
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: d.item))
     monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a, **k: d.connect.pop(0) if d.connect else None))
     monkeypatch.setattr(RowDialog, "ask", classmethod(lambda cls, *a, **k: d.row))
     monkeypatch.setattr(FabricDialog, "ask", classmethod(lambda cls, *a, **k: d.fabric))
