@@ -54,7 +54,7 @@ class Document:
     def open(cls, path: str | Path) -> tuple[Document, list[tuple[str, str]]]:
         loaded = project_file.load(path)
         document = cls(loaded.design, path)
-        # what opening made, like the design (project_file._gc_paused), is never walked by the
+        # what opening made, like the design (memory.gc_paused), is never walked by the
         # collector again; the component graph is built later, by the first full check (a large
         # design's, on a worker thread, is frozen when it ends: ui.live_checks)
         gc.freeze()

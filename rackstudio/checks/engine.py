@@ -11,7 +11,6 @@ plugin rule: one call into the plugin worker per pass) gets all its subjects of 
 from __future__ import annotations
 
 import copy
-import gc
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from rackstudio.checks.rule import Finding, Rule, Scope, Severity
 from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, stale_cages, subjects
 from rackstudio.events import Signal
 from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.memory import gc_paused
 from rackstudio.model.design import Design
 
 Pair = tuple[str, str]  # (rule id, subject)
@@ -80,13 +80,8 @@ class CheckEngine:
         paused meanwhile: the pass's memo makes hundreds of thousands of small objects, none in
         cycles, and each collection they set off would walk the whole design (a million objects
         at 1,000 racks): 27 % of the run at L."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return self._run_full()
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _run_full(self) -> list[Finding]:
         ctx = self.ctx

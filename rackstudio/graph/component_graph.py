@@ -12,10 +12,10 @@ nodes and edges an edit touched; the graph is never rebuilt during editing.
 """
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING
 
 from rackstudio.changes import ChangeSet
+from rackstudio.memory import gc_paused
 from rackstudio.model.design import Design
 from rackstudio.model.parts import Category
 
@@ -38,11 +38,7 @@ class ComponentGraph:
 
         self.design = design
         self.g = nx.MultiDiGraph()
-        # The cyclic GC would walk the whole loaded design (a million objects at 1,000 racks)
-        # each time the build's new dicts trigger a collection (BENCHMARKS.md).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():  # the build's new dicts would set off collections that walk the design
             nodes = self._nodes()
             structural = []
             for name in NODE_COLLECTIONS:
@@ -54,9 +50,6 @@ class ComponentGraph:
             cables = [self._connection_edge(c) for c in design.connections.values()]
             _bulk_build(self.g, nodes, structural + cables)
             self._conn_ends: dict[str, tuple[str, str]] = {key: (u, v) for u, v, key, _ in cables}
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _nodes(self) -> dict[str, dict]:
         """Node id → attributes, as `_add_node` sets them, in the order it adds them."""

@@ -13,14 +13,13 @@ is held to the loader's rules (`verify`): a file that would not load never repla
 """
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import shutil
 import stat
 import tempfile
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -31,6 +30,7 @@ from rackstudio.errors import LoadError, SaveError, UnloadableDesign
 from rackstudio.io import limits
 from rackstudio.io.limits import MAX_FILE_BYTES, Refusal, json_path, one_line
 from rackstudio.io.migrations import NewerFormat, complete, migrate
+from rackstudio.memory import gc_paused
 from rackstudio.model import integrity
 from rackstudio.model.design import COLLECTIONS, FORMAT_VERSION, Design
 
@@ -50,32 +50,12 @@ class Loaded:
     verified: integrity.Baseline | None = None  # the design as it met the load rules: see `verify`
 
 
-@contextmanager
-def _gc_paused():
-    """Parsing and validation allocate about a million objects for 1,000 racks, none of them in
-    cycles; the cyclic GC only slows that down (2.2 s → 1.55 s for the whole load,
-    RELIABILITY.md). After a load that succeeded, `gc.freeze()` moves
-    what is alive (the design) out of the collector's generations: otherwise the first collections
-    after `gc.enable()` walk every one of those objects (0.45 s at 1,000 racks, BENCHMARKS.md), and
-    every full collection after them again. Frozen objects are still freed when the last reference
-    to them goes; only a reference cycle among them would be kept (a design holds none)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        if was_enabled:
-            gc.freeze()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse(text: str | bytes, path: str | Path | None = None) -> Loaded:
     """Build a design from file content (see `load`). Raises LoadError, and nothing else, for
     any content: the message names the file, the place (a JSON path or line and column) and
     the problem, on one line."""
     try:
-        with _gc_paused():
+        with gc_paused(freeze=True):  # see rackstudio/memory.py; 2.2 s → 1.55 s for L's load
             return _parse(text)
     except Refusal as exc:
         raise LoadError(path, exc.where, one_line(exc.what)) from None
