@@ -11,6 +11,7 @@ several far ports: each far port is its own connection taking a `leg` of the nea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
@@ -251,25 +252,48 @@ def end_power_w(design: Design, conn: Connection, side: str) -> float:
     return optic.power_w
 
 
-def cage_optics(design: Design, device_id: str) -> dict[str, tuple[float, list[str]]]:
-    """Cage → (W of the optic or cable plug in it, connection ids using it) on one device. A
-    twin-port transceiver or splitter plug serving several legs or logical ports counts once."""
+@dataclass(frozen=True)
+class CagePlug:
+    """What one cage of a device holds: the optic or cable plug (`slug`), its W, the connections using it."""
+
+    slug: str
+    watts: float
+    users: tuple[str, ...]
+
+
+def cage_plugs(design: Design, device_id: str) -> dict[str, CagePlug]:
+    """Cage → the plug in it, on one device: the one place that counts optics (the rack figures,
+    the device's draw, CAB-011 and the BOM read it). A twin-port transceiver or splitter plug
+    serving several legs or logical ports counts once; when the cables name different plugs for
+    one cage, the one drawing the most stands for it."""
     device = design.devices.get(device_id)
     if device is None:
         return {}
     part = design.part_of(device)
-    found: dict[str, tuple[float, list[str]]] = {}
+    found: dict[str, CagePlug] = {}
     for conn_id in sorted(design.connections_of(device_id)):
         conn = design.connections[conn_id]
         if conn.kind != "network" or (conn.a_end is None and conn.b_end is None):
             continue
         for side, end in _ends(conn):
-            if end.owner != device_id or conn.end(side) is None:
+            slug = conn.end(side)
+            if end.owner != device_id or slug is None:
                 continue
             cage = cage_of(part, end.port)
-            watts, users = found.get(cage, (0.0, []))
-            found[cage] = (max(watts, end_power_w(design, conn, side)), [*users, conn_id])
+            watts = end_power_w(design, conn, side)
+            held = found.get(cage)
+            if held is None:
+                found[cage] = CagePlug(slug, watts, (conn_id,))
+            else:
+                top = (slug, watts) if watts > held.watts else (held.slug, held.watts)
+                found[cage] = CagePlug(*top, (*held.users, conn_id))
     return found
+
+
+def cage_optics(design: Design, device_id: str) -> dict[str, tuple[float, list[str]]]:
+    """Cage → (W of the optic or cable plug in it, connection ids using it) on one device
+    (`cage_plugs` without the plug's name)."""
+    return {cage: (plug.watts, list(plug.users)) for cage, plug in cage_plugs(design, device_id).items()}
 
 
 def device_optics_w(design: Design, device_id: str) -> float:

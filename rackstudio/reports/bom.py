@@ -1,14 +1,18 @@
 """Qt-free. The bill of materials: the racks by rack type (empty racks too); the devices, the
 PDUs and the modules installed in devices' bays by manufacturer and part number with a count per
-rack and a total; cables by kind, media and
-ordered length; transceivers (optics) by interface and media with a count per rack. Written as CSV
-(one table, a Section column) or XLSX (one sheet each).
+rack and a total; cables by kind, media, cable assembly and ordered length; the optics
+(transceivers) by manufacturer and part number with their unit power, a count per rack and a
+total. Written as CSV (one table, a Section column) or XLSX (one sheet each).
 
 A cable's length is the one the cable schedule gives (the length stored on it, typed or
 estimated, engineering.md 4.5), and it is ordered in the length its family is sold in
 (`model.cable_length.purchasable_length_m`); a cable without one (an end on a feed or on floor
-equipment) is listed as "unknown". Fixed-end cables (DAC, ACC, AEC, AOC) carry their own ends;
-a fibre (MMF/SMF) needs a transceiver at each end.
+equipment) is listed as "unknown". Fixed-end cables (DAC, ACC, AEC, AOC) carry their own ends, so a
+cable assembly named on a cable is listed with the cables, once per assembly (a splitter cable
+once, not once per leg). A fibre (MMF/SMF) needs a transceiver in the cage at each end: the
+transceivers are counted cage by cage by `model.optics.cage_plugs`, the count the rack figures,
+`info` and the dashboard read (a twin-port transceiver serving two ports or two legs is one), and
+a fibre's end whose transceiver is not chosen yet is listed as one still to choose.
 """
 from __future__ import annotations
 
@@ -17,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rackstudio.checks.context import CheckContext
-from rackstudio.model import interfaces
+from rackstudio.model import interfaces, optics
 from rackstudio.model.cable_length import purchasable_length_m
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.parts import Category
-from rackstudio.reports.cable_schedule import cable_rows, rack_id_of
+from rackstudio.reports.cable_schedule import CableRow, cable_rows, rack_id_of
 from rackstudio.reports.csv_out import write_rows
 from rackstudio.reports.metrics_series import natural_key
 from rackstudio.reports.xlsx import write_xlsx
@@ -63,6 +67,8 @@ class PartLine:
 class CableLine:
     kind: str
     media: str
+    assembly: str  # the cable assembly's slug (model.optics), '' for a plain cable
+    fibre: str  # a fibre's connector and shape ('MPO-12/APC straight'), '' otherwise
     length_m: float | None  # the ordered length; None: unknown
     count: int = 0
     estimated: int = 0  # how many lengths are estimates
@@ -71,13 +77,26 @@ class CableLine:
     def total_m(self) -> float | None:
         return None if self.length_m is None else round(self.count * self.length_m, 2)
 
+    @property
+    def part(self) -> optics.OpticType | None:
+        return optics.get(self.assembly)
+
 
 @dataclass
 class OpticLine:
-    item: str  # '400G OSFP transceiver'
-    interface: str  # NetBox interface type
+    """One transceiver part (`slug`), or, with no slug, transceivers still to choose for fibre ends
+    of one interface type. `unit_w` is the part's figure; `total_w` what the cages draw (a
+    single-port optic on a splitter leg draws its half-lane figure)."""
+
+    slug: str
+    manufacturer: str
+    item: str  # the model, or '400G OSFP MMF transceiver (not chosen)'
+    part_number: str
+    form: str  # the plug: OSFP, OSFP-RHS, QSFP-DD, ...
     media: str
+    unit_w: float | None
     per_rack: Counter = field(default_factory=Counter)
+    total_w: float = 0.0
 
     @property
     def total(self) -> int:
@@ -168,33 +187,98 @@ def _interface_type(design: Design, end: PortRef) -> str:
 def _optic_item(interface_type: str, media: str) -> str:
     cls = interfaces.classify(interface_type)
     if cls is None:
-        return f"{media.upper()} transceiver ({interface_type or 'unknown port'})"
+        return f"{media.upper()} transceiver ({interface_type or 'unknown port'}, not chosen)"
     cage = f" {cls.cage}" if cls.cage else ""
-    return f"{cls.speed_gbps:g}G{cage} {media.upper()} transceiver"
+    return f"{cls.speed_gbps:g}G{cage} {media.upper()} transceiver (not chosen)"
+
+
+def optic_lines(design: Design) -> list[OpticLine]:
+    """Transceivers cage by cage (`optics.cage_plugs`), by part; then the cages at fibre ends that
+    no cable names a transceiver for, by interface type and media."""
+    lines: dict[str, OpticLine] = {}
+    unchosen: dict[tuple[str, str], set[tuple[str, str, str]]] = defaultdict(set)
+    for device_id in sorted(design.devices):
+        conns = design.connections_of(device_id)
+        if not conns:
+            continue
+        plugs = optics.cage_plugs(design, device_id)
+        rack = _rack_name(design, device_id)
+        for plug in plugs.values():
+            optic = optics.get(plug.slug)
+            if optic is None or not optic.is_transceiver:
+                continue  # a cable assembly's plug: the assembly is listed with the cables
+            line = lines.get(optic.slug) or lines.setdefault(optic.slug, OpticLine(
+                optic.slug, optic.manufacturer, optic.model, optic.part_number or "", optic.form, optic.media,
+                optic.power_w))
+            line.per_rack[rack] += 1
+            line.total_w += plug.watts
+        part = design.part_of(design.devices[device_id])
+        for conn_id in sorted(conns):
+            conn = design.connections[conn_id]
+            if conn.kind != "network" or conn.media not in TRANSCEIVER_MEDIA:
+                continue
+            for side, end in (("a", conn.a), ("b", conn.b)):
+                cage = optics.cage_of(part, end.port)
+                if end.owner == device_id and conn.end(side) is None and cage not in plugs:
+                    unchosen[_interface_type(design, end), conn.media].add((rack, device_id, cage))
+    out = sorted(lines.values(), key=lambda o: (o.manufacturer.lower(), o.part_number or o.item, o.slug))
+    for (itype, media), cages in sorted(unchosen.items()):
+        out.append(OpticLine("", "", _optic_item(itype, media), "", "", media, None,
+                             Counter(rack for rack, _, _ in cages)))
+    return out
+
+
+def _piece_key(design: Design, conn, kit: optics.OpticType | None) -> tuple | None:
+    """What several legs of one physical cable share, or None for a cable of its own: a splitter
+    cable assembly's wide-end cage; a 1:2 splitter fibre's wide port and the pair of legs it serves."""
+    if kit is not None and kit.breakout > 1:
+        wide = conn.b if optics.is_far_plug(design, conn, "a") else conn.a
+        device = design.devices.get(wide.owner)
+        return kit.slug, wide.owner, optics.cage_of(design.part_of(device), wide.port) if device else wide.port
+    if kit is None and conn.fibre == "splitter":
+        wide = conn.a if conn.a.leg is not None else conn.b
+        if wide.leg is not None:
+            return "fibre", wide.owner, wide.port, (wide.leg - 1) // 2
+    return None
+
+
+def _cable_pieces(design: Design, rows: list[CableRow]) -> list[tuple[CableRow, str, float | None, bool]]:
+    """(row, cable assembly slug, length, estimated) per physical cable: a splitter cable assembly
+    or a 1:2 splitter fibre is one piece for the legs it serves, as long as its longest leg."""
+    pieces: list[tuple[CableRow, str, float | None, bool]] = []
+    shared: dict[tuple, int] = {}
+    for row in rows:
+        conn = design.connections[row.conn_id]
+        kit = next((o for o in (optics.get(conn.a_end), optics.get(conn.b_end))
+                    if conn.kind == "network" and o is not None and not o.is_transceiver), None)
+        slug = kit.slug if kit else ""
+        key = _piece_key(design, conn, kit) if conn.kind == "network" else None
+        if key is None or key not in shared:
+            if key is not None:
+                shared[key] = len(pieces)
+            pieces.append((row, slug, row.length_m, row.estimated))
+            continue
+        first, _, length, estimated = pieces[shared[key]]
+        longest = None if length is None or row.length_m is None else max(length, row.length_m)
+        pieces[shared[key]] = (first, slug, longest, estimated or row.estimated)
+    return pieces
 
 
 def build(design: Design, ctx: CheckContext | None = None) -> Bom:
     """The BOM of a design. `ctx` (the checks' context) supplies length estimates."""
-    cables: dict[tuple[str, str, float | None], CableLine] = {}
-    optics: dict[tuple[str, str], OpticLine] = {}
-    for row in cable_rows(design, ctx):
-        ordered = None if row.length_m is None else purchasable_length_m(row.media, row.length_m)
-        key = (row.kind, row.media or "", ordered)
+    cables: dict[tuple[str, str, str, str, float | None], CableLine] = {}
+    for row, assembly, length, estimated in _cable_pieces(design, cable_rows(design, ctx)):
+        ordered = None if length is None else purchasable_length_m(row.media, length)
+        key = (row.kind, row.media or "", assembly, row.fibre, ordered)
         line = cables.get(key) or cables.setdefault(key, CableLine(*key))
         line.count += 1
-        line.estimated += row.estimated
-        if row.media in TRANSCEIVER_MEDIA:
-            conn = design.connections[row.conn_id]
-            for end in (conn.a, conn.b):
-                itype = _interface_type(design, end)
-                okey = (itype, row.media)
-                optic = optics.get(okey) or optics.setdefault(okey, OpticLine(_optic_item(itype, row.media), *okey))
-                optic.per_rack[_rack_name(design, end.owner)] += 1
+        line.estimated += estimated
     order = rack_columns(design)
     devices, pdus = _parts(design)
     return Bom(order, _rack_types(design, order), devices, pdus,
-               sorted(cables.values(), key=lambda c: (c.kind, c.media, c.length_m is None, c.length_m or 0)),
-               sorted(optics.values(), key=lambda o: (o.item, o.interface)), _modules(design))
+               sorted(cables.values(), key=lambda c: (c.kind, c.media, c.assembly, c.fibre, c.length_m is None,
+                                                      c.length_m or 0)),
+               optic_lines(design), _modules(design))
 
 
 # --- tables ------------------------------------------------------------------------------------------
@@ -227,39 +311,64 @@ def _length_text(c: CableLine) -> float | str:
     return UNKNOWN if c.length_m is None else c.length_m
 
 
+def _cable_part(c: CableLine) -> tuple[str, str, str, float | str]:
+    """(manufacturer, item, part number, unit W per wide end) of a cable line."""
+    kit = c.part
+    if kit is None:
+        return "", f"{c.fibre} fibre" if c.fibre else f"{c.kind} cable", "", ""
+    return kit.manufacturer, kit.model, kit.part_number or "", kit.power_w
+
+
 def cables_table(bom: Bom) -> list[list]:
-    rows: list[list] = [["Kind", "Media", "Length (m)", "Count", "Total length (m)", "Estimated lengths"]]
+    rows: list[list] = [["Kind", "Media", "Manufacturer", "Item", "Part number", "Unit power (W)", "Length (m)",
+                         "Count", "Total length (m)", "Estimated lengths"]]
     for c in bom.cables:
-        rows.append([c.kind, c.media, _length_text(c), c.count, "" if c.total_m is None else c.total_m,
-                     c.estimated])
+        rows.append([c.kind, c.media, *_cable_part(c), _length_text(c), c.count,
+                     "" if c.total_m is None else c.total_m, c.estimated])
     return rows
 
 
+def _unit_w(o: OpticLine) -> float | str:
+    return "" if o.unit_w is None else o.unit_w
+
+
+def _total_w(o: OpticLine) -> float | str:
+    return "" if o.unit_w is None else round(o.total_w, 2)
+
+
 def optics_table(bom: Bom) -> list[list]:
+    """Transceivers by manufacturer and part number: unit power, a count per rack, the total and
+    the W they draw (the figure `info` states for the hall)."""
     cols = _columns(bom, bom.optics)
-    rows: list[list] = [["Item", "Interface", "Media", *cols, "Total"]]
+    rows: list[list] = [["Manufacturer", "Item", "Part number", "Form", "Media", "Unit power (W)", *cols, "Total",
+                         "Total power (W)"]]
     for o in bom.optics:
-        rows.append([o.item, o.interface, o.media, *(o.per_rack.get(c, 0) for c in cols), o.total])
+        rows.append([o.manufacturer, o.item, o.part_number, o.form, o.media, _unit_w(o),
+                     *(o.per_rack.get(c, 0) for c in cols), o.total, _total_w(o)])
     return rows
 
 
 def csv_rows(bom: Bom) -> list[list]:
-    """One table for CSV: Section (rack, device, pdu, cable, optic), Manufacturer, Item, Part number
-    (a rack's type), Category/Media, Length (m), the rack columns, Total, Total length (m)."""
+    """One table for CSV: Section (rack, device, pdu, module, cable, optic), Manufacturer, Item,
+    Part number (a rack's type), Category/Media, Length (m), the rack columns, Total, Total length
+    (m), Unit power (W) and Total power (W) (optics; a cable assembly's W per wide end)."""
     cols = _columns(bom, [*bom.parts, *bom.modules, *bom.optics])
     rows: list[list] = [["Section", "Manufacturer", "Item", "Part number", "Category/Media", "Length (m)", *cols,
-                         "Total", "Total length (m)"]]
+                         "Total", "Total length (m)", "Unit power (W)", "Total power (W)"]]
+    blank = [""] * len(cols)
     for r in bom.rack_types:
-        rows.append(["rack", r.manufacturer, r.model, r.rack_type, "rack", "", *([""] * len(cols)), r.count, ""])
+        rows.append(["rack", r.manufacturer, r.model, r.rack_type, "rack", "", *blank, r.count, "", "", ""])
     for section, lines in (("device", bom.devices), ("pdu", bom.pdus), ("module", bom.modules)):
         for p in lines:
             rows.append([section, p.manufacturer, p.model, p.part_number, p.category, "",
-                         *(p.per_rack.get(c, 0) for c in cols), p.total, ""])
+                         *(p.per_rack.get(c, 0) for c in cols), p.total, "", "", ""])
     for c in bom.cables:
-        rows.append(["cable", "", f"{c.kind} cable", "", c.media, _length_text(c), *([""] * len(cols)), c.count,
-                     "" if c.total_m is None else c.total_m])
+        maker, item, number, unit_w = _cable_part(c)
+        rows.append(["cable", maker, item, number, c.media, _length_text(c), *blank, c.count,
+                     "" if c.total_m is None else c.total_m, unit_w, ""])
     for o in bom.optics:
-        rows.append(["optic", "", o.item, "", o.media, "", *(o.per_rack.get(c, 0) for c in cols), o.total, ""])
+        rows.append(["optic", o.manufacturer, o.item, o.part_number, o.media, "",
+                     *(o.per_rack.get(c, 0) for c in cols), o.total, "", _unit_w(o), _total_w(o)])
     return rows
 
 

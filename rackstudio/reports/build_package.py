@@ -1,8 +1,10 @@
 """Qt-free. The build package of a rack design: what a factory needs to build one rack of it.
 
 The rack design is materialised alone in a scratch design (`commands.rack_designs.scratch`) and
-read like any rack: its bill of materials (manufacturer part numbers and quantities), its internal
-cable schedule (label, ends, connector types, media, length, the side it runs on), its power and
+read like any rack: its bill of materials (manufacturer part numbers and quantities, the optics in
+its internal cables' cages with their unit power, as the design's BOM counts them), its internal
+cable schedule (label, ends with their breakout legs, connector types, media, length, the side it
+runs on, the optic at each end and the fibre), its power and
 coolant interfaces (what connects to the site: inlets with their connectors and ratings, manifold
 ports with the flow they need), weight empty and loaded with the centre of gravity, and the checks
 run on the rack as built (a rack alone, before feeds and coolant are connected on site). The PDF is
@@ -19,9 +21,11 @@ from rackstudio.checks.rule import Finding
 from rackstudio.commands.rack_designs import scratch
 from rackstudio.errors import RackStudioError
 from rackstudio.graph.component_graph import ComponentGraph
-from rackstudio.model.design import Design, Device, RackDesign
+from rackstudio.model.design import Design, Device, PortRef, RackDesign
 from rackstudio.model.parts import PartType
 from rackstudio.model.units import UNIT_MM
+from rackstudio.reports.bom import OpticLine, optic_lines
+from rackstudio.reports.cable_schedule import fibre_text, optic_text
 from rackstudio.reports.csv_out import write_rows
 from rackstudio.reports.xlsx import write_xlsx
 
@@ -75,7 +79,9 @@ def build(design: Design, name: str) -> BuildPackage:
     devices = sorted(built.devices.values(), key=_place_key)
     empty = rt.weight_kg
     cog, unknown = _centre_of_gravity(built, devices)
-    tables = [_bom(built, devices), _sourcing(built, devices), _cables(built), _power_interfaces(built, devices),
+    optics = optic_lines(built)
+    tables = [_bom(built, devices, optics), _sourcing(built, devices, optics), _cables(built),
+              _power_interfaces(built, devices),
               _coolant_interfaces(built, devices, metrics.liquid_lpm, metrics.heat_liquid_w),
               _rules(engine, findings)]
     span = rt.u_height * rt.unit_mm
@@ -91,31 +97,39 @@ def _name(design: Design, device_id: str) -> str:
     return design.devices[device_id].name
 
 
-def _bom(design: Design, devices: list[Device]) -> Table:
+def _bom(design: Design, devices: list[Device], optics: list[OpticLine]) -> Table:
+    """The rack, its devices by part, and the transceivers in its internal cables' cages (one per
+    cage, `reports.bom.optic_lines`) with their unit power; a fibre end still without one is listed
+    as to choose."""
     counts = Counter(d.part for d in devices)
     rack = design.racks[RACK]
     rt = design.rack_type_of(rack)
     table = Table("Bill of materials", ["Item", "Manufacturer", "Model", "Part number", "Library slug", "Category",
-                                        "Quantity", "Unit weight kg", "Weight kg"])
-    table.rows.append(["rack", rt.manufacturer, rt.model, "", rt.slug, "rack", 1, rt.weight_kg, rt.weight_kg])
+                                        "Quantity", "Unit weight kg", "Weight kg", "Unit power W"])
+    table.rows.append(["rack", rt.manufacturer, rt.model, "", rt.slug, "rack", 1, rt.weight_kg, rt.weight_kg, None])
     for slug in sorted(counts, key=lambda s: (design.part_types[s].category.value, s)):
         part: PartType = design.part_types[slug]
         w = part.weight_kg
         table.rows.append(["device", part.manufacturer, part.model, part.part_number or "", slug, part.category.value,
-                           counts[slug], w, None if w is None else round(w * counts[slug], 2)])
+                           counts[slug], w, None if w is None else round(w * counts[slug], 2), None])
+    for o in optics:
+        table.rows.append(["optic", o.manufacturer, o.item, o.part_number, o.slug, "transceiver", o.total, None, None,
+                           o.unit_w])
     return table
 
 
 UNKNOWN = "(not given)"
 
 
-def _sourcing(design: Design, devices: list[Device]) -> Table:
-    """The devices rolled up by supplier and by country of origin (the parts' `sourcing`), with
-    each group's share of the content by count and, for parts with a unit price (in one currency),
-    its share of the priced content's value."""
+def _sourcing(design: Design, devices: list[Device], optics: list[OpticLine]) -> Table:
+    """The devices and optics rolled up by supplier and by country of origin (the parts' `sourcing`;
+    an optic carries none, so it counts under "(not given)"), with each group's share of the content
+    by count and, for parts with a unit price (in one currency), its share of the priced content's
+    value."""
     table = Table("Sourcing", ["By", "Name", "Quantity", "Share by count", "Value", "Share by value",
                                "Longest lead time weeks"])
     currencies = {s.currency for d in devices if (s := design.part_of(d).rackstudio.sourcing) and s.currency}
+    fitted = sum(o.total for o in optics)
     for by in ("supplier", "country"):
         count: Counter = Counter()
         value: Counter = Counter()
@@ -128,6 +142,8 @@ def _sourcing(design: Design, devices: list[Device]) -> Table:
                 value[key] += s.unit_price
             if s is not None and s.lead_time_weeks is not None:
                 lead[key] = max(lead.get(key, 0.0), s.lead_time_weeks)
+        if fitted:
+            count[UNKNOWN] += fitted
         total, worth = sum(count.values()), sum(value.values())
         for key in sorted(count, key=lambda k: (-count[k], k)):
             share_value = f"{value[key] / worth:.0%}" if key in value and worth and len(currencies) <= 1 else ""
@@ -166,14 +182,21 @@ def cable_side(design: Design, a: str, b: str) -> str:
     return faces.pop() if len(faces) == 1 else "front to rear"
 
 
+def _port(end: PortRef) -> str:
+    return end.port if end.leg is None else f"{end.port} leg {end.leg}"
+
+
 def _cables(design: Design) -> Table:
+    """The internal cable schedule: ends (a broken-out port's leg with its port), connectors, media,
+    length, side, and the optic at each end with the fibre, as the design's cable schedule names them."""
     table = Table("Internal cables", ["Label", "Kind", "From", "From port", "From connector", "To", "To port",
-                                      "To connector", "Media", "Length m", "Side"])
+                                      "To connector", "Media", "Length m", "Side", "From optic", "To optic", "Fibre"])
     for c in sorted(design.connections.values(), key=lambda c: (c.kind, c.label or "", c.id)):
-        table.rows.append([c.label or c.id.split(".", 1)[-1], c.kind, _name(design, c.a.owner), c.a.port,
-                           _connector(design, c.a.owner, c.kind, c.a.port), _name(design, c.b.owner), c.b.port,
+        table.rows.append([c.label or c.id.split(".", 1)[-1], c.kind, _name(design, c.a.owner), _port(c.a),
+                           _connector(design, c.a.owner, c.kind, c.a.port), _name(design, c.b.owner), _port(c.b),
                            _connector(design, c.b.owner, c.kind, c.b.port), c.media or "",
-                           c.length_m, cable_side(design, c.a.owner, c.b.owner)])
+                           c.length_m, cable_side(design, c.a.owner, c.b.owner), optic_text(c.a_end),
+                           optic_text(c.b_end), fibre_text(c)])
     return table
 
 

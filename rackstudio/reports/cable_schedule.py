@@ -1,5 +1,6 @@
 """Qt-free. The cable schedule: one row per connection with its label, both ends (rack, unit,
-device, port), kind, media and length, as CSV or XLSX for the installer.
+device, port, the breakout leg of the port, the optic or cable plug that goes in it), kind, media,
+fibre (connector and straight or 1:2 splitter) and length, as CSV or XLSX for the installer.
 
 Every cable's length is the one stored on it: typed, or estimated from the places of its ends
 when it was made and kept up to date as they move (`model.cable_length`, engineering.md 4.5),
@@ -12,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rackstudio.checks.context import CheckContext, rack_of_record
-from rackstudio.model import cable_length, geometry
+from rackstudio.model import cable_length, geometry, optics
 from rackstudio.model.design import Connection, Design, PortRef
 from rackstudio.reports.csv_out import write_rows
 from rackstudio.reports.xlsx import write_xlsx
 
-HEADER = ("Label", "Kind", "A rack", "A unit", "A device", "A port", "B rack", "B unit", "B device", "B port",
-          "Media", "Length (m)", "Length estimated", "Id")
+HEADER = ("Label", "Kind", "A rack", "A unit", "A device", "A port", "A leg", "A optic", "B rack", "B unit",
+          "B device", "B port", "B leg", "B optic", "Media", "Fibre", "Length (m)", "Length estimated", "Id")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class End:
     unit: str
     device: str
     port: str
+    leg: int | None = None  # one far port of a broken-out port
+    optic: str = ""  # the optic or cable plug at this end (`optic_text`)
 
 
 @dataclass(frozen=True)
@@ -39,15 +42,37 @@ class CableRow:
     media: str
     length_m: float | None
     estimated: bool
+    fibre: str = ""
 
     def cells(self) -> tuple:
         length = round(self.length_m, 2) if self.length_m is not None else None
-        return (self.label, self.kind, *_end_cells(self.a), *_end_cells(self.b), self.media, length,
+        return (self.label, self.kind, *_end_cells(self.a), *_end_cells(self.b), self.media, self.fibre, length,
                 "yes" if self.estimated else "", self.conn_id)
 
 
-def _end_cells(end: End) -> tuple[str, str, str, str]:
-    return end.rack, end.unit, end.device, end.port
+def _end_cells(end: End) -> tuple:
+    return end.rack, end.unit, end.device, end.port, "" if end.leg is None else end.leg, end.optic
+
+
+def optic_text(slug: str | None) -> str:
+    """How the schedule names an optic or cable assembly: maker and part number ('NVIDIA
+    MMA4Z00-NS'), or maker and model where it has no part number; '' for none."""
+    optic = optics.get(slug)
+    if optic is None:
+        return ""
+    return f"{optic.manufacturer} {optic.part_number}" if optic.part_number else optic.name
+
+
+def fibre_text(conn: Connection) -> str:
+    """The fibre a link between transceivers takes: its connector and 'straight' or '1:2 splitter'
+    (one leg of a splitter fibre, engineering.md 4.2); '' for copper and cable assemblies."""
+    ends = [optics.get(conn.end(side)) for side in ("a", "b")] if conn.kind == "network" else []
+    transceivers = [o for o in ends if o is not None and o.is_transceiver]
+    if not transceivers:
+        return ""
+    shape = "1:2 splitter" if conn.fibre == "splitter" else "straight"
+    connector = next((o.connector for o in transceivers if o.connector), "")
+    return f"{connector} {shape}".strip()
 
 
 def rack_id_of(design: Design, device_id: str) -> str | None:
@@ -79,16 +104,18 @@ def _mounted_unit(design: Design, device) -> str:
     return f"U{design.rack_type_of(rack).unit_label(device.position):g}"
 
 
-def end_of(design: Design, ref: PortRef) -> End:
+def end_of(design: Design, ref: PortRef, optic: str | None = None) -> End:
+    """Where one end of a cable goes, with the optic or plug named for it (`optic`, a slug)."""
     feed = design.feeds.get(ref.owner)
     if feed is not None:
         rack = design.racks.get(feed.rack or "")
         return End(rack.name if rack else "", "", feed.name, ref.port)
     device = design.devices.get(ref.owner)
     if device is None:
-        return End("", "", ref.owner, ref.port)
+        return End("", "", ref.owner, ref.port, ref.leg, optic_text(optic))
     rack = design.racks.get(rack_id_of(design, device.id) or "")
-    return End(rack.name if rack else "", unit_text(design, device.id), device.name, ref.port)
+    return End(rack.name if rack else "", unit_text(design, device.id), device.name, ref.port, ref.leg,
+               optic_text(optic))
 
 
 def length_of(design: Design, conn: Connection, ctx: CheckContext | None = None) -> tuple[float | None, bool]:
@@ -108,8 +135,9 @@ def cable_rows(design: Design, ctx: CheckContext | None = None, kinds: tuple[str
     rows = []
     for conn in conns:
         length, estimated = length_of(design, conn, ctx)
-        rows.append(CableRow(conn.id, conn.label or conn.id, conn.kind, end_of(design, conn.a),
-                             end_of(design, conn.b), conn.media or "", length, estimated))
+        rows.append(CableRow(conn.id, conn.label or conn.id, conn.kind, end_of(design, conn.a, conn.a_end),
+                             end_of(design, conn.b, conn.b_end), conn.media or "", length, estimated,
+                             fibre_text(conn)))
     return rows
 
 

@@ -1,6 +1,6 @@
 """Qt-free. Two rack designs side by side (generations: GB200 NVL72 against GB300 NVL72): power
 (maximum, allocated, per feed side as a placed instance of each is fed), heat to air and to liquid, coolant flow, weight empty and
-loaded, centre of gravity, network ports by speed, and the BOM delta. Each design is read as its
+loaded, centre of gravity, network ports by speed, and the BOM delta (devices, then optics by part). Each design is read as its
 build package reads it (one rack alone, `reports.build_package`), so the figures are the ones the
 checks and the build package give.
 """
@@ -15,6 +15,7 @@ from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model import interfaces
 from rackstudio.model.design import Design
 from rackstudio.model.rack_designs import instances
+from rackstudio.reports.bom import optic_lines
 from rackstudio.reports.build_package import RACK, build
 
 
@@ -76,6 +77,10 @@ def compare(design: Design, a: str, b: str) -> tuple[list[Row], list[Row]]:
     parts = {**pa.design.part_types, **pb.design.part_types}
     bom = [Row(f"{parts[s].manufacturer} {parts[s].model}", bom_a[s], bom_b[s])
            for s in sorted(bom_a.keys() | bom_b.keys(), key=lambda s: (parts[s].category.value, s))]
+    optics_a, optics_b = ({(o.manufacturer, o.part_number or o.item): o.total for o in optic_lines(p.design)}
+                          for p in (pa, pb))
+    bom += [Row(f"{maker} {item} (optic)", optics_a.get((maker, item), 0), optics_b.get((maker, item), 0))
+            for maker, item in sorted(optics_a.keys() | optics_b.keys())]
     return rows, bom
 
 

@@ -1,6 +1,8 @@
 """The cable list: the connections of the selection (of everything when nothing is selected)
-with A end, B end, media and length (marked "(est.)" while it is RackStudio's estimate); sortable; label, media and length editable in place
-(SetProperty); relabel from the cable label pattern; disconnect."""
+with A end, B end (with a broken-out port's leg), media and length (marked "(est.)" while it is
+RackStudio's estimate), the optic at each end and the fibre, named as the cable schedule names
+them; sortable; label, media and length editable in place (SetProperty; the optics are the
+Inspector's); relabel from the cable label pattern; disconnect."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -21,12 +23,13 @@ from rackstudio.commands import Composite, Disconnect, Refused, SetProperty
 from rackstudio.commands.labels import FIELDS, cable_label
 from rackstudio.model.design import Design, PortRef
 from rackstudio.model.geometry import devices_within
+from rackstudio.reports.cable_schedule import fibre_text, optic_text
 from rackstudio.ui import prefs
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.table_model import RowsTableModel
 
-COLUMNS = ("Label", "A end", "B end", "Kind", "Media", "Length (m)")
+COLUMNS = ("Label", "A end", "B end", "Kind", "Media", "Length (m)", "A optic", "B optic", "Fibre")
 EDITABLE = {0: "label", 4: "media", 5: "length_m"}
 
 
@@ -82,7 +85,7 @@ class CableListModel(RowsTableModel):
             return None
         conn = self.design.connections[self.conn_ids[index.row()]]
         values = (conn.label or "", end_text(self.design, conn.a), end_text(self.design, conn.b), conn.kind,
-                  conn.media or "", conn.length_m)
+                  conn.media or "", conn.length_m, optic_text(conn.a_end), optic_text(conn.b_end), fibre_text(conn))
         value = values[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if index.column() == 5:

@@ -54,8 +54,8 @@ def test_cable_schedule_headless(design_file, tmp_path):
     assert main(["export", str(design_file), "--what", "cables", "-o", str(tmp_path / "c.csv")]) == 0
     rows = list(csv.reader((tmp_path / "c.csv").open(encoding="utf-8")))
     assert len(rows) == 12 and rows[0][0] == "Label"
-    assert ["srv:nic1 / sw:p1", "network", "A02", "U1", "srv", "nic1", "A02", "U40", "sw", "p1", "aoc", "3.0", "",
-            "cb-1"] in rows
+    assert ["srv:nic1 / sw:p1", "network", "A02", "U1", "srv", "nic1", "", "", "A02", "U40", "sw", "p1", "", "",
+            "aoc", "", "3.0", "", "cb-1"] in rows
 
 
 def test_report_json_headless(design_file, tmp_path):

@@ -123,7 +123,7 @@ def test_the_bom_lists_the_installed_modules_per_rack(r760xs):
     [line] = found.modules
     assert (line.manufacturer, line.model, line.category, dict(line.per_rack)) == (
         "Dell", "D750E-S6", "psu module", {"R1": 2})
-    assert ["module", "Dell", "D750E-S6", "", "psu module", "", 2, 2, ""] in bom.csv_rows(found)
+    assert ["module", "Dell", "D750E-S6", "", "psu module", "", 2, 2, "", "", ""] in bom.csv_rows(found)
 
 
 def test_the_real_r760_draws_what_one_of_its_two_800_w_psus_carries_not_both():

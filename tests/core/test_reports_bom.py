@@ -46,8 +46,10 @@ def test_cables_by_kind_media_and_ordered_length(design):
     """Typed lengths as given; the three cords from srv (A02) to pdu-a (A01) estimated at 6.4 m and
     ordered at 7 m; cords to a feed have no length to estimate."""
     rows = bom.cables_table(bom.build(design))[1:]
-    assert rows == [["network", "aoc", 3.0, 1, 3.0, 0], ["network", "dac", 2.0, 1, 2.0, 0],
-                    ["power", "power", 7.0, 3, 21.0, 3], ["power", "power", "unknown", 6, "", 0]]
+    plain = ["", "network cable", "", ""]
+    power = ["", "power cable", "", ""]
+    assert rows == [["network", "aoc", *plain, 3.0, 1, 3.0, 0], ["network", "dac", *plain, 2.0, 1, 2.0, 0],
+                    ["power", "power", *power, 7.0, 3, 21.0, 3], ["power", "power", *power, "unknown", 6, "", 0]]
 
 
 def test_an_estimated_length_is_ordered_in_the_length_its_family_is_sold_in(design):
@@ -60,8 +62,9 @@ def test_fibre_needs_a_transceiver_at_each_end(design):
     doc_design = design
     doc_design.put("connections", doc_design.connections["cb-1"].replace(media="mmf"))
     optics = bom.optics_table(bom.build(doc_design))
-    assert optics[0] == ["Item", "Interface", "Media", "A02", "Total"]
-    assert optics[1:] == [["400G OSFP MMF transceiver", "400gbase-x-osfp", "mmf", 2, 2]]
+    assert optics[0] == ["Manufacturer", "Item", "Part number", "Form", "Media", "Unit power (W)", "A02", "Total",
+                         "Total power (W)"]
+    assert optics[1:] == [["", "400G OSFP MMF transceiver (not chosen)", "", "", "mmf", "", 2, 2, ""]]
 
 
 def test_csv_is_one_table_with_sections(design, tmp_path):
@@ -80,7 +83,7 @@ def test_xlsx_has_a_sheet_each_with_the_same_rows(design, tmp_path):
     table = bom.build(design)
     assert book["Racks"] == bom.racks_table(table)
     assert book["Devices"] == [[None if v == "" else v for v in row] for row in bom.parts_table(table, table.devices)]
-    assert book["Cables"][1] == ["network", "aoc", 3, 1, 3, 0]
+    assert book["Cables"][1] == ["network", "aoc", None, "network cable", None, None, 3, 1, 3, 0]
 
 
 def test_text_is_written_as_text_never_as_a_formula(design, tmp_path):
@@ -120,8 +123,8 @@ def test_cable_schedule_rows_name_both_ends(design):
     rows = {r.conn_id: r for r in cable_schedule.cable_rows(design)}
     assert len(rows) == len(design.connections)
     cb1 = rows["cb-1"]
-    assert cb1.cells() == ("srv:nic1 / sw:p1", "network", "A02", "U1", "srv", "nic1", "A02", "U40", "sw", "p1",
-                           "aoc", 3.0, "", "cb-1")
+    assert cb1.cells() == ("srv:nic1 / sw:p1", "network", "A02", "U1", "srv", "nic1", "", "", "A02", "U40", "sw",
+                           "p1", "", "", "aoc", "", 3.0, "", "cb-1")
     assert rows["pw-1"].a == cable_schedule.End("A01", "left side", "pdu-a", "Inlet")
     assert rows["pw-1"].b.device == "Feed A"
 
@@ -133,7 +136,7 @@ def test_missing_length_is_the_checks_estimate(design):
     row = next(r for r in cable_schedule.cable_rows(doc_design) if r.conn_id == "cb-2")
     assert row.estimated and row.length_m == pytest.approx(
         estimate_length_m(engine.ctx, doc_design.connections["cb-2"]))
-    assert row.cells()[12] == "yes"
+    assert row.cells()[cable_schedule.HEADER.index("Length estimated")] == "yes"
 
 
 def test_cable_schedule_csv_and_xlsx_match_the_design(design, tmp_path):
