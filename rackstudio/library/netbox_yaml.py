@@ -3,7 +3,7 @@
 A file is parsed safely (no aliases, anchors or object tags, a size and nesting cap), checked
 against the rules of the NetBox device-type library's schema, and mapped onto `PartType`,
 `ModuleType` or `RackType`. Only what cannot become a part is refused (wrong types, missing
-manufacturer/model/u_height); everything else loads with data-quality flags, so a user who
+manufacturer/model); everything else loads with data-quality flags, so a user who
 points RackStudio at the real library gets nearly all of it. The safe parser and the choice
 vocabulary live in `library.safe_yaml`, the schema's field rules in `library.netbox_schema`,
 and the data-quality flags in `library.quality`.
@@ -83,7 +83,11 @@ def _device_fields(r: FieldReader, data: dict) -> dict[str, Any]:
     flag_unknown_keys(r, data, {*DEVICE_TYPE_KEYS, "rackstudio", "_is_powered"})
     out = read_identity(r, data)
     out["part_number"] = r.text(data, "part_number", "part_number", max_len=50)
-    out["u_height"] = float(r.number(data, "u_height", "u_height", required=True, step=0.5))
+    if "u_height" in data:  # given but null or empty is refused: NetBox refuses it too
+        out["u_height"] = float(r.number(data, "u_height", "u_height", required=True, step=0.5))
+    else:  # optional in older library schemas (early-2024 files omit it); NetBox defaults it to 1
+        r.flag("missing-field", "no u_height; assumed 1 (NetBox's default)")
+        out["u_height"] = 1.0
     full_depth = r.boolean(data, "is_full_depth", "is_full_depth")
     if full_depth is None:
         r.flag("missing-field", "no is_full_depth; assumed true (NetBox's default)")

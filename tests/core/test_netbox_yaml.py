@@ -489,7 +489,7 @@ def test_deep_nesting_and_size_are_capped(tmp_path):
     (GOOD.replace("u_height: 1", 'u_height: "tall"'), "u_height", "expected a number, found text 'tall'"),
     (GOOD.replace("u_height: 1", "u_height: 1.3"), "u_height", "must be a multiple of 0.5 (found 1.3)"),
     (GOOD.replace("u_height: 1", "u_height: -1"), "u_height", "must not be negative (found -1)"),
-    (GOOD.replace("u_height: 1\n", ""), "u_height", "required, but missing"),
+    (GOOD.replace("u_height: 1\n", "u_height:\n"), "u_height", "required, but empty"),
     (GOOD.replace("manufacturer: Acme\n", ""), "manufacturer", "required, but missing"),
     (GOOD.replace("model: X1", "model: ''"), "model", "required, but empty"),
     (GOOD.replace("is_full_depth: true", "is_full_depth: 'yes'"), "is_full_depth",
@@ -506,6 +506,15 @@ def test_wrong_types_are_refused_with_the_key_path(text, where, reason):
     result = parse_device_type(text, "part.yaml")
     assert result.part is None
     assert (result.error.where, result.error.reason) == (where, reason)
+
+
+def test_a_file_without_u_height_is_one_unit_as_in_netbox():
+    """Early-2024 library files omit u_height (the schema did not require it then); NetBox makes
+    such a device type 1U, so it loads as 1U with a flag rather than being refused."""
+    result = parse_device_type(GOOD.replace("u_height: 1\n", ""), "part.yaml")
+    assert result.ok and result.part.u_height == 1
+    flags = [(f.key, f.message) for f in result.flags]
+    assert ("missing-field", "no u_height; assumed 1 (NetBox's default)") in flags
 
 
 def test_refusal_points_at_the_line():

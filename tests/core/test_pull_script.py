@@ -69,8 +69,36 @@ def test_takes_every_file_of_the_named_manufacturers_byte_for_byte(script, tmp_p
 def test_the_command_line_reads_a_local_tarball_and_reports_a_bad_one(script, tmp_path, capsys):
     tarball = tmp_path / "lib.tar.gz"
     tarball.write_bytes(_tarball())
-    assert script.main(["--tarball", str(tarball), "--out", str(tmp_path / "out"), "--manufacturer", "Dell"]) == 0
+    out = ["--tarball", str(tarball), "--out", str(tmp_path / "out")]
+    assert script.main([*out, "--commit", "abc123", "--manufacturer", "Dell"]) == 0
     assert capsys.readouterr().out.startswith("4 files into")  # 3 Dell + Cisco N9K
+    # an archive of another commit than the one named (here the default) is never recorded as it
+    assert script.main([*out, "--manufacturer", "Dell"]) == 1
+    assert "the archive is not of commit 34a3156" in capsys.readouterr().err
     tarball.write_bytes(b"not a tarball")
     assert script.main(["--tarball", str(tarball), "--out", str(tmp_path / "bad")]) == 1
     assert capsys.readouterr().err.startswith("pull_devicetype_library: ")
+
+
+def test_another_repository_is_recorded_with_its_own_attribution(script, tmp_path):
+    """A fork or extension of the library is named as what it is, never as the NetBox community's;
+    `--all` takes every manufacturer's files (Cisco's too)."""
+    tarball = tmp_path / "lib.tar.gz"
+    tarball.write_bytes(_tarball())
+    assert script.main(["--tarball", str(tarball), "--out", str(tmp_path / "out"), "--all",
+                        "--repository", "nautobot/devicetype-library", "--commit", "abc123",
+                        "--note", "Why: a test."]) == 0
+    manifest = json.loads((tmp_path / "out" / "MANIFEST.json").read_text())
+    assert manifest["repository"] == "nautobot/devicetype-library"
+    assert manifest["url"] == "https://codeload.github.com/nautobot/devicetype-library/tar.gz/abc123"
+    assert manifest["description"].startswith("Nautobot's fork of the NetBox community device-type library")
+    assert manifest["licence"].startswith("Published by the Nautobot project") and "CC0 1.0" in manifest["licence"]
+    assert manifest["manufacturers"] == "all" and len(manifest["files"]) == 7  # every yaml but README/schema
+    source = (tmp_path / "out" / "SOURCE.md").read_text()
+    assert source.startswith("# nautobot/devicetype-library: pulled fixture set")
+    assert "Nautobot's fork" in source and "https://github.com/nautobot/devicetype-library" in source
+    assert "\nWhy: a test.\n" in source and manifest["note"] == "Why: a test."
+    with pytest.raises(ValueError, match="not a known library"):
+        script.pull(_tarball(), tmp_path / "x", "abc123", None, "someone/devicetype-library")
+    with pytest.raises(SystemExit):  # a fork's commit is never defaulted to the NetBox library's
+        script.main(["--tarball", str(tarball), "--repository", "nautobot/devicetype-library"])
