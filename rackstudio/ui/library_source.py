@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from pathlib import Path
 
 from rackstudio.model.design import Design
 from rackstudio.model.modules import ModuleType, module_key
@@ -76,6 +77,7 @@ class PartsLibrary:
         self._rack_types = {r.slug: r for r in rack_types}
         self.source = source
         self.problem: str | None = None  # why the catalog could not be read, if so
+        self.file_problems: tuple[str, ...] = ()  # one line per library file that was refused
         self.design_getter: Callable[[], Design | None] = lambda: None
 
     def _design(self) -> Design | None:
@@ -153,6 +155,9 @@ class CatalogLibrary(PartsLibrary):
         self._rack_entries = {e.slug: e for e in catalog.entries if e.kind == "rack-type" and e.slug}
         self._module_entries = {module_key(e.manufacturer, e.model): e for e in catalog.entries
                                 if e.kind == "module-type"}
+        roots = {s.name: Path(s.root) for s in catalog.sources}
+        self.file_problems = tuple(f"[{p.source}] {_problem_line(p.problem, roots.get(p.source))}"
+                                   for p in catalog.problems)
 
     def library_part(self, key: str) -> PartType | None:
         return self.catalog.part(key)
@@ -177,6 +182,15 @@ class CatalogLibrary(PartsLibrary):
                 rows.append(Entry(kind, e.slug, e.manufacturer, e.model, category, e.u_height or 0.0, e.source,
                                   e.max_power_w, e.weight_kg))
         return rows
+
+
+def _problem_line(problem, root: Path | None) -> str:
+    """A refused file's one-line message, its path relative to its library folder."""
+    try:
+        path = Path(problem.path).relative_to(root).as_posix() if root is not None else problem.path
+    except ValueError:
+        path = problem.path
+    return str(replace(problem, path=path if path != "." else problem.path))
 
 
 def builtin_library() -> PartsLibrary:

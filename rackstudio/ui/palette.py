@@ -28,6 +28,7 @@ from rackstudio.ui.table_model import RowsTableModel
 
 COLUMNS = ("Model", "U", "Power", "Weight", "Manufacturer", "Category")
 ALL = ""
+_TOOLTIP_LINES = 40
 
 
 def _power(power_w: float | None) -> str:
@@ -173,6 +174,7 @@ class PaletteDock(QDockWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.count = QLabel()
         self.count.setWordWrap(True)
+        self._not_read = ""  # what the count line adds about refused library files
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.view)
@@ -202,12 +204,26 @@ class PaletteDock(QDockWidget):
             index = combo.findData(current)
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
+        self._show_file_problems(self.editor.library.file_problems)
         self._apply_filter()
         self.view.resizeColumnsToContents()
         for column, limit in ((0, 200), (1, 40), (2, 66), (3, 66)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), limit))
         if self.editor.library.problem:
             self.count.setText(f"The parts library could not be read: {self.editor.library.problem}")
+
+    def _show_file_problems(self, problems: tuple[str, ...]) -> None:
+        """Refused library files under the count, the first with its message and all of them in
+        the tooltip: one quiet line however many there are, never a dialog per file."""
+        self._not_read = ""
+        if problems:
+            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            self._not_read = f"\n{len(problems)} library file(s) not read: {problems[0]}{more}"
+        shown = list(problems[:_TOOLTIP_LINES])
+        if len(problems) > _TOOLTIP_LINES:
+            shown.append(f"… and {len(problems) - _TOOLTIP_LINES} more "
+                         "(rackstudio parts check DIR lists all)")
+        self.count.setToolTip("\n".join(shown))
 
     def _on_changed(self, changes: ChangeSet) -> None:
         colls = changes.collections()
@@ -217,7 +233,7 @@ class PaletteDock(QDockWidget):
     def _apply_filter(self) -> None:
         self.model.set_filter(self.search.text(), self.manufacturer.currentData() or ALL,
                               self.category.currentData() or ALL)
-        self.count.setText(f"{len(self.model.rows)} of {len(self.model.entries)} shown")
+        self.count.setText(f"{len(self.model.rows)} of {len(self.model.entries)} shown{self._not_read}")
 
     # --- for tests and keyboard users ------------------------------------------------------------
 

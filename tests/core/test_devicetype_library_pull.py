@@ -18,7 +18,7 @@ from rackstudio.cli import main
 from rackstudio.library.catalog import Catalog, LibrarySource
 from rackstudio.library.index import KINDS
 from rackstudio.model.modules import fitted
-from rackstudio.power.draw import PASS_THROUGH, part_draw
+from rackstudio.power.draw import PASS_THROUGH, PASSIVE_CATEGORIES, part_draw
 from tests.conftest import DATA, require_data
 
 LIBRARY = DATA / "devicetype-library"
@@ -96,6 +96,8 @@ def _power(part, flags) -> str:
         return "not powered"
     if draw.basis == "not drawn" and part.subdevice_role == "child":
         return "through its parent"
+    if draw.basis == "not drawn" and part.category in PASSIVE_CATEGORIES:
+        return "passive"  # patch panels and blanks draw nothing
     if not draw.known and UNKNOWN_FLAGS & {f.key for f in flags}:
         return "unknown, flagged"
     return f"silent ({draw.basis}, {draw.max_w:g} W)"
