@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
+from rackstudio.model.parts import PduSpec
 from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
+from rackstudio.power.inlets import pdu_spec
 
 POWER_EDGES = ("power", "supplies", "busbar")
 NOTHING_FAILED: frozenset[str] = frozenset()
@@ -384,10 +386,16 @@ def supply_voltage(ctx: CheckContext, supplier: str) -> float | None:
     if feed is not None:
         return abs(feed.voltage_v) if feed.supply == "dc" else outlet_voltage(feed.voltage_v, feed.phase)
     if supplier in ctx.design.devices:
-        spec = ctx.part(supplier).rackstudio.pdu
+        spec = pdu_spec_of(ctx, supplier)
         if spec is not None:
             return outlet_voltage(spec.inlet_voltage_v, spec.inlet_phase)
     return None
+
+
+def pdu_spec_of(ctx: CheckContext, device_id: str) -> PduSpec | None:
+    """A placed PDU's rating as every power rule reads it: the type's figures, or its inlet type's
+    and its feed's (`power.inlets.pdu_spec`, engineering.md 2.10), once per pass."""
+    return ctx.remember(("pdu_spec", device_id), lambda: pdu_spec(ctx.design, device_id))
 
 
 def feed_power_factor(ctx: CheckContext, node: str) -> float:

@@ -40,6 +40,7 @@ from rackstudio.power.electrical import (
     pdu_outlet_voltage,
     phase_currents,
 )
+from rackstudio.power.inlets import pdu_spec
 
 SIDES = ("A", "B")
 SEARCH_NODES = 200_000  # the exhaustive search gives up after this many placements (bounded work)
@@ -138,7 +139,7 @@ class _Pdu:
         self.part: PartType = ctx.part(pdu_id)
         self.name = ctx.design.devices[pdu_id].name
         self.derating = ctx.settings.derating
-        spec = self.part.rackstudio.pdu
+        spec = pdu_spec(ctx.design, pdu_id)  # the checks' rating: the type's, or its inlet type's and feed's
         self.spec = spec
         self.volts = pdu_outlet_voltage(spec) if spec else 230.0
         self.outlet_w = outlet_w
@@ -364,7 +365,7 @@ def _plan_rack(ctx: _Env, rack_id: str, device_ids: list[str], plan: Plan, resul
     dead = [design.devices[p].name for p in sides if p not in {s.id for s in pdus}]
     if dead:
         result.notes.append(f"{', '.join(dead)} in {rack.name}: no feed, so no PSU is planned onto it")
-    before = {p.id: pdu_load(p.part, dict(p.outlet_w), p.pf, p.derating) for p in pdus if p.spec}
+    before = {p.id: pdu_load(p.part, dict(p.outlet_w), p.pf, p.derating, p.spec) for p in pdus if p.spec}
     live_sides = {p.side for p in pdus}
 
     psus: list[_Psu] = []
@@ -430,7 +431,7 @@ def _plan_rack(ctx: _Env, rack_id: str, device_ids: list[str], plan: Plan, resul
                                      pdu.amps(psu.watts), reason))
     for pdu in pdus:
         if pdu.spec is not None:
-            after = pdu_load(pdu.part, pdu.outlet_w, pdu.pf, pdu.derating)
+            after = pdu_load(pdu.part, pdu.outlet_w, pdu.pf, pdu.derating, pdu.spec)
             result.pdus.append(PduPreview(pdu.id, pdu.name, pdu.side, before[pdu.id], after))
     for device in devices:
         result.devices.append(_verdict(ctx, device))

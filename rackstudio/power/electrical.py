@@ -128,9 +128,12 @@ class PduLoad:
     imbalance_pct: float
 
 
-def pdu_load(part: PartType, outlet_w: Mapping[str, float], power_factor: float, derating: float) -> PduLoad:
-    """Every figure of one rack PDU (part.rackstudio.pdu must be set) from W per outlet."""
-    spec = part.rackstudio.pdu
+def pdu_load(part: PartType, outlet_w: Mapping[str, float], power_factor: float, derating: float,
+             spec: PduSpec | None = None) -> PduLoad:
+    """Every figure of one rack PDU from W per outlet: `spec` is the placed PDU's rating
+    (`power.inlets.pdu_spec`: the part's figures, or its inlet type's and its feed's); the part's
+    own figures when not given."""
+    spec = spec or part.rackstudio.pdu
     volts = pdu_outlet_voltage(spec)
     currents = outlet_currents(outlet_w, volts, power_factor)
     phases = None

@@ -22,8 +22,9 @@ from rackstudio.commands.rack_designs import scratch
 from rackstudio.errors import RackStudioError
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design, Device, PortRef, RackDesign
-from rackstudio.model.parts import PartType
+from rackstudio.model.parts import Category, PartType
 from rackstudio.model.units import UNIT_MM
+from rackstudio.power.inlets import inlet_rating, pdu_inlet
 from rackstudio.reports.bom import OpticLine, optic_lines
 from rackstudio.reports.cable_schedule import fibre_text, optic_text
 from rackstudio.reports.csv_out import write_rows
@@ -213,9 +214,8 @@ def _power_interfaces(design: Design, devices: list[Device]) -> Table:
         for p in part.power_ports:
             if (d.id, p.name) in used:
                 continue
-            if part.rackstudio.pdu is not None:
-                spec = part.rackstudio.pdu
-                rating = f"{spec.inlet_voltage_v:g} V {spec.inlet_phase} {spec.inlet_amperage_a:g} A"
+            if part.category == Category.PDU:
+                rating = _pdu_rating(design, d.id)
             elif part.rackstudio.shelf is not None:
                 s = part.rackstudio.shelf
                 rating = f"{s.psu_count} × {s.psu_rating_w:g} W PSUs ({s.redundancy}), {s.output_v:g} V out"
@@ -223,6 +223,20 @@ def _power_interfaces(design: Design, devices: list[Device]) -> Table:
                 rating = f"{p.maximum_draw:g} W maximum draw" if p.maximum_draw is not None else ""
             table.rows.append([d.name, p.name, p.type or "", rating])
     return table
+
+
+def _pdu_rating(design: Design, device_id: str) -> str:
+    """A PDU's inlet rating as the checks take it (`power.inlets.inlet_rating`: its figures, or its
+    inlet type's), or its inlet type's voltage class when the current must come from the site's feed."""
+    rating = inlet_rating(design, device_id)
+    if rating is not None:
+        s = rating.spec
+        return f"{s.inlet_voltage_v:g} V {s.inlet_phase} {s.inlet_amperage_a:g} A"
+    found = pdu_inlet(design.part_of(design.devices[device_id]))
+    if found is None or found.class_v is None:
+        return ""
+    low, high = found.class_v
+    return f"{found.phase} {low:g}-{high:g} V class; current from the site's feed"
 
 
 def _coolant_interfaces(design: Design, devices: list[Device], lpm: float, liquid_w: float) -> Table:

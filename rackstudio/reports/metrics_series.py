@@ -19,7 +19,7 @@ from rackstudio.checks import CheckEngine, RackMetrics, RuleRegistry
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.formulas import feed_capacity
 from rackstudio.checks.metrics import air_capacity, power_budget, rack_feeds
-from rackstudio.checks.power_flow import flow, upstream
+from rackstudio.checks.power_flow import flow, pdu_spec_of, upstream
 from rackstudio.checks.rules.power import pdu_figures
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model import geometry
@@ -134,7 +134,7 @@ def pdu_phases(ctx: CheckContext, device_id: str) -> PhasePoint | None:
     if load is None or load.phases_a is None:
         return None
     return PhasePoint(device_id, ctx.design.devices[device_id].name, "pdu", load.phases_a, load.phase_limit_a,
-                      ctx.part(device_id).rackstudio.pdu.inlet_amperage_a)
+                      pdu_spec_of(ctx, device_id).inlet_amperage_a)
 
 
 def switch_ports(design: Design, device_id: str, rack_of) -> PortPoint:

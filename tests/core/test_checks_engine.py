@@ -23,6 +23,7 @@ from rackstudio.commands import (
     SetProperty,
 )
 from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.library import parse_device_type
 from rackstudio.model import PartType, PortRef, Waiver
 from rackstudio.model.modules import ModuleType
 from tests.core import builders
@@ -45,6 +46,11 @@ PARTS = {
     "shelf": shelf(),
     "blank": builders.blank(),
     "pdu": pdu(bank_a=16, outlet_rating_a={"iec-60320-c19": 16}),
+    # a NetBox PDU with no figures: an L21-30 inlet (208 V class, 30 A), its volts from its feed (PWR-021)
+    "nema": parse_device_type("manufacturer: Acme\nmodel: L21 PDU\nslug: acme-l21\nu_height: 0\n"
+                              "power-ports:\n  - name: Inlet\n    type: nema-l21-30p\npower-outlets:\n"
+                              + "".join(f"  - name: N{i}\n    type: iec-60320-c19\n    power_port: Inlet\n"
+                                        f"    feed_leg: {'ABC'[i % 3]}\n" for i in range(6))).part,
     "manifold": manifold(6),
     "heavy": load(300, slug="heavy", u_height=2, weight=600, power={"inrush_a": 90}),
     "xdr": load(1500, slug="xdr", interfaces=[{"name": f"x{i}", "type": "infiniband-xdr"} for i in range(4)],

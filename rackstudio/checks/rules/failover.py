@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
 from rackstudio.checks.phrasing import Basis
-from rackstudio.checks.power_flow import consumers, downstream, failure_flow, flow, is_failure_element, upstream, upstream_of
+from rackstudio.checks.power_flow import (
+    consumers,
+    downstream,
+    failure_flow,
+    flow,
+    is_failure_element,
+    pdu_spec_of,
+    upstream,
+    upstream_of,
+)
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.graph import queries
 from rackstudio.model.parts import Category
@@ -33,7 +42,7 @@ def capacity_of(ctx: CheckContext, node: str) -> Capacity | None:
     if node in ctx.design.feeds:
         return feed_capacity(ctx.design.feeds[node], ctx.settings)
     if node in ctx.design.devices:
-        spec = ctx.part(node).rackstudio.pdu
+        spec = pdu_spec_of(ctx, node)
         if spec is not None:
             return inlet_capacity(spec.inlet_voltage_v, spec.inlet_amperage_a, spec.inlet_phase, ctx.settings)
     return None

@@ -13,6 +13,7 @@ from rackstudio.checks.power_flow import (
     consumers,
     feed_power_factor,
     flow,
+    pdu_spec_of,
     suppliers,
     supply_voltage,
     upstream,
@@ -21,6 +22,7 @@ from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model.parts import Category
 from rackstudio.power.cords import INLET_RATING_A, OUTLET_RATING_A, mates
 from rackstudio.power.electrical import PduLoad, imbalance_pct, pdu_load, phase_currents
+from rackstudio.power.inlets import feed_mismatches
 
 RULES: list[Rule] = []
 
@@ -63,11 +65,12 @@ def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
     """A rack PDU's bank, outlet and phase figures in normal operation, or None for other devices
     (the power planner's preview reads the same)."""
-    part = ctx.part(device_id)
-    if part.rackstudio.pdu is None:
+    spec = pdu_spec_of(ctx, device_id)
+    if spec is None:
         return None
     return ctx.remember(("pdu_load", device_id), lambda: pdu_load(
-        part, flow(ctx).outlet_flows(device_id), feed_power_factor(ctx, device_id), ctx.settings.derating))
+        ctx.part(device_id), flow(ctx).outlet_flows(device_id), feed_power_factor(ctx, device_id),
+        ctx.settings.derating, spec))
 
 
 @rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
@@ -480,3 +483,16 @@ def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         yield Hit(f"{ctx.name(device_id)}: no feed (its {'inlet is' if len(part.power_ports) == 1 else 'inlets are'} "
                   f"not connected to one){f'; the {fed} cord(s) plugged into it carry no power' if fed else ''}",
                   (device_id,), {"inlets": [p.name for p in part.power_ports], "consumers": fed})
+
+
+@rule("PWR-021", "PDU inlet does not match its feed", Severity.ERROR, Scope.DEVICE, RULES)
+def pwr021_inlet_on_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
+    """A rack PDU's inlet and the feed cabled to it disagree (`power.inlets.feed_mismatches`): a
+    single-phase inlet on a three-phase feed or the reverse, a feed voltage outside the inlet type's
+    class, a breaker above the inlet's current (error: it does not protect the inlet and its cord)
+    or below it (warning: the PDU's rating cannot be used). engineering.md 2.10 [IEC60309], [NEMA-WD6]."""
+    if ctx.part(device_id).category != Category.PDU:
+        return
+    for found in feed_mismatches(ctx.design, device_id):
+        yield Hit(f"{ctx.name(device_id)}: {found.text}", (device_id,), found.figures,
+                  Severity.WARNING if found.severity == "warning" else None, aspect=found.aspect)
