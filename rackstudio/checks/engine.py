@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from rackstudio.changes import ChangeSet
-from rackstudio.checks import coolant, waivers
+from rackstudio.checks import coolant, reuse, waivers
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.metrics import MetricsCache, RackMetrics, changes_floor
 from rackstudio.checks.registry import RuleRegistry, builtin_registry
+from rackstudio.checks.reuse import enabled_by_default
 from rackstudio.checks.rule import Finding, Rule, Scope, Severity
 from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, stale_cages, subjects
 from rackstudio.events import Signal
@@ -29,6 +30,9 @@ from rackstudio.memory import gc_paused
 from rackstudio.model.design import Design
 
 Pair = tuple[str, str]  # (rule id, subject)
+# (rule, subject) pairs from which an update is run as a full run would be (a design edit on 448
+# instances of L: 290,000 pairs; a device move: a few hundred)
+WIDE_UPDATE = 50_000
 RULE_FAILED = "rule-failed"
 
 
@@ -52,8 +56,15 @@ class FindingsDelta:
 
 
 class CheckEngine:
-    def __init__(self, design: Design, graph: ComponentGraph, registry: RuleRegistry | None = None):
+    def __init__(self, design: Design, graph: ComponentGraph, registry: RuleRegistry | None = None,
+                 reuse: bool | None = None):
         self.registry = registry if registry is not None else builtin_registry()
+        # rack-internal findings copied across a rack design's instances (checks.reuse); None: the
+        # environment's choice (on unless RACKSTUDIO_CHECK_REUSE=0)
+        self.reuse = enabled_by_default() if reuse is None else reuse
+        # (rule, subject) results copied from a representative, and copies refused because a
+        # witness read otherwise (then evaluated one by one), over the engine's life
+        self.reused: Counter[str] = Counter()
         self.ctx = CheckContext(design, graph)
         self.ctx.metrics = MetricsCache(self.ctx)
         self.changed: Signal[FindingsDelta] = Signal()
@@ -137,6 +148,9 @@ class CheckEngine:
             before = self.findings()
             return _diff(before, self.run_full())
         pairs = self._pairs(dirty)
+        # an update as wide as a rack-design edit on hundreds of instances may use the full run's
+        # tables and failure flows (the same figures: checks.power_flow.failure_flow)
+        self.ctx.full_pass = len(pairs) >= WIDE_UPDATE
         new_waivers = (self._read_waivers() if changes.settings or "waivers" in changes.collections()
                        else self._waivers)
         rekeyed = self._waivers.differing(new_waivers)
@@ -280,8 +294,36 @@ class CheckEngine:
 
     def _evaluate_each(self, rule: Rule, subjects: list[str], known: bool = False) -> None:
         """Re-run one rule on each subject (`known`: the subjects exist and have no results yet,
-        as in a full run). The loop of a full run over 1.7 M (rule, subject) pairs at L: only a
-        subject with findings or a failure touches the engine's tables."""
+        as in a full run); a rack-internal rule once per rack design for the instances that follow
+        it (checks.reuse), the others' findings copied from the first."""
+        if not (self.reuse and rule.rack_internal):
+            self._run(rule, subjects, known)
+            return
+        subjects, copies = reuse.plan(self.ctx, rule, subjects)
+        self._run(rule, subjects, known)
+        for one in copies:
+            self._copy(rule, one, known)
+
+    def _copy(self, rule: Rule, one: reuse.Copy, known: bool) -> None:
+        """The findings of `one`'s representative, renamed, for its other instances, once the
+        witness's own findings read as the representative's renamed; else each evaluated."""
+        failed = self._failures.get(rule.id, {})
+        found = self._results.get((rule.id, one.rep), ())
+        if one.rep in failed or one.witness in failed or tuple(
+                map(reuse.renamer(one.rep_rack, one.witness_rack), found)) != self._results.get((rule.id, one.witness), ()):
+            self._run(rule, [s for s, _ in one.others], known)
+            self.reused["refused"] += 1
+            return
+        self.reused["copied"] += len(one.others)
+        for subject, rack in one.others:
+            if not known:
+                self._forget(rule, subject)
+            if found:
+                self._keep(rule, subject, tuple(map(reuse.renamer(one.rep_rack, rack), found)))
+
+    def _run(self, rule: Rule, subjects: list[str], known: bool = False) -> None:
+        """Run one rule on each subject. The loop of a full run over 1.7 M (rule, subject) pairs
+        at L: only a subject with findings or a failure touches the engine's tables."""
         ctx, fn, finding = self.ctx, rule.fn, rule.finding
         override = self.registry.severity_override(rule, ctx.settings)
         rule_id = rule.id

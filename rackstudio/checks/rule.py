@@ -146,6 +146,11 @@ class Rule:
     # open, a PDU without a feed): a placement's preview leaves these out for what it places, so
     # the drag ghost warns of what a drop breaks, not of the cables still to come.
     until_cabled: bool = False
+    # Whether the rule's findings on a rack, a device in one or a cable between two of its devices
+    # depend only on that rack's contents: its devices and internal cables, their parts and modules,
+    # its rack type, its hall and the settings (no feed, loop, far end or neighbour). The checks
+    # then evaluate it once per rack design for its instances that follow the design (checks.reuse).
+    rack_internal: bool = False
 
     def __post_init__(self) -> None:
         if not self.scopes:
@@ -161,18 +166,19 @@ class Rule:
 
 def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tuple[Scope, ...],
          into: list[Rule], measure: Measure | str | None = None,
-         until_cabled: bool = False) -> Callable[[RuleFn], RuleFn]:
+         until_cabled: bool = False, rack_internal: bool = False) -> Callable[[RuleFn], RuleFn]:
     """Decorator for built-in and plugin rule functions: builds the Rule (source = the docstring)
     and appends it to `into`, the module's rule list that the registry reads. `measure` names the
     figure that grows as a finding gets worse (a Measure for one that shrinks); `until_cabled`
-    marks a rule every newly placed object fires until it is cabled."""
+    marks a rule every newly placed object fires until it is cabled; `rack_internal` one whose findings
+    in a rack depend on nothing outside it (Rule.rack_internal)."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
     if isinstance(measure, str):
         measure = Measure(measure)
 
     def wrap(fn: RuleFn) -> RuleFn:
         into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure,
-                         until_cabled))
+                         until_cabled, rack_internal))
         return fn
 
     return wrap

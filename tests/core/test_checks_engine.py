@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rackstudio.checks import CheckEngine, Hit, RuleRegistry, Scope, Severity, builtin_registry, rule
+from rackstudio.checks import engine as engine_module
 from rackstudio.checks.registry import NOT_CHECKED, builtin_rules
 from rackstudio.checks.waivers import waiver_for
 from rackstudio.commands import (
@@ -31,7 +32,8 @@ from tests.core.check_builders import Bench, busbar_rack, cdu, load, manifold, p
 
 
 def full_run(design):
-    return CheckEngine(design, ComponentGraph(design)).run_full()
+    """A fresh engine's full run that evaluates every subject itself (no results reused)."""
+    return CheckEngine(design, ComponentGraph(design), reuse=False).run_full()
 
 
 # --- the invariant: incremental == full ----------------------------------------------------------------
@@ -201,9 +203,26 @@ def _command(data, design):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_incremental_updates_equal_a_full_run(data):
+    _incremental_equals_full(data)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_wide_updates_run_as_a_full_run_would_and_equal_one(data):
+    """Every update as wide as a rack-design edit on hundreds of instances (full-run tables and
+    failure flows, engine.WIDE_UPDATE)."""
+    wide = engine_module.WIDE_UPDATE
+    engine_module.WIDE_UPDATE = 0
+    try:
+        _incremental_equals_full(data)
+    finally:
+        engine_module.WIDE_UPDATE = wide
+
+
+def _incremental_equals_full(data):
     bench = _world()
     doc = bench.doc
-    engine = CheckEngine(doc.design, doc.graph)
+    engine = CheckEngine(doc.design, doc.graph, reuse=True)
     engine.follow(doc)
     assert engine.findings() == full_run(doc.design)
     for _ in range(data.draw(st.integers(1, 14))):

@@ -173,17 +173,18 @@ def check_engine(doc: Document):
         engine_module = importlib.import_module("rackstudio.checks.engine")
     except ImportError:
         return None
-    engine = engine_module.CheckEngine(doc.design, doc.graph)
+    engine = engine_module.CheckEngine(doc.design, doc.graph, reuse=True)
     engine.follow(doc)
     return engine
 
 
 def check_engine_agrees(doc: Document, engine) -> None:
-    """The engine's findings, kept up to date by `update(changes)` after every command, equal a
-    full run of a fresh engine over a freshly built graph of the same design."""
+    """The engine's findings, kept up to date by `update(changes)` after every command (reusing
+    results across rack-design instances), equal a full run of a fresh engine over a freshly built
+    graph of the same design that evaluates every subject itself."""
     if engine is None:
         return
-    full = type(engine)(doc.design, ComponentGraph(doc.design)).run_full()
+    full = type(engine)(doc.design, ComponentGraph(doc.design), reuse=False).run_full()
     incremental = engine.findings()
     if incremental != full:
         extra = [f for f in incremental if f not in full][:3]

@@ -88,7 +88,7 @@ def _xdr_media(lane: str | None, media: str | None) -> bool:
 
 
 @rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES,
-      measure="length_m")
+      measure="length_m", rack_internal=True)
 def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Length (the cable's, else the §4.5 estimate) > the reach of its family at the link's lane
     rate, or the family is not offered at that rate (AOC at 100G-PAM4). engineering.md 4.1 table."""
@@ -115,7 +115,7 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                                "media": conn.media, "lane_class": lane})
 
 
-@rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES, measure="length_m")
+@rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES, measure="length_m", rack_internal=True)
 def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A DAC whose length is over 80 % (U) of its reach but within it: little margin for routing.
     engineering.md 4.1, 4.8."""
@@ -134,7 +134,7 @@ def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                   {"length_m": round(length, 2), "estimated": bool(how), "reach_m": reach, "margin": margin})
 
 
-@rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES)
+@rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
 def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
     AOC or fibre into an RJ45 jack (engineering.md 4.2); and the optic or cable assembly named at an
@@ -155,7 +155,7 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     yield from optics_rules.cab003_optic_fit(ctx, conn_id, _classes(ctx, conn) if conn else None)
 
 
-@rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES)
+@rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
 def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
     special splitter cable; 200G-PAM4 optics cannot downshift (engineering.md 4.2 [NV-LINKX-100G],
@@ -173,7 +173,7 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     yield from optics_rules.cab004_optic_rate(ctx, conn_id, classes)
 
 
-@rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES)
+@rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
 def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """XDR (200G-PAM4) has no passive copper, no AOC and no multimode: LACC/AEC copper or
     single-mode optics only (engineering.md 4.1 [NV-LINKX-XDR])."""
@@ -229,7 +229,7 @@ def _nvlink_role(ctx: CheckContext, device_id: str) -> str | None:
     return None
 
 
-@rule("CAB-012", "NVLink spine tray count", Severity.ERROR, Scope.RACK, RULES)
+@rule("CAB-012", "NVLink spine tray count", Severity.ERROR, Scope.RACK, RULES, rack_internal=True)
 def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """An NVL72-class rack (rack type with an NVLink spine) must hold exactly its compute and NVLink
     switch trays (18 + 9 for NVL72 [NV-GB200UG]). Slot positions are not in the model; trays are
@@ -332,7 +332,7 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                       (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)
 
 
-@rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES)
+@rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES, rack_internal=True)
 def cab016_port_roles(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A data port cabled to a management port (a 400G NIC into a switch's mgmt0, a BMC into a
     leaf's 800G port), or two devices' own management ports cabled together (a BMC into a

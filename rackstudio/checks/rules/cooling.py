@@ -291,7 +291,7 @@ def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit
 
 
 @rule("COOL-011", "Open units without blanking panels", Severity.WARNING, Scope.RACK, RULES,
-      measure="open_units")
+      measure="open_units", rack_internal=True)
 def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Units open at the front of an air-cooled rack (air-only or hybrid) that holds unit-mounted
     gear: hot exhaust recirculates through them (engineering.md 3.3, 3.8)."""

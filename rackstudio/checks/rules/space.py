@@ -34,7 +34,7 @@ def _listed(pairs: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str] | None
         yield pair
 
 
-@rule("SPC-001", "Unit collision or device outside its rack", Severity.ERROR, (Scope.RACK, Scope.FLOOR), RULES)
+@rule("SPC-001", "Unit collision or device outside its rack", Severity.ERROR, (Scope.RACK, Scope.FLOOR), RULES, rack_internal=True)
 def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Two devices claiming the same unit on one face (or either face for full-depth gear), a device
     past its rack's units (model.geometry, model.integrity.warnings); on a hall floor, rack and
@@ -70,7 +70,7 @@ def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
         yield Hit(f"{d.devices[a].name} and {d.devices[b].name} overlap in rack {rack.name}", (a, b))
 
 
-@rule("SPC-002", "Device deeper than its rack or rails", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("SPC-002", "Device deeper than its rack or rails", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True)
 def spc002_depth(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Device depth + front setback > the rack's depth; or the rail kit's range excludes the rack's
     mounting depth. engineering.md 5.5 (DGX 897.1 mm [NV-H100UG]; QM9700 660 mm [RK-3287])."""
@@ -96,7 +96,7 @@ def _unknown(count: int) -> str:
     return f"; {count} device{'s' * (count != 1)} without a weight" if count else ""
 
 
-@rule("SPC-003", "Rack over its static load rating", Severity.ERROR, Scope.RACK, RULES, measure="weight_kg")
+@rule("SPC-003", "Rack over its static load rating", Severity.ERROR, Scope.RACK, RULES, measure="weight_kg", rack_internal=True)
 def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ weight (empty rack + devices; liquid and cables are not modelled) > the rack's static rating
     (max_weight_kg): error; above 90 % (U), warning. engineering.md 5.2, 5.6."""
@@ -114,7 +114,7 @@ def spc003_rack_weight(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 
 
 @rule("SPC-004", "Integrated rack over its rolling rating", Severity.ERROR, Scope.RACK, RULES,
-      measure="weight_kg")
+      measure="weight_kg", rack_internal=True)
 def spc004_rolling_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack that ships integrated (moved loaded) weighs more than its rolling rating
     (engineering.md 5.2: static vs rolling)."""
@@ -142,7 +142,7 @@ def _mounted(ctx: CheckContext, rack_id: str) -> list[tuple[str, float, float]]:
     return out
 
 
-@rule("SPC-005", "Top-heavy rack", Severity.WARNING, Scope.RACK, RULES)
+@rule("SPC-005", "Top-heavy rack", Severity.WARNING, Scope.RACK, RULES, rack_internal=True)
 def spc005_centre_of_gravity(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Centre of gravity of the mounted devices (Σ m·h ÷ Σ m) above 50 % of the rack height (U), or
     the heaviest device in the upper half with a lighter one below it and none as heavy in the
@@ -174,7 +174,7 @@ def _footprint_m2(ctx: CheckContext, rack_id: str) -> tuple[float, float]:
     return rt.outer_width_mm / 1000, rt.outer_depth_mm / 1000
 
 
-@rule("SPC-006", "Floor load over the floor rating", Severity.ERROR, Scope.RACK, RULES, measure="load_kg_m2")
+@rule("SPC-006", "Floor load over the floor rating", Severity.ERROR, Scope.RACK, RULES, measure="load_kg_m2", rack_internal=True)
 def spc006_floor_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Rack weight ÷ footprint > the hall's floor rating (kg/m²); the load spread over the footprint
     plus half of a cold aisle front and rear is given too. Worked example 8: 1,360 kg on
@@ -194,7 +194,7 @@ def spc006_floor_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "with_aisle_kg_m2": round(spread, 1)})
 
 
-@rule("SPC-007", "Tile point load", Severity.ERROR, Scope.RACK, RULES, measure="tile_load_kg")
+@rule("SPC-007", "Tile point load", Severity.ERROR, Scope.RACK, RULES, measure="tile_load_kg", rack_internal=True)
 def spc007_tile_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """The load one tile takes — ⅓ of the rack weight standing, ½ while rolling for a rack that ships
     integrated [IBM-FLOOR] — above the hall's tile point-load rating (engineering.md 5.3)."""
@@ -312,7 +312,7 @@ def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                       {"clearance_mm": round(gap, 1), "minimum_mm": ctx.settings.wall_clearance_mm}, Severity.WARNING, aspect=side)
 
 
-@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True)
 def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """21-inch Open Rack gear in a 19-inch rack, or 19-inch EIA gear in a 21-inch ORv3 bay (adapters
     needed). engineering.md 1.5, 5.1 [WIKI-OR]."""
@@ -327,7 +327,7 @@ def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   (device_id,), {"device_width": part.rackstudio.width_class, "rack_width": rt.width_class})
 
 
-@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES)
+@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES, rack_internal=True)
 def spc012_unit_conversion(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device of one unit system in a rack of the other takes whole units of the rack's system:
     ceil(n × 48 ÷ 44.45) U for OU gear in EIA racks (worked example 9: 1 OU → 2U, 40.9 mm lost)."""
