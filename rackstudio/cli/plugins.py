@@ -17,6 +17,7 @@ from pathlib import Path
 from rackstudio.cli.exit_codes import Exit
 from rackstudio.errors import LoadError
 from rackstudio.library.index import LibraryIndex
+from rackstudio.library.rack_design_files import Shelf
 from rackstudio.plugins.discovery import ENTRY_POINT_GROUP, PluginSource, read_folder
 from rackstudio.plugins.manager import ContributionFailed, Plugin, PluginManager
 from rackstudio.plugins.manifest import MANIFEST_FILE, PluginManifest, normalize_name
@@ -47,7 +48,8 @@ def _describe(plugin: Plugin) -> list[str]:
     code = "runs code" if plugin.runs_code else "data only"
     lines = [f"{head}{title} [{plugin.status}, {code}]", f"  source: {plugin.source.detail}"]
     for c in plugin.contributions:
-        count = f", {c.entries} part(s)" if c.entries is not None else ""
+        noun = "rack design(s)" if c.kind == "rack-designs" else "part(s)"
+        count = f", {c.entries} {noun}" if c.entries is not None else ""
         lines.append(f"  {c.kind} {c.id}: {c.title} ({c.state}{count})")
     lines += [f"  failed at {f.stage.value}{' (' + f.contribution + ')' if f.contribution else ''}: {f.reason}"
               for f in plugin.failures]
@@ -57,6 +59,7 @@ def _describe(plugin: Plugin) -> list[str]:
 def _list(args) -> int:
     manager = PluginManager.start()
     manager.catalog()  # counts parts per folder and records refused plugin files; imports no code
+    manager.rack_design_shelf()  # the same for rack-design files
     if args.format == "json":
         print(json.dumps({"plugins": [p.to_json() for p in manager.plugins],
                           "failures": [f.to_json() for f in manager.failures]}, indent=2))
@@ -170,6 +173,11 @@ def _validate(args) -> int:
             index = LibraryIndex.build(c.path, cache_dir=None)
             c.entries = sum(1 for f in index.files if f.problem is None)
             problems += [f"parts: {f.problem}" for f in index.files if f.problem is not None]
+        elif c.kind == "rack-designs" and c.failure is None and c.path is not None:
+            items = Shelf(lambda c=c: [(c.plugin, c.path)]).items()
+            c.entries = sum(1 for s in items if s.problem is None)
+            problems += [f"rack designs: {s.problem}" for s in items if s.problem is not None]
+            problems += [] if items else [f"rack designs: no *.rackstudio file at {c.path}"]
     if args.check:
         args.imports = True
     checked: list[str] = []

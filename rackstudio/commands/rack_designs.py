@@ -345,10 +345,63 @@ class SwapGeneration(Command):
             if not fit:
                 raise Refused(f"rack {rack.name}: {fit.reason}")
             id_room(rack.id, new)
-            self.conflicts += conflicts(design, old, new, [rack_id])
-            edits += [put("racks", rack, after), *sync_edits(design, after, old, new)]
+            mine = sync_edits(design, after, old, new)
+            carried = carried_cables(design, after, old, new, mine)
+            self.conflicts += [c for c in conflicts(design, old, new, [rack_id]) if c.local not in carried]
+            edits += [put("racks", rack, after), *mine, *carried.values()]
         self.text = f"Swap {len(self.rack_ids)} racks to {new.name}"
         return edits
+
+
+def slot_key(d: Device) -> tuple:
+    """Where a top-level design device sits, whatever it is: units, face, side channel, half."""
+    return (d.position, d.face, d.side, d.lateral)
+
+
+def slot_map(old: RackDesign, new: RackDesign) -> dict[str, str]:
+    """Old design device → the new design's device in the same place, for devices only one of the
+    two has and places no other device of its design shares (a swap carries their cables)."""
+    def by_slot(rd: RackDesign, keep) -> dict[tuple, str]:
+        seen: dict[tuple, list[str]] = {}
+        for k, d in rd.devices.items():
+            if d.parent is None and keep(k):
+                seen.setdefault(slot_key(d), []).append(k)
+        return {slot: ks[0] for slot, ks in seen.items() if len(ks) == 1}
+    olds = by_slot(old, lambda k: k not in new.devices)
+    news = by_slot(new, lambda k: k not in old.devices)
+    return {k: news[slot] for slot, k in olds.items() if slot in news}
+
+
+def carried_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign,
+                   edits: Sequence[Edit]) -> dict[str, Edit]:
+    """External cables `edits` (a swap's) remove with a device, put back on the new design's device
+    in the same place when it has the same port (a feed's whip stays on the shelf in U1, the CDU's
+    hoses on the manifold): connection id → the edit adding it."""
+    moved = {instance_id(rack.id, o): instance_id(rack.id, n) for o, n in slot_map(old, new).items()}
+    if not moved:
+        return {}
+    internal = {instance_id(rack.id, c) for rd in (old, new) for c in rd.connections}
+    written = {e.key: e.new for e in edits if e.collection == "devices" and e.new is not None}
+    removed = {e.key for e in edits if e.collection == "devices" and e.new is None}
+    used = {(e.new.kind, end.owner, end.port) for e in edits if e.collection == "connections" and e.new is not None
+            for end in (e.new.a, e.new.b)}
+    out: dict[str, Edit] = {}
+    for e in edits:
+        conn = e.old
+        if e.collection != "connections" or e.new is not None or e.key in internal:
+            continue
+        ends = [end.model_copy(update={"owner": moved[end.owner]}) if end.owner in moved else end
+                for end in (conn.a, conn.b)]
+        if ends == [conn.a, conn.b]:
+            continue
+        fits = all(end.owner not in written or (
+            has_port(design, written[end.owner], conn.kind, end.port)
+            and (conn.kind == "power" and not end.port or (conn.kind, end.owner, end.port) not in used))
+            for end in ends)
+        if fits and not any(end.owner in removed and end.owner not in written for end in ends):
+            used.update((conn.kind, end.owner, end.port) for end in ends)
+            out[conn.id] = put("connections", None, conn.model_copy(update={"a": ends[0], "b": ends[1]}))
+    return out
 
 
 class RemoveRackDesign(Command):
@@ -369,5 +422,5 @@ class RemoveRackDesign(Command):
 
 
 __all__ = ["AddRackDesign", "DetachInstance", "EditRackDesign", "LinkRack", "MakeRackDesign", "PlaceRackInstance",
-           "RemoveRackDesign", "SetOverride", "SwapGeneration", "Touched", "from_rack", "place_instances",
-           "link_layouts", "rack_design_problem", "scratch", "sync_edits", "touched"]
+           "RemoveRackDesign", "SetOverride", "SwapGeneration", "Touched", "carried_cables", "from_rack", "place_instances",
+           "link_layouts", "rack_design_problem", "scratch", "slot_map", "sync_edits", "touched"]

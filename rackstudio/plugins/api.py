@@ -18,11 +18,14 @@ from typing import Any
 from rackstudio.checks.rule import Hit, Severity
 from rackstudio.model.units import BTU_H_PER_W
 
-__all__ = ["API_VERSION", "SUPPORTED_API_VERSIONS", "DeviceInfo", "Fetch", "Hit", "PluginContext", "RackInfo",
+__all__ = ["API_VERSION", "RACK_DESIGNS_API", "SUPPORTED_API_VERSIONS", "DeviceInfo", "Fetch", "Hit", "PluginContext", "RackInfo",
            "RackLoad", "RevokedContext", "Severity"]
 
-API_VERSION = "1"
-SUPPORTED_API_VERSIONS = frozenset({API_VERSION})
+# 2: a manifest may offer rack designs (`[[rack_designs]]`); everything of 1 is unchanged, so a
+# plugin declaring only "1" loads as before.
+API_VERSION = "2"
+SUPPORTED_API_VERSIONS = frozenset({"1", API_VERSION})
+RACK_DESIGNS_API = "2"  # the first version whose manifest may declare rack_designs
 
 
 class RevokedContext(RuntimeError):

@@ -29,9 +29,10 @@ from rackstudio.checks.rule import Hit, Rule, Severity
 from rackstudio.errors import RackStudioError
 from rackstudio.events import Signal
 from rackstudio.library import Catalog, LibrarySource, SourceKind, builtin_source, parse_device_type
+from rackstudio.library.rack_design_files import Shelf, shelf_sources
 from rackstudio.model.parts import PartType
 from rackstudio.plugins import snapshot
-from rackstudio.plugins.api import SUPPORTED_API_VERSIONS
+from rackstudio.plugins.api import RACK_DESIGNS_API, SUPPORTED_API_VERSIONS
 from rackstudio.plugins.discovery import Discovered, PluginSource, discover, source_problems
 from rackstudio.plugins.manifest import CodeContribution, PluginManifest, RuleContribution, normalize_name
 from rackstudio.plugins.process import DEFAULT_MEMORY_MIB, PluginProcess, WorkerGone, WorkerOverrun
@@ -97,12 +98,12 @@ class FactoryRefused(RackStudioError):
 class Contribution:
     """One thing a plugin provides: a parts folder, a part factory or a rule."""
 
-    kind: Literal["parts", "part-factory", "rule"]
+    kind: Literal["parts", "rack-designs", "part-factory", "rule"]
     id: str  # the declared id; for a parts folder, the library source name
     title: str
     plugin: str
     python_name: str | None = None
-    path: Path | None = None  # parts folder
+    path: Path | None = None  # parts folder; rack-design file or folder
     declared: CodeContribution | None = None
     failure: Failure | None = None  # set: disabled until restart
     entries: int | None = None  # parts listed from this folder by the last catalog build
@@ -267,6 +268,11 @@ class PluginManager:
         for c in plugin.contributions:
             if c.kind == "parts" and not (c.path and c.path.is_dir()):
                 self._fail(plugin, c, Stage.CONTRIBUTE, f"parts folder {c.path} does not exist")
+            elif c.kind == "rack-designs" and RACK_DESIGNS_API not in self.api_versions:
+                self._fail(plugin, c, Stage.INCOMPATIBLE, f"rack designs need plugin API {RACK_DESIGNS_API}; this "
+                                                          f"RackStudio supports {', '.join(sorted(self.api_versions))}")
+            elif c.kind == "rack-designs" and not (c.path and c.path.exists()):
+                self._fail(plugin, c, Stage.CONTRIBUTE, f"rack-design path {c.path} does not exist")
 
     def _contributions(self, plugin: Plugin, m: PluginManifest) -> list[Contribution]:
         out = []
@@ -274,6 +280,9 @@ class PluginManager:
         for i, item in enumerate(m.parts):
             name = m.name if i == 0 else f"{m.name}/{item.path}"
             out.append(Contribution("parts", name, f"parts library {item.path}", m.name,
+                                    path=(root / item.path) if root else None))
+        for item in m.rack_designs:
+            out.append(Contribution("rack-designs", f"{m.name}/{item.path}", f"rack designs {item.path}", m.name,
                                     path=(root / item.path) if root else None))
         for f in m.part_factories:
             out.append(Contribution("part-factory", f.id, f.title, m.name, f.python_name, declared=f))
@@ -355,6 +364,28 @@ class PluginManager:
                 plugin, c = owners[problem.source]
                 self._fail(plugin, c, Stage.CONTRIBUTE, str(problem.problem), disable=False)
         return catalog
+
+    # --- rack designs -------------------------------------------------------------------------
+    def rack_design_sources(self) -> list[tuple[str, Path]]:
+        """(plugin name, rack-design file or folder) of the active plugins, for a
+        `library.rack_design_files.Shelf`; nothing of a plugin is imported."""
+        return [(c.plugin, c.path) for plugin in self.active() for c in plugin.contributions
+                if c.kind == "rack-designs" and c.failure is None and c.path is not None]
+
+    def rack_design_shelf(self) -> Shelf:
+        """The rack-design files on offer: the user's parts folder, then the plugins'. Files a plugin
+        ships that cannot be used are recorded against it (stage contribute) with file and place."""
+        shelf = Shelf(shelf_sources(self.rack_design_sources()))
+        owners = {c.path: (p, c) for p in self.active() for c in p.contributions if c.kind == "rack-designs"}
+        for _, c in owners.values():
+            c.entries = 0
+        for item in shelf.items():
+            owner = owners.get(item.path) or owners.get(item.path.parent)
+            if owner is not None:
+                owner[1].entries += item.problem is None
+                if item.problem is not None:
+                    self._fail(owner[0], owner[1], Stage.CONTRIBUTE, item.problem, disable=False)
+        return shelf
 
     # --- code ----------------------------------------------------------------------------------
     def limit_s(self, subjects: int = 0) -> float:

@@ -16,9 +16,10 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rackstudio.checks.rule import Scope, Severity
+from rackstudio.plugins.api import RACK_DESIGNS_API
 
 __all__ = ["MANIFEST_FILE", "CodeContribution", "FactoryContribution", "ManifestError", "PartsContribution",
-           "PluginManifest", "RuleContribution", "escaping_paths", "normalize_name", "read_manifest"]
+           "PluginManifest", "RackDesignsContribution", "RuleContribution", "escaping_paths", "normalize_name", "read_manifest"]
 
 MANIFEST_FILE = "rackstudio-plugin.toml"
 MAX_MANIFEST_BYTES = 256 * 1024  # a manifest is a few hundred bytes
@@ -49,12 +50,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PartsContribution(_Strict):
-    """A parts library shipped as data."""
+class _PathContribution(_Strict):
+    """Data at a path inside the plugin folder."""
 
-    path: str = Field(description="a folder inside the plugin laid out like the NetBox device-type library "
-                                  "(device-types/<Manufacturer>/*.yaml, module-types/, rack-types/); "
-                                  "'.' is the plugin folder itself. Relative, '/'-separated, no '..'.")
+    path: str
 
     @field_validator("path")
     @classmethod
@@ -67,6 +66,22 @@ class PartsContribution(_Strict):
         if ".." in PurePosixPath(v).parts:
             raise ValueError(f"path {v!r} leaves the plugin folder ('..' is not allowed)")
         return v
+
+
+class PartsContribution(_PathContribution):
+    """A parts library shipped as data."""
+
+    path: str = Field(description="a folder inside the plugin laid out like the NetBox device-type library "
+                                  "(device-types/<Manufacturer>/*.yaml, module-types/, rack-types/); "
+                                  "'.' is the plugin folder itself. Relative, '/'-separated, no '..'.")
+
+
+class RackDesignsContribution(_PathContribution):
+    """Rack designs shipped as data (plugin API 2): rack-design files, each a design file holding one
+    rack design with the rack type and parts it uses (what Save Rack Design to Parts Folder writes)."""
+
+    path: str = Field(description="a rack-design file (*.rackstudio) or a folder of them inside the plugin. "
+                                  "Relative, '/'-separated, no '..'.")
 
 
 class CodeContribution(_Strict):
@@ -109,8 +124,19 @@ class PluginManifest(_Strict):
     description: str | None = Field(default=None, max_length=2000)
     api: tuple[str, ...] = Field(min_length=1, description="RackStudio plugin API versions the plugin targets")
     parts: tuple[PartsContribution, ...] = ()
+    rack_designs: tuple[RackDesignsContribution, ...] = Field(
+        default=(), description=f"rack-design files; needs api {RACK_DESIGNS_API!r} among the declared versions")
     part_factories: tuple[FactoryContribution, ...] = ()
     rules: tuple[RuleContribution, ...] = ()
+
+    @model_validator(mode="after")
+    def _rack_designs_need_their_api(self):
+        """Rack designs came with plugin API 2: a manifest targeting only older versions cannot
+        declare them (a RackStudio of that API would ignore them without a word)."""
+        if self.rack_designs and RACK_DESIGNS_API not in self.api:
+            raise ValueError(f"rack_designs needs plugin API {RACK_DESIGNS_API}, and api declares only "
+                             f"{', '.join(self.api)}: add \"{RACK_DESIGNS_API}\" to api")
+        return self
 
     @model_validator(mode="after")
     def _ids(self):
@@ -168,8 +194,9 @@ def escaping_paths(manifest: PluginManifest, root: Path) -> list[str]:
     """Why each declared path is not inside the plugin folder once symlinks are followed."""
     base = root.resolve()
     problems = []
-    for item in manifest.parts:
-        target = (root / item.path).resolve()
-        if not target.is_relative_to(base):
-            problems.append(f"parts path {item.path!r} leaves the plugin folder (it resolves to {target})")
+    for what, items in (("parts", manifest.parts), ("rack_designs", manifest.rack_designs)):
+        for item in items:
+            target = (root / item.path).resolve()
+            if not target.is_relative_to(base):
+                problems.append(f"{what} path {item.path!r} leaves the plugin folder (it resolves to {target})")
     return problems

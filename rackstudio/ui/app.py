@@ -140,12 +140,13 @@ def _start_plugins():
 
 
 def _library(plugins):
-    """The palette's library from the plugins' catalog (built-in, plugin and user parts)."""
-    from rackstudio.ui.library_source import CatalogLibrary, builtin_library
+    """The palette's library from the plugins' catalog (built-in, plugin and user parts) and their
+    rack designs."""
+    from rackstudio.ui.library_source import builtin_library, plugin_library
 
     if plugins is not None:
         try:
-            return CatalogLibrary(plugins.catalog())
+            return plugin_library(plugins)
         except Exception as exc:  # an unreadable catalog: the built-in library, as without plugins
             logging.getLogger("rackstudio.ui").warning("plugin parts not loaded: %s", exc)
     return builtin_library()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from rackstudio.library.rack_design_files import Shared, Shelf
 from rackstudio.model.design import Design
 from rackstudio.model.modules import ModuleType, module_key
 from rackstudio.model.parts import PartType
@@ -35,11 +36,12 @@ class Entry:
     source: str
     power_w: float | None = None  # parts: maximum draw; rack types: power capacity
     weight_kg: float | None = None
+    problem: str | None = None  # a rack-design file that cannot be used: why (file, place, problem)
 
     @cached_property
     def hay(self) -> str:
         """What a search looks in, lowercased once (the palette filters 6,000 rows per keystroke)."""
-        return f"{self.manufacturer} {self.model} {self.key} {self.category}".lower()
+        return f"{self.manufacturer} {self.model} {self.key} {self.category} {self.source}".lower()
 
 
 def part_entry(part: PartType, source: str) -> Entry:
@@ -58,13 +60,21 @@ def rack_entry(rt: RackType, source: str) -> Entry:
                  rt.power_capacity_kw * 1000 if rt.power_capacity_kw else None, rt.weight_kg or None)
 
 
-def rack_design_entry(design: Design, rd) -> Entry:
+def rack_design_entry(design: Design, rd, source: str = "design") -> Entry:
     """A rack design's palette row: its rack type's maker, its own name, its loaded weight."""
     rt = design.rack_types.get(rd.rack_type)
     weights = [design.part_types[d.part].weight_kg for d in rd.devices.values() if d.part in design.part_types]
     weight = (rt.weight_kg if rt else 0) + sum(w for w in weights if w is not None)
     return Entry("rack-design", rd.slug, rt.manufacturer if rt else "", f"{rd.name} (rev {rd.revision})",
-                 "rack design", float(rt.u_height) if rt else 0.0, "design", None, round(weight, 1))
+                 "rack design", float(rt.u_height) if rt else 0.0, source, None, round(weight, 1))
+
+
+def shared_entry(item: Shared) -> Entry:
+    """A rack-design file's row: its rack design, or the file's name and why it cannot be used."""
+    if item.rack_design is not None:
+        return rack_design_entry(item.source, item.rack_design, item.origin)
+    return Entry("rack-design", str(item.path), "", item.path.name, "rack design (unreadable)", 0.0, item.origin,
+                 problem=item.problem)
 
 
 class PartsLibrary:
@@ -79,6 +89,7 @@ class PartsLibrary:
         self.problem: str | None = None  # why the catalog could not be read, if so
         self.file_problems: tuple[str, ...] = ()  # one line per library file that was refused
         self.design_getter: Callable[[], Design | None] = lambda: None
+        self.shelf = Shelf()  # rack-design files on offer: the parts folder's (and plugins')
 
     def _design(self) -> Design | None:
         return self.design_getter()
@@ -111,6 +122,10 @@ class PartsLibrary:
     def library_rack_type(self, key: str) -> RackType | None:
         return self._rack_types.get(key)
 
+    def shared_rack_design(self, slug: str) -> Shared | None:
+        """A rack-design file offering `slug` (the parts folder's or a plugin's)."""
+        return self.shelf.find(slug)
+
     def all_rack_types(self) -> list[RackType]:
         found = {slug: rt for slug in self._library_rack_keys() if (rt := self.library_rack_type(slug))}
         design = self._design()
@@ -132,6 +147,9 @@ class PartsLibrary:
         """Library rows, then the design's own definitions: a row the design also defines keeps
         its library source but shows the design's figures (what a drop would place)."""
         rows = {(e.kind, e.key): e for e in self.library_entries()}
+        for item in self.shelf.items():
+            entry = shared_entry(item)
+            rows.setdefault((entry.kind, entry.key), entry)
         design = self._design()
         if design is not None:
             own = [rack_entry(rt, "design") for rt in design.rack_types.values()]
@@ -191,6 +209,14 @@ def _problem_line(problem, root: Path | None) -> str:
     except ValueError:
         path = problem.path
     return str(replace(problem, path=path if path != "." else problem.path))
+
+
+def plugin_library(plugins) -> CatalogLibrary:
+    """The library of a PluginManager: its catalog's parts and its rack-design files (the user's
+    parts folder's and the plugins')."""
+    library = CatalogLibrary(plugins.catalog())
+    library.shelf = plugins.rack_design_shelf()
+    return library
 
 
 def builtin_library() -> PartsLibrary:

@@ -4,7 +4,9 @@ filtered by manufacturer and category, showing U height, power and weight. Rows 
 an id-only "application/x-rackstudio-part" payload (ui.mime)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -116,15 +118,19 @@ class PartsPaletteModel(RowsTableModel):
             return _RIGHT if index.column() in (1, 2, 3) else None
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
             e = self.rows[index.row()]
+            if e.problem is not None:
+                return f"This rack-design file cannot be used: {e.problem}"
             where = "in this design" if e.source == "design" else f"from the {e.source}"
             if e.kind == "rack-design":
+                where = {"design": where, "user": "from your parts folder"}.get(e.source, f"from plugin {e.source}")
                 return f"Rack design {e.model}, {where}. Drag it onto {self._target(e)} to place an instance."
             return f"{e.manufacturer} {e.model} ({e.key}), {where}. Drag it onto {self._target(e)}."
         return None
 
     def flags(self, index):
         base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+        usable = index.isValid() and self.rows[index.row()].problem is None
+        return base | Qt.ItemFlag.ItemIsDragEnabled if usable else base
 
     def mimeTypes(self) -> list[str]:
         return [mime.PART_MIME]
@@ -134,7 +140,7 @@ class PartsPaletteModel(RowsTableModel):
         if not rows:
             return None
         entry = self.rows[rows[0]]
-        return mime.encode(entry.kind, entry.key)
+        return None if entry.problem is not None else mime.encode(entry.kind, entry.key)
 
     def supportedDragActions(self):
         return Qt.DropAction.CopyAction
@@ -186,7 +192,18 @@ class PaletteDock(QDockWidget):
         self.category.currentIndexChanged.connect(self._apply_filter)
         editor.bridge.replaced.connect(self.reload)
         editor.bridge.changed.connect(self._on_changed)
+        # a rack-design file saved, copied or removed in the parts folder shows without a restart
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(guarded(lambda _path: self.reload()))
         self.reload()
+
+    def _watch(self) -> None:
+        folders = {str(p) for _, where in self.editor.library.shelf.sources() if (p := Path(where)).is_dir()}
+        watched = set(self.watcher.directories())
+        if watched - folders:
+            self.watcher.removePaths(sorted(watched - folders))
+        if folders - watched:
+            self.watcher.addPaths(sorted(folders - watched))
 
     @guarded
     def reload(self) -> None:
@@ -211,6 +228,7 @@ class PaletteDock(QDockWidget):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), limit))
         if self.editor.library.problem:
             self.count.setText(f"The parts library could not be read: {self.editor.library.problem}")
+        self._watch()
 
     def _show_file_problems(self, problems: tuple[str, ...]) -> None:
         """Refused library files under the count, the first with its message and all of them in

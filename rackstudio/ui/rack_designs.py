@@ -430,6 +430,7 @@ class RackDesignsController(QObject):
             self.window.show_status("Select an instance of a rack design to save its design")
             return False
         path = rack_design_files.save(self.design, self.design.racks[racks[0]].rack_design)
+        self.window.palette_dock.reload()  # listed from the parts folder now, for every design
         self.window.show_status(f"Saved the rack design to {path}")
         return True
 

@@ -14,7 +14,7 @@ from rackstudio.checks import RuleRegistry
 from rackstudio.commands.records import update_parts
 from rackstudio.library.drift import PartDrift, part_drift, updatable_parts
 from rackstudio.ui.guard import guarded
-from rackstudio.ui.library_source import CatalogLibrary, PartsLibrary, builtin_library
+from rackstudio.ui.library_source import CatalogLibrary, PartsLibrary, builtin_library, plugin_library
 
 if TYPE_CHECKING:
     from rackstudio.plugins import Failure, PluginManager
@@ -112,7 +112,7 @@ class ToolsController(QObject):
         """Rebuild the parts library (plugins switched, a part saved) and refill the palette."""
         current = self.window.editor.library
         if isinstance(current, CatalogLibrary):
-            library: PartsLibrary = (CatalogLibrary(self._plugins.catalog()) if self._plugins is not None
+            library: PartsLibrary = (plugin_library(self._plugins) if self._plugins is not None
                                      else builtin_library())
         else:
             library = current  # a library given directly (tests, tools): nothing to rebuild

@@ -44,7 +44,8 @@ def test_list_json(site, capsys):
     data = json.loads(capsys.readouterr().out)
     example = next(p for p in data["plugins"] if p["name"] == EXAMPLE)
     assert (example["runs_code"], example["source_kind"], example["status"]) == (True, "entry-point", "active")
-    assert [c["kind"] for c in example["contributions"]] == ["parts", "part-factory", "rule"]
+    assert [c["kind"] for c in example["contributions"]] == ["parts", "rack-designs", "part-factory", "rule"]
+    assert example["contributions"][1]["entries"] == 1 and example["api"] == ["1", "2"]
     (failure,) = data["failures"]
     assert (failure["plugin"], failure["stage"]) == ("newer-api", "incompatible")
 
@@ -70,6 +71,7 @@ def test_validate_the_example_project(capsys):
     assert main(["plugins", "validate", str(PROJECT)]) == 0
     out = capsys.readouterr().out
     assert "note: it declares code, so it must be installed as a Python package" in out
+    assert "rack-designs rackstudio-ai-racks/rack-designs: rack designs rack-designs (data, 1 rack design(s))" in out
     assert out.splitlines()[-1].endswith("valid")
     assert main(["plugins", "validate", str(PROJECT), "--dropin"]) == 1
     assert "a drop-in folder is data only" in capsys.readouterr().out

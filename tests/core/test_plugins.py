@@ -250,9 +250,20 @@ def unknown_severity(m):
     m["rules"][0]["default_severity"] = "fatal"
 
 
+def rack_designs_on_api_1(m):
+    """rack_designs needs plugin API 2, and api declares only 1: add "2" to api"""
+    m["rack_designs"] = [{"path": "rack-designs"}]
+
+
+def rack_design_path_escapes(m):
+    """rack_designs.0.path: path '../x' leaves the plugin folder"""
+    m["api"] = ["1", "2"]
+    m["rack_designs"] = [{"path": "../x"}]
+
+
 @pytest.mark.parametrize("mutate", [missing_api, declares_runs_code, wrong_prefix, duplicate_id, locals_in_python_name,
                                     absolute_path, parent_path, bad_name, short_display_name, unknown_scope,
-                                    unknown_severity])
+                                    unknown_severity, rack_designs_on_api_1, rack_design_path_escapes])
 def test_each_way_to_break_a_manifest_names_the_key(tmp_path, mutate):
     path = tmp_path / "rackstudio-plugin.toml"
     path.write_text(_toml(valid_manifest()))
@@ -264,6 +275,66 @@ def test_each_way_to_break_a_manifest_names_the_key(tmp_path, mutate):
         read_manifest(path)
     assert mutate.__doc__ in str(caught.value)
     assert str(caught.value).startswith(str(path))
+
+
+def _rack_design_plugin(tmp_path, api, text: str | None = None) -> Path:
+    """A data-only plugin folder offering one rack-design file (`text`: the file's content)."""
+    from rackstudio.commands.rack_designs import MakeRackDesign
+    from rackstudio.library import rack_design_files
+
+    root = tmp_path / "acme-racks"
+    (root / "rack-designs").mkdir(parents=True)
+    data = {k: v for k, v in valid_manifest().items() if k != "rules"}
+    (root / "rackstudio-plugin.toml").write_text(_toml({**data, "api": api, "rack_designs": [{"path": "rack-designs"}]}))
+    design = small_design((1,))
+    MakeRackDesign("rk-1", "Acme DGX rack", "acme-dgx").apply(design)
+    path = rack_design_files.save(design, "acme-dgx", tmp_path / "made")
+    (root / "rack-designs" / path.name).write_bytes(path.read_bytes())
+    if text is not None:
+        (root / "rack-designs" / "broken.rackstudio").write_text(text)
+    return root
+
+
+def test_api_1_plugins_load_unchanged_and_rack_designs_need_api_2(tmp_path):
+    """API 2 adds rack designs; a plugin declaring only "1" keeps loading as before, and one that
+    declares rack_designs with only "1" is refused naming the key."""
+    from rackstudio.plugins.api import API_VERSION, SUPPORTED_API_VERSIONS
+
+    assert API_VERSION == "2"
+    assert {"1", "2"} == SUPPORTED_API_VERSIONS
+    old = tmp_path / "old" / "rackstudio-plugin.toml"
+    old.parent.mkdir()
+    old.write_text(_toml(valid_manifest()))
+    manager = PluginManager()
+    plugin = manager.register(read_manifest(old), old.parent)
+    assert plugin.status == "active" and plugin.manifest.api == ("1",) and not plugin.failures
+    assert manager.rack_design_sources() == []
+    with pytest.raises(ManifestError, match='rack_designs needs plugin API 2, and api declares only 1'):
+        read_manifest(_rack_design_plugin(tmp_path / "a", ["1"]) / "rackstudio-plugin.toml")
+
+
+def test_a_plugins_rack_designs_are_offered_and_a_bad_file_is_recorded_against_it(tmp_path):
+    root = _rack_design_plugin(tmp_path, ["1", "2"], text='{"format_version": 8,')
+    manager = PluginManager()
+    plugin = manager.register(read_manifest(root / "rackstudio-plugin.toml"), root, kind="drop-in")
+    assert plugin.status == "active"
+    assert manager.rack_design_sources() == [("acme-racks", root / "rack-designs")]
+    shelf = manager.rack_design_shelf()
+    by_name = {s.path.name: s for s in shelf.items()}
+    assert by_name["acme-dgx.rackstudio"].rack_design.name == "Acme DGX rack"
+    assert by_name["acme-dgx.rackstudio"].origin == "acme-racks" and shelf.find("acme-dgx") is by_name["acme-dgx.rackstudio"]
+    bad = by_name["broken.rackstudio"]
+    assert bad.rack_design is None and bad.problem.startswith(str(root / "rack-designs" / "broken.rackstudio"))
+    [failure] = plugin.failures
+    assert failure.stage == Stage.CONTRIBUTE and failure.reason == bad.problem
+    assert [c.entries for c in plugin.contributions if c.kind == "rack-designs"] == [1]
+    manager.rack_design_shelf()  # listed again: counted and recorded once
+    assert len(plugin.failures) == 1 and plugin.contributions[-1].entries == 1
+    # a host of API 1 only loads the plugin (it targets 1 too) without its rack designs
+    older = PluginManager(api_versions={"1"})
+    plugin = older.register(read_manifest(root / "rackstudio-plugin.toml"), root, kind="drop-in")
+    assert plugin.status == "active with problems" and older.rack_design_sources() == []
+    assert plugin.failures[0].stage == Stage.INCOMPATIBLE and "rack designs need plugin API 2" in plugin.failures[0].reason
 
 
 def test_manifest_syntax_errors_and_unreadable_files(tmp_path):

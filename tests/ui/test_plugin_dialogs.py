@@ -51,6 +51,7 @@ def test_plugins_dialog_shows_sources_contributions_code_and_failures(qtbot, sit
     assert items[EXAMPLE].checkState(0) == Qt.CheckState.Checked
     assert _children(items[EXAMPLE]) == [
         ["Parts: parts library .", "", EXAMPLE, "data", "data"],
+        ["Rack designs: rack designs rack-designs", "", f"{EXAMPLE}/rack-designs", "data", "data"],
         ["Part factory: HGX 8-GPU server (configurable)", "", "rackstudio-ai-racks.hgx_server", "not loaded yet", "code"],
         ["Rule: Site standard: no air-cooled rack above 35 kW", "", "rackstudio-ai-racks.no-air-above-35kw",
          "not loaded yet", "code"]]

@@ -117,3 +117,45 @@ def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeyp
     assert window.rack_designs.add_from_file(str(path)) and not window.rack_designs.tabs
     assert window.editor.design.rack_designs["compute-rack"] == rack_design_files.read(path)[0]
     assert palette_mime(window, "Compute rack (rev B)") is not None  # offered for dragging
+
+
+def test_parts_folder_rack_designs_are_listed_searchable_and_dropped_in_one_step(pod, qtbot, dialogs):
+    """A rack-design file in the parts folder shows in the palette with its origin; dragging it onto
+    the floor embeds the design and places an instance in one undo step; a bad file is one row
+    with its one-line reason, not draggable, and nothing breaks."""
+    from rackstudio.commands.rack_designs import MakeRackDesign
+    from rackstudio.library import rack_design_files
+
+    window, design, a01, _ = pod
+    window.editor.execute(MakeRackDesign(a01, "Team compute", "team-compute"))
+    rack_design_files.save(design, "team-compute")
+    (rack_design_files.folder() / "broken.rackstudio").write_text('{"format_version": 8, "rack_designs": [')
+    window.set_document(Document(builders.empty_design()))
+    palette = window.palette_dock
+    palette.search.setText("team")
+    [row] = [e for e in palette.visible_entries() if e.kind == "rack-design"]
+    assert (row.model, row.source, row.problem) == ("Team compute (rev A)", "user", None)
+    tip = palette.model.data(palette.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "from your parts folder" in tip
+    palette.search.setText("broken")
+    [bad] = palette.visible_entries()
+    assert bad.problem.startswith(str(rack_design_files.folder() / "broken.rackstudio")) and "line 1" in bad.problem
+    assert palette.mime_for_row(0) is None
+    assert not palette.model.flags(palette.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+
+    design = window.editor.design
+    hall_view = window.hall_view
+    before = len(undo_texts(window))
+    target = hall_view.mapFromScene(QPointF(1200 + 300, 6000 + 600))
+    assert drag_drop(hall_view.viewport(), palette_mime(window, "Team compute (rev A)"), target)
+    [rack] = instances(design, "team-compute")
+    assert drift(design, rack) == [] and design.rack_designs["team-compute"] == \
+        rack_design_files.read(rack_design_files.folder() / "team-compute.rackstudio")[0]
+    assert len(undo_texts(window)) == before + 1
+    window.undo_stack.undo()
+    assert not design.racks and not design.rack_designs and not design.part_types
+    window.undo_stack.redo()
+    # now the design's own: a second drop places another instance without adding it again
+    target = hall_view.mapFromScene(QPointF(3000 + 300, 6000 + 600))
+    assert drag_drop(hall_view.viewport(), palette_mime(window, "Team compute (rev A)"), target)
+    assert len(instances(design, "team-compute")) == 2

@@ -29,7 +29,7 @@ __all__ = ["PluginsDialog", "load_disabled_plugins", "open_plugins_dialog", "sav
 SETTINGS_KEY = "plugins/disabled"
 COLUMNS = ("Plugin", "Version", "Source", "Status", "Code")
 _FAILED = QBrush(QColor("#b00020"))
-_KIND = {"parts": "Parts", "part-factory": "Part factory", "rule": "Rule"}
+_KIND = {"parts": "Parts", "rack-designs": "Rack designs", "part-factory": "Part factory", "rule": "Rule"}
 
 
 def load_disabled_plugins() -> list[str]:

@@ -105,7 +105,14 @@ class HallView(CanvasView):
         tile = design.halls[hall_id].tile_mm
         if kind in ("rack-type", "rack-design"):
             rd = design.rack_designs.get(key) if kind == "rack-design" else None
-            rt = design.rack_types.get(rd.rack_type) if rd is not None else self.editor.library.rack_type(key)
+            shared = self.editor.library.shared_rack_design(key) if kind == "rack-design" and rd is None else None
+            if shared is not None:  # from the parts folder or a plugin: embedded by the drop
+                rd = shared.rack_design
+                rt = design.rack_types.get(rd.rack_type) or shared.source.rack_types.get(rd.rack_type)
+            elif kind == "rack-design" and rd is None:
+                rt = None
+            else:
+                rt = design.rack_types.get(rd.rack_type) if rd is not None else self.editor.library.rack_type(key)
             if rt is None:
                 return DropPlan(QRectF(pos, pos), Fit(False, f"unknown {kind.replace('-', ' ')} {key!r}"), "")
             box = geometry.footprint(rt.outer_width_mm, rt.outer_depth_mm, 0, 0, self.new_facing)
@@ -115,6 +122,8 @@ class HallView(CanvasView):
             row = adjacent_row(design, hall_id, box, self.new_facing)
             command = AddRack(rt, hall_id, x, y, self.new_facing, row=row) if rd is None else \
                 PlaceRackInstance(rd.slug, hall_id, x, y, self.new_facing, row=row)  # named by the core
+            if shared is not None:
+                command = Composite(f"Place {rd.name}", [shared.command(), command])
             what = rt.model if rd is None else rd.name
             return DropPlan(QRectF(x, y, box[2] - x, box[3] - y), fit, f"{what} at {tile_name(design.halls[hall_id], x, y)}",
                             command)
