@@ -1,6 +1,6 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): generate L and XL if needed, run
 each benchmark in its own process, then print the table of figures against their targets.
-NAMES: startup open save checks planner drag parts memory (default: all)."""
+NAMES: startup open save checks reuse planner drag parts memory (default: all)."""
 from __future__ import annotations
 
 import json
@@ -18,6 +18,7 @@ PLAN = {
              ["benchmarks.bench_open", "L"], ["benchmarks.bench_open", "XL"]],
     "save": [["benchmarks.bench_save"]],
     "checks": [["benchmarks.bench_checks"]],
+    "reuse": [["benchmarks.bench_reuse"]],
     "planner": [["benchmarks.bench_planner"]],
     "drag": [["benchmarks.bench_drag"]],
     "parts": [["benchmarks.bench_parts"]],
@@ -34,7 +35,7 @@ def main(names: list[str]) -> int:
     env = dict(os.environ, RACKSTUDIO_BENCH_RUN=run_id, QT_QPA_PLATFORM="offscreen")
     start = time.perf_counter()
     print(f"RackStudio benchmarks, run {run_id}\nmachine: {describe_machine(machine())}", flush=True)
-    for size in ("L", "XL"):
+    for size in ("L", "XL", "LD"):
         design_file(size)
     failed = []
     for name in names or list(PLAN):

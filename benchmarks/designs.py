@@ -1,5 +1,6 @@
 """The designs the benchmarks open: S is the example pod, L and XL are generated halls
-(`rackstudio generate --racks 1000|5000 --seed 0`), kept in benchmarks/.cache/ and generated
+(`rackstudio generate --racks 1000|5000 --seed 0`), LD is L made from rack designs (`rackstudio
+generate --racks 1000 --seed 0 --rack-designs`: every rack an instance), kept in benchmarks/.cache/ and generated
 again when the generator, the built-in parts or the file format version change (XL takes
 minutes to generate; delete benchmarks/.cache/ to force it)."""
 from __future__ import annotations
@@ -11,18 +12,20 @@ from pathlib import Path
 
 from benchmarks.report import ROOT
 
-SIZES = {"L": 1000, "XL": 5000}
+SIZES = {"L": 1000, "XL": 5000, "LD": 1000}
+FROM_RACK_DESIGNS = {"LD"}  # sizes whose repeated racks become rack designs and their instances
 SEED = 0
 CACHE = Path(__file__).resolve().parent / ".cache"
 # what a generated file depends on (with the format version)
 _INPUTS = ("rackstudio/generate.py", "resources/builtin")
+_DESIGN_INPUTS = ("rackstudio/commands/rack_design_capture.py", "rackstudio/model/rack_designs.py")
 
 
-def _fingerprint() -> str:
+def _fingerprint(size: str = "L") -> str:
     from rackstudio.model.design import FORMAT_VERSION
 
     digest = hashlib.sha256(f"format {FORMAT_VERSION}".encode())
-    for name in _INPUTS:
+    for name in _INPUTS + (_DESIGN_INPUTS if size in FROM_RACK_DESIGNS else ()):
         path = ROOT / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
             if path.is_dir() else [path]
@@ -39,9 +42,9 @@ def design_file(size: str) -> Path:
 
         return example_design()
     racks = SIZES[size]
-    path = CACHE / f"{size}-{racks}-seed{SEED}-{_fingerprint()}.rackstudio"
+    path = CACHE / f"{size}-{racks}-seed{SEED}-{_fingerprint(size)}.rackstudio"
     if not path.exists():
-        from rackstudio.generate import generate_hall
+        from rackstudio.generate import generate_hall, make_rack_designs
         from rackstudio.io import project_file
 
         for old in CACHE.glob(f"{size}-*.rackstudio"):
@@ -49,6 +52,8 @@ def design_file(size: str) -> Path:
         print(f"  generating {size} ({racks} racks, seed {SEED}) into {path.name} ...", file=sys.stderr, flush=True)
         start = time.perf_counter()
         design = generate_hall(racks, SEED)
+        if size in FROM_RACK_DESIGNS:
+            make_rack_designs(design)
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         project_file.save(design, tmp, backup=False)
