@@ -221,6 +221,26 @@ def _quote_free_window(text: bytes) -> bool:
     return any(text.find(b'"', start, start + _WINDOW) < 0 for start in range(0, len(text) - _WINDOW + 1, _WINDOW))
 
 
+_CONTROL_ESCAPES = (b"\\u00", b"\\b", b"\\f", b"\\r")  # the escape of U+007F starts with \u00 too
+_FEW_ESCAPES = 4096
+
+
+def may_hold_control(raw: bytes) -> bool:
+    """Whether the JSON text may hold a control character (only as an escape: `\\u0000`-`\\u001f`,
+    `\\u007f`, `\\b`, `\\f`, `\\r`); an over-estimate (an escaped backslash before a `b` counts), so
+    the exact scan of the names runs only then. A design has few backslashes: each is looked at
+    where it is (1,000 racks: under a millisecond, against 0.19 s CPU for one search of the whole
+    text per escape); past a few thousand, the whole text is searched once per escape."""
+    at = raw.find(b"\\")
+    for _ in range(_FEW_ESCAPES):
+        if at < 0:
+            return False
+        if raw.startswith(_CONTROL_ESCAPES, at):
+            return True
+        at = raw.find(b"\\", at + 1)
+    return at >= 0 and any(e in raw for e in _CONTROL_ESCAPES)
+
+
 # --- hooks for json.loads ------------------------------------------------------------------------
 
 _LONG_NUMBER = re.compile(r"-?\d{4000}")
@@ -478,40 +498,41 @@ def _kind(annotation: Any) -> str | None:
 
 
 def _collect(records: list[Any], reals: list[Any], wholes: list[Any]) -> None:
-    """Append the numbers in `records` (models of one class, or plain values) to the lists."""
+    """Append the numbers in `records` (models, containers or plain values) to the lists. Models
+    are taken a class at a time, and a field of them all at once (a connection's two ends are
+    two lists of 123,000 port references at 1,000 racks, not 246,000 calls)."""
     if not records:
         return
     classes = set(map(type, records))
-    if len(classes) > 1 or not issubclass(next(iter(classes)), BaseModel):
+    if len(classes) > 1:
+        groups: dict[type, list[Any]] = {cls: [] for cls in classes}
         for value in records:
-            _collect_value(value, reals, wholes)
+            groups[type(value)].append(value)
+        for group in groups.values():
+            _collect(group, reals, wholes)
         return
-    plan = _plan(classes.pop())
-    if plan is None:
-        return
-    for names, out in ((plan.reals, reals), (plan.wholes, wholes)):
-        if len(names) == 1:
-            out.extend(map(attrgetter(names[0]), records))
-        elif names:
-            out.extend(chain.from_iterable(map(attrgetter(*names), records)))
-    for name in plan.deeper:
-        for value in map(attrgetter(name), records):
-            _collect_value(value, reals, wholes)
-
-
-def _collect_value(value: Any, reals: list[Any], wholes: list[Any]) -> None:
-    if isinstance(value, BaseModel):
-        _collect([value], reals, wholes)
-    elif isinstance(value, dict):
-        _collect(list(value.values()), reals, wholes)
-    elif isinstance(value, tuple | list):
-        _collect(list(value), reals, wholes)
-    elif isinstance(value, bool) or value is None:
+    cls = classes.pop()
+    if issubclass(cls, BaseModel):
+        plan = _plan(cls)
+        if plan is None:
+            return
+        for names, out in ((plan.reals, reals), (plan.wholes, wholes)):
+            if len(names) == 1:
+                out.extend(map(attrgetter(names[0]), records))
+            elif names:
+                out.extend(chain.from_iterable(map(attrgetter(*names), records)))
+        for name in plan.deeper:
+            _collect(list(map(attrgetter(name), records)), reals, wholes)
+    elif issubclass(cls, bool) or cls is type(None):
         pass
-    elif isinstance(value, int):
-        wholes.append(value)
-    elif isinstance(value, float):
-        reals.append(value)
+    elif issubclass(cls, int):
+        wholes.extend(records)
+    elif issubclass(cls, float):
+        reals.extend(records)
+    elif issubclass(cls, dict):
+        _collect(list(chain.from_iterable(v.values() for v in records)), reals, wholes)
+    elif issubclass(cls, tuple | list):
+        _collect(list(chain.from_iterable(records)), reals, wholes)
 
 
 def check_part_heights(part_types: dict[str, Any]) -> None:
