@@ -45,8 +45,6 @@ from rackstudio.errors import LoadError
 from rackstudio.library import rack_design_files
 from rackstudio.model.design import DeviceOverride
 from rackstudio.model.rack_designs import design_of_device, instances
-from rackstudio.reports.rack_design_compare import compare
-from rackstudio.reports.rack_design_impact import Impact, preview
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
@@ -57,6 +55,7 @@ from rackstudio.ui.simulation import FailureSimulation
 from rackstudio.ui.undo import UndoStack
 
 if TYPE_CHECKING:
+    from rackstudio.reports.rack_design_impact import Impact
     from rackstudio.ui.main_window import MainWindow
 
 SCRATCH_RACK = "rk"
@@ -287,6 +286,8 @@ class CompareDialog(QDialog):
 
     def __init__(self, design, a: str, b: str, parent=None):
         super().__init__(parent)
+        from rackstudio.reports.rack_design_compare import compare  # brings openpyxl: when first used
+
         self.rows, self.bom = compare(design, a, b)
         self.setWindowTitle(f"Compare {self.rows[0].a} and {self.rows[0].b}")
         layout = QVBoxLayout(self)
@@ -466,6 +467,8 @@ class RackDesignsController(QObject):
         return self.window.editor.execute(SetOverride(rack_id, local, None))
 
     def impact(self, command) -> Impact | None:
+        from rackstudio.reports.rack_design_impact import preview
+
         engine = self.window.live_checks.engine
         document = self.window.bridge.document
         if engine is None:  # checks not run yet: a full run here, for an honest preview
