@@ -9,6 +9,9 @@ import time
 
 
 def main(path: str) -> int:
+    from rackstudio.ui.app import import_core_first
+
+    import_core_first()  # as cli.main does, before this probe's own Qt imports
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QGraphicsView
 

@@ -22,6 +22,22 @@ from rackstudio.errors import LoadError
 
 _IMPORTED = time.perf_counter()
 STARTUP_REPORT = "RACKSTUDIO_STARTUP_REPORT"
+# The Qt-free modules the window imports. Once PySide6 is imported, its import hook
+# (shibokensupport.feature) reads the source of every module imported after it, looking for
+# "PySide6"; importing these first spares their ≈ 300 modules that (≈ 0.03 s CPU of a start-up).
+CORE_FIRST = ("rackstudio.document", "rackstudio.commands", "rackstudio.checks", "rackstudio.recovery",
+              "rackstudio.library.catalog", "rackstudio.library.rack_design_files", "rackstudio.reports.diff",
+              "rackstudio.reports.json_report", "rackstudio.reports.metrics_series", "rackstudio.reports.totals")
+
+
+def import_core_first() -> None:
+    """Import CORE_FIRST, before PySide6 (a no-op once it is imported: nothing is gained then)."""
+    if "PySide6" in sys.modules:
+        return
+    import importlib
+
+    for name in CORE_FIRST:
+        importlib.import_module(name)
 
 
 def _eprint(text: str) -> None:
@@ -41,6 +57,7 @@ def main(args) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot and _headless():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import_core_first()
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
