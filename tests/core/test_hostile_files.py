@@ -737,3 +737,33 @@ def test_a_netbox_file_with_control_characters_in_its_names_is_flagged():
     text = text.replace("model: ", 'model: "Evil\\e[2J" # ', 1)
     result = parse_device_type(text)
     assert result.ok and any(f.key == "control-characters" and "\\x1b[2J" in f.message for f in result.flags), result.flags
+
+
+# --- the screens' fast paths say what the exact searches say -----------------------------------------
+
+@pytest.mark.parametrize("path, value, problem", [
+    (("part_types", "coolit-chx2000", "rackstudio", "footprint_mm", 0), 1e13, f"10000000000000.0 {NOT_A_NUMBER}"),
+    (("part_types", "coolit-chx2000", "rackstudio", "power", "psu_redundancy", "n"), 5_000_000,
+     "5000000 is more than a whole-number field may hold"),
+], ids=["a real in a part's list", "a count two models deep"])
+def test_a_number_deep_in_the_records_is_refused_with_its_place(path, value, problem):
+    """`limits.check_numbers` takes a field of all a table's records at once; a number too large
+    two models and a list deep is still refused, at its place."""
+    import json
+
+    from rackstudio.paths import example_design
+
+    data = json.loads(example_design().read_text(encoding="utf-8"))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(LoadError) as info:
+        parse(json.dumps(data, indent=1), "deep.rackstudio")
+    assert info.value.where == limits.json_path(path) and problem in info.value.message
+
+
+@pytest.mark.parametrize("text", [b"", b"plain", b"a\\\\b", b"\\u0041", b"x\\u0007", b"\\r", b"\\f\\n", b"\\\\" * 5000,
+                                  b"\\n" * 5000 + b"\\b", b"\\t" * 4095 + b"\\u001b", b"\\" * 3])
+def test_the_control_character_screen_fires_where_a_search_for_each_escape_would(text):
+    assert limits.may_hold_control(text) == any(e in text for e in (b"\\u00", b"\\u007", b"\\b", b"\\f", b"\\r"))
