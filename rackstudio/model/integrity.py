@@ -99,21 +99,28 @@ def _rack_design_problems(design: Design) -> Iterator[Problem]:
                     yield (f"{base}.connections.{key}.{end_name}.owner",
                            f"refers to {end.owner!r}, which is not a device of the rack design")
     for r in design.racks.values():
-        if r.rack_design is None:
-            if r.overrides:
-                yield f"$.racks.{r.id}.overrides", "overrides belong to an instance of a rack design"
-            continue
-        rd = design.rack_designs.get(r.rack_design)
-        if rd is None:
-            yield _ref(f"$.racks.{r.id}.rack_design", r.rack_design, "rack design")
-            continue
-        if rd.rack_type != r.rack_type:
-            yield f"$.racks.{r.id}.rack_type", f"an instance of {rd.name} is a {rd.rack_type}, not a {r.rack_type}"
-        for key, o in (r.overrides or {}).items():
-            if key not in rd.devices:
-                yield f"$.racks.{r.id}.overrides.{key}", f"rack design {rd.name} has no device {key!r}"
-            elif o.part is not None and _missing(o.part, design.part_types):
-                yield _ref(f"$.racks.{r.id}.overrides.{key}.part", o.part, "part type")
+        yield from _instance_problems(design, r)
+
+
+def _instance_problems(design: Design, r) -> Iterator[Problem]:
+    """A rack that is an instance names a rack design of its own rack type, and its overrides
+    name that design's devices and parts in the design; a rack that is not has no overrides.
+    The whole-file check and a command's one-record check (`record_problems`) both ask this."""
+    if r.rack_design is None:
+        if r.overrides:
+            yield f"$.racks.{r.id}.overrides", "overrides belong to an instance of a rack design"
+        return
+    rd = design.rack_designs.get(r.rack_design)
+    if rd is None:
+        yield _ref(f"$.racks.{r.id}.rack_design", r.rack_design, "rack design")
+        return
+    if rd.rack_type != r.rack_type:
+        yield f"$.racks.{r.id}.rack_type", f"an instance of {rd.name} is a {rd.rack_type}, not a {r.rack_type}"
+    for key, o in (r.overrides or {}).items():
+        if key not in rd.devices:
+            yield f"$.racks.{r.id}.overrides.{key}", f"rack design {rd.name} has no device {key!r}"
+        elif o.part is not None and _missing(o.part, design.part_types):
+            yield _ref(f"$.racks.{r.id}.overrides.{key}.part", o.part, "part type")
 
 
 def _records_problems(design: Design, collection: str, records) -> Iterator[Problem]:
@@ -227,6 +234,8 @@ def record_problems(design: Design, collection: str, obj) -> list[Problem]:
             problems += ports_in_use(design, obj, design.part_of(obj))
         return problems
     problems = list(_records_problems(design, collection, (obj,))) if collection in REFERENCES else []
+    if collection == "racks":
+        problems += _instance_problems(design, obj)
     if collection == "connections":
         problems += _connection_problems(design, (obj,))
         if obj.kind == "power":

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from rackstudio.checks.rule import Finding
-from rackstudio.commands import AddRecord, Refused
+from rackstudio.commands import AddRecord, Refused, SetProperty
 from rackstudio.commands.rack_designs import (
     DetachInstance,
     EditRackDesign,
@@ -190,6 +190,22 @@ def test_detach_swap_remove_and_refusals(pod_text):
     assert design.racks[x01].rack_design is None and len(design.contents(x01)) == 50
     with pytest.raises(Refused, match="not an instance"):
         doc.execute(SetOverride(x01, "dv-1", None))
+
+
+def test_an_instance_keeps_its_designs_rack_type_until_detached(pod_text):
+    """The Inspector edits a rack's fields one at a time: a rack type its design does not have
+    is refused with the design named, leaving the file as it was; once detached, it may change."""
+    doc = pod(pod_text, checks=False)
+    design = doc.design
+    doc.execute(MakeRackDesign(MGMT, "Management rack", "mgmt"))
+    other = next(rt for rt in design.rack_types if rt != design.racks[MGMT].rack_type)
+    before = dumps(design)
+    with pytest.raises(Refused, match="an instance of Management rack is a"):
+        doc.execute(SetProperty(MGMT, "rack_type", other))
+    assert dumps(design) == before
+    doc.execute(DetachInstance([MGMT]))
+    doc.execute(SetProperty(MGMT, "rack_type", other))
+    assert design.racks[MGMT].rack_type == other
 
 
 def test_save_load_round_trips_byte_for_byte(pod_text, tmp_path):
