@@ -50,8 +50,9 @@ ROLES = {
 TRAYS_PER_NVL72 = 18  # compute trays of an NVL72 rack [NV-GB200UG]
 SERVERS_PER_AIR_RACK = 2  # 8-GPU servers in NVIDIA's normal 28.6 kW air profile [RK-3287]
 # 1U fabric switches to a network rack: 10 × 1,720 W (QM9700 maximum) = 17.2 kW stays within one
-# 32 A 415 V feed at 80 % (18.4 kW) when the other side fails (PWR-005) and under the 30 kW
-# air-only rack limit (COOL-002).
+# of its 60 A 415 V feeds at 80 % (34.5 kW) when the other side fails (PWR-005) and under the
+# 30 kW air-only rack limit (COOL-002). The feeds are 60 A because the rack PDUs' inlets are
+# (a 60 A inlet on a 32 A breaker is PWR-021).
 SWITCHES_PER_RACK = 10
 
 
@@ -243,7 +244,7 @@ class PodBuilder(Builder):
         for k, share in enumerate(shares):
             rack_name = name if not k else f"{name}{k + 1}"
             rack_id, _ = self.pdu_rack(hall, row, rack_name, x + k * self.lib.racks["rack"].outer_width_mm,
-                                          y, facing, panels, amps=32)
+                                          y, facing, panels, amps=60)
             racks.append(rack_id)
             placed = []
             first = sum(shares[:k])

@@ -92,12 +92,11 @@ def test_the_findings_panel_lists_what_rackstudio_check_reports(pod_window):
     listed = sorted((f.rule, f.objects) for f in window.findings_dock.listed())
     assert cli and listed == cli
     tree = window.findings_dock.tree
-    assert [tree.topLevelItem(i).text(0) for i in range(3)] == ["Errors — 0", "Warnings — 3", "Info — 19"]
+    assert [tree.topLevelItem(i).text(0) for i in range(3)] == ["Errors — 0", "Warnings — 1", "Info — 19"]
     warnings = tree.topLevelItem(1)
-    # the network rack's 60 A PDUs hang on 32 A feeds: their rating cannot be used (engineering.md 2.10)
     assert [warnings.child(i).text(0) for i in range(warnings.childCount())] == [
-        "COOL-001 Heat to air over the air-cooling capacity — 1", "PWR-021 PDU inlet does not match its feed — 2"]
-    assert window.statusBar().currentMessage().startswith("Checks: 0 errors, 3 warnings, 19 info")
+        "COOL-001 Heat to air over the air-cooling capacity — 1"]
+    assert window.statusBar().currentMessage().startswith("Checks: 0 errors, 1 warning, 19 info")
 
 
 def test_rackstudio_check_finds_what_the_app_finds_with_the_installed_plugins(window, qtbot, tmp_path):
@@ -158,12 +157,12 @@ def test_waiving_from_the_context_menu_is_undoable_and_greys_the_finding(pod_win
     row = dock.row_of(waived)
     assert waived.waived and row.text(0).startswith("[waived] ") and row.font(0).italic()
     assert row.foreground(0).color().name() == "#96969b"
-    assert dock.tree.topLevelItem(1).text(0) == "Warnings — 3 (1 waived)"
-    assert window.live_checks.counts["warning"] == 3 and window.live_checks.counts["waived"] == 1
+    assert dock.tree.topLevelItem(1).text(0) == "Warnings — 1 (1 waived)"
+    assert window.live_checks.counts["warning"] == 1 and window.live_checks.counts["waived"] == 1
     assert hall_item.marker is None  # no longer counted: the outline goes
     window.undo_stack.undo()
     assert not design.waivers and not next(g for g in dock.listed() if g.key == f.key).waived
-    assert dock.tree.topLevelItem(1).text(0) == "Warnings — 4" and hall_item.marker is not None
+    assert dock.tree.topLevelItem(1).text(0) == "Warnings — 2" and hall_item.marker is not None
     window.undo_stack.redo()
     menu_action(dock, next(g for g in dock.listed() if g.key == f.key), "Remove Waiver")
     assert not design.waivers and undo_texts(window)[-1] == "Remove waiver of PWR-014"
