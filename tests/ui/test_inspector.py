@@ -240,3 +240,24 @@ def test_an_editor_hidden_by_a_new_selection_does_not_edit_the_new_selection(pod
     window.selection.set(["srv"])
     assert design.racks[r1].name == "A01" and design.devices["srv"].name != "A01X"
     assert window.undo_stack.count() == 0
+
+
+def test_the_site_dock_lists_a_design_just_opened_after_the_hall_and_at_once_when_asked(qtbot, pod, monkeypatch):
+    from rackstudio import paths
+    from rackstudio.document import Document
+    from rackstudio.ui import infrastructure
+
+    monkeypatch.setattr(infrastructure, "FILL_SLICE", 10)  # the example's 80-odd records over several turns
+    window = pod[0]
+    site = window.site_dock
+    opened = Document.open(paths.example_design())[0]
+    window.set_document(opened)
+    assert site.tree.topLevelItemCount() == 0  # the hall paints first; the old design's rows are gone
+    qtbot.waitUntil(lambda: site.tree.topLevelItemCount() == 5 and site._filling is None)
+    d = opened.design
+    listed = [i.data(0, Qt.ItemDataRole.UserRole) for i in site.items()]
+    assert sorted(listed) == sorted([*d.halls, *d.rows, *d.upses, *d.panels, *d.feeds])
+    feed = sorted(d.feeds)[-1]
+    window.set_document(Document.open(paths.example_design())[0])
+    site.select(feed)  # asked for before the listing's first turn: listed at once
+    assert window.selection.ids == [feed] and site._filling is None
