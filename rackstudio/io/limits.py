@@ -468,11 +468,20 @@ def _plan(cls: type[BaseModel]) -> _Plan | None:
     kinds: dict[str, list[str]] = {"real": [], "whole": [], "deeper": []}
     for name, field in cls.model_fields.items():
         kind = _kind(field.annotation)
-        if kind is not None:
+        if kind is not None and not _bounded(field.metadata, MAX_COUNT if kind == "whole" else MAX_MAGNITUDE):
             kinds[kind].append(name)
     plan = _Plan(*map(tuple, kinds.values())) if any(kinds.values()) else None
     _PLANS[cls] = plan
     return plan
+
+
+def _bounded(constraints: list[Any], limit: float) -> bool:
+    """Whether a number field's own bounds (`Field(ge=1, le=8)`: validated before this screen runs)
+    keep it within ±limit, so its values need no look (a cable end's breakout leg: 246,000 at
+    1,000 racks)."""
+    lows = [getattr(c, k) for c in constraints for k in ("ge", "gt") if getattr(c, k, None) is not None]
+    highs = [getattr(c, k) for c in constraints for k in ("le", "lt") if getattr(c, k, None) is not None]
+    return bool(lows and highs) and max(lows) >= -limit and min(highs) <= limit
 
 
 def _kind(annotation: Any) -> str | None:

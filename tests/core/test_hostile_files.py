@@ -745,10 +745,12 @@ def test_a_netbox_file_with_control_characters_in_its_names_is_flagged():
     (("part_types", "coolit-chx2000", "rackstudio", "footprint_mm", 0), 1e13, f"10000000000000.0 {NOT_A_NUMBER}"),
     (("part_types", "coolit-chx2000", "rackstudio", "power", "psu_redundancy", "n"), 5_000_000,
      "5000000 is more than a whole-number field may hold"),
-], ids=["a real in a part's list", "a count two models deep"])
+    (("connections", "cb-109", "length_m"), 1e13, f"10000000000000.0 {NOT_A_NUMBER}"),
+], ids=["a real in a part's list", "a count two models deep", "a cable's length beside its bounded legs"])
 def test_a_number_deep_in_the_records_is_refused_with_its_place(path, value, problem):
-    """`limits.check_numbers` takes a field of all a table's records at once; a number too large
-    two models and a list deep is still refused, at its place."""
+    """`limits.check_numbers` takes a field of all a table's records at once, and skips fields whose
+    own bounds the model has already held them to (a cable end's leg, 1-8); a number too large two
+    models and a list deep, or beside such a field, is still refused, at its place."""
     import json
 
     from rackstudio.paths import example_design
