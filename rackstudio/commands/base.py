@@ -20,6 +20,7 @@ from rackstudio.errors import RackStudioError
 from rackstudio.model.cable_length import relengthed
 from rackstudio.model.design import Design
 from rackstudio.model.geometry import devices_within
+from rackstudio.model.rack_designs import SEP, Departure, departures
 from rackstudio.model.text import typed_problem
 
 LIBRARY = (Collection.PART_TYPES, Collection.MODULE_TYPES, Collection.RACK_TYPES,
@@ -100,6 +101,16 @@ def _cable_lengths(design: Design, changes: ChangeSet) -> list[Edit]:
     return [Edit(Collection.CONNECTIONS, old.id, old, new) for old, new in relengthed(design, sorted(owners))]
 
 
+def _instance_overrides(design: Design, changes: ChangeSet) -> list[Edit]:
+    """An edit of a rack-design instance's device or cable by hand (moved within its rack, another
+    part, removed, other optics) recorded on the rack as an override in the same step, so a design
+    edit, a reload or a reset keeps or undoes it knowingly (model.rack_designs.departures)."""
+    ids = [i for i, c in changes.touched().items() if c in (Collection.DEVICES, Collection.CONNECTIONS) and SEP in i]
+    if not ids or not design.rack_designs:
+        return []
+    return [Edit(Collection.RACKS, old.id, old, new) for old, new in departures(design, ids)]
+
+
 class Command:
     """Base class. Subclasses implement `plan(design) -> list[Edit]` (raise Refused to refuse)."""
 
@@ -124,6 +135,16 @@ class Command:
             _write(design, e.collection, e.key, e.new, changes)
         if first:
             follow = _cable_lengths(design, changes)
+            for e in follow:
+                _write(design, e.collection, e.key, e.new, changes)
+            self._edits.extend(follow)
+            try:
+                follow = _instance_overrides(design, changes)
+            except Departure as exc:
+                for e in reversed(self._edits):
+                    _write(design, e.collection, e.key, e.old, ChangeSet())
+                self._edits = None
+                raise Refused(str(exc)) from None
             for e in follow:
                 _write(design, e.collection, e.key, e.new, changes)
             self._edits.extend(follow)

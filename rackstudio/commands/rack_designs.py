@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rackstudio.commands.base import Command, Edit, Refused, put
+from rackstudio.commands.connections import ends_problem
 from rackstudio.commands.rack_design_capture import (
     LinkRack,
     MakeRackDesign,
@@ -24,18 +25,23 @@ from rackstudio.commands.rack_design_capture import (
 )
 from rackstudio.commands.racks import AddRack
 from rackstudio.commands.records import embed_part, removal_edits
-from rackstudio.model.design import Design, Device, DeviceOverride, Rack, RackDesign
+from rackstudio.model.design import CableOverride, Design, Device, DeviceOverride, Rack, RackDesign
 from rackstudio.model.parts import PartType
 from rackstudio.model.rack_designs import (
+    RACK_TOKEN,
     Conflict,
     changed_ids,
     conflicts,
     depth,
+    describe,
+    ends_of,
     expected_connection,
     expected_device,
     has_port,
     instance_id,
     instances,
+    keep_estimate,
+    place_of,
 )
 from rackstudio.model.racks import RackType
 
@@ -73,9 +79,10 @@ def sync_edits(design: Design, rack: Rack, old: RackDesign | None, new: RackDesi
                       {k for rd in tables for k in rd.connections})
     overrides = rack.overrides or {}
     if which.devices is not None:
-        locals_ = set(locals_) | set(overrides)
+        locals_ = set(locals_) | {k for k in overrides if any(k in rd.devices for rd in tables)}
         for rd in tables:
             conn_locals.update(c.id for c in rd.connections.values() if c.a.owner in overrides or c.b.owner in overrides)
+            conn_locals.update(k for k in overrides if k in rd.connections)
     gone: set[str] = set()
     removals: list[Edit] = []
     writes: list[tuple[int, Edit]] = []
@@ -112,7 +119,8 @@ def sync_edits(design: Design, rack: Rack, old: RackDesign | None, new: RackDesi
     for local in sorted(conn_locals):
         conn_id = instance_id(rack.id, local)
         present = None if conn_id in gone else design.connections.get(conn_id)
-        after = expected_connection(design, rack, new, local, part_map) if new is not None else None
+        after = keep_estimate(expected_connection(design, rack, new, local, part_map) if new is not None else None,
+                              present)
         if after is None and present is not None:
             gone.add(conn_id)
             removals.insert(0, put("connections", present, None))
@@ -229,7 +237,9 @@ class EditRackDesign(Command):
             changed = []
             for rack_id in racks:
                 rack = design.racks[rack_id]
-                kept = {k: v for k, v in (rack.overrides or {}).items() if k in self.rd.devices}
+                kept = {k: n for k, v in (rack.overrides or {}).items()
+                        if k in (self.rd.connections if isinstance(v, CableOverride) else self.rd.devices)
+                        and (n := normal(self.rd, k, v)) is not None}
                 after = rack if kept == (rack.overrides or {}) else rack.model_copy(update={"overrides": kept or None})
                 mine = sync_edits(design, after, old, self.rd, which)
                 if after is not rack:
@@ -245,10 +255,12 @@ class EditRackDesign(Command):
 
 
 class SetOverride(Command):
-    """Leave one design device's slot empty in one instance, put a different part there, or
+    """Leave one design device's slot empty in one instance, put a different part there or hold it
+    in another place, give one of the design's network cables other optics in this rack, or
     (override None) reset it to the design."""
 
-    def __init__(self, rack_id: str, local: str, override: DeviceOverride | None, part: PartType | None = None):
+    def __init__(self, rack_id: str, local: str, override: DeviceOverride | CableOverride | None,
+                 part: PartType | None = None):
         super().__init__()
         self.rack_id, self.local, self.override, self.part = rack_id, local, override, part
         self.text = "Reset to rack design" if override is None else "Override rack design"
@@ -258,24 +270,35 @@ class SetOverride(Command):
         if rack is None or rack.rack_design not in design.rack_designs:
             raise Refused(f"{rack.name if rack else self.rack_id} is not an instance of a rack design")
         rd = design.rack_designs[rack.rack_design]
-        if self.local not in rd.devices:
+        cable = isinstance(self.override, CableOverride) or (self.override is None and self.local in rd.connections)
+        if cable:
+            conn = rd.connections.get(self.local)
+            if conn is None:
+                raise Refused(f"rack design {rd.name} has no cable {self.local!r}")
+            if self.override is not None:
+                problem = ends_problem(conn.kind, self.override.a_end, self.override.b_end, self.override.fibre)
+                if problem:
+                    raise Refused(problem)
+        elif self.local not in rd.devices:
             raise Refused(f"rack design {rd.name} has no device {self.local!r}")
         edits = []
-        if self.override is not None and self.override.part is not None:
+        if isinstance(self.override, DeviceOverride) and self.override.part is not None:
             if self.part is None and self.override.part not in design.part_types:
                 raise Refused(f"part type {self.override.part!r} is not in the design")
             if self.part is not None:
                 edits = embed_part(design, self.part)[1]
         overrides = dict(rack.overrides or {})
-        if self.override is None:
+        wanted = None if self.override is None else normal(rd, self.local, self.override)
+        if wanted is None:
             overrides.pop(self.local, None)
         else:
-            overrides[self.local] = self.override
+            overrides[self.local] = wanted
         after = rack.model_copy(update={"overrides": overrides or None})
-        name = rd.devices[self.local].name
-        self.text = (f"Reset {rack.name}-{name} to the rack design" if self.override is None else
-                     f"Leave {rack.name}-{name} empty" if self.override.empty else
-                     f"Put {self.override.part} in {rack.name}-{name}")
+        name = f"cable {rd.connections[self.local].label or self.local}".replace(RACK_TOKEN, rack.name) if cable \
+            else f"{rack.name}-{rd.devices[self.local].name}"
+        self.text = (f"Reset {name} to the rack design" if self.override is None else
+                     f"Give {name} {describe(self.override)}" if cable else
+                     f"Leave {name} empty" if self.override.empty else f"{name}: {describe(self.override)}")
         for e in edits:
             design.part_types.setdefault(e.key, e.new)
         try:
@@ -291,6 +314,20 @@ class SetOverride(Command):
             for e in edits:
                 design.part_types.pop(e.key, None)
         return [*edits, put("racks", rack, after), *sync]
+
+
+def normal(rd: RackDesign, local: str, override: DeviceOverride | CableOverride) -> DeviceOverride | CableOverride | None:
+    """The override without what the design already says (None: nothing left), so an instance's
+    overrides are exactly its departures, whichever way they were made."""
+    if isinstance(override, CableOverride):
+        return None if ends_of(rd.connections[local]) == override else override
+    src = rd.devices[local]
+    if override.empty:
+        return override
+    part = override.part if override.part != src.part else None
+    place = override.place if override.place is not None and src.parent is None and override.place != place_of(src) \
+        else None
+    return DeviceOverride(part=part, place=place) if part is not None or place is not None else None
 
 
 class DetachInstance(Command):

@@ -20,6 +20,9 @@ Version history:
   8: the design carries `rack_designs` (racks designed once and placed many times); a rack may be
      an instance of one (`rack_design`, `overrides`); a part may carry `rackstudio.sourcing`
      (supplier, country of origin, lead time, unit price). An older file has none, and loads unchanged.
+  9: an instance's `overrides` may hold a device in another place of the rack (`place`, moved by
+     hand in its elevation) and, keyed by an internal cable's design id, the optics and fibre of
+     that cable in this rack (`a_end`, `b_end`, `fibre`). An older file has neither.
 
 A step that meets a value it cannot upgrade raises `limits.Refusal` naming the value's JSON
 place, which the loader reports like any other problem in the file.
@@ -119,8 +122,14 @@ def _v7_to_v8(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v8_to_v9(data: dict[str, Any]) -> dict[str, Any]:
+    data["format_version"] = 9  # additive: older overrides leave a slot empty or name a part, as before
+    return data
+
+
 STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8}
+                                                                 4: _v4_to_v5, 5: _v5_to_v6, 6: _v6_to_v7, 7: _v7_to_v8,
+                                                                 8: _v8_to_v9}
 
 
 class NewerFormat(Exception):

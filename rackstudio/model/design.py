@@ -8,7 +8,7 @@ holds, which cable uses a port) are derived on load and maintained by `put`/`del
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_serializer, field_validator, model_validator
 
@@ -18,7 +18,7 @@ from rackstudio.model.parts import PartType, half_units
 from rackstudio.model.racks import RackType
 from rackstudio.model.review import CheckSettings, Comment, ReviewRecord, Waiver
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 Facing = Literal["N", "E", "S", "W"]
 Face = Literal["front", "rear"]
@@ -57,18 +57,54 @@ class Row(Record):
     air_cooling_capacity_kw: float | None = Field(default=None, gt=0)
 
 
+class OverridePlace(Record):
+    """Where one instance holds a design device instead of the design's place (moved by hand in
+    its elevation): the whole place, so a reset or a design edit never half-applies it."""
+
+    position: float | None = Field(default=None, ge=0)
+    face: Face = "front"
+    side: Literal["left", "right"] | None = None
+    lateral: Literal["left", "right"] | None = None
+
+    @field_validator("position")
+    @classmethod
+    def _half_units(cls, v):
+        return v if v is None else half_units(v, "position")
+
+    @model_validator(mode="after")
+    def _somewhere(self):
+        if (self.position is None) == (self.side is None):
+            raise ValueError("a place names a unit (position) or a side channel (side), not both or neither")
+        return self
+
+
 class DeviceOverride(Record):
     """One instance's departure from its rack design for one of the design's devices: the slot
-    left empty (with anything in its bays), or a different part in the same place."""
+    left empty (with anything in its bays), or a different part and/or another place in the rack."""
 
     empty: Literal[True] | None = None
     part: str | None = None
+    place: OverridePlace | None = None
 
     @model_validator(mode="after")
     def _one_kind(self):
-        if (self.empty is None) == (self.part is None):
-            raise ValueError("an override either leaves the slot empty or names a part, not both or neither")
+        if (self.empty is None) == (self.part is None and self.place is None):
+            raise ValueError("an override either leaves the slot empty or names a part or a place, not both or neither")
         return self
+
+
+class CableOverride(Record):
+    """One instance's departure for one of its design's internal network cables: the optic or
+    cable assembly at each end and the fibre (model.optics slugs), all three as this rack has them."""
+
+    a_end: str | None = None
+    b_end: str | None = None
+    fibre: Literal["straight", "splitter"] | None = None
+
+
+# A rack's overrides by the design's id: a device's, or an internal cable's (ids are unique across a
+# design's devices and connections). Tried in this order; unknown keys are refused, so each fits one.
+Override = Annotated[DeviceOverride | CableOverride, Field(union_mode="left_to_right")]
 
 
 class Rack(Record):
@@ -76,7 +112,7 @@ class Rack(Record):
 
     `rack_design` makes it an instance of a rack design: its devices and internal connections
     are the design's, materialised with ids `<rack id>.<design's id>` (model.rack_designs), apart
-    from the `overrides` keyed by the design's device id."""
+    from the `overrides` keyed by the design's device or internal cable id."""
 
     id: str
     name: str
@@ -91,12 +127,17 @@ class Rack(Record):
     rdhx_capacity_kw: float | None = Field(default=None, gt=0)
     description: str | None = None
     rack_design: str | None = Field(default=None, description="slug of the rack design this rack is an instance of")
-    overrides: dict[str, DeviceOverride] | None = None
+    overrides: dict[str, Override] | None = None
 
     @field_validator("overrides")
     @classmethod
     def _sorted_overrides(cls, value):
         """Kept sorted (a file diffs line by line); none is None, not {}."""
+        return {k: value[k] for k in sorted(value)} if value else None
+
+    @field_serializer("overrides")
+    def _written_sorted(self, value):
+        """Written sorted too: commands make racks with `model_copy`, which does not validate."""
         return {k: value[k] for k in sorted(value)} if value else None
 
 

@@ -14,7 +14,7 @@ from itertools import compress, islice
 from operator import eq, is_not
 
 from rackstudio.model import geometry
-from rackstudio.model.design import COLLECTIONS, Design
+from rackstudio.model.design import COLLECTIONS, CableOverride, Design
 from rackstudio.model.modules import name_clashes
 from rackstudio.model.text import CONTROL, visible
 
@@ -104,7 +104,7 @@ def _rack_design_problems(design: Design) -> Iterator[Problem]:
 
 def _instance_problems(design: Design, r) -> Iterator[Problem]:
     """A rack that is an instance names a rack design of its own rack type, and its overrides
-    name that design's devices and parts in the design; a rack that is not has no overrides.
+    name that design's devices (or, for its cables' optics, its cables) and parts in the design; a rack that is not has no overrides.
     The whole-file check and a command's one-record check (`record_problems`) both ask this."""
     if r.rack_design is None:
         if r.overrides:
@@ -117,7 +117,10 @@ def _instance_problems(design: Design, r) -> Iterator[Problem]:
     if rd.rack_type != r.rack_type:
         yield f"$.racks.{r.id}.rack_type", f"an instance of {rd.name} is a {rd.rack_type}, not a {r.rack_type}"
     for key, o in (r.overrides or {}).items():
-        if key not in rd.devices:
+        if isinstance(o, CableOverride):
+            if key not in rd.connections:
+                yield f"$.racks.{r.id}.overrides.{key}", f"rack design {rd.name} has no cable {key!r}"
+        elif key not in rd.devices:
             yield f"$.racks.{r.id}.overrides.{key}", f"rack design {rd.name} has no device {key!r}"
         elif o.part is not None and _missing(o.part, design.part_types):
             yield _ref(f"$.racks.{r.id}.overrides.{key}.part", o.part, "part type")

@@ -14,7 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from rackstudio.model.design import Connection, Design, Device, DeviceOverride, PortRef, Rack, RackDesign
+from rackstudio.model import optics
+from rackstudio.model.design import (
+    CableOverride,
+    Connection,
+    Design,
+    Device,
+    DeviceOverride,
+    OverridePlace,
+    PortRef,
+    Rack,
+    RackDesign,
+)
 
 SEP = "."
 RACK_TOKEN = "{rack}"  # in a rack design's cable label: the instance's name
@@ -65,7 +76,19 @@ def depth(rd: RackDesign, local: str) -> int:
 
 def emptied(rd: RackDesign, overrides: dict[str, DeviceOverride], local: str) -> bool:
     """Whether an override leaves `local`'s slot, or the slot of a device holding it, empty."""
-    return any(overrides.get(x) is not None and overrides[x].empty for x in ancestors(rd, local))
+    return any(isinstance(overrides.get(x), DeviceOverride) and overrides[x].empty for x in ancestors(rd, local))
+
+
+PLACE = ("position", "face", "side", "lateral")  # what a place override states of a top-level device
+ENDS = ("a_end", "b_end", "fibre")  # what a cable override states of an internal network cable
+
+
+def place_of(d: Device) -> OverridePlace:
+    return OverridePlace(**{k: getattr(d, k) for k in PLACE})
+
+
+def ends_of(c: Connection) -> CableOverride:
+    return CableOverride(**{k: getattr(c, k) for k in ENDS})
 
 
 def expected_device(design: Design, rack: Rack, rd: RackDesign, local: str,
@@ -80,8 +103,10 @@ def expected_device(design: Design, rack: Rack, rd: RackDesign, local: str,
     changes = {"id": instance_id(rack.id, local), "name": f"{rack.name}-{src.name}", "name_generated": None,
                "rack": rack.id if src.parent is None else None,
                "parent": instance_id(rack.id, src.parent) if src.parent is not None else None}
-    if override is not None and override.part is not None:
+    if isinstance(override, DeviceOverride) and override.part is not None:
         changes["part"] = override.part
+    if isinstance(override, DeviceOverride) and override.place is not None and src.parent is None:
+        changes.update({k: getattr(override.place, k) for k in PLACE})
     if present is not None:
         changes.update({k: getattr(present, k) for k in INSTANCE_KEEPS})
     return src.model_copy(update=changes)
@@ -103,7 +128,21 @@ def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
             return None
         ends.append(PortRef(owner=owner, port=end.port))
     label = src.label.replace(RACK_TOKEN, rack.name) if src.label else src.label
-    return src.model_copy(update={"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1], "label": label})
+    changes = {"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1], "label": label}
+    override = (rack.overrides or {}).get(local)
+    if isinstance(override, CableOverride):  # this rack's own optics on the design's cable
+        changes.update({k: getattr(override, k) for k in ENDS})
+        changes["media"] = optics.ends_media(override.a_end, override.b_end) or src.media
+    return src.model_copy(update=changes)
+
+
+def keep_estimate(after: Connection | None, present: Connection | None) -> Connection | None:
+    """`after` with the instance's own estimated length: an estimate follows the places of the
+    cable's ends in this rack (kept up to date by every move, commands.base), not the design's."""
+    if after is None or present is None or not (after.length_estimated and present.length_estimated) \
+            or after.length_m == present.length_m:
+        return after
+    return after.model_copy(update={"length_m": present.length_m})
 
 
 def has_port(design: Design, device: Device, kind: str, port: str) -> bool:
@@ -143,7 +182,10 @@ def conflicts(design: Design, old: RackDesign, new: RackDesign,
     for rack_id in sorted(racks if racks is not None else instances(design, old.slug)):
         rack = design.racks[rack_id]
         for local, override in sorted((rack.overrides or {}).items()):
-            what = "left empty" if override.empty else f"holds {override.part}"
+            if isinstance(override, CableOverride):
+                found.extend(_cable_conflict(rack, old, new, local, conns))
+                continue
+            what = describe(override)
             if local not in new.devices:
                 found.append(Conflict(rack_id, local, f"{rack.name}: {old.devices[local].name} ({what}) is removed "
                                                       "from the design; the override is dropped"))
@@ -156,6 +198,37 @@ def conflicts(design: Design, old: RackDesign, new: RackDesign,
                                                       f"{new.devices[local].name}, which this rack overrides ({what})"))
         found.extend(_lost_cables(design, rack, old, new, devs))
     return found
+
+
+def describe(override: DeviceOverride | CableOverride) -> str:
+    """What an override does, in a few words ("left empty", "holds X at U12", "optics A / B")."""
+    if isinstance(override, CableOverride):
+        return f"optics {override.a_end or 'none'} / {override.b_end or 'none'}" + (
+            f", {override.fibre} fibre" if override.fibre else "")
+    if override.empty:
+        return "left empty"
+    bits = [f"holds {override.part}"] if override.part else []
+    if override.place is not None:
+        p = override.place
+        where = f"U{p.position:g} {p.face}" if p.position is not None else f"the {p.side} side channel"
+        bits.append(f"moved to {where}" + (f" ({p.lateral} half)" if p.lateral else ""))
+    return ", ".join(bits)
+
+
+def _cable_conflict(rack: Rack, old: RackDesign, new: RackDesign, local: str, conns: set[str]) -> Iterator[Conflict]:
+    what = describe(rack.overrides[local])
+    if local not in new.connections:
+        yield Conflict(rack.id, local, f"{rack.name}: cable {local} ({what}) is removed from the design; "
+                                       "the override is dropped")
+    elif local in conns:
+        yield Conflict(rack.id, local, f"{rack.name}: the edit changes cable {local}, whose optics this rack "
+                                       f"overrides ({what}); the override stays")
+
+
+def has_overrides(rack: Rack) -> bool:
+    """Whether an instance departs from its rack design in any way an override records (a slot,
+    a part, a place, a cable's optics): one question for everything that reuses a design's results."""
+    return bool(rack.overrides)
 
 
 def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, devs: set[str]) -> Iterator[Conflict]:
@@ -180,8 +253,9 @@ def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, d
                                                  f"{present.name} (the new part has none) and is removed")
 
 
-__all__ = ["INSTANCE_KEEPS", "RACK_TOKEN", "SEP", "Conflict", "ancestors", "changed_ids", "conflicts", "depth", "design_of_device", "drift",
-           "emptied", "expected_connection", "expected_device", "has_port", "instance_id", "instances", "local_id"]
+__all__ = ["ENDS", "INSTANCE_KEEPS", "PLACE", "RACK_TOKEN", "SEP", "Conflict", "Departure", "ancestors", "changed_ids", "conflicts",
+           "departures", "depth", "describe", "design_of_device", "drift", "emptied", "ends_of", "expected_connection",
+           "expected_device", "has_overrides", "has_port", "keep_estimate", "instance_id", "instances", "local_id", "place_of"]
 
 
 def drift(design: Design, rack_id: str) -> list[str]:
@@ -201,6 +275,83 @@ def drift(design: Design, rack_id: str) -> list[str]:
             found.append(dev_id)
     for local in sorted(rd.connections):
         conn_id = instance_id(rack_id, local)
-        if design.connections.get(conn_id) != expected_connection(design, rack, rd, local, devices):
+        present = design.connections.get(conn_id)
+        if present != keep_estimate(expected_connection(design, rack, rd, local, devices), present):
             found.append(conn_id)
     return found
+
+
+class Departure(ValueError):
+    """An edit of an instance's record that no override can hold (a design device taken to another
+    rack, a bay or the floor): refused, with the way to do it."""
+
+
+def _instance_of(design: Design, obj_id: str) -> tuple[Rack, RackDesign, str] | None:
+    """(instance rack, its design, design id) for an id of the form `<rack id>.<design id>`."""
+    start = obj_id.find(SEP)
+    while start > 0:
+        rack = design.racks.get(obj_id[:start])
+        if rack is not None and rack.rack_design is not None:
+            rd = design.rack_designs.get(rack.rack_design)
+            local = obj_id[start + 1:]
+            if rd is not None and (local in rd.devices or local in rd.connections):
+                return rack, rd, local
+        start = obj_id.find(SEP, start + 1)
+    return None
+
+
+def _device_override(design: Design, rack: Rack, rd: RackDesign, local: str,
+                     overrides: dict) -> DeviceOverride | None | bool:
+    """The override design device `local` needs for what instance `rack` now holds (None: none;
+    False: leave the overrides as they are)."""
+    present = design.devices.get(instance_id(rack.id, local))
+    src = rd.devices[local]
+    if present is None:
+        return False if emptied(rd, overrides, local) else DeviceOverride(empty=True)
+    home = rack.id if src.parent is None else None
+    parent = instance_id(rack.id, src.parent) if src.parent is not None else None
+    if (present.rack, present.parent, present.hall) != (home, parent, None) or present.bay != src.bay:
+        where = design.racks[present.rack].name if present.rack in design.racks else "another place"
+        raise Departure(f"{present.name} belongs to {rack.name}'s rack design {rd.name}: it can move within "
+                        f"{rack.name} (kept as an override of this rack), not to {where}; detach {rack.name} "
+                        "from its rack design to rearrange it freely")
+    part = present.part if present.part != src.part else None
+    moved = src.parent is None and any(getattr(present, k) != getattr(src, k) for k in PLACE)
+    place = place_of(present) if moved else None
+    return DeviceOverride(part=part, place=place) if part is not None or place is not None else None
+
+
+def departures(design: Design, ids) -> list[tuple[Rack, Rack]]:
+    """The instances whose records among `ids` (just edited) depart from their rack design in a way
+    their overrides do not yet say, with the rack as it must be: a design device moved within its
+    rack or given another part, removed, or a design cable given other optics is recorded as an
+    override; an edit that already follows the overrides (a command on rack designs) adds nothing.
+    Raises Departure for what no override can hold."""
+    found: dict[str, tuple[Rack, RackDesign, set[str]]] = {}
+    for obj_id in ids:
+        if SEP not in obj_id:
+            continue
+        hit = _instance_of(design, obj_id)
+        if hit is not None:
+            found.setdefault(hit[0].id, (hit[0], hit[1], set()))[2].add(hit[2])
+    out = []
+    for rack, rd, locals_ in found.values():
+        overrides = dict(rack.overrides or {})
+        for local in sorted(locals_, key=lambda k: (depth(rd, k), k)):
+            if local in rd.devices:
+                want = _device_override(design, rack, rd, local, overrides)
+            else:
+                present = design.connections.get(instance_id(rack.id, local))
+                src = rd.connections[local]
+                want = False if present is None else (
+                    ends_of(present) if any(getattr(present, k) != getattr(src, k) for k in ENDS) else None)
+            if want is False or want == overrides.get(local):
+                continue
+            if want is None:
+                overrides.pop(local, None)
+            else:
+                overrides[local] = want
+        after = rack.model_copy(update={"overrides": overrides or None})
+        if after != rack:
+            out.append((rack, after))
+    return out

@@ -44,7 +44,7 @@ from rackstudio.document import Document
 from rackstudio.errors import LoadError
 from rackstudio.library import rack_design_files
 from rackstudio.model.design import DeviceOverride
-from rackstudio.model.rack_designs import design_of_device, instances
+from rackstudio.model.rack_designs import RACK_TOKEN, describe, design_of_device, instances, local_id
 from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
@@ -211,26 +211,35 @@ class InstancePanel(QWidget):
                 item.widget().deleteLater()
         self.buttons = {}
         design = self.editor.design
-        rack = device = None
+        rack = device = cable = None
         if len(ids) == 1 and ids[0] in design.racks:
             rack = design.racks[ids[0]]
         elif len(ids) == 1 and ids[0] in design.devices:
             found = design_of_device(design, ids[0])
             if found is not None:
                 rack, device = found
+        elif len(ids) == 1 and ids[0] in design.connections:
+            found = design_of_cable(design, ids[0])
+            if found is not None:
+                rack, cable = found
         if rack is None or rack.rack_design not in design.rack_designs:
             self.hide()
             return
         rd = design.rack_designs[rack.rack_design]
         overrides = rack.overrides or {}
-        if device is None:
+        if cable is not None:
+            self._cable(rack, rd, cable)
+        elif device is None:
             text = f"Instance of rack design <b>{rd.name}</b> (revision {rd.revision})"
             text += f", {len(overrides)} override{'s' * (len(overrides) != 1)}" if overrides else ", as designed"
             self.layout_.addWidget(_wrapped(text))
-            for local, override in overrides.items():
-                what = "left empty" if override.empty else f"holds {override.part}"
+            for local, override in sorted(overrides.items()):
+                what = describe(override)
+                shown = rd.devices[local].name if local in rd.devices else \
+                    f"cable {rd.connections[local].label or local}".replace(RACK_TOKEN, rack.name) \
+                    if local in rd.connections else local
                 row = QHBoxLayout()
-                row.addWidget(_wrapped(f"{rd.devices[local].name if local in rd.devices else local}: {what}"), 1)
+                row.addWidget(_wrapped(f"{shown}: {what}"), 1)
                 button = QPushButton("Reset")
                 button.clicked.connect(guarded(lambda *_, r=rack.id, k=local: self.editor.execute(SetOverride(r, k, None))))
                 self.buttons[f"reset:{local}"] = button
@@ -241,8 +250,8 @@ class InstancePanel(QWidget):
         else:
             override = overrides.get(device)
             text = f"From rack design <b>{rd.name}</b> (its {rd.devices[device].name})"
-            if override is not None and override.part:
-                text += f"; this rack holds {override.part} here (an override)"
+            if override is not None:
+                text += f"; in this rack it {describe(override).replace('holds', 'is')} (an override)"
             self.layout_.addWidget(_wrapped(text))
             button = QPushButton("Leave Slot Empty in This Rack")
             button.clicked.connect(guarded(lambda *_, r=rack.id, k=device: self.editor.execute(
@@ -255,6 +264,30 @@ class InstancePanel(QWidget):
                 self.buttons["reset"] = reset
                 self.layout_.addWidget(reset)
         self.show()
+
+    def _cable(self, rack, rd, local: str) -> None:
+        """A cable of an instance: its design's, with this rack's own optics when it has them."""
+        override = (rack.overrides or {}).get(local)
+        text = f"From rack design <b>{rd.name}</b> (its cable {local})"
+        text += f"; this rack has {describe(override)} on it (an override)" if override is not None else \
+            "; its optics are the design's (changing them here makes an override of this rack)"
+        self.layout_.addWidget(_wrapped(text))
+        if override is not None:
+            reset = QPushButton("Reset Optics to Rack Design")
+            reset.clicked.connect(guarded(lambda *_, r=rack.id, k=local: self.editor.execute(SetOverride(r, k, None))))
+            self.buttons["reset"] = reset
+            self.layout_.addWidget(reset)
+
+
+def design_of_cable(design, conn_id: str):
+    """(instance rack, the design's cable id) for an internal cable of an instance, else None."""
+    conn = design.connections.get(conn_id)
+    found = design_of_device(design, conn.a.owner) if conn is not None else None
+    if found is None:
+        return None
+    rack = found[0]
+    local = local_id(rack.id, conn_id)
+    return (rack, local) if local is not None and local in design.rack_designs[rack.rack_design].connections else None
 
 
 def elevation_picture(design, name: str, width: int = 560, height: int = 400) -> QPixmap:

@@ -412,3 +412,102 @@ def test_a_rack_design_travels_as_a_file_in_the_parts_folder(pod_text, tmp_path)
     assert "holds one rack design and no racks" in problems["pod.rackstudio"]
     with pytest.raises(LoadError, match="pod.rackstudio"):
         files.add_command(tmp_path / "rack-designs" / "pod.rackstudio")
+
+
+def test_devices_moved_replaced_or_removed_by_hand_in_an_instance_are_overrides(pod_text, tmp_path):
+    """A design device moved within its instance's elevation, given another part or deleted is
+    recorded on the rack in the same undo step; it survives an unrelated design edit and a reload,
+    an edit of that device lists it, Reset puts it back; moving it out of the rack is refused."""
+    from rackstudio.commands import MoveDevice, RemoveDevice, SetProperty
+    from rackstudio.model.design import OverridePlace
+
+    doc = pod(pod_text)
+    design = doc.design
+    doc.execute(MakeRackDesign(MGMT, "Management rack", "mgmt"))
+    with_hall(doc)
+    doc.execute(place_instances("mgmt", spots(2)))
+    a, b = instances(design, "mgmt")[:2]
+    rd = design.rack_designs["mgmt"]
+    blanks = sorted((k for k, d in rd.devices.items() if d.part == "generic-blanking-panel-1u"),
+                    key=lambda k: rd.devices[k].position)
+    top, second = blanks[-1], blanks[-2]
+    free = rd.devices[second].position
+    before = dumps(design)
+    doc.execute(RemoveDevice(instance_id(a, second)))
+    assert design.racks[a].overrides == {second: DeviceOverride(empty=True)} and drift(design, a) == []
+    doc.execute(MoveDevice(instance_id(a, top), position=free, face="front"))
+    place = OverridePlace(position=free, face="front")
+    assert design.racks[a].overrides[top] == DeviceOverride(place=place) and drift(design, a) == []
+    doc.execute(SetProperty(instance_id(b, second), "part", "nvidia-spectrum-sn2201"))
+    assert design.racks[b].overrides == {second: DeviceOverride(part="nvidia-spectrum-sn2201")}
+    whole(doc)
+    # moving it out of its rack cannot be an override of this rack: refused, nothing changes
+    from rackstudio.commands import AddRack
+
+    doc.execute(AddRack(design.rack_types[design.racks[a].rack_type], "hall-9", 0, 12000, name="SPARE",
+                        rack_id="spare"))
+    with pytest.raises(Refused, match=f"can move within {design.racks[a].name}.*not to SPARE; detach"):
+        MoveDevice(instance_id(a, top), rack="spare", position=10).apply(design)
+    assert design.devices[instance_id(a, top)].position == free
+    # an unrelated design edit keeps them; the file holds them and reads back byte for byte
+    doc.execute(EditRackDesign(rd.model_copy(update={"notes": "rev B", "revision": "B"})))
+    assert design.devices[instance_id(a, top)].position == free and drift(design, a) == []
+    text = dumps(design)
+    assert dumps(parse(text).design) == text and parse(text).design.racks[a].overrides == design.racks[a].overrides
+    # an edit of the moved device lists it and keeps it where this rack has it
+    rd = design.rack_designs["mgmt"]
+    edited = rd.model_copy(update={"devices": {**rd.devices, top: rd.devices[top].model_copy(update={"description": "x"})}})
+    edit = EditRackDesign(edited)
+    doc.execute(edit)
+    assert {(c.rack, c.local) for c in edit.conflicts} == {(a, top)}
+    assert "moved to U" in next(c.why for c in edit.conflicts if c.local == top)
+    # reset: back where the design has it
+    doc.execute(SetOverride(a, top, None))
+    assert design.devices[instance_id(a, top)].position == rd.devices[top].position
+    assert top not in design.racks[a].overrides and drift(design, a) == []
+    whole(doc)
+    for _ in range(7):  # remove, move, replace, the spare rack, two design edits, reset: one step each
+        doc.undo()
+    assert dumps(design) == before
+
+
+def test_a_different_optic_in_one_instance_is_an_override(pod_text):
+    """The issue's own example: one instance plugs other optics into one of its design's cables
+    (by the cable's optics editor or by the override), shown as an override, kept across a design
+    edit and a reload, reset to the design's."""
+    from rackstudio.commands import SetEnds
+    from rackstudio.model.design import CableOverride
+
+    doc = pod(pod_text)
+    design = doc.design
+    doc.execute(MakeRackDesign("rk-1", "GB200 NVL72", "gb200"))
+    with_hall(doc)
+    doc.execute(place_instances("gb200", spots(2)))
+    a, b = instances(design, "gb200")[-2:]
+    rd = design.rack_designs["gb200"]
+    cable = sorted(k for k, c in rd.connections.items() if c.kind == "network")[0]
+    conn_id = instance_id(a, cable)
+    doc.execute(SetEnds(conn_id, "nvidia-mms4x00-ns", "nvidia-mms4x00-ns400", "straight"))
+    wanted = CableOverride(a_end="nvidia-mms4x00-ns", b_end="nvidia-mms4x00-ns400", fibre="straight")
+    assert design.racks[a].overrides == {cable: wanted} and drift(design, a) == []
+    assert design.connections[conn_id].media == "smf" and design.racks[b].overrides is None
+    # the same by the override itself, in the other instance; the design's ends again is no override
+    doc.execute(SetOverride(b, cable, wanted))
+    assert design.connections[instance_id(b, cable)].a_end == "nvidia-mms4x00-ns"
+    doc.execute(SetOverride(b, cable, CableOverride(**{k: getattr(rd.connections[cable], k)
+                                                       for k in ("a_end", "b_end", "fibre")})))
+    assert design.racks[b].overrides is None and drift(design, b) == []
+    whole(doc)
+    # kept across an unrelated edit, listed by an edit of that cable, and in the file
+    doc.execute(EditRackDesign(rd.model_copy(update={"notes": "B"})))
+    assert design.connections[conn_id].a_end == "nvidia-mms4x00-ns"
+    rd = design.rack_designs["gb200"]
+    relabelled = rd.model_copy(update={"connections": {**rd.connections,
+                                                       cable: rd.connections[cable].model_copy(update={"label": "X"})}})
+    found = conflicts(design, rd, relabelled)
+    assert [(c.rack, c.local) for c in found] == [(a, cable)] and "optics nvidia-mms4x00-ns" in found[0].why
+    text = dumps(design)
+    assert parse(text).design.racks[a].overrides == {cable: wanted}
+    doc.execute(SetOverride(a, cable, None))
+    assert design.connections[conn_id].a_end == rd.connections[cable].a_end and design.racks[a].overrides is None
+    whole(doc)

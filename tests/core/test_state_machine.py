@@ -73,8 +73,8 @@ from rackstudio.graph import ComponentGraph
 from rackstudio.io import dumps, parse
 from rackstudio.model import Comment, PartType, PortRef, RackType
 from rackstudio.model.modules import ModuleType
-from rackstudio.model.design import DeviceOverride
-from rackstudio.model.rack_designs import ancestors
+from rackstudio.model.design import CableOverride, DeviceOverride
+from rackstudio.model.rack_designs import ancestors, departures, instance_id
 from tests.core import builders as b
 
 STEPS: Counter[str] = Counter()  # rules run, commands applied and refused, undos, redos, sequences
@@ -291,8 +291,10 @@ class DesignEditing(RuleBasedStateMachine):
         self.run(EditRackDesign(rd.model_copy(update={"devices": devices, "connections": conns, "revision": "B"})))
 
     @precondition(lambda self: any(r.rack_design for r in self.doc.design.racks.values()))
-    @rule(data=st.data(), how=st.sampled_from(["empty", "reset", "detach", "swap"]))
+    @rule(data=st.data(), how=st.sampled_from(["empty", "reset", "detach", "swap", "move", "optics", "reset cable"]))
     def instance_edit(self, data, how):
+        """An instance's own departures: a slot left empty, a device moved in its elevation (recorded
+        as an override by the move itself), another optic on one of the design's cables, resets."""
         design = self.doc.design
         rack = design.racks[self.pick(data, "racks", lambda r: r.rack_design is not None)]
         rd = design.rack_designs[rack.rack_design]
@@ -300,6 +302,15 @@ class DesignEditing(RuleBasedStateMachine):
             self.run(DetachInstance([rack.id]))
         elif how == "swap":
             self.run(SwapGeneration([rack.id], self.pick(data, "rack_designs")))
+        elif how in ("optics", "reset cable") and rd.connections:
+            local = data.draw(st.sampled_from(sorted(rd.connections)))
+            a_end, b_end = data.draw(st.sampled_from(OPTIC_ENDS))
+            self.run(SetOverride(rack.id, local, CableOverride(a_end=a_end, b_end=b_end) if how == "optics" else None))
+        elif how == "move" and rd.devices:
+            local = data.draw(st.sampled_from(sorted(rd.devices)))
+            if instance_id(rack.id, local) in design.devices:
+                self.run(MoveDevice(instance_id(rack.id, local), position=data.draw(st.integers(2, 96)) / 2,
+                                    face=data.draw(st.sampled_from(["front", "rear"]))))
         elif rd.devices:
             local = data.draw(st.sampled_from(sorted(rd.devices)))
             self.run(SetOverride(rack.id, local, DeviceOverride(empty=True) if how == "empty" else None))
@@ -540,6 +551,8 @@ class DesignEditing(RuleBasedStateMachine):
             assert design.contents(obj_id) == loaded.contents(obj_id), f"contents of {obj_id}"
             assert design.connections_of(obj_id) == loaded.connections_of(obj_id), f"connections of {obj_id}"
         check_engine_agrees(self.doc, self.engine)
+        # every edit of an instance by hand that an override can hold is held by one
+        assert departures(design, [i for i in (*design.devices, *design.connections) if "." in i]) == []
 
     def teardown(self):
         end = state(self.doc)

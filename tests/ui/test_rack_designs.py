@@ -159,3 +159,47 @@ def test_parts_folder_rack_designs_are_listed_searchable_and_dropped_in_one_step
     target = hall_view.mapFromScene(QPointF(3000 + 300, 6000 + 600))
     assert drag_drop(hall_view.viewport(), palette_mime(window, "Team compute (rev A)"), target)
     assert len(instances(design, "team-compute")) == 2
+
+
+def test_a_device_moved_in_an_instances_elevation_and_its_own_optics_are_overrides(pod, qtbot):
+    """Drag a design device to another unit in an instance's elevation: the rack records it as an
+    override (one undo step), the Inspector lists it with Reset; pick other optics for one of the
+    design's cables in the Inspector: the same, reset from the cable's panel."""
+    from rackstudio.commands import Connect, PlaceDevice
+    from rackstudio.commands.rack_designs import MakeRackDesign
+    from rackstudio.model.design import CableOverride, DeviceOverride, OverridePlace, PortRef
+    from tests.ui.helpers import click, mouse_drag, unit_point
+
+    window, design, a01, _ = pod
+    window.editor.execute(PlaceDevice(builders.switch(), rack=a01, position=20, device_id="sw"))
+    window.editor.execute(Connect("network", PortRef(owner="srv", port="nic1"), PortRef(owner="sw", port="p1"),
+                                  conn_id="link"))
+    window.editor.execute(MakeRackDesign(a01, "Compute rack", "compute-rack"))
+    switch, link = instance_id(a01, "sw"), instance_id(a01, "link")
+    window.open_elevation(a01)
+    view = window.elevation_view
+    before = len(undo_texts(window))
+    mouse_drag(qtbot, view, unit_point(window, a01, 20), unit_point(window, a01, 30))
+    assert design.devices[switch].position == 30 and len(undo_texts(window)) == before + 1
+    assert design.racks[a01].overrides == {"sw": DeviceOverride(place=OverridePlace(position=30, face="front"))}
+    assert drift(design, a01) == []
+    window.selection.set([a01])
+    panel = window.inspector_dock.instance
+    texts = " ".join(label.text() for label in panel.findChildren(type(window.inspector_dock.title)))
+    assert "1 override" in texts and "moved to U30 front" in texts
+    panel.buttons["reset:sw"].click()
+    assert design.devices[switch].position == 20 and design.racks[a01].overrides is None
+
+    # the cable's optics, as the Inspector's optics editor sets them
+    click(qtbot, view, unit_point(window, a01, 40))  # nothing there: clears the selection
+    window.selection.set([link])
+    inspector = window.inspector_dock
+    combo = inspector.optics["a_end"]
+    combo.setCurrentIndex(combo.findData("nvidia-mms4x00-ns"))
+    combo.activated.emit(combo.currentIndex())
+    assert design.racks[a01].overrides == {"link": CableOverride(a_end="nvidia-mms4x00-ns")}
+    assert design.connections[link].a_end == "nvidia-mms4x00-ns" and drift(design, a01) == []
+    texts = " ".join(label.text() for label in inspector.instance.findChildren(type(inspector.title)))
+    assert "optics nvidia-mms4x00-ns / none" in texts
+    inspector.instance.buttons["reset"].click()
+    assert design.racks[a01].overrides is None and design.connections[link].a_end is None
