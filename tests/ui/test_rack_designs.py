@@ -183,12 +183,19 @@ def test_a_device_moved_in_an_instances_elevation_and_its_own_optics_are_overrid
     assert design.devices[switch].position == 30 and len(undo_texts(window)) == before + 1
     assert design.racks[a01].overrides == {"sw": DeviceOverride(place=OverridePlace(position=30, face="front"))}
     assert drift(design, a01) == []
+    # the hall marks the instance: its design's tint, and the corner mark of an overridden one
+    from rackstudio.ui.render.floor import RACK_FILL, design_fill
+
+    item, plain = (window.hall_view.hall_scene.objects[r] for r in (a01, _))
+    assert item.fill() is design_fill("compute-rack") and plain.fill() is RACK_FILL
+    assert item.overrides == 1 and "Instance of rack design Compute rack, 1 override" in item.describe()
     window.selection.set([a01])
     panel = window.inspector_dock.instance
     texts = " ".join(label.text() for label in panel.findChildren(type(window.inspector_dock.title)))
     assert "1 override" in texts and "moved to U30 front" in texts
     panel.buttons["reset:sw"].click()
     assert design.devices[switch].position == 20 and design.racks[a01].overrides is None
+    assert item.overrides == 0 and "as designed" in item.describe()
 
     # the cable's optics, as the Inspector's optics editor sets them
     click(qtbot, view, unit_point(window, a01, 40))  # nothing there: clears the selection

@@ -177,6 +177,9 @@ class RackItem(FloorObjectItem):
         self._summary: RackSummary | None = None
         self._summarise: Callable[[], RackSummary | None] | None = None
         self.bars: tuple[Bar, Bar] | None = None  # power and cooling from the live checks' engine
+        self.rack_design: str | None = None  # the slug of the design this rack is an instance of
+        self.design_name = ""
+        self.overrides = 0  # how many overrides the instance has
 
     @property
     def summary(self) -> RackSummary | None:
@@ -189,7 +192,16 @@ class RackItem(FloorObjectItem):
         self.name = rack.name
         self.type_name = design.rack_type_of(rack).model
         self._summary, self._summarise = None, summarise
+        rd = design.rack_designs.get(rack.rack_design) if rack.rack_design else None
+        instance = (rd.slug, rd.name, len(rack.overrides or {})) if rd is not None else (None, "", 0)
+        if instance != (self.rack_design, self.design_name, self.overrides):
+            self.rack_design, self.design_name, self.overrides = instance
+            if self.overview is not None:
+                self.overview.changed()  # its tint is drawn by the overview when zoomed out
         self.set_box(box, rack.facing)
+
+    def fill(self) -> QColor:
+        return paint.design_fill(self.rack_design) if self.rack_design else paint.RACK_FILL
 
     def hoverEnterEvent(self, event) -> None:
         self.setToolTip(self.blocked or self.describe())
@@ -203,9 +215,16 @@ class RackItem(FloorObjectItem):
         if s is None:
             return self.name
         power, cooling = self.bars if self.bars is not None else s.bars()
-        return (f"{self.name} ({self.type_name}), facing {self.facing}\n"
+        return (f"{self.name} ({self.type_name}), facing {self.facing}\n{self.design_text()}"
                 f"{s.used_u:g} of {s.total_u} U used\nPower: {power.text}\nCooling: {cooling.text}\n"
                 f"Weight: {s.rating.state(s.weight_kg) if s.rating else s.weight_text()}") + self.extra_tip()
+
+    def design_text(self) -> str:
+        if self.rack_design is None:
+            return ""
+        n = self.overrides
+        return f"Instance of rack design {self.design_name}" + (
+            f", {n} override{'s' * (n != 1)}\n" if n else ", as designed\n")
 
     def set_bars(self, bars: tuple[Bar, Bar] | None) -> bool:
         return self.restyle(bars=bars)
@@ -213,7 +232,9 @@ class RackItem(FloorObjectItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         close = paint.lod_of(painter) * min(self.size) >= paint.FIGURES_LOD
         paint.paint_rack(painter, self.size, self.facing, self.name, self.summary if close else None,
-                         _selected(option), bool(self.blocked), outline=marker_colour(self.marker), bars=self.bars)
+                         _selected(option), bool(self.blocked), self.fill(), marker_colour(self.marker), self.bars)
+        if self.overrides and min(self.size) * paint.lod_of(painter) > 16:
+            paint.paint_override_mark(painter, self.size, paint.lod_of(painter))
         self.paint_overlays(painter)
         if self.sim == "dark":
             lod = paint.lod_of(painter)

@@ -5,6 +5,7 @@ level of detail, so the same code draws at any zoom and on paper (a PDF painter 
 reads 1 unit = 1 pt)."""
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -25,6 +26,27 @@ COLD = QColor(80, 150, 255, 55)
 HOT = QColor(255, 110, 80, 55)
 RACK_FILL = QColor(236, 238, 242)
 FILL_BAR = QColor(70, 110, 200)
+# An instance of a rack design is tinted by its design (light, apart from the findings' and the
+# simulation's reds and oranges), so a hall of a few designs reads at a glance; an instance with
+# overrides carries a corner mark in OVERRIDDEN.
+DESIGN_TINTS = tuple(QColor(*rgb) for rgb in ((200, 222, 252), (204, 238, 212), (228, 208, 246), (250, 232, 190),
+                                              (192, 236, 238), (246, 210, 228), (224, 232, 192), (252, 218, 196)))
+OVERRIDDEN = QColor(120, 40, 170)
+
+
+@lru_cache(maxsize=256)
+def design_fill(slug: str) -> QColor:
+    """The tint of a rack design's instances: the same for a slug in every session and file
+    (one shared colour object per slug: do not modify)."""
+    return DESIGN_TINTS[zlib.crc32(slug.encode()) % len(DESIGN_TINTS)]
+
+
+def paint_override_mark(painter: QPainter, size: tuple[float, float], lod: float) -> None:
+    """A small filled corner at the rack's north-west corner: this instance departs from its design."""
+    side = min(14.0 / max(lod, 1e-6), min(size) * 0.3)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(OVERRIDDEN)
+    painter.drawPolygon([QPointF(0, 0), QPointF(side, 0), QPointF(0, side)])
 
 
 def lod_of(painter: QPainter) -> float:
