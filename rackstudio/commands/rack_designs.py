@@ -42,6 +42,7 @@ from rackstudio.model.rack_designs import (
     instances,
     keep_estimate,
     place_of,
+    with_overrides,
 )
 from rackstudio.model.racks import RackType
 
@@ -240,7 +241,7 @@ class EditRackDesign(Command):
                 kept = {k: n for k, v in (rack.overrides or {}).items()
                         if k in (self.rd.connections if isinstance(v, CableOverride) else self.rd.devices)
                         and (n := normal(self.rd, k, v)) is not None}
-                after = rack if kept == (rack.overrides or {}) else rack.model_copy(update={"overrides": kept or None})
+                after = rack if kept == (rack.overrides or {}) else with_overrides(rack, kept)
                 mine = sync_edits(design, after, old, self.rd, which)
                 if after is not rack:
                     mine.insert(0, put("racks", rack, after))
@@ -293,7 +294,7 @@ class SetOverride(Command):
             overrides.pop(self.local, None)
         else:
             overrides[self.local] = wanted
-        after = rack.model_copy(update={"overrides": overrides or None})
+        after = with_overrides(rack, overrides)
         name = f"cable {rd.connections[self.local].label or self.local}".replace(RACK_TOKEN, rack.name) if cable \
             else f"{rack.name}-{rd.devices[self.local].name}"
         self.text = (f"Reset {name} to the rack design" if self.override is None else

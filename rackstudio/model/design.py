@@ -135,11 +135,6 @@ class Rack(Record):
         """Kept sorted (a file diffs line by line); none is None, not {}."""
         return {k: value[k] for k in sorted(value)} if value else None
 
-    @field_serializer("overrides")
-    def _written_sorted(self, value):
-        """Written sorted too: commands make racks with `model_copy`, which does not validate."""
-        return {k: value[k] for k in sorted(value)} if value else None
-
 
 class Device(Record):
     """A placed device. Exactly one placement: in a rack (`rack`), in a parent's bay (`parent`),

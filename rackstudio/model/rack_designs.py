@@ -136,6 +136,12 @@ def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
     return src.model_copy(update=changes)
 
 
+def with_overrides(rack: Rack, overrides: dict) -> Rack:
+    """`rack` holding `overrides`, sorted as a loaded file holds them (`model_copy` does not
+    validate, and a file diffs line by line); none is None."""
+    return rack.model_copy(update={"overrides": {k: overrides[k] for k in sorted(overrides)} or None})
+
+
 def keep_estimate(after: Connection | None, present: Connection | None) -> Connection | None:
     """`after` with the instance's own estimated length: an estimate follows the places of the
     cable's ends in this rack (kept up to date by every move, commands.base), not the design's."""
@@ -255,7 +261,7 @@ def _lost_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign, d
 
 __all__ = ["ENDS", "INSTANCE_KEEPS", "PLACE", "RACK_TOKEN", "SEP", "Conflict", "Departure", "ancestors", "changed_ids", "conflicts",
            "departures", "depth", "describe", "design_of_device", "drift", "emptied", "ends_of", "expected_connection",
-           "expected_device", "has_overrides", "has_port", "keep_estimate", "instance_id", "instances", "local_id", "place_of"]
+           "expected_device", "has_overrides", "has_port", "keep_estimate", "instance_id", "instances", "local_id", "place_of", "with_overrides"]
 
 
 def drift(design: Design, rack_id: str) -> list[str]:
@@ -329,6 +335,12 @@ def departures(design: Design, ids) -> list[tuple[Rack, Rack]]:
     Raises Departure for what no override can hold."""
     found: dict[str, tuple[Rack, RackDesign, set[str]]] = {}
     for obj_id in ids:
+        rack = design.racks.get(obj_id)
+        if rack is not None and rack.rack_design in design.rack_designs:
+            rd = design.rack_designs[rack.rack_design]
+            if rack.rack_type != rd.rack_type:
+                raise Departure(f"{rack.name} is an instance of {rd.name}, a {design.rack_types[rd.rack_type].model}: "
+                                "swap it to another rack design (Swap Generation) or detach it to change its rack type")
         if SEP not in obj_id:
             continue
         hit = _instance_of(design, obj_id)
@@ -351,7 +363,7 @@ def departures(design: Design, ids) -> list[tuple[Rack, Rack]]:
                 overrides.pop(local, None)
             else:
                 overrides[local] = want
-        after = rack.model_copy(update={"overrides": overrides or None})
+        after = with_overrides(rack, overrides)
         if after != rack:
             out.append((rack, after))
     return out
