@@ -104,10 +104,8 @@ def _cable_lengths(design: Design, changes: ChangeSet) -> list[Edit]:
 def _instance_overrides(design: Design, changes: ChangeSet) -> list[Edit]:
     """An edit of a rack-design instance's device or cable by hand (moved within its rack, another
     part, removed, other optics) recorded on the rack as an override in the same step, so a design
-    edit, a reload or a reset keeps or undoes it knowingly; another rack type for an instance is
-    refused (model.rack_designs.departures)."""
-    ids = [i for i, c in changes.touched().items()
-           if c in (Collection.DEVICES, Collection.CONNECTIONS) and SEP in i or c == Collection.RACKS]
+    edit, a reload or a reset keeps or undoes it knowingly (model.rack_designs.departures)."""
+    ids = [i for i, c in changes.touched().items() if c in (Collection.DEVICES, Collection.CONNECTIONS) and SEP in i]
     if not ids or not design.rack_designs:
         return []
     return [Edit(Collection.RACKS, old.id, old, new) for old, new in departures(design, ids)]

@@ -323,7 +323,11 @@ def _device_override(design: Design, rack: Rack, rd: RackDesign, local: str,
                         "from its rack design to rearrange it freely")
     part = present.part if present.part != src.part else None
     moved = src.parent is None and any(getattr(present, k) != getattr(src, k) for k in PLACE)
-    place = place_of(present) if moved else None
+    try:
+        place = place_of(present) if moved else None
+    except ValueError:  # units and a side channel at once, or neither: no place a rack has
+        raise Departure(f"{present.name} of {rack.name}'s rack design {rd.name} needs a unit or a side channel "
+                        "of the rack, not both or neither") from None
     return DeviceOverride(part=part, place=place) if part is not None or place is not None else None
 
 
@@ -335,12 +339,6 @@ def departures(design: Design, ids) -> list[tuple[Rack, Rack]]:
     Raises Departure for what no override can hold."""
     found: dict[str, tuple[Rack, RackDesign, set[str]]] = {}
     for obj_id in ids:
-        rack = design.racks.get(obj_id)
-        if rack is not None and rack.rack_design in design.rack_designs:
-            rd = design.rack_designs[rack.rack_design]
-            if rack.rack_type != rd.rack_type:
-                raise Departure(f"{rack.name} is an instance of {rd.name}, a {design.rack_types[rd.rack_type].model}: "
-                                "swap it to another rack design (Swap Generation) or detach it to change its rack type")
         if SEP not in obj_id:
             continue
         hit = _instance_of(design, obj_id)
