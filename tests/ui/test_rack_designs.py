@@ -189,6 +189,10 @@ def test_a_device_moved_in_an_instances_elevation_and_its_own_optics_are_overrid
     item, plain = (window.hall_view.hall_scene.objects[r] for r in (a01, _))
     assert item.fill() is design_fill("compute-rack") and plain.fill() is RACK_FILL
     assert item.overrides == 1 and "Instance of rack design Compute rack, 1 override" in item.describe()
+    # and the elevation marks the moved device, saying what its override is
+    [face] = [i for i in view.elevations.items_of(switch) if i.role == "face"]
+    assert face.override == "moved to U30 front" and "In this rack: moved to U30 front" in face.toolTip()
+    assert not [i for i in view.elevations.items_of(instance_id(a01, "srv")) if i.override]
     window.selection.set([a01])
     panel = window.inspector_dock.instance
     texts = " ".join(label.text() for label in panel.findChildren(type(window.inspector_dock.title)))
@@ -196,6 +200,7 @@ def test_a_device_moved_in_an_instances_elevation_and_its_own_optics_are_overrid
     panel.buttons["reset:sw"].click()
     assert design.devices[switch].position == 20 and design.racks[a01].overrides is None
     assert item.overrides == 0 and "as designed" in item.describe()
+    assert not any(i.override for i in view.elevations.items_of(switch))
 
     # the cable's optics, as the Inspector's optics editor sets them
     click(qtbot, view, unit_point(window, a01, 40))  # nothing there: clears the selection

@@ -11,12 +11,14 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyle
 
 from rackstudio.model.design import Design
+from rackstudio.model.rack_designs import describe, design_of_device
 from rackstudio.reports.totals import RackSummary
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.canvas import DARK_TEXT, SELECT_COLOUR, marker_colour, paint_badge, paint_sim_state
 from rackstudio.ui.live_checks import Marker
 from rackstudio.ui.render import elevation as paint
 from rackstudio.ui.render.elevation import CLOSE_BOX, layout_bays  # noqa: F401 - part of this module's API
+from rackstudio.ui.render.floor import lod_of, paint_override_mark
 
 
 class RackFrameItem(QGraphicsItem):
@@ -95,6 +97,7 @@ class DeviceItem(QGraphicsItem):
         self.base_tip = ""
         self.marker: Marker | None = None  # the checks' errors and warnings about this device
         self.sim: str | None = None  # failure simulation: "failed", "dark", "degraded" or None
+        self.override = ""  # what this rack's override of its design's device says, if it has one
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(5 if role != "shadow" else 3)
         if role == "bay":
@@ -121,6 +124,12 @@ class DeviceItem(QGraphicsItem):
         if device.modules:
             self.base_tip += "\nModules: " + ", ".join(
                 f"{bay} {design.module_types[key].model}" for bay, key in sorted(device.modules.items()))
+        found = design_of_device(design, device_id)
+        override = (found[0].overrides or {}).get(found[1]) if found is not None else None
+        self.override = describe(override) if override is not None and self.role != "shadow" else ""
+        if self.override:
+            rd = design.rack_designs[found[0].rack_design]
+            self.base_tip += f"\nIn this rack: {self.override} (an override of rack design {rd.name})"
         self._refresh_tip()
 
     def _refresh_tip(self) -> None:
@@ -174,6 +183,8 @@ class DeviceItem(QGraphicsItem):
             self._paint_dark_name(painter, rect)
         if self.marker is not None:
             paint_badge(painter, rect.topRight(), min(13.0, rect.height() - 3, rect.width() - 3), self.marker)
+        if self.override:  # the same corner mark an overridden instance has on the floor plan
+            paint_override_mark(painter, self.size, lod_of(painter))
 
     def _paint_dark_name(self, painter, rect: QRectF) -> None:
         """The name, light on the simulation's dark grey."""

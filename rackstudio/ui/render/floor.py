@@ -42,7 +42,8 @@ def design_fill(slug: str) -> QColor:
 
 
 def paint_override_mark(painter: QPainter, size: tuple[float, float], lod: float) -> None:
-    """A small filled corner at the rack's north-west corner: this instance departs from its design."""
+    """A small filled corner at the top left of a rack on the floor (its north-west corner) or of a
+    device in an elevation: this instance, or this device of it, departs from its rack design."""
     side = min(14.0 / max(lod, 1e-6), min(size) * 0.3)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(OVERRIDDEN)
