@@ -12,6 +12,7 @@ references, not copies) and the design and graph as they are now:
 - a connection: itself, the cables sharing its ports, its end devices; for power (and network
   cables carrying optics, which draw from their devices unless a device's figure holds its optics:
   then only its rack) the power neighbourhood of both ends, for coolant the loops of both ends;
+  a new length alone (a move re-estimates its device's cables) re-runs only the cable itself;
 - a rack or row: itself, its devices and their cables, its row/hall/floor;
 - a feed, panel or UPS: its power neighbourhood;
 - a hall, the settings or design fields: everything (rare edits; a full run).
@@ -41,6 +42,9 @@ DESIGN_SUBJECT = "design"
 # Device fields that only say where it is: moving a device changes no power or coolant figure.
 PLACEMENT = frozenset({"rack", "position", "face", "side", "lateral", "parent", "bay", "hall",
                        "x_mm", "y_mm", "facing"})
+# Connection fields that only say how long it is: read by the cable's own rules (CAB-001/002 reach)
+# and by no other subject's, so a new length re-runs just that cable.
+LENGTH = frozenset({"length_m", "length_estimated"})
 
 
 def subjects(ctx: CheckContext, scope: Scope) -> list[str]:
@@ -170,6 +174,8 @@ class _Impact:
 
     def connection(self, conn_id: str, before: Any, after: Any) -> None:
         self.dirty.add(Scope.CONNECTION, conn_id)
+        if before is not None and after is not None and _changed_fields(before, after) <= LENGTH:
+            return  # a device move re-estimates its cables: only the cable's own reach rules read it
         # the optics' draw moves only when what is plugged where changes, not with a new length
         # (a device move re-estimates the lengths of all its cables)
         replugged = before is None or after is None or _plugged(before) != _plugged(after)
@@ -318,7 +324,7 @@ def hall_racks(design: Design, hall_id: str) -> list[str]:
     return sorted(r.id for r in design.racks.values() if r.hall == hall_id)
 
 
-def _changed_fields(before: Device, after: Device) -> set[str]:
+def _changed_fields(before: Any, after: Any) -> set[str]:
     return {name for name in type(before).model_fields if getattr(before, name) != getattr(after, name)}
 
 

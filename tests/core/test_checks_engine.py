@@ -258,7 +258,7 @@ def _counting_registry(calls: list) -> RuleRegistry:
     """The built-in rules plus one rule per scope that records each subject it is run on."""
     pack: list = []
     for label, scope in (("rack", Scope.RACK), ("hall", Scope.HALL), ("floor", Scope.FLOOR),
-                         ("device", Scope.DEVICE)):
+                         ("device", Scope.DEVICE), ("connection", Scope.CONNECTION)):
         def count(ctx, subject, label=label):
             calls.append((label, subject))
             return ()
@@ -285,6 +285,31 @@ def test_moving_a_device_is_local():
     calls.clear()
     b.doc.execute(MoveRack("rk-29", 1000 + 600 * 29, 5000))
     assert [s for kind, s in calls if kind == "floor"] == ["hall-1"]
+    assert engine.findings() == full_run(b.design)
+
+
+def test_moving_a_cabled_device_reruns_its_cables_not_their_far_ends():
+    """A move re-estimates the lengths of the device's cables: the cables' own rules (reach) re-run,
+    the devices at their far ends (whose rules read no length) do not."""
+    b = Bench(builders.empty_design(width_mm=40000))
+    b.row()
+    for i in range(30):
+        b.rack(f"rk-{i}", x=1000 + 600 * i, row="row-1")
+    b.place(PARTS["switch"], "sw-a", rack="rk-0", position=1)
+    b.place(PARTS["switch"], "sw-b", rack="rk-0", position=3)
+    dac = b.cable(("sw-a", "p1"), ("sw-b", "p1"), media="dac")
+    calls: list = []
+    engine = CheckEngine(b.design, b.doc.graph, _counting_registry(calls))
+    engine.follow(b.doc)
+    assert not [f for f in engine.findings() if f.rule == "CAB-001"]
+    calls.clear()
+    b.doc.execute(MoveDevice("sw-a", rack="rk-20", position=10))
+    assert b.design.connections[dac].length_m > 10  # re-estimated: past a DAC's reach
+    assert [s for kind, s in calls if kind == "device"] == ["sw-a"]
+    assert [s for kind, s in calls if kind == "connection"] == [dac]
+    assert [f.objects for f in engine.findings() if f.rule == "CAB-001"] == [(dac,)]
+    assert engine.findings() == full_run(b.design)
+    b.doc.undo()
     assert engine.findings() == full_run(b.design)
 
 
