@@ -219,7 +219,7 @@ class CheckEngine:
         active = self.registry.active(self.ctx.settings)
         for rule in active:
             for scope in rule.scopes:
-                pairs.update((rule, subject) for subject in dirty.of(scope))
+                pairs.update((rule, subject) for subject in dirty.for_rule(scope, rule.placement_free))
         if dirty.renamed:
             by_id = {rule.id: rule for rule in active}
             names = list(dirty.renamed.values())

@@ -151,6 +151,10 @@ class Rule:
     # its rack type, its hall and the settings (no feed, loop, far end or neighbour). The checks
     # then evaluate it once per rack design for its instances that follow the design (checks.reuse).
     rack_internal: bool = False
+    # Whether the rule's findings on a cable depend on nothing a device move changes: not where its
+    # devices are, not its length (ports, parts, media and optics only). A move re-runs the moved
+    # device's cables only for the rules that are not (the reach rules).
+    placement_free: bool = False
 
     def __post_init__(self) -> None:
         if not self.scopes:
@@ -166,19 +170,21 @@ class Rule:
 
 def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tuple[Scope, ...],
          into: list[Rule], measure: Measure | str | None = None,
-         until_cabled: bool = False, rack_internal: bool = False) -> Callable[[RuleFn], RuleFn]:
+         until_cabled: bool = False, rack_internal: bool = False,
+         placement_free: bool = False) -> Callable[[RuleFn], RuleFn]:
     """Decorator for built-in and plugin rule functions: builds the Rule (source = the docstring)
     and appends it to `into`, the module's rule list that the registry reads. `measure` names the
     figure that grows as a finding gets worse (a Measure for one that shrinks); `until_cabled`
     marks a rule every newly placed object fires until it is cabled; `rack_internal` one whose findings
-    in a rack depend on nothing outside it (Rule.rack_internal)."""
+    in a rack depend on nothing outside it (Rule.rack_internal); `placement_free` one whose findings on a
+    cable no device move can change (Rule.placement_free)."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
     if isinstance(measure, str):
         measure = Measure(measure)
 
     def wrap(fn: RuleFn) -> RuleFn:
         into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure,
-                         until_cabled, rack_internal))
+                         until_cabled, rack_internal, placement_free))
         return fn
 
     return wrap

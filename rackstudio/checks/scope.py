@@ -5,14 +5,16 @@ were before the edit (a snapshot the engine keeps; records are immutable, so the
 references, not copies) and the design and graph as they are now:
 
 - a device: itself and its children, its rack(s) old and new with their row and hall, its cables;
-  unless only its placement (and name) changed, also its power neighbourhood and its coolant loop.
+  unless only its placement (and name) changed, also its power neighbourhood and its coolant loop
+  (and then its cables only for the rules that are not `placement_free`).
   A new name changes no figure, so no finding comes or goes; the engine re-runs the findings
   whose text or figures held the old name (`Dirty.renamed`) — a rule may name any object in
   what it says, but decides nothing by a name except of its own subject, rack or cables;
 - a connection: itself, the cables sharing its ports, its end devices; for power (and network
   cables carrying optics, which draw from their devices unless a device's figure holds its optics:
   then only its rack) the power neighbourhood of both ends, for coolant the loops of both ends;
-  a new length alone (a move re-estimates its device's cables) re-runs only the cable itself;
+  a new length alone (a move re-estimates its device's cables) re-runs only the cable itself, and
+  only for the rules that are not `placement_free` (the reach rules);
 - a rack or row: itself, its devices and their cables, its row/hall/floor;
 - a feed, panel or UPS: its power neighbourhood;
 - a hall, the settings or design fields: everything (rare edits; a full run).
@@ -88,12 +90,22 @@ class Dirty:
     full: bool = False
     by_scope: dict[Scope, set[str]] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # id → old name: findings naming it re-run
+    # cables of a moved device and cables given a new length: re-run by the rules that are not
+    # placement_free (rule.Rule.placement_free)
+    placed: set[str] = field(default_factory=set)
 
     def add(self, scope: Scope, *ids: str | None) -> None:
         self.by_scope.setdefault(scope, set()).update(i for i in ids if i is not None)
 
     def of(self, scope: Scope) -> set[str]:
         return self.by_scope.get(scope, set())
+
+    def for_rule(self, scope: Scope, placement_free: bool) -> set[str]:
+        """The subjects of `scope` a rule re-runs."""
+        found = self.of(scope)
+        if scope is Scope.CONNECTION and self.placed and not placement_free:
+            return found | self.placed
+        return found
 
 
 @dataclass
@@ -144,8 +156,13 @@ class _Impact:
         dirty = self.dirty
         family = {dev_id} | descendants(self.d, dev_id)  # a removed id is re-run to drop its findings
         dirty.add(Scope.DEVICE, *family)
+        changed = _changed_fields(before, after) if before is not None and after is not None else None
+        placement_only = changed is not None and changed <= PLACEMENT | {"name"} and bool(before.name)
         for x in family:
-            dirty.add(Scope.CONNECTION, *self.d.connections_of(x))
+            if placement_only:
+                dirty.placed.update(self.d.connections_of(x))
+            else:
+                dirty.add(Scope.CONNECTION, *self.d.connections_of(x))
         buses = set()
         for rec, devices, parts in ((before, self.old.devices(), self.old.parts),
                                     (after, self.d.devices, self.d.part_types)):
@@ -162,8 +179,6 @@ class _Impact:
                 dirty.add(Scope.CDU, dev_id)
             if part is not None and rack is not None and _on_busbar(part):
                 buses.add(busbar_node(rack))
-        changed = _changed_fields(before, after) if before is not None and after is not None else None
-        placement_only = changed is not None and changed <= PLACEMENT | {"name"} and bool(before.name)
         if placement_only and "name" in changed:
             dirty.renamed[dev_id] = before.name
         if not placement_only:
@@ -173,9 +188,10 @@ class _Impact:
             self.power_nodes |= {dev_id} | buses
 
     def connection(self, conn_id: str, before: Any, after: Any) -> None:
-        self.dirty.add(Scope.CONNECTION, conn_id)
         if before is not None and after is not None and _changed_fields(before, after) <= LENGTH:
-            return  # a device move re-estimates its cables: only the cable's own reach rules read it
+            self.dirty.placed.add(conn_id)  # a device move re-estimates its cables: only their reach rules read it
+            return
+        self.dirty.add(Scope.CONNECTION, conn_id)
         # the optics' draw moves only when what is plugged where changes, not with a new length
         # (a device move re-estimates the lengths of all its cables)
         replugged = before is None or after is None or _plugged(before) != _plugged(after)

@@ -263,6 +263,12 @@ def _counting_registry(calls: list) -> RuleRegistry:
             calls.append((label, subject))
             return ()
         rule(f"T-{label.upper()}", f"count {label} runs", Severity.INFO, scope, pack)(count)
+
+    def count_free(ctx, subject):
+        calls.append(("placement-free connection", subject))
+        return ()
+    rule("T-FREE", "count placement-free connection runs", Severity.INFO, Scope.CONNECTION, pack,
+         placement_free=True)(count_free)
     return RuleRegistry([*builtin_rules(), *pack])
 
 
@@ -289,8 +295,8 @@ def test_moving_a_device_is_local():
 
 
 def test_moving_a_cabled_device_reruns_its_cables_not_their_far_ends():
-    """A move re-estimates the lengths of the device's cables: the cables' own rules (reach) re-run,
-    the devices at their far ends (whose rules read no length) do not."""
+    """A move re-estimates the lengths of the device's cables: the cables' reach rules re-run, the
+    placement-free ones and the devices at their far ends (whose rules read no length) do not."""
     b = Bench(builders.empty_design(width_mm=40000))
     b.row()
     for i in range(30):
@@ -307,10 +313,14 @@ def test_moving_a_cabled_device_reruns_its_cables_not_their_far_ends():
     assert b.design.connections[dac].length_m > 10  # re-estimated: past a DAC's reach
     assert [s for kind, s in calls if kind == "device"] == ["sw-a"]
     assert [s for kind, s in calls if kind == "connection"] == [dac]
+    assert not [s for kind, s in calls if kind == "placement-free connection"]
     assert [f.objects for f in engine.findings() if f.rule == "CAB-001"] == [(dac,)]
     assert engine.findings() == full_run(b.design)
     b.doc.undo()
     assert engine.findings() == full_run(b.design)
+    calls.clear()
+    b.doc.execute(SetProperty(dac, "media", "aoc"))  # any other edit of a cable re-runs every rule on it
+    assert [s for kind, s in calls if kind == "placement-free connection"] == [dac]
 
 
 # --- waivers ----------------------------------------------------------------------------------------

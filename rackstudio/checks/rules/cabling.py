@@ -134,7 +134,8 @@ def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                   {"length_m": round(length, 2), "estimated": bool(how), "reach_m": reach, "margin": margin})
 
 
-@rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
+@rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES,
+      rack_internal=True, placement_free=True)
 def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
     AOC or fibre into an RJ45 jack (engineering.md 4.2); and the optic or cable assembly named at an
@@ -155,7 +156,8 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     yield from optics_rules.cab003_optic_fit(ctx, conn_id, _classes(ctx, conn) if conn else None)
 
 
-@rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
+@rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES,
+      rack_internal=True, placement_free=True)
 def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
     special splitter cable; 200G-PAM4 optics cannot downshift (engineering.md 4.2 [NV-LINKX-100G],
@@ -173,7 +175,8 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     yield from optics_rules.cab004_optic_rate(ctx, conn_id, classes)
 
 
-@rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES, rack_internal=True)
+@rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES,
+      rack_internal=True, placement_free=True)
 def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """XDR (200G-PAM4) has no passive copper, no AOC and no multimode: LACC/AEC copper or
     single-mode optics only (engineering.md 4.1 [NV-LINKX-XDR])."""
@@ -314,7 +317,8 @@ def _leg_clash(ctx: CheckContext, end, conn_id: str, kind: str) -> str | None:
     return None
 
 
-@rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES)
+@rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES,
+      placement_free=True)
 def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Both ends of a connection must be free: a port already used by another connection (a file
     can hold this; the editor refuses it). The connection with the lowest id keeps the port; feeds
@@ -332,7 +336,8 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                       (conn_id, first), {"port": end.port}, aspect=end.owner + ":" + end.port)
 
 
-@rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES, rack_internal=True)
+@rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES,
+      rack_internal=True, placement_free=True)
 def cab016_port_roles(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A data port cabled to a management port (a 400G NIC into a switch's mgmt0, a BMC into a
     leaf's 800G port), or two devices' own management ports cabled together (a BMC into a
