@@ -174,3 +174,25 @@ def test_kept_cage_optics_follow_replugs_moves_and_undo(pod):
     same_as_full()
     pod.undo()
     same_as_full()
+
+
+def test_a_breakout_inside_a_rack_design_keeps_its_legs_in_every_instance():
+    """Both legs of a twin-port cage cabled inside one rack: the design holds them, and an instance
+    placed from it holds the same two cables on the same legs (not two cables on one port)."""
+    from rackstudio.commands.rack_design_capture import MakeRackDesign
+    from rackstudio.commands.rack_designs import PlaceRackInstance
+    from rackstudio.model.rack_designs import drift
+
+    doc = b.row_document(2)
+    a01 = rack_named(doc.design, "A01")
+    for k, u in enumerate((2, 13)):
+        doc.execute(PlaceDevice(builtin("DGX-B200"), rack=a01, position=u, device_id=f"dgx{k + 1}"))
+    doc.execute(PlaceDevice(builtin("SN5600"), rack=a01, position=40, device_id="leaf"))
+    breakout(doc)
+    doc.execute(MakeRackDesign(a01, "Two DGX and a leaf", "pair"))
+    hall = doc.design.racks[a01].hall
+    doc.execute(PlaceRackInstance("pair", hall, 0, 6000, name="B01"))
+    b01 = rack_named(doc.design, "B01")
+    legs = sorted((c.a.leg, c.b.leg) for c in doc.design.connections.values() if c.a.owner == f"{b01}.leaf")
+    assert legs == [(1, None), (2, None)] and drift(doc.design, b01) == []
+    assert optics_findings(doc.design) == []
