@@ -70,6 +70,7 @@ class CheckEngine:
         self.changed: Signal[FindingsDelta] = Signal()
         self._results: dict[Pair, tuple[Finding, ...]] = {}
         self._texts: dict[Pair, str] = {}  # the words of a pair's findings, made when a rename asks
+        self._untexted: set[Pair] = set()  # pairs with findings whose words are not made yet
         self._by_key: dict[str, set[Pair]] = {}
         self._failures: dict[str, dict[str, str]] = {}
         self._waivers = waivers.Waivers(design)
@@ -103,6 +104,7 @@ class CheckEngine:
         ctx.metrics.rebuild()
         self._results.clear()
         self._texts.clear()
+        self._untexted.clear()
         self._by_key.clear()
         self._failures.clear()
         of_scope: dict[Scope, list[str]] = {}  # each scope's subjects listed once for the pass
@@ -159,7 +161,8 @@ class CheckEngine:
             if coll == "feeds":
                 old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
                 self.ctx.feed_drops.move(obj_id, old.rack if old else None, new.rack if new else None)
-        self.ctx.metrics.refresh(dirty.of(Scope.RACK))
+        self.ctx.metrics.refresh(dirty.of(Scope.RACK) - dirty.restacked)
+        self.ctx.metrics.restack(dirty.restacked)
         by_rule: dict[str, tuple[Rule, list[str]]] = {}
         for rule, subject in sorted(pairs, key=lambda p: (p[0].id, p[1])):
             by_rule.setdefault(rule.id, (rule, []))[1].append(subject)
@@ -224,12 +227,12 @@ class CheckEngine:
             by_id = {rule.id: rule for rule in active}
             names = list(dirty.renamed.values())
             texts = self._texts
-            for pair, found in self._results.items():
-                text = texts.get(pair)
-                if text is None:
-                    text = texts[pair] = _words(found)
-                if pair[0] in by_id and any(name in text for name in names):
-                    pairs.add((by_id[pair[0]], pair[1]))
+            for pair in self._untexted:
+                texts[pair] = _words(self._results[pair])
+            self._untexted.clear()
+            for name in names:  # every auto-named device's move renames it: one scan per name
+                named = [pair for pair, text in texts.items() if name in text]
+                pairs.update((by_id[rule_id], subject) for rule_id, subject in named if rule_id in by_id)
             pairs.update((by_id[rule_id], subject) for rule_id, failed in self._failures.items() if rule_id in by_id
                          for subject, reason in failed.items() if any(n in reason for n in names))
         return pairs
@@ -276,6 +279,7 @@ class CheckEngine:
     def _forget(self, rule: Rule, subject: str) -> None:
         pair = (rule.id, subject)
         self._texts.pop(pair, None)
+        self._untexted.discard(pair)
         for f in self._results.pop(pair, ()):
             self._by_key.get(f.key, set()).discard(pair)
         failures = self._failures.get(rule.id)
@@ -288,6 +292,7 @@ class CheckEngine:
         if found:
             pair = (rule.id, subject)
             self._texts.pop(pair, None)
+            self._untexted.add(pair)
             self._results[pair] = found
             for f in found:
                 self._by_key.setdefault(f.key, set()).add(pair)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rackstudio.checks import coolant, power_flow
@@ -382,6 +382,16 @@ class MetricsCache:
             self._drop(rack_id)
             if rack_id in self.ctx.design.racks:
                 self._add(rack_id)
+
+    def restack(self, rack_ids) -> None:
+        """After devices only moved within these racks: their units used counted again, every other
+        figure (draw, heat, weight, optics: nothing reads a device's unit) kept."""
+        for rack_id in rack_ids:
+            kept = self._racks.get(rack_id)
+            if kept is None:
+                self._add(rack_id)
+            else:
+                self._racks[rack_id] = replace(kept, units_used=used_units(self.ctx.design, rack_id))
 
     def rack(self, rack_id: str) -> RackMetrics:
         if rack_id not in self._racks:

@@ -151,9 +151,10 @@ class Rule:
     # its rack type, its hall and the settings (no feed, loop, far end or neighbour). The checks
     # then evaluate it once per rack design for its instances that follow the design (checks.reuse).
     rack_internal: bool = False
-    # Whether the rule's findings on a cable depend on nothing a device move changes: not where its
-    # devices are, not its length (ports, parts, media and optics only). A move re-runs the moved
-    # device's cables only for the rules that are not (the reach rules).
+    # Whether the rule's findings on a cable or a rack depend on nothing a device move changes: not
+    # where its devices are, not a cable's length (ports, parts, media, optics and power figures
+    # only). A move re-runs the moved device's cables, and a move within a rack that rack, only for
+    # the rules that are not (reach, units, blanking, centre of gravity).
     placement_free: bool = False
 
     def __post_init__(self) -> None:
@@ -177,7 +178,7 @@ def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tupl
     figure that grows as a finding gets worse (a Measure for one that shrinks); `until_cabled`
     marks a rule every newly placed object fires until it is cabled; `rack_internal` one whose findings
     in a rack depend on nothing outside it (Rule.rack_internal); `placement_free` one whose findings on a
-    cable no device move can change (Rule.placement_free)."""
+    cable or rack no device move can change (Rule.placement_free)."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
     if isinstance(measure, str):
         measure = Measure(measure)

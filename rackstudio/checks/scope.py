@@ -44,6 +44,9 @@ DESIGN_SUBJECT = "design"
 # Device fields that only say where it is: moving a device changes no power or coolant figure.
 PLACEMENT = frozenset({"rack", "position", "face", "side", "lateral", "parent", "bay", "hall",
                        "x_mm", "y_mm", "facing"})
+# Device fields a move within a rack changes (and the name that follows its unit): of the rack's
+# figures only the units used can change (metrics.MetricsCache.restack).
+RESTACK = frozenset({"position", "face", "side", "lateral", "name"})
 # Connection fields that only say how long it is: read by the cable's own rules (CAB-001/002 reach)
 # and by no other subject's, so a new length re-runs just that cable.
 LENGTH = frozenset({"length_m", "length_estimated"})
@@ -93,6 +96,9 @@ class Dirty:
     # cables of a moved device and cables given a new length: re-run by the rules that are not
     # placement_free (rule.Rule.placement_free)
     placed: set[str] = field(default_factory=set)
+    # racks whose devices only moved within them: of their figures only the units used can change,
+    # and the placement_free rules do not re-run on them
+    restacked: set[str] = field(default_factory=set)
 
     def add(self, scope: Scope, *ids: str | None) -> None:
         self.by_scope.setdefault(scope, set()).update(i for i in ids if i is not None)
@@ -101,10 +107,12 @@ class Dirty:
         return self.by_scope.get(scope, set())
 
     def for_rule(self, scope: Scope, placement_free: bool) -> set[str]:
-        """The subjects of `scope` a rule re-runs."""
+        """The subjects of `scope` a rule re-runs (rule.Rule.placement_free)."""
         found = self.of(scope)
         if scope is Scope.CONNECTION and self.placed and not placement_free:
             return found | self.placed
+        if scope is Scope.RACK and self.restacked and placement_free:
+            return found - self.restacked
         return found
 
 
@@ -333,7 +341,29 @@ def affected(ctx: CheckContext, changes: ChangeSet, old: Snapshot) -> Dirty:
             impact.feed(obj_id, before, d.feeds.get(obj_id))
         elif coll in ("panels", "upses"):
             impact.panel_or_ups(obj_id, before, d.get(obj_id))
-    return impact.expand()
+    dirty = impact.expand()
+    dirty.restacked = _restacked(changes, old, d)
+    return dirty
+
+
+def _restacked(changes: ChangeSet, old: Snapshot, design: Design) -> set[str]:
+    """The racks of an edit that only moves devices within their racks (and re-estimates their
+    cables' lengths); none when it does anything else."""
+    racks: set[str] = set()
+    for obj_id, coll in changes.touched().items():
+        before = old.records.get(obj_id)
+        after = design.connections.get(obj_id) if coll == "connections" else design.devices.get(obj_id)
+        if before is None or after is None or coll not in ("connections", "devices"):
+            return set()
+        if coll == "connections":
+            if not _changed_fields(before, after) <= LENGTH:
+                return set()
+        elif (before.rack is None or before.rack != after.rack or before.parent is not None
+              or after.parent is not None or not _changed_fields(before, after) <= RESTACK):
+            return set()
+        else:
+            racks.add(before.rack)
+    return racks
 
 
 def hall_racks(design: Design, hall_id: str) -> list[str]:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from rackstudio.checks import CheckEngine, Hit, RuleRegistry, Scope, Severity, builtin_registry, rule
 from rackstudio.checks import engine as engine_module
+from rackstudio.checks.metrics import OnDemandMetrics
 from rackstudio.checks.registry import NOT_CHECKED, builtin_rules
 from rackstudio.checks.waivers import waiver_for
 from rackstudio.commands import (
@@ -237,6 +238,9 @@ def _incremental_equals_full(data):
             except Refused:
                 continue
         assert engine.findings() == full_run(doc.design)
+        fresh = OnDemandMetrics(doc.design, doc.graph)  # the rack figures kept edit by edit, as computed anew
+        assert {r: engine.rack_metrics(r) for r in doc.design.racks} == {
+            r: fresh.rack_metrics(r) for r in doc.design.racks}
 
 
 def test_follow_emits_the_delta():
@@ -264,11 +268,12 @@ def _counting_registry(calls: list) -> RuleRegistry:
             return ()
         rule(f"T-{label.upper()}", f"count {label} runs", Severity.INFO, scope, pack)(count)
 
-    def count_free(ctx, subject):
-        calls.append(("placement-free connection", subject))
-        return ()
-    rule("T-FREE", "count placement-free connection runs", Severity.INFO, Scope.CONNECTION, pack,
-         placement_free=True)(count_free)
+    for label, scope in (("placement-free connection", Scope.CONNECTION), ("placement-free rack", Scope.RACK)):
+        def count_free(ctx, subject, label=label):
+            calls.append((label, subject))
+            return ()
+        rule(f"T-FREE-{scope.name}", f"count {label} runs", Severity.INFO, scope, pack,
+             placement_free=True)(count_free)
     return RuleRegistry([*builtin_rules(), *pack])
 
 
@@ -321,6 +326,11 @@ def test_moving_a_cabled_device_reruns_its_cables_not_their_far_ends():
     calls.clear()
     b.doc.execute(SetProperty(dac, "media", "aoc"))  # any other edit of a cable re-runs every rule on it
     assert [s for kind, s in calls if kind == "placement-free connection"] == [dac]
+    calls.clear()
+    b.doc.execute(MoveDevice("sw-b", position=20))  # within its rack: its figures stay, its units move
+    assert [s for kind, s in calls if kind == "rack"] == ["rk-0"]
+    assert not [s for kind, s in calls if kind.startswith("placement-free")]
+    assert engine.findings() == full_run(b.design)
 
 
 # --- waivers ----------------------------------------------------------------------------------------

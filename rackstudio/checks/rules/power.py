@@ -110,7 +110,8 @@ def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
 
 
-@rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES)
+@rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES,
+      placement_free=True)
 def pwr007_ab_common_source(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack's A and B feeds come from the same panel or the same UPS: one failure takes both
     (2N needs independent paths, engineering.md 2.5 [NV-SP-GB200])."""
@@ -229,7 +230,7 @@ def _shelves(ctx: CheckContext, rack_id: str) -> list[str]:
 
 
 @rule("PWR-012", "Power shelves cannot carry the busbar load", Severity.ERROR, Scope.RACK, RULES,
-      measure="load_w")
+      measure="load_w", placement_free=True)
 def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ busbar load > usable shelf capacity (N × PSU rating per shelf under its N+M policy), error;
     margin after the loss of one AC feed < 10 % (U), warning. The rack-level policy (N+N across
@@ -277,7 +278,8 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   aspect="margin")
 
 
-@rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES, measure="current_a")
+@rule("PWR-013", "Busbar current over its rating", Severity.ERROR, Scope.RACK, RULES, measure="current_a",
+      placement_free=True)
 def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """I = P ÷ V_bus against the busbar rating (× sections, assuming an even split: which trays sit
     on which section is not in the model). engineering.md 2.1, worked example 7: 142 kW ÷ 50 V = 2,840 A."""
@@ -295,7 +297,8 @@ def pwr013_busbar_current(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "rating_a": rating})
 
 
-@rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES, measure="load_w")
+@rule("PWR-014", "Rack over its power budget", Severity.ERROR, Scope.RACK, RULES, measure="load_w",
+      placement_free=True)
 def pwr014_rack_budget(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """Σ allocated W of a rack > its budget (the rack's power_budget_kw, else the rack type's
     power_capacity_kw): error. Above 90 % (U) of the rack's own budget, warning: a budget is a
