@@ -72,7 +72,8 @@ class OpticType(Record):
 
 
 def _t(slug, model, part_number, form, lane, lanes, media, reach, power, source, **kw) -> OpticType:
-    return OpticType(slug=slug, manufacturer="NVIDIA" if part_number and part_number.startswith("M") else "Generic",
+    # the slug names the maker: NVIDIA's XDR optics have no published part number yet
+    return OpticType(slug=slug, manufacturer="NVIDIA" if slug.startswith("nvidia-") else "Generic",
                      model=model, part_number=part_number, kind="transceiver", form=form, lane_class=lane,
                      lanes=lanes, media=media, reach_m=reach, power_w=power, source=source, **kw)
 

@@ -12,6 +12,7 @@ from rackstudio.commands import Connect, PlaceDevice, Refused, SetEnds
 from rackstudio.graph import ComponentGraph
 from rackstudio.library import load_device_type
 from rackstudio.model import PortRef, optics
+from rackstudio.model.interfaces import PAM4_200G
 from tests.core import builders as b
 from tests.core.builders import rack_named
 from tests.core.check_builders import findings
@@ -196,3 +197,9 @@ def test_a_breakout_inside_a_rack_design_keeps_its_legs_in_every_instance():
     legs = sorted((c.a.leg, c.b.leg) for c in doc.design.connections.values() if c.a.owner == f"{b01}.leaf")
     assert legs == [(1, None), (2, None)] and drift(doc.design, b01) == []
     assert optics_findings(doc.design) == []
+
+
+def test_nvidias_xdr_optics_are_listed_as_nvidias_though_they_have_no_part_number_yet():
+    xdr = [o for o in optics.BUILTIN.values() if o.lane_class == PAM4_200G and o.is_transceiver]
+    assert xdr and all(o.manufacturer == "NVIDIA" and o.part_number is None for o in xdr)
+    assert {o.manufacturer for o in optics.BUILTIN.values() if o.slug.startswith("generic-")} == {"Generic"}
