@@ -24,6 +24,7 @@ from rackstudio.commands.port_compat import LEG_NAMES, LoadsOf, next_leg, outlet
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model import optics
 from rackstudio.model.design import Design, PortRef
+from rackstudio.power.inlets import pdu_spec
 from rackstudio.ui import prefs
 from rackstudio.ui.dialogs.connect import ConnectChoice, ConnectDialog, port_role
 from rackstudio.ui.editor import EditorContext
@@ -139,8 +140,8 @@ class PortPanel(QWidget):
         self.tree.clear()
         if self.device_id is None:
             return
-        part = design.part_of(design.devices[self.device_id])
-        loads = live_loads(self.editor) if part.rackstudio.pdu is not None else None
+        # the PDU figures the checks use: its own, else its inlet's and its feed's (power.inlets)
+        loads = live_loads(self.editor) if pdu_spec(design, self.device_id) is not None else None
         self.tree.setMinimumHeight(160 if loads is None else 360)  # an outlet map needs the room
         for title, kind, ports in device_ports(design, self.device_id):
             if loads is not None and title == "Power outlets":

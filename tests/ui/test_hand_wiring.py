@@ -241,3 +241,25 @@ def test_the_inspector_changes_a_cables_optics_in_one_undo_step(rack, qtbot):
     assert window.undo_stack.count() == count + 1
     window.undo_stack.undo()
     assert design.connections["cb-9"].b_end == "nvidia-mms4x00-ns400"
+
+
+def test_a_library_pdu_without_figures_shows_its_outlet_map_from_its_feed(rack, qtbot):
+    """APC's AP8886 file gives an IEC 60309 inlet and no rating: fed, the checks rate it from the
+    feed's breaker (power.inlets), and its Inspector shows the same figures, not a plain port list."""
+    from pathlib import Path
+
+    from rackstudio.library import load_device_type
+    window, design, rack_id = rack
+    apc = load_device_type(Path(__file__).parents[1] / "data/devicetype-library/nautobot/device-types/APC/AP8886.yaml").part
+    editor = window.editor
+    editor.execute(AddRecord("feeds", Feed(id="f-C", name="A01-C", side="A", voltage_v=400, amperage_a=32,
+                                           rack=rack_id)))
+    editor.execute(PlaceDevice(apc, rack=rack_id, side="left", device_id="apc"))
+    editor.execute(Connect("power", PortRef(owner="apc", port="Power Port 1"), PortRef(owner="f-C", port="")))
+    editor.execute(Connect("power", PortRef(owner="dgx2", port="PSU1"), PortRef(owner="apc", port="Bank1-C19-1")))
+    window.selection.set(["apc"])
+    tree = window.inspector_dock.ports.tree
+    tops = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    figures = present_loads(design, graph=window.bridge.document.graph)("apc")
+    assert figures is not None and figures.phases_a is not None
+    assert "Legs" in tops and "Power outlets" not in tops
