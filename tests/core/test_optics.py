@@ -72,6 +72,13 @@ def test_the_wrong_fibre_on_one_leg_of_a_twin_port_transceiver_is_cab005(pod):
     assert ("CAB-005", "leaf") in optics_findings(pod.design)
 
 
+def test_a_splitter_fibre_on_the_one_cable_of_a_cwdm_twin_port_is_cab005(pod):
+    """One cable in the cage, so no mix of fibres, but an LC (FR4) twin-port optic takes no splitter."""
+    breakout(pod, legs=(("dgx1", 1),), switch_end="nvidia-mms4x50-nm", fibres=("splitter",))
+    found = [f for f in findings(pod.design) if f.rule == "CAB-005"]
+    assert [f.objects[0] for f in found] == ["leaf"] and "takes no splitter" in found[0].message
+
+
 def test_a_different_optic_on_one_leg_of_the_cage_is_cab005(pod):
     pod.execute(Connect("network", PortRef(owner="leaf", port="swp1", leg=1), PortRef(owner="dgx1", port="cx7-0"),
                         ends=(TWIN, NIC_DR4)))

@@ -88,17 +88,19 @@ def cab004_optic_rate(ctx: CheckContext, conn_id: str, classes=None) -> Iterator
 
 
 def _cage_links(ctx: CheckContext, device_id: str) -> dict[str, list[tuple[Connection, str]]]:
-    """Cage → (connection, side at this device) of the cables in it that name an optic there."""
+    """Cage → (connection, side at this device) of the network cables in it, in no set order (CAB-005
+    sorts what it reports)."""
     part = ctx.part(device_id)
     out: dict[str, list[tuple[Connection, str]]] = {}
-    for conn_id in sorted(ctx.design.connections_of(device_id)):
-        conn = ctx.design.connections[conn_id]
+    connections = ctx.design.connections
+    for conn_id in ctx.design.connections_of(device_id):
+        conn = connections[conn_id]
         if conn.kind != "network":
             continue
-        for side in ("a", "b"):
-            end = getattr(conn, side)
-            if end.owner == device_id:
-                out.setdefault(optics.cage_of(part, end.port), []).append((conn, side))
+        if conn.a.owner == device_id:
+            out.setdefault(optics.cage_of(part, conn.a.port), []).append((conn, "a"))
+        if conn.b.owner == device_id:
+            out.setdefault(optics.cage_of(part, conn.b.port), []).append((conn, "b"))
     return out
 
 
@@ -110,6 +112,12 @@ def cab005_twin_port(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     if not ctx.design.connections_of(device_id):
         return
     for cage, links in sorted(_cage_links(ctx, device_id).items()):
+        if len(links) == 1:  # one cable in the cage (most): only a splitter fibre can be wrong
+            conn, side = links[0]
+            optic = optics.get(conn.end(side))
+            if optic is None or not optic.is_transceiver or optic.splitter_fibres \
+                    or optics.fibre_shape(conn, side) != "splitter":
+                continue
         named = [(c, s, optics.get(c.end(s))) for c, s in links if c.end(s) is not None]
         if not named:
             continue
