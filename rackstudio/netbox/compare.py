@@ -6,7 +6,7 @@ none) and, apart, what NetBox cannot hold."""
 from __future__ import annotations
 
 from rackstudio.model.design import Design
-from rackstudio.netbox.export import design_wants
+from rackstudio.netbox.export import SITE_KEPT, design_wants
 
 # Collections NetBox holds, compared record by record
 HELD = ("halls", "rows", "racks", "devices", "upses", "panels", "feeds")
@@ -39,7 +39,7 @@ def round_trip(original: Design, pulled: Design, site: str) -> tuple[list[str], 
             diffs.append(f"connections.{cid}: new after the round trip")
         elif _dump(kept[cid]) != _dump(pulled.connections[cid]):
             diffs.append(f"connections.{cid}: differs")
-    for field in ("name", "revision", "site", "settings"):
+    for field in SITE_KEPT:
         if getattr(original, field) != getattr(pulled, field):
             diffs.append(f"design {field} differs")
     return diffs, not_held.lines()

@@ -51,9 +51,14 @@ def _custom(rid: str | None, data: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+# What the NetBox site keeps of the design itself: its settings, and its rack designs (the racks
+# that are their instances name them; NetBox has nothing like a rack layout placed many times)
+SITE_KEPT = ("name", "revision", "site", "settings", "rack_designs")
+
+
 def site_custom(design: Design) -> dict[str, Any]:
     """The design's own settings, kept on the NetBox site."""
-    return {DATA_FIELD: design.model_dump(mode="json", include={"name", "revision", "site", "settings"})}
+    return {DATA_FIELD: design.model_dump(mode="json", include=set(SITE_KEPT))}
 
 
 def rack_type_payload(rt: RackType) -> dict[str, Any]:

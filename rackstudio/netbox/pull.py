@@ -18,7 +18,7 @@ from rackstudio.library.netbox_schema import slugify
 from rackstudio.library.netbox_yaml import parse_device_type, parse_rack_type
 from rackstudio.model.design import Design
 from rackstudio.netbox.client import NetboxError
-from rackstudio.netbox.export import CABLE_TYPES
+from rackstudio.netbox.export import CABLE_TYPES, SITE_KEPT
 from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, PORT_TYPES
 from rackstudio.netbox.server import Server
 
@@ -33,6 +33,28 @@ _TEMPLATE_KEYS = {
     "console-ports": ("dcim.console_port_templates", ("type", "label", "description")),
     "device-bays": ("dcim.device_bay_templates", ("label", "description")),
     "module-bays": ("dcim.module_bay_templates", ("label", "position", "description")),
+}
+
+
+# What the pull reads of each object type (`?fields=`: NetBox serializes nothing else)
+_RACK_TYPE_FIELDS = ("manufacturer", "model", "slug", "form_factor", "width", "u_height", "starting_unit",
+                     "desc_units", "outer_width", "outer_height", "outer_depth", "outer_unit", "mounting_depth",
+                     "weight", "max_weight", "weight_unit", "custom_fields")
+FIELDS = {
+    "dcim.sites": ("name", "custom_fields"),
+    "dcim.locations": ("name", "custom_fields"),
+    "dcim.racks": ("name", "rack_type", "group", "location", "description", *_RACK_TYPE_FIELDS),
+    "dcim.devices": ("name", "device_type", "rack", "position", "face", "parent_device", "location", "asset_tag",
+                     "description", "custom_fields"),
+    "dcim.power_panels": ("name", "custom_fields"),
+    "dcim.power_feeds": ("name", "rack", "power_panel", "type", "supply", "phase", "voltage", "amperage",
+                         "max_utilization", "custom_fields"),
+    "dcim.cables": ("display", "a_terminations", "b_terminations", "type", "label", "length", "length_unit",
+                    "custom_fields"),
+    "dcim.rack_groups": ("name", "custom_fields"),
+    "dcim.rack_types": _RACK_TYPE_FIELDS,
+    "dcim.device_types": ("manufacturer", "model", "slug", "part_number", "u_height", "is_full_depth", "airflow",
+                          "weight", "weight_unit", "subdevice_role", "description", "comments", "custom_fields"),
 }
 
 
@@ -76,7 +98,7 @@ class Puller:
         templates: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         ids = [t["id"] for t in types]
         for key, (endpoint, fields) in _TEMPLATE_KEYS.items():
-            for item in self.server.list(endpoint, device_type_id=ids) if ids else ():
+            for item in self.server.list(endpoint, ("name", "device_type", *fields), device_type_id=ids) if ids else ():
                 entry = {"name": item["name"], **{f: _v(item.get(f)) for f in fields}}
                 if entry.get("enabled") is True:  # NetBox's default, absent from a library file
                     entry["enabled"] = None
@@ -126,25 +148,25 @@ class Puller:
     # --- the site --------------------------------------------------------------------------------
     def pull(self) -> Design:
         s = self.server
-        site = s.first("dcim.sites", slug=self.slug)
+        site = s.first("dcim.sites", FIELDS["dcim.sites"], slug=self.slug)
         if site is None:
-            raise NetboxError(f"no site with slug {self.slug!r} on {s.api.base_url}")
+            raise NetboxError(f"no site with slug {self.slug!r} on {s.base}")
         sid = site["id"]
         _, meta = _cf(site)
         design: dict[str, Any] = {"name": site["name"], "site": {"name": site["name"]}}
-        design.update({k: v for k, v in meta.items() if k in ("name", "revision", "site", "settings")})
-        locations = s.list("dcim.locations", site_id=sid)
-        racks = s.list("dcim.racks", site_id=sid)
-        devices = s.list("dcim.devices", site_id=sid)
-        panels = s.list("dcim.power_panels", site_id=sid)
-        feeds = s.list("dcim.power_feeds", site_id=sid)
-        cables = s.list("dcim.cables", site_id=sid)
+        design.update({k: v for k, v in meta.items() if k in SITE_KEPT})
+        locations = s.list("dcim.locations", FIELDS["dcim.locations"], site_id=sid)
+        racks = s.list("dcim.racks", FIELDS["dcim.racks"], site_id=sid)
+        devices = s.list("dcim.devices", FIELDS["dcim.devices"], site_id=sid)
+        panels = s.list("dcim.power_panels", FIELDS["dcim.power_panels"], site_id=sid)
+        feeds = s.list("dcim.power_feeds", FIELDS["dcim.power_feeds"], site_id=sid)
+        cables = s.list("dcim.cables", FIELDS["dcim.cables"], site_id=sid)
         group_ids = sorted({r["group"]["id"] for r in racks if r.get("group")})
-        groups = s.list("dcim.rack_groups", id=group_ids) if group_ids else []
+        groups = s.list("dcim.rack_groups", FIELDS["dcim.rack_groups"], id=group_ids) if group_ids else []
         rt_ids = sorted({r["rack_type"]["id"] for r in racks if r.get("rack_type")})
-        rack_types = s.list("dcim.rack_types", id=rt_ids) if rt_ids else []
+        rack_types = s.list("dcim.rack_types", FIELDS["dcim.rack_types"], id=rt_ids) if rt_ids else []
         dt_ids = sorted({d["device_type"]["id"] for d in devices})
-        device_types = s.list("dcim.device_types", id=dt_ids) if dt_ids else []
+        device_types = s.list("dcim.device_types", FIELDS["dcim.device_types"], id=dt_ids) if dt_ids else []
 
         parts = self._part_types(device_types)
         rtypes: dict[str, Any] = {}

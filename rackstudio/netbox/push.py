@@ -21,7 +21,9 @@ from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, KIND, KINDS, PORT_TY
 from rackstudio.netbox.server import Refused, Server
 
 NEW = "(new)"  # a reference to an object the plan would create: no NetBox id yet
-CHUNK = 500   # objects per bulk request
+# Objects per bulk request (one transaction each): NetBox takes ~0.3 s a device and ~0.2 s a
+# cable on 2 cores, so a request stays well inside a reverse proxy's usual 60 s read timeout
+CHUNK = 100
 
 
 @dataclass
@@ -85,8 +87,8 @@ class Result:
             out = ["nothing written"]
         if self.refused:
             out.append(f"REFUSED: {self.refused}")
-            pending = [f"{s.kind} ({s.changes})" for s in self.plan.steps
-                       if s.changes and sum(self.written.get(s.kind, {}).values()) < s.changes]
+            pending = [f"{s.kind} ({s.changes - sum(self.written.get(s.kind, {}).values())})"
+                       for s in self.plan.steps if sum(self.written.get(s.kind, {}).values()) < s.changes]
             out.append("not written: " + ", ".join(pending) + "; fix the cause and push again to finish")
         return out
 
@@ -148,30 +150,47 @@ class Pusher:
             return out
         return value
 
+    @staticmethod
+    def _fields(kind: str, wants: list[Want]) -> set[str]:
+        """What the plan reads of an existing object: what the wants set, what names it, and
+        its custom fields (NetBox then serializes nothing else, which is most of a list's cost)."""
+        spec = KIND[kind]
+        fields = {"display", "name", *spec.natural}
+        for w in wants:
+            fields.update(w.payload)
+        if spec.tracked or any(w.custom for w in wants):
+            fields.add("custom_fields")
+        if kind == "racks":
+            fields.add("group")  # a site's own rack groups are found through its racks
+        return fields
+
     def _fetch(self, kind: str, wants: list[Want]) -> list[dict]:
         spec = KIND[kind]
         site_id = self.site["id"] if self.site else None
         if not wants and not spec.tracked:
             return []
+        fields = self._fields(kind, wants)
         if spec.scope == "site":
-            return [] if site_id is None else self.server.list(spec.endpoint, site_id=site_id)
+            return [] if site_id is None else self.server.list(spec.endpoint, fields, site_id=site_id)
         if spec.scope == "slug":
             slugs = sorted({w.payload["slug"] for w in wants})
-            found = self.server.list(spec.endpoint, slug=slugs) if slugs else []
+            found = self.server.list(spec.endpoint, fields, slug=slugs) if slugs else []
             if kind == "device roles" and wants:  # also roles named alike (made in NetBox by hand)
                 have = {r["id"] for r in found}
-                found += [r for r in self.server.list(spec.endpoint, name=sorted({w.payload["name"] for w in wants}))
+                found += [r for r in self.server.list(spec.endpoint, fields,
+                                                      name=sorted({w.payload["name"] for w in wants}))
                           if r["id"] not in have]
             if kind == "rack groups" and site_id is not None:  # also groups the site's racks use
                 have = {g["id"] for g in found}
-                racks = self.existing.get("racks") or self.server.list(KIND["racks"].endpoint, site_id=site_id)
+                racks = self.existing.get("racks") or self.server.list(KIND["racks"].endpoint, ("group",),
+                                                                       site_id=site_id)
                 used = {r["group"]["id"] for r in racks if r.get("group")}
                 if used - have:
-                    found += self.server.list(spec.endpoint, id=sorted(used - have))
+                    found += self.server.list(spec.endpoint, fields, id=sorted(used - have))
             return found
         type_ids = sorted({self.ids[("device types", w.key.split("/")[0])] for w in wants
                            if ("device types", w.key.split("/")[0]) in self.ids})
-        return self.server.list(spec.endpoint, device_type_id=type_ids) if type_ids else []
+        return self.server.list(spec.endpoint, fields, device_type_id=type_ids) if type_ids else []
 
     def _load_ports(self) -> None:
         """NetBox ids of the site's device components, by (RackStudio device id, port name)."""
@@ -179,7 +198,7 @@ class Pusher:
             return
         device_rid = {v: k[1] for k, v in self.ids.items() if k[0] == "devices"}
         for kind, (_, endpoint) in PORT_TYPES.items():
-            for port in self.server.list(endpoint, site_id=self.site["id"]):
+            for port in self.server.list(endpoint, ("name", "device"), site_id=self.site["id"]):
                 rid = device_rid.get(port["device"]["id"])
                 if rid is not None:
                     self.ids[(f"port:{kind}", (rid, port["name"]))] = port["id"]
@@ -265,7 +284,7 @@ class Pusher:
         return step
 
     def plan(self) -> Plan:
-        self.site = self.server.first("dcim.sites", slug=self.site_slug)
+        self.site = self.server.first("dcim.sites", ("slug", "name", "custom_fields"), slug=self.site_slug)
         if self.site is not None:
             self.ids[("site", self.site_slug)] = self.site["id"]
         by_kind: dict[str, list[Want]] = {k.name: [] for k in KINDS}

@@ -1,9 +1,11 @@
-"""Qt-free. The REST calls the bridge makes, over pynetbox: list (paged), bulk create, bulk
-update, bulk delete, and the custom fields the push keeps its ids and floor data in. NetBox's
+"""Qt-free. The REST calls the bridge makes: list (paged, only the fields asked for), bulk
+create, bulk update, bulk delete, and the custom fields the push keeps its ids and floor data in. NetBox's
 refusals become `Refused`, naming the object NetBox objected to."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterable
 from typing import Any
 
 from rackstudio.netbox.client import NetboxError
@@ -28,12 +30,12 @@ class Refused(NetboxError):
     """NetBox refused a request (a validation error): the message names the object."""
 
 
-def _problem(exc, labels: list[str] | None) -> str:
+def _problem(text: str, labels: list[str] | None) -> str:
     """NetBox's error body, as one line naming the object (a bulk request answers per object)."""
     try:
-        body = json.loads(exc.error)
+        body = json.loads(text)
     except (TypeError, ValueError):
-        return str(exc.error)[:300]
+        return str(text)[:300]
     def name(i: Any) -> str:
         return labels[i] if labels and isinstance(i, int) and 0 <= i < len(labels) else f"object {i}"
 
@@ -58,53 +60,84 @@ def _flat(body: Any) -> str:
 
 
 class Server:
-    """One NetBox server reached through a pynetbox API object (`client.connect`)."""
+    """One NetBox server, reached through the pynetbox API object `client.connect` checked.
+
+    The bridge's own calls go over pynetbox's HTTP session as plain REST requests, because they
+    need what pynetbox does not pass: `?fields=` on every list, so NetBox serializes (and the
+    client parses) only what the plan compares. (Not on writes: NetBox 4.7 narrows the input
+    serializer to the same fields.)
+    `timings` keeps the count and seconds per method and endpoint, for `--profile`-style reports.
+    """
 
     def __init__(self, api):
         self.api = api
-        import pynetbox
-
-        self._error = pynetbox.RequestError
+        self.base = api.base_url.rstrip("/")
+        self.session = api.http_session
+        scheme = "Bearer" if str(api.token or "").startswith("nbt_") else "Token"
+        self.headers = {"Accept": "application/json", "Content-Type": "application/json",
+                        "Authorization": f"{scheme} {api.token}"}
         self.requests = 0
+        self.timings: dict[str, list[float]] = {}
 
-    def _endpoint(self, path: str):
+    def _url(self, path: str) -> str:
         app, name = path.split(".")
-        return getattr(getattr(self.api, app), name)
+        return f"{self.base}/{app}/{name.replace('_', '-')}/"
 
-    def list(self, path: str, **filters) -> list[dict]:
+    def _call(self, method: str, path: str, params: list[tuple[str, Any]], body: Any = None,
+              labels: list[str] | None = None) -> Any:
+        import requests
+
         self.requests += 1
-        return [dict(r) for r in self._endpoint(path).filter(limit=PAGE, **filters)]
+        start = time.perf_counter()
+        try:
+            answer = self.session.request(method, self._url(path), params=params, headers=self.headers,
+                                          data=None if body is None else json.dumps(body))
+        except requests.exceptions.RequestException as exc:
+            raise NetboxError(f"{self.base}: {method} {path} failed ({type(exc).__name__})") from None
+        finally:
+            spent = self.timings.setdefault(f"{method} {path}", [0, 0.0])
+            spent[0] += 1
+            spent[1] += time.perf_counter() - start
+        if answer.status_code == 400:
+            raise Refused(_problem(answer.text, labels))
+        if answer.status_code >= 300:
+            raise NetboxError(f"{self.base}: {method} {path} answered {answer.status_code}: "
+                              f"{_problem(answer.text, labels)}")
+        return answer.json() if answer.content else None
 
-    def first(self, path: str, **filters) -> dict | None:
-        found = self.list(path, **filters)
+    def list(self, path: str, fields: Iterable[str] | None = None, **filters) -> list[dict]:
+        """Every object matching `filters` (a list value matches any of its items), a page of
+        `PAGE` per request, with only `fields` (and `id`) when given."""
+        params = [(k, v) for k, value in sorted(filters.items())
+                  for v in (value if isinstance(value, list | tuple | set) else [value])]
+        if fields is not None:
+            params.append(("fields", ",".join(sorted({"id", *fields}))))
+        found: list[dict] = []
+        while True:
+            page = self._call("GET", path, [*params, ("limit", PAGE), ("offset", len(found))])
+            found += page["results"]
+            if not page["results"] or len(found) >= page["count"]:
+                return found
+
+    def first(self, path: str, fields: Iterable[str] | None = None, **filters) -> dict | None:
+        found = self.list(path, fields, **filters)
         return found[0] if found else None
 
     def create(self, path: str, bodies: list[dict], wants=None) -> list[dict]:
+        """Create `bodies` in one request (one transaction); NetBox's answer, in order."""
         if not bodies:
             return []
-        self.requests += 1
-        try:
-            made = self._endpoint(path).create(bodies)
-        except self._error as exc:
-            raise Refused(_problem(exc, [w.label for w in wants] if wants else None)) from None
-        return [dict(r) for r in (made if isinstance(made, list) else [made])]
+        made = self._call("POST", path, [], bodies, [w.label for w in wants] if wants else None)
+        return made if isinstance(made, list) else [made]
 
     def update(self, path: str, bodies: list[dict], wants=None) -> None:
-        if not bodies:
-            return
-        self.requests += 1
-        try:
-            self._endpoint(path).update(bodies)
-        except self._error as exc:
-            raise Refused(_problem(exc, [w.label for w in wants] if wants else None)) from None
+        """Change the objects (each body carries its `id`) in one request."""
+        if bodies:
+            self._call("PATCH", path, [], bodies, [w.label for w in wants] if wants else None)
 
     def delete(self, path: str, ids: list[int]) -> None:
         if ids:
-            self.requests += 1
-            try:
-                self._endpoint(path).delete(ids)
-            except self._error as exc:
-                raise Refused(_problem(exc, None)) from None
+            self._call("DELETE", path, [], [{"id": i} for i in ids])
 
     def ensure_custom_fields(self) -> None:
         """Create the bridge's custom fields, or add missing object types to them."""

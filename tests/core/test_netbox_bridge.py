@@ -82,7 +82,7 @@ def test_device_types_carry_the_library_fields_and_read_back_through_the_yaml_re
     class Answers:
         requests = 0
 
-        def list(self, endpoint, **filters):
+        def list(self, endpoint, fields=None, **filters):
             return templates.get(endpoint, [])
 
     parts = Puller(Answers(), "pod")._part_types(api_types)
@@ -175,15 +175,12 @@ def test_a_pulled_site_planned_back_finds_netboxs_own_objects():
 def test_a_bulk_refusal_names_the_objects_netbox_refused():
     """NetBox 4.7 answers a refused bulk create with the index of each refused object (as a real
     server answered the half-way test in tests/netbox)."""
-    from types import SimpleNamespace
-
     from rackstudio.netbox.server import _problem
 
     body = {"detail": "2 of 434 objects could not be created.",
             "errors": [{"index": 0, "errors": {"position": ["U1.0 is already occupied"]}},
                        {"index": 2, "errors": {"__all__": ["bad"]}}]}
-    exc = SimpleNamespace(error=json.dumps(body))
-    assert _problem(exc, ["P1-A01-U1", "P1-A01-U2", "P1-A01-U3"]) == (
+    assert _problem(json.dumps(body), ["P1-A01-U1", "P1-A01-U2", "P1-A01-U3"]) == (
         "2 of 434 objects could not be created. P1-A01-U1: position: U1.0 is already occupied; P1-A01-U3: bad")
 
 

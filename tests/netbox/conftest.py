@@ -1,26 +1,64 @@
-"""A real NetBox per test, from `make test-netbox` (tests/netbox/server.sh).
+"""A real NetBox for each test, from `make test-netbox` (tests/netbox/server.sh).
 
 The script migrates one template database per run and passes its name, the `netbox` command and
-an API token in the environment; each test here gets a fresh database copied from the template
-and its own `netbox runserver` on a free loopback port. Without that environment the tests skip,
-except under CI=true, where a missing NetBox is a failure.
+an API token in the environment. A test gets its own database copied from a template
+(`CREATE DATABASE ... TEMPLATE`) and its own `netbox runserver` on a free loopback port:
+`netbox` starts from the empty migrated database; `pod_netbox` from a copy taken once per run
+after the example pod was pushed into an empty site (`pushed_pod`, the push the round-trip test
+checks), so the tests that edit a published pod do not each publish it again. Without that
+environment the tests skip, except under CI=true, where a missing NetBox is a failure.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 SERVER = os.environ.get("RACKSTUDIO_NETBOX_SERVER")
 TEMPLATE = os.environ.get("RACKSTUDIO_NETBOX_TEMPLATE_DB")
 TOKEN = os.environ.get("RACKSTUDIO_NETBOX_TEST_TOKEN")
+PIDS = os.environ.get("RACKSTUDIO_NETBOX_PIDS")
+OWNER = os.environ.get("PGUSER", "rackstudio_netbox")
+if PIDS:  # server.sh runs the tests in the background and stops them with SIGTERM: tear down as on ^C
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _interrupt)
 START_TIMEOUT_S = 180
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "resources" / "examples" / "ai-pod.rackstudio"
+TIMINGS = ROOT / "build" / "netbox" / "timings.txt"
+
+
+def record_time(what: str, seconds: float) -> None:
+    """A measured step, into build/netbox/timings.txt next to server.sh's own steps."""
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    with TIMINGS.open("a") as out:
+        out.write(f"{what:<28} {seconds:6.1f} s\n")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`rackstudio netbox ...` as a user runs it, with the test token in the environment."""
+    return subprocess.run([sys.executable, "-m", "rackstudio", "netbox", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "RACKSTUDIO_NETBOX_TOKEN": TOKEN or ""},
+                          timeout=1800)
+
+
+def _require_netbox() -> None:
+    if not (SERVER and TEMPLATE and TOKEN):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no NetBox server: run these tests through `make test-netbox`")
+        pytest.skip("no NetBox server (run `make test-netbox`)")
 
 
 def _free_port() -> int:
@@ -30,7 +68,18 @@ def _free_port() -> int:
 
 
 def _psql(sql: str) -> None:
-    subprocess.run(["psql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True)
+    """As PostgreSQL's superuser (as server.sh does): only it may end an autovacuum worker, which
+    a copy or a forced drop of a database just written to can meet."""
+    subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
+                    "-c", sql], check=True, stdout=subprocess.DEVNULL)
+
+
+def _copy(template: str) -> str:
+    """A new database holding what `template` holds (no one may be connected to the template)."""
+    db = f"rs_netbox_{uuid.uuid4().hex[:12]}"
+    _psql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{template}'")
+    _psql(f'CREATE DATABASE "{db}" TEMPLATE "{template}" OWNER {OWNER}')
+    return db
 
 
 class Server:
@@ -62,29 +111,74 @@ def _wait_up(url: str, proc: subprocess.Popen) -> None:
     raise RuntimeError(f"NetBox did not answer at {url} within {START_TIMEOUT_S} s")
 
 
-@pytest.fixture
-def netbox(tmp_path, monkeypatch):
-    if not (SERVER and TEMPLATE and TOKEN):
-        if os.environ.get("CI") == "true":
-            pytest.fail("no NetBox server: run these tests through `make test-netbox`")
-        pytest.skip("no NetBox server (run `make test-netbox`)")
-    db = f"rs_netbox_{uuid.uuid4().hex[:12]}"
-    _psql(f'CREATE DATABASE "{db}" TEMPLATE "{TEMPLATE}"')
+@contextlib.contextmanager
+def running(db: str, log_path: Path):
+    """`netbox runserver` on database `db` until the block ends; the database is left as it is."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(tmp_path / "netbox.log", "w")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen([SERVER, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
-                            env={**os.environ, "NETBOX_DB": db}, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_up(url, proc)
-        monkeypatch.setenv("RACKSTUDIO_NETBOX_TOKEN", TOKEN)
-        yield Server(url, TOKEN, db)
-    finally:
-        proc.terminate()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([SERVER, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+                                env={**os.environ, "NETBOX_DB": db}, stdout=log, stderr=subprocess.STDOUT)
+        if PIDS:  # server.sh stops whatever is listed here if the run is cut short
+            with open(PIDS, "a") as pids:
+                pids.write(f"{proc.pid}\n")
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_up(url, proc)
+            yield Server(url, TOKEN, db)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def _fresh(template: str, log_path: Path, monkeypatch):
+    db = _copy(template)
+    try:
+        with running(db, log_path) as server:
+            monkeypatch.setenv("RACKSTUDIO_NETBOX_TOKEN", TOKEN)
+            yield server
+    finally:
         _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+@pytest.fixture
+def netbox(tmp_path, monkeypatch):
+    """A NetBox with nothing in it but the migrated schema and the test user."""
+    _require_netbox()
+    with _fresh(TEMPLATE, tmp_path / "netbox.log", monkeypatch) as server:
+        yield server
+
+
+@dataclass(frozen=True)
+class PushedPod:
+    db: str                                # the database the push left, kept as a template
+    push: subprocess.CompletedProcess      # `rackstudio netbox push` of the example pod
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def pushed_pod(tmp_path_factory):
+    """The example pod published by the CLI into site "pod" of an empty NetBox, once per run."""
+    _require_netbox()
+    db = _copy(TEMPLATE)
+    try:
+        with running(db, tmp_path_factory.mktemp("pod") / "netbox.log") as server:
+            start = time.perf_counter()
+            done = cli("push", str(EXAMPLE), "--url", server.url, "--site", "pod")
+            seconds = time.perf_counter() - start
+            record_time("push example pod (CLI)", seconds)
+        yield PushedPod(db, done, seconds)
+    finally:
+        _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pod_netbox(pushed_pod, tmp_path, monkeypatch):
+    """A NetBox holding the example pod as the CLI published it into site "pod"."""
+    assert pushed_pod.push.returncode == 0, pushed_pod.push.stdout + pushed_pod.push.stderr
+    with _fresh(pushed_pod.db, tmp_path / "netbox.log", monkeypatch) as server:
+        yield server

@@ -9,8 +9,9 @@ from pathlib import Path
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "netbox" / "brownfield-site.json"
 
 
-def replay_key(path: str, filters: dict) -> str:
-    return path + "?" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
+def replay_key(path: str, fields, filters: dict) -> str:
+    shown = f"fields={','.join(sorted({'id', *fields}))}&" if fields is not None else ""
+    return path + "?" + shown + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
 
 
 def record_lists(server) -> dict[str, list]:
@@ -18,9 +19,9 @@ def record_lists(server) -> dict[str, list]:
     calls: dict[str, list] = {}
     real = server.list
 
-    def list_and_keep(path, **filters):
-        found = real(path, **filters)
-        calls[replay_key(path, filters)] = found
+    def list_and_keep(path, fields=None, **filters):
+        found = real(path, fields, **filters)
+        calls[replay_key(path, fields, filters)] = found
         return found
     server.list = list_and_keep
     return calls
@@ -32,11 +33,12 @@ class Replay:
     def __init__(self, answers: dict[str, list] | None = None):
         self.answers = answers if answers is not None else json.loads(RECORDED.read_text())
         self.requests = 0
+        self.base = "http://netbox.invalid/api"
 
-    def list(self, path, **filters):
+    def list(self, path, fields=None, **filters):
         self.requests += 1
-        return self.answers[replay_key(path, filters)]
+        return self.answers[replay_key(path, fields, filters)]
 
-    def first(self, path, **filters):
-        found = self.list(path, **filters)
+    def first(self, path, fields=None, **filters):
+        found = self.list(path, fields, **filters)
         return found[0] if found else None

@@ -32,11 +32,20 @@ step() {  # name of the step just finished: its time goes to build/netbox/timing
 
 STARTED_PG=0
 REDIS_PID=
-cleanup() {
+TESTS_PID=
+PIDS=$WORK/runservers.pid   # each `netbox runserver` the tests start (tests/netbox/conftest.py)
+: > "$PIDS"
+cleanup() {  # stop everything this script started, whichever way it ends
+    if [ -n "$TESTS_PID" ] && kill -0 "$TESTS_PID" 2>/dev/null; then
+        kill -TERM "$TESTS_PID" 2>/dev/null || true   # conftest tears down as on ^C
+        wait "$TESTS_PID" 2>/dev/null || true
+    fi
+    while read -r pid; do kill "$pid" 2>/dev/null || true; done < "$PIDS"
     if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null || true; fi
     if [ "$STARTED_PG" = 1 ]; then pg_ctlcluster "$PG_VERSION" main stop || true; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- PostgreSQL and Redis (Debian packages) ------------------------------------------------
 if ! command -v redis-server >/dev/null || ! [ -x /usr/lib/postgresql/$PG_VERSION/bin/postgres ]; then
@@ -122,6 +131,13 @@ fi
 export RACKSTUDIO_NETBOX_SERVER="$VENV/bin/netbox"
 export RACKSTUDIO_NETBOX_TEMPLATE_DB=$TEMPLATE_DB
 export RACKSTUDIO_NETBOX_TEST_TOKEN=$TOKEN
+export RACKSTUDIO_NETBOX_PIDS=$PIDS
 export PGPASSWORD=$DB_PASSWORD PGUSER=$DB_USER PGHOST=127.0.0.1
-"$PYTHON" -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/netbox -q "$@"
+"$PYTHON" -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/netbox -q "$@" &
+TESTS_PID=$!
+status=0
+wait "$TESTS_PID" || status=$?
+TESTS_PID=
 step "integration tests"
+cat "$LOG"
+exit "$status"
