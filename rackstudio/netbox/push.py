@@ -3,10 +3,11 @@
 Every object is matched to what NetBox holds by the RackStudio id in its `rackstudio_id` custom
 field, else by its NetBox name (slug for shared library objects), so a second push changes
 nothing. The plan counts create / update / unchanged / would-delete per object type. Writing
-goes type by type in dependency order, one request per type and operation (NetBox's bulk
-endpoints take lists; each request is one transaction); if NetBox refuses one, the push stops
-and the result says what was written and what was not, and a re-run completes it. Nothing is
-deleted unless `prune` is asked for, and then only objects carrying a RackStudio id.
+goes type by type in dependency order, one bulk request per `CHUNK` objects of a type and
+operation (NetBox's bulk endpoints take lists; each request is one transaction); if NetBox
+refuses one, the push stops and the result says what was written and what was not, and a re-run
+completes it. Nothing is deleted unless `prune` is asked for, and then only objects carrying a
+RackStudio id.
 """
 from __future__ import annotations
 
