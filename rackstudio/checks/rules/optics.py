@@ -149,11 +149,17 @@ def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     d = ctx.design
     if not d.connections_of(device_id):
         return
+    connections = d.connections
+    legged = [c for c in d.connections_of(device_id)  # a cable on a breakout leg of one of its ports
+              if ((x := connections[c]).a.owner == device_id and x.a.leg is not None)
+              or (x.b.owner == device_id and x.b.leg is not None)]
+    if not legged:  # most devices break no port out: nothing to sort or look up
+        return
     part = ctx.part(device_id)
     templates = {i.name: i for i in part.interfaces}
     by_port: dict[str, list[tuple[Connection, str]]] = {}
-    for conn_id in sorted(d.connections_of(device_id)):
-        conn = d.connections[conn_id]
+    for conn_id in sorted(legged):
+        conn = connections[conn_id]
         if conn.kind != "network":
             continue
         for side in ("a", "b"):
