@@ -139,3 +139,25 @@ def test_the_real_r760_draws_what_one_of_its_two_800_w_psus_carries_not_both():
     b.design.part_types[part.slug] = part.model_copy(update={"rackstudio": part.rackstudio.model_copy(
         update={"power": part.rackstudio.power.model_copy(update={"psu_redundancy": PsuPolicy(n=2, m=0)})})})
     assert device_draw(b.design, b.design.devices["r760"]).max_w == 1600  # a stated 2+0 policy: both carry load
+
+
+def test_a_cable_on_a_nic_modules_port_is_checked_like_one_on_the_chassis(r760xs):
+    """A Dell OCP NIC module (42T22, 2 x 10GBASE-T) in the R760xs: its port cabled to an 800G
+    switch cage is classed from the fitted part, so CAB-016 sees it as it sees the chassis's own
+    RJ45 port, live and in a full run alike."""
+    from pathlib import Path
+
+    from rackstudio import paths
+    from tests.core.test_state_machine import check_engine_agrees
+
+    part, _psu, _psu_700 = r760xs
+    library = Path(__file__).parents[1] / "data" / "devicetype-library" / "nautobot"
+    nic = load_module_type(library / "module-types/Dell/42T22.yaml").part
+    bench = _bench(part)
+    bench.place(load_device_type(paths.builtin_parts() / "device-types/NVIDIA/SN5600.yaml").part, "leaf", position=40)
+    bench.doc.attach_check_engine()
+    bench.doc.execute(InstallModule("r760", bay_for(bench.design, bench.design.devices["r760"], nic), nic))
+    port = next(i.name for i in bench.design.part_of(bench.design.devices["r760"]).interfaces if "10GbE" in i.name)
+    bench.cable(("r760", port), ("leaf", "swp1"))
+    assert [f.objects[0] for f in bench.findings("CAB-016")] == ["cb-1"]
+    check_engine_agrees(bench.doc, bench.doc.check_engine)

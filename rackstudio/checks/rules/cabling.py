@@ -33,6 +33,12 @@ def _part_interface(ctx: CheckContext, end: PortRef):
     device = ctx.design.devices.get(end.owner)
     if device is None:
         return None
+    if device.modules:  # its ports include its modules' (a NIC in a bay): the fitted part's table
+        part = ctx.part(device.id)
+        fitted = ctx.memo.get(("fitted interfaces", device.id))
+        if fitted is None or fitted[0] is not part:
+            fitted = ctx.memo["fitted interfaces", device.id] = (part, _interface_table(part))
+        return fitted[1].get(end.port)
     found = ctx.memo.get(("interfaces", device.part))
     if found is None:
         part = ctx.design.part_types.get(device.part)
