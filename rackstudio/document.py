@@ -29,9 +29,9 @@ from rackstudio.model.integrity import Baseline
 
 if TYPE_CHECKING:
     from rackstudio.checks.engine import CheckEngine
-    from rackstudio.graph.component_graph import ComponentGraph
     from rackstudio.checks.metrics import OnDemandMetrics
     from rackstudio.checks.registry import RuleRegistry
+    from rackstudio.graph.component_graph import ComponentGraph
 
 
 class Document:
@@ -232,7 +232,6 @@ class ChecksJob:
 
     def run(self) -> CheckEngine:
         from rackstudio.checks.engine import CheckEngine
-
         from rackstudio.graph.component_graph import ComponentGraph
 
         if callable(self.registry):

@@ -72,8 +72,8 @@ from rackstudio.document import Document
 from rackstudio.graph import ComponentGraph
 from rackstudio.io import dumps, parse
 from rackstudio.model import Comment, PartType, PortRef, RackType
-from rackstudio.model.modules import ModuleType
 from rackstudio.model.design import CableOverride, DeviceOverride
+from rackstudio.model.modules import ModuleType
 from rackstudio.model.rack_designs import ancestors, departures, instance_id
 from tests.core import builders as b
 
