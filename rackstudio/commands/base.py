@@ -133,21 +133,17 @@ class Command:
         changes = ChangeSet()
         for e in self._edits:
             _write(design, e.collection, e.key, e.new, changes)
-        if first:
-            follow = _cable_lengths(design, changes)
-            for e in follow:
-                _write(design, e.collection, e.key, e.new, changes)
-            self._edits.extend(follow)
-            try:
-                follow = _instance_overrides(design, changes)
-            except Departure as exc:
-                for e in reversed(self._edits):
-                    _write(design, e.collection, e.key, e.old, ChangeSet())
-                self._edits = None
-                raise Refused(str(exc)) from None
-            for e in follow:
-                _write(design, e.collection, e.key, e.new, changes)
-            self._edits.extend(follow)
+        if first:  # what the planned edits imply, written in the same step
+            for implied in (_cable_lengths, _instance_overrides):
+                try:
+                    follow = implied(design, changes)
+                except Departure as exc:  # a hand edit an instance cannot record: nothing stays written
+                    self.revert(design)
+                    self._edits = None
+                    raise Refused(str(exc)) from None
+                for e in follow:
+                    _write(design, e.collection, e.key, e.new, changes)
+                self._edits.extend(follow)
         return changes
 
     def revert(self, design: Design) -> ChangeSet:
