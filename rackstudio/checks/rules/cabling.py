@@ -3,11 +3,12 @@ both ends, XDR media, bend radius behind a device, the NVL72 NVLink spine, requi
 ports with more than one cable, and ports whose roles (data, management) do not match. Lengths are the connection's own, else estimated (§4.5, m)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rackstudio.checks.context import CheckContext
-from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.checks.rule import Hit, Rule, RuleFn, Scope, Severity, rule
 from rackstudio.checks.rules import optics as optics_rules
+from rackstudio.checks.rules.cable_index import batched, kinds_firing, network_index
 from rackstudio.model import cable_length, optics, port_roles
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Connection, PortRef
@@ -93,23 +94,45 @@ def _xdr_media(lane: str | None, media: str | None) -> bool:
     return lane == ifc.PAM4_200G and (media or "").lower() in ("dac", "aoc", "mmf")
 
 
+def _reach(ctx: CheckContext, conn: Connection) -> tuple[str | None, float, str] | None:
+    """(the link's lane class, reach in m, what reaches: the family or the optic) of a network cable;
+    None when no reach applies (unknown, or XDR media: CAB-007)."""
+    lane = _link_class(_classes(ctx, conn))
+    reach = ifc.reach_m(lane, conn.media)
+    if reach is None or _xdr_media(lane, conn.media):  # XDR media: CAB-007
+        return None
+    media = (conn.media or "").upper()
+    named = [o for o in (optics.get(conn.a_end), optics.get(conn.b_end)) if o is not None]
+    if named and reach:  # the optics or cable assembly plugged in: their own reach (engineering.md 4.1)
+        reach = min(o.reach_m for o in named)
+        media = min(named, key=lambda o: o.reach_m).name
+    return lane, reach, media
+
+
+def _past_reach(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """CAB-001's candidates: the cables of a kind with no reach at its lane rate, and those with no
+    length or one over their kind's reach (the reach is the same for a kind: lane, media, optics)."""
+    for same in network_index(ctx).groups.values():
+        found = _reach(ctx, same[0])
+        if found is None:
+            continue
+        reach = found[1]
+        yield from [c.id for c in same if reach == 0 or c.length_m is None or c.length_m > reach]
+
+
 @rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES,
       measure="length_m", rack_internal=True)
+@batched(_past_reach, "connections")
 def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Length (the cable's, else the §4.5 estimate) > the reach of its family at the link's lane
     rate, or the family is not offered at that rate (AOC at 100G-PAM4). engineering.md 4.1 table."""
     conn = _network(ctx, conn_id)
     if conn is None:
         return
-    lane = _link_class(_classes(ctx, conn))
-    reach = ifc.reach_m(lane, conn.media)
-    if reach is None or _xdr_media(lane, conn.media):  # XDR media: CAB-007
+    found = _reach(ctx, conn)
+    if found is None:
         return
-    media = (conn.media or "").upper()
-    named = [o for o in (optics.get(conn.a_end), optics.get(conn.b_end)) if o is not None]
-    if named and reach:  # the optics or cable assembly plugged in: their own reach (engineering.md 4.1)
-        reach = min(o.reach_m for o in named)
-        media = min(named, key=lambda o: o.reach_m).name
+    lane, reach, media = found
     if reach == 0:
         yield Hit(f"{_label(ctx, conn)}: {media} is not offered at {ifc.LANE_NAMES[lane]}", (conn_id,),
                   {"media": conn.media, "lane_class": lane, "reach_m": 0})
@@ -121,7 +144,20 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                                "media": conn.media, "lane_class": lane})
 
 
+def _near_reach(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """CAB-002's candidates: DACs with no length or one over the margin of their kind's reach."""
+    margin = ctx.settings.dac_margin
+    for same in network_index(ctx).groups.values():
+        conn = same[0]
+        if (conn.media or "").lower() != "dac":
+            continue
+        reach = ifc.reach_m(_link_class(_classes(ctx, conn)), conn.media)
+        if reach:
+            yield from [c.id for c in same if c.length_m is None or c.length_m > margin * reach]
+
+
 @rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES, measure="length_m", rack_internal=True)
+@batched(_near_reach, "connections")
 def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A DAC whose length is over 80 % (U) of its reach but within it: little margin for routing.
     engineering.md 4.1, 4.8."""
@@ -142,6 +178,7 @@ def cab002_dac_margin(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 
 @rule("CAB-003", "Cable family does not fit the cage", Severity.ERROR, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
+@batched(kinds_firing, "connections")
 def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A cable family that cannot plug into an end's cage: twisted pair into QSFP/OSFP cages, DAC,
     AOC or fibre into an RJ45 jack (engineering.md 4.2); and the optic or cable assembly named at an
@@ -164,6 +201,7 @@ def cab003_cage(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 
 @rule("CAB-004", "Lane rate mismatch", Severity.ERROR, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
+@batched(kinds_firing, "connections")
 def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Ends of different PAM4 generations (50G HDR ↔ 100G NDR ↔ 200G XDR) cannot link without a
     special splitter cable; 200G-PAM4 optics cannot downshift (engineering.md 4.2 [NV-LINKX-100G],
@@ -183,6 +221,7 @@ def cab004_lane_rate(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 
 @rule("CAB-007", "XDR link on DAC, AOC or multimode", Severity.ERROR, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
+@batched(kinds_firing, "connections")
 def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """XDR (200G-PAM4) has no passive copper, no AOC and no multimode: LACC/AEC copper or
     single-mode optics only (engineering.md 4.1 [NV-LINKX-XDR])."""
@@ -195,7 +234,28 @@ def cab007_xdr_media(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
                   {"media": conn.media, "lane_class": lane})
 
 
+def _tight_behind(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """CAB-010's candidates: cabled devices in a rack with less clearance behind than the largest
+    bend radius of any cable family needs."""
+    design, settings = ctx.design, ctx.settings
+    bound = max(*ifc.BEND_RADIUS_MM.values(), *ifc.BEND_RADIUS_IB_MM.values()) + settings.connector_length_mm
+    behind: dict[str, float] = {}  # rack → its outer depth less the front setback
+    for device in design.devices.values():
+        if device.rack is None or device.position is None or not design.connections_of(device.id):
+            continue
+        depth = design.part_of(device).rackstudio.depth_mm
+        if depth is None:
+            continue
+        room = behind.get(device.rack)
+        if room is None:
+            rt = design.rack_type_of(design.racks[device.rack])
+            room = behind[device.rack] = rt.outer_depth_mm - settings.front_setback_mm
+        if room - depth < bound:
+            yield device.id
+
+
 @rule("CAB-010", "Bend radius behind a device", Severity.WARNING, Scope.DEVICE, RULES)
+@batched(_tight_behind, "devices")
 def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Rear clearance (rack depth − front setback − device depth) < the largest bend radius of its
     cables + connector length (engineering.md 4.4, 5.5; setback and connector length are U, 0 here)."""
@@ -256,7 +316,24 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                    "needed": [spine.compute_trays, spine.switch_trays]})
 
 
+def _required_open(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """CAB-014's candidates: devices with a required port no connection of any kind holds in the
+    design's port index (whose every entry is a port some connection uses)."""
+    design = ctx.design
+    used = design.index.port_use
+    for device in design.devices.values():
+        required = design.part_of(device).rackstudio.required_ports
+        if required:
+            owner = device.id
+            for port in required:
+                if (("network", owner, port) not in used and ("power", owner, port) not in used
+                        and ("coolant", owner, port) not in used):
+                    yield owner
+                    break
+
+
 @rule("CAB-014", "Required port not connected", Severity.WARNING, Scope.DEVICE, RULES, until_cabled=True)
+@batched(_required_open, "devices")
 def cab014_required_ports(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A port the part lists in required_ports (e.g. each GPU NIC to its rail leaf) has no
     connection. engineering.md 4.8."""
@@ -323,8 +400,14 @@ def _leg_clash(ctx: CheckContext, end, conn_id: str, kind: str) -> str | None:
     return None
 
 
+def _sharing(ctx: CheckContext, fn: RuleFn) -> Iterable[str]:
+    """CAB-015's candidates: none when no two connections of a kind share a port, else all."""
+    return () if network_index(ctx).ports_once else ctx.design.connections
+
+
 @rule("CAB-015", "Port with more than one connection", Severity.ERROR, Scope.CONNECTION, RULES,
       placement_free=True)
+@batched(_sharing, "connections")
 def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """Both ends of a connection must be free: a port already used by another connection (a file
     can hold this; the editor refuses it). The connection with the lowest id keeps the port; feeds
@@ -344,6 +427,7 @@ def cab015_port_shared(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 
 @rule("CAB-016", "Data and management ports cabled together", Severity.WARNING, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
+@batched(kinds_firing, "connections")
 def cab016_port_roles(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A data port cabled to a management port (a 400G NIC into a switch's mgmt0, a BMC into a
     leaf's 800G port), or two devices' own management ports cabled together (a BMC into a

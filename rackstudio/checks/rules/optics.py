@@ -5,10 +5,11 @@ fibres (CAB-005), breakouts against the port's modes and lanes (CAB-006), and th
 against the switch's port-power budget (CAB-011). Optics come from model.optics."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rackstudio.checks.context import CheckContext
-from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
+from rackstudio.checks.rule import Hit, Rule, RuleFn, Scope, Severity, rule
+from rackstudio.checks.rules.cable_index import batched, network_index
 from rackstudio.model import interfaces as ifc
 from rackstudio.model import optics, port_roles
 from rackstudio.model.design import Connection, PortRef
@@ -104,7 +105,17 @@ def _cage_links(ctx: CheckContext, device_id: str) -> dict[str, list[tuple[Conne
     return out
 
 
+def _mixed_cages(ctx: CheckContext, fn: RuleFn) -> Iterable[str]:
+    """CAB-005's candidates: devices with a cage holding cables that name different plugs or fibres,
+    or with a splitter fibre; every cabled device when two cables share a port."""
+    index = network_index(ctx)
+    if index.ports_once:
+        return index.cage_suspects
+    return (d for d in ctx.design.devices if ctx.design.connections_of(d))
+
+
 @rule("CAB-005", "Twin-port transceiver with mixed fibres", Severity.ERROR, Scope.DEVICE, RULES)
+@batched(_mixed_cages, "devices")
 def cab005_twin_port(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Both fibres of a twin-port transceiver must be the same kind, straight or 1:2 splitter (the
     cage runs 2 x 400G or 4 x 200G, never one of each); one cage holds one transceiver; a CWDM (LC)
@@ -140,7 +151,13 @@ def cab005_twin_port(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       {"fibres": shapes, "optic": optic.slug}, aspect=cage)
 
 
+def _broken_out(ctx: CheckContext, fn: RuleFn) -> Iterable[str]:
+    """CAB-006's candidates: devices with a network cable on a breakout leg."""
+    return network_index(ctx).legged
+
+
 @rule("CAB-006", "Breakout beyond the port's modes", Severity.ERROR, Scope.DEVICE, RULES)
+@batched(_broken_out, "devices")
 def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A port fanned out to more far ports than its breakout modes allow (SN5600: 1, 2 or 4 per cage;
     a port without modes takes no breakout), than its optic or splitter cable reaches, or to legs
@@ -191,7 +208,16 @@ def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       {"lanes": sum(lanes), "port_lanes": own}, aspect=port)
 
 
+def _port_powered(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """CAB-011's candidates: cabled devices whose part has a port-power budget."""
+    design = ctx.design
+    for device in design.devices.values():
+        if design.part_of(device).rackstudio.port_power_w is not None and design.connections_of(device.id):
+            yield device.id
+
+
 @rule("CAB-011", "Optics over the port-power budget", Severity.WARNING, Scope.DEVICE, RULES, measure="optics_w")
+@batched(_port_powered, "devices")
 def cab011_port_power(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """An optic or active cable drawing more than the switch supplies to one cage (SN5600: 18 W per
     port with dual 3 kW PSUs), or the optics together over the cages' budget. engineering.md 4.2

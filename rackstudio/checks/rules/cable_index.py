@@ -1,0 +1,137 @@
+"""Qt-free. How the cabling rules (rules.cabling, rules.optics) skip, in a full pass, the cables and
+devices they cannot fire on, without calling the rule on each of them.
+
+A rule's per-subject function stays its definition; `batched(candidates)` gives it a `batch` that,
+in a full pass, runs that function only on the subjects `candidates(ctx)` names (a superset of those
+it fires on), and in an update on every subject asked (no whole-design table is built then).
+
+What makes the candidates cheap is one table per pass over the network cables (`network_index`):
+- cables by *kind* (`groups`): the same part and port at each end, the same media, the same optic
+  or cable assembly at each end, legs and fibre. A rule whose findings on a cable depend on nothing
+  else (the placement-free ones: cage, lane rate, XDR media, port roles) fires on every cable of a
+  kind or on none: it runs on the first cable of each kind, and on the others only when that one
+  fires (at 1,000 racks: ~600 kinds for 90,000 network cables);
+- devices whose cages may hold more than one plug or a splitter fibre (CAB-005), devices with a
+  broken-out port (CAB-006).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rackstudio.checks.context import CheckContext
+from rackstudio.checks.rule import Hit, RuleFn
+from rackstudio.model import optics
+from rackstudio.model.design import Connection
+from rackstudio.model.integrity import _ports_used_once
+
+Candidates = Callable[[CheckContext, RuleFn], Iterable[str]]
+
+
+def batched(candidates: Candidates, collection: str) -> Callable[[RuleFn], RuleFn]:
+    """Decorator (below `@rule`): `fn.batch(ctx, subjects)`, the per-subject results of `fn` on the
+    subjects `candidates(ctx, fn)` names in a full pass (the others have none), on each subject asked in
+    an update. Should `candidates` fail, every subject is run, so a failure is reported where the
+    rule itself fails. `collection` is the design's collection of the rule's subjects: as many
+    subjects as it holds are all of them (the engine hands a batch distinct, existing subjects)."""
+
+    def wrap(fn: RuleFn) -> RuleFn:
+        def batch(ctx: CheckContext, subjects: list[str]) -> tuple[dict[str, list[Hit]], dict[str, str]]:
+            run: Iterable[str] = subjects
+            if ctx.full_pass:
+                try:
+                    chosen = list(dict.fromkeys(candidates(ctx, fn)))
+                except Exception:  # the rule on each subject says what is wrong, subject by subject
+                    chosen = None
+                if chosen is not None and len(subjects) == len(getattr(ctx.design, collection)):
+                    run = chosen
+                elif chosen is not None:
+                    wanted = set(subjects)
+                    run = [s for s in chosen if s in wanted]
+            hits: dict[str, list[Hit]] = {}
+            failed: dict[str, str] = {}
+            for subject in run:
+                try:
+                    found = list(fn(ctx, subject))
+                except Exception as exc:  # as the engine reports a rule failing on one subject
+                    failed[subject] = f"{type(exc).__name__}: {exc}"
+                    continue
+                if found:
+                    hits[subject] = found
+            return hits, failed
+
+        fn.batch = batch  # type: ignore[attr-defined]
+        return fn
+
+    return wrap
+
+
+@dataclass
+class NetworkIndex:
+    """The network cables of a design as the cabling rules' candidates read them (module docstring)."""
+
+    groups: dict[tuple, list[Connection]] = field(default_factory=dict)  # kind of cable → its cables
+    cage_suspects: set[str] = field(default_factory=set)  # devices: a cage with several plugs, a splitter fibre
+    legged: set[str] = field(default_factory=set)  # devices with a network cable on a breakout leg
+    ports_once: bool = True  # no two cables of a kind share a port (then no cage of one port holds two)
+
+
+def network_index(ctx: CheckContext) -> NetworkIndex:
+    """The pass's NetworkIndex over the whole design, built once (full passes only)."""
+    found = ctx.memo.get(_INDEX)
+    if found is None:
+        found = ctx.memo[_INDEX] = _build(ctx)
+    return found
+
+
+_INDEX = "cabling network index"
+
+
+def _build(ctx: CheckContext) -> NetworkIndex:
+    design = ctx.design
+    devices = design.devices
+    twin = {slug for slug, part in design.part_types.items() if part.rackstudio.ports_per_cage == 2}
+    index = NetworkIndex(ports_once=_ports_used_once(design))
+    groups, suspects, legged = index.groups, index.cage_suspects, index.legged
+    first_plug: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # (device, cage) → (plug, fibre)
+    for conn in design.connections.values():
+        if conn.kind != "network":
+            continue
+        a, b = conn.a, conn.b
+        da, db = devices.get(a.owner), devices.get(b.owner)
+        # a part is read by its slug, a device with modules by its own fitted part
+        ka = None if da is None else (da.part if not da.modules else (da.id,))
+        kb = None if db is None else (db.part if not db.modules else (db.id,))
+        key = (ka, a.port, a.leg, conn.a_end, kb, b.port, b.leg, conn.b_end, conn.media, conn.fibre)
+        same = groups.get(key)
+        if same is None:
+            groups[key] = [conn]
+        else:
+            same.append(conn)
+        if (a.leg is None and b.leg is None and conn.fibre is None and ka not in twin and kb not in twin
+                and ka.__class__ is str and kb.__class__ is str):
+            continue  # the common case: whole ports of parts with one port per cage
+        for device, end, plug in ((da, a, conn.a_end), (db, b, conn.b_end)):
+            if device is None:
+                continue
+            if end.leg is not None:
+                legged.add(device.id)
+            if conn.fibre == "splitter":
+                suspects.add(device.id)
+            if end.leg is not None or design.part_of(device).rackstudio.ports_per_cage == 2:
+                cage = (device.id, optics.cage_of(design.part_of(device), end.port))
+                if first_plug.setdefault(cage, (plug, conn.fibre)) != (plug, conn.fibre):
+                    suspects.add(device.id)
+    return index
+
+
+def kinds_firing(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
+    """Candidates of a placement-free connection rule: every cable of each kind whose first cable
+    `fn` fires on (or fails on)."""
+    for same in network_index(ctx).groups.values():
+        try:
+            fires = next(iter(fn(ctx, same[0].id)), None) is not None
+        except Exception:
+            fires = True
+        if fires:
+            yield from [conn.id for conn in same]
