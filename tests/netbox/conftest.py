@@ -30,6 +30,7 @@ TEMPLATE = os.environ.get("RACKSTUDIO_NETBOX_TEMPLATE_DB")
 TOKEN = os.environ.get("RACKSTUDIO_NETBOX_TEST_TOKEN")
 PIDS = os.environ.get("RACKSTUDIO_NETBOX_PIDS")
 OWNER = os.environ.get("PGUSER", "rackstudio_netbox")
+DB_PREFIX = os.environ.get("RACKSTUDIO_NETBOX_DB_PREFIX", "rs_netbox_")  # this run's (server.sh)
 if PIDS:  # server.sh runs the tests in the background and stops them with SIGTERM: tear down as on ^C
     def _interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -47,11 +48,11 @@ def record_time(what: str, seconds: float) -> None:
         out.write(f"{what:<28} {seconds:6.1f} s\n")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
+def cli(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     """`rackstudio netbox ...` as a user runs it, with the test token in the environment."""
     return subprocess.run([sys.executable, "-m", "rackstudio", "netbox", *args], capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "RACKSTUDIO_NETBOX_TOKEN": TOKEN or ""},
-                          timeout=1800)
+                          timeout=timeout)
 
 
 def _require_netbox() -> None:
@@ -76,7 +77,7 @@ def _psql(sql: str) -> None:
 
 def _copy(template: str) -> str:
     """A new database holding what `template` holds (no one may be connected to the template)."""
-    db = f"rs_netbox_{uuid.uuid4().hex[:12]}"
+    db = f"{DB_PREFIX}{uuid.uuid4().hex[:12]}"
     _psql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{template}'")
     _psql(f'CREATE DATABASE "{db}" TEMPLATE "{template}" OWNER {OWNER}')
     return db
