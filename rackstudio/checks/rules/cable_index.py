@@ -1,9 +1,10 @@
 """Qt-free. How the cabling rules (rules.cabling, rules.optics) skip, in a full pass, the cables and
 devices they cannot fire on, without calling the rule on each of them.
 
-A rule's per-subject function stays its definition; `batched(candidates)` gives it a `batch` that,
-in a full pass, runs that function only on the subjects `candidates(ctx)` names (a superset of those
-it fires on), and in an update on every subject asked (no whole-design table is built then).
+A rule's per-subject function stays its definition; `batched(candidates, collection)` gives it a
+`batch` that, in a full pass, runs that function only on the subjects `candidates(ctx, fn)` names (a
+superset of those it fires on), and in an update on every subject asked (no whole-design table is
+built then). tests/core/test_checks_cabling_batch.py holds each batch to its function.
 
 What makes the candidates cheap is one table per pass over the network cables (`network_index`):
 - cables by *kind* (`groups`): the same part and port at each end, the same media, the same optic
@@ -11,8 +12,11 @@ What makes the candidates cheap is one table per pass over the network cables (`
   else (the placement-free ones: cage, lane rate, XDR media, port roles) fires on every cable of a
   kind or on none: it runs on the first cable of each kind, and on the others only when that one
   fires (at 1,000 racks: ~600 kinds for 90,000 network cables);
-- devices whose cages may hold more than one plug or a splitter fibre (CAB-005), devices with a
-  broken-out port (CAB-006).
+- read from those kinds: the devices whose cages may hold cables naming different plugs or fibres,
+  or a splitter fibre (CAB-005), and the devices with a broken-out port (CAB-006);
+- whether any port holds two cables of a kind (CAB-015), from the design's port index: an entry
+  of it is always a port a current cable uses (`Design.put`/`delete` drop an entry with the cable
+  holding it), so as many entries as cable ends means no port is shared (model.integrity).
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, RuleFn
 from rackstudio.model import optics
-from rackstudio.model.design import Connection
+from rackstudio.model.design import Connection, Design
 from rackstudio.model.integrity import _ports_used_once
 
 Candidates = Callable[[CheckContext, RuleFn], Iterable[str]]
@@ -90,10 +94,8 @@ _INDEX = "cabling network index"
 def _build(ctx: CheckContext) -> NetworkIndex:
     design = ctx.design
     devices = design.devices
-    twin = {slug for slug, part in design.part_types.items() if part.rackstudio.ports_per_cage == 2}
     index = NetworkIndex(ports_once=_ports_used_once(design))
-    groups, suspects, legged = index.groups, index.cage_suspects, index.legged
-    first_plug: dict[tuple[str, str], tuple[str | None, str | None]] = {}  # (device, cage) → (plug, fibre)
+    groups = index.groups
     for conn in design.connections.values():
         if conn.kind != "network":
             continue
@@ -108,21 +110,38 @@ def _build(ctx: CheckContext) -> NetworkIndex:
             groups[key] = [conn]
         else:
             same.append(conn)
-        if (a.leg is None and b.leg is None and conn.fibre is None and ka not in twin and kb not in twin
-                and ka.__class__ is str and kb.__class__ is str):
-            continue  # the common case: whole ports of parts with one port per cage
-        for device, end, plug in ((da, a, conn.a_end), (db, b, conn.b_end)):
-            if device is None:
-                continue
-            if end.leg is not None:
-                legged.add(device.id)
-            if conn.fibre == "splitter":
-                suspects.add(device.id)
-            if end.leg is not None or design.part_of(device).rackstudio.ports_per_cage == 2:
-                cage = (device.id, optics.cage_of(design.part_of(device), end.port))
-                if first_plug.setdefault(cage, (plug, conn.fibre)) != (plug, conn.fibre):
-                    suspects.add(device.id)
+    _cage_facts(design, index)
     return index
+
+
+def _cage_facts(design: Design, index: NetworkIndex) -> None:
+    """CAB-005's and CAB-006's devices, read kind by kind (the cables of a kind have the same part,
+    port, leg, plug and fibre at each end): a cage of a part whose cables name more than one plug or
+    fibre (a twin-port cage, a broken-out port) makes every device of the part with a cable in such
+    a cage a suspect."""
+    plugs: dict[tuple, set[tuple[str | None, str | None]]] = {}  # (part, cage) → (plug, fibre) in it
+    caged: list[tuple[tuple, list[Connection], str]] = []  # ((part, cage), cables of a kind, side)
+    parts = {}
+    for key, same in index.groups.items():
+        fibre = key[9]
+        for side, (part_key, port, leg, plug) in (("a", key[0:4]), ("b", key[4:8])):
+            if part_key is None:  # not a device
+                continue
+            if leg is not None:
+                index.legged.update(getattr(conn, side).owner for conn in same)
+            if fibre == "splitter":
+                index.cage_suspects.update(getattr(conn, side).owner for conn in same)
+            part = parts.get(part_key)
+            if part is None:
+                part = parts[part_key] = (design.part_types[part_key] if isinstance(part_key, str)
+                                          else design.part_of(design.devices[part_key[0]]))
+            if leg is not None or part.rackstudio.ports_per_cage == 2:
+                cage = (part_key, optics.cage_of(part, port))
+                plugs.setdefault(cage, set()).add((plug, fibre))
+                caged.append((cage, same, side))
+    for cage, same, side in caged:
+        if len(plugs[cage]) > 1:
+            index.cage_suspects.update(getattr(conn, side).owner for conn in same)
 
 
 def kinds_firing(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
