@@ -242,8 +242,11 @@ def end_power_w(design: Design, conn: Connection, side: str) -> float:
     """W drawn at one end: a transceiver's figure (its half-lane figure on a splitter leg when it is a
     single-port optic), a splitter cable's far-plug figure at a far end, else the end's figure."""
     optic = get(conn.end(side))
-    if optic is None:
-        return 0.0
+    return 0.0 if optic is None else _plug_power_w(design, conn, side, optic)
+
+
+def _plug_power_w(design: Design, conn: Connection, side: str, optic: OpticType) -> float:
+    """`end_power_w` of an end whose optic or cable plug is `optic`."""
     if optic.is_transceiver:
         if conn.fibre == "splitter" and optic.optical_ports == 1 and optic.power_half_w is not None:
             return optic.power_half_w
@@ -267,34 +270,46 @@ def cage_plugs(design: Design, device_id: str) -> dict[str, CagePlug]:
     the device's draw, CAB-011 and the BOM read it). A twin-port transceiver or splitter plug
     serving several legs or logical ports counts once; when the cables name different plugs for
     one cage, the one drawing the most stands for it."""
-    device = design.devices.get(device_id)
-    if device is None:
-        return {}
-    part = design.part_of(device)
-    found: dict[str, CagePlug] = {}
-    for conn_id in sorted(design.connections_of(device_id)):
-        conn = design.connections[conn_id]
-        if conn.kind != "network" or (conn.a_end is None and conn.b_end is None):
-            continue
-        for side, end in _ends(conn):
-            slug = conn.end(side)
-            if end.owner != device_id or slug is None:
-                continue
-            cage = cage_of(part, end.port)
-            watts = end_power_w(design, conn, side)
-            held = found.get(cage)
-            if held is None:
-                found[cage] = CagePlug(slug, watts, (conn_id,))
-            else:
-                top = (slug, watts) if watts > held.watts else (held.slug, held.watts)
-                found[cage] = CagePlug(*top, (*held.users, conn_id))
-    return found
+    return {cage: CagePlug(slug, watts, tuple(users)) for cage, (slug, watts, users) in _cages(design, device_id).items()}
 
 
 def cage_optics(design: Design, device_id: str) -> dict[str, tuple[float, list[str]]]:
     """Cage → (W of the optic or cable plug in it, connection ids using it) on one device
     (`cage_plugs` without the plug's name)."""
-    return {cage: (plug.watts, list(plug.users)) for cage, plug in cage_plugs(design, device_id).items()}
+    return {cage: (watts, users) for cage, (_, watts, users) in _cages(design, device_id).items()}
+
+
+def _cages(design: Design, device_id: str) -> dict[str, tuple[str, float, list[str]]]:
+    """`cage_plugs`' count: cage → (plug, W, connection ids by id). Every rack's figures read it for
+    each cabled device (21,000 at 1,000 racks) on a full check: one loop, the plug's figures read
+    once per end."""
+    device = design.devices.get(device_id)
+    if device is None:
+        return {}
+    attached = design.connections_of(device_id)
+    if not attached:
+        return {}
+    part = design.part_of(device)
+    connections, optics = design.connections, BUILTIN
+    found: dict[str, tuple[str, float, list[str]]] = {}
+    for conn_id in sorted(attached):
+        conn = connections[conn_id]
+        if conn.kind != "network" or (conn.a_end is None and conn.b_end is None):
+            continue
+        for side, end, slug in (("a", conn.a, conn.a_end), ("b", conn.b, conn.b_end)):
+            if slug is None or end.owner != device_id:
+                continue
+            optic = optics.get(slug)
+            watts = 0.0 if optic is None else _plug_power_w(design, conn, side, optic)
+            cage = cage_of(part, end.port)
+            held = found.get(cage)
+            if held is None:
+                found[cage] = (slug, watts, [conn_id])
+            else:
+                held[2].append(conn_id)
+                if watts > held[1]:
+                    found[cage] = (slug, watts, held[2])
+    return found
 
 
 def device_optics_w(design: Design, device_id: str) -> float:
