@@ -202,8 +202,9 @@ _MODULE_KEYS = ("manufacturer", "model", "part_number", "profile", "attribute_da
 
 
 def parse_module_type(text: str, name: str = "<memory>", vocabulary: Vocabulary | None = None,
-                      origin: str | None = None) -> LoadResult[ModuleType]:
-    """A module type from YAML text (schema `moduletype.json`: manufacturer and model required).
+                      origin: str | None = None, data: dict | None = None) -> LoadResult[ModuleType]:
+    """A module type from YAML text (schema `moduletype.json`: manufacturer and model required), or
+    from `data` already in the library's layout (a NetBox server's module type, `rackstudio.netbox`).
     NetBox 4.3's `profile` (a profile's name) and its attribute values (`attribute_data`) are kept."""
     def build(r: FieldReader, data: dict) -> ModuleType:
         flag_unknown_keys(r, data, set(_MODULE_KEYS))
@@ -230,7 +231,7 @@ def parse_module_type(text: str, name: str = "<memory>", vocabulary: Vocabulary 
             return ModuleType.model_validate({**out, **comps, "origin": origin})
         except ValidationError as exc:
             raise pydantic_problem(exc) from None
-    return _load(text, name, build, vocabulary)
+    return _load(None if data is not None else text, name, build, vocabulary, data)
 
 
 def load_module_type(path: str | Path, vocabulary: Vocabulary | None = None,

@@ -21,8 +21,11 @@ def round_trip(original: Design, pulled: Design, site: str) -> tuple[list[str], 
     wants, not_held = design_wants(original, site)
     cabled = {cid for w in wants if w.kind == "cables" for cid in w.key.split(",")}
     diffs: list[str] = []
-    for name in ("part_types", "rack_types", *HELD):
+    installed = {key for d in original.devices.values() for key in (d.modules or {}).values()}
+    for name in ("part_types", "module_types", "rack_types", *HELD):
         a, b = getattr(original, name), getattr(pulled, name)
+        if name == "module_types":  # a pull reads the module types of the site's modules
+            a = {k: v for k, v in a.items() if k in installed}
         for key in sorted(set(a) | set(b)):
             if key not in b:
                 diffs.append(f"{name}.{key}: missing after the round trip")

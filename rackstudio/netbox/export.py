@@ -13,7 +13,8 @@ from typing import Any
 
 from rackstudio.library.netbox_schema import slugify
 from rackstudio.library.netbox_yaml import device_type_data
-from rackstudio.model.design import Connection, Design
+from rackstudio.model.design import Connection, Design, Device
+from rackstudio.model.modules import ModuleType
 from rackstudio.model.parts import PartType
 from rackstudio.model.racks import RackType
 from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, NotHeld, Ref, Want
@@ -33,6 +34,12 @@ TEMPLATES = {
     "device-bays": ("device bay templates", ("label", "description")),
     "module-bays": ("module bay templates", ("label", "position", "description")),
 }
+# A module type's components by library key, written as module-type templates (NetBox 4.x: the
+# same template endpoints with `module_type` in place of `device_type`)
+MODULE_TEMPLATES = {"power-ports": "power_ports", "power-outlets": "power_outlets", "interfaces": "interfaces",
+                    "console-ports": "console_ports"}
+_MODULE_NOT_WRITTEN = ("console_server_ports", "front_ports", "rear_ports", "module_bays")
+_MODULE_TYPE_FIELDS = ("model", "part_number", "weight", "weight_unit", "description", "comments")
 _DEVICE_TYPE_FIELDS = ("model", "slug", "part_number", "u_height", "is_full_depth", "airflow", "weight",
                        "weight_unit", "subdevice_role", "description", "comments")
 
@@ -80,11 +87,25 @@ _RACK_TYPE_NETBOX = {"manufacturer", "model", "slug", "width_class", "u_height",
                      "max_weight_kg", "origin"}
 
 
+def _verbatim(payload: dict[str, Any], extra: dict[str, Any]) -> None:
+    """NetBox trims the whitespace around a text field (a library file's `comments: |` block ends
+    in a newline): the payload sends the trimmed text, and the text as it was travels in the
+    custom field under "verbatim" so a pull gives it back unchanged."""
+    kept = {}
+    for name in ("description", "comments"):
+        text = payload.get(name)
+        if isinstance(text, str) and text != text.strip():
+            payload[name], kept[name] = text.strip(), text
+    if kept:
+        extra["verbatim"] = kept
+
+
 def _part_wants(part: PartType) -> list[Want]:
     lib = device_type_data(part)
     payload = {k: lib.get(k) for k in _DEVICE_TYPE_FIELDS}
     payload["manufacturer"] = Ref("manufacturers", slugify(part.manufacturer))
     extra = {"rackstudio": part.rackstudio.model_dump(mode="json", exclude_defaults=True)}
+    _verbatim(payload, extra)
     if not part.is_powered:
         extra["is_powered"] = False
     # NetBox lists a device type's components in its own natural name order; the library's order
@@ -92,24 +113,62 @@ def _part_wants(part: PartType) -> list[Want]:
     extra["order"] = {key: [item["name"] for item in lib.get(key, ())] for key in TEMPLATES if lib.get(key)}
     wants = [Want("device types", part.slug, f"{part.manufacturer} {part.model}", payload,
                   _custom(None, extra))]
-    for key, (kind, fields) in TEMPLATES.items():
-        for item in lib.get(key, ()):
-            body = {"device_type": Ref("device types", part.slug), "name": item["name"],
+    return wants + _template_wants(lib, "device", part.slug)
+
+
+def _template_wants(lib: dict[str, Any], owner: str, key: str) -> list[Want]:
+    """The component templates of a device type (`owner` "device") or module type ("module")
+    `key`, from its library layout `lib`."""
+    prefix = "" if owner == "device" else "module "
+    wants = []
+    for lib_key, (kind, fields) in TEMPLATES.items():
+        for item in lib.get(lib_key, ()):
+            body = {f"{owner}_type": Ref(f"{owner} types", key), "name": item["name"],
                     **{f: item.get(f) for f in fields}}
-            if key == "power-outlets":
+            if lib_key == "power-outlets":
                 port = item.get("power_port")
-                body["power_port"] = Ref("power port templates", f"{part.slug}/{port}") if port else None
-            if key == "interfaces":
+                body["power_port"] = Ref(f"{prefix}power port templates", f"{key}/{port}") if port else None
+            if lib_key == "interfaces":
                 body["mgmt_only"] = bool(item.get("mgmt_only"))
                 body["enabled"] = item.get("enabled", True)
-            wants.append(Want(kind, f"{part.slug}/{item['name']}", f"{part.slug} {item['name']}", body))
+            wants.append(Want(prefix + kind, f"{key}/{item['name']}", f"{key} {item['name']}", body))
     return wants
 
 
+def _module_type_wants(key: str, mt: ModuleType, not_held: NotHeld) -> list[Want]:
+    """A module type and its component templates. NetBox module types have no slug: the design's
+    key (`module_key`) names them in the plan; NetBox matches them on manufacturer and model. The
+    profile and its attributes travel in the custom field (a NetBox profile is an object with a
+    schema of its own, which a design does not carry)."""
+    payload: dict[str, Any] = {"manufacturer": Ref("manufacturers", slugify(mt.manufacturer)),
+                               **{f: getattr(mt, f) for f in _MODULE_TYPE_FIELDS}}
+    lib = {lib_key: [c.model_dump(mode="json", exclude_none=True) for c in getattr(mt, field)]
+           for lib_key, field in MODULE_TEMPLATES.items() if getattr(mt, field)}
+    extra: dict[str, Any] = {k: v for k, v in (("profile", mt.profile), ("attribute_data", mt.attribute_data))
+                             if v is not None}
+    extra["order"] = {lib_key: [item["name"] for item in items] for lib_key, items in lib.items()}
+    _verbatim(payload, extra)
+    for field in _MODULE_NOT_WRITTEN:
+        if getattr(mt, field):
+            not_held.add(f"module type {field.replace('_', ' ')}", key)
+    return [Want("module types", key, mt.name, payload, _custom(None, extra)), *_template_wants(lib, "module", key)]
+
+
+def _racked(design: Design, dev: Device) -> Device:
+    """The device itself, or for a device in a parent's bay the device at the top of its bays
+    (the one in a rack or on the floor): NetBox files a child under its parent's rack."""
+    seen = {dev.id}
+    while dev.parent is not None and dev.parent in design.devices and dev.parent not in seen:
+        dev = design.devices[dev.parent]
+        seen.add(dev.id)
+    return dev
+
+
 def _port_kind(design: Design, owner: str, port: str) -> str | None:
-    """The NetBox component a connection end is: interface, power-port or power-outlet (of the
-    device type itself: installed modules are not written by this version)."""
-    part = design.part_types[design.devices[owner].part]
+    """The NetBox component a connection end is: interface, power-port or power-outlet, of the
+    device type or of a module installed in the device (NetBox makes a module's components on
+    the device, named as `modules.module_components` names them)."""
+    part = design.part_of(design.devices[owner])
     if any(p.name == port for p in part.power_ports):
         return "power-port"
     if any(p.name == port for p in part.power_outlets):
@@ -169,7 +228,7 @@ def design_wants(design: Design, site: str) -> tuple[list[Want], NotHeld]:
     not_held = NotHeld()
     wants: list[Want] = []
     makers = {p.manufacturer for p in design.part_types.values()} | {
-        r.manufacturer for r in design.rack_types.values()}
+        r.manufacturer for r in design.rack_types.values()} | {m.manufacturer for m in design.module_types.values()}
     for name in sorted(makers):
         wants.append(Want("manufacturers", slugify(name), name, {"name": name, "slug": slugify(name)}))
     roles = sorted({p.category.value for p in design.part_types.values()})
@@ -178,6 +237,8 @@ def design_wants(design: Design, site: str) -> tuple[list[Want], NotHeld]:
                                                        "color": "9e9e9e"}))
     for part in sorted(design.part_types.values(), key=lambda p: p.slug):
         wants.extend(_part_wants(part))
+    for key, mt in sorted(design.module_types.items()):
+        wants.extend(_module_type_wants(key, mt, not_held))
     for rt in sorted(design.rack_types.values(), key=lambda r: r.slug):
         wants.append(Want("rack types", rt.slug, f"{rt.manufacturer} {rt.model}", rack_type_payload(rt),
                           _custom(None, _data(rt, _RACK_TYPE_NETBOX))))
@@ -197,21 +258,31 @@ def design_wants(design: Design, site: str) -> tuple[list[Want], NotHeld]:
                    "description": rack.description}
         wants.append(Want("racks", rack.id, rack.name, payload,
                           _custom(rack.id, _data(rack, {"name", "rack_type", "hall", "row", "description"}))))
+    bays: list[Want] = []
     for dev in sorted(design.devices.values(), key=lambda d: d.id):
         part = design.part_of(dev)
-        if dev.placement == "bay":
-            not_held.add("devices in a parent's bay (not written by this version)", dev.name)
-            continue
-        in_rack = dev.placement == "rack"
-        hall = design.racks[dev.rack].hall if in_rack else dev.hall
+        top = _racked(design, dev)
+        in_bay, in_rack = dev.placement == "bay", top.placement == "rack"
+        hall = design.racks[top.rack].hall if in_rack else top.hall
         payload = {"name": dev.name, "device_type": Ref("device types", dev.part),
                    "role": Ref("device roles", part.category.value), "site": site_ref,
-                   "location": Ref("locations", hall), "rack": Ref("racks", dev.rack) if in_rack else None,
-                   "position": dev.position if in_rack else None,
-                   "face": dev.face if in_rack else None, "status": "active",
+                   "location": Ref("locations", hall), "rack": Ref("racks", top.rack) if in_rack else None,
+                   "position": dev.position if in_rack and not in_bay else None,
+                   "face": dev.face if in_rack and not in_bay else None, "status": "active",
                    "asset_tag": dev.asset_tag, "description": dev.description}
-        kept = {"name", "part", "rack", "position", "face", "asset_tag", "description"}
+        kept = {"name", "part", "rack", "position", "face", "asset_tag", "description", "modules", "parent", "bay"}
+        if in_bay:  # NetBox keeps a child in its parent's device bay, filed under the parent's rack
+            bays.append(Want("device bays", f"{dev.parent}/{dev.bay}", f"{design.devices[dev.parent].name} {dev.bay}",
+                             {"device": Ref("devices", dev.parent), "name": dev.bay,
+                              "installed_device": Ref("devices", dev.id)}))
         wants.append(Want("devices", dev.id, dev.name, payload, _custom(dev.id, _data(dev, kept))))
+    for dev in sorted(design.devices.values(), key=lambda d: d.id):
+        for bay, key in sorted((dev.modules or {}).items()):
+            rid = f"{dev.id}/{bay}"
+            wants.append(Want("modules", rid, f"{dev.name} {bay}",
+                              {"device": Ref("devices", dev.id), "module_bay": Ref("module bays", (dev.id, bay)),
+                               "module_type": Ref("module types", key), "status": "active"}, _custom(rid, None)))
+    wants.extend(bays)
     for panel in sorted(design.panels.values(), key=lambda p: p.id):
         data = _data(panel, {"name"})
         if panel.ups and panel.ups in design.upses:
@@ -236,14 +307,8 @@ def design_wants(design: Design, site: str) -> tuple[list[Want], NotHeld]:
                    "max_utilization": round(feed.max_utilization)}
         kept = {"name", "panel", "rack", "supply", "phase", "voltage_v", "amperage_a", "max_utilization"}
         wants.append(Want("power feeds", feed.id, feed.name, payload, _custom(feed.id, _data(feed, kept))))
-    for mt in sorted(design.module_types):
-        not_held.add("module types (not written by this version)", mt)
-    for dev in sorted(design.devices.values(), key=lambda d: d.id):
-        for bay in sorted(dev.modules or ()):
-            not_held.add("installed modules (not written by this version)", f"{dev.name} {bay}")
     for (dev, port), watts in sorted(inlet_draws(design).items()):
-        if dev in design.devices and design.devices[dev].placement != "bay" and _port_kind(
-                design, dev, port) == "power-port":
+        if dev in design.devices and _port_kind(design, dev, port) == "power-port":
             wants.append(Want("power ports", f"{dev}/{port}", f"{design.devices[dev].name} {port}",
                               {"device": Ref("devices", dev), "name": port, "allocated_draw": watts}))
     wants.extend(_cable_wants(design, not_held))

@@ -29,7 +29,8 @@ class Ref:
 class Kind:
     """One NetBox object type. `endpoint` is app/name under /api/; `natural` the payload fields
     that name an object when it carries no RackStudio id; `scope` how existing ones are listed
-    ("site": filtered by site, "slug": by the wanted slugs, "type": by device type, "all")."""
+    ("site": filtered by site, "slug": by the wanted slugs, "model": by the wanted models, "type":
+    by device type, "module type": by module type)."""
 
     name: str
     endpoint: str
@@ -37,25 +38,29 @@ class Kind:
     scope: str
     tracked: bool = True  # carries the RackStudio id (and may be pruned)
     create: bool = True   # False for device components, which NetBox makes from templates
+    remake_on: tuple[str, ...] = ()  # fields NetBox cannot change in place: the object is deleted and made again
 
 
+_TEMPLATE_KINDS = tuple(
+    Kind(f"{what} templates", f"dcim.{what.replace(' ', '_')}_templates", ("device_type", "name"), "type",
+         tracked=False)
+    for what in ("power port", "power outlet", "interface", "console port", "device bay", "module bay"))
 KINDS: tuple[Kind, ...] = (
     Kind("manufacturers", "dcim.manufacturers", ("slug",), "slug", tracked=False),
     Kind("device roles", "dcim.device_roles", ("slug",), "slug", tracked=False),
     Kind("device types", "dcim.device_types", ("slug",), "slug", tracked=False),
-    Kind("power port templates", "dcim.power_port_templates", ("device_type", "name"), "type", tracked=False),
-    Kind("power outlet templates", "dcim.power_outlet_templates", ("device_type", "name"), "type",
-         tracked=False),
-    Kind("interface templates", "dcim.interface_templates", ("device_type", "name"), "type", tracked=False),
-    Kind("console port templates", "dcim.console_port_templates", ("device_type", "name"), "type",
-         tracked=False),
-    Kind("device bay templates", "dcim.device_bay_templates", ("device_type", "name"), "type", tracked=False),
-    Kind("module bay templates", "dcim.module_bay_templates", ("device_type", "name"), "type", tracked=False),
+    *_TEMPLATE_KINDS,
+    Kind("module types", "dcim.module_types", ("manufacturer", "model"), "model", tracked=False),
+    *(Kind(f"module {k.name}", k.endpoint, ("module_type", "name"), "module type", tracked=False)
+      for k in _TEMPLATE_KINDS if k.name not in ("device bay templates", "module bay templates")),
     Kind("rack types", "dcim.rack_types", ("slug",), "slug", tracked=False),
     Kind("locations", "dcim.locations", ("slug",), "site"),
     Kind("rack groups", "dcim.rack_groups", ("slug",), "slug"),
     Kind("racks", "dcim.racks", ("name",), "site"),
     Kind("devices", "dcim.devices", ("name",), "site"),
+    # NetBox makes a module's components only when the module is created: another type is a new module
+    Kind("modules", "dcim.modules", ("device", "module_bay"), "site", remake_on=("module_type",)),
+    Kind("device bays", "dcim.device_bays", ("device", "name"), "site", tracked=False, create=False),
     Kind("power panels", "dcim.power_panels", ("name",), "site"),
     Kind("power feeds", "dcim.power_feeds", ("power_panel", "name"), "site"),
     Kind("power ports", "dcim.power_ports", ("device", "name"), "site", tracked=False, create=False),

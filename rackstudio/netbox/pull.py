@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rackstudio.library.netbox_schema import slugify
-from rackstudio.library.netbox_yaml import parse_device_type, parse_rack_type
+from rackstudio.library.netbox_yaml import parse_device_type, parse_module_type, parse_rack_type
 from rackstudio.model.design import Design
+from rackstudio.model.modules import bay_position
 from rackstudio.netbox.client import NetboxError
-from rackstudio.netbox.export import CABLE_TYPES, SITE_KEPT
+from rackstudio.netbox.export import CABLE_TYPES, MODULE_TEMPLATES, SITE_KEPT
 from rackstudio.netbox.objects import DATA_FIELD, ID_FIELD, PORT_TYPES
 from rackstudio.netbox.server import Server
 
 NOT_IN_NETBOX = ("coolant loops and connections", "check waivers", "comments", "review records")
+TAGS_SHOWN = 20  # tagged objects named per object type in the report
 GRID_GAP_MM = 1200.0  # aisle between laid-out rows (RackStudio's hot aisle width)
 _TEMPLATE_KEYS = {
     "power-ports": ("dcim.power_port_templates", ("type", "label", "maximum_draw", "allocated_draw",
@@ -41,17 +43,20 @@ _RACK_TYPE_FIELDS = ("manufacturer", "model", "slug", "form_factor", "width", "u
                      "desc_units", "outer_width", "outer_height", "outer_depth", "outer_unit", "mounting_depth",
                      "weight", "max_weight", "weight_unit", "custom_fields")
 FIELDS = {
-    "dcim.sites": ("name", "custom_fields"),
-    "dcim.locations": ("name", "custom_fields"),
-    "dcim.racks": ("name", "rack_type", "group", "location", "description", *_RACK_TYPE_FIELDS),
+    "dcim.sites": ("name", "custom_fields", "tags"),
+    "dcim.locations": ("name", "custom_fields", "tags"),
+    "dcim.racks": ("name", "rack_type", "group", "location", "description", "tags", *_RACK_TYPE_FIELDS),
     "dcim.devices": ("name", "device_type", "rack", "position", "face", "parent_device", "location", "asset_tag",
-                     "description", "custom_fields"),
-    "dcim.power_panels": ("name", "custom_fields"),
+                     "description", "custom_fields", "tags"),
+    "dcim.modules": ("device", "module_bay", "module_type", "custom_fields", "tags"),
+    "dcim.module_types": ("manufacturer", "model", "part_number", "weight", "weight_unit", "description",
+                          "comments", "custom_fields"),
+    "dcim.power_panels": ("name", "custom_fields", "tags"),
     "dcim.power_feeds": ("name", "rack", "power_panel", "type", "supply", "phase", "voltage", "amperage",
-                         "max_utilization", "custom_fields"),
+                         "max_utilization", "custom_fields", "tags"),
     "dcim.cables": ("display", "a_terminations", "b_terminations", "type", "label", "length", "length_unit",
-                    "custom_fields"),
-    "dcim.rack_groups": ("name", "custom_fields"),
+                    "custom_fields", "tags"),
+    "dcim.rack_groups": ("name", "custom_fields", "tags"),
     "dcim.rack_types": _RACK_TYPE_FIELDS,
     "dcim.device_types": ("manufacturer", "model", "slug", "part_number", "u_height", "is_full_depth", "airflow",
                           "weight", "weight_unit", "subdevice_role", "description", "comments", "custom_fields"),
@@ -76,6 +81,13 @@ def _v(value: Any) -> Any:
     return None if value in ("", None) else value
 
 
+def _label(what: str, obj: dict) -> str:
+    """How a person finds the object in NetBox: its name; a module, its device and bay."""
+    if what == "module":
+        return f"{obj['device'].get('name') or obj['device']['id']} {obj['module_bay']['name']}"
+    return str(obj.get("name") or obj.get("display") or obj["id"])
+
+
 def _cf(obj: dict) -> tuple[str | None, dict]:
     cf = obj.get("custom_fields") or {}
     return cf.get(ID_FIELD), cf.get(DATA_FIELD) or {}
@@ -94,15 +106,55 @@ class Puller:
         return rid
 
     # --- library entries ------------------------------------------------------------------------
-    def _part_types(self, types: list[dict]) -> dict[str, Any]:
+    def _templates(self, owner: str, ids: list[int], keys) -> dict[int, dict[str, list]]:
+        """The component templates of the device types (`owner` "device") or module types
+        ("module") `ids`, in the library's layout, by type id and library key."""
         templates: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        ids = [t["id"] for t in types]
-        for key, (endpoint, fields) in _TEMPLATE_KEYS.items():
-            for item in self.server.list(endpoint, ("name", "device_type", *fields), device_type_id=ids) if ids else ():
+        for key in keys:
+            endpoint, fields = _TEMPLATE_KEYS[key]
+            found = self.server.list(endpoint, ("name", f"{owner}_type", *fields),
+                                     **{f"{owner}_type_id": ids}) if ids else ()
+            for item in found:
                 entry = {"name": item["name"], **{f: _v(item.get(f)) for f in fields}}
                 if entry.get("enabled") is True:  # NetBox's default, absent from a library file
                     entry["enabled"] = None
-                templates[item["device_type"]["id"]][key].append({k: v for k, v in entry.items() if v is not None})
+                templates[item[f"{owner}_type"]["id"]][key].append({k: v for k, v in entry.items() if v is not None})
+        return templates
+
+    @staticmethod
+    def _in_order(lib: dict, order: dict) -> None:
+        """The library's component order, kept by the push (NetBox lists in its own name order)."""
+        for key, names in (order or {}).items():
+            if isinstance(lib.get(key), list):
+                rank = {name: i for i, name in enumerate(names)}
+                lib[key] = sorted(lib[key], key=lambda item: rank.get(item["name"], len(rank)))
+
+    def _module_types(self, types: list[dict]) -> dict[int, Any]:
+        """Module types by NetBox id, read by the library's module-type reader."""
+        templates = self._templates("module", [t["id"] for t in types], MODULE_TEMPLATES)
+        out = {}
+        for t in types:
+            _, data = _cf(t)
+            lib = {"manufacturer": t["manufacturer"]["name"], "model": t["model"],
+                   **{f: _v(t.get(f)) for f in ("part_number", "weight", "weight_unit", "description", "comments")},
+                   **{f: data.get(f) for f in ("profile", "attribute_data")}, **templates[t["id"]],
+                   **(data.get("verbatim") or {})}
+            read = self._read(parse_module_type, f"module type {t['model']}", lib, data)
+            if read is not None:
+                out[t["id"]] = read
+        return out
+
+    def _read(self, parse, what: str, lib: dict, data: dict) -> Any:
+        """A type in the library's layout through the library's reader (the order of its
+        components as the push kept it); None, and a note, when the reader refuses it."""
+        self._in_order(lib, data.get("order"))
+        loaded = parse("", what, origin="netbox", data={k: v for k, v in lib.items() if v is not None})
+        if loaded.part is None:
+            self.report.notes.append(f"{what} not read: {loaded.error.reason}")
+        return loaded.part
+
+    def _part_types(self, types: list[dict]) -> dict[str, Any]:
+        templates = self._templates("device", [t["id"] for t in types], _TEMPLATE_KEYS)
         parts = {}
         for t in types:
             _, data = _cf(t)
@@ -111,21 +163,14 @@ class Puller:
                    "is_full_depth": t.get("is_full_depth"), "airflow": _v(t.get("airflow")),
                    "weight": t.get("weight"), "weight_unit": _v(t.get("weight_unit")),
                    "subdevice_role": _v(t.get("subdevice_role")), "description": _v(t.get("description")),
-                   "comments": _v(t.get("comments")), **templates[t["id"]]}
+                   "comments": _v(t.get("comments")), **templates[t["id"]], **(data.get("verbatim") or {})}
             if data.get("rackstudio") is not None:
                 lib["rackstudio"] = data["rackstudio"]
             if "is_powered" in data:
                 lib["is_powered"] = data["is_powered"]
-            for key, names in (data.get("order") or {}).items():  # the library's order, kept by push
-                if isinstance(lib.get(key), list):
-                    rank = {name: i for i, name in enumerate(names)}
-                    lib[key] = sorted(lib[key], key=lambda item: rank.get(item["name"], len(rank)))
-            loaded = parse_device_type("", f"device type {t['slug']}", origin="netbox",
-                                       data={k: v for k, v in lib.items() if v is not None})
-            if loaded.part is None:
-                self.report.notes.append(f"device type {t['slug']} not read: {loaded.error.reason}")
-                continue
-            parts[t["slug"]] = loaded.part
+            read = self._read(parse_device_type, f"device type {t['slug']}", lib, data)
+            if read is not None:
+                parts[t["slug"]] = read
         return parts
 
     def _rack_type(self, data: dict, slug: str, ext: dict) -> Any:
@@ -212,24 +257,28 @@ class Puller:
                                   "description": _v(r.get("description")), **data}
         self._grid(out_racks, rows, halls, rtypes)
 
+        dev_ids = {d["id"]: self._id("device", d, "dv") for d in devices}
+        modules = s.list("dcim.modules", FIELDS["dcim.modules"], site_id=sid)
+        module_types, installed = self._modules(modules, devices, parts)
         out_devices = {}
         for d in devices:
             rid, data = _cf(d)
             slug = d["device_type"]["slug"]
             if slug not in parts:
                 continue
-            dev_id = self._id("device", d, "dv")
+            dev_id = dev_ids[d["id"]]
             dev = {"id": dev_id, "name": d["name"] or f"{slug}-{d['id']}", "part": slug,
-                   "asset_tag": _v(d.get("asset_tag")), "description": _v(d.get("description")), **data}
-            if d.get("rack") and self.rid.get(("rack", d["rack"]["id"])) in out_racks:
+                   "asset_tag": _v(d.get("asset_tag")), "description": _v(d.get("description")), **data,
+                   "modules": installed.get(d["id"])}
+            if d.get("parent_device"):  # in a parent's device bay (NetBox also files it under the parent's rack)
+                dev["parent"] = dev_ids.get(d["parent_device"]["id"])
+                dev["bay"] = d["parent_device"]["device_bay"]["name"]
+            elif d.get("rack") and self.rid.get(("rack", d["rack"]["id"])) in out_racks:
                 dev["rack"] = self.rid[("rack", d["rack"]["id"])]
                 dev["position"] = float(d["position"]) if d.get("position") is not None else None
                 dev["face"] = _v(d.get("face")) or "front"
                 if dev["position"] is None and "side" not in data:
                     dev["side"] = "right"
-            elif d.get("parent_device"):
-                self.report.notes.append(f"device {dev['name']}: in a parent's bay; not read by this version")
-                continue
             else:
                 hall = self.rid.get(("location", d["location"]["id"])) if d.get("location") else None
                 dev["hall"] = hall or self._default_hall(halls, site)
@@ -238,6 +287,7 @@ class Puller:
                     self.report.notes.append(f"device {dev['name']}: on the floor with no position; "
                                              "set at the hall's north-west corner")
             out_devices[dev_id] = dev
+        self._drop_orphans(out_devices)
 
         upses, out_panels = {}, {}
         for p in panels:
@@ -260,14 +310,55 @@ class Puller:
                               "voltage_v": abs(float(f["voltage"])), "amperage_a": float(f["amperage"]),
                               "max_utilization": float(f["max_utilization"]), **data}
         connections = self._connections(cables, out_devices, out_feeds)
+        self._tags({"site": [site], "location": locations, "rack group": groups, "rack": racks, "device": devices,
+                    "module": modules, "power panel": panels, "power feed": feeds, "cable": cables})
 
-        design.update({"part_types": parts, "rack_types": rtypes,
+        design.update({"part_types": parts, "module_types": module_types, "rack_types": rtypes,
                        "halls": {k: {f: v for f, v in h.items() if f != "_sized"} for k, h in halls.items()},
                        "rows": {k: r for k, r in rows.items() if "hall" in r}, "racks": out_racks,
                        "devices": out_devices, "upses": upses, "panels": out_panels, "feeds": out_feeds,
                        "connections": connections})
         self.report.requests = s.requests
         return Design.model_validate(design)
+
+    def _modules(self, modules: list[dict], devices: list[dict], parts: dict) -> tuple[dict, dict]:
+        """The module types of the site's modules (by the design's key) and each device's installed
+        modules (NetBox device id -> bay name -> module type key). A module in a bay of another
+        module is left out: a design installs modules in the device's own bays only."""
+        type_ids = sorted({m["module_type"]["id"] for m in modules})
+        found = self.server.list("dcim.module_types", FIELDS["dcim.module_types"], id=type_ids) if type_ids else []
+        by_id = self._module_types(found)
+        part_of = {d["id"]: parts.get(d["device_type"]["slug"]) for d in devices}
+        installed: dict[int, dict[str, str]] = defaultdict(dict)
+        used = {}
+        for m in modules:
+            mt, part, bay = by_id.get(m["module_type"]["id"]), part_of.get(m["device"]["id"]), m["module_bay"]["name"]
+            if mt is None or part is None:
+                continue
+            if bay_position(part, bay) is None:
+                self.report.notes.append(f"module {m.get('display') or m['id']}: in a bay of another module; "
+                                         "not read")
+                continue
+            installed[m["device"]["id"]][bay] = mt.key
+            used[mt.key] = mt
+        return used, dict(installed)
+
+    @staticmethod
+    def _drop_orphans(devices: dict) -> None:
+        """Devices in the bay of a device that was not read are left out with it."""
+        while gone := [k for k, d in devices.items() if d.get("parent") and d["parent"] not in devices]:
+            for k in gone:
+                del devices[k]
+
+    def _tags(self, objects: dict[str, list[dict]]) -> None:
+        """The tags NetBox holds on the site's objects, listed by object: RackStudio has no tags,
+        so they stay in NetBox (a push leaves them there)."""
+        for what, items in objects.items():
+            tagged = [f"{_label(what, o)} ({', '.join(t['name'] for t in o['tags'])})" for o in items if o.get("tags")]
+            if tagged:
+                more = f", … {len(tagged) - TAGS_SHOWN} more" if len(tagged) > TAGS_SHOWN else ""
+                self.report.notes.append(f"NetBox tags on {what}s, not in the design (RackStudio has no tags; a push "
+                                         f"leaves them): {', '.join(tagged[:TAGS_SHOWN])}{more}")
 
     def _default_hall(self, halls: dict, site: dict) -> str:
         if "hall-site" not in halls:

@@ -36,10 +36,11 @@ class Step:
     update: list[tuple[Want, int, list[str]]] = field(default_factory=list)  # want, NetBox id, fields
     unchanged: int = 0
     delete: list[tuple[int, str]] = field(default_factory=list)  # NetBox id, label
+    replace: list[tuple[Want, int]] = field(default_factory=list)  # deleted and made again (`Kind.remake_on`)
 
     @property
     def changes(self) -> int:
-        return len(self.create) + len(self.update) + len(self.delete)
+        return len(self.create) + len(self.update) + len(self.delete) + len(self.replace)
 
 
 @dataclass
@@ -60,9 +61,11 @@ class Plan:
             if not (s.changes or s.unchanged):
                 continue
             gone = "delete" if self.prune else "would delete (no --prune)"
-            out.append(f"{s.kind}: {len(s.create)} create, {len(s.update)} update, {s.unchanged} unchanged, "
+            remade = f", {len(s.replace)} replace" if s.replace else ""
+            out.append(f"{s.kind}: {len(s.create)} create, {len(s.update)} update{remade}, {s.unchanged} unchanged, "
                        f"{len(s.delete)} {gone}")
             out += [f"  + {w.label}" for w in s.create[:first]]
+            out += [f"  ± {w.label} ({', '.join(KIND[s.kind].remake_on)})" for w, _ in s.replace[:first]]
             out += [f"  ~ {w.label} ({', '.join(f)})" for w, _, f in s.update[:first]]
             out += [f"  - {label}" for _, label in s.delete[:first]]
         if self.not_held.items:
@@ -189,20 +192,33 @@ class Pusher:
                 if used - have:
                     found += self.server.list(spec.endpoint, fields, id=sorted(used - have))
             return found
-        type_ids = sorted({self.ids[("device types", w.key.split("/")[0])] for w in wants
-                           if ("device types", w.key.split("/")[0]) in self.ids})
-        return self.server.list(spec.endpoint, fields, device_type_id=type_ids) if type_ids else []
+        if spec.scope == "model":
+            models = sorted({w.payload["model"] for w in wants})
+            return self.server.list(spec.endpoint, fields, model=models) if models else []
+        owner = "device" if spec.scope == "type" else "module"
+        type_ids = sorted({self.ids[(f"{owner} types", w.key.split("/")[0])] for w in wants
+                           if (f"{owner} types", w.key.split("/")[0]) in self.ids})
+        return self.server.list(spec.endpoint, fields, **{f"{owner}_type_id": type_ids}) if type_ids else []
 
-    def _load_ports(self) -> None:
-        """NetBox ids of the site's device components, by (RackStudio device id, port name)."""
+    def _load_components(self, kinds: dict[str, str]) -> None:
+        """NetBox ids of the site's device components (`kinds`: Ref kind -> endpoint), by
+        (RackStudio device id, component name)."""
         if self.site is None:
             return
         device_rid = {v: k[1] for k, v in self.ids.items() if k[0] == "devices"}
-        for kind, (_, endpoint) in PORT_TYPES.items():
-            for port in self.server.list(endpoint, ("name", "device"), site_id=self.site["id"]):
-                rid = device_rid.get(port["device"]["id"])
+        for kind, endpoint in kinds.items():
+            for item in self.server.list(endpoint, ("name", "device"), site_id=self.site["id"]):
+                rid = device_rid.get(item["device"]["id"])
                 if rid is not None:
-                    self.ids[(f"port:{kind}", (rid, port["name"]))] = port["id"]
+                    self.ids[(kind, (rid, item["name"]))] = item["id"]
+
+    def _load_before(self, kind: str) -> None:
+        """Before modules, the module bays NetBox made with their devices; before power ports
+        (and cables), the ports NetBox made with the devices and their modules."""
+        if kind == "modules":
+            self._load_components({"module bays": "dcim.module_bays"})
+        elif kind == "power ports":
+            self._load_components({f"port:{k}": endpoint for k, (_, endpoint) in PORT_TYPES.items()})
 
     # --- planning ------------------------------------------------------------------------------
     def _diff(self, kind: str, want: Want, have: dict) -> list[str]:
@@ -273,7 +289,9 @@ class Pusher:
             used.add(h["id"])
             self.ids[(kind, w.key)] = h["id"]
             changed = self._diff(kind, w, h)
-            if changed:
+            if set(changed) & set(spec.remake_on):
+                step.replace.append((w, h["id"]))
+            elif changed:
                 step.update.append((w, h["id"], changed))
             else:
                 step.unchanged += 1
@@ -293,8 +311,7 @@ class Pusher:
             by_kind[w.kind].append(w)
         steps = []
         for spec in KINDS:
-            if spec.name == "power ports":
-                self._load_ports()
+            self._load_before(spec.name)
             have = self._fetch(spec.name, by_kind[spec.name])
             self.existing[spec.name] = have
             steps.append(self._match(spec.name, by_kind[spec.name], have))
@@ -322,6 +339,18 @@ class Pusher:
             self.server.update("dcim.sites", [{"id": self.site["id"], "custom_fields": custom}])
         self.ids[("site", self.site_slug)] = self.site["id"]
 
+    def _drop_cables_of_modules(self, module_ids: list[int]) -> None:
+        """The cables on the components of modules about to be deleted: NetBox deletes the
+        components with the module but keeps their cables, each left with one end, which would
+        refuse the design's cable on the other end's port; the cables step makes the wanted ones."""
+        cables = set()
+        for _, endpoint in PORT_TYPES.values():
+            for item in self.server.list(endpoint, ("cable",), module_id=module_ids):
+                if item.get("cable"):
+                    cables.add(item["cable"]["id"])
+        if cables:
+            self.server.delete("dcim.cables", sorted(cables))
+
     def apply(self, plan: Plan) -> Result:
         """Write the plan. A planned step refers to objects the plan would create as "(new)", so
         once something has been created the later types are re-planned against the new ids (and
@@ -337,12 +366,19 @@ class Pusher:
             if not fresh:
                 step = planned
             else:
-                if spec.name == "power ports":
-                    self._load_ports()
+                self._load_before(spec.name)
                 step = self._match(spec.name, by_kind[spec.name], self._fetch(spec.name, by_kind[spec.name]))
-            fresh = fresh or bool(step.create)
-            done = result.written.setdefault(spec.name, {"create": 0, "update": 0, "delete": 0})
+            fresh = fresh or bool(step.create or step.replace)
+            done = result.written.setdefault(spec.name, {"create": 0, "update": 0, "replace": 0, "delete": 0})
             try:
+                for i in range(0, len(step.replace), CHUNK):
+                    chunk = step.replace[i:i + CHUNK]
+                    self._drop_cables_of_modules([nid for _, nid in chunk])
+                    self.server.delete(spec.endpoint, [nid for _, nid in chunk])
+                    made = self.server.create(spec.endpoint, [self._body(w) for w, _ in chunk], [w for w, _ in chunk])
+                    for (w, _), obj in zip(chunk, made, strict=True):
+                        self.ids[(spec.name, w.key)] = obj["id"]
+                    done["replace"] += len(made)
                 for i in range(0, len(step.create), CHUNK):
                     chunk = step.create[i:i + CHUNK]
                     made = self.server.create(spec.endpoint, [self._body(w) for w in chunk], chunk)

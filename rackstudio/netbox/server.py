@@ -15,11 +15,13 @@ PAGE = 1000
 SHOWN = 3  # refused objects named in a message
 # NetBox object types that carry the custom fields
 TRACKED_TYPES = ("dcim.site", "dcim.location", "dcim.rackgroup", "dcim.rack", "dcim.racktype", "dcim.device",
-                 "dcim.devicetype", "dcim.powerpanel", "dcim.powerfeed", "dcim.cable")
+                 "dcim.devicetype", "dcim.moduletype", "dcim.module", "dcim.powerpanel", "dcim.powerfeed",
+                 "dcim.cable")
+_SHARED = ("dcim.site", "dcim.racktype", "dcim.devicetype", "dcim.moduletype")  # no RackStudio id
 CUSTOM_FIELDS = (
     {"name": ID_FIELD, "type": "text", "label": "RackStudio id", "filter_logic": "exact",
      "description": "The id of this object in its RackStudio design (the publish matches on it)",
-     "object_types": [t for t in TRACKED_TYPES if t not in ("dcim.site", "dcim.racktype", "dcim.devicetype")]},
+     "object_types": [t for t in TRACKED_TYPES if t not in _SHARED]},
     {"name": DATA_FIELD, "type": "json", "label": "RackStudio",
      "description": "RackStudio fields NetBox has no place for (floor position, rotation, figures)",
      "object_types": list(TRACKED_TYPES)},

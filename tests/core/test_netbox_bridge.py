@@ -13,10 +13,11 @@ from rackstudio.io import load
 from rackstudio.library.netbox_yaml import device_type_data
 from rackstudio.netbox.client import TOKEN_ENV, Credentials, NetboxError, find_token
 from rackstudio.netbox.export import design_wants
-from rackstudio.netbox.objects import ID_FIELD, KIND, Ref
+from rackstudio.netbox.objects import ID_FIELD, KIND, KINDS, Ref
 from rackstudio.netbox.power import rack_power_utilization
 from rackstudio.netbox.pull import Puller
 from rackstudio.netbox.push import _same
+from tests.conftest import NETBOX_DATA, require_data
 from tests.netbox.recorded import Replay
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,27 +185,85 @@ def test_a_bulk_refusal_names_the_objects_netbox_refused():
         "2 of 434 objects could not be created. P1-A01-U1: position: U1.0 is already occupied; P1-A01-U3: bad")
 
 
-def test_installed_modules_are_listed_as_not_written_and_their_ports_left_uncabled():
-    """Modules in bays are not written yet: the push lists them, and a cord on a module's inlet
-    is not written against a port the NetBox device would not have."""
-    from rackstudio.commands import InstallModule
-    from rackstudio.library import load_device_type, load_module_type
-    from tests.conftest import NETBOX_DATA, require_data
-    from tests.core.check_builders import Bench
+def test_modules_and_a_child_device_as_netbox_objects():
+    """Module types with their templates (`{module}` kept in the name: NetBox resolves it per bay),
+    one module per filled bay, the child in its parent's device bay and under its parent's rack, and
+    the cords and cable on the modules' ports written against the components NetBox makes."""
+    from tests.netbox.designs import NIC_BAY, NIC_PORT, modules_design
 
-    require_data(NETBOX_DATA / "device-types")
-    part = load_device_type(NETBOX_DATA / "device-types/Dell/PowerEdge-R760xs.yaml").part
-    psu = load_module_type(NETBOX_DATA / "module-types/Dell/D750E-S6.yaml").part
-    b = Bench()
-    b.rack()
-    b.place(part, "r760", position=10)
-    b.doc.execute(InstallModule("r760", "PSU-1", psu))
-    b.power("r760", "PSU-1", "feed-a")
-    wants, not_held = design_wants(b.design, "s")
-    assert not [w for w in wants if w.kind in ("cables", "power ports")]
-    assert not_held.items["module types (not written by this version)"] == ["dell-d750e-s6"]
-    assert not_held.items["installed modules (not written by this version)"] == ["r760 PSU-1"]
-    assert len(not_held.items["connections to ports NetBox has no component for"]) == 1
+    require_data(NETBOX_DATA / "module-types")
+    design = modules_design()
+    wants, not_held = design_wants(design, "mods")
+    assert not_held.items == {}
+    by = {(w.kind, w.key): w for w in wants}
+    psu = by[("module types", "dell-d750e-s6")]
+    assert psu.payload == {"manufacturer": Ref("manufacturers", "dell"), "model": "D750E-S6", "part_number": None,
+                           "weight": 1.0, "weight_unit": "kg", "description": "PSU for PowerEdge R730", "comments": None}
+    assert by[("module power port templates", "dell-d750e-s6/{module}")].payload == {
+        "module_type": Ref("module types", "dell-d750e-s6"), "name": "{module}", "type": "iec-60320-c14",
+        "label": None, "maximum_draw": 750, "allocated_draw": None, "description": None}
+    assert sorted(w.key for w in wants if w.kind == "module interface templates") == [
+        "dell-nhn45/{module}-25GbE-0", "dell-nhn45/{module}-25GbE-1"]
+    nic = by[("modules", f"r760/{NIC_BAY}")]
+    assert nic.payload == {"device": Ref("devices", "r760"), "module_bay": Ref("module bays", ("r760", NIC_BAY)),
+                           "module_type": Ref("module types", "dell-nhn45"), "status": "active"}
+    assert nic.rid == f"r760/{NIC_BAY}" and sum(w.kind == "modules" for w in wants) == 3
+    blade = by[("devices", "blade-1")].payload
+    assert (blade["rack"], blade["position"], blade["face"]) == (Ref("racks", "rk-1"), None, None)
+    assert by[("device bays", "frame/Device Bay 1")].payload == {
+        "device": Ref("devices", "frame"), "name": "Device Bay 1", "installed_device": Ref("devices", "blade-1")}
+    # NetBox holds modules and bays itself: the device's custom field does not carry them
+    assert by[("devices", "blade-1")].custom["rackstudio"] is None
+    assert "modules" not in (by[("devices", "r760")].custom["rackstudio"] or {})
+    assert by[("cables", "cb-nic")].payload["a_terminations"] == [Ref("port:interface", ("r760", NIC_PORT))]
+    assert by[("power ports", "r760/PSU-1")].payload["allocated_draw"] == 375
+    kinds = [k.name for k in KINDS]
+    assert kinds.index("devices") < kinds.index("modules") < kinds.index("power ports") < kinds.index("cables")
+
+
+def test_module_types_read_back_through_the_module_type_reader():
+    """Push writes a module type and its templates; pull reads NetBox's answer through
+    `parse_module_type`: each module type of the design comes back equal, including a library
+    `comments: |` block whose newline NetBox trims (kept verbatim in the custom field)."""
+    from rackstudio.library import load_module_type
+    from tests.netbox.designs import modules_design
+
+    require_data(NETBOX_DATA / "module-types")
+    design = modules_design()
+    design.module_types["dell-h700e-s1"] = load_module_type(NETBOX_DATA / "module-types/Dell/H700E-S1.yaml").part
+    assert design.module_types["dell-h700e-s1"].comments.endswith("\n")
+    wants, _ = design_wants(design, "mods")
+    types, templates = [], {}
+    for i, w in enumerate(w for w in wants if w.kind == "module types"):
+        assert w.payload["comments"] is None or w.payload["comments"] == w.payload["comments"].strip()
+        types.append({"id": i, "manufacturer": {"id": 1, "name": design.module_types[w.key].manufacturer},
+                      **{k: v for k, v in w.payload.items() if k != "manufacturer"}, "custom_fields": w.custom})
+    type_id = {t["model"]: t["id"] for t in types}
+    for w in wants:
+        if KIND[w.kind].natural[:1] == ("module_type",):
+            item = {k: v for k, v in w.payload.items() if v is not None}
+            item["module_type"] = {"id": type_id[design.module_types[w.payload["module_type"].key].model]}
+            templates.setdefault(KIND[w.kind].endpoint, []).append(item)
+
+    class Answers:
+        requests = 0
+
+        def list(self, endpoint, fields=None, **filters):
+            assert "module_type_id" in filters
+            return sorted(templates.get(endpoint, []), key=lambda item: item["name"])
+
+    read = Puller(Answers(), "mods")._module_types(types)
+    assert {mt.key: mt.model_dump(exclude={"origin"}) for mt in read.values()} == {
+        key: mt.model_dump(exclude={"origin"}) for key, mt in design.module_types.items()}
+
+
+def test_netbox_tags_are_listed_by_object_in_the_pull_report():
+    """Recorded from a real NetBox: a site made there with tags on a rack and a device."""
+    puller = Puller(Replay(), "brownfield")
+    puller.pull()
+    assert [n for n in puller.report.notes if "tags" in n] == [
+        "NetBox tags on racks, not in the design (RackStudio has no tags; a push leaves them): R7-01 (Gold, PCI)",
+        "NetBox tags on devices, not in the design (RackStudio has no tags; a push leaves them): srv1 (Gold, PCI)"]
 
 
 def test_a_breakout_leg_is_listed_not_written_and_left_out_of_the_round_trip():

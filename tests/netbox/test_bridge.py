@@ -164,6 +164,10 @@ def test_a_site_made_in_netbox_is_pulled(netbox, tmp_path):
     api.dcim.cables.create(a_terminations=[{"object_type": "dcim.interface", "object_id": nics[0].id}],
                            b_terminations=[{"object_type": "dcim.interface", "object_id": nics[1].id}],
                            type="dac-passive", length=3, length_unit="m")
+    tags = [api.extras.tags.create(name=name, slug=name.lower()) for name in ("PCI", "Gold")]
+    for obj in (racks[0], devices[0]):
+        obj.tags = [t.id for t in tags]
+        obj.save()
 
     server = open_server(netbox.url)
     calls = record_lists(server)
@@ -174,6 +178,11 @@ def test_a_site_made_in_netbox_is_pulled(netbox, tmp_path):
     print("\n".join(plan.lines()))
     assert [r.name for r in sorted(design.racks.values(), key=lambda r: r.x_mm)] == ["R7-01", "R7-02"]
     assert any("laid out in a grid" in n for n in report.notes)
+    # RackStudio has no tags: NetBox's are listed by object, and publishing back leaves them alone
+    assert [n for n in report.notes if "tags" in n] == [
+        "NetBox tags on racks, not in the design (RackStudio has no tags; a push leaves them): R7-01 (Gold, PCI)",
+        "NetBox tags on devices, not in the design (RackStudio has no tags; a push leaves them): srv1 (Gold, PCI)"]
+    assert all("tags" not in line for line in plan.lines())
     assert {d.name: (d.position, d.face) for d in design.devices.values()} == {
         "srv1": (10.0, "front"), "srv2": (10.0, "front")}
     part = design.part_types["dell-r760"]
