@@ -4,7 +4,9 @@ Device types are written from the same library layout the YAML exporter writes
 (`library.netbox_yaml.device_type_data`), so a part means the same thing in a file and on a
 server. Each object's RackStudio fields that have no NetBox field (a rack's floor position and
 rotation, a row's facing, a hall's size, a part's RackStudio figures) travel in the `rackstudio`
-JSON custom field, so a round trip keeps them.
+JSON custom field, so a round trip keeps them. Module types go out like device types (their
+components as module-type templates), each filled module bay as a NetBox module, and a device in
+a parent's bay as a child device installed in that device bay.
 """
 from __future__ import annotations
 

@@ -281,3 +281,24 @@ def test_a_breakout_leg_is_listed_not_written_and_left_out_of_the_round_trip():
                                                        if v.kind != "coolant" and k != conn.id}})
     diffs, listed = round_trip(design, pulled, "pod")
     assert diffs == [] and any(line.startswith("breakout legs") for line in listed)
+
+
+def test_a_module_of_another_type_is_planned_as_a_replacement():
+    """NetBox makes a module's ports only when the module is created, so a module whose type changed
+    is planned as deleted and made again, not updated; one of the same type is unchanged."""
+    from rackstudio.netbox.push import Pusher
+    from tests.netbox.designs import modules_design
+
+    require_data(NETBOX_DATA / "module-types")
+    pusher = Pusher(None, modules_design(), "mods")
+    pusher.ids.update({("devices", "r760"): 7, ("module types", "dell-d750e-s6"): 1, ("module types", "dell-nhn45"): 2,
+                       ("module bays", ("r760", "PSU-1")): 11, ("module bays", ("r760", "PSU-2")): 12})
+    wants = [w for w in pusher.wants if w.kind == "modules" and "PSU" in w.key]
+
+    def have(nid, bay, module_type):
+        return {"id": nid, "device": {"id": 7}, "module_bay": {"id": bay}, "module_type": {"id": module_type},
+                "status": {"value": "active", "label": "Active"}, "custom_fields": {ID_FIELD: f"r760/PSU-{bay - 10}"}}
+    step = pusher._match("modules", wants, [have(21, 11, 1), have(22, 12, 2)])
+    assert (step.unchanged, [(w.key, nid) for w, nid in step.replace], step.update, step.create) == (
+        1, [("r760/PSU-2", 22)], [], [])
+    assert step.changes == 1
