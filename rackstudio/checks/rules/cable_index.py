@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, RuleFn
 from rackstudio.model import optics
-from rackstudio.model.design import Connection, Design
+from rackstudio.model.design import Connection, Design, Device
 from rackstudio.model.integrity import _ports_used_once
+from rackstudio.model.parts import PartType
 
 Candidates = Callable[[CheckContext, RuleFn], Iterable[str]]
 
@@ -93,18 +94,16 @@ _INDEX = "cabling network index"
 
 def _build(ctx: CheckContext) -> NetworkIndex:
     design = ctx.design
-    devices = design.devices
     index = NetworkIndex(ports_once=_ports_used_once(design))
     groups = index.groups
+    # a device's part by its slug, a device with modules by its own fitted part; None: not a device
+    part_key = {d.id: d.part if not d.modules else (d.id,) for d in design.devices.values()}.get
     for conn in design.connections.values():
         if conn.kind != "network":
             continue
         a, b = conn.a, conn.b
-        da, db = devices.get(a.owner), devices.get(b.owner)
-        # a part is read by its slug, a device with modules by its own fitted part
-        ka = None if da is None else (da.part if not da.modules else (da.id,))
-        kb = None if db is None else (db.part if not db.modules else (db.id,))
-        key = (ka, a.port, a.leg, conn.a_end, kb, b.port, b.leg, conn.b_end, conn.media, conn.fibre)
+        key = (part_key(a.owner), a.port, a.leg, conn.a_end, part_key(b.owner), b.port, b.leg, conn.b_end,
+               conn.media, conn.fibre)
         same = groups.get(key)
         if same is None:
             groups[key] = [conn]
@@ -142,6 +141,22 @@ def _cage_facts(design: Design, index: NetworkIndex) -> None:
     for cage, same, side in caged:
         if len(plugs[cage]) > 1:
             index.cage_suspects.update(getattr(conn, side).owner for conn in same)
+
+
+def devices_by_part(ctx: CheckContext) -> list[tuple[PartType, list[Device]]]:
+    """The design's devices by part (a device with modules alone, by its fitted part), once per full
+    pass: a device rule's candidates test a part once, not once per device."""
+    found = ctx.memo.get(_BY_PART)
+    if found is None:
+        design = ctx.design
+        by_key: dict[str | tuple[str], list[Device]] = {}
+        for device in design.devices.values():
+            by_key.setdefault(device.part if not device.modules else (device.id,), []).append(device)
+        found = ctx.memo[_BY_PART] = [(design.part_of(same[0]), same) for same in by_key.values()]
+    return found
+
+
+_BY_PART = "cabling devices by part"
 
 
 def kinds_firing(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:

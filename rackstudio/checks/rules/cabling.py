@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, RuleFn, Scope, Severity, rule
 from rackstudio.checks.rules import optics as optics_rules
-from rackstudio.checks.rules.cable_index import batched, kinds_firing, network_index
+from rackstudio.checks.rules.cable_index import batched, devices_by_part, kinds_firing, network_index
 from rackstudio.model import cable_length, optics, port_roles
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Connection, PortRef
@@ -240,18 +240,19 @@ def _tight_behind(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     design, settings = ctx.design, ctx.settings
     bound = max(*ifc.BEND_RADIUS_MM.values(), *ifc.BEND_RADIUS_IB_MM.values()) + settings.connector_length_mm
     behind: dict[str, float] = {}  # rack → its outer depth less the front setback
-    for device in design.devices.values():
-        if device.rack is None or device.position is None or not design.connections_of(device.id):
-            continue
-        depth = design.part_of(device).rackstudio.depth_mm
+    for part, devices in devices_by_part(ctx):
+        depth = part.rackstudio.depth_mm
         if depth is None:
             continue
-        room = behind.get(device.rack)
-        if room is None:
-            rt = design.rack_type_of(design.racks[device.rack])
-            room = behind[device.rack] = rt.outer_depth_mm - settings.front_setback_mm
-        if room - depth < bound:
-            yield device.id
+        for device in devices:
+            if device.rack is None or device.position is None or not design.connections_of(device.id):
+                continue
+            room = behind.get(device.rack)
+            if room is None:
+                rt = design.rack_type_of(design.racks[device.rack])
+                room = behind[device.rack] = rt.outer_depth_mm - settings.front_setback_mm
+            if room - depth < bound:
+                yield device.id
 
 
 @rule("CAB-010", "Bend radius behind a device", Severity.WARNING, Scope.DEVICE, RULES)
@@ -319,12 +320,10 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 def _required_open(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """CAB-014's candidates: devices with a required port no connection of any kind holds in the
     design's port index (whose every entry is a port some connection uses)."""
-    design = ctx.design
-    used = design.index.port_use
-    for device in design.devices.values():
-        required = design.part_of(device).rackstudio.required_ports
-        if required:
-            owner = device.id
+    used = ctx.design.index.port_use
+    for part, devices in devices_by_part(ctx):
+        required = part.rackstudio.required_ports
+        for owner in (device.id for device in devices) if required else ():
             for port in required:
                 if (("network", owner, port) not in used and ("power", owner, port) not in used
                         and ("coolant", owner, port) not in used):

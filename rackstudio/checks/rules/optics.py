@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, RuleFn, Scope, Severity, rule
-from rackstudio.checks.rules.cable_index import batched, network_index
+from rackstudio.checks.rules.cable_index import batched, devices_by_part, network_index
 from rackstudio.model import interfaces as ifc
 from rackstudio.model import optics, port_roles
 from rackstudio.model.design import Connection, PortRef
@@ -210,10 +210,10 @@ def cab006_breakout(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 def _port_powered(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """CAB-011's candidates: cabled devices whose part has a port-power budget."""
-    design = ctx.design
-    for device in design.devices.values():
-        if design.part_of(device).rackstudio.port_power_w is not None and design.connections_of(device.id):
-            yield device.id
+    attached = ctx.design.connections_of
+    for part, devices in devices_by_part(ctx):
+        if part.rackstudio.port_power_w is not None:
+            yield from [device.id for device in devices if attached(device.id)]
 
 
 @rule("CAB-011", "Optics over the port-power budget", Severity.WARNING, Scope.DEVICE, RULES, measure="optics_w")
