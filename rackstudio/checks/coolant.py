@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rackstudio.checks.context import descendants
 from rackstudio.model import geometry
-from rackstudio.model.parts import Category, CduSpec
+from rackstudio.model.parts import Category, CduSpec, PartType
 
 if TYPE_CHECKING:
     from rackstudio.checks.context import CheckContext
@@ -76,14 +76,21 @@ def changes_loops(changes, design, old_records) -> bool:
 
 def cdu_spec(ctx: CheckContext, device_id: str) -> CduSpec | None:
     device = ctx.design.devices.get(device_id)
-    if device is None:
-        return None
-    ext = ctx.design.part_of(device).rackstudio
+    return None if device is None else part_cdu_spec(ctx.design.part_of(device))
+
+
+def part_cdu_spec(part: PartType) -> CduSpec | None:
+    ext = part.rackstudio
     return ext.cdu if ext.category == Category.CDU else None
 
 
 def is_cdu(ctx: CheckContext, device_id: str) -> bool:
     return cdu_spec(ctx, device_id) is not None
+
+
+def is_cdu_part(part: PartType) -> bool:
+    """Whether a part makes its device a CDU (is_cdu, asked of a part)."""
+    return part_cdu_spec(part) is not None
 
 
 def liquid_fraction(ctx: CheckContext, device_id: str) -> float:
@@ -95,7 +102,12 @@ def liquid_fraction(ctx: CheckContext, device_id: str) -> float:
 
 
 def needs_liquid(ctx: CheckContext, device_id: str) -> bool:
-    ext = ctx.part(device_id).rackstudio
+    return part_needs_liquid(ctx.part(device_id))
+
+
+def part_needs_liquid(part: PartType) -> bool:
+    """Whether a part gives some of its heat to liquid (CDUs and manifolds carry it, they need none)."""
+    ext = part.rackstudio
     if ext.category in (Category.CDU, Category.MANIFOLD):
         return False
     return ext.cooling.method in ("liquid", "hybrid", "immersion") or ext.cooling.liquid_fraction > 0

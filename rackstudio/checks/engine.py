@@ -23,7 +23,7 @@ from rackstudio.checks.metrics import MetricsCache, RackMetrics, changes_floor
 from rackstudio.checks.registry import RuleRegistry, builtin_registry
 from rackstudio.checks.reuse import enabled_by_default
 from rackstudio.checks.rule import Finding, Rule, Scope, Severity
-from rackstudio.checks.scope import Dirty, Snapshot, affected, exists, stale_cages, subjects
+from rackstudio.checks.scope import Dirty, FullRunSubjects, Snapshot, affected, exists, stale_cages
 from rackstudio.events import Signal
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.memory import gc_paused
@@ -107,17 +107,16 @@ class CheckEngine:
         self._untexted.clear()
         self._by_key.clear()
         self._failures.clear()
-        of_scope: dict[Scope, list[str]] = {}  # each scope's subjects listed once for the pass
+        of_scope = FullRunSubjects(ctx)
         for rule in self.registry.active(ctx.settings):
             run = []
             for scope in rule.scopes:
-                if scope not in of_scope:
-                    of_scope[scope] = subjects(ctx, scope)
-                run += of_scope[scope]
+                run += of_scope.of(scope, rule.kinds, rule.parts)
             self._evaluate_all(rule, run, known=True)
         self._snapshot = Snapshot.of(self.design)
         self._waivers = self._read_waivers()
         self._registry_version = self.registry.version
+        ctx.end_pass()
         return self.findings()
 
     def findings(self) -> list[Finding]:
@@ -260,20 +259,25 @@ class CheckEngine:
         if batch is None:
             self._evaluate_each(rule, subjects, known)
             return
-        for subject in subjects:
-            self._forget(rule, subject)
-        run = [s for s in dict.fromkeys(subjects) if known or self._applies(rule, s)]
+        if known:  # a full run: the subjects exist and have no results to forget
+            run = list(dict.fromkeys(subjects))
+        else:
+            for subject in subjects:
+                self._forget(rule, subject)
+            run = [s for s in dict.fromkeys(subjects) if self._applies(rule, s)]
         if not run:
             return
         override = self.registry.severity_override(rule, self.ctx.settings)
+        finding = rule.finding
         try:
             hits, failed = batch(self.ctx, run)
-            found = {s: tuple(rule.finding(hit, override) for hit in hits.get(s, ())) for s in run}
+            # only the subjects with hits cost anything here (a full run hands 123,000 cables)
+            found = [(s, tuple([finding(hit, override) for hit in its])) for s in run if (its := hits.get(s))]
         except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
-            hits, failed, found = {}, dict.fromkeys(run, f"{type(exc).__name__}: {exc}"), {}
+            hits, failed, found = {}, dict.fromkeys(run, f"{type(exc).__name__}: {exc}"), []
         for subject, reason in failed.items():
             self._failures.setdefault(rule.id, {})[subject] = reason
-        for subject, findings in found.items():
+        for subject, findings in found:
             self._keep(rule, subject, findings)
 
     def _forget(self, rule: Rule, subject: str) -> None:
@@ -338,12 +342,11 @@ class CheckEngine:
                 if not self._applies(rule, subject):
                     continue
             try:
-                found = [finding(hit, override) for hit in fn(ctx, subject)]
+                hits = iter(fn(ctx, subject))
+                for hit in hits:  # most subjects have none: no list made for them
+                    self._keep(rule, subject, (finding(hit, override), *[finding(h, override) for h in hits]))
             except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
                 self._failures.setdefault(rule_id, {})[subject] = f"{type(exc).__name__}: {exc}"
-                continue
-            if found:
-                self._keep(rule, subject, tuple(found))
 
     def _applies(self, rule: Rule, subject: str) -> bool:
         return any(exists(self.ctx, scope, subject) for scope in rule.scopes)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rackstudio.checks.context import CheckContext
+    from rackstudio.model.parts import PartType
 
 
 class Severity(StrEnum):
@@ -156,6 +157,14 @@ class Rule:
     # only). A move re-runs the moved device's cables, and a move within a rack that rack, only for
     # the rules that are not (reach, units, blanking, centre of gravity).
     placement_free: bool = False
+    # The subjects the rule can fire on at all, so a full run passes the others over without calling
+    # it: `kinds` the connection kinds its connection subjects must be ("power", "network",
+    # "coolant"); `parts` a test of the part (modules fitted) its device and CDU subjects must pass.
+    # The engine answers both from one index of the design per full run. They only narrow what a
+    # full run asks: the function keeps its own early return for the rest (an update calls it on
+    # any subject of its scopes), and never fires on a subject they leave out (tested).
+    kinds: tuple[str, ...] = ()
+    parts: Callable[[PartType], bool] | None = None
 
     def __post_init__(self) -> None:
         if not self.scopes:
@@ -172,20 +181,23 @@ class Rule:
 def rule(rule_id: str, title: str, severity: Severity | str, scope: Scope | tuple[Scope, ...],
          into: list[Rule], measure: Measure | str | None = None,
          until_cabled: bool = False, rack_internal: bool = False,
-         placement_free: bool = False) -> Callable[[RuleFn], RuleFn]:
+         placement_free: bool = False, kinds: tuple[str, ...] = (),
+         parts: Callable[[PartType], bool] | None = None) -> Callable[[RuleFn], RuleFn]:
     """Decorator for built-in and plugin rule functions: builds the Rule (source = the docstring)
     and appends it to `into`, the module's rule list that the registry reads. `measure` names the
     figure that grows as a finding gets worse (a Measure for one that shrinks); `until_cabled`
     marks a rule every newly placed object fires until it is cabled; `rack_internal` one whose findings
     in a rack depend on nothing outside it (Rule.rack_internal); `placement_free` one whose findings on a
-    cable or rack no device move can change (Rule.placement_free)."""
+    cable or rack no device move can change (Rule.placement_free); `kinds` and `parts` the connections
+    and devices it can fire on at all (Rule.kinds, Rule.parts: e.g. `kinds=("network",)`,
+    `parts=lambda part: part.category == Category.PDU`)."""
     scopes = scope if isinstance(scope, tuple) else (scope,)
     if isinstance(measure, str):
         measure = Measure(measure)
 
     def wrap(fn: RuleFn) -> RuleFn:
         into.append(Rule(rule_id, title, Severity(severity), scopes, fn, (fn.__doc__ or "").strip(), measure,
-                         until_cabled, rack_internal, placement_free))
+                         until_cabled, rack_internal, placement_free, tuple(kinds), parts))
         return fn
 
     return wrap

@@ -26,7 +26,7 @@ graph, but removing one also removes its cables, whose surviving ends carry the 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,51 @@ def subjects(ctx: CheckContext, scope: Scope) -> list[str]:
     if scope is Scope.CONNECTION:
         return sorted(d.connections)
     return [DESIGN_SUBJECT]
+
+
+class FullRunSubjects:
+    """Each scope's subjects of a full run, listed once, and narrowed to what a rule can fire on
+    (Rule.kinds, Rule.parts) from one index of the design: connections with their kind, devices
+    with their part (a test of a part asked once per part, not once per device). Sorted, as
+    `subjects` lists them."""
+
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
+        self._lists: dict[tuple, list[str]] = {}
+        self._devices: tuple[list[str], list[int], dict[int, PartType]] | None = None
+
+    def of(self, scope: Scope, kinds: tuple[str, ...] = (),
+           parts: Callable[[PartType], bool] | None = None) -> list[str]:
+        kinds = kinds if scope is Scope.CONNECTION else ()
+        parts = parts if scope in (Scope.DEVICE, Scope.CDU) else None
+        key = (scope, kinds, parts)
+        found = self._lists.get(key)
+        if found is None:
+            if kinds:
+                table = self.ctx.design.connections
+                found = [c for c in self.of(scope) if table[c].kind in kinds]
+            elif parts is not None:
+                found = [x for x in self.of(scope) if self._passing(parts, x)] if scope is Scope.CDU \
+                    else self._devices_passing(parts)
+            elif scope is Scope.CDU:
+                found = self._devices_passing(coolant.is_cdu_part)
+            else:
+                found = subjects(self.ctx, scope)
+            self._lists[key] = found
+        return found
+
+    def _passing(self, test: Callable[[PartType], bool], device_id: str) -> bool:
+        return test(self.ctx.part(device_id))
+
+    def _devices_passing(self, test: Callable[[PartType], bool]) -> list[str]:
+        if self._devices is None:
+            ids = subjects(self.ctx, Scope.DEVICE)
+            part = self.ctx.part
+            of = [part(x) for x in ids]
+            self._devices = ids, [id(p) for p in of], {id(p): p for p in of}
+        ids, keys, by_key = self._devices
+        ok = {k for k, p in by_key.items() if test(p)}
+        return [x for x, k in zip(ids, keys, strict=True) if k in ok]
 
 
 _TABLES = {Scope.PART: "part_types", Scope.DEVICE: "devices", Scope.RACK: "racks", Scope.ROW: "rows",

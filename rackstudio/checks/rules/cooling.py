@@ -14,7 +14,7 @@ from rackstudio.checks.metrics import air_capacity, air_density_limit, device_he
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.model import geometry
-from rackstudio.model.parts import Category
+from rackstudio.model.parts import Category, PartType
 
 RULES: list[Rule] = []
 
@@ -83,7 +83,8 @@ def cool002_air_density(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   (rack_id,), {"load_w": round(load, 1), "limit_w": limit.value})
 
 
-@rule("COOL-003", "Liquid-cooled device without liquid", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("COOL-003", "Liquid-cooled device without liquid", Severity.ERROR, Scope.DEVICE, RULES,
+      parts=coolant.part_needs_liquid)
 def cool003_needs_liquid(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device with a liquid share (cooling method liquid/hybrid/immersion or liquid_fraction > 0)
     in an air-only rack, or with no coolant path to a CDU (graph.queries.coolant_path). engineering.md 3.8."""
@@ -104,7 +105,11 @@ def cool003_needs_liquid(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 def _loop_load(ctx: CheckContext, cdu_id: str):
     """For the loop's first CDU only (one finding per loop): the loop, its CDU specs, the devices it
-    cools and their liquid heat W."""
+    cools and their liquid heat W. Once per pass: COOL-004/005/006/008 all read it."""
+    return ctx.remember(("loop load", cdu_id), lambda: _work_out_loop_load(ctx, cdu_id))
+
+
+def _work_out_loop_load(ctx: CheckContext, cdu_id: str):
     loop = coolant.loop_of(ctx, cdu_id)
     if not loop.cdus or loop.cdus[0] != cdu_id:
         return None
@@ -228,11 +233,16 @@ def cool008_cdu_redundancy(ctx: CheckContext, cdu_id: str) -> Iterator[Hit]:
                   {"heat_liquid_w": round(heat, 1), "capacity_after_w": left, "failed": largest})
 
 
-@rule("COOL-009", "Inlet temperature outside the ASHRAE class", Severity.ERROR, Scope.DEVICE, RULES)
+def _air_class(part: PartType) -> str:
+    return (part.rackstudio.cooling.ashrae_air_class or "").strip().upper()
+
+
+@rule("COOL-009", "Inlet temperature outside the ASHRAE class", Severity.ERROR, Scope.DEVICE, RULES,
+      parts=lambda part: _air_class(part) in ASHRAE_ALLOWABLE)
 def cool009_ashrae_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """The hall's supply air temperature outside the device's ASHRAE class: error outside the
     allowable range, warning outside the recommended 18-27 °C (H1 18-22 °C). engineering.md 3.2."""
-    cls = (ctx.part(device_id).rackstudio.cooling.ashrae_air_class or "").strip().upper()
+    cls = _air_class(ctx.part(device_id))
     hall_id = ctx.hall_of(device_id)
     if cls not in ASHRAE_ALLOWABLE or hall_id is None:
         return
@@ -272,7 +282,8 @@ def _intake_exhaust(airflow: str | None, face: str) -> tuple[str | None, str | N
             "rear-to-side": (back, None)}.get(airflow or "", (None, None))
 
 
-@rule("COOL-010", "Airflow against the aisles", Severity.ERROR, Scope.DEVICE, RULES)
+@rule("COOL-010", "Airflow against the aisles", Severity.ERROR, Scope.DEVICE, RULES,
+      parts=lambda part: _intake_exhaust(part.airflow, "front") != (None, None))
 def cool010_airflow_direction(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device that draws from the hot aisle or blows into the cold one, from its airflow, the face
     it is mounted on, the rack's facing and its row's cold-aisle side (engineering.md 3.3, 3.8)."""
@@ -341,13 +352,17 @@ def cool012_rdhx(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 _NO_HEAT = PASS_THROUGH | {Category.BLANK, Category.CABLE_MANAGER, Category.PATCH_PANEL}
 
 
-@rule("COOL-013", "Device without heat or airflow data", Severity.WARNING, Scope.DEVICE, RULES)
+def _without_airflow(part: PartType) -> bool:
+    """A part that gives off heat and has no airflow figure: COOL-013 asks its device's draw."""
+    return part.category not in _NO_HEAT and part.rackstudio.cooling.airflow_cfm is None
+
+
+@rule("COOL-013", "Device without heat or airflow data", Severity.WARNING, Scope.DEVICE, RULES,
+      parts=_without_airflow)
 def cool013_no_heat_data(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A powered device with no power figures (so no heat) and no airflow: left out of heat and
     airflow sums (engineering.md 3.8)."""
     part = ctx.part(device_id)
-    if part.category in _NO_HEAT:
-        return
-    if not ctx.draw(device_id).known and part.rackstudio.cooling.airflow_cfm is None:
+    if _without_airflow(part) and not ctx.draw(device_id).known:
         yield Hit(f"{ctx.name(device_id)} ({part.model}): no power or airflow figures; left out of heat sums",
                   (device_id,))

@@ -70,7 +70,8 @@ def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
         yield Hit(f"{d.devices[a].name} and {d.devices[b].name} overlap in rack {rack.name}", (a, b))
 
 
-@rule("SPC-002", "Device deeper than its rack or rails", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True)
+@rule("SPC-002", "Device deeper than its rack or rails", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True,
+      parts=lambda part: part.rackstudio.depth_mm is not None or part.rackstudio.rail_range_mm is not None)
 def spc002_depth(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Device depth + front setback > the rack's depth; or the rail kit's range excludes the rack's
     mounting depth. engineering.md 5.5 (DGX 897.1 mm [NV-H100UG]; QM9700 660 mm [RK-3287])."""
@@ -312,7 +313,8 @@ def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                       {"clearance_mm": round(gap, 1), "minimum_mm": ctx.settings.wall_clearance_mm}, Severity.WARNING, aspect=side)
 
 
-@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True)
+@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True,
+      parts=lambda part: part.u_height != 0)
 def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """21-inch Open Rack gear in a 19-inch rack, or 19-inch EIA gear in a 21-inch ORv3 bay (adapters
     needed). engineering.md 1.5, 5.1 [WIKI-OR]."""
@@ -327,7 +329,8 @@ def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   (device_id,), {"device_width": part.rackstudio.width_class, "rack_width": rt.width_class})
 
 
-@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES, rack_internal=True)
+@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES, rack_internal=True,
+      parts=lambda part: part.u_height >= 1)
 def spc012_unit_conversion(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device of one unit system in a rack of the other takes whole units of the rack's system:
     ceil(n × 48 ÷ 44.45) U for OU gear in EIA racks (worked example 9: 1 OU → 2U, 40.9 mm lost)."""
