@@ -5,6 +5,7 @@ classes, airflow direction against the aisles, blanking, rear doors. Heat figure
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from rackstudio.checks import coolant
@@ -313,8 +314,9 @@ def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     taken = geometry.occupied(ctx.design, rack_id)
     if not taken:
         return
-    open_units = [u for u in range(1, rt.u_height + 1)
-                  if any((step, "front", half) not in taken for step in (2 * u, 2 * u + 1) for half in ("left", "right"))]
+    # a unit is two half-unit steps, each with a left and a right half (model.geometry.cells)
+    halves = Counter(step for step, face, _ in taken if face == "front")
+    open_units = [u for u in range(1, rt.u_height + 1) if halves[2 * u] < 2 or halves[2 * u + 1] < 2]
     if open_units:
         labels = [rt.unit_label(u) for u in open_units]
         yield Hit(f"Rack {rack.name}: {len(open_units)} open unit{'s' * (len(open_units) != 1)} without "

@@ -56,7 +56,7 @@ def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
         device = d.devices[dev_id]
         if device.position is None:
             continue
-        height = geometry.height_in_rack(d.part_of(device), rt)
+        height = geometry.height_in_rack(ctx.part(dev_id), rt)
         if device.position < 1 or device.position + height - 1 > rt.u_height:
             yield Hit(f"{device.name} at U{device.position:g} ({height:g}U) is outside rack {rack.name} "
                       f"(U1-U{rt.u_height})", (dev_id,), {"position": device.position, "height_u": height,
@@ -136,9 +136,13 @@ def _mounted(ctx: CheckContext, rack_id: str) -> list[tuple[str, float, float]]:
         device = d.devices[dev_id]
         if device.position is None:
             continue
-        kg = sum(w for x in (dev_id, *sorted(descendants(d, dev_id))) if (w := ctx.part(x).weight_kg))
+        part = ctx.part(dev_id)
+        if d.contents(dev_id):
+            kg = sum(w for x in (dev_id, *sorted(descendants(d, dev_id))) if (w := ctx.part(x).weight_kg))
+        else:
+            kg = part.weight_kg or 0
         if kg:
-            height = geometry.height_in_rack(d.part_of(device), rt)
+            height = geometry.height_in_rack(part, rt)
             out.append((dev_id, kg, (device.position - 1 + height / 2) * rt.unit_mm))
     return out
 
