@@ -3,12 +3,15 @@ depth and rails, rack weight and centre of gravity, floor and tile loads, aisles
 clearances, unit systems. Lengths in mm, masses in kg, floor loads in kg/m²."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rackstudio.checks.context import CheckContext, descendants
 from rackstudio.checks.metrics import weight_rating
 from rackstudio.checks.rule import Hit, Measure, Rule, Scope, Severity, rule
+from rackstudio.checks.rules.cable_index import Candidates, batched
 from rackstudio.model import geometry
+from rackstudio.model.parts import PartType
+from rackstudio.model.racks import RackType
 from rackstudio.model.units import UNIT_MM
 
 RULES: list[Rule] = []
@@ -317,35 +320,64 @@ def spc010_clearances(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                       {"clearance_mm": round(gap, 1), "minimum_mm": ctx.settings.wall_clearance_mm}, Severity.WARNING, aspect=side)
 
 
-@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True,
-      parts=lambda part: part.u_height != 0)
+def _mounted_where(differ: Callable[[PartType, RackType], bool]) -> Candidates:
+    """The devices mounted in a rack whose part and rack type `differ` (SPC-011, SPC-012), each
+    pair of a part and a rack type asked once: a full run's candidates (cable_index.batched)."""
+
+    def candidates(ctx: CheckContext, fn: object) -> Iterator[str]:
+        d = ctx.design
+        asked: dict[tuple[int, str], bool] = {}
+        for device_id, device in d.devices.items():
+            if device.rack is None or device.position is None:
+                continue
+            part, rack_type = ctx.part(device_id), d.racks[device.rack].rack_type
+            key = (id(part), rack_type)
+            found = asked.get(key)
+            if found is None:
+                found = asked[key] = differ(part, d.rack_types[rack_type])
+            if found:
+                yield device_id
+
+    return candidates
+
+
+def _other_width(part: PartType, rt: RackType) -> bool:
+    return part.u_height != 0 and part.rackstudio.width_class != rt.width_class
+
+
+@rule("SPC-011", "Width class mismatch", Severity.ERROR, Scope.DEVICE, RULES, rack_internal=True)
+@batched(_mounted_where(_other_width), "devices")
 def spc011_width_class(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """21-inch Open Rack gear in a 19-inch rack, or 19-inch EIA gear in a 21-inch ORv3 bay (adapters
     needed). engineering.md 1.5, 5.1 [WIKI-OR]."""
     device = ctx.design.devices[device_id]
     part = ctx.part(device_id)
-    if device.rack is None or device.position is None or part.u_height == 0:
+    if device.rack is None or device.position is None:
         return
     rack = ctx.design.racks[device.rack]
     rt = ctx.design.rack_type_of(rack)
-    if part.rackstudio.width_class != rt.width_class:
+    if _other_width(part, rt):
         yield Hit(f"{device.name} is {part.rackstudio.width_class} gear in {rt.width_class} rack {rack.name}",
                   (device_id,), {"device_width": part.rackstudio.width_class, "rack_width": rt.width_class})
 
 
-@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES, rack_internal=True,
-      parts=lambda part: part.u_height >= 1)
+def _other_units(part: PartType, rt: RackType) -> bool:
+    return part.u_height >= 1 and part.rackstudio.unit_system != rt.unit_system
+
+
+@rule("SPC-012", "Space lost to unit-system conversion", Severity.INFO, Scope.DEVICE, RULES, rack_internal=True)
+@batched(_mounted_where(_other_units), "devices")
 def spc012_unit_conversion(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device of one unit system in a rack of the other takes whole units of the rack's system:
     ceil(n × 48 ÷ 44.45) U for OU gear in EIA racks (worked example 9: 1 OU → 2U, 40.9 mm lost)."""
     device = ctx.design.devices[device_id]
     part = ctx.part(device_id)
-    if device.rack is None or device.position is None or part.u_height < 1:
+    if device.rack is None or device.position is None:
         return
     rt = ctx.design.rack_type_of(ctx.design.racks[device.rack])
-    system = part.rackstudio.unit_system
-    if system == rt.unit_system:
+    if not _other_units(part, rt):
         return
+    system = part.rackstudio.unit_system
     units = geometry.height_in_rack(part, rt)
     lost = units * rt.unit_mm - part.u_height * UNIT_MM[system]
     yield Hit(f"{device.name}: {part.u_height:g} {system.value.upper()} ({part.u_height * UNIT_MM[system]:.1f} mm) "
