@@ -152,18 +152,21 @@ def used_units(design: Design, rack_id: str, devices: Iterable[str] | None = Non
 def device_heat(ctx: CheckContext, device_id: str) -> DeviceHeat:
     """Heat = checked power draw (1 W of IT power = 1 W of heat, engineering.md 2.1), split by the part's
     liquid fraction (engineering.md 3.6)."""
-    def compute() -> DeviceHeat:
-        watts = ctx.load_w(device_id)
-        liquid = watts * coolant.liquid_fraction(ctx, device_id)
-        air = watts - liquid
-        cfm = ctx.part(device_id).rackstudio.cooling.airflow_cfm
-        flow = cfm * M3H_PER_CFM if cfm is not None else airflow_m3h(air, ctx.settings.air_delta_t_k)
-        return DeviceHeat(air, liquid, flow)
-    return ctx.remember(("heat", device_id), compute)
+    return ctx.remember(("heat", device_id), lambda: _heat(
+        ctx, ctx.load_w(device_id), coolant.liquid_fraction(ctx, device_id),
+        ctx.part(device_id).rackstudio.cooling.airflow_cfm))
+
+
+def _heat(ctx: CheckContext, watts: float, liquid_fraction: float, cfm: float | None) -> DeviceHeat:
+    liquid = watts * liquid_fraction
+    air = watts - liquid
+    flow = cfm * M3H_PER_CFM if cfm is not None else airflow_m3h(air, ctx.settings.air_delta_t_k)
+    return DeviceHeat(air, liquid, flow)
 
 
 def side_split(ctx: CheckContext, device_id: str) -> dict[str, float]:
-    """A device's checked load by feed side ('A', 'B', '' for none), over its live inputs."""
+    """A device's checked load by feed side ('A', 'B', '' for none), over its live inputs: an equal
+    share per live input, each split equally over the feeds above its live suppliers."""
     flow = power_flow.flow(ctx)
     demand = flow.own_w(device_id)
     live = flow.live_inputs(device_id)
@@ -172,15 +175,31 @@ def side_split(ctx: CheckContext, device_id: str) -> dict[str, float]:
     out: dict[str, float] = {}
     groups = flow.inputs(device_id)
     for name in live:
-        feeds = sorted({f for u in groups[name] if flow.live(u)
-                        for f in ({u} | power_flow.upstream(ctx, u)) if f in ctx.design.feeds})
+        sides = _sides_above(ctx, [u for u in groups[name] if flow.live(u)])
         share = demand / len(live)
-        if not feeds:
+        if not sides:
             out[""] = out.get("", 0.0) + share
-        for f in feeds:
-            side = ctx.design.feeds[f].side
-            out[side] = out.get(side, 0.0) + share / len(feeds)
+        for side in sides:
+            out[side] = out.get(side, 0.0) + share / len(sides)
     return out
+
+
+def _sides_above(ctx: CheckContext, suppliers: list[str]) -> list[str]:
+    """The side of each feed at or above any of `suppliers`, in the feeds' order (remembered per
+    supplier for the pass: a PDU's or a busbar's dozens of consumers ask the same)."""
+    if len(suppliers) == 1:
+        key = ("sides above", suppliers[0])
+        found = ctx.memo.get(key)
+        if found is None:
+            found = ctx.memo[key] = _sides_of(ctx, suppliers)
+        return found
+    return _sides_of(ctx, suppliers)
+
+
+def _sides_of(ctx: CheckContext, suppliers: list[str]) -> list[str]:
+    feeds = ctx.design.feeds
+    return [feeds[f].side for f in sorted({f for u in suppliers
+                                           for f in ({u} | power_flow.upstream(ctx, u)) if f in feeds})]
 
 
 def loop_fluid(ctx: CheckContext, loop: coolant.CoolantLoop) -> tuple[str, float, float]:
@@ -190,6 +209,29 @@ def loop_fluid(ctx: CheckContext, loop: coolant.CoolantLoop) -> tuple[str, float
         if spec is not None:
             return spec.fluid, spec.supply_c, spec.design_dt_k
     return LIQUID_FLUID_DEFAULT, LIQUID_SUPPLY_C_DEFAULT, LIQUID_DELTA_T_K_DEFAULT
+
+
+@dataclass(frozen=True)
+class _PartFacts:
+    """What a rack's figures read of a device's part, read once per part in a pass."""
+
+    part: Any
+    passes_through: bool
+    includes_optics: bool
+    liquid_fraction: float
+    airflow_cfm: float | None
+    weight_kg: float | None
+
+
+def _part_facts(ctx: CheckContext, part, device_id: str) -> _PartFacts:
+    key = ("part facts", id(part))
+    found = ctx.memo.get(key)
+    if found is None or found.part is not part:
+        ext = part.rackstudio
+        found = ctx.memo[key] = _PartFacts(part, part.category in PASS_THROUGH, ext.power.includes_optics,
+                                           coolant.liquid_fraction(ctx, device_id), ext.cooling.airflow_cfm,
+                                           part.weight_kg)
+    return found
 
 
 def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
@@ -205,36 +247,42 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     loop = None
     optics_w = optics_in_figures = 0.0
     plugs = 0
+    memo = ctx.memo
     for dev_id in devices:
-        device = design.devices[dev_id]
-        part = design.part_of(device)
+        part = design.part_of(design.devices[dev_id])
+        facts = _part_facts(ctx, part, dev_id)
         draw = ctx.draw(dev_id)
         if design.connections_of(dev_id):
             cages = ctx.cage_optics(dev_id)
             watts = sum(w for w, _ in cages.values())
             plugs += len(cages)
             optics_w += watts
-            if part.rackstudio.power.includes_optics:
+            if facts.includes_optics:
                 optics_in_figures += watts
-        if part.category not in PASS_THROUGH:
+        load = ctx.load_w(dev_id)
+        if not facts.passes_through:
             if not draw.known:
                 unknown_power.append(dev_id)
             allocated += draw.allocated_w
             max_w += draw.max_w
-            checked += ctx.load_w(dev_id)
+            checked += load
             for side, watts in side_split(ctx, dev_id).items():
                 sides[side] += watts
-        heat = device_heat(ctx, dev_id)
+        heat = memo.get(("heat", dev_id))  # device_heat's, from what is at hand
+        if heat is None:
+            heat = memo[("heat", dev_id)] = _heat(ctx, load, facts.liquid_fraction, facts.airflow_cfm)
         air += heat.air_w
         liquid += heat.liquid_w
-        if heat.air_w or part.rackstudio.cooling.airflow_cfm is not None:
+        if heat.air_w or facts.airflow_cfm is not None:
             m3h += heat.airflow_m3h
-        if heat.liquid_w and loop is None and coolant.served_loop(ctx, dev_id).cdus:
-            loop = coolant.served_loop(ctx, dev_id)
-        if part.weight_kg is None:
+        if heat.liquid_w and loop is None:
+            served = coolant.served_loop(ctx, dev_id)
+            if served.cdus:
+                loop = served
+        if facts.weight_kg is None:
             unknown_weight.append(dev_id)
         else:
-            weight += part.weight_kg
+            weight += facts.weight_kg
     fluid, supply_c, dt_k = loop_fluid(ctx, loop) if loop else (
         LIQUID_FLUID_DEFAULT, LIQUID_SUPPLY_C_DEFAULT, LIQUID_DELTA_T_K_DEFAULT)
     return RackMetrics(

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.graph.component_graph import ComponentGraph, busbar_node
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PduSpec
 from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
@@ -29,8 +29,47 @@ POWER_EDGES = ("power", "supplies", "busbar")
 NOTHING_FAILED: frozenset[str] = frozenset()
 
 
+_EDGE_TABLE = "power edge table"
+_NO_EDGES: list[tuple[str, dict]] = []
+_NO_ADJACENCY: dict = {}
+
+
+def edge_table(ctx: CheckContext) -> tuple[dict[str, list[tuple[str, dict]]], dict[str, list[tuple[str, dict]]]]:
+    """(into, out of) node → its power edges as `_power_edges` gives them, for every node at once:
+    one scan of the graph's edges in a full pass, where a node asked one by one costs a memo key
+    and a walk of all its edges (network ones too) each."""
+    found = ctx.memo.get(_EDGE_TABLE)
+    if found is None:
+        into: dict[str, list] = {}
+        out: dict[str, list] = {}
+        design, g = ctx.design, ctx.graph.g
+        succ = g._succ
+        # every power edge leaves one of these: a UPS or panel (supplies), a cable's supplier, a
+        # busbar or a shelf on it
+        ends = dict.fromkeys((*design.upses, *design.panels, *design.feeds))
+        ends.update((c.b.owner, None) for c in design.connections.values() if c.kind == "power")
+        for rack_id in design.racks:
+            bus = busbar_node(rack_id)
+            if bus in succ:
+                ends[bus] = None
+                ends.update(dict.fromkeys(g._pred[bus]))
+        for u in ends:
+            for v, keyed in succ.get(u, _NO_ADJACENCY).items():
+                for k, a in keyed.items():
+                    if a["kind"] in POWER_EDGES:
+                        out.setdefault(u, []).append((v, str(k), a))
+                        into.setdefault(v, []).append((u, str(k), a))
+        found = ctx.memo[_EDGE_TABLE] = tuple(
+            {n: [(o, a) for o, _, a in sorted(edges, key=lambda e: (e[0], e[1]))] for n, edges in side.items()}
+            for side in (into, out))
+    return found
+
+
 def _power_edges(ctx: CheckContext, node: str, incoming: bool) -> list[tuple[str, dict]]:
-    """(other end, edge attributes) of the power edges into or out of `node`, sorted (memoised)."""
+    """(other end, edge attributes) of the power edges into or out of `node`, sorted (memoised; in
+    a full pass read from `edge_table`)."""
+    if ctx.full_pass:
+        return edge_table(ctx)[0 if incoming else 1].get(node, _NO_EDGES)
     key = ("power_edges", node, incoming)
     found = ctx.memo.get(key)
     if found is None:
@@ -68,6 +107,14 @@ def _reach(ctx: CheckContext, nodes: Iterable[str], step) -> set[str]:
     """Every node reached from `nodes` by `step` (consumers or suppliers), breadth first, once each."""
     seen: set[str] = set()
     queue = deque(nodes)
+    if ctx.full_pass and step in (suppliers, consumers):  # the pass's table, read directly
+        edges = edge_table(ctx)[0 if step is suppliers else 1].get
+        while queue:
+            for v, _ in edges(queue.popleft(), _NO_EDGES):
+                if v not in seen:
+                    seen.add(v)
+                    queue.append(v)
+        return seen
     while queue:
         for v, _ in step(ctx, queue.popleft()):
             if v not in seen:
@@ -122,7 +169,8 @@ def upstream_of(ctx: CheckContext, nodes: Iterable[str]) -> set[str]:
 
 def is_failure_element(ctx: CheckContext, node: str) -> bool:
     """What a failover scenario may fail: feeds, panels, UPSes, PDUs, power shelves (engineering.md 2.8)."""
-    kind = ctx.graph.g.nodes[node].get("kind") if node in ctx.graph.g else None
+    attrs = ctx.graph.g._node.get(node)
+    kind = attrs.get("kind") if attrs is not None else None
     if kind in ("feed", "panel", "ups"):
         return True
     return kind == "device" and ctx.part(node).category in PASS_THROUGH
@@ -130,7 +178,16 @@ def is_failure_element(ctx: CheckContext, node: str) -> bool:
 
 def flow(ctx: CheckContext, failed: frozenset[str] = NOTHING_FAILED) -> Flow:
     """The (memoised) flow for one scenario."""
-    return ctx.remember(("flow", failed), lambda: Flow(ctx, failed))
+    return ctx.remember(("flow", failed), lambda: _new_flow(ctx, failed))
+
+
+def _new_flow(ctx: CheckContext, failed: frozenset[str]) -> Flow:
+    found = Flow(ctx, failed)
+    if not failed and ctx.full_pass:
+        order = power_order(ctx)
+        if order is not None:
+            found.fill(order)
+    return found
 
 
 class Flow:
@@ -143,6 +200,54 @@ class Flow:
         self._demand: dict[str, float] = {}
         self._outlets: dict[str, dict[str, float]] = {}
         self.visits = 0  # edge steps taken: at most a few per node and edge of the power graph
+
+    def fill(self, order: list[str]) -> None:
+        """Decide the liveness and live inputs of every node in `order` (`power_order`: suppliers
+        first), then their demand (consumers first): a full pass asks them all, and on a graph
+        without loops these are the figures the walks below give, each node summed once, in the
+        same order. Nodes no source reaches are dead and left to the walks."""
+        ctx = self.ctx
+        into, out = edge_table(ctx)
+        nodes = ctx.graph.g._node
+        live = self._live
+        live_inputs = self._live_inputs
+        memo = ctx.memo
+        for x in order:
+            sups = into.get(x, _NO_EDGES)
+            self.visits += len(sups)
+            kind = nodes[x].get("kind")
+            if kind == "ups" or (kind in ("feed", "panel") and not sups):
+                live[x] = True
+            else:
+                live[x] = any(live.get(u, False) for u, _ in sups)
+            groups: dict[str, list[str]] = {}  # `inputs`, from the suppliers already at hand
+            for u, attrs in sups:
+                groups.setdefault((attrs.get("consumer_port") or u) if attrs["kind"] == "power" else u,
+                                  []).append(u)
+            memo[("inputs", x)] = groups
+            live_inputs[x] = sorted(name for name, group in groups.items()
+                                    if any(live.get(u, False) for u in group))
+        demand = self._demand
+        counts = self._live_count
+        for x in reversed(order):  # `carried` written out: the same divisions and sum, in order
+            cons = out.get(x, _NO_EDGES)
+            self.visits += len(cons)
+            total = 0
+            if live[x]:
+                for v, a in cons:
+                    live_v = live_inputs[v]
+                    name = (a.get("consumer_port") or x) if a["kind"] == "power" else x
+                    if name not in live_v:
+                        total += 0.0
+                        continue
+                    count = counts.get((v, name))
+                    if count is None:
+                        count = counts[(v, name)] = sum(1 for u in memo[("inputs", v)][name] if live.get(u, False))
+                        self.visits += count
+                    total += demand[v] / len(live_v) / count
+            else:
+                total = 0.0 if cons else 0
+            demand[x] = self.own_w(x) + total
 
     def live(self, node: str) -> bool:
         """Whether power reaches `node`: it is a source, or any supplier is live. Depth-first over
@@ -313,16 +418,17 @@ class FailureFlow(Flow):
         self.base = base
         dead = {failed} if base.live(failed) else set()
         queue = deque(dead)
-        g = ctx.graph.g
+        nodes = ctx.graph.g._node
+        into, out = edge_table(ctx)  # a FailureFlow is made in a full pass only
         while queue:
-            for v, _ in consumers(ctx, queue.popleft()):
-                if v in dead or not base.live(v) or g.nodes[v].get("kind") == "ups":
+            for v, _ in out.get(queue.popleft(), _NO_EDGES):
+                if v in dead or not base.live(v) or nodes[v].get("kind") == "ups":
                     continue
-                if all(u in dead or not base.live(u) for u, _ in suppliers(ctx, v)):
+                if all(u in dead or not base.live(u) for u, _ in into.get(v, _NO_EDGES)):
                     dead.add(v)
                     queue.append(v)
         self.dead = dead
-        self.resplit = {v for x in dead for v, _ in consumers(ctx, x)}
+        self.resplit = {v for x in dead for v, _ in out.get(x, _NO_EDGES)}
         devices = ctx.design.devices
         drawing_less = {v for v in self.resplit
                         if v in devices and ctx.part(v).rackstudio.power.single_feed_w is not None}
@@ -335,13 +441,54 @@ class FailureFlow(Flow):
         return super().live_inputs(node) if node in self.resplit else self.base.live_inputs(node)
 
     def demand(self, node: str) -> float:
-        return super().demand(node) if node in self.changed else self.base.demand(node)
+        """`Flow.demand` over the changed nodes only (consumers first, with an explicit stack),
+        every other node's demand the normal flow's; `carried` written out (thousands of
+        scenarios ask it), the same divisions and sum in the same order."""
+        changed = self.changed
+        if node not in changed:
+            return self.base.demand(node)
+        demand = self._demand
+        found = demand.get(node)
+        if found is not None:
+            return found
+        out = edge_table(self.ctx)[1]
+        demand[node] = 0.0  # the guard while it is being summed
+        stack: list[list] = [[node, out.get(node, _NO_EDGES), 0]]
+        while stack:
+            frame = stack[-1]
+            x, cons, i = frame
+            while i < len(cons):
+                v = cons[i][0]
+                i += 1
+                self.visits += 1
+                if v in changed and v not in demand:
+                    frame[2] = i
+                    demand[v] = 0.0
+                    stack.append([v, out.get(v, _NO_EDGES), 0])
+                    break
+            else:
+                stack.pop()
+                demand[x] = self.own_w(x) + self._carried_from(x, cons)
+        return demand[node]
 
-    def _walk_below(self, node: str) -> bool:
-        if node in self.changed:
-            return True
-        self._demand[node] = self.base.demand(node)
-        return False
+    def _carried_from(self, x: str, cons: list[tuple[str, dict]]):
+        """Σ `carried(x, v)` over x's consumers, in order, as `sum` adds them."""
+        if not self.live(x):
+            return 0.0 if cons else 0
+        total = 0
+        changed, demand, base = self.changed, self._demand, self.base
+        for v, a in cons:
+            live_v = self.live_inputs(v)
+            name = (a.get("consumer_port") or x) if a["kind"] == "power" else x
+            if name not in live_v:
+                total += 0.0
+                continue
+            count = self._live_count.get((v, name))
+            if count is None:
+                count = self._live_count[(v, name)] = sum(1 for u in self.inputs(v)[name] if self.live(u))
+                self.visits += count
+            total += (demand[v] if v in changed else base.demand(v)) / len(live_v) / count
+        return total
 
 
 def failure_flow(ctx: CheckContext, failed: str) -> Flow:
@@ -356,24 +503,36 @@ def failure_flow(ctx: CheckContext, failed: str) -> Flow:
 
 def acyclic(ctx: CheckContext) -> bool:
     """Whether no loop of power runs through a node that sources reach (a loop nothing feeds is
-    dead whichever way it is walked). Kahn's walk over the reached nodes, once per pass."""
-    def compute() -> bool:
+    dead whichever way it is walked)."""
+    return power_order(ctx) is not None
+
+
+def power_order(ctx: CheckContext) -> list[str] | None:
+    """The nodes sources reach, every supplier before its consumers (Kahn's walk, once per pass),
+    or None when a loop of power runs through one of them."""
+    def compute() -> list[str] | None:
         g = ctx.graph.g
         design = ctx.design
         sources = [n for n in (*design.upses, *design.panels, *design.feeds)
                    if n in g and (g.nodes[n].get("kind") == "ups" or not suppliers(ctx, n))]
+        if ctx.full_pass:
+            into, out = edge_table(ctx)
+            into_of, out_of = (lambda n: into.get(n, _NO_EDGES)), (lambda n: out.get(n, _NO_EDGES))
+        else:
+            into_of, out_of = (lambda n: suppliers(ctx, n)), (lambda n: consumers(ctx, n))
         reached = set(sources) | _reach(ctx, sources, consumers)
-        waiting = {v: sum(1 for u, _ in suppliers(ctx, v) if u in reached) for v in reached}
+        waiting = {v: sum(1 for u, _ in into_of(v) if u in reached) for v in reached}
         ready = [v for v, n in waiting.items() if not n]
-        done = 0
+        order = []
         while ready:
-            done += 1
-            for v, _ in consumers(ctx, ready.pop()):
+            x = ready.pop()
+            order.append(x)
+            for v, _ in out_of(x):
                 waiting[v] -= 1
                 if not waiting[v]:
                     ready.append(v)
-        return done == len(reached)
-    return ctx.remember("power acyclic", compute)
+        return order if len(order) == len(reached) else None
+    return ctx.remember("power order", compute)
 
 
 def _outlet_legs(ctx: CheckContext, node: str) -> dict[str, int]:

@@ -178,6 +178,12 @@ def inlet_rating(design: Design, device_id: str) -> InletRating | None:
                                                "inlet_amperage_a": amps}), volts_from, amps_from)
 
 
+def may_rate(part: PartType) -> bool:
+    """Whether `inlet_rating` can rate a device of this part: a PDU type's figures, or outlets whose
+    inlet type says them (False: it is None for every device of the part)."""
+    return part.rackstudio.pdu is not None or bool(part.power_outlets)
+
+
 def pdu_spec(design: Design, device_id: str) -> PduSpec | None:
     """The PDU figures of a placed device as the checks and the planner use them (`inlet_rating`)."""
     rating = inlet_rating(design, device_id)

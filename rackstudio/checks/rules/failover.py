@@ -12,26 +12,31 @@ lose redundancy, survivors pushed over capacity) for reports and the UI.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rackstudio.checks import power_candidates as candidates
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
     downstream,
+    edge_table,
     failure_flow,
     flow,
     is_failure_element,
     pdu_spec_of,
+    power_order,
     upstream,
     upstream_of,
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.graph import queries
-from rackstudio.model.parts import Category
+from rackstudio.model.parts import Category, PartType
 from rackstudio.power import psu_rating_w
+from rackstudio.power.inlets import may_rate
 
 RULES: list[Rule] = []
 _NAMES_SHOWN = 4
@@ -115,8 +120,86 @@ def most_carried(ctx: CheckContext, node: str) -> float:
     return memo[key]
 
 
+_ONE_FAILURE = "most after one failure"
+
+
+def most_after_one_failure(ctx: CheckContext, node: str) -> float | None:
+    """An upper bound of the W `node` draws after any one failure, in a full pass (None in an
+    update, which builds no table of the design, and for a node no source reaches): its own load
+    plus, over each edge to a node it feeds, that node's bound shared by the fewest live inputs one
+    failure can leave it. One failure kills an input only if it kills each of the input's live
+    suppliers, so a node loses at most as many inputs as share one element that kills each
+    (`_killers`): a shelf on an A and a B feed loses one of two, a busbar one of its eight shelves.
+    Where `most_carried` bounds a shelf's feed by the whole busbar's load, this bounds it by a
+    seventh of it. inf below a negative load, where the bound proves nothing."""
+    if not ctx.full_pass:
+        return None
+    found = ctx.memo.get(_ONE_FAILURE)
+    if found is None:
+        found = ctx.memo[_ONE_FAILURE] = _one_failure_bounds(ctx)
+    return found.get(node)
+
+
+def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
+    order = power_order(ctx)
+    if order is None:
+        return {}
+    into, out = edge_table(ctx)
+    normal = flow(ctx)
+    killers = _killers(ctx, order, into, normal)
+    devices = ctx.design.devices
+    spread: dict[str, int] = {}
+    bound: dict[str, float] = {}
+    for x in reversed(order):  # consumers first
+        own = ctx.load_w(x) if x in devices else 0.0
+        if own < 0:
+            bound[x] = math.inf
+            continue
+        total = own
+        for v, _ in out.get(x, ()):
+            fewest = spread.get(v)
+            if fewest is None:
+                fewest = spread[v] = _fewest_live_inputs(normal, v, killers)
+            total += bound[v] / fewest
+        bound[x] = total
+    return bound
+
+
+def _killers(ctx: CheckContext, order: list[str], into, normal) -> dict[str, frozenset[str]]:
+    """Node → the elements whose one failure leaves it dead (itself among them), suppliers first:
+    a node dies when every live supplier does (a UPS and a source only by their own failure)."""
+    nodes = ctx.graph.g._node
+    found: dict[str, frozenset[str]] = {}
+    for x in order:
+        sups = [u for u, _ in into.get(x, ()) if normal.live(u)]
+        if not sups or nodes[x].get("kind") == "ups":
+            found[x] = frozenset((x,))
+            continue
+        common = set(found[sups[0]])
+        for u in sups[1:]:
+            common &= found[u]
+        common.add(x)
+        found[x] = frozenset(common)
+    return found
+
+
+def _fewest_live_inputs(normal, node: str, killers: dict[str, frozenset[str]]) -> int:
+    """The fewest live inputs `node` keeps after one failure while one still feeds it (≥ 1)."""
+    live = normal.live_inputs(node)
+    groups = normal.inputs(node)
+    lost: Counter[str] = Counter()
+    for name in live:
+        sups = [u for u in groups[name] if normal.live(u)]
+        common = set(killers[sups[0]])
+        for u in sups[1:]:
+            common &= killers[u]
+        lost.update(common)
+    return max(1, len(live) - max(lost.values(), default=0))
+
+
 @rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES,
       measure="load_w")
+@candidates.parts(may_rate, feeds=True)
 def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     """For each failure of a partner feed, panel, UPS, PDU or shelf, the load left on this feed (or
     PDU inlet): Σ of each dual-fed device's full load (or declared single_feed_W) over its surviving
@@ -124,8 +207,12 @@ def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     cap = capacity_of(ctx, node)
     if cap is None:
         return
-    if cap.capacity_w > 0 and cap.utilisation(most_carried(ctx, node) * (1 + 1e-9)) <= 1:
-        return  # no failure can put more on it than everything below it draws at full load
+    if cap.capacity_w > 0:
+        if cap.utilisation(most_carried(ctx, node) * (1 + 1e-9)) <= 1:
+            return  # no failure can put more on it than everything below it draws at full load
+        bound = most_after_one_failure(ctx, node)
+        if bound is not None and cap.utilisation(bound * (1 + 1e-9)) <= 1:
+            return  # nor than the bound of what it carries after any one failure
     normal = flow(ctx).demand(node)
     over = []
     for failed in shifting_scenarios(ctx, node):
@@ -143,8 +230,7 @@ def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
                         "shifted": shifted, "scenarios_over": sorted(f for _, f in over)})
 
 
-def _declares_redundancy(ctx: CheckContext, device_id: str) -> bool:
-    part = ctx.part(device_id)
+def _declares_redundancy(part: PartType) -> bool:
     policy = part.rackstudio.power.psu_redundancy
     return len(part.power_ports) >= 2 or (policy is not None and policy.m >= 1)
 
@@ -152,13 +238,19 @@ def _declares_redundancy(ctx: CheckContext, device_id: str) -> bool:
 _COMMON_ORDER = {"device": 0, "feed": 1, "panel": 2}
 
 
+def _redundant_ac(part: PartType) -> bool:
+    """An AC consumer that declares redundancy: what PWR-006 looks at."""
+    return part.category not in PASS_THROUGH and part.rackstudio.power.source == "ac" and _declares_redundancy(part)
+
+
 @rule("PWR-006", "Redundant PSUs share one feed, PDU or panel", Severity.ERROR, Scope.DEVICE, RULES)
+@candidates.parts(_redundant_ac)
 def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A device that declares redundancy (≥ 2 PSUs or N+M with M ≥ 1) whose connected PSUs all
     depend on one feed, PDU or panel: error when dual-corded, warning when only one PSU is
     connected. engineering.md 2.5, 2.9."""
     part = ctx.part(device_id)
-    if part.category in PASS_THROUGH or part.rackstudio.power.source != "ac" or not _declares_redundancy(ctx, device_id):
+    if not _redundant_ac(part):
         return
     normal = flow(ctx)
     connected = sorted(normal.inputs(device_id))
@@ -183,6 +275,8 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-010", "PSU redundancy lost after a failure", Severity.ERROR, Scope.DEVICE, RULES, measure="max_w")
+@candidates.parts(lambda part: part.category not in PASS_THROUGH and part.rackstudio.power.source == "ac"
+               and bool(psu_rating_w(part)))
 def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Live PSUs × PSU rating < the device's max W with nothing failed or after one upstream
     failure: warning when the device throttles on feed loss (declares single_feed_W or

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rackstudio.checks import power_candidates as candidates
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import feed_capacity, warning_fraction
 from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
@@ -19,10 +20,12 @@ from rackstudio.checks.power_flow import (
     upstream,
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.model.parts import Category
+from rackstudio.checks.rules.cable_index import batched
+from rackstudio.model.parts import Category, PartType
+from rackstudio.power import part_draw
 from rackstudio.power.cords import INLET_RATING_A, OUTLET_RATING_A, mates
 from rackstudio.power.electrical import PduLoad, imbalance_pct, pdu_load, phase_currents
-from rackstudio.power.inlets import feed_mismatches
+from rackstudio.power.inlets import feed_mismatches, may_rate
 
 RULES: list[Rule] = []
 
@@ -74,6 +77,7 @@ def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
 
 
 @rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
+@candidates.parts(may_rate)
 def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Bank current = Σ outlet W ÷ (V_outlet × PF) against the bank breaker: error above 80 %
     (Geist [GEIST]), warning above 64 % (U). engineering.md 2.2, 2.9."""
@@ -94,6 +98,7 @@ def pwr003_pdu_banks(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-004", "Outlet over its rating", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
+@candidates.parts(may_rate)
 def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """Outlet current > the receptacle rating the PDU type gives for its outlet type (C13 10 A IEC /
     15 A UL, C19 16 A / 20 A are U: taken from the PDU type, never assumed). engineering.md 2.9."""
@@ -191,12 +196,12 @@ def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-011", "PSU input voltage out of range", Severity.ERROR, Scope.DEVICE, RULES)
+@candidates.parts(lambda part: _input_range(part) is not None)
 def pwr011_input_voltage(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """The voltage an inlet sees (feed V, or V_LN for a 380-415 V wye supply, or the PDU's outlet
     voltage) outside the PSU's input range (e.g. 200-240 V DGX; 200-277 V L-N ORv3 shelves
     [OCP-ORV3-PWR]). engineering.md 2.9."""
-    ext = ctx.part(device_id).rackstudio
-    span = ext.shelf.input_range_v if ext.shelf is not None else ext.power.psu_input_v
+    span = _input_range(ctx.part(device_id))
     if span is None:
         return
     low, high = span
@@ -210,6 +215,12 @@ def pwr011_input_voltage(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
         yield Hit(f"{ctx.name(device_id)}: {text} outside the input range {low:g}-{high:g} V", (device_id,),
                   {"inlets": [port for port, _ in bad], "voltages_v": [round(v, 1) for _, v in bad],
                    "range_v": [low, high]})
+
+
+def _input_range(part: PartType) -> tuple[float, float] | None:
+    """The input voltage range of a part's PSUs (a shelf's, or the power figures')."""
+    ext = part.rackstudio
+    return ext.shelf.input_range_v if ext.shelf is not None else ext.power.psu_input_v
 
 
 def _busbar(ctx: CheckContext, rack_id: str):
@@ -372,6 +383,8 @@ def _pdu_inrush(ctx: CheckContext, top: str) -> float:
 
 @rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES,
       measure="inrush_a")
+@candidates.parts(lambda part: part.rackstudio.pdu is not None and part.rackstudio.pdu.sequencing_delay_ms is None,
+                 feeds=True)
 def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
     (settings.inrush_trip_multiple × rating, U) with no outlet sequencing delay on the PDU. Fires only for
@@ -398,6 +411,7 @@ def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
 
 
 @rule("PWR-016", "Device without power figures", Severity.WARNING, Scope.DEVICE, RULES)
+@candidates.parts(lambda part: part.category not in PASS_THROUGH and (not part_draw(part).known or part_draw(part).derived))
 def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A consumer with no allocated and no max W: it is left out of every sum (engineering.md 2.9);
     draw fallbacks are rackstudio.power.device_draw's. A powered device with ports or bays but no
@@ -423,6 +437,7 @@ def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 @rule("PWR-018", "PSU inlet and PDU outlet do not mate", Severity.ERROR, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
+@batched(candidates.power_cords, "connections")
 def pwr018_cord_mating(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A power cord from a PSU inlet to a PDU outlet rated below it (a 16 A C20 inlet on a 10 A
     C13 outlet); the legal cross-cords (C14 on C19 with a C13–C20 cord) are not findings, and types
@@ -450,6 +465,8 @@ def _iec(type_name: str | None) -> int | None:
 
 @rule("PWR-019", "Device not powered as its PSU policy needs", Severity.ERROR, Scope.DEVICE, RULES,
       until_cabled=True)
+@candidates.parts(lambda part: part.category not in PASS_THROUGH and part.rackstudio.power.source == "ac"
+               and bool(part.power_ports) and part.is_powered)
 def pwr019_unpowered(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """An AC-powered device (not a PDU, shelf or UPS) with no PSU connected: error. Fewer PSUs
     connected than the N of its N+M policy needs to carry its load: warning when it runs throttled
@@ -476,6 +493,7 @@ def pwr019_unpowered(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-020", "PDU or power shelf without a feed", Severity.ERROR, Scope.DEVICE, RULES, until_cabled=True)
+@candidates.parts(lambda part: part.category in (Category.PDU, Category.POWER_SHELF) and bool(part.power_ports))
 def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A rack PDU or power shelf with an inlet and no feed above it (directly or through another
     PDU): everything plugged into it is dark. engineering.md 2.8, 2.9."""
@@ -490,6 +508,7 @@ def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-021", "PDU inlet does not match its feed", Severity.ERROR, Scope.DEVICE, RULES)
+@candidates.parts(lambda part: part.category == Category.PDU)
 def pwr021_inlet_on_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     """A rack PDU's inlet and the feed cabled to it disagree (`power.inlets.feed_mismatches`): a
     single-phase inlet on a three-phase feed or the reverse, a feed voltage outside the inlet type's
