@@ -123,10 +123,11 @@ def weight_rating(design: Design, rack: Rack) -> Basis | None:
 
 def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
     """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
-    found = set(ctx.feed_drops.of(rack_id))
+    above: set[str] = set()
     for dev_id in ctx.rack_devices(rack_id):
-        found |= {u for u in power_flow.upstream(ctx, dev_id) if u in ctx.design.feeds}
-    return sorted(found)
+        above.update(power_flow.upstream(ctx, dev_id))
+    feeds = ctx.design.feeds
+    return sorted(set(ctx.feed_drops.of(rack_id)) | {u for u in above if u in feeds})
 
 
 def used_units(design: Design, rack_id: str, devices: Iterable[str] | None = None) -> float:

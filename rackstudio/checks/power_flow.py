@@ -429,10 +429,18 @@ class FailureFlow(Flow):
                     queue.append(v)
         self.dead = dead
         self.resplit = {v for x in dead for v, _ in out.get(x, _NO_EDGES)}
-        devices = ctx.design.devices
-        drawing_less = {v for v in self.resplit
-                        if v in devices and ctx.part(v).rackstudio.power.single_feed_w is not None}
-        self.changed = dead | drawing_less | upstream_of(ctx, dead | self.resplit)
+        self._changed: set[str] | None = None
+
+    @property
+    def changed(self) -> set[str]:
+        """The nodes whose demand is summed again (found when a demand is first asked: PWR-006,
+        PWR-010 and PWR-012 ask liveness only)."""
+        if self._changed is None:
+            ctx, devices = self.ctx, self.ctx.design.devices
+            drawing_less = {v for v in self.resplit
+                            if v in devices and ctx.part(v).rackstudio.power.single_feed_w is not None}
+            self._changed = self.dead | drawing_less | upstream_of(ctx, self.dead | self.resplit)
+        return self._changed
 
     def live(self, node: str) -> bool:
         return node not in self.dead and self.base.live(node)

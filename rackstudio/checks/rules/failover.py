@@ -259,7 +259,7 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     g = ctx.graph.g
     common = [u for u in upstream(ctx, device_id)
               if g.nodes[u].get("kind") in _COMMON_ORDER and is_failure_element(ctx, u)
-              and not flow(ctx, frozenset({u})).live_inputs(device_id)]
+              and not failure_flow(ctx, u).live_inputs(device_id)]
     if not common:
         return
     common.sort(key=lambda u: (_COMMON_ORDER[g.nodes[u]["kind"]], u))
@@ -295,7 +295,7 @@ def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     cases = [(len(normal.live_inputs(device_id)), "", None)]
     for u in upstream(ctx, device_id):
         if is_failure_element(ctx, u):
-            live = len(flow(ctx, frozenset({u})).live_inputs(device_id))
+            live = len(failure_flow(ctx, u).live_inputs(device_id))
             if live:
                 cases.append((live, u, u))
     short = [c for c in cases if c[0] * rating < max_w]

@@ -12,6 +12,7 @@ from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
+    failure_flow,
     feed_power_factor,
     flow,
     pdu_spec_of,
@@ -20,7 +21,6 @@ from rackstudio.checks.power_flow import (
     upstream,
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.checks.rules.cable_index import batched
 from rackstudio.model.parts import Category, PartType
 from rackstudio.power import part_draw
 from rackstudio.power.cords import INLET_RATING_A, OUTLET_RATING_A, mates
@@ -145,6 +145,12 @@ def _source(ctx: CheckContext, panel_id: str | None, level: str) -> str | None:
 
 
 def _phase_figures(ctx: CheckContext, feed_id: str):
+    """(feed, line currents) of a three-phase AC feed that carries load, else None; once per pass
+    (PWR-008 and PWR-009 read it)."""
+    return ctx.remember(("phase figures", feed_id), lambda: _phase_currents(ctx, feed_id))
+
+
+def _phase_currents(ctx: CheckContext, feed_id: str):
     feed = ctx.design.feeds[feed_id]
     if feed.phase != "three-phase" or feed.supply != "ac":
         return None
@@ -225,7 +231,11 @@ def _input_range(part: PartType) -> tuple[float, float] | None:
 
 def _busbar(ctx: CheckContext, rack_id: str):
     """(rack, busbar spec, W the busbar-fed devices in the rack draw) — whether or not the shelves
-    are fed yet: the busbar must carry it either way."""
+    are fed yet: the busbar must carry it either way. Once per pass (PWR-012 and PWR-013 read it)."""
+    return ctx.remember(("busbar load", rack_id), lambda: _busbar_load(ctx, rack_id))
+
+
+def _busbar_load(ctx: CheckContext, rack_id: str):
     rack = ctx.design.racks[rack_id]
     spec = ctx.design.rack_type_of(rack).busbar
     if spec is None:
@@ -269,7 +279,7 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     feeds = sorted({f for s in connected for f in upstream(ctx, s) if f in ctx.design.feeds})
     worst = None
     for feed_id in feeds:
-        scenario = flow(ctx, frozenset({feed_id}))
+        scenario = failure_flow(ctx, feed_id)
         after = usable(s for s in connected if scenario.live(s))
         if worst is None or after < worst[1]:
             worst = (feed_id, after)
@@ -437,7 +447,6 @@ def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 @rule("PWR-018", "PSU inlet and PDU outlet do not mate", Severity.ERROR, Scope.CONNECTION, RULES,
       rack_internal=True, placement_free=True)
-@batched(candidates.power_cords, "connections")
 def pwr018_cord_mating(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A power cord from a PSU inlet to a PDU outlet rated below it (a 16 A C20 inlet on a 10 A
     C13 outlet); the legal cross-cords (C14 on C19 with a C13–C20 cord) are not findings, and types
