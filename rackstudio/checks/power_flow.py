@@ -509,6 +509,60 @@ def failure_flow(ctx: CheckContext, failed: str) -> Flow:
     return ctx.remember(("failure flow", failed), lambda: FailureFlow(ctx, failed, flow(ctx)))
 
 
+_KILLERS = "power killers"
+
+
+def killers(ctx: CheckContext) -> dict[str, frozenset[str]] | None:
+    """In a full pass on a power graph without loops: each live node → the elements whose one
+    failure leaves it dead (itself among them), as FailureFlow decides the dead: a node dies when
+    every live supplier does, a UPS and a source only by their own failure. Suppliers first, once
+    per pass. None otherwise (an update builds no table of the design)."""
+    if not ctx.full_pass:
+        return None
+    if _KILLERS not in ctx.memo:
+        order = power_order(ctx)
+        ctx.memo[_KILLERS] = None if order is None else _killers(ctx, order)
+    return ctx.memo[_KILLERS]
+
+
+def _killers(ctx: CheckContext, order: list[str]) -> dict[str, frozenset[str]]:
+    into = edge_table(ctx)[0]
+    normal = flow(ctx)
+    nodes = ctx.graph.g._node
+    found: dict[str, frozenset[str]] = {}
+    for x in order:
+        sups = [u for u, _ in into.get(x, _NO_EDGES) if normal.live(u)]
+        if not sups or nodes[x].get("kind") == "ups":
+            found[x] = frozenset((x,))
+            continue
+        common = set(found[sups[0]])
+        for u in sups[1:]:
+            common &= found[u]
+        common.add(x)
+        found[x] = frozenset(common)
+    return found
+
+
+def inputs_left(ctx: CheckContext, node: str, failed: str) -> list[str]:
+    """`failure_flow(ctx, failed).live_inputs(node)`; in a full pass read from `killers`: a live
+    input survives a failure unless it kills each of the input's live suppliers."""
+    table = killers(ctx)
+    if table is None:
+        return failure_flow(ctx, failed).live_inputs(node)
+    normal = flow(ctx)
+    groups = normal.inputs(node)
+    return [name for name in normal.live_inputs(node)
+            if any(failed not in table[u] for u in groups[name] if normal.live(u))]
+
+
+def live_after(ctx: CheckContext, node: str, failed: str) -> bool:
+    """`failure_flow(ctx, failed).live(node)`; in a full pass read from `killers`."""
+    table = killers(ctx)
+    if table is None:
+        return failure_flow(ctx, failed).live(node)
+    return flow(ctx).live(node) and failed not in table[node]
+
+
 def acyclic(ctx: CheckContext) -> bool:
     """Whether no loop of power runs through a node that sources reach (a loop nothing feeds is
     dead whichever way it is walked)."""

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rackstudio.checks import power_candidates as candidates
+from rackstudio.checks import power_flow
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.formulas import Capacity, feed_capacity, inlet_capacity
 from rackstudio.checks.phrasing import Basis
@@ -144,9 +145,9 @@ def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
     order = power_order(ctx)
     if order is None:
         return {}
-    into, out = edge_table(ctx)
+    out = edge_table(ctx)[1]
     normal = flow(ctx)
-    killers = _killers(ctx, order, into, normal)
+    killers = power_flow.killers(ctx)
     devices = ctx.design.devices
     spread: dict[str, int] = {}
     bound: dict[str, float] = {}
@@ -163,24 +164,6 @@ def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
             total += bound[v] / fewest
         bound[x] = total
     return bound
-
-
-def _killers(ctx: CheckContext, order: list[str], into, normal) -> dict[str, frozenset[str]]:
-    """Node → the elements whose one failure leaves it dead (itself among them), suppliers first:
-    a node dies when every live supplier does (a UPS and a source only by their own failure)."""
-    nodes = ctx.graph.g._node
-    found: dict[str, frozenset[str]] = {}
-    for x in order:
-        sups = [u for u, _ in into.get(x, ()) if normal.live(u)]
-        if not sups or nodes[x].get("kind") == "ups":
-            found[x] = frozenset((x,))
-            continue
-        common = set(found[sups[0]])
-        for u in sups[1:]:
-            common &= found[u]
-        common.add(x)
-        found[x] = frozenset(common)
-    return found
 
 
 def _fewest_live_inputs(normal, node: str, killers: dict[str, frozenset[str]]) -> int:
@@ -259,7 +242,7 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     g = ctx.graph.g
     common = [u for u in upstream(ctx, device_id)
               if g.nodes[u].get("kind") in _COMMON_ORDER and is_failure_element(ctx, u)
-              and not failure_flow(ctx, u).live_inputs(device_id)]
+              and not power_flow.inputs_left(ctx, device_id, u)]
     if not common:
         return
     common.sort(key=lambda u: (_COMMON_ORDER[g.nodes[u]["kind"]], u))
@@ -295,7 +278,7 @@ def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     cases = [(len(normal.live_inputs(device_id)), "", None)]
     for u in upstream(ctx, device_id):
         if is_failure_element(ctx, u):
-            live = len(failure_flow(ctx, u).live_inputs(device_id))
+            live = len(power_flow.inputs_left(ctx, device_id, u))
             if live:
                 cases.append((live, u, u))
     short = [c for c in cases if c[0] * rating < max_w]

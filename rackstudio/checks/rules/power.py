@@ -12,9 +12,9 @@ from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
-    failure_flow,
     feed_power_factor,
     flow,
+    live_after,
     pdu_spec_of,
     suppliers,
     supply_voltage,
@@ -279,8 +279,7 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     feeds = sorted({f for s in connected for f in upstream(ctx, s) if f in ctx.design.feeds})
     worst = None
     for feed_id in feeds:
-        scenario = failure_flow(ctx, feed_id)
-        after = usable(s for s in connected if scenario.live(s))
+        after = usable(s for s in connected if live_after(ctx, s, feed_id))
         if worst is None or after < worst[1]:
             worst = (feed_id, after)
     margin_limit = ctx.settings.shelf_margin_warning
