@@ -97,8 +97,12 @@ class CheckContext:
         return found
 
     def draw(self, device_id: str) -> DeviceDraw:
-        return self.remember(("draw", device_id), lambda: device_draw(
-            self.design, self.design.devices[device_id], lambda: self.optics_w(device_id)))
+        key = ("draw", device_id)  # once per pass, as `remember` would (asked 250,000 times at L)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = device_draw(self.design, self.design.devices[device_id],
+                                                 lambda: self.optics_w(device_id))
+        return found
 
     def cage_optics(self, device_id: str) -> dict[str, tuple[float, list[str]]]:
         """The optics in a device's cages (model.optics.cage_optics), kept until an edit replugs
@@ -114,11 +118,17 @@ class CheckContext:
 
     def load_w(self, device_id: str) -> float:
         """The W the checks count for a device: allocated, or max in worst-case mode (engineering.md 2.6);
-        0 for pass-through infrastructure (PDUs, power shelves, UPSes)."""
-        if self.part(device_id).category in PASS_THROUGH:
-            return 0.0
-        draw = self.draw(device_id)
-        return draw.max_w if self.settings.worst_case else draw.allocated_w
+        0 for pass-through infrastructure (PDUs, power shelves, UPSes). Once per pass."""
+        key = ("load", device_id)
+        found = self.memo.get(key)
+        if found is None:
+            if self.part(device_id).category in PASS_THROUGH:
+                found = 0.0
+            else:
+                draw = self.draw(device_id)
+                found = draw.max_w if self.settings.worst_case else draw.allocated_w
+            self.memo[key] = found
+        return found
 
     def rack_of(self, device_id: str) -> str | None:
         """The rack a device is in, following bays up to the chassis."""
