@@ -191,11 +191,11 @@ def pwr005_failover(ctx: CheckContext, node: str) -> Iterator[Hit]:
     if cap is None:
         return
     if cap.capacity_w > 0:
-        if cap.utilisation(most_carried(ctx, node) * (1 + 1e-9)) <= 1:
-            return  # no failure can put more on it than everything below it draws at full load
-        bound = most_after_one_failure(ctx, node)
+        bound = most_after_one_failure(ctx, node)  # a full pass's table: read first
         if bound is not None and cap.utilisation(bound * (1 + 1e-9)) <= 1:
-            return  # nor than the bound of what it carries after any one failure
+            return  # no failure can put more on it than the bound of what it carries after one
+        if cap.utilisation(most_carried(ctx, node) * (1 + 1e-9)) <= 1:
+            return  # nor than everything below it draws at full load
     normal = flow(ctx).demand(node)
     over = []
     for failed in shifting_scenarios(ctx, node):
