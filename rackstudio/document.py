@@ -238,19 +238,9 @@ class ChecksJob:
             self.registry = self.registry()
         self.design.reindex()  # the snapshot's own indexes (the slow part of taking it)
         engine = CheckEngine(self.design, ComponentGraph(self.design), self.registry)
-        engine.run_full()
-        _drain(engine.ctx.memo)  # here, not in `adopt_check_engine`'s new pass on the GUI thread
+        engine.run_full()  # which empties its memo here, in slices (`memory.release`), not on the GUI thread
         self.engine = engine
         return engine
-
-
-def _drain(table: dict, slice_size: int = 20000) -> None:
-    """Empty a large dict a slice at a time. One `clear()` of a full pass's memo (millions of
-    entries at 1,000 racks) is a single C call that holds the GIL, and so every other thread,
-    for most of a second; popped in slices, the interpreter can switch threads in between."""
-    while table:
-        for _ in range(min(len(table), slice_size)):
-            table.popitem()
 
 
 def snapshot(design: Design) -> Design:

@@ -7,6 +7,7 @@ loaded design (about a million objects at 1,000 racks), which is a quarter or mo
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,3 +27,17 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def release(table: dict, slice_size: int = 20000) -> None:
+    """Empty a large dict. On the main thread in one `clear()`; on any other thread a slice at a
+    time, because one `clear()` of a full check's memo (about a million objects at 1,000 racks) is
+    a single C call that holds the GIL, so the GUI thread could not run for its whole length (the
+    window stalled 60 ms and more); popped in slices, the interpreter can switch threads between.
+    Only references are dropped: a value may be shared with what outlives the table."""
+    if threading.current_thread() is threading.main_thread():
+        table.clear()
+        return
+    while table:
+        for _ in range(min(len(table), slice_size)):
+            table.popitem()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.memory import release
 from rackstudio.model import geometry, optics
 from rackstudio.model.design import Design, Device
 from rackstudio.model.parts import PartType
@@ -71,8 +72,9 @@ class CheckContext:
         """Forget a full run's memo and part table when it ends, while the collector is still
         paused: left alive, its million small objects would be walked by the collection that
         follows (0.26 s at 1,000 racks, one C call holding the GIL: longer than this `clear()`)
-        and then freed by the next pass anyway."""
-        self.memo.clear()
+        and then freed by the next pass anyway. Off the main thread (the app's background check)
+        it is emptied in slices, so the window keeps running meanwhile (`memory.release`)."""
+        release(self.memo)
         self._parts = None
 
     def remember(self, key: Any, compute) -> Any:
