@@ -342,7 +342,7 @@ class Flow:
                 v = cons[i][0]
                 i += 1
                 self.visits += 1
-                if v not in self._demand and self._walk_below(v):
+                if v not in self._demand:
                     frame[2] = i
                     self._demand[v] = 0.0
                     stack.append([v, consumers(self.ctx, v), 0])
@@ -351,11 +351,6 @@ class Flow:
                 stack.pop()
                 self._demand[x] = self.own_w(x) + sum(self.carried(x, v, a) for v, a in cons)
         return self._demand[node]
-
-    def _walk_below(self, node: str) -> bool:
-        """Whether `demand` must sum `node` from its consumers (a scenario over a base flow may
-        already know it)."""
-        return True
 
     def carried(self, supplier: str, consumer: str, attrs: dict) -> float:
         """W on one edge supplier → consumer."""
