@@ -11,6 +11,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import groupby
+from typing import NamedTuple
 
 from rackstudio.model.design import Design, Device, Rack
 from rackstudio.model.parts import PartType
@@ -80,8 +81,68 @@ def occupied(design: Design, rack_id: str, ignore: Iterable[str] = ()) -> dict[C
     return taken
 
 
-def overlaps(design: Design, rack_id: str) -> list[tuple[str, str]]:
-    """Pairs of devices in a rack that claim the same cell (SPC-001), sorted."""
+# one bit per (face, half) a cell can be in: what a device covers at each of its half-unit steps
+_COVER = {(f, h): 1 << (2 * i + j) for i, f in enumerate(_FACES) for j, h in enumerate(_HALVES)}
+FRONT_COVER = _COVER["front", "left"] | _COVER["front", "right"]
+
+
+class Mounted(NamedTuple):
+    """A unit-mounted device's place in its rack as `cells` lays it out, as one span: the half-unit
+    steps [start, stop) and a bit per (face, half) it covers at each of them. A rack's rules
+    (collisions, blanking, centre of gravity) read these instead of a dictionary of cells."""
+
+    device_id: str
+    device: Device
+    part: PartType
+    height: float
+    start: int
+    stop: int
+    cover: int
+
+
+def mounted(design: Design, rack_id: str) -> list[Mounted]:
+    """The rack's unit-mounted devices (those `device_cells` lays out) as spans, by device id."""
+    rack_type = design.rack_type_of(design.racks[rack_id])
+    devices, part_of = design.devices, design.part_of
+    shapes: dict[tuple, tuple[float, int, int]] = {}  # (part, face, lateral) → height, steps, cover
+    out = []
+    for dev_id in sorted(design.contents(rack_id)):
+        device = devices[dev_id]
+        if device.rack is None or device.position is None:
+            continue
+        part = part_of(device)
+        key = (id(part), device.face, device.lateral)
+        shape = shapes.get(key)
+        if shape is None:
+            height = height_in_rack(part, rack_type)
+            lateral = device.lateral if part.rackstudio.half_width else None
+            cover = 0
+            for f in _FACES if part.is_full_depth else (device.face,):
+                for h in (lateral,) if lateral else _HALVES:
+                    cover |= _COVER[f, h]
+            shape = shapes[key] = height, round(height * 2), cover
+        start = round(device.position * 2)
+        out.append(Mounted(dev_id, device, part, shape[0], start, start + shape[1], shape[2]))
+    return out
+
+
+def _any_overlap(spans: list[Mounted]) -> bool:
+    """Whether any two spans share a step and a (face, half): a sweep in step order."""
+    active: list[Mounted] = []
+    for m in sorted(spans, key=lambda m: m.start):
+        active = [a for a in active if a.stop > m.start]
+        if m.stop > m.start and any(a.cover & m.cover for a in active):
+            return True
+        active.append(m)
+    return False
+
+
+def overlaps(design: Design, rack_id: str, spans: list[Mounted] | None = None) -> list[tuple[str, str]]:
+    """Pairs of devices in a rack that claim the same cell (SPC-001), sorted: each cell's first
+    claimant (by device id) paired with every later one. `spans`: the rack's `mounted`, when the
+    caller has them; a rack with no overlap at all (nearly every one) is answered from them."""
+    if not _any_overlap(mounted(design, rack_id) if spans is None else spans):
+        return []
     owner: dict[Cell, str] = {}
     pairs: set[tuple[str, str]] = set()
     for dev_id in sorted(design.contents(rack_id)):

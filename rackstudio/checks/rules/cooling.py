@@ -5,7 +5,6 @@ classes, airflow direction against the aisles, blanking, rear doors. Heat figure
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 
 from rackstudio.checks import coolant
@@ -14,7 +13,8 @@ from rackstudio.checks.formulas import liquid_lpm
 from rackstudio.checks.metrics import air_capacity, air_density_limit, device_heat, loop_fluid
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.model import geometry
+from rackstudio.checks.rules.space import mounted
+from rackstudio.model.geometry import FRONT_COVER
 from rackstudio.model.parts import Category, PartType
 
 RULES: list[Rule] = []
@@ -311,12 +311,19 @@ def cool011_blanking(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     rt = ctx.design.rack_type_of(rack)
     if rt.cooling_capability == "liquid-only":
         return
-    taken = geometry.occupied(ctx.design, rack_id)
-    if not taken:
+    spans = [m for m in mounted(ctx, rack_id) if m.stop > m.start]
+    if not spans:
         return
-    # a unit is two half-unit steps, each with a left and a right half (model.geometry.cells)
-    halves = Counter(step for step, face, _ in taken if face == "front")
-    open_units = [u for u in range(1, rt.u_height + 1) if halves[2 * u] < 2 or halves[2 * u + 1] < 2]
+    # a unit is two half-unit steps, each with a left and a right half (model.geometry.cells):
+    # it is open unless both halves of both its steps are covered at the front
+    front: dict[int, int] = {}
+    for m in spans:
+        if m.cover & FRONT_COVER:
+            for step in range(m.start, m.stop):
+                front[step] = front.get(step, 0) | m.cover
+    shut = FRONT_COVER
+    open_units = [u for u in range(1, rt.u_height + 1)
+                  if front.get(2 * u, 0) & shut != shut or front.get(2 * u + 1, 0) & shut != shut]
     if open_units:
         labels = [rt.unit_label(u) for u in open_units]
         yield Hit(f"Rack {rack.name}: {len(open_units)} open unit{'s' * (len(open_units) != 1)} without "

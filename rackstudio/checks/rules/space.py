@@ -55,16 +55,14 @@ def spc001_collisions(ctx: CheckContext, subject: str) -> Iterator[Hit]:
         return
     rack = d.racks[subject]
     rt = d.rack_type_of(rack)
-    for dev_id in sorted(d.contents(subject)):
-        device = d.devices[dev_id]
-        if device.position is None:
-            continue
-        height = geometry.height_in_rack(ctx.part(dev_id), rt)
+    spans = mounted(ctx, subject)
+    for m in spans:
+        device, height = m.device, m.height
         if device.position < 1 or device.position + height - 1 > rt.u_height:
             yield Hit(f"{device.name} at U{device.position:g} ({height:g}U) is outside rack {rack.name} "
-                      f"(U1-U{rt.u_height})", (dev_id,), {"position": device.position, "height_u": height,
-                                                          "rack_units": rt.u_height}, aspect="outside")
-    for pair in _listed(iter(geometry.overlaps(d, subject))):
+                      f"(U1-U{rt.u_height})", (m.device_id,), {"position": device.position, "height_u": height,
+                                                             "rack_units": rt.u_height}, aspect="outside")
+    for pair in _listed(iter(geometry.overlaps(d, subject, spans))):
         if pair is None:
             yield Hit(f"more than {OVERLAPS_LISTED} overlaps in rack {rack.name}: the first {OVERLAPS_LISTED} are "
                       "listed; fix those and check again", (subject,), aspect="more")
@@ -130,23 +128,25 @@ def spc004_rolling_load(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
                   "rating", (rack_id,), {"weight_kg": round(weight, 1), "rolling_kg": rt.rolling_load_kg})
 
 
+def mounted(ctx: CheckContext, rack_id: str) -> list[geometry.Mounted]:
+    """The rack's unit-mounted devices as spans (geometry.mounted), once per pass for the rack's
+    rules that read them (SPC-001, SPC-005, COOL-011)."""
+    return ctx.remember(("mounted", rack_id), lambda: geometry.mounted(ctx.design, rack_id))
+
+
 def _mounted(ctx: CheckContext, rack_id: str) -> list[tuple[str, float, float]]:
     """(device, kg with its children, centre height mm) of each unit-mounted device with a weight."""
     d = ctx.design
-    rt = d.rack_type_of(d.racks[rack_id])
+    unit_mm = d.rack_type_of(d.racks[rack_id]).unit_mm
     out = []
-    for dev_id in sorted(d.contents(rack_id)):
-        device = d.devices[dev_id]
-        if device.position is None:
-            continue
-        part = ctx.part(dev_id)
+    for m in mounted(ctx, rack_id):
+        dev_id = m.device_id
         if d.contents(dev_id):
             kg = sum(w for x in (dev_id, *sorted(descendants(d, dev_id))) if (w := ctx.part(x).weight_kg))
         else:
-            kg = part.weight_kg or 0
+            kg = m.part.weight_kg or 0
         if kg:
-            height = geometry.height_in_rack(part, rt)
-            out.append((dev_id, kg, (device.position - 1 + height / 2) * rt.unit_mm))
+            out.append((dev_id, kg, (m.device.position - 1 + m.height / 2) * unit_mm))
     return out
 
 
