@@ -25,11 +25,14 @@ class CoolantLoop:
 
 
 def coolant_neighbours(ctx: CheckContext, node: str) -> list[str]:
+    # networkx's own adjacency (other end → key → attributes), without an edge view per node:
+    # a loop's walk asks every member, and a server's dozens of network edges are passed over here
     g = ctx.graph.g
-    if node not in g:
+    succ = g._succ.get(node)
+    if succ is None:
         return []
-    found = {v for _, v, kind in g.out_edges(node, data="kind") if kind == "coolant"}
-    found |= {u for u, _, kind in g.in_edges(node, data="kind") if kind == "coolant"}
+    found = {v for v, keyed in succ.items() if any(a.get("kind") == "coolant" for a in keyed.values())}
+    found.update(u for u, keyed in g._pred[node].items() if any(a.get("kind") == "coolant" for a in keyed.values()))
     return sorted(found)
 
 

@@ -123,10 +123,10 @@ def weight_rating(design: Design, rack: Rack) -> Basis | None:
 
 def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
     """Feeds dropped to a rack (`Feed.rack`) or feeding any device in it."""
-    above: set[str] = set()
-    for dev_id in ctx.rack_devices(rack_id):
-        above.update(power_flow.upstream(ctx, dev_id))
+    # one walk up from all of the rack's devices: the union of their `upstream` sets, without
+    # building a set per device
     feeds = ctx.design.feeds
+    above = power_flow.upstream_of(ctx, ctx.rack_devices(rack_id))
     return sorted(set(ctx.feed_drops.of(rack_id)) | {u for u in above if u in feeds})
 
 

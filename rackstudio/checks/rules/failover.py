@@ -150,6 +150,7 @@ def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
     killers = power_flow.killers(ctx)
     devices = ctx.design.devices
     spread: dict[str, int] = {}
+    by_suppliers: dict[tuple, int] = {}  # a rack's devices on the same PDUs answer alike
     bound: dict[str, float] = {}
     for x in reversed(order):  # consumers first
         own = ctx.load_w(x) if x in devices else 0.0
@@ -160,24 +161,28 @@ def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
         for v, _ in out.get(x, ()):
             fewest = spread.get(v)
             if fewest is None:
-                fewest = spread[v] = _fewest_live_inputs(normal, v, killers)
+                fewest = spread[v] = _fewest_live_inputs(normal, v, killers, by_suppliers)
             total += bound[v] / fewest
         bound[x] = total
     return bound
 
 
-def _fewest_live_inputs(normal, node: str, killers: dict[str, frozenset[str]]) -> int:
-    """The fewest live inputs `node` keeps after one failure while one still feeds it (≥ 1)."""
-    live = normal.live_inputs(node)
+def _fewest_live_inputs(normal, node: str, killers: dict[str, frozenset[str]], known: dict[tuple, int]) -> int:
+    """The fewest live inputs `node` keeps after one failure while one still feeds it (≥ 1): it
+    depends only on each live input's live suppliers, so `known` keeps it by those."""
     groups = normal.inputs(node)
-    lost: Counter[str] = Counter()
-    for name in live:
-        sups = [u for u in groups[name] if normal.live(u)]
-        common = set(killers[sups[0]])
-        for u in sups[1:]:
-            common &= killers[u]
-        lost.update(common)
-    return max(1, len(live) - max(lost.values(), default=0))
+    live = normal.live
+    key = tuple(tuple(u for u in groups[name] if live(u)) for name in normal.live_inputs(node))
+    found = known.get(key)
+    if found is None:
+        lost: Counter[str] = Counter()
+        for sups in key:
+            common = set(killers[sups[0]])
+            for u in sups[1:]:
+                common &= killers[u]
+            lost.update(common)
+        found = known[key] = max(1, len(key) - max(lost.values(), default=0))
+    return found
 
 
 @rule("PWR-005", "Failover overloads a feed or PDU", Severity.ERROR, (Scope.FEED, Scope.DEVICE), RULES,
@@ -221,6 +226,26 @@ def _declares_redundancy(part: PartType) -> bool:
 _COMMON_ORDER = {"device": 0, "feed": 1, "panel": 2}
 
 
+def _left_after_each_failure(ctx: CheckContext, device_id: str) -> tuple[tuple[str, int], ...]:
+    """(element, live inputs the device keeps after it fails) for each failure element above a
+    device (PWR-006 reads the zeros, PWR-010 the rest). Both follow only from the device's
+    suppliers and which of them feed each live input, so the rack's devices on the same PDUs
+    share one answer in a pass."""
+    found = ctx.memo.get(("left after each failure", device_id))
+    if found is None:
+        normal = flow(ctx)
+        groups, live = normal.inputs(device_id), normal.live
+        key = ("left after each failure", tuple(u for u, _ in power_flow.suppliers(ctx, device_id)),
+               tuple(tuple(u for u in groups[name] if live(u)) for name in normal.live_inputs(device_id)))
+        found = ctx.memo.get(key)
+        if found is None:
+            found = ctx.memo[key] = tuple(
+                (u, len(power_flow.inputs_left(ctx, device_id, u))) for u in upstream(ctx, device_id)
+                if is_failure_element(ctx, u))
+        ctx.memo[("left after each failure", device_id)] = found
+    return found
+
+
 def _redundant_ac(part: PartType) -> bool:
     """An AC consumer that declares redundancy: what PWR-006 looks at."""
     return part.category not in PASS_THROUGH and part.rackstudio.power.source == "ac" and _declares_redundancy(part)
@@ -240,9 +265,8 @@ def pwr006_single_point(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     if not connected or not normal.live_inputs(device_id):
         return
     g = ctx.graph.g
-    common = [u for u in upstream(ctx, device_id)
-              if g.nodes[u].get("kind") in _COMMON_ORDER and is_failure_element(ctx, u)
-              and not power_flow.inputs_left(ctx, device_id, u)]
+    common = [u for u, left in _left_after_each_failure(ctx, device_id)
+              if not left and g.nodes[u].get("kind") in _COMMON_ORDER]
     if not common:
         return
     common.sort(key=lambda u: (_COMMON_ORDER[g.nodes[u]["kind"]], u))
@@ -276,11 +300,7 @@ def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     if not normal.inputs(device_id) or not normal.live_inputs(device_id):
         return
     cases = [(len(normal.live_inputs(device_id)), "", None)]
-    for u in upstream(ctx, device_id):
-        if is_failure_element(ctx, u):
-            live = len(power_flow.inputs_left(ctx, device_id, u))
-            if live:
-                cases.append((live, u, u))
+    cases += [(live, u, u) for u, live in _left_after_each_failure(ctx, device_id) if live]
     short = [c for c in cases if c[0] * rating < max_w]
     if not short:
         return

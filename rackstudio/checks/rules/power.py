@@ -445,7 +445,7 @@ def pwr016_unknown_draw(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
 
 
 @rule("PWR-018", "PSU inlet and PDU outlet do not mate", Severity.ERROR, Scope.CONNECTION, RULES,
-      rack_internal=True, placement_free=True)
+      rack_internal=True, placement_free=True, kinds=("power",))
 def pwr018_cord_mating(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
     """A power cord from a PSU inlet to a PDU outlet rated below it (a 16 A C20 inlet on a 10 A
     C13 outlet); the legal cross-cords (C14 on C19 with a C13–C20 cord) are not findings, and types
