@@ -1,6 +1,7 @@
 """One table of every menu and toolbar action: id, menu, text, shortcut, handler (a dotted path
 from the main window), status tip. `build_actions` creates the QActions; the main window lays
-out the menus and the toolbar from the same ids."""
+out the menus and the toolbar from the same ids. A handler is looked up when its action is
+triggered, so a controller the window builds on first use is not built at start-up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -144,10 +145,9 @@ def build_actions(window) -> dict[str, QAction]:
             action.setStatusTip(spec.tip)
             action.setToolTip(spec.tip)
         action.setCheckable(spec.checkable)
-        handler = _resolve(window, spec.handler)
         if spec.checkable:
-            action.toggled.connect(guarded(lambda on, *, h=handler: h(on)))
+            action.toggled.connect(guarded(lambda on, *, h=spec.handler: _resolve(window, h)(on)))
         else:
-            action.triggered.connect(guarded(lambda *, h=handler, a=spec.args: h(*a)))
+            action.triggered.connect(guarded(lambda *, h=spec.handler, a=spec.args: _resolve(window, h)(*a)))
         actions[spec.id] = action
     return actions

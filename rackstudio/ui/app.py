@@ -19,6 +19,7 @@ import sys
 import time
 
 from rackstudio.errors import LoadError
+from rackstudio.memory import gc_paused
 
 _IMPORTED = time.perf_counter()
 STARTUP_REPORT = "RACKSTUDIO_STARTUP_REPORT"
@@ -28,12 +29,19 @@ STARTUP_REPORT = "RACKSTUDIO_STARTUP_REPORT"
 CORE_FIRST = ("rackstudio.document", "rackstudio.commands", "rackstudio.checks", "rackstudio.recovery",
               "rackstudio.library.catalog", "rackstudio.library.rack_design_files", "rackstudio.reports.diff",
               "rackstudio.reports.json_report", "rackstudio.reports.metrics_series", "rackstudio.reports.totals")
+# Importing the app and building its window allocate a few hundred thousand objects that live as
+# long as the process, in no reference cycles; the collections they set off walk them all (≈ 40 ms
+# of the CPU before the first paint). The collector is paused from import_core_first until the
+# window is built, and what exists then is moved out of its sight (memory.gc_paused).
+_START_UP = contextlib.ExitStack()
 
 
 def import_core_first() -> None:
-    """Import CORE_FIRST, before PySide6 (a no-op once it is imported: nothing is gained then)."""
+    """Import CORE_FIRST, before PySide6 (a no-op once it is imported: nothing is gained then),
+    with the collector paused until `main` has built the window."""
     if "PySide6" in sys.modules:
         return
+    _START_UP.enter_context(gc_paused(freeze=True))
     import importlib
 
     for name in CORE_FIRST:
@@ -85,6 +93,7 @@ def main(args) -> int:
         else:
             window = MainWindow(library=PartsLibrary(source="library"))
             _plug_in_after_first_paint(window)
+        _START_UP.close()  # the collector runs again (see _START_UP)
         report = os.environ.get(STARTUP_REPORT)
         if report and not screenshot:
             window.first_painted.connect(lambda: _startup_report(window, report))
@@ -113,6 +122,7 @@ def main(args) -> int:
         QTimer.singleShot(0, start)
         return app.exec()
     finally:
+        _START_UP.close()
         if native_log is not None:
             native_log.close()
         restore_hooks()

@@ -9,6 +9,7 @@ failure takes down, and Tools holds the plugin and part-editor entries (ui.tools
 from __future__ import annotations
 
 import copy
+from functools import cached_property
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -43,12 +44,9 @@ from rackstudio.ui.bridge import DocumentBridge
 from rackstudio.ui.cables import CableListDock
 from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
-from rackstudio.ui.dialogs.netbox import NetboxController
-from rackstudio.ui.dialogs.preferences import Preferences, PreferencesDialog
 from rackstudio.ui.diff_view import DiffController
 from rackstudio.ui.editing import EditingController
 from rackstudio.ui.editor import EditorContext
-from rackstudio.ui.export import ExportController
 from rackstudio.ui.findings_dock import FindingsDock
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.hall.view import HallView
@@ -58,7 +56,6 @@ from rackstudio.ui.library_source import PartsLibrary, builtin_library
 from rackstudio.ui.live_checks import ChecksController
 from rackstudio.ui.navigate import focus_objects
 from rackstudio.ui.palette import PaletteDock
-from rackstudio.ui.presentation import PresentationController
 from rackstudio.ui.rack.view import ElevationView
 from rackstudio.ui.rack_designs import RackDesignsController
 from rackstudio.ui.selection import SelectionModel
@@ -104,9 +101,6 @@ class MainWindow(QMainWindow):
         self.site_dock = SiteDock(self.editor, self)
         self.diff = DiffController(self)
         self.comments = CommentsController(self)
-        self.presentation = PresentationController(self)
-        self.exports = ExportController(self)
-        self.netbox = NetboxController(self)
         self.dashboard_dock = DashboardDock(self.editor, self, lambda: self.hall_view.hall_scene.hall_id)
         self.findings_dock = FindingsDock(self.editor, self)
         self.tools = ToolsController(self)
@@ -148,6 +142,29 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._painted = False
         self._on_replaced()
+
+    # --- controllers built on first use ------------------------------------------------------------
+    # Presentation mode, File ▸ Export and File ▸ NetBox: their modules (painters for paper, the SVG
+    # writer, the NetBox dialogs) are imported by the first action that needs them, not before the
+    # first paint (ui.actions resolves a handler when it is triggered).
+
+    @cached_property
+    def presentation(self):
+        from rackstudio.ui.presentation import PresentationController
+
+        return PresentationController(self)
+
+    @cached_property
+    def exports(self):
+        from rackstudio.ui.export import ExportController
+
+        return ExportController(self)
+
+    @cached_property
+    def netbox(self):
+        from rackstudio.ui.dialogs.netbox import NetboxController
+
+        return NetboxController(self)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -589,6 +606,8 @@ class MainWindow(QMainWindow):
 
     @guarded
     def open_preferences(self) -> bool:
+        from rackstudio.ui.dialogs.preferences import Preferences, PreferencesDialog
+
         choice = PreferencesDialog.ask(self, Preferences.current())
         if choice is None:
             return False
