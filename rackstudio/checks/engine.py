@@ -109,9 +109,9 @@ class CheckEngine:
         self._failures.clear()
         of_scope = FullRunSubjects(ctx)
         for rule in self.registry.active(ctx.settings):
-            run = []
-            for scope in rule.scopes:
-                run += of_scope.of(scope, rule.kinds, rule.parts)
+            lists = [of_scope.of(scope, rule.kinds, rule.parts) for scope in rule.scopes]
+            # each list names a subject once; two scopes may name one subject (a hall is HALL and FLOOR)
+            run = list(lists[0]) if len(lists) == 1 else list(dict.fromkeys(s for x in lists for s in x))
             self._evaluate_all(rule, run, known=True)
         self._snapshot = Snapshot.of(self.design)
         self._waivers = self._read_waivers()
@@ -259,8 +259,8 @@ class CheckEngine:
         if batch is None:
             self._evaluate_each(rule, subjects, known)
             return
-        if known:  # a full run: the subjects exist and have no results to forget
-            run = list(dict.fromkeys(subjects))
+        if known:  # a full run: the subjects exist, have no results to forget, and are listed once
+            run = subjects
         else:
             for subject in subjects:
                 self._forget(rule, subject)
@@ -272,7 +272,9 @@ class CheckEngine:
         try:
             hits, failed = batch(self.ctx, run)
             # only the subjects with hits cost anything here (a full run hands 123,000 cables)
-            found = [(s, tuple([finding(hit, override) for hit in its])) for s in run if (its := hits.get(s))]
+            asked = set(run) if hits else ()  # a plugin's answer may name subjects it was not asked
+            found = [(s, tuple([finding(hit, override) for hit in its])) for s, its in hits.items()
+                     if its and s in asked]
         except Exception as exc:  # a rule's bug must not stop the others (STYLE 8.4)
             hits, failed, found = {}, dict.fromkeys(run, f"{type(exc).__name__}: {exc}"), []
         for subject, reason in failed.items():
