@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from rackstudio.checks.metrics import MetricsCache
 
 
+_HALL_CAGES = "cages of every device"  # in the memo: this pass filled CheckContext.cages for the design
+
 
 class FeedDrops:
     """Feeds by the rack they are dropped to (`Feed.rack`), kept up to date edit by edit, so a rack's
@@ -111,7 +113,13 @@ class CheckContext:
         them: the rack's figures, the device's draw and CAB-011 read them. Read-only."""
         found = self.cages.get(device_id)
         if found is None:
-            found = self.cages[device_id] = optics.cage_optics(self.design, device_id)
+            if self.full_pass and not self.cages:  # a full run: every device's at once
+                self.cages.update(optics.hall_cage_optics(self.design))
+                self.memo[_HALL_CAGES] = True
+                found = self.cages.get(device_id)
+            if found is None:
+                found = self.cages[device_id] = ({} if self.memo.get(_HALL_CAGES)
+                                                 else optics.cage_optics(self.design, device_id))
         return found
 
     def optics_w(self, device_id: str) -> float:

@@ -276,29 +276,56 @@ def cage_plugs(design: Design, device_id: str) -> dict[str, CagePlug]:
 def cage_optics(design: Design, device_id: str) -> dict[str, tuple[float, list[str]]]:
     """Cage → (W of the optic or cable plug in it, connection ids using it) on one device
     (`cage_plugs` without the plug's name)."""
-    return {cage: (watts, users) for cage, (_, watts, users) in _cages(design, device_id).items()}
+    return _without_names(_cages(design, device_id))
+
+
+def hall_cage_optics(design: Design) -> dict[str, dict[str, tuple[float, list[str]]]]:
+    """Device → `cage_optics` for every device with a plug in a cage (`hall_cages`)."""
+    return {device_id: _without_names(held) for device_id, held in hall_cages(design).items()}
+
+
+def _without_names(held: dict[str, tuple[str, float, list[str]]]) -> dict[str, tuple[float, list[str]]]:
+    return {cage: (watts, users) for cage, (_, watts, users) in held.items()}
 
 
 def _cages(design: Design, device_id: str) -> dict[str, tuple[str, float, list[str]]]:
-    """`cage_plugs`' count: cage → (plug, W, connection ids by id). Every rack's figures read it for
-    each cabled device (21,000 at 1,000 racks) on a full check: one loop, the plug's figures read
-    once per end."""
-    device = design.devices.get(device_id)
-    if device is None:
+    """`cage_plugs`' count on one device: `hall_cages` restricted to its connections."""
+    if device_id not in design.devices:
         return {}
-    attached = design.connections_of(device_id)
-    if not attached:
-        return {}
-    part = design.part_of(device)
-    connections, optics = design.connections, BUILTIN
-    found: dict[str, tuple[str, float, list[str]]] = {}
-    for conn_id in sorted(attached):
+    connections = design.connections
+    plugged = sorted(c for c in design.connections_of(device_id) if carries_optics(connections[c]))
+    return _count(design, plugged, device_id).get(device_id, {}) if plugged else {}
+
+
+def hall_cages(design: Design) -> dict[str, dict[str, tuple[str, float, list[str]]]]:
+    """Device → `cage_plugs`' count (cage → (plug, W, connection ids by id)) for every device with
+    a plug in a cage, from one walk over the design's network cables, each cable end once: a full
+    check's rack figures ask it of every cabled device (21,000 at 1,000 racks), and a walk per
+    device looks through each of its cables (power and coolant ones too) again."""
+    return _count(design, sorted(conn_id for conn_id, conn in design.connections.items() if carries_optics(conn)))
+
+
+def _count(design: Design, plugged: list[str],
+           owner: str | None = None) -> dict[str, dict[str, tuple[str, float, list[str]]]]:
+    """The one count of plugs into cages: the ends of the cables `plugged` (network cables naming
+    an optic or assembly, by id) on `owner` or on every device; a cage's connections in that
+    order, its plug the first drawing the most."""
+    devices, connections, optics = design.devices, design.connections, BUILTIN
+    out: dict[str, dict[str, tuple[str, float, list[str]]]] = {}
+    seen: dict[str, tuple[PartType, dict[str, tuple[str, float, list[str]]]]] = {}
+    for conn_id in plugged:
         conn = connections[conn_id]
-        if conn.kind != "network" or (conn.a_end is None and conn.b_end is None):
-            continue
         for side, end, slug in (("a", conn.a, conn.a_end), ("b", conn.b, conn.b_end)):
-            if slug is None or end.owner != device_id:
+            device_id = end.owner
+            if slug is None or (owner is not None and device_id != owner):
                 continue
+            known = seen.get(device_id)
+            if known is None:
+                device = devices.get(device_id)
+                if device is None:
+                    continue
+                known = seen[device_id] = (design.part_of(device), out.setdefault(device_id, {}))
+            part, found = known
             optic = optics.get(slug)
             watts = 0.0 if optic is None else _plug_power_w(design, conn, side, optic)
             cage = cage_of(part, end.port)
@@ -309,7 +336,7 @@ def _cages(design: Design, device_id: str) -> dict[str, tuple[str, float, list[s
                 held[2].append(conn_id)
                 if watts > held[1]:
                     found[cage] = (slug, watts, held[2])
-    return found
+    return out
 
 
 def device_optics_w(design: Design, device_id: str) -> float:
