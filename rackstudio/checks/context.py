@@ -17,6 +17,7 @@ from rackstudio.power import PASS_THROUGH, DeviceDraw, device_draw
 if TYPE_CHECKING:
     from rackstudio.checks.metrics import MetricsCache
 
+_PART_DRAWS = "part draws"  # the memo's table of each part's draw (power.device_draw's part_draws)
 
 _HALL_CAGES = "cages of every device"  # in the memo: this pass filled CheckContext.cages for the design
 
@@ -104,8 +105,11 @@ class CheckContext:
         key = ("draw", device_id)  # once per pass, as `remember` would (asked 250,000 times at L)
         found = self.memo.get(key)
         if found is None:
+            part_draws = self.memo.get(_PART_DRAWS)
+            if part_draws is None:
+                part_draws = self.memo[_PART_DRAWS] = {}
             found = self.memo[key] = device_draw(self.design, self.design.devices[device_id],
-                                                 lambda: self.optics_w(device_id))
+                                                 lambda: self.optics_w(device_id), part_draws)
         return found
 
     def cage_optics(self, device_id: str) -> dict[str, tuple[float, list[str]]]:

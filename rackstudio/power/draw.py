@@ -90,12 +90,20 @@ def listed_max_w(part: PartType) -> float | None:
     return draw.max_w if draw.known and draw.basis not in ("not powered", "no figures", "not drawn") else None
 
 
-def device_draw(design: Design, device: Device, optics_w: Callable[[], float] | None = None) -> DeviceDraw:
+def device_draw(design: Design, device: Device, optics_w: Callable[[], float] | None = None,
+                part_draws: dict[int, tuple[PartType, DeviceDraw]] | None = None) -> DeviceDraw:
     """The part's draw (or the device's own allocation), plus the optics in its cages unless the
     part's figures already count them (engineering.md 4.2); `optics_w` gives their W when the
-    caller keeps them (the checks do, across edits)."""
+    caller keeps them (the checks do, across edits); `part_draws` keeps each part's draw for a
+    caller that asks for many devices of a few parts (a check pass: 35,000 devices, 40 parts)."""
     part = design.part_of(device)
-    draw = part_draw(part)
+    if part_draws is None:
+        draw = part_draw(part)
+    else:
+        kept = part_draws.get(id(part))
+        if kept is None or kept[0] is not part:
+            kept = part_draws[id(part)] = (part, part_draw(part))
+        draw = kept[1]
     if device.allocated_w is not None:
         draw = DeviceDraw(max(draw.max_w, device.allocated_w), device.allocated_w, True, "device allocation")
     if part.rackstudio.power.includes_optics or not design.connections_of(device.id):

@@ -161,3 +161,17 @@ def test_a_cable_on_a_nic_modules_port_is_checked_like_one_on_the_chassis(r760xs
     bench.cable(("r760", port), ("leaf", "swp1"))
     assert [f.objects[0] for f in bench.findings("CAB-016")] == ["cb-1"]
     check_engine_agrees(bench.doc, bench.doc.check_engine)
+
+
+def test_a_kept_table_of_part_draws_follows_the_modules_installed(r760xs):
+    """A check pass keeps each part's draw (`device_draw(..., part_draws)`): a device whose modules
+    change has another fitted part, so the kept draw is not the one read before."""
+    part, psu, _ = r760xs
+    b = _bench(part)
+    kept: dict = {}
+    assert device_draw(b.design, b.design.devices["r760"], part_draws=kept).basis == "no power inlet"
+    for bay in ("PSU-1", "PSU-2"):
+        b.doc.execute(InstallModule("r760", bay, psu))
+    fitted = device_draw(b.design, b.design.devices["r760"], part_draws=kept)
+    assert fitted == device_draw(b.design, b.design.devices["r760"])
+    assert (fitted.max_w, fitted.derived) == (750, True) and len(kept) == 2
