@@ -27,7 +27,7 @@ STARTUP_REPORT = "RACKSTUDIO_STARTUP_REPORT"
 # (shibokensupport.feature) reads the source of every module imported after it, looking for
 # "PySide6"; importing these first spares their ≈ 300 modules that (≈ 0.03 s CPU of a start-up).
 CORE_FIRST = ("rackstudio.document", "rackstudio.commands", "rackstudio.checks", "rackstudio.recovery",
-              "rackstudio.library.catalog", "rackstudio.library.rack_design_files", "rackstudio.reports.diff",
+              "rackstudio.library.rack_design_files", "rackstudio.reports.diff",
               "rackstudio.reports.json_report", "rackstudio.reports.metrics_series", "rackstudio.reports.totals")
 # Importing the app and building its window allocate a few hundred thousand objects that live as
 # long as the process, in no reference cycles; the collections they set off walk them all (≈ 40 ms

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWi
 
 from rackstudio.checks import RuleRegistry
 from rackstudio.commands.records import update_parts
-from rackstudio.library.drift import PartDrift, part_drift, updatable_parts
 from rackstudio.ui.guard import guarded
 from rackstudio.ui.library_source import CatalogLibrary, PartsLibrary, builtin_library, plugin_library
 
 if TYPE_CHECKING:
+    from rackstudio.library.drift import PartDrift
     from rackstudio.plugins import Failure, PluginManager
     from rackstudio.ui.main_window import MainWindow
 
@@ -165,7 +165,9 @@ class ToolsController(QObject):
         """After a design opens: offer the library's newer definitions of its embedded parts."""
         library = self.window.editor.library
         self.drifts = []
-        if isinstance(library, CatalogLibrary):
+        if isinstance(library, CatalogLibrary):  # the catalog (and library.drift) are loaded by then
+            from rackstudio.library.drift import part_drift
+
             self.drifts = [d for d in part_drift(self.window.editor.design, library.catalog) if d.updatable]
         if not self.drifts:
             self.hide_drift()
@@ -186,6 +188,8 @@ class ToolsController(QObject):
         self.drift_bar.hide()
 
     def update_parts(self) -> bool:
+        from rackstudio.library.drift import updatable_parts
+
         command = update_parts(updatable_parts(self.drifts))
         if command is None:
             self.hide_drift()
