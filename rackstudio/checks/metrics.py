@@ -175,8 +175,14 @@ def side_split(ctx: CheckContext, device_id: str) -> dict[str, float]:
         return {"": demand}
     out: dict[str, float] = {}
     groups = flow.inputs(device_id)
+    above = flow.above
     for name in live:
-        sides = _sides_above(ctx, [u for u in groups[name] if flow.live(u)])
+        if above is None:
+            sides = _sides_above(ctx, [u for u in groups[name] if flow.live(u)])
+        else:  # a full pass's flow has the feeds above each node at hand
+            group = groups[name]
+            sides = _sides_in(ctx, above[group[0]] if len(group) == 1 else frozenset().union(
+                *(above[u] for u in group if flow.live(u))))
         share = demand / len(live)
         if not sides:
             out[""] = out.get("", 0.0) + share
@@ -195,6 +201,23 @@ def _sides_above(ctx: CheckContext, suppliers: list[str]) -> list[str]:
             found = ctx.memo[key] = _sides_of(ctx, suppliers)
         return found
     return _sides_of(ctx, suppliers)
+
+
+_SIDES = "sides of feeds"
+
+
+def _sides_in(ctx: CheckContext, found: frozenset[str]) -> list[str]:
+    """`_sides_of` from the feeds at or above the live suppliers of an input (the union of their
+    `power_flow.Flow.above`), once per set of feeds for the pass (the devices under the same PDUs
+    share one)."""
+    table = ctx.memo.get(_SIDES)
+    if table is None:
+        table = ctx.memo[_SIDES] = {}
+    sides = table.get(found)
+    if sides is None:
+        feeds = ctx.design.feeds
+        sides = table[found] = [feeds[f].side for f in sorted(found)]
+    return sides
 
 
 def _sides_of(ctx: CheckContext, suppliers: list[str]) -> list[str]:

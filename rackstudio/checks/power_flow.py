@@ -19,50 +19,16 @@ from collections import deque
 from collections.abc import Iterable
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.graph.component_graph import ComponentGraph, busbar_node
+from rackstudio.checks import power_sweep
+from rackstudio.checks.power_sweep import NO_EDGES, POWER_EDGES, edge_table, inputs_table, sweep
+from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
 from rackstudio.model.parts import PduSpec
 from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
 from rackstudio.power.inlets import pdu_spec
 
-POWER_EDGES = ("power", "supplies", "busbar")
 NOTHING_FAILED: frozenset[str] = frozenset()
-
-
-_EDGE_TABLE = "power edge table"
-_NO_EDGES: list[tuple[str, dict]] = []
-_NO_ADJACENCY: dict = {}
-
-
-def edge_table(ctx: CheckContext) -> tuple[dict[str, list[tuple[str, dict]]], dict[str, list[tuple[str, dict]]]]:
-    """(into, out of) node → its power edges as `_power_edges` gives them, for every node at once:
-    one scan of the graph's edges in a full pass, where a node asked one by one costs a memo key
-    and a walk of all its edges (network ones too) each."""
-    found = ctx.memo.get(_EDGE_TABLE)
-    if found is None:
-        into: dict[str, list] = {}
-        out: dict[str, list] = {}
-        design, g = ctx.design, ctx.graph.g
-        succ = g._succ
-        # every power edge leaves one of these: a UPS or panel (supplies), a cable's supplier, a
-        # busbar or a shelf on it
-        ends = dict.fromkeys((*design.upses, *design.panels, *design.feeds))
-        ends.update((c.b.owner, None) for c in design.connections.values() if c.kind == "power")
-        for rack_id in design.racks:
-            bus = busbar_node(rack_id)
-            if bus in succ:
-                ends[bus] = None
-                ends.update(dict.fromkeys(g._pred[bus]))
-        for u in ends:
-            for v, keyed in succ.get(u, _NO_ADJACENCY).items():
-                for k, a in keyed.items():
-                    if a["kind"] in POWER_EDGES:
-                        out.setdefault(u, []).append((v, str(k), a))
-                        into.setdefault(v, []).append((u, str(k), a))
-        found = ctx.memo[_EDGE_TABLE] = tuple(
-            {n: [(o, a) for o, _, a in sorted(edges, key=lambda e: (e[0], e[1]))] for n, edges in side.items()}
-            for side in (into, out))
-    return found
+_NO_EDGES = NO_EDGES
 
 
 def _power_edges(ctx: CheckContext, node: str, incoming: bool) -> list[tuple[str, dict]]:
@@ -199,55 +165,19 @@ class Flow:
         self._live_count: dict[tuple[str, str], int] = {}
         self._demand: dict[str, float] = {}
         self._outlets: dict[str, dict[str, float]] = {}
+        self._own: dict[str, float] = {}
+        self._filled = False  # `fill` decided every node a source reaches: the others are dead
+        self.above: dict[str, frozenset[str]] | None = None  # after `fill`: feeds at or above each node
         self.visits = 0  # edge steps taken: at most a few per node and edge of the power graph
 
     def fill(self, order: list[str]) -> None:
-        """Decide the liveness and live inputs of every node in `order` (`power_order`: suppliers
-        first), then their demand (consumers first): a full pass asks them all, and on a graph
-        without loops these are the figures the walks below give, each node summed once, in the
-        same order. Nodes no source reaches are dead and left to the walks."""
-        ctx = self.ctx
-        into, out = edge_table(ctx)
-        nodes = ctx.graph.g._node
-        live = self._live
-        live_inputs = self._live_inputs
-        memo = ctx.memo
-        for x in order:
-            sups = into.get(x, _NO_EDGES)
-            self.visits += len(sups)
-            kind = nodes[x].get("kind")
-            if kind == "ups" or (kind in ("feed", "panel") and not sups):
-                live[x] = True
-            else:
-                live[x] = any(live.get(u, False) for u, _ in sups)
-            groups: dict[str, list[str]] = {}  # `inputs`, from the suppliers already at hand
-            for u, attrs in sups:
-                groups.setdefault((attrs.get("consumer_port") or u) if attrs["kind"] == "power" else u,
-                                  []).append(u)
-            memo[("inputs", x)] = groups
-            live_inputs[x] = sorted(name for name, group in groups.items()
-                                    if any(live.get(u, False) for u in group))
-        demand = self._demand
-        counts = self._live_count
-        for x in reversed(order):  # `carried` written out: the same divisions and sum, in order
-            cons = out.get(x, _NO_EDGES)
-            self.visits += len(cons)
-            total = 0
-            if live[x]:
-                for v, a in cons:
-                    live_v = live_inputs[v]
-                    name = (a.get("consumer_port") or x) if a["kind"] == "power" else x
-                    if name not in live_v:
-                        total += 0.0
-                        continue
-                    count = counts.get((v, name))
-                    if count is None:
-                        count = counts[(v, name)] = sum(1 for u in memo[("inputs", v)][name] if live.get(u, False))
-                        self.visits += count
-                    total += demand[v] / len(live_v) / count
-            else:
-                total = 0.0 if cons else 0
-            demand[x] = self.own_w(x) + total
+        """Decide every node in `order` (`power_order`: suppliers first) at once, as the walks
+        below would (`power_sweep.sweep`: a full pass asks them all), with the feeds at or above
+        each (`above`). Nodes no source reaches are dead with no live input: the walks are left
+        the rest of their figures."""
+        self.above = sweep(self, order, lambda u: frozenset(
+            f for f in {u} | upstream(self.ctx, u) if f in self.ctx.design.feeds))
+        self._filled = True
 
     def live(self, node: str) -> bool:
         """Whether power reaches `node`: it is a source, or any supplier is live. Depth-first over
@@ -256,6 +186,8 @@ class Flow:
         known = self._live.get(node)
         if known is not None:
             return known
+        if self._filled:
+            return False
         stack: list[list] = []
         settled = self._enter_live(node, stack)
         if settled is not None:
@@ -300,6 +232,11 @@ class Flow:
 
     def inputs(self, node: str) -> dict[str, list[str]]:
         """Input name → its suppliers (connected inputs only); the same in every scenario."""
+        table = inputs_table(self.ctx)
+        if table is not None:
+            found = table.get(node)
+            if found is not None:
+                return found
         key = ("inputs", node)
         if key not in self.ctx.memo:
             groups: dict[str, list[str]] = {}
@@ -310,6 +247,8 @@ class Flow:
 
     def live_inputs(self, node: str) -> list[str]:
         if node not in self._live_inputs:
+            if self._filled:
+                return []
             self._live_inputs[node] = sorted(name for name, sups in self.inputs(node).items()
                                              if any(self.live(u) for u in sups))
         return self._live_inputs[node]
@@ -320,6 +259,9 @@ class Flow:
         return bool(live) and len(live) < len(self.inputs(node))
 
     def own_w(self, node: str) -> float:
+        found = self._own.get(node)
+        if found is not None:
+            return found
         if node not in self.ctx.design.devices:
             return 0.0
         load = self.ctx.load_w(node)
@@ -568,15 +510,13 @@ def power_order(ctx: CheckContext) -> list[str] | None:
     """The nodes sources reach, every supplier before its consumers (Kahn's walk, once per pass),
     or None when a loop of power runs through one of them."""
     def compute() -> list[str] | None:
+        if ctx.full_pass:
+            return power_sweep.order(ctx)
         g = ctx.graph.g
         design = ctx.design
         sources = [n for n in (*design.upses, *design.panels, *design.feeds)
                    if n in g and (g.nodes[n].get("kind") == "ups" or not suppliers(ctx, n))]
-        if ctx.full_pass:
-            into, out = edge_table(ctx)
-            into_of, out_of = (lambda n: into.get(n, _NO_EDGES)), (lambda n: out.get(n, _NO_EDGES))
-        else:
-            into_of, out_of = (lambda n: suppliers(ctx, n)), (lambda n: consumers(ctx, n))
+        into_of, out_of = (lambda n: suppliers(ctx, n)), (lambda n: consumers(ctx, n))
         reached = set(sources) | _reach(ctx, sources, consumers)
         waiting = {v: sum(1 for u, _ in into_of(v) if u in reached) for v in reached}
         ready = [v for v, n in waiting.items() if not n]
