@@ -19,7 +19,6 @@ from collections import deque
 from collections.abc import Iterable
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.checks import power_sweep
 from rackstudio.checks.power_sweep import NO_EDGES, POWER_EDGES, edge_table, inputs_table, sweep
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.model.design import Design
@@ -150,9 +149,7 @@ def flow(ctx: CheckContext, failed: frozenset[str] = NOTHING_FAILED) -> Flow:
 def _new_flow(ctx: CheckContext, failed: frozenset[str]) -> Flow:
     found = Flow(ctx, failed)
     if not failed and ctx.full_pass:
-        order = power_order(ctx)
-        if order is not None:
-            found.fill(order)
+        found.fill()
     return found
 
 
@@ -168,16 +165,16 @@ class Flow:
         self._own: dict[str, float] = {}
         self._filled = False  # `fill` decided every node a source reaches: the others are dead
         self.above: dict[str, frozenset[str]] | None = None  # after `fill`: feeds at or above each node
+        self.order: list[str] | None = None  # after `fill`: `power_order`
         self.visits = 0  # edge steps taken: at most a few per node and edge of the power graph
 
-    def fill(self, order: list[str]) -> None:
-        """Decide every node in `order` (`power_order`: suppliers first) at once, as the walks
-        below would (`power_sweep.sweep`: a full pass asks them all), with the feeds at or above
-        each (`above`). Nodes no source reaches are dead with no live input: the walks are left
-        the rest of their figures."""
-        self.above = sweep(self, order, lambda u: frozenset(
+    def fill(self) -> None:
+        """Decide every node at once, as the walks below would (`power_sweep.sweep`: a full pass
+        asks them all), with the feeds at or above each (`above`) and the order they were decided
+        in (`order`, `power_order`'s). Nodes no source reaches are dead with no live input."""
+        self.order = sweep(self, lambda u: frozenset(
             f for f in {u} | upstream(self.ctx, u) if f in self.ctx.design.feeds))
-        self._filled = True
+        self._filled = self.order is not None
 
     def live(self, node: str) -> bool:
         """Whether power reaches `node`: it is a source, or any supplier is live. Depth-first over
@@ -264,6 +261,8 @@ class Flow:
             return found
         if node not in self.ctx.design.devices:
             return 0.0
+        if self._filled:  # a device the sweep did not decide has no live input: its whole load
+            return self.ctx.load_w(node)
         load = self.ctx.load_w(node)
         single = self.ctx.part(node).rackstudio.power.single_feed_w
         if single is not None and self.degraded(node):
@@ -509,9 +508,10 @@ def acyclic(ctx: CheckContext) -> bool:
 def power_order(ctx: CheckContext) -> list[str] | None:
     """The nodes sources reach, every supplier before its consumers (Kahn's walk, once per pass),
     or None when a loop of power runs through one of them."""
+    if ctx.full_pass:  # the normal flow's sweep finds it
+        return flow(ctx).order
+
     def compute() -> list[str] | None:
-        if ctx.full_pass:
-            return power_sweep.order(ctx)
         g = ctx.graph.g
         design = ctx.design
         sources = [n for n in (*design.upses, *design.panels, *design.feeds)

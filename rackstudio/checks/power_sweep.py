@@ -1,15 +1,15 @@
 """Qt-free. The power graph of a full pass as tables, and the normal flow over them in one sweep:
-every power edge into and out of every node (`edge_table`), then every reached node's liveness,
-inputs, live inputs, own draw, demand and the feeds at or above it (`sweep`), suppliers first
-for the first four, consumers first for demand. A full check asks all of them (the rack figures,
-every power rule), so one pass over plain dicts and lists replaces a walk, a memo key and a
-sorted() per node; an update asks a few nodes and keeps `power_flow.Flow`'s walks. On a graph
-without loops the sweep gives, to the bit, what the walks give: the same sums in the same order
-(tests/core/test_power_sweep.py).
+every power edge into and out of every node (`edge_table`), then, in one walk of Kahn's
+(suppliers first, which is also `power_flow.power_order`), every node's liveness, inputs, live
+inputs and the feeds at or above it, and back (consumers first) its own draw and demand
+(`sweep`). A full check asks all of them (the rack figures, every power rule), so one pass over
+plain dicts and lists replaces a walk, a memo key and a sorted() per node; an update asks a few
+nodes and keeps `power_flow.Flow`'s walks. On a graph without loops the sweep gives, to the bit,
+what the walks give: the same sums in the same order (tests/core/test_power_sweep.py).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from rackstudio.graph.component_graph import busbar_node
@@ -98,8 +98,9 @@ def _other_end_and_key(edge: tuple[str, str, dict]) -> tuple[str, str]:
 
 
 def order(ctx: CheckContext) -> list[str] | None:
-    """`power_flow.power_order` over the pass's edge table: the nodes sources reach (breadth
-    first), then Kahn's walk over them; None when a loop of power runs through one of them."""
+    """`power_flow.power_order` over the pass's edge table where a loop runs somewhere: the
+    nodes sources reach (breadth first), then Kahn's walk over them; None when the loop runs
+    through one of them."""
     into, out = edge_table(ctx)
     design, nodes = ctx.design, ctx.graph.g._node
     reached = [n for n in (*design.upses, *design.panels, *design.feeds)
@@ -134,16 +135,58 @@ def inputs_table(ctx: CheckContext) -> dict[str, dict[str, list[str]]] | None:
     return ctx.memo.get(_INPUTS)
 
 
-def sweep(flow: Flow, order: list[str], feeds_outside: Callable[[str], frozenset[str]]) -> dict[str, frozenset[str]]:
-    """Fill `flow` (nothing failed, a full pass) for every node in `order` (`power_order`:
-    suppliers first), as `Flow.live`, `inputs`, `live_inputs`, `own_w` and `demand` give them;
-    returns each node's feeds at or above it (itself if a feed). A supplier outside `order` (no
-    source reaches it) is dead, and `feeds_outside` gives its feeds."""
+def sweep(flow: Flow, feeds_outside: Callable[[str], frozenset[str]]) -> list[str] | None:
+    """Fill `flow` (nothing failed, a full pass) as `Flow.live`, `inputs`, `live_inputs`, `own_w`
+    and `demand` give them, and `flow.above`: each node's feeds at or above it (itself if a
+    feed). Returns `power_flow.power_order`: the nodes sources reach, suppliers first (the live
+    ones, in a graph without loops), or None when a loop of power runs through one of them.
+    Every node with a power edge is decided in one walk of Kahn's when no loop runs anywhere;
+    else again, over the nodes sources reach (`order`), a supplier outside them being dead and
+    `feeds_outside` giving its feeds."""
     ctx = flow.ctx
     into, out = edge_table(ctx)
+    design, nodes = ctx.design, ctx.graph.g._node
+    alone = [n for n in (*design.upses, *design.panels, *design.feeds)
+             if n in nodes and n not in into and n not in out]
+    every: list[str] = []
+    _forward(flow, _suppliers_first(into, out, alone, every), feeds_outside)
+    if len(every) == len(into) + len(alone) + sum(1 for u in out if u not in into):
+        _backward(flow, every)
+        return [x for x in every if flow._live[x]]
+    for table in (flow._live, flow._live_inputs, flow._own):  # a loop somewhere: start again
+        table.clear()
+    found = order(ctx)
+    if found is None:
+        del ctx.memo[_INPUTS]
+        flow.above = None
+        return None
+    _forward(flow, found, feeds_outside)
+    _backward(flow, found)
+    return found
+
+
+def _suppliers_first(into: Edges, out: Edges, alone: list[str], every: list[str]) -> Iterator[str]:
+    """Kahn's walk over every node with a power edge (and `alone`), each node once its every
+    supplier is: those it reached are in `every` (all of them but the ones a loop holds)."""
+    waiting = {v: len(sups) for v, sups in into.items()}
+    ready = [u for u in out if u not in waiting]
+    ready += alone
+    while ready:
+        x = ready.pop()
+        every.append(x)
+        yield x
+        for v, _ in out.get(x, NO_EDGES):
+            n = waiting[v] = waiting[v] - 1
+            if not n:
+                ready.append(v)
+
+
+def _forward(flow: Flow, order: Iterable[str], feeds_outside: Callable[[str], frozenset[str]]) -> None:
+    """Liveness, inputs, live inputs and the feeds above, suppliers first."""
+    ctx = flow.ctx
+    into = edge_table(ctx)[0]
     nodes = ctx.graph.g._node
-    design = ctx.design
-    devices, feeds = design.devices, design.feeds
+    feeds = ctx.design.feeds
     live, live_inputs = flow._live, flow._live_inputs
     groups_of: dict[str, dict[str, list[str]]] = {}
     ctx.memo[_INPUTS] = groups_of
@@ -173,6 +216,7 @@ def sweep(flow: Flow, order: list[str], feeds_outside: Callable[[str], frozenset
             found = _NO_FEEDS
         else:
             groups: dict[str, list[str]] = {}
+            names = []  # the inputs with a live supplier
             sets = []
             for u, a in sups:
                 name = (a.get("consumer_port") or u) if a["kind"] == "power" else u
@@ -181,17 +225,31 @@ def sweep(flow: Flow, order: list[str], feeds_outside: Callable[[str], frozenset
                     groups[name] = [u]
                 else:
                     group.append(u)
+                if live.get(u, False) and name not in names:
+                    names.append(name)
                 f = above.get(u)
                 sets.append(f if f is not None else feeds_outside(u))
             groups_of[x] = groups
-            names = live_inputs[x] = sorted(name for name, group in groups.items()
-                                            if any(live.get(u, False) for u in group))
+            names.sort()
+            live_inputs[x] = names
             live[x] = bool(names) or nodes[x].get("kind") == "ups"
             key = tuple(sets)  # the devices under the same PDUs share one set
             found = unions.get(key)
             if found is None:
                 found = unions[key] = frozenset().union(*sets)
         above[x] = found | {x} if x in feeds else found
+    flow.above = above
+    flow.visits += visits
+
+
+def _backward(flow: Flow, order: list[str]) -> None:
+    """Own draw and demand, consumers first."""
+    ctx = flow.ctx
+    out = edge_table(ctx)[1]
+    devices = ctx.design.devices
+    live, live_inputs = flow._live, flow._live_inputs
+    groups_of = ctx.memo[_INPUTS]
+    visits = 0
     demand, own, counts = flow._demand, flow._own, flow._live_count  # counts of one are not kept
     load_w, part = ctx.load_w, ctx.part
     for x in reversed(order):  # `Flow.carried` written out: the same divisions and sum, in order
@@ -229,4 +287,3 @@ def sweep(flow: Flow, order: list[str], feeds_outside: Callable[[str], frozenset
         else:
             demand[x] = 0.0 + total
     flow.visits += visits
-    return above

@@ -46,6 +46,10 @@ def _assert_sweep_equals_walk(design: Design) -> None:
     swept = full.memo[("flow", power_flow.NOTHING_FAILED)]
     assert swept.above is not None  # filled in the sweep, not walked
     assert power_flow.flow(walked).above is None
+    order = power_flow.power_order(full)  # the sweep's: the nodes sources reach, suppliers first
+    assert sorted(order) == sorted(power_flow.power_order(walked))
+    place = {n: i for i, n in enumerate(order)}
+    assert all(place[u] < place[n] for n in order for u, _ in power_flow.suppliers(full, n) if u in place)
 
 
 def _power(design: Design, conn_id: str, consumer: tuple[str, str], supplier: tuple[str, str]) -> None:
@@ -147,3 +151,18 @@ def test_after_random_edits(seed):
             feed = rng.choice(sorted(design.feeds))
             design.put("connections", conn.model_copy(update={"b": PortRef(owner=feed)}))
     _assert_sweep_equals_walk(design)
+
+
+def test_a_loop_through_fed_pdus_leaves_the_flow_to_the_walks():
+    """A loop of power that sources reach has no order to sweep in: no power order, no sweep."""
+    design = _hall_with_chains()
+    fed, other = _pdus(design)[0], _pdus(design)[3]
+    _power(design, "pw-fed-loop-1", (other, _inlet(design, other)), (fed, _free_outlet(design, fed)))
+    _power(design, "pw-fed-loop-2", (fed, _inlet(design, fed)), (other, _free_outlet(design, other)))
+    graph = ComponentGraph(design)
+    full = CheckContext(design, graph)
+    full.new_pass(full=True)
+    assert power_flow.power_order(full) is None and not power_flow.acyclic(full)
+    assert power_flow.flow(full).above is None
+    walked = CheckContext(design, graph)
+    assert _figures(full) == _figures(walked)
