@@ -3,15 +3,18 @@
 Clicking a finding selects its objects and shows them (a rack on the floor plan, a device in its
 rack's elevation: `focus_requested`); the context menu waives a finding (reason and author, one
 undoable AddRecord) or removes its waiver. Waived findings stay listed, greyed, and are not
-counted. The list follows each edit's FindingsDelta, adding and removing only those rows. While
-a failure simulation runs, a banner at the top says what failed and what it takes down.
+counted. The list follows each edit's FindingsDelta, adding and removing only those rows, each
+in its sorted place; adopting a full check lists its findings the same way, a chunk per delta,
+and the header says so until the whole result is in. While a failure simulation runs, a banner
+at the top says what failed and what it takes down.
 """
 from __future__ import annotations
 
 import getpass
+from bisect import bisect_right
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,9 +40,6 @@ _TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO
 _COLOURS = {Severity.ERROR: QColor(190, 30, 45), Severity.WARNING: QColor(180, 105, 0), Severity.INFO: QColor(60, 90, 150)}
 _WAIVED = QBrush(QColor(150, 150, 155))
 AUTHOR_KEY = "review/author"
-
-
-FILL_SLICE = 100  # findings listed per turn of the event loop when there are many
 
 
 class _Tree(QTreeWidget):
@@ -86,8 +86,9 @@ class FindingsDock(QDockWidget):
         self._rule_items: dict[tuple[Severity, str], QTreeWidgetItem] = {}
         self._rows: dict[Finding, list[QTreeWidgetItem]] = {}
         self._tally: dict[tuple[Severity, str], list[int]] = {}  # (severity, rule) -> [counted, waived]
-        self._pending: list[Finding] = []  # findings still to list (`reload` lists many in slices)
-        self._labelled = True  # rule and severity rows labelled after the last fill
+        self._order: dict[tuple[Severity, str], list[tuple]] = {}  # a rule row's children's sort keys
+        self._rule_order: dict[Severity, list[str]] = {}  # a severity row's children's rule ids
+        self._unexpanded: set[Severity] = set()  # opened when their first rule row comes
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -103,10 +104,8 @@ class FindingsDock(QDockWidget):
 
     @guarded
     def reload(self) -> None:
-        """List the checks' findings anew. Thousands of them (a 1,000-rack hall has 6,500) are
-        added FILL_SLICE at a time on later turns of the event loop, so adopting a full check
-        never holds the window for the whole list."""
-        self._pending, self._labelled = [], False
+        """List the checks' findings anew: all of them, or, while a full check's result is being
+        adopted, none yet (the adoption's deltas list them a chunk at a time)."""
         self.tree.setUpdatesEnabled(False)
         try:
             self.tree.clear()
@@ -114,6 +113,9 @@ class FindingsDock(QDockWidget):
             self._rule_items.clear()
             self._rows.clear()
             self._tally.clear()
+            self._order.clear()
+            self._rule_order = {severity: [] for severity in _TITLES}
+            self._unexpanded = {Severity.ERROR, Severity.WARNING}
             for severity in _TITLES:
                 item = QTreeWidgetItem()
                 item.setData(0, _ROLE, ("severity", severity))
@@ -123,80 +125,71 @@ class FindingsDock(QDockWidget):
                 item.setForeground(0, QBrush(_COLOURS[severity]))
                 self.tree.addTopLevelItem(item)
                 self._severity_items[severity] = item
+                self._label_severity(severity)
         finally:
             self.tree.setUpdatesEnabled(True)
-        self._pending = list(reversed(self.live_checks.findings()))  # popped from the end, in order
-        self._fill(len(self._pending) if len(self._pending) <= FILL_SLICE * 2 else FILL_SLICE)
-
-    @guarded
-    def _fill(self, count: int = 0) -> None:
-        """Add up to `count` pending findings (all with 0); label and expand when none are left."""
-        pending = self._pending
-        if not pending and self._labelled:
-            return
-        self.tree.setUpdatesEnabled(False)
-        try:
-            for _ in range(min(count or len(pending), len(pending))):
-                self._add(pending.pop(), ordered=False)
-            if not pending:
-                for item in self._rule_items.values():
-                    self._label_rule(item)
-                for severity, item in self._severity_items.items():
-                    self._label_severity(severity)
-                    item.setExpanded(severity != Severity.INFO)
-                self._labelled = True
-        finally:
-            self.tree.setUpdatesEnabled(True)
-        if pending:
-            QTimer.singleShot(0, self, lambda: self._fill(FILL_SLICE))
+        findings = self.live_checks.findings()
+        if findings:
+            self.apply_delta(FindingsDelta(added=findings))
         else:
             self._update_summary()
 
     @guarded
     def apply_delta(self, delta: FindingsDelta) -> None:
-        self._fill()  # an edit while the list is still filling: finish it first
         touched: set[tuple[Severity, str]] = set()
-        for f in delta.removed:
-            items = self._rows.get(f)
-            if not items:
-                continue
-            item = items.pop()
-            if not items:
-                del self._rows[f]
-            parent = item.parent()
-            parent.removeChild(item)
-            self._tally[(f.severity, f.rule)][0 if f.counts else 1] -= 1
-            touched.add((f.severity, f.rule))
-        for f in delta.added:
-            self._add(f, ordered=True)
-            touched.add((f.severity, f.rule))
-        for key in touched:
-            rule_item = self._rule_items.get(key)
-            if rule_item is None:
-                continue
-            if rule_item.childCount() == 0:
-                self._severity_items[key[0]].removeChild(rule_item)
-                del self._rule_items[key]
-                del self._tally[key]
-            else:
-                self._label_rule(rule_item)
-        for severity in {s for s, _ in touched}:
-            self._label_severity(severity)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for f in delta.removed:
+                items = self._rows.get(f)
+                if not items:
+                    continue
+                item = items.pop()
+                if not items:
+                    del self._rows[f]
+                key = (f.severity, f.rule)
+                parent = item.parent()
+                del self._order[key][parent.indexOfChild(item)]
+                parent.removeChild(item)
+                self._tally[key][0 if f.counts else 1] -= 1
+                touched.add(key)
+            for f in delta.added:
+                self._add(f)
+                touched.add((f.severity, f.rule))
+            for key in touched:
+                rule_item = self._rule_items.get(key)
+                if rule_item is None:
+                    continue
+                if rule_item.childCount() == 0:
+                    severity_item = self._severity_items[key[0]]
+                    rules = self._rule_order[key[0]]
+                    del rules[severity_item.indexOfChild(rule_item)]
+                    severity_item.removeChild(rule_item)
+                    del self._rule_items[key], self._tally[key], self._order[key]
+                else:
+                    self._label_rule(rule_item)
+            for severity in {s for s, _ in touched}:
+                self._label_severity(severity)
+        finally:
+            self.tree.setUpdatesEnabled(True)
         self._update_summary()
 
-    def _add(self, f: Finding, ordered: bool) -> QTreeWidgetItem:
+    def _add(self, f: Finding) -> QTreeWidgetItem:
+        """A row for `f` in its sorted place (under its rule's row, made when it is the first)."""
         key = (f.severity, f.rule)
         rule_item = self._rule_items.get(key)
         if rule_item is None:
             rule_item = QTreeWidgetItem()
             rule_item.setData(0, _ROLE, ("rule", f.rule))
             parent = self._severity_items[f.severity]
-            index = parent.childCount()
-            if ordered:
-                index = next((i for i in range(parent.childCount())
-                              if parent.child(i).data(0, _ROLE)[1] > f.rule), index)
+            rules = self._rule_order[f.severity]
+            index = bisect_right(rules, f.rule)
+            rules.insert(index, f.rule)
             parent.insertChild(index, rule_item)
             self._rule_items[key] = rule_item
+            self._order[key] = []
+            if f.severity in self._unexpanded:
+                self._unexpanded.discard(f.severity)
+                parent.setExpanded(True)
         item = QTreeWidgetItem([("[waived] " if f.waived else "") + f.message])
         item.setData(0, _ROLE, ("finding", f))
         item.setToolTip(0, self._tooltip(f))
@@ -205,11 +198,10 @@ class FindingsDock(QDockWidget):
             font = QFont(item.font(0))
             font.setItalic(True)
             item.setFont(0, font)
-        index = rule_item.childCount()
-        if ordered:
-            order = f.sort_key()
-            index = next((i for i in range(rule_item.childCount())
-                          if rule_item.child(i).data(0, _ROLE)[1].sort_key() > order), index)
+        order = self._order[key]
+        sort_key = f.sort_key()
+        index = bisect_right(order, sort_key)
+        order.insert(index, sort_key)
         rule_item.insertChild(index, item)
         self._rows.setdefault(f, []).append(item)
         self._tally.setdefault(key, [0, 0])[0 if f.counts else 1] += 1
@@ -217,8 +209,7 @@ class FindingsDock(QDockWidget):
 
     def _label_rule(self, item: QTreeWidgetItem) -> None:
         rule_id = item.data(0, _ROLE)[1]
-        engine = self.live_checks.engine
-        rule = engine.registry.get(rule_id) if engine is not None else None
+        rule = self.live_checks.rule(rule_id)
         severity = item.parent().data(0, _ROLE)[1]
         counted, waived = self._tally.get((severity, rule_id), (0, 0))
         title = f" {rule.title}" if rule is not None else ""
@@ -246,6 +237,11 @@ class FindingsDock(QDockWidget):
         return "\n".join(lines)
 
     def _update_summary(self) -> None:
+        if self.live_checks.adopting:
+            total = sum(self.live_checks.counts.values())
+            listed = total - self.live_checks.unadopted()
+            self.summary.setText(f"Checking… taking in the results: {listed:,} of {total:,} findings listed")
+            return
         if self.live_checks.engine is None:
             self.summary.setText("Checking in the background… findings appear when it ends"
                                  if self.live_checks.in_background else
@@ -270,7 +266,6 @@ class FindingsDock(QDockWidget):
 
     def listed(self) -> list[Finding]:
         """The findings the panel lists, sorted as the engine sorts them."""
-        self._fill()
         return sorted((f for f, items in self._rows.items() for _ in items), key=Finding.sort_key)
 
     def row_of(self, f: Finding) -> QTreeWidgetItem | None:

@@ -4,6 +4,9 @@ opening stays fast, and turns each edit's FindingsDelta into Qt signals for the 
 and the canvas markers. A large design's full run (tens of seconds for 1,000 racks) goes to a
 worker thread over a snapshot of the design (Document.check_job), so the window stays usable
 and editable; the engine is adopted, and caught up with the edits made meanwhile, when it ends.
+Adopting a large result (indexing and listing its findings, re-marking the hall) is sliced work
+on later turns of the event loop (`follow`), ADOPT_BUDGET_S at a time, so the window never holds
+for the whole of it; the checks are "done" (`engine`, the status) only once all of it is.
 
 The marker index maps object ids to the unwaived errors and warnings about them (a cable's
 findings also mark the devices at its ends, a feed's the rack it drops to), so the views repaint
@@ -15,14 +18,23 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from rackstudio.checks import CheckEngine, Finding, FindingsDelta, RuleRegistry, Severity, builtin_registry
+from rackstudio.checks import (
+    CheckEngine,
+    Finding,
+    FindingsDelta,
+    Rule,
+    RuleRegistry,
+    Severity,
+    builtin_registry,
+)
 from rackstudio.document import ChecksJob, Document
+from rackstudio.memory import release
 from rackstudio.model.design import Design
 from rackstudio.reports.totals import Bar, rack_summary
 from rackstudio.ui.bridge import DocumentBridge
@@ -31,6 +43,8 @@ from rackstudio.ui.guard import REPORT, guarded
 _MARKED = (Severity.ERROR, Severity.WARNING)
 MAX_TIP_LINES = 6
 BACKGROUND_RECORDS = 5000  # devices + connections above which the full run goes to a thread
+ADOPT_BUDGET_S = 0.008  # GUI-thread work per turn of the event loop while a result is adopted
+ADOPT_CHUNK = 25  # findings indexed and listed per step of an adoption
 
 
 _gc_holds = [0, False]  # background jobs running with the cyclic GC paused; whether it was on before
@@ -53,6 +67,20 @@ def _resume_gc() -> None:
     if _gc_holds[0] == 0 and _gc_holds[1]:
         gc.freeze()
         gc.enable()
+
+
+def _release_snapshot(job: ChecksJob, live: Design) -> None:
+    """On the worker, once its run ended: empty the snapshot's own indexes (`memory.release`, in
+    slices). Dropped whole on the GUI thread with the job, their half a million small objects were
+    one C call holding the GIL, 40 to 85 ms at 1,000 racks. Adopting the engine reads the live
+    design, never the snapshot's indexes; ones shared with the live design are left alone."""
+    index = job.design.index
+    if index is live.index:
+        return
+    for name in type(index).__slots__:
+        table = getattr(index, name)
+        if isinstance(table, dict):
+            release(table)
 
 
 class _Relay(QObject):
@@ -129,6 +157,15 @@ class ChecksController(QObject):
         self._job: ChecksJob | None = None  # the full run on a worker thread, if one is going
         self._job_started = 0.0
         self._relay: _Relay | None = None
+        self._adopting = False  # a result is being adopted: indexed, listed and marked in slices
+        self._started = 0.0  # when the run being adopted started
+        self._unadopted: dict[Finding, int] = {}  # findings still to index and list, last first (popitem)
+        self._unadopted_count = 0  # the sum of its counts
+        self._work: deque[Iterator[object]] = deque()  # sliced GUI work (`follow`)
+        self._inline = 0  # > 0 while an adoption runs to its end at once (a design checked here)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(0)
+        self._ticker.timeout.connect(self._tick)
         bridge.replaced.connect(self._on_replaced)
 
     # --- state -----------------------------------------------------------------------------------
@@ -143,9 +180,23 @@ class ChecksController(QObject):
 
     @property
     def engine(self) -> CheckEngine | None:
-        """The engine of the open document once its first run finished, else None."""
+        """The engine of the open document once its first run finished and was adopted, else None."""
+        engine = self._results_engine()
+        return None if self._adopting else engine
+
+    def _results_engine(self) -> CheckEngine | None:
+        """The engine whose results are shown: adopted, or being adopted."""
         engine = self.document.check_engine
         return engine if engine is not None and engine is self._engine else None
+
+    @property
+    def adopting(self) -> bool:
+        """A finished run's results are still being indexed, listed and marked."""
+        return self._adopting
+
+    def unadopted(self) -> int:
+        """How many of the findings being adopted are not indexed and listed yet."""
+        return self._unadopted_count
 
     def findings(self) -> list[Finding]:
         engine = self.engine
@@ -153,7 +204,8 @@ class ChecksController(QObject):
 
     @property
     def running(self) -> bool:
-        return self._pending or self._job is not None
+        """A run is scheduled, going, or its results are still being adopted."""
+        return self._pending or self._job is not None or self._adopting
 
     @property
     def in_background(self) -> bool:
@@ -204,7 +256,7 @@ class ChecksController(QObject):
             bar().repaint()  # say so before the run holds the event loop
         started = time.perf_counter()
         registry = self.registry_factory()
-        self._adopt(lambda: self.document.attach_check_engine(registry), started)
+        self._adopt(lambda: self.document.attach_check_engine(registry), started, inline=True)
 
     def _start_job(self) -> None:
         job = self.document.check_job(self.registry_factory)  # the registry is built on the worker
@@ -213,9 +265,12 @@ class ChecksController(QObject):
         relay.done.connect(self._job_done)
         self._job, self._relay, self._job_started = job, relay, time.perf_counter()
 
+        live = self.design
+
         def work() -> None:
             try:
                 job.run()
+                _release_snapshot(job, live)
             except BaseException as exc:  # reported on the GUI thread
                 relay.done.emit(job, exc)
                 return
@@ -235,27 +290,111 @@ class ChecksController(QObject):
             self.status.emit("The checks could not run")
             REPORT.handle(error)
             return
-        self._adopt(lambda: self.document.adopt_check_engine(job), self._job_started)
+        self._adopt(lambda: self.document.adopt_check_engine(job), self._job_started, inline=False)
 
-    def _adopt(self, attach: Callable[[], CheckEngine | None], started: float) -> None:
+    def _adopt(self, attach: Callable[[], CheckEngine | None], started: float, inline: bool) -> None:
+        """Attach a finished run's engine, then index and list its findings and re-mark the views:
+        now (`inline`: a design checked here, the window already held for the run), else in slices
+        on later turns of the event loop. Edits meanwhile go to the new engine (`_on_delta`)."""
         old = self.document.check_engine
         engine = attach()
         if engine is None:
             return
+        self._work.clear()  # an older adoption's slices, if one was still going
         if old is not None and old is not engine:
             old.changed.disconnect(self._on_delta)
-        self.last_run_s = time.perf_counter() - started
-        self._engine = engine
+        self._engine, self._started, self._adopting = engine, started, True
         engine.changed.connect(self._on_delta)
-        self._rebuild_index()
+        findings = engine.findings()
+        self.counts = tally(findings)
+        self._keys = Counter((f.key, f.severity) for f in findings)
+        self._index.clear()
+        self._targets.clear()
+        unadopted: dict[Finding, int] = {}
+        for f in reversed(findings):  # popitem() takes the last: the first finding comes first
+            unadopted[f] = unadopted.get(f, 0) + 1
+        self._unadopted, self._unadopted_count = unadopted, len(findings)
         self.reset.emit()
+        self.status.emit(f"Checking… taking in the results ({len(findings):,} findings)")
+        if not inline:
+            self.follow(self._adoption())
+            return
+        self._inline += 1
+        try:
+            self.follow(self._adoption())
+        finally:
+            self._inline -= 1
+        self._adopted()
+
+    def _adoption(self) -> Iterator[None]:
+        """Index and list the findings ADOPT_CHUNK at a time, in order (a `delta` of added findings
+        per chunk), then re-mark everything."""
+        unadopted = self._unadopted
+        while unadopted:
+            chunk: list[Finding] = []
+            while unadopted and len(chunk) < ADOPT_CHUNK:
+                f, n = unadopted.popitem()
+                chunk += [f] * n
+                self._unadopted_count -= n
+            for f in chunk:
+                self._add(f)
+            self.delta.emit(FindingsDelta(added=chunk))
+            yield
         self.markers_changed.emit(None)
-        self.status.emit(f"Checks: {counts_text(self.counts)} ({len(engine.rules_run())} rules, "
-                         f"{self.last_run_s:.1f} s)")
+
+    def _adopted(self) -> None:
+        """All of the adoption's work is done: the checks are done."""
+        if not self._adopting:
+            return
+        self._adopting = False
+        engine = self._engine
+        self.last_run_s = time.perf_counter() - self._started
+        rules = len(engine.rules_run()) if engine is not None else 0
+        self.status.emit(f"Checks: {counts_text(self.counts)} ({rules} rules, {self.last_run_s:.1f} s)")
+
+    # --- sliced work -----------------------------------------------------------------------------
+
+    def follow(self, work: Iterator[object]) -> None:
+        """Run `work` one step (`next`) at a time on later turns of the event loop, ADOPT_BUDGET_S
+        of steps a turn, after the work already queued. An adoption is done once all of it is; an
+        adoption that runs at once (a design checked here) runs `work` at once too."""
+        if self._inline:
+            for _ in work:
+                pass
+            return
+        self._work.append(work)
+        if not self._ticker.isActive():
+            self._ticker.start()
+
+    @guarded
+    def _tick(self) -> None:
+        deadline = time.perf_counter() + ADOPT_BUDGET_S
+        queue = self._work
+        try:
+            while queue:
+                work = queue[0]
+                paused = False
+                try:
+                    for _ in work:
+                        if time.perf_counter() >= deadline:
+                            paused = True
+                            return
+                finally:
+                    if not paused and queue and queue[0] is work:
+                        queue.popleft()  # done, or failed: not run again
+        finally:
+            if not queue:
+                self._ticker.stop()
+                self._adopted()
+
+    # --- the document -----------------------------------------------------------------------------
 
     def _on_replaced(self) -> None:
         self._engine = None
         self._job, self._relay = None, None
+        self._adopting = False
+        self._unadopted, self._unadopted_count = {}, 0
+        self._work.clear()
         self._index.clear()
         self._targets.clear()
         self.counts = Counter()
@@ -266,8 +405,21 @@ class ChecksController(QObject):
             self.schedule()
 
     def _on_delta(self, delta: FindingsDelta) -> None:
+        """An edit's findings delta. While an adoption is going, a removed finding not adopted yet
+        is dropped from those to come (never listed); added ones are adopted now."""
         touched: set[str] = set()
+        removed: list[Finding] = []
+        unadopted = self._unadopted
         for f in delta.removed:
+            n = unadopted.get(f, 0)
+            if n:
+                self._unadopted_count -= 1
+                if n == 1:
+                    del unadopted[f]
+                else:
+                    unadopted[f] = n - 1
+                continue
+            removed.append(f)
             touched.update(self._unindex(f))
         self.counts.subtract(tally(delta.removed))
         self._keys.subtract((f.key, f.severity) for f in delta.removed)
@@ -275,22 +427,14 @@ class ChecksController(QObject):
             touched.update(self._add(f))
         self.counts.update(tally(delta.added))
         self._keys.update((f.key, f.severity) for f in delta.added)
-        self.delta.emit(delta)
+        self.delta.emit(FindingsDelta(added=list(delta.added), removed=removed) if len(removed) < len(delta.removed)
+                        else delta)
         if touched:
             self.markers_changed.emit(touched)
-        if delta:
+        if delta and not self._adopting:
             self.status.emit(f"Checks: {counts_text(self.counts)}")
 
     # --- the marker index ------------------------------------------------------------------------
-
-    def _rebuild_index(self) -> None:
-        self._index.clear()
-        self._targets.clear()
-        findings = self.findings()
-        self.counts = tally(findings)
-        self._keys = Counter((f.key, f.severity) for f in findings)
-        for f in findings:
-            self._add(f)
 
     def _where(self, f: Finding) -> tuple[str, ...]:
         design = self.design
@@ -351,8 +495,13 @@ class ChecksController(QObject):
             found.extend(self._index.get(obj_id, ()))
         return marker_of(found)
 
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule `rule_id` of the engine whose results are shown."""
+        engine = self._results_engine()
+        return engine.registry.get(rule_id) if engine is not None else None
+
     def rack_load(self, rack_id: str) -> tuple[Bar, Bar] | None:
-        engine = self.engine
+        engine = self._results_engine()
         if engine is None or rack_id not in engine.design.racks:
             return None
         return rack_load(engine, rack_id)

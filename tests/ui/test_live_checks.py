@@ -434,38 +434,3 @@ def test_the_startup_report_prints_the_first_paint_and_exits(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert re.search(r"^first-paint \d+\.\d{3}$", result.stderr, re.M), result.stderr
-
-
-def test_a_large_result_is_listed_and_marked_in_slices_with_the_gc_resumed(qtbot, monkeypatch):
-    """Adopting a background run lists the findings and re-marks the hall a slice per turn of the
-    event loop (slices made tiny here); an edit meanwhile finishes the list first."""
-    import gc
-
-    from rackstudio.model.geometry import devices_within
-    from rackstudio.ui import findings_dock
-    from rackstudio.ui.hall import scene as hall_scene
-    from rackstudio.ui.main_window import MainWindow
-
-    monkeypatch.setattr(findings_dock, "FILL_SLICE", 3)
-    monkeypatch.setattr(hall_scene, "DECORATE_SLICE", 2)
-    window = MainWindow(Document(project_file.load(example_design()).design), None)
-    qtbot.addWidget(window)
-    window.live_checks.background_records = 0  # the example is small: treat it as large
-    window.show()
-    qtbot.waitUntil(lambda: window.live_checks.in_background)
-    assert not gc.isenabled()  # paused while the worker runs
-    engine = wait_checks(qtbot, window)
-    assert gc.isenabled()
-    dock = window.findings_dock
-    dock.reload()  # as on adoption: one slice now, the rest on later turns of the event loop
-    assert len(dock._rows) == 3 < len(engine.findings())
-    design = window.editor.design
-    rack = next(r.id for r in design.racks.values() if r.name == "P1-B01")
-    window.editor.execute(SetProperty(rack, "power_budget_kw", 20))  # an edit while the list fills
-    assert dock.listed() == full_run(design)
-    assert any(f.rule == "PWR-014" and f.objects == (rack,) for f in dock.listed())
-    scene = window.hall_view.hall_scene
-    checks = window.live_checks
-    qtbot.waitUntil(lambda: all(item.marker == checks.marker([i, *devices_within(design, i)])
-                                for i, item in scene.objects.items()))
-    assert scene.objects[rack].marker.is_error

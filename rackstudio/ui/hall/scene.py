@@ -5,8 +5,9 @@ findings or simulated state changed are touched."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
-from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtCore import QPointF
 
 from rackstudio.changes import ChangeSet, Collection
 from rackstudio.checks.simulation import Simulation
@@ -33,7 +34,6 @@ from rackstudio.ui.simulation import device_states
 _POWER_IN = ("power", "supplies", "busbar")
 
 _LAYOUT = ("racks", "rows", "halls")
-DECORATE_SLICE = 100  # items re-marked per turn of the event loop when every item is
 
 
 class HallScene(MirroredSelectionScene):
@@ -280,35 +280,30 @@ class HallScene(MirroredSelectionScene):
     @guarded
     def on_markers(self, ids) -> None:
         """The findings about `ids` changed (None: all of them): re-mark the items that show them.
-        All of a large hall's items are re-marked DECORATE_SLICE at a time on later turns of the
-        event loop, so adopting a full check never holds the window for the whole hall."""
+        All of them are re-marked as the live checks' sliced work (`follow`: an item a step, a few
+        milliseconds of steps a turn of the event loop), so adopting a full check never holds the
+        window for the whole hall, and the checks are not done until every item is marked."""
         if ids is None:
             self._remarking += 1
-            targets = list(self.objects)
-            if len(targets) > 2 * DECORATE_SLICE:
-                self._decorate_slices(targets, self._remarking)
-                return
-        else:
-            targets = set()
-            for obj_id in ids:
-                if obj_id in self.objects:
-                    targets.add(obj_id)
-                else:
-                    holder = self.holder.get(obj_id)
-                    if holder is not None:
-                        targets.add(holder)
+            self.editor.live_checks.follow(self._remark(list(self.objects), self._remarking))
+            return
+        targets = set()
+        for obj_id in ids:
+            if obj_id in self.objects:
+                targets.add(obj_id)
+            else:
+                holder = self.holder.get(obj_id)
+                if holder is not None:
+                    targets.add(holder)
         for obj_id in targets:
             self._decorate(obj_id)
 
-    @guarded
-    def _decorate_slices(self, targets: list[str], generation: int) -> None:
-        if generation != self._remarking:
-            return  # a newer re-marking of everything started
-        for obj_id in targets[-DECORATE_SLICE:]:
+    def _remark(self, targets: list[str], generation: int) -> Iterator[None]:
+        for obj_id in targets:
+            if generation != self._remarking:
+                return  # a newer re-marking of everything started
             self._decorate(obj_id)
-        del targets[-DECORATE_SLICE:]
-        if targets:
-            QTimer.singleShot(0, self, lambda: self._decorate_slices(targets, generation))
+            yield
 
     @guarded
     def set_simulation(self, sim: Simulation | None) -> None:

@@ -1,0 +1,141 @@
+"""Adopting a background full check: its findings are indexed, listed and marked as sliced work on
+later turns of the event loop (slices made tiny here: one step a turn, two findings a step); the
+Findings header and the status bar do not say the checks are done until all of it is, and an edit
+meanwhile is neither lost nor listed twice."""
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from rackstudio.checks import CheckEngine
+from rackstudio.commands import SetProperty
+from rackstudio.document import ChecksJob, Document
+from rackstudio.graph.component_graph import ComponentGraph
+from rackstudio.io import project_file
+from rackstudio.model.geometry import devices_within
+from rackstudio.paths import example_design
+from rackstudio.ui import live_checks
+from rackstudio.ui.live_checks import counts_text, tally
+
+
+@pytest.fixture(autouse=True)
+def tiny_slices(monkeypatch):
+    monkeypatch.setattr(live_checks, "ADOPT_BUDGET_S", 0.0)  # one step per turn of the event loop
+    monkeypatch.setattr(live_checks, "ADOPT_CHUNK", 2)
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """The background jobs run, as they end."""
+    ran: list[ChecksJob] = []
+    run = ChecksJob.run
+    monkeypatch.setattr(ChecksJob, "run", lambda job: (run(job), ran.append(job))[0])
+    return ran
+
+
+def background_window(qtbot):
+    """The window over the example pod, its checks run as a large design's are (on the worker)."""
+    from rackstudio.ui.main_window import MainWindow
+
+    window = MainWindow(Document(project_file.load(example_design()).design), None)
+    qtbot.addWidget(window)
+    window.live_checks.background_records = 0
+    return window
+
+
+def full_run(design):
+    return CheckEngine(design, ComponentGraph(design)).run_full()
+
+
+def tree_order(dock):
+    """The findings in the order the panel shows them (severity, rule, finding rows)."""
+    tree, out = dock.tree, []
+    for s in range(tree.topLevelItemCount()):
+        severity = tree.topLevelItem(s)
+        for r in range(severity.childCount()):
+            rule = severity.child(r)
+            out += [rule.child(i).data(0, Qt.ItemDataRole.UserRole)[1] for i in range(rule.childCount())]
+    return out
+
+
+def assert_marked(window):
+    """Every hall item shows the marker and bars of the checks as they are now."""
+    checks, scene, design = window.live_checks, window.hall_view.hall_scene, window.editor.design
+    for obj_id, item in scene.objects.items():
+        assert item.marker == checks.marker([obj_id, *devices_within(design, obj_id)]), obj_id
+        if obj_id in design.racks:
+            assert item.bars is not None and item.bars == checks.rack_load(obj_id), obj_id
+
+
+def test_a_background_checks_findings_are_those_of_rackstudio_check(qtbot, jobs):
+    window = background_window(qtbot)
+    checks, dock = window.live_checks, window.findings_dock
+    window.show()
+    qtbot.waitUntil(lambda: checks.in_background)
+    assert not gc.isenabled()  # paused while the worker runs
+    qtbot.waitUntil(lambda: checks.engine is not None, timeout=20000)
+    assert gc.isenabled() and not checks.running and not checks.adopting
+    result = subprocess.run([sys.executable, "-m", "rackstudio", "check", str(example_design()), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    cli = sorted((f["rule"], tuple(f["objects"]), f["message"]) for f in json.loads(result.stdout)["findings"])
+    assert cli and sorted((f.rule, f.objects, f.message) for f in dock.listed()) == cli
+    assert tree_order(dock) == checks.findings() == full_run(window.editor.design)
+    assert_marked(window)
+    assert dock.summary.text().startswith("0 errors, 1 warning, 19 info")
+    assert window.statusBar().currentMessage().startswith("Checks: 0 errors, 1 warning, 19 info")
+    (job,) = jobs  # its snapshot's indexes were emptied on the worker, the design's are whole
+    assert not job.design.index.where and not job.design.index.port_use
+    assert window.editor.design.index.where and window.editor.design.index.port_use
+
+
+def test_an_edit_while_the_result_is_taken_in_ends_as_a_full_check_of_the_edited_design(qtbot):
+    window = background_window(qtbot)
+    checks, dock, design = window.live_checks, window.findings_dock, window.editor.design
+    remarking = []  # what the window said when the hall's re-marking began (the findings all listed)
+    checks.markers_changed.connect(lambda ids: ids is None and checks.adopting and remarking.append(
+        (checks.engine, dock.summary.text(), window.statusBar().currentMessage())))
+    window.show()
+    with qtbot.waitSignal(checks.delta, timeout=20000):  # the first chunk of the result is listed
+        pass
+    total = sum(checks.counts.values())
+    assert checks.adopting and checks.running and checks.engine is None and checks.findings() == []
+    assert len(dock.listed()) == 2 < total
+    assert dock.summary.text() == f"Checking… taking in the results: 2 of {total} findings listed"
+    assert not window.statusBar().currentMessage().startswith("Checks:")
+
+    names = {r.name: r.id for coll in (design.racks, design.devices) for r in coll.values()}
+    engine = window.editor.bridge.document.check_engine
+    deltas = []
+    engine.changed.connect(deltas.append)
+    to_come = set(checks._unadopted)
+    window.editor.execute(SetProperty(names["P1-B04-U13"], "name", "P1-B04-U13-renamed"))  # a PWR-010 not listed yet
+    window.editor.execute(SetProperty(names["P1-B01"], "power_budget_kw", 20))  # a PWR-014 warning, listed now
+    (renamed, budget) = deltas
+    assert renamed.removed and all(f in to_come for f in renamed.removed) and renamed.added
+    assert any(f.rule == "PWR-014" for f in budget.added)
+    assert any(f.rule == "PWR-014" for f in dock.listed()) and checks.adopting
+
+    qtbot.waitUntil(lambda: not checks.running, timeout=20000)
+    [(engine_then, header_then, status_then)] = remarking
+    assert engine_then is None and header_then.startswith("Checking…") and not status_then.startswith("Checks:")
+    expected = full_run(design)
+    assert dock.listed() == expected and tree_order(dock) == expected == checks.findings()
+    assert checks.counts == tally(expected)
+    assert sum(f.message.startswith("P1-B04-U13-renamed") for f in dock.listed()) == 1
+    assert_marked(window)
+    assert window.hall_view.hall_scene.objects[names["P1-B01"]].marker is not None
+    assert dock.summary.text().startswith(counts_text(expected) + " · full check")
+    assert window.statusBar().currentMessage().startswith(f"Checks: {counts_text(expected)} (")
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit ▸ Undo: the budget
+    assert design.racks[names["P1-B01"]].power_budget_kw != 20
+    assert tree_order(dock) == full_run(design) and not any(f.rule == "PWR-014" for f in dock.listed())
+    assert_marked(window)
