@@ -265,54 +265,52 @@ class CagePlug:
     users: tuple[str, ...]
 
 
+Count = tuple[dict[str, tuple[float, list[str]]], dict[str, str]]  # cage → (W, connection ids); cage → plug
+
+
 def cage_plugs(design: Design, device_id: str) -> dict[str, CagePlug]:
     """Cage → the plug in it, on one device: the one place that counts optics (the rack figures,
     the device's draw, CAB-011 and the BOM read it). A twin-port transceiver or splitter plug
     serving several legs or logical ports counts once; when the cables name different plugs for
     one cage, the one drawing the most stands for it."""
-    return {cage: CagePlug(slug, watts, tuple(users)) for cage, (slug, watts, users) in _cages(design, device_id).items()}
+    held, plugs = _cages(design, device_id)
+    return {cage: CagePlug(plugs[cage], watts, tuple(users)) for cage, (watts, users) in held.items()}
 
 
 def cage_optics(design: Design, device_id: str) -> dict[str, tuple[float, list[str]]]:
     """Cage → (W of the optic or cable plug in it, connection ids using it) on one device
     (`cage_plugs` without the plug's name)."""
-    return _without_names(_cages(design, device_id))
+    return _cages(design, device_id)[0]
 
 
 def hall_cage_optics(design: Design) -> dict[str, dict[str, tuple[float, list[str]]]]:
     """Device → `cage_optics` for every device with a plug in a cage (`hall_cages`)."""
-    return {device_id: _without_names(held) for device_id, held in hall_cages(design).items()}
+    return {device_id: held for device_id, (held, _) in hall_cages(design).items()}
 
 
-def _without_names(held: dict[str, tuple[str, float, list[str]]]) -> dict[str, tuple[float, list[str]]]:
-    return {cage: (watts, users) for cage, (_, watts, users) in held.items()}
-
-
-def _cages(design: Design, device_id: str) -> dict[str, tuple[str, float, list[str]]]:
+def _cages(design: Design, device_id: str) -> Count:
     """`cage_plugs`' count on one device: `hall_cages` restricted to its connections."""
-    if device_id not in design.devices:
-        return {}
     connections = design.connections
     plugged = sorted(c for c in design.connections_of(device_id) if carries_optics(connections[c]))
-    return _count(design, plugged, device_id).get(device_id, {}) if plugged else {}
+    found = _count(design, plugged, device_id).get(device_id) if plugged else None
+    return found if found is not None else ({}, {})
 
 
-def hall_cages(design: Design) -> dict[str, dict[str, tuple[str, float, list[str]]]]:
-    """Device → `cage_plugs`' count (cage → (plug, W, connection ids by id)) for every device with
-    a plug in a cage, from one walk over the design's network cables, each cable end once: a full
-    check's rack figures ask it of every cabled device (21,000 at 1,000 racks), and a walk per
-    device looks through each of its cables (power and coolant ones too) again."""
+def hall_cages(design: Design) -> dict[str, Count]:
+    """Device → `cage_plugs`' count (cage → (W, connection ids by id); cage → plug) for every
+    device with a plug in a cage, from one walk over the design's network cables, each cable end
+    once: a full check's rack figures ask it of every cabled device (21,000 at 1,000 racks), and a
+    walk per device looks through each of its cables (power and coolant ones too) again."""
     return _count(design, sorted(conn_id for conn_id, conn in design.connections.items() if carries_optics(conn)))
 
 
-def _count(design: Design, plugged: list[str],
-           owner: str | None = None) -> dict[str, dict[str, tuple[str, float, list[str]]]]:
+def _count(design: Design, plugged: list[str], owner: str | None = None) -> dict[str, Count]:
     """The one count of plugs into cages: the ends of the cables `plugged` (network cables naming
     an optic or assembly, by id) on `owner` or on every device; a cage's connections in that
     order, its plug the first drawing the most."""
     devices, connections, optics = design.devices, design.connections, BUILTIN
-    out: dict[str, dict[str, tuple[str, float, list[str]]]] = {}
-    seen: dict[str, tuple[PartType, dict[str, tuple[str, float, list[str]]]]] = {}
+    out: dict[str, Count] = {}
+    seen: dict[str, tuple[PartType, dict[str, tuple[float, list[str]]], dict[str, str]]] = {}
     for conn_id in plugged:
         conn = connections[conn_id]
         for side, end, slug in (("a", conn.a, conn.a_end), ("b", conn.b, conn.b_end)):
@@ -324,18 +322,21 @@ def _count(design: Design, plugged: list[str],
                 device = devices.get(device_id)
                 if device is None:
                     continue
-                known = seen[device_id] = (design.part_of(device), out.setdefault(device_id, {}))
-            part, found = known
+                count = out[device_id] = ({}, {})
+                known = seen[device_id] = (design.part_of(device), *count)
+            part, found, plugs = known
             optic = optics.get(slug)
             watts = 0.0 if optic is None else _plug_power_w(design, conn, side, optic)
             cage = cage_of(part, end.port)
             held = found.get(cage)
             if held is None:
-                found[cage] = (slug, watts, [conn_id])
+                found[cage] = (watts, [conn_id])
+                plugs[cage] = slug
             else:
-                held[2].append(conn_id)
-                if watts > held[1]:
-                    found[cage] = (slug, watts, held[2])
+                held[1].append(conn_id)
+                if watts > held[0]:
+                    found[cage] = (watts, held[1])
+                    plugs[cage] = slug
     return out
 
 

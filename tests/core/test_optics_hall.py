@@ -24,9 +24,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "ai-p
 def _same_per_device(design) -> dict[str, dict]:
     """Asserts the hall count equals the per-device count for every device; returns the hall count."""
     hall, hall_optics = optics.hall_cages(design), optics.hall_cage_optics(design)
-    assert set(hall) <= set(design.devices) and all(hall.values())
+    assert set(hall) <= set(design.devices) and all(held for held, _ in hall.values())
     for device_id in sorted(design.devices):
-        assert repr(hall.get(device_id, {})) == repr(optics._cages(design, device_id)), device_id
+        assert repr(hall.get(device_id, ({}, {}))) == repr(optics._cages(design, device_id)), device_id
         assert hall_optics.get(device_id, {}) == optics.cage_optics(design, device_id)
     return hall
 
@@ -34,9 +34,9 @@ def _same_per_device(design) -> dict[str, dict]:
 def _shapes(design, hall) -> set[str]:
     """Which of the cases that make the count more than one plug per end the design holds."""
     found = set()
-    for held in hall.values():
-        for slug, _, users in held.values():
-            optic = optics.get(slug)
+    for held, plugs in hall.values():
+        for cage, (_, users) in held.items():
+            optic = optics.get(plugs[cage])
             if len(users) > 1:
                 found.add("shared cage")
             if optic is not None and optic.optical_ports == 2:
