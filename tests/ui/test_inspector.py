@@ -261,3 +261,27 @@ def test_the_site_dock_lists_a_design_just_opened_after_the_hall_and_at_once_whe
     window.set_document(Document.open(paths.example_design())[0])
     site.select(feed)  # asked for before the listing's first turn: listed at once
     assert window.selection.ids == [feed] and site._filling is None
+
+
+def test_the_site_dock_follows_the_selection_made_elsewhere_during_and_after_its_listing(qtbot, pod, monkeypatch):
+    from rackstudio import paths
+    from rackstudio.document import Document
+    from rackstudio.ui import infrastructure
+
+    monkeypatch.setattr(infrastructure, "FILL_SLICE", 10)
+    window = pod[0]
+    site = window.site_dock
+    window.set_document(Document.open(paths.example_design())[0])
+    d = window.document.design
+    first, second, third = sorted(d.feeds)[:3]
+    window.selection.set([first, second])  # while the listing is under way: it follows when it ends
+    qtbot.waitUntil(lambda: site._filling is None)
+
+    def selected() -> list[str]:
+        return sorted(i.data(0, Qt.ItemDataRole.UserRole) for i in site.tree.selectedItems())
+
+    assert selected() == [first, second]
+    window.selection.set([third, "no-such-record"])
+    assert selected() == [third]
+    window.selection.set([])
+    assert selected() == []
