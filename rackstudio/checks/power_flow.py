@@ -229,11 +229,12 @@ class Flow:
 
     def inputs(self, node: str) -> dict[str, list[str]]:
         """Input name → its suppliers (connected inputs only); the same in every scenario."""
-        table = inputs_table(self.ctx)
-        if table is not None:
-            found = table.get(node)
-            if found is not None:
-                return found
+        if self.ctx.full_pass:  # the sweep's table (an update has none)
+            table = inputs_table(self.ctx)
+            if table is not None:
+                found = table.get(node)
+                if found is not None:
+                    return found
         key = ("inputs", node)
         if key not in self.ctx.memo:
             groups: dict[str, list[str]] = {}

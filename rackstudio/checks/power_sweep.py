@@ -10,6 +10,7 @@ what the walks give: the same sums in the same order (tests/core/test_power_swee
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from rackstudio.graph.component_graph import busbar_node
@@ -89,12 +90,8 @@ def _sort(side: Edges, adjacency: dict, ends) -> None:
             side[n] = [(other, a) for other, _, a in keyed]
 
 
-def _other_end(edge: tuple[str, dict]) -> str:
-    return edge[0]
-
-
-def _other_end_and_key(edge: tuple[str, str, dict]) -> tuple[str, str]:
-    return edge[0], edge[1]
+_other_end = itemgetter(0)
+_other_end_and_key = itemgetter(0, 1)
 
 
 def order(ctx: CheckContext) -> list[str] | None:
