@@ -4,7 +4,7 @@
 A full pass hands a device rule all 34,776 devices of a 1,000-rack hall, most of them blanking
 panels and gear with no power port; the power rules' first test is of the device's part (a PDU,
 an AC consumer that declares redundancy, a part with PSU figures), so the devices grouped by part
-(`rules.cable_index.devices_by_part`, once per pass) name each rule's candidates for the cost of
+(`rules.cable_index.devices_passing`, one table per pass) name each rule's candidates for the cost of
 one test per part. The test given here must hold of every part the rule's function can return a
 hit (or raise) on: the results are the function's own (tests/core/test_power_batch.py compares
 each batch with its function).
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import RuleFn
-from rackstudio.checks.rules.cable_index import batched, devices_by_part
+from rackstudio.checks.rules.cable_index import batched, devices_passing
 from rackstudio.model.parts import PartType
 
 
@@ -23,6 +23,6 @@ def parts(applies: Callable[[PartType], bool], feeds: bool = False) -> Callable[
     """Decorator (below `@rule`): a full pass runs the rule, in the subjects' order, on the devices
     whose part `applies` to (`feeds`: and on every feed, for a rule on feeds and devices)."""
     def candidates(ctx: CheckContext, fn: RuleFn) -> list[str]:
-        found = sorted(d.id for part, same in devices_by_part(ctx) if applies(part) for d in same)
+        found = devices_passing(ctx, applies)
         return sorted(ctx.design.feeds) + found if feeds else found
     return batched(candidates, "devices")

@@ -159,6 +159,24 @@ def devices_by_part(ctx: CheckContext) -> list[tuple[PartType, list[Device]]]:
 _BY_PART = "cabling devices by part"
 
 
+def devices_passing(ctx: CheckContext, applies: Callable[[PartType], bool]) -> list[str]:
+    """The ids, sorted, of the devices whose part `applies` (asked once per part), from one table
+    per full pass of every device id, sorted, with its part's place in `devices_by_part`: a dozen
+    device rules each ask, and sorting each one's candidates anew took up to 15 ms at 1,000 racks."""
+    by_part = devices_by_part(ctx)
+    table = ctx.memo.get(_SORTED_BY_PART)
+    if table is None:
+        place = {d.id: i for i, (_, same) in enumerate(by_part) for d in same}
+        ids = sorted(place)
+        table = ctx.memo[_SORTED_BY_PART] = (ids, [place[x] for x in ids])
+    ids, places = table
+    ok = {i for i, (part, _) in enumerate(by_part) if applies(part)}
+    return [x for x, i in zip(ids, places, strict=True) if i in ok]
+
+
+_SORTED_BY_PART = "device ids sorted, with their part's place"
+
+
 def kinds_firing(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """Candidates of a placement-free connection rule: every cable of each kind whose first cable
     `fn` fires on (or fails on)."""
