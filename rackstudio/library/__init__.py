@@ -6,8 +6,9 @@
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rackstudio import lazy
 
 # Loaded on first use (PEP 562, as rackstudio.plugins): importing one submodule (the rack-design
 # files the palette lists) does not load the catalog, the YAML reader and PyYAML, which the app's
@@ -58,9 +59,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.attributes(__name__, _WHERE, globals())

@@ -13,8 +13,9 @@ Start-up: `manager = PluginManager.start()` (never raises), then `manager.catalo
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rackstudio import lazy
 
 # Loaded on first use (PEP 562), so the plugin worker process, which imports only `api` and
 # `worker`, does not load the host's library, catalog and manager.
@@ -54,9 +55,4 @@ if TYPE_CHECKING:
     from rackstudio.plugins.manifest import MANIFEST_FILE, ManifestError, PluginManifest, read_manifest
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.attributes(__name__, _WHERE, globals())
