@@ -5,6 +5,7 @@ plugin wiring (palette, rules, Plugins dialog, part editor, library drift) and t
 report."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from rackstudio.document import ChecksJob, Document
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.paths import example_design
+from rackstudio.ui import live_checks
 from rackstudio.plugins import Failure, Stage
 from rackstudio.ui.dialogs.part_editor import PartEditorDialog
 from rackstudio.ui.dialogs.plugins import PluginsDialog
@@ -220,6 +222,7 @@ def test_a_large_designs_first_check_runs_in_the_background_and_catches_up_with_
     gate = threading.Event()
     run = ChecksJob.run
     monkeypatch.setattr(ChecksJob, "run", lambda job: (gate.wait(20), run(job))[1])
+    interval = sys.getswitchinterval()
     window = MainWindow(Document(project_file.load(example_design()).design), None)
     qtbot.addWidget(window)
     window.live_checks.background_records = 0  # the example is small: treat it as large
@@ -228,6 +231,8 @@ def test_a_large_designs_first_check_runs_in_the_background_and_catches_up_with_
     window.show()
     qtbot.waitUntil(lambda: window.live_checks.running and window.live_checks._job is not None)
     assert any("in the background" in m for m in started)
+    # the GUI thread's turns for the GIL are short while the worker runs; as before once it ends
+    assert sys.getswitchinterval() == pytest.approx(live_checks.BACKGROUND_SWITCH_INTERVAL_S)
     design = window.editor.design
     rack = next(r.id for r in design.racks.values() if r.name == "P1-B01")
     window.editor.execute(SetProperty(rack, "power_budget_kw", 20))  # while it runs: the window is not blocked
@@ -235,6 +240,7 @@ def test_a_large_designs_first_check_runs_in_the_background_and_catches_up_with_
     gate.set()
     engine = wait_checks(qtbot, window)
     assert engine.design is design and not window.live_checks.running
+    assert sys.getswitchinterval() == pytest.approx(interval) and gc.isenabled()
     assert window.findings_dock.listed() == full_run(design)
     assert any(f.rule == "PWR-014" and f.objects == (rack,) for f in window.findings_dock.listed())
     window.undo_stack.undo()
