@@ -46,6 +46,12 @@ def loop_of(ctx: CheckContext, node: str) -> CoolantLoop:
     found = ctx.loops.get(node)
     if found is not None:
         return found
+    if ctx.full_pass and _ALL_LOOPS not in ctx.memo:
+        ctx.memo[_ALL_LOOPS] = True
+        _fill_loops(ctx)
+        found = ctx.loops.get(node)
+        if found is not None:
+            return found
     seen = {node}
     queue = deque([node])
     while queue:
@@ -57,6 +63,41 @@ def loop_of(ctx: CheckContext, node: str) -> CoolantLoop:
     for n in seen:
         ctx.loops[n] = loop
     return loop
+
+
+_ALL_LOOPS = "every coolant loop found"  # in the memo: this full pass filled ctx.loops at once
+
+
+def _fill_loops(ctx: CheckContext) -> None:
+    """Every loop with a coolant connection, from one pass over the design's coolant connections
+    (the graph's coolant edges, as `loop_of` walks them): a full pass asks the loop of every
+    liquid-cooled device (12,000 at 1,000 racks), and walking them from the graph's adjacency took
+    0.2 s. A node with no coolant connection is left to `loop_of` (a loop of one)."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        top = x
+        while parent[top] != top:
+            top = parent[top]
+        while parent[x] != top:  # halve the path for the next asks
+            parent[x], x = top, parent[x]
+        return top
+
+    for conn in ctx.design.connections.values():
+        if conn.kind == "coolant":
+            a, b = conn.a.owner, conn.b.owner
+            parent.setdefault(a, a)
+            parent.setdefault(b, b)
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[rb] = ra
+    members: dict[str, list[str]] = {}
+    for x in parent:
+        members.setdefault(root(x), []).append(x)
+    for nodes in members.values():
+        loop = CoolantLoop(frozenset(nodes), tuple(sorted(n for n in nodes if is_cdu(ctx, n))))
+        for n in nodes:
+            ctx.loops[n] = loop
 
 
 def changes_loops(changes, design, old_records) -> bool:
