@@ -222,8 +222,7 @@ def _sides_in(ctx: CheckContext, found: frozenset[str]) -> list[str]:
 
 def _sides_of(ctx: CheckContext, suppliers: list[str]) -> list[str]:
     feeds = ctx.design.feeds
-    return [feeds[f].side for f in sorted({f for u in suppliers
-                                           for f in ({u} | power_flow.upstream(ctx, u)) if f in feeds})]
+    return _sides_in(ctx, frozenset(f for u in suppliers for f in ({u} | power_flow.upstream(ctx, u)) if f in feeds))
 
 
 def loop_fluid(ctx: CheckContext, loop: coolant.CoolantLoop) -> tuple[str, float, float]:

@@ -27,14 +27,13 @@ from rackstudio.power.electrical import leg_power, outlet_legs, outlet_voltage
 from rackstudio.power.inlets import pdu_spec
 
 NOTHING_FAILED: frozenset[str] = frozenset()
-_NO_EDGES = NO_EDGES
 
 
 def _power_edges(ctx: CheckContext, node: str, incoming: bool) -> list[tuple[str, dict]]:
     """(other end, edge attributes) of the power edges into or out of `node`, sorted (memoised; in
     a full pass read from `edge_table`)."""
     if ctx.full_pass:
-        return edge_table(ctx)[0 if incoming else 1].get(node, _NO_EDGES)
+        return edge_table(ctx)[0 if incoming else 1].get(node, NO_EDGES)
     key = ("power_edges", node, incoming)
     found = ctx.memo.get(key)
     if found is None:
@@ -75,7 +74,7 @@ def _reach(ctx: CheckContext, nodes: Iterable[str], step) -> set[str]:
     if ctx.full_pass and step in (suppliers, consumers):  # the pass's table, read directly
         edges = edge_table(ctx)[0 if step is suppliers else 1].get
         while queue:
-            for v, _ in edges(queue.popleft(), _NO_EDGES):
+            for v, _ in edges(queue.popleft(), NO_EDGES):
                 if v not in seen:
                     seen.add(v)
                     queue.append(v)
@@ -358,14 +357,14 @@ class FailureFlow(Flow):
         nodes = ctx.graph.g._node
         into, out = edge_table(ctx)  # a FailureFlow is made in a full pass only
         while queue:
-            for v, _ in out.get(queue.popleft(), _NO_EDGES):
+            for v, _ in out.get(queue.popleft(), NO_EDGES):
                 if v in dead or not base.live(v) or nodes[v].get("kind") == "ups":
                     continue
-                if all(u in dead or not base.live(u) for u, _ in into.get(v, _NO_EDGES)):
+                if all(u in dead or not base.live(u) for u, _ in into.get(v, NO_EDGES)):
                     dead.add(v)
                     queue.append(v)
         self.dead = dead
-        self.resplit = {v for x in dead for v, _ in out.get(x, _NO_EDGES)}
+        self.resplit = {v for x in dead for v, _ in out.get(x, NO_EDGES)}
         self._changed: set[str] | None = None
 
     @property
@@ -398,7 +397,7 @@ class FailureFlow(Flow):
             return found
         out = edge_table(self.ctx)[1]
         demand[node] = 0.0  # the guard while it is being summed
-        stack: list[list] = [[node, out.get(node, _NO_EDGES), 0]]
+        stack: list[list] = [[node, out.get(node, NO_EDGES), 0]]
         while stack:
             frame = stack[-1]
             x, cons, i = frame
@@ -409,7 +408,7 @@ class FailureFlow(Flow):
                 if v in changed and v not in demand:
                     frame[2] = i
                     demand[v] = 0.0
-                    stack.append([v, out.get(v, _NO_EDGES), 0])
+                    stack.append([v, out.get(v, NO_EDGES), 0])
                     break
             else:
                 stack.pop()
@@ -468,7 +467,7 @@ def _killers(ctx: CheckContext, order: list[str]) -> dict[str, frozenset[str]]:
     nodes = ctx.graph.g._node
     found: dict[str, frozenset[str]] = {}
     for x in order:
-        sups = [u for u, _ in into.get(x, _NO_EDGES) if normal.live(u)]
+        sups = [u for u, _ in into.get(x, NO_EDGES) if normal.live(u)]
         if not sups or nodes[x].get("kind") == "ups":
             found[x] = frozenset((x,))
             continue

@@ -167,12 +167,16 @@ def _one_failure_bounds(ctx: CheckContext) -> dict[str, float]:
     return bound
 
 
+def _live_suppliers_by_input(normal, node: str) -> tuple[tuple[str, ...], ...]:
+    """Each live input's live suppliers: all that what one failure leaves a node depends on."""
+    groups, live = normal.inputs(node), normal.live
+    return tuple(tuple(u for u in groups[name] if live(u)) for name in normal.live_inputs(node))
+
+
 def _fewest_live_inputs(normal, node: str, killers: dict[str, frozenset[str]], known: dict[tuple, int]) -> int:
-    """The fewest live inputs `node` keeps after one failure while one still feeds it (≥ 1): it
-    depends only on each live input's live suppliers, so `known` keeps it by those."""
-    groups = normal.inputs(node)
-    live = normal.live
-    key = tuple(tuple(u for u in groups[name] if live(u)) for name in normal.live_inputs(node))
+    """The fewest live inputs `node` keeps after one failure while one still feeds it (≥ 1), kept
+    in `known` by `_live_suppliers_by_input`."""
+    key = _live_suppliers_by_input(normal, node)
     found = known.get(key)
     if found is None:
         lost: Counter[str] = Counter()
@@ -233,10 +237,8 @@ def _left_after_each_failure(ctx: CheckContext, device_id: str) -> tuple[tuple[s
     share one answer in a pass."""
     found = ctx.memo.get(("left after each failure", device_id))
     if found is None:
-        normal = flow(ctx)
-        groups, live = normal.inputs(device_id), normal.live
         key = ("left after each failure", tuple(u for u, _ in power_flow.suppliers(ctx, device_id)),
-               tuple(tuple(u for u in groups[name] if live(u)) for name in normal.live_inputs(device_id)))
+               _live_suppliers_by_input(flow(ctx), device_id))
         found = ctx.memo.get(key)
         if found is None:
             found = ctx.memo[key] = tuple(
