@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rackstudio.checks.metrics import OnDemandMetrics
     from rackstudio.checks.registry import RuleRegistry
     from rackstudio.graph.component_graph import ComponentGraph
+    from rackstudio.model.design import Indexes
 
 
 class Document:
@@ -117,7 +118,7 @@ class Document:
         """A full check to run on another thread (`job.run()`), over a snapshot of the design taken
         now; edits made meanwhile are recorded for `adopt_check_engine`. A registry factory is
         called by the job's thread (importing the rule modules the first time stays off the GUI)."""
-        job = ChecksJob(snapshot(self.design), registry)
+        job = ChecksJob(snapshot(self.design), registry, self.design.ids_copy())
         self._jobs.append(job)
         return job
 
@@ -225,8 +226,9 @@ class ChecksJob:
     """A full check of a snapshot of a design, run by any one thread: the snapshot shares the
     design's immutable records in containers of its own, so the design can be edited meanwhile."""
 
-    def __init__(self, design: Design, registry: RuleRegistry | Callable[[], RuleRegistry] | None):
-        self.design, self.registry = design, registry
+    def __init__(self, design: Design, registry: RuleRegistry | Callable[[], RuleRegistry] | None,
+                 ids: Indexes | None = None):
+        self.design, self.registry, self._ids = design, registry, ids
         self.since = ChangeSet()  # edits of the live design after the snapshot
         self.engine: CheckEngine | None = None
 
@@ -236,7 +238,8 @@ class ChecksJob:
 
         if callable(self.registry):
             self.registry = self.registry()
-        self.design.reindex()  # the snapshot's own indexes (the slow part of taking it)
+        ids, self._ids = self._ids, None
+        self.design.reindex(ids)  # the snapshot's own indexes (the slow part of taking it)
         engine = CheckEngine(self.design, ComponentGraph(self.design), self.registry)
         engine.run_full()  # which empties its memo here, in slices (`memory.release`), not on the GUI thread
         self.engine = engine
@@ -246,7 +249,8 @@ class ChecksJob:
 def snapshot(design: Design) -> Design:
     """A shallow copy with its own collections (records are immutable, so they are shared): 3 ms
     for 1,000 racks, then free to read on another thread (a full check, an autosave) while the
-    design is edited. Its indexes still point at the original's until `reindex()`."""
+    design is edited. Its indexes still point at the original's until `reindex()` (with `ids_copy()`
+    of the original taken at the same time, a check job's)."""
     copy = design.model_copy()
     for name, value in design.__dict__.items():
         if isinstance(value, dict):

@@ -547,6 +547,8 @@ class DesignEditing(RuleBasedStateMachine):
         snapshot = self.doc.graph.snapshot()
         assert snapshot == ComponentGraph(design).snapshot(), "the incremental graph differs from a fresh build"
         assert snapshot == ComponentGraph(loaded).snapshot()
+        assert design.index.where == loaded.index.where
+        assert design.index.port_use.keys() == loaded.index.port_use.keys(), "the ports in use"
         for obj_id in (*design.halls, *design.rows, *design.racks, *design.devices, *design.feeds):
             assert design.contents(obj_id) == loaded.contents(obj_id), f"contents of {obj_id}"
             assert design.connections_of(obj_id) == loaded.connections_of(obj_id), f"connections of {obj_id}"
