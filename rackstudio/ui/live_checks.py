@@ -52,8 +52,9 @@ ADOPT_CHUNK = 25  # findings indexed and listed per step of an adoption
 # takes the GIL anew for every call from Qt into Python (a timer, a paint, an event), and each
 # time it waits up to a whole slice while the worker runs: with both on otherwise idle cores the
 # default 5 ms let one turn of the event loop wait 0.2-1.3 s at 1,000 racks (py-spy: the GUI
-# thread in PyGILState_Ensure); at 0.2 ms the worst gap was 43 ms, the check's CPU unchanged.
-BACKGROUND_SWITCH_INTERVAL_S = 0.0002
+# thread in PyGILState_Ensure). At 0.2 ms the worst gap was 54-70 ms, while the palette painted
+# its first 95 cells; at 0.05 ms, with the table models asked once per cell (`table_model`), 31-44.
+BACKGROUND_SWITCH_INTERVAL_S = 0.00005
 
 _holds = {"jobs": 0, "gc_was_on": False, "interval": 0.005}  # background jobs running, what they changed
 

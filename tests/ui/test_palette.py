@@ -2,6 +2,8 @@
 real built-in catalog behind it, and the design's own parts listed beside the library's."""
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QPointF
 
 from rackstudio.commands import PlaceDevice, add_row_of_racks
@@ -161,3 +163,31 @@ def test_typing_keeps_the_entries_holding_every_word_in_the_sorted_order(window,
     palette.search.clear()
     assert len(palette.visible_entries()) == len(everything)
     assert palette.mime_for_row(0) is not None
+
+
+def test_painting_the_palette_asks_python_once_per_cell_for_its_roles(window):
+    """A paint asks each cell's roles in one `multiData` call and its index in one `index` call, not
+    `data` seven times and `rowCount`/`columnCount` per cell: each call from Qt into Python takes
+    the GIL anew, which costs a time slice while a background check runs."""
+    model = window.palette_dock.model
+    calls = {"index": 0, "data from Qt": 0, "data in multiData": 0, "rowCount": 0, "columnCount": 0}
+
+    def counted(name):
+        method = getattr(model, name)
+
+        def wrapper(*args):
+            if name != "data":
+                calls[name] += 1
+            elif sys._getframe(1).f_code.co_name == "multiData":
+                calls["data in multiData"] += 1
+            else:
+                calls["data from Qt"] += 1
+            return method(*args)
+        return wrapper
+
+    for name in ("index", "data", "rowCount", "columnCount"):
+        setattr(model, name, counted(name))  # on the instance: Qt looks overrides up there too
+    window.palette_dock.view.viewport().repaint()
+    cells = calls["index"]
+    assert cells >= 20 and calls["data from Qt"] == 0 and calls["data in multiData"] >= cells
+    assert calls["rowCount"] + calls["columnCount"] < cells
