@@ -11,6 +11,7 @@ change by that rack's difference, exactly, in any order (the incremental run equ
 """
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
@@ -431,12 +432,19 @@ class MetricsCache:
     """RackMetrics for every rack, with exact row and hall heat-to-air totals."""
 
     def __init__(self, ctx: CheckContext):
-        self.ctx = ctx
+        # the context holds this cache (`ctx.metrics`): a strong reference back would make the two a
+        # cycle, which the collector must find, and never does once a full run has frozen them
+        # (`memory.gc_paused`): a dropped engine would keep its design and graph for ever
+        self._ctx = weakref.ref(ctx)
         self._racks: dict[str, RackMetrics] = {}
         self._home: dict[str, tuple[str | None, str]] = {}
         self._row_air_mw: Counter[str] = Counter()
         self._hall_air_mw: Counter[str] = Counter()
         self._coolers: dict[str, tuple[int, float]] = {}  # kept until the floor changes (changes_floor)
+
+    @property
+    def ctx(self) -> CheckContext:
+        return self._ctx()
 
     def rebuild(self) -> None:
         self._coolers.clear()

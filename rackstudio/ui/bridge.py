@@ -22,10 +22,13 @@ class DocumentBridge(QObject):
         return self.document.design
 
     def set_document(self, document: Document) -> None:
-        self.document.changed.disconnect(self._forward)
+        old = self.document
+        old.changed.disconnect(self._forward)
         self.document = document
         document.changed.connect(self._forward)
         self.replaced.emit()
+        if old is not document:
+            old.close()
 
     def _forward(self, changes: ChangeSet) -> None:
         self.changed.emit(changes)
