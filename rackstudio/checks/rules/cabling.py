@@ -8,11 +8,17 @@ from collections.abc import Iterable, Iterator
 from rackstudio.checks.context import CheckContext
 from rackstudio.checks.rule import Hit, Rule, RuleFn, Scope, Severity, rule
 from rackstudio.checks.rules import optics as optics_rules
-from rackstudio.checks.rules.cable_index import batched, devices_by_part, kinds_firing, network_index
+from rackstudio.checks.rules.cable_index import (
+    batched,
+    devices_by_part,
+    kinds_firing,
+    longer_than,
+    network_index,
+)
 from rackstudio.model import cable_length, optics, port_roles
 from rackstudio.model import interfaces as ifc
 from rackstudio.model.design import Connection, PortRef
-from rackstudio.model.parts import Category
+from rackstudio.model.parts import Category, PartType
 
 RULES: list[Rule] = []
 
@@ -112,12 +118,13 @@ def _reach(ctx: CheckContext, conn: Connection) -> tuple[str | None, float, str]
 def _past_reach(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """CAB-001's candidates: the cables of a kind with no reach at its lane rate, and those with no
     length or one over their kind's reach (the reach is the same for a kind: lane, media, optics)."""
-    for same in network_index(ctx).groups.values():
+    index = network_index(ctx)
+    for key, same in index.groups.items():
         found = _reach(ctx, same[0])
         if found is None:
             continue
         reach = found[1]
-        yield from [c.id for c in same if reach == 0 or c.length_m is None or c.length_m > reach]
+        yield from [c.id for c in same] if reach == 0 else longer_than(index, key, reach)
 
 
 @rule("CAB-001", "Cable longer than its media reaches", Severity.ERROR, Scope.CONNECTION, RULES,
@@ -147,13 +154,14 @@ def cab001_reach(ctx: CheckContext, conn_id: str) -> Iterator[Hit]:
 def _near_reach(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """CAB-002's candidates: DACs with no length or one over the margin of their kind's reach."""
     margin = ctx.settings.dac_margin
-    for same in network_index(ctx).groups.values():
+    index = network_index(ctx)
+    for key, same in index.groups.items():
         conn = same[0]
         if (conn.media or "").lower() != "dac":
             continue
         reach = ifc.reach_m(_link_class(_classes(ctx, conn)), conn.media)
         if reach:
-            yield from [c.id for c in same if c.length_m is None or c.length_m > margin * reach]
+            yield from longer_than(index, key, margin * reach)
 
 
 @rule("CAB-002", "DAC close to its reach", Severity.WARNING, Scope.CONNECTION, RULES, measure="length_m", rack_internal=True)
@@ -286,10 +294,9 @@ def cab010_bend_radius(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                   {"clearance_mm": round(clearance, 1), "bend_radius_mm": need, "connection": worst})
 
 
-def _nvlink_role(ctx: CheckContext, device_id: str) -> str | None:
+def _nvlink_role(part: PartType) -> str | None:
     """'compute' for busbar-fed servers, 'switch' for busbar-fed switches whose only interfaces are
     management ports (how the device-type library models NVLink switch trays [DTL-NVL5SW])."""
-    part = ctx.part(device_id)
     if part.rackstudio.power.source not in ("busbar", "none"):
         return None
     if part.category == Category.SERVER and part.rackstudio.power.source == "busbar":
@@ -308,7 +315,9 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     spine = ctx.design.rack_type_of(rack).nvlink
     if spine is None:
         return
-    roles = [_nvlink_role(ctx, x) for x in ctx.rack_devices(rack_id)]
+    parts = [ctx.part(x) for x in ctx.rack_devices(rack_id)]
+    role = {id(part): _nvlink_role(part) for part in {id(p): p for p in parts}.values()}  # a rack holds a few parts
+    roles = [role[id(part)] for part in parts]
     compute, switch = roles.count("compute"), roles.count("switch")
     if (compute, switch) != (spine.compute_trays, spine.switch_trays):
         yield Hit(f"Rack {rack.name}: {compute} compute and {switch} NVLink switch trays; its spine needs "
