@@ -7,22 +7,27 @@ from collections.abc import Iterator
 
 from rackstudio.checks import power_candidates as candidates
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
-from rackstudio.checks.formulas import feed_capacity, warning_fraction
+from rackstudio.checks.formulas import Capacity, feed_capacity, warning_fraction
 from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
-    feed_power_factor,
     flow,
-    live_after,
     pdu_spec_of,
     suppliers,
     supply_voltage,
-    upstream,
 )
 from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
-from rackstudio.checks.rules.cable_index import batched
-from rackstudio.model.parts import Category, PartType
+from rackstudio.checks.rules.cable_index import batched, devices_by_part, devices_passing
+from rackstudio.checks.rules.power_tables import (
+    devices_with,
+    feeds_above,
+    power_factor,
+    rack_devices_with,
+    survivors,
+)
+from rackstudio.model.design import Feed
+from rackstudio.model.parts import Category, PartType, PduSpec
 from rackstudio.power import part_draw
 from rackstudio.power.cords import INLET_RATING_A, OUTLET_RATING_A, mates
 from rackstudio.power.electrical import PduLoad, imbalance_pct, pdu_load, phase_currents
@@ -39,31 +44,55 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
+def _loaded_feeds(ctx: CheckContext, fn) -> list[str]:
+    """PWR-001's and PWR-002's candidates: the feeds loaded above the lower of their limit and
+    their planning level (`_feed_loading` is asked of every feed either way: here in one loop, and
+    the rules run on the few above)."""
+    settings = ctx.settings
+    found = []
+    for feed_id in ctx.design.feeds:
+        _, cap, load, used = _feed_loading(ctx, feed_id)
+        if load and used > min(1.0, warning_fraction(settings, cap)):
+            found.append(feed_id)
+    return found
+
+
 @rule("PWR-001", "Feed breaker over its continuous limit", Severity.ERROR, Scope.FEED, RULES,
       measure="load_w")
+@batched(_loaded_feeds, "feeds")
 def pwr001_feed_loading(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b = Σ allocated W ÷ (PF × S), S = V × A or √3 × V_LL × A; error above 0.80 (1.00 for a
     100 %-rated breaker), NEC 210.20(A) [NEC-SE]. In NetBox mode: load ÷ available_power, which
     holds max_utilization (engineering.md 2.2, 2.7) — the derating is applied once."""
-    feed = ctx.design.feeds[feed_id]
-    cap = feed_capacity(feed, ctx.settings)
-    load = flow(ctx).demand(feed_id)
-    if load and cap.utilisation(load) > 1:
+    feed, cap, load, used = _feed_loading(ctx, feed_id)
+    if load and used > 1:
         yield Hit(f"{feed.name}: {cap.describe(load)}", (feed_id,), cap.figures(load))
 
 
 @rule("PWR-002", "Feed breaker above the planning level", Severity.WARNING, Scope.FEED, RULES,
       measure="load_w")
+@batched(_loaded_feeds, "feeds")
 def pwr002_feed_warning(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """b > 0.60 of the limit's base (project default, U; = NetBox's amber band, 75 % of an 80 %
     available_power; 60 % of a 100 %-rated breaker's rating) while still within PWR-001's limit
     (engineering.md 2.9 [NB-UI])."""
-    feed = ctx.design.feeds[feed_id]
-    cap = feed_capacity(feed, ctx.settings)
-    load = flow(ctx).demand(feed_id)
+    feed, cap, load, used = _feed_loading(ctx, feed_id)
     level = warning_fraction(ctx.settings, cap)
-    if load and level < cap.utilisation(load) <= 1:
+    if load and level < used <= 1:
         yield Hit(f"{feed.name}: {cap.describe(load, above=level)}", (feed_id,), cap.figures(load))
+
+
+def _feed_loading(ctx: CheckContext, feed_id: str) -> tuple[Feed, Capacity, float, float]:
+    """(feed, capacity, W it carries, utilisation) once per pass: PWR-001, 002 and 009 each ask
+    it of every feed (7,840 at 1,000 racks)."""
+    key = ("feed loading", feed_id)
+    found = ctx.memo.get(key)
+    if found is None:
+        feed = ctx.design.feeds[feed_id]
+        cap = feed_capacity(feed, ctx.settings)
+        load = flow(ctx).demand(feed_id)
+        found = ctx.memo[key] = (feed, cap, load, cap.utilisation(load))
+    return found
 
 
 def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
@@ -72,9 +101,24 @@ def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
     spec = pdu_spec_of(ctx, device_id)
     if spec is None:
         return None
-    return ctx.remember(("pdu_load", device_id), lambda: pdu_load(
-        ctx.part(device_id), flow(ctx).outlet_flows(device_id), feed_power_factor(ctx, device_id),
-        ctx.settings.derating, spec))
+    key = ("pdu_load", device_id)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _pdu_load(ctx, ctx.part(device_id), flow(ctx).outlet_flows(device_id),
+                                          power_factor(ctx, device_id), spec)
+    return found
+
+
+def _pdu_load(ctx: CheckContext, part: PartType, outlet_w: dict[str, float], power_factor: float,
+              spec: PduSpec) -> PduLoad:
+    """`pdu_load` once per pass for each set of its inputs: the PDUs of a hall built from a few
+    rack designs carry a few outlet loads (4 at 1,000 racks, for 1,232 PDUs). The same part and
+    spec objects, and the outlet W in the same order, give the same figures to the bit."""
+    key = ("pdu_load of", id(part), id(spec), power_factor, tuple(outlet_w.items()))
+    found = ctx.memo.get(key)
+    if found is None or found[0] is not part or found[1] is not spec:
+        found = ctx.memo[key] = (part, spec, pdu_load(part, outlet_w, power_factor, ctx.settings.derating, spec))
+    return found[2]
 
 
 @rule("PWR-003", "PDU bank breaker overloaded", Severity.ERROR, Scope.DEVICE, RULES, measure="current_a")
@@ -116,8 +160,22 @@ def pwr004_outlets(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
                       (device_id,), {"current_a": round(amps, 2), "rating_a": rating}, aspect=outlet.name)
 
 
+def _racks_if_sides_meet(ctx: CheckContext, fn) -> list[str]:
+    """PWR-007's candidates: every rack when some panel or UPS has feeds of both sides, else none
+    (a rack's A and B feeds can share a source only then). One look at each feed, where reading
+    each rack's feeds walks its power tree (0.04 s at 1,000 racks)."""
+    sides: dict[tuple[str, str], set[str]] = {}
+    for feed in ctx.design.feeds.values():
+        for level in ("panel", "UPS"):
+            source = _source(ctx, feed.panel, level)
+            if source is not None:
+                sides.setdefault((level, source), set()).add(feed.side)
+    return sorted(ctx.design.racks) if any({"A", "B"} <= found for found in sides.values()) else []
+
+
 @rule("PWR-007", "A and B feeds share a panel or UPS", Severity.WARNING, Scope.RACK, RULES,
       placement_free=True)
+@batched(_racks_if_sides_meet, "racks")
 def pwr007_ab_common_source(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     """A rack's A and B feeds come from the same panel or the same UPS: one failure takes both
     (2N needs independent paths, engineering.md 2.5 [NV-SP-GB200])."""
@@ -161,7 +219,31 @@ def _phase_currents(ctx: CheckContext, feed_id: str):
     return feed, phase_currents(abs(feed.voltage_v), feed.power_factor, legs)
 
 
+def _has_legs(part: PartType) -> bool:
+    return any(o.feed_leg for o in part.power_outlets)
+
+
+def _balanced(ctx: CheckContext, feed_id: str) -> bool:
+    """Whether no consumer of a feed names legs for its outlets (`feed_leg`): then
+    `feed_leg_power` adds each one's W to the three legs alike, and they come out equal to the bit.
+    Full passes only (`power_tables.devices_with`)."""
+    legged = devices_with(ctx, _has_legs)
+    return not any(v in legged for v, _ in consumers(ctx, feed_id))
+
+
+def _three_phase_ac(ctx: CheckContext) -> list[str]:
+    return [f.id for f in ctx.design.feeds.values() if f.phase == "three-phase" and f.supply == "ac"]
+
+
+def _unbalanced_feeds(ctx: CheckContext, fn) -> list[str]:
+    """PWR-008's candidates: the three-phase AC feeds that are not `_balanced` (equal legs give equal
+    line currents, whose imbalance is 0: 6,608 of 7,840 feeds at 1,000 racks feed power shelves),
+    once per pass (PWR-009 reads them too)."""
+    return ctx.remember("PWR-008 candidates", lambda: [f for f in _three_phase_ac(ctx) if not _balanced(ctx, f)])
+
+
 @rule("PWR-008", "Phase imbalance", Severity.WARNING, Scope.FEED, RULES, measure="imbalance_pct")
+@batched(_unbalanced_feeds, "feeds")
 def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """ServerTech imbalance 100 × max|I − I_avg| ÷ I_avg from the outlet→leg map (208 V banks by the
     line-to-line formula): warning above 20 % [STECH-IMB], info above 10 % (U). engineering.md 2.4."""
@@ -181,7 +263,21 @@ def pwr008_phase_imbalance(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
                    "limit_pct": limit}, severity)
 
 
+def _feeds_near_phase_limit(ctx: CheckContext, fn) -> list[str]:
+    """PWR-009's candidates: the three-phase AC feeds but the `_balanced` ones within 1 - 1e-6 of
+    PWR-001's limit (engineering mode). Equal legs carry a third of the feed's W each, so the
+    heaviest line current is W ÷ (√3 × V × PF) (wye and delta alike) and stays under limit × A
+    whenever W is under √3 × V × A × PF × limit, PWR-001's capacity; the margin covers the
+    rounding of the two ways of summing. NetBox mode's capacity is another figure: all are run."""
+    feeds = _three_phase_ac(ctx)
+    if ctx.settings.netbox_compat:
+        return feeds
+    unbalanced = set(_unbalanced_feeds(ctx, fn))
+    return [f for f in feeds if f in unbalanced or _feed_loading(ctx, f)[3] >= 1 - 1e-6]
+
+
 @rule("PWR-009", "Heaviest phase over the breaker limit", Severity.ERROR, Scope.FEED, RULES)
+@batched(_feeds_near_phase_limit, "feeds")
 def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     """The heaviest line current > 80 % of the breaker while the feed total is within PWR-001:
     an average under 80 % can hide one phase above it (engineering.md 2.4 [CALCSPEC], worked example 3)."""
@@ -189,7 +285,7 @@ def pwr009_heaviest_phase(ctx: CheckContext, feed_id: str) -> Iterator[Hit]:
     if found is None:
         return
     feed, currents = found
-    if feed_capacity(feed, ctx.settings).utilisation(flow(ctx).demand(feed_id)) > 1:
+    if _feed_loading(ctx, feed_id)[3] > 1:
         return  # PWR-001 already reports this feed
     limit = 1.0 if feed.breaker_100pct_rated else ctx.settings.derating
     heaviest = max(currents)
@@ -241,14 +337,16 @@ def _busbar_load(ctx: CheckContext, rack_id: str):
     spec = ctx.design.rack_type_of(rack).busbar
     if spec is None:
         return None
-    load = sum(ctx.load_w(x) for x in ctx.rack_devices(rack_id)
-               if ctx.part(x).rackstudio.power.source == "busbar")
+    load = sum(ctx.load_w(x) for x in rack_devices_with(ctx, rack_id, _on_busbar))
     return rack, spec, load
 
 
-def _shelves(ctx: CheckContext, rack_id: str) -> list[str]:
-    return [x for x in ctx.rack_devices(rack_id)
-            if ctx.part(x).category == Category.POWER_SHELF and ctx.part(x).rackstudio.shelf is not None]
+def _on_busbar(part: PartType) -> bool:
+    return part.rackstudio.power.source == "busbar"
+
+
+def _is_shelf(part: PartType) -> bool:
+    return part.category == Category.POWER_SHELF and part.rackstudio.shelf is not None
 
 
 @rule("PWR-012", "Power shelves cannot carry the busbar load", Severity.ERROR, Scope.RACK, RULES,
@@ -261,15 +359,16 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
     if found is None:
         return
     rack, _, load = found
-    shelves = _shelves(ctx, rack_id)
     if not load:
         return
+    shelves = rack_devices_with(ctx, rack_id, _is_shelf)
     normal = flow(ctx)
     connected = [s for s in shelves if normal.inputs(s)]
     counted = [s for s in connected if normal.live(s)] if connected else shelves
+    usable_w = {s: ctx.part(s).rackstudio.shelf.usable_w for s in shelves}
 
     def usable(names) -> float:
-        return sum(ctx.part(s).rackstudio.shelf.usable_w for s in names)
+        return sum(usable_w[s] for s in names)
 
     total = usable(counted)
     figures = {"load_w": round(load, 1), "usable_w": round(total, 1), "shelves": len(counted)}
@@ -277,10 +376,11 @@ def pwr012_power_shelves(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
         yield Hit(f"Rack {rack.name} busbar: {load / 1000:.1f} kW on {len(counted)} shelves with "
                   f"{total / 1000:.1f} kW usable", (rack_id,), figures, aspect="capacity")
         return
-    feeds = sorted({f for s in connected for f in upstream(ctx, s) if f in ctx.design.feeds})
+    feeds = sorted({f for s in connected for f in feeds_above(ctx, s)})
     worst = None
+    alive_after = survivors(ctx, connected)
     for feed_id in feeds:
-        after = usable(s for s in connected if live_after(ctx, s, feed_id))
+        after = usable(alive_after(feed_id))
         if worst is None or after < worst[1]:
             worst = (feed_id, after)
     margin_limit = ctx.settings.shelf_margin_warning
@@ -391,10 +491,23 @@ def _pdu_inrush(ctx: CheckContext, top: str) -> float:
     return memo[key]
 
 
+def _unsequenced(part: PartType) -> bool:
+    return part.rackstudio.pdu is not None and part.rackstudio.pdu.sequencing_delay_ms is None
+
+
+def _inrush_candidates(ctx: CheckContext, fn) -> list[str]:
+    """PWR-015's candidates: every feed and each PDU that does not sequence its outlets, and none
+    when no device's part declares inrush: then every sum is 0 A, and a trip never is (the
+    settings' multiple and every rating are above 0). A hall whose parts give no inrush figure
+    skips 9,072 sums at 1,000 racks."""
+    if not any(part.rackstudio.power.inrush_a for part, _ in devices_by_part(ctx)):
+        return []
+    return sorted(ctx.design.feeds) + devices_passing(ctx, _unsequenced)
+
+
 @rule("PWR-015", "Inrush may trip a breaker", Severity.WARNING, (Scope.FEED, Scope.DEVICE), RULES,
       measure="inrush_a")
-@candidates.parts(lambda part: part.rackstudio.pdu is not None and part.rackstudio.pdu.sequencing_delay_ms is None,
-                 feeds=True)
+@batched(_inrush_candidates, "devices")
 def pwr015_inrush(ctx: CheckContext, subject: str) -> Iterator[Hit]:
     """Σ declared PSU inrush on one breaker (a feed, or a PDU bank) > its instantaneous trip
     (settings.inrush_trip_multiple × rating, U) with no outlet sequencing delay on the PDU. Fires only for
@@ -535,7 +648,7 @@ def pwr020_no_feed(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     part = ctx.part(device_id)
     if part.category not in (Category.PDU, Category.POWER_SHELF) or not part.power_ports:
         return
-    if not any(u in ctx.design.feeds for u in upstream(ctx, device_id)):
+    if not feeds_above(ctx, device_id):
         fed = len(consumers(ctx, device_id))
         yield Hit(f"{ctx.name(device_id)}: no feed (its {'inlet is' if len(part.power_ports) == 1 else 'inlets are'} "
                   f"not connected to one){f'; the {fed} cord(s) plugged into it carry no power' if fed else ''}",
