@@ -217,6 +217,27 @@ def devices_passing(ctx: CheckContext, applies: Callable[[PartType], bool]) -> l
 _SORTED_BY_PART = "device ids sorted, with their part's place"
 
 
+def network_ends(ctx: CheckContext) -> dict[tuple[str | tuple[str], str], int]:
+    """(part key, port) → how many network cable ends are on that port of the devices with that
+    part key (see `_part_keys`), counted kind by kind, once per full pass."""
+    found = ctx.memo.get(_ENDS)
+    if found is None:
+        found = ctx.memo[_ENDS] = {}
+        for key, same in network_index(ctx).groups.items():
+            for end in (key[0:2], key[4:6]):
+                if end[0] is not None:
+                    found[end] = found.get(end, 0) + len(same)
+    return found
+
+
+_ENDS = "network cable ends by part and port"
+
+
+def devices_keyed(ctx: CheckContext) -> list[tuple[str | tuple[str], PartType, list[Device]]]:
+    """`devices_by_part` with each part's key (see `_part_keys`)."""
+    return [(key, part, devices) for key, (part, devices) in zip(_part_keys(ctx)[1], devices_by_part(ctx), strict=True)]
+
+
 def fires(ctx: CheckContext, fn: RuleFn, subject: str) -> bool:
     """Whether `fn` fires (or fails) on `subject`: the first subject of a kind speaks for its kind."""
     try:

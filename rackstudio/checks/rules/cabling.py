@@ -11,8 +11,10 @@ from rackstudio.checks.rules import optics as optics_rules
 from rackstudio.checks.rules.cable_index import (
     batched,
     devices_by_part,
+    devices_keyed,
     kinds_firing,
     longer_than,
+    network_ends,
     network_index,
 )
 from rackstudio.model import cable_length, optics, port_roles
@@ -328,11 +330,17 @@ def cab012_nvlink_spine(ctx: CheckContext, rack_id: str) -> Iterator[Hit]:
 
 def _required_open(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
     """CAB-014's candidates: devices with a required port no connection of any kind holds in the
-    design's port index (whose every entry is a port some connection uses)."""
+    design's port index (whose every entry is a port some connection uses). When no port holds two
+    cables, a part whose every required port holds as many network cable ends as it has devices
+    has each of them cabled, and its devices are passed over: looking up their 40,000 ports in the
+    index of 250,000 took 30 ms at 1,000 racks."""
     used = ctx.design.index.port_use
-    for part, devices in devices_by_part(ctx):
+    ends = network_ends(ctx) if network_index(ctx).ports_once else {}
+    for key, part, devices in devices_keyed(ctx):
         required = part.rackstudio.required_ports
-        for owner in (device.id for device in devices) if required else ():
+        if all(ends.get((key, port)) == len(devices) for port in required):  # none required: none open
+            continue
+        for owner in (device.id for device in devices):
             for port in required:
                 if (("network", owner, port) not in used and ("power", owner, port) not in used
                         and ("coolant", owner, port) not in used):
