@@ -461,21 +461,44 @@ def killers(ctx: CheckContext) -> dict[str, frozenset[str]] | None:
     return ctx.memo[_KILLERS]
 
 
-def _killers(ctx: CheckContext, order: list[str]) -> dict[str, frozenset[str]]:
-    into = edge_table(ctx)[0]
-    normal = flow(ctx)
-    nodes = ctx.graph.g._node
-    found: dict[str, frozenset[str]] = {}
-    for x in order:
-        sups = [u for u, _ in into.get(x, NO_EDGES) if normal.live(u)]
-        if not sups or nodes[x].get("kind") == "ups":
-            found[x] = frozenset((x,))
-            continue
-        common = set(found[sups[0]])
+class _Killers(dict):
+    """`killers`' table: a node that feeds nothing (a device; 16,000 of L's 29,000 live nodes) is
+    worked out when first asked, from its suppliers' sets; the failure rules ask the suppliers'
+    sets, so a full check of L builds 45 % of the table (0.10 → 0.05 s)."""
+
+    def __init__(self, ctx: CheckContext):
+        super().__init__()
+        self.into = edge_table(ctx)[0]
+        self.live = flow(ctx).live
+        self.nodes = ctx.graph.g._node
+
+    def __missing__(self, x: str) -> frozenset[str]:
+        if not self.live(x):
+            raise KeyError(x)
+        found = self[x] = self.of(x)
+        return found
+
+    def of(self, x: str) -> frozenset[str]:
+        """Its live suppliers' sets in common, and itself (theirs are in the table)."""
+        live = self.live
+        sups = [u for u, _ in self.into.get(x, NO_EDGES) if live(u)]
+        if not sups or self.nodes[x].get("kind") == "ups":
+            return frozenset((x,))
+        if len(sups) == 1:
+            return self[sups[0]] | {x}
+        common = set(self[sups[0]])
         for u in sups[1:]:
-            common &= found[u]
+            common &= self[u]
         common.add(x)
-        found[x] = frozenset(common)
+        return frozenset(common)
+
+
+def _killers(ctx: CheckContext, order: list[str]) -> dict[str, frozenset[str]]:
+    found = _Killers(ctx)
+    out, of = edge_table(ctx)[1], found.of
+    for x in order:
+        if x in out:  # suppliers first: the nodes that feed nothing are left to `_Killers.__missing__`
+            found[x] = of(x)
     return found
 
 

@@ -1,6 +1,7 @@
 """PWR-006 and PWR-010 read one answer per set of suppliers: what each failure above a device
-leaves it (`failover._left_after_each_failure`). A rack's devices on the same PDUs share it; each
-device's answer must equal its own failure flows, computed from scratch."""
+that takes one of its live inputs leaves it (`failover._left_after_each_failure`). A rack's
+devices on the same PDUs share it; each device's answer must equal its own failure flows,
+computed from scratch."""
 from __future__ import annotations
 
 import random
@@ -22,9 +23,12 @@ def test_each_device_reads_what_its_own_failure_flows_say():
         ctx.new_pass(full=full)
         for device_id in devices:
             got = failover._left_after_each_failure(ctx, device_id)
-            want = tuple((u, len(power_flow.failure_flow(scratch, u).live_inputs(device_id)))
-                         for u in power_flow.upstream(scratch, device_id)
-                         if power_flow.is_failure_element(scratch, u))
+            live = len(power_flow.flow(scratch).live_inputs(device_id))
+            want = tuple((u, left) for u in power_flow.upstream(scratch, device_id)
+                         if power_flow.is_failure_element(scratch, u)
+                         for left in [len(power_flow.failure_flow(scratch, u).live_inputs(device_id))]
+                         if left < live)
             assert sorted(got) == sorted(want), device_id
-        answers = [k for k in ctx.memo if k[0] == "left after each failure" and len(k) == 3]
-        assert len(answers) < len(devices) / 2  # devices on the same PDUs shared an answer
+        by_device, by_suppliers = ctx.memo[failover._LEFT_AFTER]
+        assert len(by_device) == len(devices)
+        assert len(by_suppliers) < len(devices) / 2  # devices on the same PDUs shared an answer
