@@ -12,13 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rackstudio.checks import CheckContext
+from rackstudio.checks.coolant import is_cdu_part
 from rackstudio.checks.rules import cooling
 from rackstudio.checks.scope import subjects
 from rackstudio.generate import generate_hall
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io.project_file import load
 from rackstudio.model import geometry
-from rackstudio.model.design import Device, Rack
+from rackstudio.model.design import Connection, Device, PortRef, Rack
+from rackstudio.model.parts import PartType
 from tests.core import builders
 from tests.core.test_checks_cabling_batch import EXAMPLE, _batch, _per_subject, full_runs_agree
 
@@ -38,9 +40,27 @@ def _broken_hall(seed: int):
     racks = sorted(design.racks)
     for rt_id, rt in list(design.rack_types.items()):  # an air-only twin of each rack type
         design.rack_types[rt_id + "-air"] = rt.model_copy(update={"slug": rt_id + "-air", "cooling_capability": "air-only"})
-    for rack_id in rng.sample(racks, 4):
+    air_only = rng.sample(racks, 4)
+    for rack_id in air_only:
         rack = design.racks[rack_id]
         design.put("racks", rack.model_copy(update={"rack_type": rack.rack_type + "-air"}))
+    # liquid-cooled nodes in a chassis's bays, the chassis in an air-only rack and in another
+    wet = builders.node().model_dump(by_alias=True, exclude_none=True)
+    wet.update(slug="wet-node", rackstudio={"category": "server", "power": {"max_w": 500, "source": "none"},
+                                            "cooling": {"method": "liquid", "liquid_fraction": 0.8}})
+    design.part_types["wet-node"] = PartType.model_validate(wet)
+    design.part_types["generic-chassis-2u"] = builders.chassis()
+    cdu = next(d for d, rec in sorted(design.devices.items()) if is_cdu_part(design.part_of(rec)))
+    for n, rack_id in enumerate((air_only[0], rng.choice(racks))):
+        design.put("devices", Device(id=f"chassis-{n}", name=f"Chassis {n}", part="generic-chassis-2u", rack=rack_id,
+                                     position=1))
+        for bay in (1, 2):
+            node = f"node-{n}-{bay}"
+            design.put("devices", Device(id=node, name=f"Node {n}.{bay}", part="wet-node", parent=f"chassis-{n}",
+                                         bay=f"Bay{bay}"))
+            if bay == 1:  # on the CDU's loop itself: its rack is asked through its chassis
+                design.put("connections", Connection(id=f"zz-{node}", kind="coolant", a=PortRef(owner=node, port="in"),
+                                                     b=PortRef(owner=cdu, port=f"zz-{node}")))
     for rack_id in rng.sample(racks, 5):
         design.put("racks", design.racks[rack_id].model_copy(update={"facing": rng.choice("NESW")}))
     for row_id in design.rows:

@@ -96,11 +96,13 @@ def _short_of_liquid(ctx: CheckContext, fn: RuleFn) -> Iterator[str]:
         if not coolant.part_needs_liquid(part):
             continue
         for device in devices:
-            device_id = device.id
+            fields = device.__dict__  # the record's own table, as cable_index._build reads them
+            device_id = fields["id"]
             if not coolant.loop_of(ctx, device_id).cdus:
                 yield device_id
                 continue
-            rack_id = ctx.rack_of(device_id)
+            # ctx.rack_of, without its walk up the bays for a device in none
+            rack_id = fields["rack"] if fields["parent"] is None else ctx.rack_of(device_id)
             if rack_id is None:
                 continue
             found = air_only.get(rack_id)
