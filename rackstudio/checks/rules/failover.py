@@ -333,10 +333,10 @@ def pwr010_psu_redundancy(ctx: CheckContext, device_id: str) -> Iterator[Hit]:
     max_w = ctx.draw(device_id).max_w
     if part.category in PASS_THROUGH or power.source != "ac" or not rating or not max_w:
         return
-    normal = flow(ctx)
-    if not normal.inputs(device_id) or not normal.live_inputs(device_id):
+    live_now = flow(ctx).live_inputs(device_id)  # connected ones among them
+    if not live_now:
         return
-    cases = [(len(normal.live_inputs(device_id)), "", None)]
+    cases = [(len(live_now), "", None)]
     cases += [(live, u, u) for u, live in _left_after_each_failure(ctx, device_id) if live]
     short = [c for c in cases if c[0] * rating < max_w]
     if not short:
