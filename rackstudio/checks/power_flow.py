@@ -16,7 +16,7 @@ counts the edge steps a scenario took, so tests bound the work by counting, not 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.checks.power_sweep import NO_EDGES, POWER_EDGES, edge_table, inputs_table, sweep
@@ -577,10 +577,21 @@ def pdu_spec_of(ctx: CheckContext, device_id: str) -> PduSpec | None:
     return ctx.remember(("pdu_spec", device_id), lambda: pdu_spec(ctx.design, device_id))
 
 
+def feeds_above(ctx: CheckContext, node: str) -> Collection[str]:
+    """The feeds above a node that is not a feed: in a full pass the normal flow's table of them
+    (`Flow.above`), else (and for a node the sweep did not reach) its `upstream` walk."""
+    above = flow(ctx).above
+    found = above.get(node) if above is not None else None
+    if found is None:
+        feeds = ctx.design.feeds
+        return [u for u in upstream(ctx, node) if u in feeds]
+    return found
+
+
 def feed_power_factor(ctx: CheckContext, node: str) -> float:
     """The power factor of the single feed above a node, or 1.0 when there is none or several."""
-    feeds = [n for n in upstream(ctx, node) if n in ctx.design.feeds]
-    return ctx.design.feeds[feeds[0]].power_factor if len(feeds) == 1 else 1.0
+    feeds = feeds_above(ctx, node)
+    return ctx.design.feeds[next(iter(feeds))].power_factor if len(feeds) == 1 else 1.0
 
 
 class FlowState:

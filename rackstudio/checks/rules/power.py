@@ -12,6 +12,8 @@ from rackstudio.checks.metrics import budget_warning, power_budget, rack_feeds
 from rackstudio.checks.phrasing import Basis
 from rackstudio.checks.power_flow import (
     consumers,
+    feed_power_factor,
+    feeds_above,
     flow,
     pdu_spec_of,
     suppliers,
@@ -21,8 +23,6 @@ from rackstudio.checks.rule import Hit, Rule, Scope, Severity, rule
 from rackstudio.checks.rules.cable_index import batched, devices_by_part, devices_passing
 from rackstudio.checks.rules.power_tables import (
     devices_with,
-    feeds_above,
-    power_factor,
     rack_devices_with,
     survivors,
 )
@@ -105,7 +105,7 @@ def pdu_figures(ctx: CheckContext, device_id: str) -> PduLoad | None:
     found = ctx.memo.get(key)
     if found is None:
         found = ctx.memo[key] = _pdu_load(ctx, ctx.part(device_id), flow(ctx).outlet_flows(device_id),
-                                          power_factor(ctx, device_id), spec)
+                                          feed_power_factor(ctx, device_id), spec)
     return found
 
 

@@ -4,20 +4,12 @@ in an update (no tables) subject by subject as before; tests/core/test_power_can
 each rule's full pass to its update, on random designs."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from rackstudio.checks.context import CheckContext
-from rackstudio.checks.power_flow import flow, killers, live_after, upstream
+from rackstudio.checks.power_flow import flow, killers, live_after
 from rackstudio.checks.rules.cable_index import devices_by_part
 from rackstudio.model.parts import PartType
-
-
-def power_factor(ctx: CheckContext, node: str) -> float:
-    """`power_flow.feed_power_factor`, the feeds above read by `feeds_above` (no walk up in a full pass)."""
-    feeds = feeds_above(ctx, node)
-    if len(feeds) != 1:
-        return 1.0
-    return ctx.design.feeds[next(iter(feeds))].power_factor
 
 
 def rack_devices_with(ctx: CheckContext, rack_id: str, applies: Callable[[PartType], bool]) -> list[str]:
@@ -38,17 +30,6 @@ def devices_with(ctx: CheckContext, applies: Callable[[PartType], bool]) -> set[
     if passing is None:
         passing = ctx.memo[key] = {d.id for part, same in devices_by_part(ctx) if applies(part) for d in same}
     return passing
-
-
-def feeds_above(ctx: CheckContext, node: str) -> Collection[str]:
-    """The feeds above a node that is not a feed: in a full pass the normal flow's table of them
-    (`Flow.above`), else (and for a node the sweep did not reach) its `upstream` walk."""
-    above = flow(ctx).above
-    found = above.get(node) if above is not None else None
-    if found is None:
-        feeds = ctx.design.feeds
-        return [u for u in upstream(ctx, node) if u in feeds]
-    return found
 
 
 def survivors(ctx: CheckContext, nodes: list[str]) -> Callable[[str], list[str]]:
