@@ -82,11 +82,10 @@ class FloorIndex:
             if record.hall in design.halls and record.rack_type in design.rack_types:
                 self._types[("rack_types", record.rack_type)] = design.rack_types[record.rack_type]
                 self._add(obj_id, record.hall, geometry.rack_footprint(design, record))
-        elif isinstance(record, Device):
-            if record.hall is not None and record.rack is None and record.parent is None \
-                    and record.part in design.part_types:
-                self._types[("part_types", record.part)] = design.part_types[record.part]
-                self._add(obj_id, record.hall, geometry.floor_footprint(design, record))
+        elif isinstance(record, Device) and record.hall is not None and record.rack is None \
+                and record.parent is None and record.part in design.part_types:
+            self._types[("part_types", record.part)] = design.part_types[record.part]
+            self._add(obj_id, record.hall, geometry.floor_footprint(design, record))
 
     def current(self, design: Design) -> bool:
         """Whether every type it measured footprints with is still the design's."""

@@ -376,12 +376,11 @@ class Design(Mutable):
                 for obj in table.values():  # 123,000 at 1,000 racks: the two ends written out
                     key, kind, a, b = obj.id, obj.kind, obj.a, obj.b
                     a_owner, b_owner = a.owner, b.owner
-                    if kind != "power" or a.port:  # a feed may supply many inlets: a power end
-                        if first_use((kind, a_owner, a.port), key) is not key:  # without a port is no
-                            shared.setdefault((kind, a_owner, a.port), []).append(key)  # port's use
-                    if kind != "power" or b.port:
-                        if first_use((kind, b_owner, b.port), key) is not key:
-                            shared.setdefault((kind, b_owner, b.port), []).append(key)
+                    # a feed may supply many inlets: a power end without a port is no port's use
+                    if (kind != "power" or a.port) and first_use((kind, a_owner, a.port), key) is not key:
+                        shared.setdefault((kind, a_owner, a.port), []).append(key)
+                    if (kind != "power" or b.port) and first_use((kind, b_owner, b.port), key) is not key:
+                        shared.setdefault((kind, b_owner, b.port), []).append(key)
                     attached[a_owner].add(key)
                     attached[b_owner].add(key)
         self._ix = Indexes(where, contents, port_use, attached)

@@ -481,10 +481,10 @@ def _connection_problems(design: Design, connections=None) -> Iterator[Problem]:
                 yield (f"$.connections.{c.id}.{'a' if end is c.a else 'b'}.port",
                        f"device {device.name!r} ({device.part}) has no {kind} port named {end.port!r}")
         a_end, b_end = c.a_end, c.b_end
-        if a_end is not None or b_end is not None or c.fibre is not None or c.a.leg or c.b.leg:
-            if kind != "network" or (a_end is not None and a_end not in known_optics) \
-                    or (b_end is not None and b_end not in known_optics):
-                yield from _optics_problems(c)
+        plugged = a_end is not None or b_end is not None or c.fibre is not None or c.a.leg or c.b.leg
+        if plugged and (kind != "network" or (a_end is not None and a_end not in known_optics)
+                        or (b_end is not None and b_end not in known_optics)):
+            yield from _optics_problems(c)
 
 
 def _optics_problems(c) -> Iterator[Problem]:

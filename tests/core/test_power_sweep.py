@@ -18,7 +18,7 @@ from rackstudio.checks.context import PASS_THROUGH, CheckContext
 from rackstudio.generate import generate_hall
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io.project_file import load
-from rackstudio.model.design import Connection, Design, Device, PortRef
+from rackstudio.model.design import Connection, Design, PortRef
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "ai-pod.rackstudio"
 
@@ -136,7 +136,7 @@ def test_after_random_edits(seed):
     design = _hall_with_chains()
     rng = random.Random(seed)
     pdus = _pdus(design)
-    for step in range(60):
+    for _step in range(60):
         power = sorted(c for c, conn in design.connections.items() if conn.kind == "power")
         conn = design.connections[rng.choice(power)]
         what = rng.random()

@@ -23,8 +23,8 @@ from rackstudio.document import ChecksJob, Document
 from rackstudio.graph.component_graph import ComponentGraph
 from rackstudio.io import project_file
 from rackstudio.paths import example_design
-from rackstudio.ui import live_checks
 from rackstudio.plugins import Failure, Stage
+from rackstudio.ui import live_checks
 from rackstudio.ui.dialogs.part_editor import PartEditorDialog
 from rackstudio.ui.dialogs.plugins import PluginsDialog
 from rackstudio.ui.dialogs.waiver import WaiverDialog
