@@ -13,7 +13,6 @@ def main() -> None:
     from rackstudio.checks import CheckEngine, builtin_registry
     from rackstudio.commands.rack_designs import EditRackDesign, link_layouts
     from rackstudio.document import Document
-    from rackstudio.graph.component_graph import ComponentGraph
     from rackstudio.io import project_file
     from rackstudio.model.rack_designs import drift, instances
     from rackstudio.reports.rack_design_impact import preview
@@ -25,7 +24,6 @@ def main() -> None:
     with Timer() as link:  # the generator's --rack-designs: repeated layouts become designs and instances
         for command in link_layouts(design):
             command.apply(design)
-    doc.graph = ComponentGraph(design)
     with Timer() as full:  # checks attached after the linking, as a file of instances opens
         engine = CheckEngine(design, doc.graph, builtin_registry())
         engine.run_full()

@@ -220,6 +220,30 @@ def test_wide_updates_run_as_a_full_run_would_and_equal_one(data):
         engine_module.WIDE_UPDATE = wide
 
 
+def test_an_update_wider_than_the_design_runs_in_full_and_equals_one():
+    """An update with more (rule, subject) pairs than the design has devices and connections runs as
+    a full run (engine._cheaper_in_full: a 448-instance rack-design edit on L), and its delta is a
+    full run's; the floor below which it never does is lowered to reach it on the bench."""
+    floor, decide = engine_module.FULL_RUN_INSTEAD, engine_module._cheaper_in_full
+    decided = []
+    engine_module.FULL_RUN_INSTEAD = 0
+    engine_module._cheaper_in_full = lambda pairs, design: decided.append(decide(pairs, design)) or decided[-1]
+    try:
+        doc = _world().doc
+        engine = CheckEngine(doc.design, doc.graph)
+        engine.follow(doc)
+        before = engine.findings()
+        seen = []
+        engine.changed.connect(seen.append)
+        doc.execute(SetProperty("feed-a", "amperage_a", 10))
+        assert decided == [True] and engine.findings() == full_run(doc.design) != before
+        assert set(seen[-1].added) == set(engine.findings()) - set(before)
+        doc.undo()
+        assert engine.findings() == before
+    finally:
+        engine_module.FULL_RUN_INSTEAD, engine_module._cheaper_in_full = floor, decide
+
+
 def _incremental_equals_full(data):
     bench = _world()
     doc = bench.doc
