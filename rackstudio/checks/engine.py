@@ -158,11 +158,8 @@ class CheckEngine:
         if changes_floor(changes, self.design, self._snapshot.records):
             self.ctx.metrics.floor_changed()
         dirty = affected(self.ctx, changes, self._snapshot)
-        if dirty.full:
-            before = self.findings()
-            return _diff(before, self.run_full())
-        pairs = self._pairs(dirty)
-        if _cheaper_in_full(len(pairs), self.design):
+        pairs = None if dirty.full else self._pairs(dirty)
+        if pairs is None or _cheaper_in_full(len(pairs), self.design):
             before = self.findings()
             return _diff(before, self.run_full())
         # an update as wide as a rack-design edit on hundreds of instances may use the full run's

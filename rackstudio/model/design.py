@@ -285,7 +285,7 @@ class Indexes:
 
     __slots__ = ("where", "contents", "port_use", "attached", "shared_ports", "next_id", "fitted")
 
-    def __init__(self, where=None, contents=None, port_use=None, attached=None):
+    def __init__(self, where=None, contents=None, port_use=None, attached=None, shared_ports=None):
         self.where: dict[str, str] = where if where is not None else {}
         self.contents: dict[str, set[str]] = contents if contents is not None else defaultdict(set)
         self.port_use: dict[tuple[str, str, str], str] = port_use if port_use is not None else {}
@@ -293,7 +293,7 @@ class Indexes:
         # a port more than one connection uses (a breakout's legs; or two cables on one port, which
         # the checks report) → the ones after port_use's, in order: when port_use's goes, the next
         # takes its place, so the ports in use are the ones a fresh reindex finds
-        self.shared_ports: dict[tuple[str, str, str], list[str]] = {}
+        self.shared_ports: dict[tuple[str, str, str], list[str]] = shared_ports if shared_ports is not None else {}
         self.next_id: dict[str, int] = {}
         # device id → (part, module types, the part with their components): `Design.part_of`'s cache
         self.fitted: dict[str, tuple[PartType, tuple, PartType]] = {}
@@ -383,8 +383,7 @@ class Design(Mutable):
                         shared.setdefault((kind, b_owner, b.port), []).append(key)
                     attached[a_owner].add(key)
                     attached[b_owner].add(key)
-        self._ix = Indexes(where, contents, port_use, attached)
-        self._ix.shared_ports = shared
+        self._ix = Indexes(where, contents, port_use, attached, shared)
 
     def _container(self, name: str, obj: Any) -> str | None:
         if name == "devices":
@@ -438,9 +437,8 @@ class Design(Mutable):
     def ids_copy(self) -> Indexes:
         """The id table and port index, copied for a snapshot's `reindex` (one C-level copy each)."""
         ix = self.index
-        copy = Indexes(dict(ix.where), None, dict(ix.port_use), None)
-        copy.shared_ports = {key: list(others) for key, others in ix.shared_ports.items()}
-        return copy
+        return Indexes(dict(ix.where), None, dict(ix.port_use), None,
+                       {key: list(others) for key, others in ix.shared_ports.items()})
 
     # --- the only mutators (used by commands) --------------------------------------------------
 
