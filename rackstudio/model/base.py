@@ -56,3 +56,33 @@ class Mutable(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs):
         super().__pydantic_init_subclass__(**kwargs)
         _strict_numbers(cls)
+
+
+class FieldsSet(frozenset):
+    """The names of the fields a file gave a record, one object shared by every record that
+    was given the same ones. pydantic keeps a set per record: at 1,000 racks that is 400,000
+    sets and 170 MiB for about 60 distinct contents. Frozen, so a shared one is never changed
+    through one record; its copies (`model_copy`, which adds to them) are plain sets."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> set[str]:
+        return set(self)
+
+    def __deepcopy__(self, memo) -> set[str]:
+        return set(self)
+
+
+def share_fields_sets(records, nested: tuple[str, ...] = (), pool: dict | None = None) -> None:
+    """Give each record (and its records in the fields `nested`) the shared `FieldsSet` of its
+    contents. Records are frozen, so nothing else changes a record's set after validation."""
+    pool = {} if pool is None else pool
+    fields_set = "__pydantic_fields_set__"
+    for record in records:
+        for obj in (record, *(record.__dict__[name] for name in nested)) if nested else (record,):
+            names = obj.__pydantic_fields_set__
+            key = tuple(names)
+            shared = pool.get(key)
+            if shared is None:
+                shared = pool[key] = FieldsSet(names)
+            object.__setattr__(obj, fields_set, shared)
