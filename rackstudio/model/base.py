@@ -8,6 +8,8 @@ number (a whole number is still a real one), so a file holding them is refused, 
 """
 from __future__ import annotations
 
+from operator import attrgetter
+
 from pydantic import BaseModel, ConfigDict, Strict
 
 MAX_ID_CHARS = 128  # the longest id a design holds (io.limits refuses longer ones in a file)
@@ -75,14 +77,22 @@ class FieldsSet(frozenset):
 
 def share_fields_sets(records, nested: tuple[str, ...] = (), pool: dict | None = None) -> None:
     """Give each record (and its records in the fields `nested`) the shared `FieldsSet` of its
-    contents. Records are frozen, so nothing else changes a record's set after validation."""
+    contents. Records are frozen, so nothing else changes a record's set after validation.
+    Written for 400,000 records a design: the slot set directly, a pool looked up by a tuple."""
     pool = {} if pool is None else pool
-    fields_set = "__pydantic_fields_set__"
+    get, put = pool.get, _FIELDS_SET.__set__
+    inner = attrgetter(*nested) if nested else None
     for record in records:
-        for obj in (record, *(record.__dict__[name] for name in nested)) if nested else (record,):
+        if inner is None:
+            objs = (record,)
+        else:
+            objs = (record, *inner(record)) if len(nested) > 1 else (record, inner(record))
+        for obj in objs:
             names = obj.__pydantic_fields_set__
-            key = tuple(names)
-            shared = pool.get(key)
+            shared = get(key := tuple(names))
             if shared is None:
                 shared = pool[key] = FieldsSet(names)
-            object.__setattr__(obj, fields_set, shared)
+            put(obj, shared)
+
+
+_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]  # the slot pydantic keeps the set in
