@@ -27,6 +27,7 @@ from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from rackstudio.model.base import MAX_ID_CHARS
 from rackstudio.model.text import escaped
@@ -442,8 +443,8 @@ def _first_bad_number(value: Any, path: tuple) -> tuple[tuple, Any] | None:
         path, value = stack.pop()
         if _bad(value):
             return path, value
-        if isinstance(value, BaseModel):
-            stack.extend(((*path, k), v) for k, v in reversed(list(value.__dict__.items())))
+        if _is_record(type(value)):
+            stack.extend(((*path, k), getattr(value, k)) for k in reversed(list(type(value).__pydantic_fields__)))
         elif isinstance(value, dict):
             stack.extend(((*path, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, tuple | list):
@@ -460,13 +461,18 @@ class _Plan(typing.NamedTuple):
 _PLANS: dict[type, _Plan | None] = {}
 
 
-def _plan(cls: type[BaseModel]) -> _Plan | None:
+def _is_record(cls: type) -> bool:
+    """A model, or a validated dataclass (a connection's ends): both list their fields the same way."""
+    return isinstance(cls, type) and (issubclass(cls, BaseModel) or is_pydantic_dataclass(cls))
+
+
+def _plan(cls: type) -> _Plan | None:
     """Which fields of a model hold numbers, or None when a record of it holds none."""
     if cls in _PLANS:
         return _PLANS[cls]
     _PLANS[cls] = None  # a model that contains itself is walked through `deeper`
     kinds: dict[str, list[str]] = {"real": [], "whole": [], "deeper": []}
-    for name, field in cls.model_fields.items():
+    for name, field in cls.__pydantic_fields__.items():
         kind = _kind(field.annotation)
         if kind is not None and not _bounded(field.metadata, MAX_COUNT if kind == "whole" else MAX_MAGNITUDE):
             kinds[kind].append(name)
@@ -496,7 +502,7 @@ def _kind(annotation: Any) -> str | None:
         return "real"
     if annotation is int:
         return "whole"
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if _is_record(annotation):
         return "deeper" if _plan(annotation) is not None else None
     if isinstance(annotation, type) and issubclass(annotation, str):
         return None  # a StrEnum
@@ -521,7 +527,7 @@ def _collect(records: list[Any], reals: list[Any], wholes: list[Any]) -> None:
             _collect(group, reals, wholes)
         return
     cls = classes.pop()
-    if issubclass(cls, BaseModel):
+    if _is_record(cls):
         plan = _plan(cls)
         if plan is None:
             return

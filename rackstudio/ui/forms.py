@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from functools import cache
 from typing import Any, Literal
 
@@ -198,8 +198,9 @@ def _show(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
-    if isinstance(value, BaseModel):
-        return ", ".join(f"{k}={v}" for k, v in value.model_dump(exclude_none=True).items())
+    if isinstance(value, BaseModel) or is_dataclass(value):  # a record, or a connection's end
+        fields = value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else asdict(value)
+        return ", ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
     if isinstance(value, tuple | list):
         return ", ".join(_show(v) for v in value) or "—"
     return str(value)

@@ -108,8 +108,8 @@ def _build(ctx: CheckContext) -> NetworkIndex:
         fields = conn.__dict__
         if fields["kind"] != "network":
             continue
-        a, b = fields["a"].__dict__, fields["b"].__dict__
-        key = (part_key(a["owner"]), a["port"], a["leg"], fields["a_end"], part_key(b["owner"]), b["port"], b["leg"],
+        a, b = fields["a"], fields["b"]  # ends are slotted dataclasses: plain attribute reads
+        key = (part_key(a.owner), a.port, a.leg, fields["a_end"], part_key(b.owner), b.port, b.leg,
                fields["b_end"], fields["media"], fields["fibre"])
         kind = kinds.get(key)
         if kind is None:
