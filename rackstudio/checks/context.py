@@ -66,6 +66,11 @@ class CheckContext:
     def settings(self) -> CheckSettings:
         return self.design.settings
 
+    def kept_tables(self) -> tuple[dict, ...]:
+        """What the context keeps across passes and a full run clears: coolant loops, cage optics,
+        feed drops (CheckEngine.trial keeps and restores them)."""
+        return self.loops, self.cages, self.feed_drops._by_rack
+
     def new_pass(self, full: bool = False) -> None:
         self.memo.clear()
         self.full_pass = full

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,6 +65,18 @@ class FindingsDelta:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An engine's state before a full run, for `CheckEngine.trial` to put back."""
+
+    tables: tuple[dict, ...]
+    untexted: set
+    snapshot: Snapshot | None
+    waivers: waivers.Waivers
+    registry_version: int
+    loops_graph: ComponentGraph
 
 
 class CheckEngine:
@@ -141,9 +154,13 @@ class CheckEngine:
 
     def update(self, changes: ChangeSet) -> FindingsDelta:
         """Bring the findings up to date after `changes` were applied to the design and the graph."""
+        return self._update(changes)
+
+    def _update(self, changes: ChangeSet, kept: list | None = None) -> FindingsDelta:
+        """`update`; when it runs as a full run and `kept` is a list, what the run replaces is put
+        in it first (`_Kept`), so a trial can be taken back without a second full run."""
         if self._snapshot is None or self._registry_version != self.registry.version:
-            before = self.findings()
-            return _diff(before, self.run_full())
+            return self._full_update(kept)
         if not changes:
             return FindingsDelta()
         self.ctx.new_pass()
@@ -160,8 +177,7 @@ class CheckEngine:
         dirty = affected(self.ctx, changes, self._snapshot)
         pairs = None if dirty.full else self._pairs(dirty)
         if pairs is None or _cheaper_in_full(len(pairs), self.design):
-            before = self.findings()
-            return _diff(before, self.run_full())
+            return self._full_update(kept)
         # an update as wide as a rack-design edit on hundreds of instances may use the full run's
         # tables and failure flows (the same figures: checks.power_flow.failure_flow)
         self.ctx.full_pass = len(pairs) >= WIDE_UPDATE
@@ -191,19 +207,65 @@ class CheckEngine:
         Raises Refused (with nothing changed) when the command cannot run. Findings of rules
         marked `until_cabled` about an object the command adds are left out: every new device
         has them until it is cabled."""
-        trial = copy.deepcopy(command)  # the real command keeps its unplanned state
-        changes = trial.apply(self.design)
-        try:
-            self.graph.apply(changes)
-            delta = self.update(changes)
-        finally:
-            back = trial.revert(self.design)
-            self.graph.apply(back)
-            self.update(back)
+        with self.trial(command) as (_, changes, delta):
+            pass
         awaiting = {r.id for r in self.registry.active(self.ctx.settings) if r.until_cabled}
         added = [f for f in delta.added
                  if not (f.rule in awaiting and f.objects and f.objects[0] in changes.added)]
         return sorted(added, key=Finding.sort_key)
+
+    @contextmanager
+    def trial(self, command: TrialCommand) -> Iterator[tuple[TrialCommand, ChangeSet, FindingsDelta]]:
+        """Apply a copy of `command` (the real one keeps its unplanned state), let the graph and
+        the findings follow, and yield (the copy, its changes, the findings delta); on leaving,
+        revert it and bring the engine back as it was. Raises Refused, changing nothing, when the
+        command cannot run.
+
+        A trial wide enough to run in full (a rack-design edit on hundreds of instances: 3-4 s at
+        1,000 racks) is taken back by restoring what the run replaced, not by a second full run:
+        the reverted design is the one those findings and figures were of."""
+        trial = copy.deepcopy(command)
+        changes = trial.apply(self.design)
+        kept: list = []
+        try:
+            self.graph.apply(changes)
+            yield trial, changes, self._update(changes, kept)
+        finally:
+            back = trial.revert(self.design)
+            self.graph.apply(back)
+            if kept:
+                self._restore(kept[0])
+            else:
+                self.update(back)
+
+    def _full_update(self, kept: list | None) -> FindingsDelta:
+        before = self.findings()
+        if kept is not None:
+            kept.append(self._kept())
+        return _diff(before, self.run_full())
+
+    def _kept(self) -> _Kept:
+        """What a full run replaces: the tables it clears and refills, copied (one C-level copy
+        each: their values are never changed in place by a full run, only replaced), and what it
+        rebinds."""
+        ctx, metrics = self.ctx, self.ctx.metrics
+        return _Kept(
+            tables=tuple(dict(t) for t in (self._results, self._texts, self._by_key, self._failures,
+                                           *ctx.kept_tables(), *metrics.tables())),
+            untexted=set(self._untexted), snapshot=self._snapshot, waivers=self._waivers,
+            registry_version=self._registry_version, loops_graph=ctx.loops_graph)
+
+    def _restore(self, kept: _Kept) -> None:
+        ctx, metrics = self.ctx, self.ctx.metrics
+        live = (self._results, self._texts, self._by_key, self._failures, *ctx.kept_tables(), *metrics.tables())
+        ctx.new_pass()  # the trial's figures are not the restored design's
+        for table, saved in zip(live, kept.tables, strict=True):
+            table.clear()
+            table.update(saved)
+        self._untexted.clear()
+        self._untexted.update(kept.untexted)
+        self._snapshot, self._waivers = kept.snapshot, kept.waivers
+        self._registry_version, ctx.loops_graph = kept.registry_version, kept.loops_graph
 
     def follow(self, document) -> None:
         """Keep up with a Document: update on each of its changes and emit `changed` with the delta."""

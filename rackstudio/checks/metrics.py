@@ -455,6 +455,10 @@ class MetricsCache:
         for rack_id in sorted(self.ctx.design.racks):
             self._add(rack_id)
 
+    def tables(self) -> tuple[dict, ...]:
+        """The tables `rebuild` clears and refills (CheckEngine.trial keeps and restores them)."""
+        return self._racks, self._home, self._row_air_mw, self._hall_air_mw, self._coolers
+
     def refresh(self, rack_ids) -> None:
         """Re-compute the racks an edit touched (removed racks drop out of the totals)."""
         for rack_id in sorted(rack_ids):

@@ -8,7 +8,6 @@ for any edit, reads the figures, and reverts: what it promises is what the check
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from rackstudio.checks import coolant, power_flow
@@ -66,20 +65,11 @@ class Impact:
 def preview(engine: CheckEngine, command: Command) -> Impact:
     """The impact of `command` on the design the engine checks (its graph and findings are left as
     they were). Raises Refused, changing nothing, when the command cannot run."""
-    design, graph = engine.design, engine.graph
-    trial = copy.deepcopy(command)
-    changes = trial.apply(design)
-    try:
-        graph.apply(changes)
-        delta = engine.update(changes)
+    with engine.trial(command) as (trial, changes, delta):
         racks = sorted({r for r in (_rack(engine, i) for i in changes.touched()) if r is not None}
                        | set(getattr(trial, "instances", ())))
         subjects = _subjects(engine, racks)
         after = _figures(engine, *subjects)
-    finally:
-        back = trial.revert(design)
-        graph.apply(back)
-        engine.update(back)
     before = _figures(engine, *subjects)
     impact = Impact(instances=list(getattr(trial, "instances", None) or racks),
                     conflicts=list(getattr(trial, "conflicts", [])),

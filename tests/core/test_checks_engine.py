@@ -244,6 +244,44 @@ def test_an_update_wider_than_the_design_runs_in_full_and_equals_one():
         engine_module.FULL_RUN_INSTEAD, engine_module._cheaper_in_full = floor, decide
 
 
+def _state(engine):
+    return engine.findings(), {r: engine.rack_metrics(r) for r in sorted(engine.design.racks)}
+
+
+def test_a_trial_that_ran_in_full_is_taken_back_without_running_again(monkeypatch):
+    """`CheckEngine.trial` of an edit wide enough to run in full puts back what the run replaced
+    instead of running in full again to undo it (a rack-design preview on L: two full runs then,
+    one now), and the engine is then exactly what a full run of the reverted design gives: findings,
+    rack figures, and the updates that follow."""
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: True)
+    doc = _world().doc
+    engine = CheckEngine(doc.design, doc.graph)
+    engine.follow(doc)
+    before, figures = _state(engine)
+    full_runs = []
+    run_full = engine.run_full
+    monkeypatch.setattr(engine, "run_full", lambda: full_runs.append(1) or run_full())
+    dump = doc.design.model_dump()
+    overload = SetProperty("feed-a", "amperage_a", 10)
+    assert "PWR-001" in {f.rule for f in engine.preview(overload)}
+    assert len(full_runs) == 1 and doc.design.model_dump() == dump and _state(engine) == (before, figures)
+    try:
+        with engine.trial(SetProperty("feed-a", "amperage_a", 10)) as (_, _, delta):
+            assert delta.added
+            raise KeyError("a reader failed")
+    except KeyError:
+        pass
+    assert _state(engine) == (before, figures) and len(full_runs) == 2
+    monkeypatch.undo()  # updates as the app makes them, from the restored state
+    doc.execute(SetProperty("feed-a", "amperage_a", 10))
+    fresh = CheckEngine(doc.design, doc.graph)
+    fresh.run_full()
+    assert _state(engine) == _state(fresh) != (before, figures)
+    doc.undo()
+    assert _state(engine) == (before, figures)
+
+
 def _incremental_equals_full(data):
     bench = _world()
     doc = bench.doc
