@@ -342,10 +342,12 @@ class _Impact:
                     dirty.add(Scope.FEED, u)
                 elif u in d.devices and ctx.part(u).category == Category.PDU:
                     dirty.add(Scope.DEVICE, u)
+        loops = {}  # each loop once: a rack-design edit touches hundreds of devices on a few loops
         for n in self.coolant_nodes:
-            if n not in ctx.graph.g:
-                continue
-            loop = coolant.loop_of(ctx, n)
+            if n in ctx.graph.g:
+                loop = coolant.loop_of(ctx, n)
+                loops[id(loop)] = loop
+        for loop in loops.values():
             for x in coolant.loop_devices(ctx, loop):
                 dirty.add(Scope.DEVICE, x)
                 dirty.add(Scope.RACK, ctx.rack_of(x))
