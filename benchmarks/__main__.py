@@ -15,7 +15,7 @@ from benchmarks.report import RESULTS, ROOT, TARGETS, describe_machine, machine,
 PLAN = {
     "startup": [["benchmarks.bench_startup"]],
     "open": [["benchmarks.bench_open", "L", "--checks"], ["benchmarks.bench_open", "L"],
-             ["benchmarks.bench_open", "L"], ["benchmarks.bench_open", "XL"]],
+             ["benchmarks.bench_open", "L"], ["benchmarks.bench_open", "XL", "--checks"]],
     "save": [["benchmarks.bench_save"]],
     "checks": [["benchmarks.bench_checks"]],
     "reuse": [["benchmarks.bench_reuse"]],
