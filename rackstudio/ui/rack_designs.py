@@ -135,7 +135,10 @@ class RackDesignTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         self.view.show_rack(SCRATCH_RACK)
-        self.undo.indexChanged.connect(lambda _i: self._count())
+        self.outdated = False  # the design's rack design changed under this tab's own edits (`follow`)
+        # undoing the tab's last edit of an outdated draft leaves nothing of its own: show the design's
+        self.undo.indexChanged.connect(lambda _i: self.follow() if self.outdated and not self.undo.index()
+                                       else self._count())
         self._count()
         # the tab's own keys: Delete removes from the design's rack, undo and redo are the tab's
         for keys, slot in ((QKeySequence.StandardKey.Delete, self.delete_selection),
@@ -153,9 +156,31 @@ class RackDesignTab(QWidget):
 
     def _count(self) -> None:
         n = len(instances(self.controller.window.editor.design, self.slug))
-        edits = self.undo.count()
-        self.status.setText(f"{n} instances · {edits} edit{'s' * (edits != 1)} not applied yet" if edits
-                            else f"{n} instances")
+        edits = self.undo.index()  # the tab's edits in force (an undone one is not applied either)
+        text = f"{n} instances · {edits} edit{'s' * (edits != 1)} not applied yet" if edits else f"{n} instances"
+        if edits and self.outdated:
+            text += " · the design's rack design changed since: applying replaces it with this tab's"
+        self.status.setText(text)
+
+    def follow(self) -> None:
+        """The design's rack design changed by an edit this tab did not apply (the main Undo of an
+        apply, a swap, a design added from a file): with no edits of its own the tab shows it as it
+        now is; with some it keeps them, and says so until they are applied or undone."""
+        design = self.controller.window.editor.design
+        rd = design.rack_designs[self.slug]
+        if self.edited()[0] == rd:
+            self.outdated = False
+        elif self.undo.index():
+            self.outdated = True
+        else:
+            self.document = Document(scratch(design, rd))
+            self.selection.set([])
+            self.undo.set_document(self.document)
+            self.bridge.set_document(self.document)
+            self.revision.setText(rd.revision)
+            self.view.show_rack(SCRATCH_RACK)
+            self.outdated = False
+        self._count()
 
     def edited(self):
         """The rack design as the tab now holds it, and the parts it uses."""
@@ -181,6 +206,7 @@ class RackDesignTab(QWidget):
         if not self.controller.window.editor.execute(command):
             return False
         self.undo.clear()
+        self.outdated = False
         self._count()
         self.applied.emit(self.slug)
         return True
@@ -353,6 +379,7 @@ class RackDesignsController(QObject):
         self.last_impact: Impact | None = None  # the impact preview shown last
         self._keys: dict[str, list] = {}
         window.bridge.replaced.connect(self._close_all)
+        window.bridge.changed.connect(guarded(self._follow))
         window.tabs.currentChanged.connect(guarded(self._on_tab))
 
     # The main window's edit actions act on the design, not on a rack design's tab: while a tab is
@@ -513,13 +540,28 @@ class RackDesignsController(QObject):
             REPORT.refused(exc)
             return None
 
+    def _follow(self, changes) -> None:
+        """Each open tab whose rack design an edit touched follows it (`RackDesignTab.follow`); a
+        tab whose rack design is gone (the Undo of making it) closes."""
+        touched = changes.touched()
+        for slug, tab in list(self.tabs.items()):
+            if touched.get(slug) != "rack_designs":
+                continue
+            if slug in self.design.rack_designs:
+                tab.follow()
+            else:
+                self._close(tab)
+
+    def _close(self, tab: RackDesignTab) -> None:
+        index = self.window.tabs.indexOf(tab)
+        if index >= 0:
+            self.window.tabs.removeTab(index)
+        tab.deleteLater()
+        self.tabs.pop(tab.slug, None)
+
     def _close_all(self) -> None:
-        for tab in self.tabs.values():
-            index = self.window.tabs.indexOf(tab)
-            if index >= 0:
-                self.window.tabs.removeTab(index)
-            tab.deleteLater()
-        self.tabs.clear()
+        for tab in list(self.tabs.values()):
+            self._close(tab)
 
 
 __all__ = ["CompareDialog", "ImpactDialog", "InstancePanel", "RackDesignTab", "RackDesignsController", "slug_for"]

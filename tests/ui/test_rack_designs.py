@@ -64,7 +64,23 @@ def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeyp
     assert len(undo_texts(window)) == before + 1
     window.undo_stack.undo()
     assert all(instance_id(r, switch) not in design.devices for r in racks)
+    # the tab shows the rack design as the design now holds it, after the main Undo and Redo
+    assert len(tab.document.design.devices) == 1 and tab.revision.text() == "A"
+    assert tab.status.text() == "3 instances"
     window.undo_stack.redo()
+    assert len(tab.document.design.devices) == 2 and tab.revision.text() == "B"
+    # with edits of its own, the tab keeps them and says the design changed under them
+    in_tab = next(d for d in tab.document.design.devices if not d.endswith(".srv"))
+    tab.selection.set([in_tab])
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    window.undo_stack.undo()
+    assert len(tab.document.design.devices) == 1 and "changed since" in tab.status.text()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tab.undo.index() == 0 and tab.revision.text() == "A" and tab.status.text() == "3 instances"
+    assert len(tab.document.design.devices) == 1  # its own edit undone: the design's rack design again
+    window.undo_stack.redo()
+    assert len(tab.document.design.devices) == 2 and tab.status.text() == "3 instances"
 
     # the Inspector: leave the switch's slot empty in one instance, then reset it
     one = racks[1]
@@ -86,6 +102,11 @@ def test_make_place_edit_apply_override_detach_swap(pod, qtbot, dialogs, monkeyp
     dialogs.text = ("Empty rack", True)
     window.selection.set([a02])
     window.actions_by_id["make_rack_design"].trigger()
+    empty_tab = window.rack_designs.open_tab("empty-rack")
+    window.undo_stack.undo()  # making it undone: its tab closes
+    assert "empty-rack" not in design.rack_designs and "empty-rack" not in window.rack_designs.tabs
+    assert window.tabs.indexOf(empty_tab) < 0
+    window.undo_stack.redo()
     row = [r for r in racks if r != one]
     window.selection.set(row)
     assert window.rack_designs.swap_selection("empty-rack")
