@@ -1,7 +1,7 @@
 """Rack designs on L: the racks of L become instances of rack designs made from the first rack of
 each repeated layout (`link_layouts`, as `rackstudio generate --rack-designs` does), then one
 edit of the design with the most instances (a compute tray's allocated power changed, which moves every instance's feeds) is
-applied to all of them as the app does (command, graph, incremental checks), previewed, and undone.
+applied to all of them as the app does (command, graph, incremental checks), previewed, undone and redone.
 """
 from __future__ import annotations
 
@@ -38,15 +38,14 @@ def main() -> None:
     with Timer() as impact_t:
         impact = preview(engine, EditRackDesign(edited))
     command = EditRackDesign(edited)
-    with Timer() as whole:
-        changes = command.apply(design)
-        doc.graph.apply(changes)
-        engine.update(changes)
-    # the command alone, on a fresh copy of the step (planned again)
+    with Timer() as whole:  # as the app's undo stack applies it: command, graph, checks
+        changes = doc.apply_command(command)
     with Timer() as undo:
-        back = command.revert(design)
-        doc.graph.apply(back)
-        engine.update(back)
+        doc.revert_command(command)
+    with Timer() as redo:
+        doc.apply_command(command)
+    doc.revert_command(command)
+    # the command alone, on a fresh copy of the step (planned again)
     again = EditRackDesign(edited)
     with Timer() as alone:
         again.apply(design)
@@ -59,6 +58,7 @@ def main() -> None:
                records=len(changes.touched()))
     run.figure("rack_designs.edit.L.command", alone.wall, cpu=round(alone.cpu, 3))
     run.figure("rack_designs.undo.L", undo.wall, cpu=round(undo.cpu, 3))
+    run.figure("rack_designs.redo.L", redo.wall, cpu=round(redo.cpu, 3))
     run.figure("rack_designs.preview.L", impact_t.wall, cpu=round(impact_t.cpu, 3), new=len(impact.added),
                cleared=len(impact.cleared), feeds=len(impact.feed_w))
     run.note(f"full check of L with its racks as instances: {full.wall:.2f} s")

@@ -70,6 +70,7 @@ TARGETS: dict[str, tuple[str, str, float | bool | None, str]] = {
                             None, ""),
     "rack_designs.edit.L.command": ("L: one rack-design edit, the command alone (plan + write)", "s", None, ""),
     "rack_designs.undo.L": ("L: undo of that edit (command + graph + checks)", "s", None, ""),
+    "rack_designs.redo.L": ("L: redo of that edit after the undo (command + graph + checks)", "s", None, ""),
     "rack_designs.preview.L": ("L: impact preview of that edit (apply, checks, figures, revert)", "s", None, ""),
     "reuse.full.L.off": ("full check of LD (L from rack designs), results not reused across instances", "s", None, ""),
     "reuse.full.L.on": ("full check of LD, rack-internal results reused across instances", "s", 1.0, "<="),

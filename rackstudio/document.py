@@ -44,6 +44,9 @@ class Document:
         self._verified: Baseline | None = None  # the design as last loaded or saved: `save` checks what changed since
         self._graph: ComponentGraph | None = None  # built when first asked (`graph`)
         self.changed: Signal[ChangeSet] = Signal()
+        # ("apply" or "revert", the command) whose changes `changed` is announcing, None for others:
+        # a check engine following the document reads it (CheckEngine.update's `step`)
+        self.step: tuple[str, Command] | None = None
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_index: int | None = 0
@@ -152,17 +155,21 @@ class Document:
         self.check_engine = engine
         return engine
 
-    def _changed(self, changes: ChangeSet) -> None:
+    def _changed(self, changes: ChangeSet, step: tuple[str, Command] | None = None) -> None:
         for job in self._jobs:
             job.since.merge(changes)
         if self._on_demand is not None:
             self._on_demand.forget()
         engine = self.check_engine
         if engine is not None:
-            delta = engine.update(changes)
+            delta = engine.update(changes, step)
             if delta:
                 engine.changed.emit(delta)
-        self.changed.emit(changes)
+        self.step = step
+        try:
+            self.changed.emit(changes)
+        finally:
+            self.step = None
 
     # --- the GUI's undo stack drives these two -------------------------------------------------
 
@@ -170,14 +177,14 @@ class Document:
         changes = command.apply(self.design)
         if self._graph is not None:  # a graph built later is built from the design as it is then
             self._graph.apply(changes)
-        self._changed(changes)
+        self._changed(changes, ("apply", command))
         return changes
 
     def revert_command(self, command: Command) -> ChangeSet:
         changes = command.revert(self.design)
         if self._graph is not None:
             self._graph.apply(changes)
-        self._changed(changes)
+        self._changed(changes, ("revert", command))
         return changes
 
     # --- headless history (command line, tests) ------------------------------------------------

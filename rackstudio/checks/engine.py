@@ -67,6 +67,17 @@ class FindingsDelta:
         return bool(self.added or self.removed)
 
 
+Step = tuple[str, object]  # ("apply" or "revert", the command): CheckEngine.update
+
+
+@dataclass(frozen=True)
+class _Undoable:
+    """The state from before an update that ran in full, and the step that update was."""
+
+    step: Step
+    state: _Kept
+
+
 @dataclass(frozen=True)
 class _Kept:
     """An engine's state before a full run, for `CheckEngine.trial` to put back."""
@@ -100,6 +111,7 @@ class CheckEngine:
         self._waivers = waivers.Waivers(design)
         self._snapshot: Snapshot | None = None
         self._registry_version = -1
+        self._undoable: _Undoable | None = None  # see `update`
 
     @property
     def design(self) -> Design:
@@ -152,9 +164,28 @@ class CheckEngine:
         found += [mark(f) for f in map(self._failure_finding, self._failures) if f]
         return sorted(found, key=Finding.sort_key)
 
-    def update(self, changes: ChangeSet) -> FindingsDelta:
-        """Bring the findings up to date after `changes` were applied to the design and the graph."""
-        return self._update(changes)
+    def update(self, changes: ChangeSet, step: Step | None = None) -> FindingsDelta:
+        """Bring the findings up to date after `changes` were applied to the design and the graph.
+
+        `step`: ("apply" or "revert", the command) when the changes are a command's (the Document
+        says so). When an update ran in full, the state from before it is kept with its step; if
+        the next update is the inverse step (the undo of that command, or the redo after such an
+        undo), the design is the one that state was of, and it is put back instead of running in
+        full again: undo and redo of a rack-design edit on hundreds of instances. Any other update
+        lets the kept state go."""
+        kept, self._undoable = self._undoable, None
+        if (kept is not None and step is not None and kept.step[1] is step[1] and kept.step[0] != step[0]
+                and kept.state.registry_version == self.registry.version):
+            before = self.findings()
+            now = self._kept()
+            self._restore(kept.state)
+            self._undoable = _Undoable(step, now)
+            return _diff(before, self.findings())
+        stash: list = []
+        delta = self._update(changes, stash if step is not None else None)
+        if stash:
+            self._undoable = _Undoable(step, stash[0])
+        return delta
 
     def _update(self, changes: ChangeSet, kept: list | None = None) -> FindingsDelta:
         """`update`; when it runs as a full run and `kept` is a list, what the run replaces is put
@@ -227,6 +258,7 @@ class CheckEngine:
         trial = copy.deepcopy(command)
         changes = trial.apply(self.design)
         kept: list = []
+        undoable = self._undoable  # the design ends as it was: an undo may still put a state back
         try:
             self.graph.apply(changes)
             yield trial, changes, self._update(changes, kept)
@@ -237,6 +269,7 @@ class CheckEngine:
                 self._restore(kept[0])
             else:
                 self.update(back)
+            self._undoable = undoable
 
     def _full_update(self, kept: list | None) -> FindingsDelta:
         before = self.findings()
@@ -271,10 +304,10 @@ class CheckEngine:
         """Keep up with a Document: update on each of its changes and emit `changed` with the delta."""
         if self._snapshot is None:
             self.run_full()
-        document.changed.connect(self._on_document_changed)
+        document.changed.connect(lambda changes: self._on_document_changed(changes, document.step))
 
-    def _on_document_changed(self, changes: ChangeSet) -> None:
-        delta = self.update(changes)
+    def _on_document_changed(self, changes: ChangeSet, step: Step | None = None) -> None:
+        delta = self.update(changes, step)
         if delta:
             self.changed.emit(delta)
 

@@ -282,6 +282,56 @@ def test_a_trial_that_ran_in_full_is_taken_back_without_running_again(monkeypatc
     assert _state(engine) == (before, figures)
 
 
+def _fresh_state(doc):
+    fresh = CheckEngine(doc.design, doc.graph)
+    fresh.run_full()
+    return _state(fresh)
+
+
+def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monkeypatch):
+    """An edit whose update ran in full keeps the state from before it; its undo puts that state
+    back instead of running in full again, and keeps the edited state for the redo. Previews in
+    between leave both be; any other edit lets them go. After every step the engine is what a
+    fresh full run of the design gives, and the delta it emits is the difference."""
+    in_full = [True]
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: in_full[0])
+    doc = _world().doc
+    engine = CheckEngine(doc.design, doc.graph)
+    engine.follow(doc)
+    full_runs, deltas = [], []
+    run_full = engine.run_full
+    monkeypatch.setattr(engine, "run_full", lambda: full_runs.append(1) or run_full())
+    engine.changed.connect(deltas.append)
+
+    def step(action, runs):
+        shown = _state(engine)
+        del full_runs[:]
+        action()
+        assert len(full_runs) == runs
+        now = _state(engine)
+        assert now == _fresh_state(doc)
+        if shown[0] != now[0]:
+            assert set(deltas[-1].added) == set(now[0]) - set(shown[0])
+            assert set(deltas[-1].removed) == set(shown[0]) - set(now[0])
+        return now
+
+    before = _state(engine)
+    edited = step(lambda: doc.execute(SetProperty("feed-a", "amperage_a", 10)), 1)
+    assert edited != before
+    assert step(doc.undo, 0) == before
+    assert step(doc.redo, 0) == edited
+    assert step(doc.undo, 0) == before
+    step(lambda: engine.preview(SetProperty("feed-b", "amperage_a", 10)), 1)  # a trial: the design ends as it was
+    in_full[0] = False
+    step(lambda: engine.preview(SetProperty("feed-b", "amperage_a", 10)), 0)  # one updated, then updated back
+    in_full[0] = True
+    assert step(doc.redo, 0) == edited
+    other = step(lambda: doc.execute(SetProperty("feed-b", "amperage_a", 20)), 1)
+    assert step(doc.undo, 0) == edited != other
+    assert step(doc.undo, 1) == before  # not the inverse of the step kept: run in full
+
+
 def _incremental_equals_full(data):
     bench = _world()
     doc = bench.doc
