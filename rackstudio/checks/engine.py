@@ -80,7 +80,9 @@ class _Undoable:
 
 @dataclass(frozen=True)
 class _Kept:
-    """An engine's state before a full run, for `CheckEngine.trial` to put back."""
+    """An engine's state before a full run, to put back when the design is back where it was: after
+    a trial (`CheckEngine.trial`), or on the undo or redo of the step that ran it (`update`). About
+    9 MiB at 1,000 racks: the findings, rack figures and cage optics of that state."""
 
     tables: tuple[dict, ...]
     untexted: set
@@ -189,7 +191,8 @@ class CheckEngine:
 
     def _update(self, changes: ChangeSet, kept: list | None = None) -> FindingsDelta:
         """`update`; when it runs as a full run and `kept` is a list, what the run replaces is put
-        in it first (`_Kept`), so a trial can be taken back without a second full run."""
+        in it first (`_Kept`), so a trial or the step's inverse can be taken back without a second
+        full run."""
         if self._snapshot is None or self._registry_version != self.registry.version:
             return self._full_update(kept)
         if not changes:
