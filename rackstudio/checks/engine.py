@@ -208,7 +208,7 @@ class CheckEngine:
                 self.ctx.cages.pop(device_id, None)
         if changes_floor(changes, self.design, self._snapshot.records):
             self.ctx.metrics.floor_changed()
-        dirty = affected(self.ctx, changes, self._snapshot)
+        dirty = affected(self.ctx, changes, self._snapshot, self._too_wide)
         if dirty.full or _cheaper_in_full(self._pair_count(dirty), self.design):
             return self._full_update(kept)
         pairs = self._pairs(dirty)
@@ -326,6 +326,13 @@ class CheckEngine:
         return self.registry.disabled(self.ctx.settings)
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _too_wide(self, devices: int) -> bool:
+        """Whether `devices` dirty devices alone make an update cheaper as a full run: each is a
+        subject of every device rule, a lower bound of the pairs (asked only by a power walk of
+        more than `scope.ASK_EVERY` steps, so an edit's update does not count the rules)."""
+        rules = sum(Scope.DEVICE in rule.scopes for rule in self.registry.active(self.ctx.settings))
+        return _cheaper_in_full(devices * rules, self.design)
 
     def _pair_count(self, dirty: Dirty) -> int:
         """How many (rule, subject) pairs `_pairs` would give, counted without making them (a

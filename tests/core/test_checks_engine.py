@@ -332,6 +332,27 @@ def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monke
     assert step(doc.undo, 1) == before  # not the inverse of the step kept: run in full
 
 
+def test_an_update_stops_expanding_once_its_dirty_devices_alone_make_a_full_run_cheaper(monkeypatch):
+    """The power walk of an update's dirty set asks, as it adds devices, whether they alone (each a
+    subject of every device rule) already make a full run cheaper, and stops there; the findings
+    are then a full run's."""
+    from rackstudio.checks import scope
+
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(scope, "ASK_EVERY", 1)
+    doc = _world().doc
+    engine = CheckEngine(doc.design, doc.graph)
+    engine.follow(doc)
+    stopped = []
+    affected = engine_module.affected
+    monkeypatch.setattr(engine_module, "affected",
+                        lambda *args: stopped.append(affected(*args).full) or affected(*args))
+    doc.execute(SetProperty("feed-a", "amperage_a", 10))  # the feed's power reaches the devices below it
+    assert stopped == [True] and _state(engine) == _fresh_state(doc)
+    doc.undo()
+    assert _state(engine) == _fresh_state(doc)
+
+
 def _incremental_equals_full(data):
     bench = _world()
     doc = bench.doc
