@@ -456,7 +456,8 @@ class MetricsCache:
             self._add(rack_id)
 
     def tables(self) -> tuple[dict, ...]:
-        """The tables `rebuild` clears and refills (CheckEngine.trial keeps and restores them)."""
+        """The tables `rebuild` clears and refills (CheckEngine keeps and restores them, as
+        `CheckContext.kept_tables`)."""
         return self._racks, self._home, self._row_air_mw, self._hall_air_mw, self._coolers
 
     def refresh(self, rack_ids) -> None:

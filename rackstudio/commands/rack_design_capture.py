@@ -7,7 +7,6 @@ once (`link_layouts`: the generator's and the benchmark's way to turn a hall int
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from rackstudio.commands.base import Command, Edit, Refused, put
 from rackstudio.model import geometry, integrity
@@ -60,8 +59,8 @@ def _capture(design: Design, rack_id: str, slug: str, name: str, revision: str,
         mine = conn_local[conn_id]
         label = c.label.replace(rack.name, RACK_TOKEN) if c.label and rack.name else c.label
         connections[mine] = c.model_copy(update={
-            "id": mine, "label": label, "a": replace(c.a, owner=local[c.a.owner]),
-            "b": replace(c.b, owner=local[c.b.owner])})
+            "id": mine, "label": label, "a": c.a.replace(owner=local[c.a.owner]),
+            "b": c.b.replace(owner=local[c.b.owner])})
     try:
         rd = RackDesign(slug=slug, name=name, rack_type=rack.rack_type, revision=revision, notes=notes,
                         devices=devices, connections=connections)

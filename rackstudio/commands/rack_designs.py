@@ -9,7 +9,7 @@ what the design (with the instance's overrides) says they are (model.rack_design
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rackstudio.commands.base import Command, Edit, Refused, put
 from rackstudio.commands.connections import ends_problem
@@ -428,7 +428,7 @@ def carried_cables(design: Design, rack: Rack, old: RackDesign, new: RackDesign,
         conn = e.old
         if e.collection != "connections" or e.new is not None or e.key in internal:
             continue
-        ends = [replace(end, owner=moved[end.owner]) if end.owner in moved else end
+        ends = [end.replace(owner=moved[end.owner]) if end.owner in moved else end
                 for end in (conn.a, conn.b)]
         if ends == [conn.a, conn.b]:
             continue

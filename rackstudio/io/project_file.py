@@ -176,16 +176,16 @@ def _kind(value) -> str:
 # large design's parse tree and its models are never both whole in memory: loading XL peaked at
 # 3,439 MiB and now at 1,661 MiB, and took 18.1 s of which 7.8 s faulting in fresh pages, now 12.5
 # and 1.3 s (BENCHMARKS.md).
-_SLICED = {"devices": (Device, ()), "connections": (Connection, ())}
+_SLICED = {"devices": Device, "connections": Connection}
 _SLICE = 20_000
 
 
 def _validate(data: dict) -> Design:
     try:
-        for name, (model, nested) in _SLICED.items():
+        for name, model in _SLICED.items():
             table = data.get(name)
             if isinstance(table, dict) and len(table) > _SLICE:
-                data[name] = _records(table, model, nested)
+                data[name] = _records(table, model)
         return Design.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
@@ -202,7 +202,7 @@ def _validate(data: dict) -> Design:
         raise Refusal("$", f"a value could not be read: {type(exc).__name__}: {exc}") from None
 
 
-def _records(table: dict, model: type, nested: tuple[str, ...]) -> dict:
+def _records(table: dict, model: type) -> dict:
     """`table`'s records validated as `model`, a slice at a time, emptying `table` as it goes.
     A slice with a problem is left as JSON, with the rest, for `Design.model_validate` to report
     in the one place and order a whole-design validation gives (a validated record passes it as
@@ -220,7 +220,7 @@ def _records(table: dict, model: type, nested: tuple[str, ...]) -> dict:
         except BaseException:
             _restored(table, done, part)  # as it was read: `_validate` looks in it for a bad number
             raise
-        share_fields_sets(records.values(), nested, pool)
+        share_fields_sets(records.values(), pool)
         done.update(records)
     return done
 

@@ -8,8 +8,6 @@ number (a whole number is still a real one), so a file holding them is refused, 
 """
 from __future__ import annotations
 
-from operator import attrgetter
-
 from pydantic import BaseModel, ConfigDict, Strict
 
 MAX_ID_CHARS = 128  # the longest id a design holds (io.limits refuses longer ones in a file)
@@ -75,24 +73,18 @@ class FieldsSet(frozenset):
         return set(self)
 
 
-def share_fields_sets(records, nested: tuple[str, ...] = (), pool: dict | None = None) -> None:
-    """Give each record (and its records in the fields `nested`) the shared `FieldsSet` of its
-    contents. Records are frozen, so nothing else changes a record's set after validation.
-    Written for 400,000 records a design: the slot set directly, a pool looked up by a tuple."""
+def share_fields_sets(records, pool: dict | None = None) -> None:
+    """Give each record the shared `FieldsSet` of its contents. Records are frozen, so nothing
+    else changes a record's set after validation. Written for 400,000 records a design: the slot
+    set directly, a pool looked up by a tuple."""
     pool = {} if pool is None else pool
     get, put = pool.get, _FIELDS_SET.__set__
-    inner = attrgetter(*nested) if nested else None
     for record in records:
-        if inner is None:
-            objs = (record,)
-        else:
-            objs = (record, *inner(record)) if len(nested) > 1 else (record, inner(record))
-        for obj in objs:
-            names = obj.__pydantic_fields_set__
-            shared = get(key := tuple(names))
-            if shared is None:
-                shared = pool[key] = FieldsSet(names)
-            put(obj, shared)
+        names = record.__pydantic_fields_set__
+        shared = get(key := tuple(names))
+        if shared is None:
+            shared = pool[key] = FieldsSet(names)
+        put(record, shared)
 
 
 _FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"]  # the slot pydantic keeps the set in

@@ -244,7 +244,7 @@ class PortRef:
 
     A validated frozen dataclass rather than a model: a design holds two per connection (246,000
     at 1,000 racks), and a model's own dict and set of given fields made each five times the size
-    and slower to load. Change one with `dataclasses.replace`, which validates."""
+    and slower to load. `replace` and `model_copy` change one, validated, as they do a record."""
 
     owner: str
     port: str = ""

@@ -12,7 +12,7 @@ records the edit changed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rackstudio.model import optics
 from rackstudio.model.design import (
@@ -125,7 +125,7 @@ def expected_connection(design: Design, rack: Rack, rd: RackDesign, local: str,
         device = devices.get(owner)
         if device is None or not has_port(design, device, src.kind, end.port):
             return None
-        ends.append(replace(end, owner=owner))  # its breakout leg too
+        ends.append(end.replace(owner=owner))  # its breakout leg too
     label = src.label.replace(RACK_TOKEN, rack.name) if src.label else src.label
     changes = {"id": instance_id(rack.id, local), "a": ends[0], "b": ends[1], "label": label}
     override = (rack.overrides or {}).get(local)

@@ -120,7 +120,7 @@ def test_a_slice_that_fails_unexpectedly_leaves_the_table_whole_and_in_order(exa
     monkeypatch.setattr(project_file, "_SLICE", 100)
     table = copy.deepcopy(example["connections"])
     with pytest.raises(OverflowError):
-        project_file._records(table, Connection, ())
+        project_file._records(table, Connection)
     assert list(table) == list(example["connections"])
     assert [k for k, v in table.items() if isinstance(v, dict)] == list(example["connections"])[200:]
     assert all(isinstance(v, Connection) for v in list(table.values())[:200])
