@@ -1,7 +1,9 @@
 """Rack designs on L: the racks of L become instances of rack designs made from the first rack of
 each repeated layout (`link_layouts`, as `rackstudio generate --rack-designs` does), then one
 edit of the design with the most instances (a compute tray's allocated power changed, which moves every instance's feeds) is
-applied to all of them as the app does (command, graph, incremental checks), previewed, undone and redone.
+applied to all of them as the app does (command, graph, incremental checks), previewed, undone and redone;
+and applied as the preview's Apply does (the command as the preview planned it: the checks take the
+state the preview checked).
 """
 from __future__ import annotations
 
@@ -37,6 +39,10 @@ def main() -> None:
         **rd.devices, tray: rd.devices[tray].model_copy(update={"allocated_w": 4000.0})}})
     with Timer() as impact_t:
         impact = preview(engine, EditRackDesign(edited))
+    with Timer() as accepted:  # the preview's Apply: the command as the preview planned it
+        doc.apply_command(impact.planned)
+    as_promised = engine.findings() == engine.run_full()
+    doc.revert_command(impact.planned)
     command = EditRackDesign(edited)
     with Timer() as whole:  # as the app's undo stack applies it: command, graph, checks
         changes = doc.apply_command(command)
@@ -57,6 +63,7 @@ def main() -> None:
     run.figure("rack_designs.edit.L", whole.wall, cpu=round(whole.cpu, 3), instances=len(command.instances),
                records=len(changes.touched()))
     run.figure("rack_designs.edit.L.command", alone.wall, cpu=round(alone.cpu, 3))
+    run.figure("rack_designs.apply_previewed.L", accepted.wall, cpu=round(accepted.cpu, 3))
     run.figure("rack_designs.undo.L", undo.wall, cpu=round(undo.cpu, 3))
     run.figure("rack_designs.redo.L", redo.wall, cpu=round(redo.cpu, 3))
     run.figure("rack_designs.preview.L", impact_t.wall, cpu=round(impact_t.cpu, 3), new=len(impact.added),
@@ -65,6 +72,7 @@ def main() -> None:
     run.note(f"{total} of {len(design.racks)} racks are instances of {len(design.rack_designs)} rack designs "
              f"({', '.join(f'{design.rack_designs[s].name}: {c}' for s, c in sorted(counts.items(), key=lambda x: -x[1]))})")
     run.note(f"the edit of {rd.name} changed {len(command.instances)} instances, {len(changes.touched())} records; "
+             f"applied after its preview, the findings {'equal' if as_promised else 'DIFFER FROM'} a full run's; "
              f"after undo the incremental findings {'equal' if same else 'DIFFER FROM'} a full run; "
              f"instances {'follow' if followed else 'DO NOT FOLLOW'} their design")
     run.finish()

@@ -69,6 +69,8 @@ TARGETS: dict[str, tuple[str, str, float | bool | None, str]] = {
     "rack_designs.edit.L": ("L: one rack-design edit applied to every instance (command + graph + checks)", "s",
                             None, ""),
     "rack_designs.edit.L.command": ("L: one rack-design edit, the command alone (plan + write)", "s", None, ""),
+    "rack_designs.apply_previewed.L": ("L: that edit applied by its preview's Apply (command as previewed + graph + checks)",
+                                       "s", None, ""),
     "rack_designs.undo.L": ("L: undo of that edit (command + graph + checks)", "s", None, ""),
     "rack_designs.redo.L": ("L: redo of that edit after the undo (command + graph + checks)", "s", None, ""),
     "rack_designs.preview.L": ("L: impact preview of that edit (apply, checks, figures, revert)", "s", None, ""),

@@ -47,6 +47,8 @@ class Document:
         # ("apply" or "revert", the command) whose changes `changed` is announcing, None for others:
         # a check engine following the document reads it (CheckEngine.update's `step`)
         self.step: tuple[str, Command] | None = None
+        # how many changes `changed` has announced: while it stays, the design is as it was when read
+        self.edits = 0
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_index: int | None = 0
@@ -156,6 +158,7 @@ class Document:
         return engine
 
     def _changed(self, changes: ChangeSet, step: tuple[str, Command] | None = None) -> None:
+        self.edits += 1
         for job in self._jobs:
             job.since.merge(changes)
         if self._on_demand is not None:

@@ -114,6 +114,7 @@ class CheckEngine:
         self._snapshot: Snapshot | None = None
         self._registry_version = -1
         self._undoable: _Undoable | None = None  # see `update`
+        self._tried: _Undoable | None = None  # a wide trial's state, to take if its command follows: `trial`
 
     @property
     def design(self) -> Design:
@@ -174,8 +175,12 @@ class CheckEngine:
         the next update is the inverse step (the undo of that command, or the redo after such an
         undo), the design is the one that state was of, and it is put back instead of running in
         full again: undo and redo of a rack-design edit on hundreds of instances. Any other update
-        lets the kept state go."""
+        lets the kept state go. So does it the state of a wide trial (`trial`): when the next update
+        is that trial's own planned command applied, the design is the one the trial checked."""
         kept, self._undoable = self._undoable, None
+        tried, self._tried = self._tried, None
+        if tried is not None and step is not None and step[0] == "apply" and step[1] is tried.step[1]:
+            kept = _Undoable(("revert", step[1]), tried.state)  # the trial's after-state, as an undo's
         if (kept is not None and step is not None and kept.step[1] is step[1] and kept.step[0] != step[0]
                 and kept.state.registry_version == self.registry.version):
             before = self.findings()
@@ -257,14 +262,20 @@ class CheckEngine:
 
         A trial wide enough to run in full (a rack-design edit on hundreds of instances: 3-4 s at
         1,000 racks) is taken back by restoring what the run replaced, not by a second full run:
-        the reverted design is the one those findings and figures were of."""
+        the reverted design is the one those findings and figures were of. The state such a trial
+        checked is kept until the next update: when that update is the planned copy itself applied
+        (an impact preview's Apply), the design is the one the trial checked, and its state is taken
+        instead of running in full again."""
         trial = copy.deepcopy(command)
         changes = trial.apply(self.design)
         kept: list = []
         undoable = self._undoable  # the design ends as it was: an undo may still put a state back
+        after: _Kept | None = None
         try:
             self.graph.apply(changes)
             yield trial, changes, self._update(changes, kept)
+            if kept:
+                after = self._kept()
         finally:
             back = trial.revert(self.design)
             self.graph.apply(back)
@@ -273,6 +284,8 @@ class CheckEngine:
             else:
                 self.update(back)
             self._undoable = undoable
+            if after is not None:
+                self._tried = _Undoable(("apply", trial), after)
 
     def _full_update(self, kept: list | None) -> FindingsDelta:
         before = self.findings()

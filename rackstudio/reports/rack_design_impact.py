@@ -43,6 +43,9 @@ class Impact:
     hall_air_w: list[Figure] = field(default_factory=list)
     hall_liquid_w: list[Figure] = field(default_factory=list)
     hall_kg_m2: list[Figure] = field(default_factory=list)  # rack weight per hall floor area
+    # the command as the preview planned and applied it: applied next, to the design unchanged, it
+    # makes the very design previewed, and the check engine takes the state it checked (`trial`)
+    planned: Command | None = None
 
     def lines(self) -> list[str]:
         """The preview as text, one line per figure that moves (the dialog and the CLI print it)."""
@@ -73,7 +76,8 @@ def preview(engine: CheckEngine, command: Command) -> Impact:
     before = _figures(engine, *subjects)
     impact = Impact(instances=list(getattr(trial, "instances", None) or racks),
                     conflicts=list(getattr(trial, "conflicts", [])),
-                    added=sorted(delta.added, key=Finding.sort_key), cleared=sorted(delta.removed, key=Finding.sort_key))
+                    added=sorted(delta.added, key=Finding.sort_key), cleared=sorted(delta.removed, key=Finding.sort_key),
+                    planned=trial)
     for name, b in before.items():
         a = after[name]
         setattr(impact, name, [Figure(k, b[k][0], b[k][1], a.get(k, (b[k][0], 0.0))[1]) for k in sorted(b)])

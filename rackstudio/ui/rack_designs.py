@@ -203,7 +203,7 @@ class RackDesignTab(QWidget):
         self.controller.last_impact = impact
         if not ImpactDialog.ask(self, f"Apply {command.rd.name} revision {command.rd.revision}", impact):
             return False
-        if not self.controller.window.editor.execute(command):
+        if not self.controller.window.editor.execute(self.controller.previewed(impact, command)):
             return False
         self.undo.clear()
         self.outdated = False
@@ -377,6 +377,7 @@ class RackDesignsController(QObject):
         self.window = window
         self.tabs: dict[str, RackDesignTab] = {}
         self.last_impact: Impact | None = None  # the impact preview shown last
+        self._previewed: tuple[object, int] | None = None  # the document and its edit count at the last preview
         self._keys: dict[str, list] = {}
         window.bridge.replaced.connect(self._close_all)
         window.bridge.changed.connect(guarded(self._follow))
@@ -462,7 +463,7 @@ class RackDesignsController(QObject):
         if not ImpactDialog.ask(self.window, f"Swap {len(racks)} racks to {self.design.rack_designs[slug].name}",
                                 impact):
             return False
-        return self.window.editor.execute(command)
+        return self.window.editor.execute(self.previewed(impact, command))
 
     def compare_dialog(self, a: str | None = None, b: str | None = None) -> CompareDialog | None:
         """Compare two rack designs (the selected instance's first, when there is one)."""
@@ -531,6 +532,7 @@ class RackDesignsController(QObject):
 
         engine = self.window.live_checks.engine
         document = self.window.bridge.document
+        self._previewed = (document, document.edits)
         if engine is None:  # checks not run yet: a full run here, for an honest preview
             engine = CheckEngine(document.design, document.graph, self.window.live_checks.registry_factory())
             engine.run_full()
@@ -539,6 +541,15 @@ class RackDesignsController(QObject):
         except Refused as exc:
             REPORT.refused(exc)
             return None
+
+    def previewed(self, impact: Impact, command):
+        """What to apply once `impact`'s preview is accepted: the command as the preview planned it,
+        while the design is still the one previewed (the checks then take the state the preview
+        checked, at once: `CheckEngine.trial`), else `command` itself, planned anew."""
+        document = self.window.bridge.document
+        if impact.planned is not None and self._previewed == (document, document.edits):
+            return impact.planned
+        return command
 
     def _follow(self, changes) -> None:
         """Each open tab whose rack design an edit touched follows it (`RackDesignTab.follow`); a

@@ -288,12 +288,10 @@ def _fresh_state(doc):
     return _state(fresh)
 
 
-def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monkeypatch):
-    """An edit whose update ran in full keeps the state from before it; its undo puts that state
-    back instead of running in full again, and keeps the edited state for the redo. Previews in
-    between leave both be; any other edit lets them go. After every step the engine is what a
-    fresh full run of the design gives, and the delta it emits is the difference."""
-    in_full = [True]
+def _stepping(monkeypatch, in_full):
+    """A followed document whose updates run in full while `in_full[0]`, and `step(action, runs)`:
+    do `action`, assert it ran `runs` full runs, that the engine is then a fresh full run's and
+    that the delta emitted is the difference; returns the state."""
     monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
     monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: in_full[0])
     doc = _world().doc
@@ -316,6 +314,16 @@ def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monke
             assert set(deltas[-1].removed) == set(shown[0]) - set(now[0])
         return now
 
+    return doc, engine, step
+
+
+def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monkeypatch):
+    """An edit whose update ran in full keeps the state from before it; its undo puts that state
+    back instead of running in full again, and keeps the edited state for the redo. Previews in
+    between leave both be; any other edit lets them go. After every step the engine is what a
+    fresh full run of the design gives, and the delta it emits is the difference."""
+    in_full = [True]
+    doc, engine, step = _stepping(monkeypatch, in_full)
     before = _state(engine)
     edited = step(lambda: doc.execute(SetProperty("feed-a", "amperage_a", 10)), 1)
     assert edited != before
@@ -330,6 +338,33 @@ def test_undo_and_redo_of_an_edit_that_ran_in_full_put_its_kept_state_back(monke
     other = step(lambda: doc.execute(SetProperty("feed-b", "amperage_a", 20)), 1)
     assert step(doc.undo, 0) == edited != other
     assert step(doc.undo, 1) == before  # not the inverse of the step kept: run in full
+
+
+def test_applying_a_wide_trial_s_planned_command_takes_the_state_it_checked(monkeypatch):
+    """An impact preview's Apply: a trial that ran in full keeps the state it checked, and when the
+    next update is its planned copy applied, that state is taken instead of a second full run; the
+    undo and redo of it then put states back as for any edit that ran in full. Any other update
+    in between lets the trial's state go."""
+    doc, engine, step = _stepping(monkeypatch, [True])
+    before = _state(engine)
+    planned = []
+
+    def preview(command):
+        with engine.trial(command) as (trial, _, _):
+            planned.append(trial)
+
+    step(lambda: preview(SetProperty("feed-a", "amperage_a", 10)), 1)
+    edited = step(lambda: doc.execute(planned[-1]), 0)
+    assert edited != before
+    assert step(doc.undo, 0) == before
+    assert step(doc.redo, 0) == edited
+    assert step(doc.undo, 0) == before
+    step(lambda: preview(SetProperty("feed-a", "amperage_a", 10)), 1)
+    step(lambda: doc.execute(SetProperty("feed-a", "amperage_a", 10)), 1)  # planned anew: not the trial's
+    step(doc.undo, 0)
+    step(lambda: preview(SetProperty("feed-a", "amperage_a", 10)), 1)
+    step(lambda: doc.execute(SetProperty("feed-b", "amperage_a", 20)), 1)
+    step(lambda: doc.execute(planned[-1]), 1)  # another edit came between: run in full
 
 
 def test_an_update_stops_expanding_once_its_dirty_devices_alone_make_a_full_run_cheaper(monkeypatch):

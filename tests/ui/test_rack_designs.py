@@ -236,3 +236,43 @@ def test_a_device_moved_in_an_instances_elevation_and_its_own_optics_are_overrid
     assert "optics nvidia-mms4x00-ns / none" in texts
     inspector.instance.buttons["reset"].click()
     assert design.racks[a01].overrides is None and design.connections[link].a_end is None
+
+
+def test_applying_a_wide_edit_takes_the_state_its_preview_checked(pod, qtbot, dialogs, monkeypatch):
+    """An edit of a rack design wide enough to run its checks in full (448 instances of L: 2.2 s)
+    runs them once, for the impact preview: Apply in the preview applies the command as the
+    preview planned it, and the live checks take the state the preview checked. The findings
+    after are what the preview promised, and Undo and Redo run no full check either."""
+    from rackstudio.checks import engine as engine_module
+
+    window, design, a01, _ = pod
+    dialogs.text = ("Compute rack", True)
+    window.selection.set([a01])
+    window.actions_by_id["make_rack_design"].trigger()
+    window.selection.set([a01])
+    window.actions_by_id["edit_rack_design"].trigger()
+    tab = window.rack_designs.tabs["compute-rack"]
+    tab.selection.set([next(iter(tab.document.design.devices))])
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)  # the server leaves the design: its findings go
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: True)
+    live = window.live_checks
+    live.run_now()  # the pod is checked here, at once
+    engine = live.engine
+    full_runs = []
+    run_full = engine.run_full
+    monkeypatch.setattr(engine, "run_full", lambda: full_runs.append(1) or run_full())
+    shown = []
+    monkeypatch.setattr(ImpactDialog, "ask", classmethod(lambda cls, parent, title, impact: shown.append(impact) or True))
+    before = engine.findings()
+    assert tab.apply() and "srv" not in str(design.devices)
+    impact = shown[0]
+    assert impact.cleared and len(full_runs) == 1  # the preview's
+    after = engine.findings()
+    assert sorted(after, key=str) == sorted([f for f in before if f not in impact.cleared] + impact.added, key=str)
+    assert live.findings() == after
+    window.undo_stack.undo()
+    assert engine.findings() == before and instance_id(a01, "srv") in design.devices
+    window.undo_stack.redo()
+    assert engine.findings() == after and len(full_runs) == 1
