@@ -68,7 +68,7 @@ class CheckContext:
 
     def kept_tables(self) -> tuple[dict, ...]:
         """What the context keeps across passes and a full run clears: coolant loops, cage optics,
-        feed drops (CheckEngine keeps and restores them: `trial`, and the undo of a full run's step)."""
+        feed drops (CheckEngine keeps and restores them: `trial`, and the undo of a wide update's step)."""
         return self.loops, self.cages, self.feed_drops._by_rack
 
     def new_pass(self, full: bool = False) -> None:

@@ -72,7 +72,8 @@ Step = tuple[str, object]  # ("apply" or "revert", the command): CheckEngine.upd
 
 @dataclass(frozen=True)
 class _Undoable:
-    """The state from before an update that ran in full, and the step that update was."""
+    """The state from before a wide update (run in full, or `WIDE_UPDATE` pairs or more), and the
+    step that update was."""
 
     step: Step
     state: _Kept
@@ -80,9 +81,9 @@ class _Undoable:
 
 @dataclass(frozen=True)
 class _Kept:
-    """An engine's state before a full run, to put back when the design is back where it was: after
-    a trial (`CheckEngine.trial`), or on the undo or redo of the step that ran it (`update`). About
-    9 MiB at 1,000 racks: the findings, rack figures and cage optics of that state."""
+    """An engine's state before a wide update, to put back when the design is back where it was:
+    after a trial (`CheckEngine.trial`), or on the undo or redo of the step that ran it (`update`).
+    About 9 MiB at 1,000 racks: the findings, rack figures and cage optics of that state."""
 
     tables: tuple[dict, ...]
     untexted: set
@@ -171,10 +172,11 @@ class CheckEngine:
         """Bring the findings up to date after `changes` were applied to the design and the graph.
 
         `step`: ("apply" or "revert", the command) when the changes are a command's (the Document
-        says so). When an update ran in full, the state from before it is kept with its step; if
-        the next update is the inverse step (the undo of that command, or the redo after such an
-        undo), the design is the one that state was of, and it is put back instead of running in
-        full again: undo and redo of a rack-design edit on hundreds of instances. Any other update
+        says so). When an update was wide (ran in full, or `WIDE_UPDATE` pairs or more), the state
+        from before it is kept with its step; if the next update is the inverse step (the undo of
+        that command, or the redo after such an undo), the design is the one that state was of,
+        and it is put back instead of running as long again: undo and redo of a rack-design edit on
+        hundreds of instances. Any other update
         lets the kept state go. So does it the state of a wide trial (`trial`): when the next update
         is that trial's own planned command applied, the design is the one the trial checked."""
         kept, self._undoable = self._undoable, None
@@ -195,9 +197,9 @@ class CheckEngine:
         return delta
 
     def _update(self, changes: ChangeSet, kept: list | None = None) -> FindingsDelta:
-        """`update`; when it runs as a full run and `kept` is a list, what the run replaces is put
-        in it first (`_Kept`), so a trial or the step's inverse can be taken back without a second
-        full run."""
+        """`update`; when it runs as a full run or as a wide update and `kept` is a list, the state
+        it replaces is put in it first (`_Kept`), so a trial or the step's inverse can be taken back
+        without a second run as long."""
         if self._snapshot is None or self._registry_version != self.registry.version:
             return self._full_update(kept)
         if not changes:
@@ -220,6 +222,10 @@ class CheckEngine:
         # an update as wide as a rack-design edit on hundreds of instances may use the full run's
         # tables and failure flows (the same figures: checks.power_flow.failure_flow)
         self.ctx.full_pass = len(pairs) >= WIDE_UPDATE
+        if kept is not None and self.ctx.full_pass:
+            # taken back by restoring it, not by an update as long (what changed so far are caches
+            # of what the design is, asked again of the design as it is then)
+            kept.append(self._kept())
         new_waivers = (self._read_waivers() if changes.settings or "waivers" in changes.collections()
                        else self._waivers)
         rekeyed = self._waivers.differing(new_waivers)
@@ -260,12 +266,12 @@ class CheckEngine:
         revert it and bring the engine back as it was. Raises Refused, changing nothing, when the
         command cannot run.
 
-        A trial wide enough to run in full (a rack-design edit on hundreds of instances: 3-4 s at
-        1,000 racks) is taken back by restoring what the run replaced, not by a second full run:
-        the reverted design is the one those findings and figures were of. The state such a trial
-        checked is kept until the next update: when that update is the planned copy itself applied
-        (an impact preview's Apply), the design is the one the trial checked, and its state is taken
-        instead of running in full again."""
+        A wide trial (a rack-design edit on hundreds of instances: 2-3 s at 1,000 racks, in full or
+        as an update) is taken back by restoring the state it replaced, not by a second run as
+        long: the reverted design is the one those findings and figures were of. The state such a
+        trial checked is kept until the next update: when that update is the planned copy itself
+        applied (an impact preview's Apply), the design is the one the trial checked, and its state
+        is taken instead of running again."""
         trial = copy.deepcopy(command)
         changes = trial.apply(self.design)
         kept: list = []
@@ -294,15 +300,19 @@ class CheckEngine:
         return _diff(before, self.run_full())
 
     def _kept(self) -> _Kept:
-        """What a full run replaces: the tables it clears and refills, copied (one C-level copy
-        each: their values are never changed in place by a full run, only replaced), and what it
-        rebinds."""
+        """What a full run or an update replaces: the tables a full run clears and refills, copied
+        (one C-level copy each; the sets and dicts an update changes in place, the pairs by key,
+        the failures by rule and the feeds by rack, copied too), the records as last seen (an
+        update changes them in place), and what a full run rebinds. 2-5 ms at 1,000 racks."""
         ctx, metrics = self.ctx, self.ctx.metrics
+        loops, cages, drops = ctx.kept_tables()
+        snapshot = self._snapshot
         return _Kept(
-            tables=tuple(dict(t) for t in (self._results, self._texts, self._by_key, self._failures,
-                                           *ctx.kept_tables(), *metrics.tables())),
-            untexted=set(self._untexted), snapshot=self._snapshot, waivers=self._waivers,
-            registry_version=self._registry_version, loops_graph=ctx.loops_graph)
+            tables=(dict(self._results), dict(self._texts), {k: set(v) for k, v in self._by_key.items()},
+                    {k: dict(v) for k, v in self._failures.items()}, dict(loops), dict(cages),
+                    {k: set(v) for k, v in drops.items()}, *(dict(t) for t in metrics.tables())),
+            untexted=set(self._untexted), snapshot=snapshot.copy() if snapshot is not None else None,
+            waivers=self._waivers, registry_version=self._registry_version, loops_graph=ctx.loops_graph)
 
     def _restore(self, kept: _Kept) -> None:
         ctx, metrics = self.ctx, self.ctx.metrics

@@ -194,6 +194,10 @@ class Snapshot:
     def devices(self) -> Mapping[str, Device]:
         return self.records  # parents resolve through any record; only devices have `parent`
 
+    def copy(self) -> Snapshot:
+        """Its own tables (`update` changes them in place), the records shared."""
+        return Snapshot(dict(self.records), dict(self.parts), dict(self.rack_types))
+
 
 class _Impact:
     def __init__(self, ctx: CheckContext, old: Snapshot):

@@ -245,7 +245,11 @@ def test_an_update_wider_than_the_design_runs_in_full_and_equals_one():
 
 
 def _state(engine):
-    return engine.findings(), {r: engine.rack_metrics(r) for r in sorted(engine.design.racks)}
+    """What a fresh full run would give: findings, rack figures, and the tables an update reads to
+    know what to re-run (findings by key, feeds by rack, the records as last seen)."""
+    return (engine.findings(), {r: engine.rack_metrics(r) for r in sorted(engine.design.racks)},
+            {k: v for k, v in engine._by_key.items() if v}, {k: v for k, v in engine.ctx.feed_drops._by_rack.items() if v},
+            engine._snapshot.records)
 
 
 def test_a_trial_that_ran_in_full_is_taken_back_without_running_again(monkeypatch):
@@ -258,28 +262,28 @@ def test_a_trial_that_ran_in_full_is_taken_back_without_running_again(monkeypatc
     doc = _world().doc
     engine = CheckEngine(doc.design, doc.graph)
     engine.follow(doc)
-    before, figures = _state(engine)
+    before = _state(engine)
     full_runs = []
     run_full = engine.run_full
     monkeypatch.setattr(engine, "run_full", lambda: full_runs.append(1) or run_full())
     dump = doc.design.model_dump()
     overload = SetProperty("feed-a", "amperage_a", 10)
     assert "PWR-001" in {f.rule for f in engine.preview(overload)}
-    assert len(full_runs) == 1 and doc.design.model_dump() == dump and _state(engine) == (before, figures)
+    assert len(full_runs) == 1 and doc.design.model_dump() == dump and _state(engine) == before
     try:
         with engine.trial(SetProperty("feed-a", "amperage_a", 10)) as (_, _, delta):
             assert delta.added
             raise KeyError("a reader failed")
     except KeyError:
         pass
-    assert _state(engine) == (before, figures) and len(full_runs) == 2
+    assert _state(engine) == before and len(full_runs) == 2
     monkeypatch.undo()  # updates as the app makes them, from the restored state
     doc.execute(SetProperty("feed-a", "amperage_a", 10))
     fresh = CheckEngine(doc.design, doc.graph)
     fresh.run_full()
-    assert _state(engine) == _state(fresh) != (before, figures)
+    assert _state(engine) == _state(fresh) != before
     doc.undo()
-    assert _state(engine) == (before, figures)
+    assert _state(engine) == before
 
 
 def _fresh_state(doc):
@@ -365,6 +369,37 @@ def test_applying_a_wide_trial_s_planned_command_takes_the_state_it_checked(monk
     step(lambda: preview(SetProperty("feed-a", "amperage_a", 10)), 1)
     step(lambda: doc.execute(SetProperty("feed-b", "amperage_a", 20)), 1)
     step(lambda: doc.execute(planned[-1]), 1)  # another edit came between: run in full
+
+
+def test_a_wide_update_that_is_no_full_run_is_taken_back_and_taken_again_by_restoring(monkeypatch):
+    """An update as wide as a rack-design edit on hundreds of instances (`WIDE_UPDATE` pairs) that
+    is cheaper than a full run keeps the state from before it too: its trial is taken back, its
+    trial's Apply taken, and its undo and redo made, without evaluating a rule again; after each
+    the engine is a fresh full run's (findings added, findings cleared, a feed dropped elsewhere)."""
+    monkeypatch.setattr(engine_module, "WIDE_UPDATE", 0)
+    doc, engine, step = _stepping(monkeypatch, [False])
+    evaluated = []
+    evaluate = engine._evaluate_all
+    monkeypatch.setattr(engine, "_evaluate_all", lambda *args, **kw: evaluated.append(1) or evaluate(*args, **kw))
+    planned = []
+
+    def preview(command):
+        with engine.trial(command) as (trial, _, delta):
+            planned.append(trial)
+            assert evaluated
+        del evaluated[:]
+
+    for edit in (SetProperty("feed-a", "amperage_a", 10), RemoveDevice("mod-1"), SetProperty("feed-a", "rack", "rk-1"),
+                 SetProperty("feed-b", "rack", "rk-1")):
+        before = step(lambda: preview(edit), 0)  # noqa: B023 (called at once)
+        edited = step(lambda: doc.execute(planned[-1]), 0)
+        assert edited != before and not evaluated
+        assert step(doc.undo, 0) == before and step(doc.redo, 0) == edited and not evaluated
+    step(lambda: doc.execute(SetProperty("feed-b", "amperage_a", 20)), 0)
+    assert evaluated  # another edit: evaluated
+    del evaluated[:]
+    step(doc.undo, 0)
+    assert not evaluated  # and its undo restored
 
 
 def test_an_update_stops_expanding_once_its_dirty_devices_alone_make_a_full_run_cheaper(monkeypatch):
