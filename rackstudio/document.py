@@ -52,7 +52,7 @@ class Document:
         self._undo: list[Command] = []
         self._redo: list[Command] = []
         self._clean_index: int | None = 0
-        self.check_engine: CheckEngine | None = None
+        self._engine: CheckEngine | None = None  # `check_engine`, pending or not
         self._jobs: list[ChecksJob] = []
         self._on_demand: OnDemandMetrics | None = None
 
@@ -92,6 +92,23 @@ class Document:
 
     # --- checks ---------------------------------------------------------------------------------
 
+    @property
+    def check_engine(self) -> CheckEngine | None:
+        """The attached check engine; None while a full run it deferred is due (`CheckEngine.pending`,
+        the app's background check of a wide edit on a large design), so no reader takes the
+        findings and figures of before that edit for the design's."""
+        engine = self._engine
+        return None if engine is None or engine.pending else engine
+
+    @check_engine.setter
+    def check_engine(self, engine: CheckEngine | None) -> None:
+        self._engine = engine
+
+    @property
+    def checks_pending(self) -> bool:
+        """An attached engine deferred a full run (`CheckEngine.pending`): a check job is due."""
+        return self._engine is not None and self._engine.pending
+
     def attach_check_engine(self, registry: RuleRegistry | None = None) -> CheckEngine:
         """Check this design from now on: a CheckEngine over the design and graph (the built-in
         rules unless `registry` is given), run in full now and updated by every later edit.
@@ -124,7 +141,7 @@ class Document:
         checks' context, and once opening or a background check froze that context
         (`memory.gc_paused`), the collector never frees such a cycle, so a closed 1,000-rack design
         would stay in memory. Closed, the document is freed by reference counts alone."""
-        for engine in (self.check_engine, self._on_demand):
+        for engine in (self._engine, self._on_demand):
             if engine is not None:
                 engine.ctx.new_pass()
         self._on_demand = None
@@ -141,10 +158,22 @@ class Document:
     def adopt_check_engine(self, job: ChecksJob) -> CheckEngine | None:
         """Attach the engine a finished job built: it is pointed at this design and graph (the
         snapshot had the same records) and updated with the edits made since the snapshot.
-        None when the job was dropped (checks detached or the job did not finish)."""
+        None when the job was dropped (checks detached or the job did not finish).
+
+        A job run for an attached engine's deferred full run (`CheckEngine.pending`) gives that
+        engine its state instead (`CheckEngine.take`); it is dropped (None) when the engine no
+        longer waits for one (the edit that deferred it undone)."""
         if job not in self._jobs or job.engine is None:
             return None
         self._jobs.remove(job)
+        live = self._engine
+        if live is not None and job.engine.registry is live.registry:
+            if not live.pending:
+                return None
+            live.take(job.engine)
+            if job.since:
+                live.update(job.since)
+            return live
         engine = job.engine
         if self._graph is None:  # take over the job's graph: the same records, brought up to date below
             self._graph = engine.ctx.graph
@@ -163,7 +192,7 @@ class Document:
             job.since.merge(changes)
         if self._on_demand is not None:
             self._on_demand.forget()
-        engine = self.check_engine
+        engine = self._engine
         if engine is not None:
             delta = engine.update(changes, step)
             if delta:

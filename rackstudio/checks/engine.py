@@ -36,6 +36,10 @@ Pair = tuple[str, str]  # (rule id, subject)
 WIDE_UPDATE = 50_000
 FULL_RUN_INSTEAD = 50_000  # pairs below which an update is never run as a full run (_cheaper_in_full)
 RULE_FAILED = "rule-failed"
+# records an edit touches from which, if they are a quarter of the design too, an engine that
+# defers its full runs defers without walking what they affect first (266 racks of L deleted:
+# 40,000 records, a 0.3 s walk)
+DEFER_UNWALKED = 10_000
 
 
 def _cheaper_in_full(pairs: int, design: Design) -> bool:
@@ -116,6 +120,10 @@ class CheckEngine:
         self._registry_version = -1
         self._undoable: _Undoable | None = None  # see `update`
         self._tried: _Undoable | None = None  # a wide trial's state, to take if its command follows: `trial`
+        # an update that would run in full leaves the run to its caller instead (the app, on a
+        # worker: `take`), and the engine is `pending` until then
+        self.defer_full = False
+        self.pending = False  # a full run was deferred: the findings and figures are of before it
 
     @property
     def design(self) -> Design:
@@ -178,7 +186,12 @@ class CheckEngine:
         and it is put back instead of running as long again: undo and redo of a rack-design edit on
         hundreds of instances. Any other update
         lets the kept state go. So does it the state of a wide trial (`trial`): when the next update
-        is that trial's own planned command applied, the design is the one the trial checked."""
+        is that trial's own planned command applied, the design is the one the trial checked.
+
+        With `defer_full`, an update that would run in full does not: the engine is `pending`, its
+        findings and figures those of before it, until `take` gives it the run made elsewhere. The
+        updates meanwhile change nothing (the run to come is of the design as it is then), except
+        the undo of the step that deferred: the design is then the one the findings are of."""
         kept, self._undoable = self._undoable, None
         tried, self._tried = self._tried, None
         if tried is not None and step is not None and step[0] == "apply" and step[1] is tried.step[1]:
@@ -186,20 +199,37 @@ class CheckEngine:
         if (kept is not None and step is not None and kept.step[1] is step[1] and kept.step[0] != step[0]
                 and kept.state.registry_version == self.registry.version):
             before = self.findings()
-            now = self._kept()
+            now = None if self.pending else self._kept()  # a pending engine holds no state of now
             self._restore(kept.state)
-            self._undoable = _Undoable(step, now)
+            self.pending = False
+            self._undoable = _Undoable(step, now) if now is not None else None
             return _diff(before, self.findings())
+        if self.pending:
+            return FindingsDelta()
         stash: list = []
-        delta = self._update(changes, stash if step is not None else None)
+        delta = self._update(changes, stash if step is not None else None, self.defer_full)
         if stash:
             self._undoable = _Undoable(step, stash[0])
         return delta
 
-    def _update(self, changes: ChangeSet, kept: list | None = None) -> FindingsDelta:
+    def take(self, other: CheckEngine) -> None:
+        """The full run this `pending` engine deferred, made by `other`: a full run, with this
+        engine's registry, over a snapshot of the design taken since (the app's worker thread).
+        Its state becomes this engine's; the edits made after the snapshot are then an update
+        (`Document.adopt_check_engine`). The state kept for the undo of the step that deferred
+        stays, if no other edit came between: the design is then the one the snapshot was of."""
+        if other.registry is not self.registry:
+            raise ValueError("a deferred full run is taken from an engine with the same rules")
+        undoable = self._undoable
+        self._restore(other._kept())
+        self.ctx.loops_graph = self.ctx.graph  # the snapshot's graph has the same records
+        self.pending = False
+        self._undoable = undoable
+
+    def _update(self, changes: ChangeSet, kept: list | None = None, defer: bool = False) -> FindingsDelta:
         """`update`; when it runs as a full run or as a wide update and `kept` is a list, the state
         it replaces is put in it first (`_Kept`), so a trial or the step's inverse can be taken back
-        without a second run as long."""
+        without a second run as long. `defer`: a full run is left pending (`update`)."""
         if self._snapshot is None or self._registry_version != self.registry.version:
             return self._full_update(kept)
         if not changes:
@@ -215,9 +245,12 @@ class CheckEngine:
                 self.ctx.cages.pop(device_id, None)
         if changes_floor(changes, self.design, self._snapshot.records):
             self.ctx.metrics.floor_changed()
+        touched = len(changes.touched())
+        if defer and touched >= DEFER_UNWALKED and touched * 4 >= len(self.design.devices) + len(self.design.connections):
+            return self._defer(kept)  # a quarter of the design: the walk below alone is 0.3 s at L
         dirty = affected(self.ctx, changes, self._snapshot, self._too_wide)
         if dirty.full or _cheaper_in_full(self._pair_count(dirty), self.design):
-            return self._full_update(kept)
+            return self._defer(kept) if defer else self._full_update(kept)
         pairs = self._pairs(dirty)
         # an update as wide as a rack-design edit on hundreds of instances may use the full run's
         # tables and failure flows (the same figures: checks.power_flow.failure_flow)
@@ -292,6 +325,14 @@ class CheckEngine:
             self._undoable = undoable
             if after is not None:
                 self._tried = _Undoable(("apply", trial), after)
+
+    def _defer(self, kept: list | None) -> FindingsDelta:
+        """Leave the full run an update would make to the caller (`defer_full`): nothing changes
+        but the engine's `pending`, and its state is kept for the undo of the step."""
+        if kept is not None:
+            kept.append(self._kept())
+        self.pending = True
+        return FindingsDelta()
 
     def _full_update(self, kept: list | None) -> FindingsDelta:
         before = self.findings()

@@ -243,7 +243,9 @@ class FindingsDock(QDockWidget):
             self.summary.setText(f"Checking… taking in the results: {listed:,} of {total:,} findings listed")
             return
         if self.live_checks.engine is None:
-            self.summary.setText("Checking in the background… findings appear when it ends"
+            self.summary.setText("Checking the last edit in the background… the findings listed are of before it"
+                                 if self.live_checks.deferred else
+                                 "Checking in the background… findings appear when it ends"
                                  if self.live_checks.in_background else
                                  "Checking…" if self.live_checks.running or self.live_checks.started else
                                  "Checks have not run yet")

@@ -182,6 +182,7 @@ class ChecksController(QObject):
         self._ticker.setInterval(0)
         self._ticker.timeout.connect(self._tick)
         bridge.replaced.connect(self._on_replaced)
+        bridge.changed.connect(self._on_changed)
 
     # --- state -----------------------------------------------------------------------------------
 
@@ -226,6 +227,12 @@ class ChecksController(QObject):
     def in_background(self) -> bool:
         """A full run is going on a worker thread."""
         return self._job is not None
+
+    @property
+    def deferred(self) -> bool:
+        """An edit's full run was left to a worker (`CheckEngine.defer_full`): the findings shown
+        are of before it until that run is taken."""
+        return self.document.checks_pending
 
     # --- runs ------------------------------------------------------------------------------------
 
@@ -274,7 +281,10 @@ class ChecksController(QObject):
         self._adopt(lambda: self.document.attach_check_engine(registry), started, inline=True)
 
     def _start_job(self) -> None:
-        job = self.document.check_job(self.registry_factory)  # the registry is built on the worker
+        """A full run on a worker: the first of a design (a new engine, its registry built on the
+        worker), or the one the attached engine deferred (with its registry, which it takes)."""
+        pending = self.document.checks_pending
+        job = self.document.check_job(self._engine.registry if pending else self.registry_factory)
         _background_started()
         relay = _Relay()
         relay.done.connect(self._job_done)
@@ -293,7 +303,8 @@ class ChecksController(QObject):
 
         threading.Thread(target=work, name="rackstudio-checks", daemon=True).start()
         self.status.emit(f"Checking {len(self.design.racks):,} racks in the background… "
-                         "(you can keep working; findings appear when it ends)")
+                         + ("(the findings listed are of before the last edit until it ends)" if pending else
+                            "(you can keep working; findings appear when it ends)"))
 
     @guarded
     def _job_done(self, job: ChecksJob, error: BaseException | None) -> None:
@@ -306,20 +317,34 @@ class ChecksController(QObject):
             REPORT.handle(error)
             return
         self._adopt(lambda: self.document.adopt_check_engine(job), self._job_started, inline=False)
+        if not self._adopting and self._engine is not None and not self.document.checks_pending:
+            self.status.emit(f"Checks: {counts_text(self.counts)}")  # not taken: the edit was undone
+        self._on_changed()
+
+    def _on_changed(self, _changes=None) -> None:
+        """The attached engine deferred an edit's full run (a wide edit of a large design, or the
+        edits made while the last such run went): run it on a worker, one at a time. A run that
+        ends while the engine still waits is taken, else dropped (the edit was undone)."""
+        if self.document.checks_pending and self._job is None and self._engine is not None:
+            self._start_job()
 
     def _adopt(self, attach: Callable[[], CheckEngine | None], started: float, inline: bool) -> None:
         """Attach a finished run's engine, then index and list its findings and re-mark the views:
         now (`inline`: a design checked here, the window already held for the run), else in slices
         on later turns of the event loop. Edits meanwhile go to the new engine (`_on_delta`)."""
-        old = self.document.check_engine
+        old = self._engine
         engine = attach()
         if engine is None:
             return
         self._work.clear()  # an older adoption's slices, if one was still going
-        if old is not None and old is not engine:
-            old.changed.disconnect(self._on_delta)
+        if old is not engine:  # a deferred run taken keeps its engine, and its connection
+            if old is not None:
+                old.changed.disconnect(self._on_delta)
+            engine.changed.connect(self._on_delta)
         self._engine, self._started, self._adopting = engine, started, True
-        engine.changed.connect(self._on_delta)
+        design = self.design
+        # a large design's edit that would run every rule leaves that run to a worker
+        engine.defer_full = len(design.devices) + len(design.connections) >= self.background_records
         findings = engine.findings()
         self.counts = tally(findings)
         self._keys = Counter((f.key, f.severity) for f in findings)
@@ -516,7 +541,11 @@ class ChecksController(QObject):
         return engine.registry.get(rule_id) if engine is not None else None
 
     def rack_load(self, rack_id: str) -> tuple[Bar, Bar] | None:
+        """A rack's bars from the engine's metrics; while an edit's full run is deferred, from the
+        same metrics computed on demand for the design as it is (`Document.figures`)."""
         engine = self._results_engine()
+        if engine is None and self.deferred and rack_id in self.design.racks:
+            return rack_summary(self.design, self.document.figures.rack_metrics(rack_id)).bars()
         if engine is None or rack_id not in engine.design.racks:
             return None
         return rack_load(engine, rack_id)

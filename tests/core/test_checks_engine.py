@@ -2,6 +2,8 @@
 waivers, a raising rule, disabled rules and severity overrides, preview of a command."""
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -421,6 +423,52 @@ def test_an_update_stops_expanding_once_its_dirty_devices_alone_make_a_full_run_
     assert stopped == [True] and _state(engine) == _fresh_state(doc)
     doc.undo()
     assert _state(engine) == _fresh_state(doc)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_full_runs_deferred_and_taken_from_check_jobs_equal_a_full_run(data):
+    """As the app checks a large design: an update that would run in full is deferred, a check job
+    over a snapshot runs it (with edits made while it runs, undos among them), and the engine takes
+    it. Whenever the engine is not pending, and at the end, it is a fresh full run's."""
+    floor, decide = engine_module.FULL_RUN_INSTEAD, engine_module._cheaper_in_full
+    in_full = [False]
+    engine_module.FULL_RUN_INSTEAD = 0
+    engine_module._cheaper_in_full = lambda pairs, design: in_full[0]
+    try:
+        doc = _world().doc
+        engine = doc.attach_check_engine()
+        engine.defer_full = True
+        jobs = []
+
+        def edit():
+            in_full[0] = data.draw(st.booleans())
+            cmd = _command(data, doc.design)
+            if cmd == "undo":
+                doc.undo()
+            elif cmd is not None:
+                with contextlib.suppress(Refused):
+                    doc.execute(cmd)
+
+        for _ in range(data.draw(st.integers(1, 10))):
+            edit()
+            if doc.checks_pending and not jobs and data.draw(st.booleans()):
+                jobs.append(doc.check_job(engine.registry))
+            if jobs and data.draw(st.booleans()):
+                job = jobs.pop()
+                job.run()
+                doc.adopt_check_engine(job)
+            if not engine.pending:
+                assert engine.findings() == full_run(doc.design)
+        while engine.pending:
+            job = jobs.pop() if jobs else doc.check_job(engine.registry)
+            job.run()
+            doc.adopt_check_engine(job)
+        assert engine.findings() == full_run(doc.design)
+        assert {r: engine.rack_metrics(r) for r in doc.design.racks} == {
+            r: OnDemandMetrics(doc.design, doc.graph).rack_metrics(r) for r in doc.design.racks}
+    finally:
+        engine_module.FULL_RUN_INSTEAD, engine_module._cheaper_in_full = floor, decide
 
 
 def _incremental_equals_full(data):

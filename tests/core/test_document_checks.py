@@ -116,6 +116,83 @@ def test_a_dropped_job_is_not_adopted():
     assert doc.adopt_check_engine(job) is None and doc.check_engine is None
 
 
+def _deferring(monkeypatch, in_full):
+    """A document whose engine defers the full runs its updates would make while `in_full[0]`."""
+    from rackstudio.checks import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: in_full[0])
+    doc = _bench().doc
+    engine = doc.attach_check_engine()
+    engine.defer_full = True
+    return doc, engine
+
+
+def _overload():
+    return PlaceDevice(load_part(30000, slug="big"), rack="rk-1", position=20, device_id="dv-big")
+
+
+def test_a_deferred_full_run_is_run_by_a_job_and_taken_with_the_edits_made_meanwhile(monkeypatch):
+    """An update that would run in full leaves the engine pending (the app runs that full run on a
+    worker): its findings are of before the edit, so the document shows no engine meanwhile, and
+    later edits change nothing until the job's run is taken; then it is a fresh full run's."""
+    in_full = [True]
+    doc, engine = _deferring(monkeypatch, in_full)
+    before = engine.findings()
+    doc.execute(_overload())
+    assert engine.pending and doc.checks_pending and doc.check_engine is None and engine.findings() == before
+    job = doc.check_job(engine.registry)
+    in_full[0] = False
+    doc.execute(SetProperty("rk-1", "power_budget_kw", 25))  # while the job runs: still pending
+    assert engine.pending and engine.findings() == before
+    job.run()
+    assert doc.adopt_check_engine(job) is engine and doc.check_engine is engine and not engine.pending
+    assert engine.findings() == _full(doc.design) != before
+    doc.undo()
+    doc.undo()
+    assert engine.findings() == _full(doc.design) == before
+
+
+def test_the_undo_of_a_deferring_edit_ends_the_wait_and_its_job_is_dropped(monkeypatch):
+    """Undone while its full run is due, the edit that deferred it leaves the engine as it was, with
+    nothing to wait for: the job's run is not taken. Taken with no edit since, the run keeps the
+    state from before the edit for its undo, which then runs nothing."""
+    doc, engine = _deferring(monkeypatch, [True])
+    before = engine.findings()
+    doc.execute(_overload())
+    job = doc.check_job(engine.registry)
+    doc.undo()
+    assert not engine.pending and doc.check_engine is engine and engine.findings() == before == _full(doc.design)
+    job.run()
+    assert doc.adopt_check_engine(job) is None and engine.findings() == before
+    doc.redo()
+    assert engine.pending
+    job = doc.check_job(engine.registry)
+    job.run()
+    assert doc.adopt_check_engine(job) is engine and engine.findings() == _full(doc.design)
+    runs = []
+    monkeypatch.setattr(engine, "_evaluate_all", lambda *args, **kw: runs.append(args))
+    doc.undo()
+    assert not runs and not engine.pending and engine.findings() == before == _full(doc.design)
+
+
+def test_an_edit_touching_a_quarter_of_the_design_is_deferred_without_a_walk(monkeypatch):
+    """An edit touching a quarter of a large design's records (a pod of 266 racks of L deleted:
+    40,000 records) defers its run before walking what it affects, which alone costs 0.3 s."""
+    from rackstudio.checks import engine as engine_module
+
+    doc, engine = _deferring(monkeypatch, [False])
+    monkeypatch.setattr(engine_module, "DEFER_UNWALKED", 1)
+    walked = []
+    affected = engine_module.affected
+    monkeypatch.setattr(engine_module, "affected", lambda *args: walked.append(1) or affected(*args))
+    doc.execute(_overload())
+    assert engine.pending and not walked
+    job = doc.check_job(engine.registry)
+    job.run()
+    assert doc.adopt_check_engine(job) is engine and engine.findings() == _full(doc.design)
+
+
 @pytest.fixture(scope="module")
 def pod():
     doc = Document(load(example_design()).design)

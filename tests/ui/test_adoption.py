@@ -139,3 +139,52 @@ def test_an_edit_while_the_result_is_taken_in_ends_as_a_full_check_of_the_edited
     assert design.racks[names["P1-B01"]].power_budget_kw != 20
     assert tree_order(dock) == full_run(design) and not any(f.rule == "PWR-014" for f in dock.listed())
     assert_marked(window)
+
+
+def test_a_wide_edit_of_a_large_design_is_checked_on_the_worker_and_undone_at_once(qtbot, jobs, monkeypatch):
+    """An edit of a large design that would run every rule (a rack-design edit on 448 instances of
+    L: 2.2 s) does not hold the window for that run: the Delete key returns once the rack is gone,
+    the Findings panel says the findings listed are of before the edit, the rack bars come from the
+    figures of the design as it is, and the run goes to the worker. When it ends the findings are
+    a full run's. Its undo puts the state from before back at once; an undo while the run goes
+    drops that run."""
+    from rackstudio.checks import engine as engine_module
+
+    window = background_window(qtbot)
+    checks, dock = window.live_checks, window.findings_dock
+    window.show()
+    qtbot.waitUntil(lambda: checks.engine is not None and not checks.running, timeout=20000)
+    engine = checks.engine
+    assert engine.defer_full
+    monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+    monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: True)
+    design = window.editor.design
+    before = engine.findings()
+    rack = min((r for r in design.racks if design.contents(r)), key=lambda r: design.racks[r].name)
+    window.selection.set([rack])
+    window.hall_view.setFocus()
+    qtbot.keyClick(window.hall_view.viewport(), Qt.Key.Key_Delete)
+    assert rack not in design.racks
+    assert checks.deferred and checks.in_background and checks.engine is None
+    assert dock.summary.text().startswith("Checking the last edit in the background")
+    assert dock.listed() == before  # as they were, until the run ends
+    other = next(r for r in design.racks if design.contents(r))
+    assert checks.rack_load(other) == window.hall_view.hall_scene._summary(other).bars()
+    qtbot.waitUntil(lambda: not checks.running, timeout=20000)
+    assert len(jobs) == 2 and checks.engine is engine and not checks.deferred
+    assert engine.findings() == full_run(design) != before
+    assert dock.summary.text().startswith(counts_text(tally(engine.findings())))
+    assert_marked(window)
+
+    qtbot.keyClick(window.hall_view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert rack in design.racks and not checks.running and checks.engine is engine
+    assert engine.findings() == before == full_run(design)  # put back, nothing run
+
+    window.selection.set([rack])
+    qtbot.keyClick(window.hall_view.viewport(), Qt.Key.Key_Delete)
+    assert checks.deferred and checks.in_background
+    qtbot.keyClick(window.hall_view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not checks.deferred and checks.engine is engine and engine.findings() == before
+    qtbot.waitUntil(lambda: not checks.running, timeout=20000)
+    assert len(jobs) == 3 and checks.engine is engine and engine.findings() == before == full_run(design)
+    assert dock.summary.text().startswith(counts_text(tally(before)))
