@@ -210,6 +210,15 @@ class HallScene(MirroredSelectionScene):
 
     @guarded
     def on_changed(self, changes: ChangeSet) -> None:
+        """Follow an edit item by item; the selection is published once after (each selected item
+        removed published it: deleting a pod of 266 racks set the selection 266 times, 0.3 s)."""
+        selected = len(self.selectedItems())
+        with self.quiet():
+            self._follow_changes(changes)
+        if len(self.selectedItems()) != selected:
+            self._publish_selection()
+
+    def _follow_changes(self, changes: ChangeSet) -> None:
         design = self.design
         if self.hall_id not in design.halls or (self.hall_id is None and design.halls):
             self.on_replaced()
