@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rackstudio.changes import ChangeSet
-from rackstudio.memory import gc_paused
+from rackstudio.memory import gc_paused, release
 from rackstudio.model.design import Design
 from rackstudio.model.parts import Category
 
@@ -63,6 +63,16 @@ class ComponentGraph:
         if cached:
             for name in _VIEWS_OF_THE_GRAPH:
                 cached.pop(name, None)
+
+    def release(self) -> None:
+        """Empty a graph no one will read again, its tables a slice at a time off the main thread
+        (`memory.release`): a check job's graph that the document does not take (it has its own)
+        would otherwise be freed whole where the job is dropped, on the window's thread, a million
+        small dicts in one go at 1,000 racks (80-90 ms)."""
+        for owner in (self.g, self):
+            for value in list(vars(owner).values()):
+                if isinstance(value, dict):
+                    release(value)
 
     def _nodes(self) -> dict[str, dict]:
         """Node id → attributes, as `_add_node` sets them, in the order it adds them."""

@@ -296,6 +296,8 @@ class ChecksController(QObject):
             try:
                 job.run()
                 _release_snapshot(job, live)
+                if pending:  # its run is taken by the attached engine, which keeps the document's graph
+                    job.engine.graph.release()
             except BaseException as exc:  # reported on the GUI thread
                 relay.done.emit(job, exc)
                 return

@@ -173,6 +173,8 @@ def test_a_wide_edit_of_a_large_design_is_checked_on_the_worker_and_undone_at_on
     qtbot.waitUntil(lambda: not checks.running, timeout=20000)
     assert len(jobs) == 2 and checks.engine is engine and not checks.deferred
     assert engine.findings() == full_run(design) != before
+    # the run's graph was emptied on the worker (the document keeps its own), not freed here
+    assert jobs[-1].engine.graph.g.number_of_nodes() == 0 < window.document.graph.g.number_of_nodes()
     assert dock.summary.text().startswith(counts_text(tally(engine.findings())))
     assert_marked(window)
 
