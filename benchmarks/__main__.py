@@ -1,6 +1,6 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): generate L and XL if needed, run
 each benchmark in its own process, then print the table of figures against their targets.
-NAMES: startup open save checks reuse planner drag parts memory (default: all)."""
+NAMES: startup open save checks reuse planner drag parts memory designs wide (default: all)."""
 from __future__ import annotations
 
 import json
@@ -23,6 +23,8 @@ PLAN = {
     "drag": [["benchmarks.bench_drag"]],
     "parts": [["benchmarks.bench_parts"]],
     "memory": [["benchmarks.bench_memory"]],
+    "designs": [["benchmarks.bench_rack_designs"]],
+    "wide": [["benchmarks.bench_wide_edit"]],
 }
 
 
