@@ -125,9 +125,31 @@ class SiteDock(QDockWidget):
         self.tree.resizeColumnToContents(0)
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        """List the design again when a listed record came or went or was renamed (the groups are
+        sorted by name); otherwise only the Details of what changed, of the rows when racks did
+        (their counts), and of the feeds dropped to a changed rack (its name). A full listing of
+        1,000 racks' 8,000 feeds is 0.08 s: every rack moved in the hall paid it."""
+        listed = {c for c, _ in GROUPS}
         colls = changes.collections()
-        if colls & {c for c, _ in GROUPS} or "racks" in colls:
+        if not (colls & listed or "racks" in colls):
+            return
+        if self._filling is not None or any(c in listed for c in (*changes.added.values(), *changes.removed.values())):
             self.reload()
+            return
+        design = self.editor.design
+        changed = [(i, c) for i, c in changes.changed.items() if c in listed]
+        if any(self._items.get(i) is None or self._items[i].text(0) != getattr(design, c)[i].name for i, c in changed):
+            self.reload()
+            return
+        racks = {i for i, c in changes.touched().items() if c == "racks"}
+        if racks:
+            changed += [(i, "rows") for i in design.rows]
+            changed += [(f.id, "feeds") for f in design.feeds.values() if f.rack in racks]
+        racks_in_row = Counter(r.row for r in design.racks.values()) if racks else None
+        for obj_id, collection in changed:
+            item = self._items.get(obj_id)
+            if item is not None:
+                item.setText(1, describe(design, collection, getattr(design, collection)[obj_id], racks_in_row))
 
     def items(self) -> list[QTreeWidgetItem]:
         self._fresh()

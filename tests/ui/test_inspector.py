@@ -285,3 +285,47 @@ def test_the_site_dock_follows_the_selection_made_elsewhere_during_and_after_its
     assert selected() == [third]
     window.selection.set([])
     assert selected() == []
+
+
+def test_the_site_dock_follows_an_edit_as_a_fresh_listing_would_and_lists_again_only_when_it_must(qtbot, pod, monkeypatch):
+    """An edit lists the design again only when a listed record came, went or was renamed (the
+    groups are sorted by name); a rack moved, renamed or deleted rewrites only the Details it
+    changes: the rows' rack counts and the feeds dropped to it. Either way the dock then reads as a
+    fresh listing."""
+    from rackstudio import paths
+    from rackstudio.commands import MoveRack
+    from rackstudio.document import Document
+
+    window = pod[0]
+    site = window.site_dock
+    window.set_document(Document.open(paths.example_design())[0])
+    qtbot.waitUntil(lambda: site._filling is None and site.tree.topLevelItemCount() == 5)
+    design = window.editor.design
+
+    def listing():
+        return [(i.text(0), i.text(1), i.data(0, Qt.ItemDataRole.UserRole)) for i in site.items()]
+
+    reloads = []
+    reload = site.reload
+    monkeypatch.setattr(site, "reload", lambda: reloads.append(1) or reload())
+    fed = next(f for f in design.feeds.values() if f.rack is not None)
+    rack = design.racks[fed.rack]
+    other_row = next(r for r in design.rows.values() if r.id != rack.row and r.hall == rack.hall)
+    edits = [(SetProperty(rack.id, "name", "Renamed rack"), False),
+             (MoveRack(rack.id, rack.x_mm, rack.y_mm, row=other_row.id), False),
+             (SetProperty(fed.id, "amperage_a", 40), False),
+             (SetProperty(fed.id, "name", "A feed renamed"), True)]
+    for command, relisted in edits:
+        assert window.editor.execute(command), command
+        assert bool(reloads) == relisted, command
+        del reloads[:]
+        incremental = listing()
+        reload()
+        assert incremental == listing(), command
+    assert any("Renamed rack" in text for _, text, _ in listing())
+    window.selection.set([rack.id])
+    window.actions_by_id["delete"].trigger()
+    assert not reloads and rack.id not in design.racks
+    incremental = listing()
+    reload()
+    assert incremental == listing() and not any("Renamed rack" in text for _, text, _ in incremental)
