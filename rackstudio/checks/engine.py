@@ -184,9 +184,9 @@ class CheckEngine:
         from before it is kept with its step; if the next update is the inverse step (the undo of
         that command, or the redo after such an undo), the design is the one that state was of,
         and it is put back instead of running as long again: undo and redo of a rack-design edit on
-        hundreds of instances. Any other update
-        lets the kept state go. So does it the state of a wide trial (`trial`): when the next update
-        is that trial's own planned command applied, the design is the one the trial checked.
+        hundreds of instances. Any other update lets the kept state go. The state a wide trial
+        checked (`trial`) is kept the same way: when the next update is that trial's own planned
+        command applied, the design is the one the trial checked.
 
         With `defer_full`, an update that would run in full does not: the engine is `pending`, its
         findings and figures those of before it, until `take` gives it the run made elsewhere. The
@@ -304,7 +304,10 @@ class CheckEngine:
         long: the reverted design is the one those findings and figures were of. The state such a
         trial checked is kept until the next update: when that update is the planned copy itself
         applied (an impact preview's Apply), the design is the one the trial checked, and its state
-        is taken instead of running again."""
+        is taken instead of running again. A `pending` engine holds no findings of the design to
+        try a command against: it refuses."""
+        if self.pending:
+            raise RuntimeError("the checks are waiting for a full run: there is nothing to preview against")
         trial = copy.deepcopy(command)
         changes = trial.apply(self.design)
         kept: list = []

@@ -141,6 +141,8 @@ def test_a_deferred_full_run_is_run_by_a_job_and_taken_with_the_edits_made_meanw
     before = engine.findings()
     doc.execute(_overload())
     assert engine.pending and doc.checks_pending and doc.check_engine is None and engine.findings() == before
+    with pytest.raises(RuntimeError):  # nothing to preview a command against meanwhile
+        engine.preview(SetProperty("rk-1", "power_budget_kw", 30))
     job = doc.check_job(engine.registry)
     in_full[0] = False
     doc.execute(SetProperty("rk-1", "power_budget_kw", 25))  # while the job runs: still pending
