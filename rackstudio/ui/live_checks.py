@@ -15,6 +15,7 @@ figures and colour levels from the engine's per-rack metrics and the design's th
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import threading
@@ -292,6 +293,11 @@ class ChecksController(QObject):
 
         live = self.design
 
+        def tell(error: BaseException | None) -> None:
+            # RuntimeError: the app quit while the check ran, its window and the relay are gone
+            with contextlib.suppress(RuntimeError):
+                relay.done.emit(job, error)
+
         def work() -> None:
             try:
                 job.run()
@@ -299,9 +305,9 @@ class ChecksController(QObject):
                 if pending:  # its run is taken by the attached engine, which keeps the document's graph
                     job.engine.graph.release()
             except BaseException as exc:  # reported on the GUI thread
-                relay.done.emit(job, exc)
+                tell(exc)
                 return
-            relay.done.emit(job, None)
+            tell(None)
 
         threading.Thread(target=work, name="rackstudio-checks", daemon=True).start()
         self.status.emit(f"Checking {len(self.design.racks):,} racks in the background… "

@@ -348,7 +348,22 @@ def monkey_window(qtbot, monkeypatch, dialogs, strict_errors, tmp_path):
     report.unexpected = strict_errors.append
 
 
-def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, strict_errors, dialogs):
+@pytest.fixture(params=["checked at once", "wide edits on the worker"])
+def deferring(request, monkeypatch):
+    """The second run checks the pod as a large design is checked: every edit's update would run
+    in full, and each such run goes to the worker (`CheckEngine.defer_full`) while the monkey goes
+    on: undos, redos and edits meet runs going and runs taken."""
+    if request.param == "wide edits on the worker":
+        from rackstudio.checks import engine as engine_module
+        from rackstudio.ui import live_checks
+
+        monkeypatch.setattr(live_checks, "BACKGROUND_RECORDS", 0)
+        monkeypatch.setattr(engine_module, "FULL_RUN_INSTEAD", 0)
+        monkeypatch.setattr(engine_module, "_cheaper_in_full", lambda pairs, design: True)
+    return request.param
+
+
+def test_random_gui_actions_break_nothing(qtbot, deferring, monkey_window, user_data, strict_errors, dialogs):
     window, rng = monkey_window
     start = dumps(window.editor.design)
     monkey = Monkey(qtbot, window, rng)
@@ -386,4 +401,7 @@ def test_random_gui_actions_break_nothing(qtbot, monkey_window, user_data, stric
     while window.undo_stack.canUndo():
         window.undo_stack.undo()
     assert dumps(window.editor.design) == start
+    qtbot.waitUntil(lambda: not window.live_checks.running, timeout=60000)  # a run the undos left to the worker
+    assert sorted(f.key for f in window.live_checks.findings()) == sorted(
+        f.key for f in CheckEngine(design, ComponentGraph(design), window.live_checks.engine.registry).run_full())
     assert recovery.crash_reports(user_data / "crash-reports") == []
