@@ -276,7 +276,7 @@ def nearby_owners(design: Design, source: PortRef, kind: str) -> list[str]:
 def best(design: Design, source: PortRef, loads: LoadsOf | None = None) -> Target | None:
     """The compatible free port `source` should go to, or None when there is none."""
     here = _rack_of(design, source.owner)
-    near = [o for o in (*design.contents(here), *(f for f in design.feeds if design.feeds[f].rack == here))
+    near = [o for o in (*design.contents(here), *sorted(design.feeds_dropped_to(here)))
             if o in design.devices or o in design.feeds] if here is not None else []
     for owners in (near, None):  # the same rack first: a whole hall is only walked when needed
         found = targets(design, source, loads, owners)

@@ -53,9 +53,8 @@ def removal_edits(design: Design, obj_id: str, gone: set[str] | None = None) -> 
     for child in sorted(design.contents(obj_id)):
         edits.extend(removal_edits(design, child, gone))
     if coll == "racks":
-        # the feeds dropped to it, by id (found first, then sorted: a pod's racks removed at once
-        # sorted every feed of the design once per rack)
-        for feed in sorted((f for f in design.feeds.values() if f.rack == obj_id), key=lambda f: f.id):
+        for feed_id in sorted(design.feeds_dropped_to(obj_id)):
+            feed = design.feeds[feed_id]
             edits.append(put("feeds", feed, feed.replace(rack=None)))
     if coll == "panels":
         users = sorted(f.name for f in design.feeds.values() if f.panel == obj_id)

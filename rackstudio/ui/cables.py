@@ -53,7 +53,7 @@ def connections_for(design: Design, ids: list[str]) -> list[str]:
             owners.add(obj_id)
             owners.update(devices_within(design, obj_id))
             if kind == "racks":
-                owners.update(f.id for f in design.feeds.values() if f.rack == obj_id)
+                owners.update(design.feeds_dropped_to(obj_id))
         elif kind == "feeds":
             owners.add(obj_id)
     for owner in owners:

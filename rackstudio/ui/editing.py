@@ -167,7 +167,7 @@ class EditingController:
     def add_feed(self) -> None:
         racks = self._racks()
         rack = racks[0] if racks else None
-        sides = {f.side for f in self.design.feeds.values() if f.rack == rack}
+        sides = {self.design.feeds[f].side for f in self.design.feeds_dropped_to(rack)}
         side = "B" if "A" in sides else "A"
         panel = next((p.id for p in self.design.panels.values() if p.side == side), None)
         name = f"{self.design.racks[rack].name}-{side}" if rack else f"Feed {side}"

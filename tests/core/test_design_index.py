@@ -19,7 +19,7 @@ def _leg(conn_id: str, leg: int, far: str) -> Connection:
 def _indexes(design: Design) -> tuple:
     ix = design.index
     return (ix.where, set(ix.port_use), {k: v for k, v in ix.contents.items() if v},
-            {k: v for k, v in ix.attached.items() if v})
+            {k: v for k, v in ix.attached.items() if v}, {k: v for k, v in ix.drops.items() if v})
 
 
 def _fresh(design: Design) -> tuple:

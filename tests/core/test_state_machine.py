@@ -552,6 +552,7 @@ class DesignEditing(RuleBasedStateMachine):
         for obj_id in (*design.halls, *design.rows, *design.racks, *design.devices, *design.feeds):
             assert design.contents(obj_id) == loaded.contents(obj_id), f"contents of {obj_id}"
             assert design.connections_of(obj_id) == loaded.connections_of(obj_id), f"connections of {obj_id}"
+            assert design.feeds_dropped_to(obj_id) == loaded.feeds_dropped_to(obj_id), f"feeds dropped to {obj_id}"
         check_engine_agrees(self.doc, self.engine)
         # every edit of an instance by hand that an override can hold is held by one
         assert departures(design, [i for i in (*design.devices, *design.connections) if "." in i]) == []
