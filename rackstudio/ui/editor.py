@@ -28,6 +28,3 @@ class EditorContext:
     def execute(self, command: Command) -> bool:
         """Push a command if it applies; a refusal goes to the status bar and changes nothing."""
         return self.undo.execute(command)
-
-    def check(self, command: Command) -> str | None:
-        return self.undo.check(command)

@@ -64,16 +64,6 @@ class UndoStack(QUndoStack):
         self.document = document
         self.setClean()
 
-    def check(self, command: Command) -> str | None:
-        """Plan `command` against the design without keeping it: None if it would apply, else why not."""
-        design = self.document.design
-        try:
-            command.apply(design)
-        except Refused as exc:
-            return str(exc)
-        command.revert(design)
-        return None
-
     def execute(self, command: Command) -> bool:
         """Apply `command` and push it; if it is refused, report why and change nothing. Applied
         once: trying it first and applying it again on the push made deleting a pod of 266 racks
