@@ -46,6 +46,7 @@ from rackstudio.library import rack_design_files
 from rackstudio.model.design import DeviceOverride
 from rackstudio.model.rack_designs import RACK_TOKEN, describe, design_of_device, instances, local_id
 from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.busy import busy
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import REPORT, guarded
 from rackstudio.ui.live_checks import ChecksController
@@ -533,11 +534,12 @@ class RackDesignsController(QObject):
         engine = self.window.live_checks.engine
         document = self.window.bridge.document
         self._previewed = (document, document.edits)
-        if engine is None:  # checks not run yet: a full run here, for an honest preview
-            engine = CheckEngine(document.design, document.graph, self.window.live_checks.registry_factory())
-            engine.run_full()
         try:
-            return preview(engine, command)
+            with busy(self.window, "Working out what the edit does across the design…"):
+                if engine is None:  # checks not run yet: a full run here, for an honest preview
+                    engine = CheckEngine(document.design, document.graph, self.window.live_checks.registry_factory())
+                    engine.run_full()
+                return preview(engine, command)
         except Refused as exc:
             REPORT.refused(exc)
             return None

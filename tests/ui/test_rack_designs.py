@@ -265,8 +265,19 @@ def test_applying_a_wide_edit_takes_the_state_its_preview_checked(pod, qtbot, di
     monkeypatch.setattr(engine, "run_full", lambda: full_runs.append(1) or run_full())
     shown = []
     monkeypatch.setattr(ImpactDialog, "ask", classmethod(lambda cls, parent, title, impact: shown.append(impact) or True))
+    from PySide6.QtWidgets import QApplication
+
+    from rackstudio.reports import rack_design_impact
+
+    working = []
+    preview = rack_design_impact.preview
+    monkeypatch.setattr(rack_design_impact, "preview", lambda *args: working.append(
+        (QApplication.overrideCursor().shape(), window.statusBar().currentMessage())) or preview(*args))
     before = engine.findings()
     assert tab.apply() and "srv" not in str(design.devices)
+    # while it worked the preview out, the window said so: a wait cursor and a message
+    assert working == [(Qt.CursorShape.WaitCursor, "Working out what the edit does across the design…")]
+    assert QApplication.overrideCursor() is None
     impact = shown[0]
     assert impact.cleared and len(full_runs) == 1  # the preview's
     after = engine.findings()
