@@ -41,6 +41,7 @@ from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.autosave import Autosaver
 from rackstudio.ui.bridge import DocumentBridge
+from rackstudio.ui.busy import busy
 from rackstudio.ui.cables import CableListDock
 from rackstudio.ui.comments import CommentsController
 from rackstudio.ui.dashboard import DashboardDock
@@ -360,7 +361,8 @@ class MainWindow(QMainWindow):
         if ask and not self.maybe_save():
             return False
         try:
-            document, warnings = Document.open(path)
+            with busy(self, f"Opening {Path(path).name}…"):  # a 1,000-rack design: 2 s
+                document, warnings = Document.open(path)
         except LoadError as exc:
             QMessageBox.warning(self, "Cannot open design", exc.message)
             return False

@@ -27,7 +27,7 @@ def _small_pod(window):
     return design
 
 
-def test_save_reopen_and_compare(window, dialogs, tmp_path):
+def test_save_reopen_and_compare(window, dialogs, tmp_path, monkeypatch):
     design = _small_pod(window)
     assert window.isWindowModified() and window.windowTitle().startswith("Untitled[*]")
     target = tmp_path / "pod.rackstudio"
@@ -39,7 +39,16 @@ def test_save_reopen_and_compare(window, dialogs, tmp_path):
     window.actions_by_id["new"].trigger()
     assert not window.editor.design.racks
     dialogs.open_path = str(target)
+    from PySide6.QtWidgets import QApplication
+
+    from rackstudio.document import Document
+
+    working, opened = [], Document.open
+    monkeypatch.setattr(Document, "open", classmethod(lambda cls, path: working.append(
+        (QApplication.overrideCursor().shape().name, window.statusBar().currentMessage())) or opened(path)))
     window.actions_by_id["open"].trigger()
+    assert working == [("WaitCursor", "Opening pod.rackstudio…")]  # a large design takes seconds
+    assert QApplication.overrideCursor() is None and window.statusBar().currentMessage() == "Opened pod.rackstudio"
     assert window.editor.design.model_dump(mode="json") == saved
     assert window.document.path == target
     assert prefs.recent_files()[0] == str(target.resolve())
