@@ -164,6 +164,7 @@ class ChecksController(QObject):
         self.started = False  # the window has painted: runs may start
         self.last_run_s: float | None = None
         self._pending = False
+        self._rerun = False  # a run was asked for while a job went: run once it ends (`run_now`)
         self._index: dict[str, list[Finding]] = {}
         self._targets: dict[Finding, tuple[str, ...]] = {}
         self._engine: CheckEngine | None = None
@@ -264,8 +265,9 @@ class ChecksController(QObject):
         """Attach a fresh engine to the open document and run every rule (Tools ▸ Run Checks): here
         for a small design, on a worker thread for a large one (the design stays editable)."""
         self._pending = False
-        if self._job is not None:
-            self.status.emit("Checking… (a full check is already running)")
+        if self._job is not None:  # run again once it ends: the rules may have changed since it began
+            self._rerun = True
+            self.status.emit("Checking… (a full check is already running; the checks run again when it ends)")
             return
         self.prepare()
         design = self.design
@@ -281,10 +283,11 @@ class ChecksController(QObject):
         registry = self.registry_factory()
         self._adopt(lambda: self.document.attach_check_engine(registry), started, inline=True)
 
-    def _start_job(self) -> None:
-        """A full run on a worker: the first of a design (a new engine, its registry built on the
-        worker), or the one the attached engine deferred (with its registry, which it takes)."""
-        pending = self.document.checks_pending
+    def _start_job(self, fresh: bool = True) -> None:
+        """A full run on a worker: a new engine's, its registry built on the worker (the first of a
+        design, or Tools ▸ Run Checks), or else (`fresh` False) the one the attached engine
+        deferred, with its registry, which it takes."""
+        pending = self.document.checks_pending and not fresh
         job = self.document.check_job(self._engine.registry if pending else self.registry_factory)
         _background_started()
         relay = _Relay()
@@ -327,6 +330,10 @@ class ChecksController(QObject):
         self._adopt(lambda: self.document.adopt_check_engine(job), self._job_started, inline=False)
         if not self._adopting and self._engine is not None and not self.document.checks_pending:
             self.status.emit(f"Checks: {counts_text(self.counts)}")  # not taken: the edit was undone
+        if self._rerun:
+            self._rerun = False
+            self.schedule()
+            return
         self._on_changed()
 
     def _on_changed(self, _changes=None) -> None:
@@ -334,7 +341,7 @@ class ChecksController(QObject):
         edits made while the last such run went): run it on a worker, one at a time. A run that
         ends while the engine still waits is taken, else dropped (the edit was undone)."""
         if self.document.checks_pending and self._job is None and self._engine is not None:
-            self._start_job()
+            self._start_job(fresh=False)
 
     def _adopt(self, attach: Callable[[], CheckEngine | None], started: float, inline: bool) -> None:
         """Attach a finished run's engine, then index and list its findings and re-mark the views:
@@ -439,6 +446,7 @@ class ChecksController(QObject):
 
     def _on_replaced(self) -> None:
         self._engine = None
+        self._rerun = False
         self._job, self._relay = None, None
         self._adopting = False
         self._unadopted, self._unadopted_count = {}, 0

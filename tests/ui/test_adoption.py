@@ -190,3 +190,20 @@ def test_a_wide_edit_of_a_large_design_is_checked_on_the_worker_and_undone_at_on
     qtbot.waitUntil(lambda: not checks.running, timeout=20000)
     assert len(jobs) == 3 and checks.engine is engine and engine.findings() == before == full_run(design)
     assert dock.summary.text().startswith(counts_text(tally(before)))
+
+
+def test_checks_asked_for_while_a_background_check_goes_run_again_when_it_ends(qtbot, jobs):
+    """F5 (Tools ▸ Run All Checks), or plugin rules switched on or off, while the background check
+    runs: it says a check is running, and runs the checks again once that one ends, with the rules
+    as they are then (before, the request was dropped and the old rules kept)."""
+    from rackstudio.checks import RuleRegistry
+
+    window = background_window(qtbot)
+    checks = window.live_checks
+    window.show()
+    qtbot.waitUntil(lambda: checks.in_background)
+    checks.registry_factory = RuleRegistry  # the rules changed meanwhile: none now
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert "run again" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: len(jobs) == 2 and not checks.running, timeout=20000)
+    assert checks.engine.rules_run() == [] and checks.findings() == []
