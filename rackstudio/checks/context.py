@@ -22,28 +22,6 @@ _PART_DRAWS = "part draws"  # the memo's table of each part's draw (power.device
 _HALL_CAGES = "cages of every device"  # in the memo: this pass filled CheckContext.cages for the design
 
 
-class FeedDrops:
-    """Feeds by the rack they are dropped to (`Feed.rack`), kept up to date edit by edit, so a rack's
-    rules need not scan every feed of the design."""
-
-    def __init__(self) -> None:
-        self._by_rack: dict[str, set[str]] = {}
-
-    def rebuild(self, design: Design) -> None:
-        self._by_rack.clear()
-        for feed in design.feeds.values():
-            self.move(feed.id, None, feed.rack)
-
-    def move(self, feed_id: str, old_rack: str | None, new_rack: str | None) -> None:
-        if old_rack is not None:
-            self._by_rack.get(old_rack, set()).discard(feed_id)
-        if new_rack is not None:
-            self._by_rack.setdefault(new_rack, set()).add(feed_id)
-
-    def of(self, rack_id: str) -> set[str]:
-        return self._by_rack.get(rack_id, set())
-
-
 class CheckContext:
     def __init__(self, design: Design, graph: ComponentGraph):
         self.design = design
@@ -51,7 +29,6 @@ class CheckContext:
         self.memo: dict[Any, Any] = {}
         self.full_pass = False  # a full run: a rule may build a table over the whole design at once
         self.metrics: MetricsCache | None = None
-        self.feed_drops = FeedDrops()
         # coolant loop of each node asked, kept across passes: the engine clears it when an edit
         # changes a coolant connection or what part a device is (coolant.changes_loops)
         self.loops: dict[str, Any] = {}
@@ -67,9 +44,9 @@ class CheckContext:
         return self.design.settings
 
     def kept_tables(self) -> tuple[dict, ...]:
-        """What the context keeps across passes and a full run clears: coolant loops, cage optics,
-        feed drops (CheckEngine keeps and restores them: `trial`, and the undo of a wide update's step)."""
-        return self.loops, self.cages, self.feed_drops._by_rack
+        """What the context keeps across passes and a full run clears: coolant loops, cage optics
+        (CheckEngine keeps and restores them: `trial`, and the undo of a wide update's step)."""
+        return self.loops, self.cages
 
     def new_pass(self, full: bool = False) -> None:
         self.memo.clear()

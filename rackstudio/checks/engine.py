@@ -42,6 +42,12 @@ RULE_FAILED = "rule-failed"
 DEFER_UNWALKED = 10_000
 
 
+def _touches_a_quarter(changes: ChangeSet, design: Design) -> bool:
+    """Whether an edit touches `DEFER_UNWALKED` records or more, and a quarter of the design's."""
+    touched = len(changes.touched())
+    return touched >= DEFER_UNWALKED and touched * 4 >= len(design.devices) + len(design.connections)
+
+
 def _cheaper_in_full(pairs: int, design: Design) -> bool:
     """Whether an update of `pairs` (rule, subject) pairs costs more than a full run: an update
     costs ≈ 17 µs a pair, a full run of L ≈ 2.3-2.8 s, so they meet near one pair per device and
@@ -150,7 +156,6 @@ class CheckEngine:
         ctx.new_pass(full=True)
         ctx.loops.clear()
         ctx.cages.clear()
-        ctx.feed_drops.rebuild(self.design)
         ctx.metrics.rebuild()
         self._results.clear()
         self._texts.clear()
@@ -245,9 +250,8 @@ class CheckEngine:
                 self.ctx.cages.pop(device_id, None)
         if changes_floor(changes, self.design, self._snapshot.records):
             self.ctx.metrics.floor_changed()
-        touched = len(changes.touched())
-        if defer and touched >= DEFER_UNWALKED and touched * 4 >= len(self.design.devices) + len(self.design.connections):
-            return self._defer(kept)  # a quarter of the design: the walk below alone is 0.3 s at L
+        if defer and _touches_a_quarter(changes, self.design):
+            return self._defer(kept)  # the walk below alone is 0.3 s at L
         dirty = affected(self.ctx, changes, self._snapshot, self._too_wide)
         if dirty.full or _cheaper_in_full(self._pair_count(dirty), self.design):
             return self._defer(kept) if defer else self._full_update(kept)
@@ -263,10 +267,6 @@ class CheckEngine:
                        else self._waivers)
         rekeyed = self._waivers.differing(new_waivers)
         before = self._presented(pairs, rekeyed, self._waivers)
-        for obj_id, coll in changes.touched().items():
-            if coll == "feeds":
-                old, new = self._snapshot.records.get(obj_id), self.design.feeds.get(obj_id)
-                self.ctx.feed_drops.move(obj_id, old.rack if old else None, new.rack if new else None)
         self.ctx.metrics.refresh(dirty.of(Scope.RACK) - dirty.restacked)
         self.ctx.metrics.restack(dirty.restacked)
         by_rule: dict[str, tuple[Rule, list[str]]] = {}
@@ -345,16 +345,15 @@ class CheckEngine:
 
     def _kept(self) -> _Kept:
         """What a full run or an update replaces: the tables a full run clears and refills, copied
-        (one C-level copy each; the sets and dicts an update changes in place, the pairs by key,
-        the failures by rule and the feeds by rack, copied too), the records as last seen (an
-        update changes them in place), and what a full run rebinds. 2-5 ms at 1,000 racks."""
+        (one C-level copy each; the sets and dicts an update changes in place, the pairs by key
+        and the failures by rule, copied too), the records as last seen (an update changes them in
+        place), and what a full run rebinds. 2-5 ms at 1,000 racks."""
         ctx, metrics = self.ctx, self.ctx.metrics
-        loops, cages, drops = ctx.kept_tables()
         snapshot = self._snapshot
         return _Kept(
             tables=(dict(self._results), dict(self._texts), {k: set(v) for k, v in self._by_key.items()},
-                    {k: dict(v) for k, v in self._failures.items()}, dict(loops), dict(cages),
-                    {k: set(v) for k, v in drops.items()}, *(dict(t) for t in metrics.tables())),
+                    {k: dict(v) for k, v in self._failures.items()}, *(dict(t) for t in ctx.kept_tables()),
+                    *(dict(t) for t in metrics.tables())),
             untexted=set(self._untexted), snapshot=snapshot.copy() if snapshot is not None else None,
             waivers=self._waivers, registry_version=self._registry_version, loops_graph=ctx.loops_graph)
 

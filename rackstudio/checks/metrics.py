@@ -128,7 +128,7 @@ def rack_feeds(ctx: CheckContext, rack_id: str) -> list[str]:
     # building a set per device
     feeds = ctx.design.feeds
     above = power_flow.upstream_of(ctx, ctx.rack_devices(rack_id))
-    return sorted(set(ctx.feed_drops.of(rack_id)) | {u for u in above if u in feeds})
+    return sorted(ctx.design.feeds_dropped_to(rack_id) | {u for u in above if u in feeds})
 
 
 def used_units(design: Design, rack_id: str, devices: Iterable[str] | None = None) -> float:
@@ -407,7 +407,6 @@ class OnDemandMetrics:
         from rackstudio.checks.context import CheckContext
 
         self.ctx = CheckContext(design, graph)
-        self.ctx.feed_drops.rebuild(design)
         self._racks: dict[str, RackMetrics] = {}
 
     def rack_metrics(self, rack_id: str) -> RackMetrics:
@@ -421,7 +420,6 @@ class OnDemandMetrics:
         self.ctx.new_pass()
         self.ctx.loops.clear()
         self.ctx.cages.clear()
-        self.ctx.feed_drops.rebuild(self.ctx.design)
 
 
 def _mw(watts: float) -> int:

@@ -287,7 +287,7 @@ class MetricsSeries:
         switches: set[str] = set()
         for rack_id in result.racks & set(design.racks):
             nodes.update(ctx.rack_devices(rack_id))
-            nodes.update(ctx.feed_drops.of(rack_id))
+            nodes.update(design.feeds_dropped_to(rack_id))
         for obj_id, coll in touched.items():
             if coll == "connections":
                 old = self._ends.pop(obj_id, ())

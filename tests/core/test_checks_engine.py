@@ -250,7 +250,7 @@ def _state(engine):
     """What a fresh full run would give: findings, rack figures, and the tables an update reads to
     know what to re-run (findings by key, feeds by rack, the records as last seen)."""
     return (engine.findings(), {r: engine.rack_metrics(r) for r in sorted(engine.design.racks)},
-            {k: v for k, v in engine._by_key.items() if v}, {k: v for k, v in engine.ctx.feed_drops._by_rack.items() if v},
+            {k: v for k, v in engine._by_key.items() if v}, {k: v for k, v in engine.design.index.drops.items() if v},
             engine._snapshot.records)
 
 
