@@ -144,7 +144,7 @@ class SiteDock(QDockWidget):
         racks = {i for i, c in changes.touched().items() if c == "racks"}
         if racks:
             changed += [(i, "rows") for i in design.rows]
-            changed += [(f.id, "feeds") for f in design.feeds.values() if f.rack in racks]
+            changed += [(f, "feeds") for r in racks for f in design.feeds_dropped_to(r)]
         racks_in_row = Counter(r.row for r in design.racks.values()) if racks else None
         model = self.tree.model()
         quiet = model.blockSignals(True)  # each text set told the view on its own: 80 µs a set
