@@ -24,7 +24,7 @@ from rackstudio.changes import ChangeSet
 from rackstudio.commands.base import Command
 from rackstudio.events import Signal
 from rackstudio.io import project_file
-from rackstudio.model.design import Design
+from rackstudio.model.design import Design, Indexes
 from rackstudio.model.integrity import Baseline
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from rackstudio.checks.metrics import OnDemandMetrics
     from rackstudio.checks.registry import RuleRegistry
     from rackstudio.graph.component_graph import ComponentGraph
-    from rackstudio.model.design import Indexes
 
 
 class Document:
@@ -151,7 +150,11 @@ class Document:
         """A full check to run on another thread (`job.run()`), over a snapshot of the design taken
         now; edits made meanwhile are recorded for `adopt_check_engine`. A registry factory is
         called by the job's thread (importing the rule modules the first time stays off the GUI)."""
-        job = ChecksJob(snapshot(self.design), registry, self.design.ids_copy())
+        design = self.design
+        lent = design.lend()
+        job = ChecksJob(snapshot(design, lent), registry, Indexes(
+            lent["where"], None, lent["port_use"], None, lent["shared_ports"]))
+        job.lent = lent
         self._jobs.append(job)
         return job
 
@@ -163,6 +166,9 @@ class Document:
         A job run for an attached engine's deferred full run (`CheckEngine.pending`) gives that
         engine its state instead (`CheckEngine.take`); it is dropped (None) when the engine no
         longer waits for one (the edit that deferred it undone)."""
+        if job.engine is not None and job.lent:  # its run ended: no thread reads the lent tables now
+            self.design.give_back(job.lent)
+            job.lent = {}
         if job not in self._jobs or job.engine is None:
             return None
         self._jobs.remove(job)
@@ -281,6 +287,8 @@ class ChecksJob:
         self.design, self.registry, self._ids = design, registry, ids
         self.since = ChangeSet()  # edits of the live design after the snapshot
         self.engine: CheckEngine | None = None
+        # the live design's tables the snapshot shares (`Design.lend`): given back when adopted
+        self.lent: dict[str, object] = {}
 
     def run(self) -> CheckEngine:
         from rackstudio.checks.engine import CheckEngine
@@ -296,14 +304,18 @@ class ChecksJob:
         return engine
 
 
-def snapshot(design: Design) -> Design:
+def snapshot(design: Design, lent: dict[str, object] | None = None) -> Design:
     """A shallow copy with its own collections (records are immutable, so they are shared): 3 ms
     for 1,000 racks, then free to read on another thread (a full check, an autosave) while the
     design is edited. Its indexes still point at the original's until `reindex()` (with `ids_copy()`
-    of the original taken at the same time, a check job's)."""
+    of the original taken at the same time, or the tables it lent, a check job's). With `lent`
+    (`Design.lend`), the collections are those tables, not copies."""
     copy = design.model_copy()
+    lent = lent or {}
     for name, value in design.__dict__.items():
-        if isinstance(value, dict):
+        if name in lent:
+            copy.__dict__[name] = lent[name]
+        elif isinstance(value, dict):
             copy.__dict__[name] = dict(value)
         elif isinstance(value, list):
             copy.__dict__[name] = list(value)

@@ -306,7 +306,7 @@ class Indexes:
     """Derived lookups of a design. Kept in one plain object: pydantic's private-attribute
     access costs ~2.4 µs, so hot methods reach it through `__pydantic_private__` directly."""
 
-    __slots__ = ("where", "contents", "port_use", "attached", "shared_ports", "next_id", "fitted", "drops")
+    __slots__ = ("where", "contents", "port_use", "attached", "shared_ports", "next_id", "fitted", "drops", "lent")
 
     def __init__(self, where=None, contents=None, port_use=None, attached=None, shared_ports=None, drops=None):
         self.where: dict[str, str] = where if where is not None else {}
@@ -323,6 +323,9 @@ class Indexes:
         # rack id → the feeds dropped to it (`Feed.rack`): a pod's racks removed, or a PSU's nearest
         # outlet looked for, scanned every feed of the design (8,000 at 1,000 racks) once per rack
         self.drops: dict[str, set[str]] = drops if drops is not None else defaultdict(set)
+        # table name → how many readers on other threads share the design's current table
+        # (`Design.lend`): the design copies such a table before it next writes it
+        self.lent: dict[str, int] = {}
 
 
 _EMPTY: frozenset = frozenset()
@@ -475,13 +478,58 @@ class Design(Mutable):
         return Indexes(dict(ix.where), None, dict(ix.port_use), None,
                        {key: list(others) for key, others in ix.shared_ports.items()})
 
+    # --- lending the big tables to a reader on another thread -----------------------------------
+
+    _LENT_IDS = ("where", "port_use", "shared_ports")
+
+    def lend(self) -> dict[str, Any]:
+        """The collections and the id and port tables, as they are, for a snapshot read on another
+        thread (a check job's): shared, not copied. Until `give_back`, this design copies a lent
+        table before it first writes it (copy on write), so the reader's tables never change under
+        it. Copying them all when the job starts held the window 80-220 ms at 5,000 racks (the
+        port index alone has a million entries); now an edit made while the job runs pays for the
+        tables it writes, and a job with no edit meanwhile costs nothing."""
+        ix = self.index
+        tables: dict[str, Any] = {name: getattr(self, name) for name in COLLECTIONS}
+        tables.update((name, getattr(ix, name)) for name in self._LENT_IDS)
+        for name in tables:
+            ix.lent[name] = ix.lent.get(name, 0) + 1
+        return tables
+
+    def give_back(self, tables: dict[str, Any]) -> None:
+        """The reader of `lend`'s tables is done: a table this design still has stops being lent
+        once no reader shares it (one it copied meanwhile is the reader's alone)."""
+        ix = self.index
+        for name, table in tables.items():
+            current = getattr(ix, name) if name in self._LENT_IDS else getattr(self, name)
+            if current is table and name in ix.lent:
+                ix.lent[name] -= 1
+                if not ix.lent[name]:
+                    del ix.lent[name]
+
+    def _own(self, ix: Indexes, name: str) -> None:
+        """Before writing collection `name` and the id tables: copy those still lent (`lend`)."""
+        lent = ix.lent
+        if lent.pop(name, None):
+            self.__dict__[name] = dict(self.__dict__[name])
+        if lent.pop("where", None):
+            ix.where = dict(ix.where)
+        if name == "connections":
+            if lent.pop("port_use", None):
+                ix.port_use = dict(ix.port_use)
+            if lent.pop("shared_ports", None):
+                ix.shared_ports = {key: list(others) for key, others in ix.shared_ports.items()}
+
     # --- the only mutators (used by commands) --------------------------------------------------
 
     def put(self, name: str, obj: Any) -> Any:
         """Insert or replace a record in collection `name`; returns the record it replaced."""
+        ix = self.index
+        if ix.lent:
+            self._own(ix, name)
         coll = getattr(self, name)
         old = coll.get(obj.id)
-        where = self.index.where
+        where = ix.where
         if old is not None:
             self._unindex(name, old)
         elif obj.id in where:
@@ -491,7 +539,10 @@ class Design(Mutable):
         return old
 
     def delete(self, obj_id: str) -> tuple[str, Any]:
-        name = self.index.where[obj_id]
+        ix = self.index
+        name = ix.where[obj_id]
+        if ix.lent:
+            self._own(ix, name)
         obj = getattr(self, name).pop(obj_id)
         self._unindex(name, obj)
         return name, obj

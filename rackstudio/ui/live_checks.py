@@ -89,13 +89,15 @@ def _release_snapshot(job: ChecksJob, live: Design) -> None:
     """On the worker, once its run ended: empty the snapshot's own indexes (`memory.release`, in
     slices). Dropped whole on the GUI thread with the job, their half a million small objects were
     one C call holding the GIL, 40 to 85 ms at 1,000 racks. Adopting the engine reads the live
-    design, never the snapshot's indexes; ones shared with the live design are left alone."""
+    design, never the snapshot's indexes; ones shared with the live design (`Design.lend`) are
+    left alone."""
     index = job.design.index
     if index is live.index:
         return
+    lent = {id(table) for table in job.lent.values()}
     for name in type(index).__slots__:
         table = getattr(index, name)
-        if isinstance(table, dict):
+        if isinstance(table, dict) and id(table) not in lent:
             release(table)
 
 

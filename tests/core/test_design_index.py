@@ -61,3 +61,48 @@ def test_a_check_job_s_snapshot_indexes_as_a_fresh_reindex_would():
     assert ids.where is not doc.design.index.where and ids.port_use is not doc.design.index.port_use
     job.run()
     assert _indexes(job.design) == _fresh(doc.design)
+
+
+def _tables(tables: dict) -> dict:
+    """The contents of lent tables (`Design.lend`), copied to compare later."""
+    return {name: {k: list(v) if isinstance(v, list) else v for k, v in table.items()}
+            for name, table in tables.items()}
+
+
+def test_a_check_job_borrows_the_live_tables_and_edits_meanwhile_copy_them_first():
+    doc = Document(load(example_design()).design)
+    live = doc.design
+    for n in (1, 2):  # a breakout port, so the shared-ports table has something to lend
+        live.put("connections", _leg(f"cn-leg-{n}", n, f"srv-{n}"))
+    job = doc.check_job()
+    # nothing is copied when the job starts: the snapshot reads the live design's own tables
+    assert job.design.devices is live.devices and job.design.connections is live.connections
+    assert job.lent["where"] is live.index.where and job.lent["port_use"] is live.index.port_use
+    before = _tables(job.lent)
+    connections = live.connections
+    live.delete("cn-leg-1")  # a write copies the connections and the id and port tables first
+    assert live.connections is not connections and job.design.connections is connections
+    live.put("connections", _leg("cn-leg-3", 3, "srv-3"))
+    device = next(iter(live.devices.values()))
+    live.delete(device.id)
+    live.put("devices", device)
+    assert _tables(job.lent) == before  # the snapshot's tables never changed under it
+    job.run()
+    assert job.design.index.where is job.lent["where"]  # the snapshot indexed with the lent tables
+    assert _indexes(live) == _fresh(live)
+    assert doc.adopt_check_engine(job) is not None
+    assert not live.index.lent  # given back: later writes go in place
+    where = live.index.where
+    live.delete("cn-leg-3")
+    assert live.index.where is where
+
+
+def test_a_table_lent_to_two_jobs_stays_lent_until_both_give_it_back():
+    design = load(example_design()).design
+    first, second = design.lend(), design.lend()
+    design.give_back(first)
+    where = design.index.where
+    design.delete(next(iter(design.connections)))
+    assert design.index.where is not where and second["where"] is where  # copied: the second still reads it
+    design.give_back(second)
+    assert not design.index.lent

@@ -89,9 +89,11 @@ def test_a_background_checks_findings_are_those_of_rackstudio_check(qtbot, jobs)
     assert_marked(window)
     assert dock.summary.text().startswith("0 errors, 1 warning, 19 info")
     assert window.statusBar().currentMessage().startswith("Checks: 0 errors, 1 warning, 19 info")
-    (job,) = jobs  # its snapshot's indexes were emptied on the worker, the design's are whole
-    assert not job.design.index.where and not job.design.index.port_use
-    assert window.editor.design.index.where and window.editor.design.index.port_use
+    (job,) = jobs  # its snapshot's own indexes were emptied on the worker; those the design lent it are whole
+    snap, live = job.design.index, window.editor.design.index
+    assert not snap.contents and not snap.attached
+    assert snap.where is live.where and snap.port_use is live.port_use and live.where and live.port_use
+    assert not live.lent  # given back: the design's next edit writes them in place
 
 
 def test_an_edit_while_the_result_is_taken_in_ends_as_a_full_check_of_the_edited_design(qtbot):
