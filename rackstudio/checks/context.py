@@ -27,6 +27,12 @@ class CheckContext:
         self.design = design
         self.graph = graph
         self.memo: dict[Any, Any] = {}
+        # each device's draw, checked load and heat in this pass: tables of their own beside the
+        # memo, so no one table of the pass grows past the design's device count (at 5,000 racks
+        # the memo grew to 700,000 entries, each resize one C call holding the GIL for 50 ms)
+        self.draws: dict[str, DeviceDraw] = {}
+        self.loads: dict[str, float] = {}
+        self.heats: dict[str, Any] = {}
         self.full_pass = False  # a full run: a rule may build a table over the whole design at once
         self.metrics: MetricsCache | None = None
         # coolant loop of each node asked, kept across passes: the engine clears it when an edit
@@ -49,7 +55,8 @@ class CheckContext:
         return self.loops, self.cages
 
     def new_pass(self, full: bool = False) -> None:
-        self.memo.clear()
+        for table in self.pass_tables():
+            table.clear()
         self.full_pass = full
         self._parts = {} if full else None
 
@@ -59,8 +66,13 @@ class CheckContext:
         follows (0.26 s at 1,000 racks, one C call holding the GIL: longer than this `clear()`)
         and then freed by the next pass anyway. Off the main thread (the app's background check)
         it is emptied in slices, so the window keeps running meanwhile (`memory.release`)."""
-        release(self.memo)
+        for table in self.pass_tables():
+            release(table)
         self._parts = None
+
+    def pass_tables(self) -> tuple[dict, ...]:
+        """What lives for one pass: the memo and the per-device tables beside it."""
+        return self.memo, self.draws, self.loads, self.heats
 
     def remember(self, key: Any, compute) -> Any:
         """The memoised value for `key` in this pass, computed once by `compute()`."""
@@ -84,13 +96,12 @@ class CheckContext:
         return found
 
     def draw(self, device_id: str) -> DeviceDraw:
-        key = ("draw", device_id)  # once per pass, as `remember` would (asked 250,000 times at L)
-        found = self.memo.get(key)
+        found = self.draws.get(device_id)  # once per pass, as `remember` would (asked 250,000 times at L)
         if found is None:
             part_draws = self.memo.get(_PART_DRAWS)
             if part_draws is None:
                 part_draws = self.memo[_PART_DRAWS] = {}
-            found = self.memo[key] = device_draw(self.design, self.design.devices[device_id],
+            found = self.draws[device_id] = device_draw(self.design, self.design.devices[device_id],
                                                  lambda: self.optics_w(device_id), part_draws)
         return found
 
@@ -115,15 +126,14 @@ class CheckContext:
     def load_w(self, device_id: str) -> float:
         """The W the checks count for a device: allocated, or max in worst-case mode (engineering.md 2.6);
         0 for pass-through infrastructure (PDUs, power shelves, UPSes). Once per pass."""
-        key = ("load", device_id)
-        found = self.memo.get(key)
+        found = self.loads.get(device_id)
         if found is None:
             if self.part(device_id).category in PASS_THROUGH:
                 found = 0.0
             else:
                 draw = self.draw(device_id)
                 found = draw.max_w if self.settings.worst_case else draw.allocated_w
-            self.memo[key] = found
+            self.loads[device_id] = found
         return found
 
     def rack_of(self, device_id: str) -> str | None:

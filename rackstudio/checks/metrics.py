@@ -154,9 +154,11 @@ def used_units(design: Design, rack_id: str, devices: Iterable[str] | None = Non
 def device_heat(ctx: CheckContext, device_id: str) -> DeviceHeat:
     """Heat = checked power draw (1 W of IT power = 1 W of heat, engineering.md 2.1), split by the part's
     liquid fraction (engineering.md 3.6)."""
-    return ctx.remember(("heat", device_id), lambda: _heat(
-        ctx, ctx.load_w(device_id), coolant.liquid_fraction(ctx, device_id),
-        ctx.part(device_id).rackstudio.cooling.airflow_cfm))
+    found = ctx.heats.get(device_id)
+    if found is None:
+        found = ctx.heats[device_id] = _heat(ctx, ctx.load_w(device_id), coolant.liquid_fraction(ctx, device_id),
+                                             ctx.part(device_id).rackstudio.cooling.airflow_cfm)
+    return found
 
 
 def _heat(ctx: CheckContext, watts: float, liquid_fraction: float, cfm: float | None) -> DeviceHeat:
@@ -271,7 +273,7 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
     loop = None
     optics_w = optics_in_figures = 0.0
     plugs = 0
-    memo = ctx.memo
+    heats = ctx.heats
     for dev_id in devices:
         part = design.part_of(design.devices[dev_id])
         facts = _part_facts(ctx, part, dev_id)
@@ -292,9 +294,9 @@ def compute_rack(ctx: CheckContext, rack_id: str) -> RackMetrics:
             checked += load
             for side, watts in side_split(ctx, dev_id).items():
                 sides[side] += watts
-        heat = memo.get(("heat", dev_id))  # device_heat's, from what is at hand
+        heat = heats.get(dev_id)  # device_heat's, from what is at hand
         if heat is None:
-            heat = memo[("heat", dev_id)] = _heat(ctx, load, facts.liquid_fraction, facts.airflow_cfm)
+            heat = heats[dev_id] = _heat(ctx, load, facts.liquid_fraction, facts.airflow_cfm)
         air += heat.air_w
         liquid += heat.liquid_w
         if heat.air_w or facts.airflow_cfm is not None:
