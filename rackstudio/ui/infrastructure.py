@@ -3,7 +3,7 @@ that have no shape on the floor plan can be selected, edited in the inspector an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QTreeWidget, QTreeWidgetItem
@@ -34,6 +34,19 @@ def describe(design: Design, collection: str, record, racks_in_row: Counter | No
     rack = design.racks.get(record.rack or "")
     return (f"{record.voltage_v:g} V {record.amperage_a:g} A {record.phase}, side {record.side}"
             + (f", to {rack.name}" if rack else ""))
+
+
+def _by_name(records: list) -> Generator[None, None, list]:
+    """`records` by name, then id, the keys read a slice at a time: sorted by a key function,
+    40,000 feeds (5,000 racks) were one 30 ms turn of the event loop; one string per record
+    ("name NUL id", the same order but for names holding a NUL) sorts in 3."""
+    keys: list[str] = []
+    for n, record in enumerate(records, 1):
+        keys.append(f"{record.name}\0{record.id}")
+        if n % (4 * FILL_SLICE) == 0:
+            yield
+    yield
+    return [records[i] for i in sorted(range(len(records)), key=keys.__getitem__)]
 
 
 class SiteDock(QDockWidget):
@@ -108,8 +121,7 @@ class SiteDock(QDockWidget):
         self._items = by_id = {}
         listed = 0
         for collection, title in GROUPS:
-            records = sorted(getattr(design, collection).values(), key=lambda r: (r.name, r.id))
-            yield  # sorting 8,000 feeds is a slice of its own
+            records = yield from _by_name(list(getattr(design, collection).values()))
             group = QTreeWidgetItem([title, str(len(records))])
             group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.tree.addTopLevelItem(group)
