@@ -172,6 +172,9 @@ class Totals:
                 f"{self.weight_kg:.0f} kg")
 
 
+FIGURES_PENDING = "figures when the checks end"  # what a view shows before the first check's figures
+
+
 def selection_totals(ctx: CheckContext, metrics, ids: Iterable[str]) -> Totals:
     """Totals over racks and devices; a rack counts its metrics (everything in it, a unit once),
     a device outside the selected racks its own units, load as the checks count it, and weight
@@ -196,7 +199,7 @@ def selection_totals(ctx: CheckContext, metrics, ids: Iterable[str]) -> Totals:
     return Totals(len(ids), units, power, weight, power_basis(design.settings.worst_case))
 
 
-__all__ = ["Bar", "RackSummary", "Totals", "power_basis", "rack_summary", "selection_totals"]
+__all__ = ["FIGURES_PENDING", "Bar", "RackSummary", "Totals", "power_basis", "rack_summary", "selection_totals"]
 
 
 def optics_text(metrics: Iterable[RackMetrics]) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget, QVBoxLayout, QWid
 
 from rackstudio.changes import ChangeSet
 from rackstudio.reports.metrics_series import MetricsSeries
-from rackstudio.reports.totals import optics_text
+from rackstudio.reports.totals import FIGURES_PENDING, optics_text
 from rackstudio.ui.editor import EditorContext
 from rackstudio.ui.guard import guarded
 
@@ -58,6 +58,7 @@ class DashboardDock(QDockWidget):
         self._layout.addWidget(self._hint)
         self.setWidget(body)
         editor.bridge.changed.connect(self.on_changed)
+        editor.live_checks.reset.connect(self._on_figures)
         editor.bridge.replaced.connect(self.on_replaced)
         self.visibilityChanged.connect(self._on_visibility)
 
@@ -79,6 +80,11 @@ class DashboardDock(QDockWidget):
         if self.isVisible():
             self._timer.start()
 
+    def _on_figures(self) -> None:
+        """The checks' figures arrived, or were replaced (a full run taken): the series reads them."""
+        if self.isVisible():
+            self._timer.start()
+
     def _on_visibility(self, visible: bool) -> None:
         if visible:
             self._timer.start()
@@ -87,6 +93,9 @@ class DashboardDock(QDockWidget):
     def flush(self) -> None:
         """Apply the pending edits to the series and redraw the visible chart (the timer's slot)."""
         if not self.isVisible():
+            return
+        if self.editor.live_checks.figures_pending:  # `reset` brings them: flushed again then
+            self.optics.setText(f"Charts: {FIGURES_PENDING}.")
             return
         started = time.perf_counter()
         self._build_charts()

@@ -22,7 +22,7 @@ from rackstudio.commands import Composite, SetEnds, SetProperty
 from rackstudio.model import optics
 from rackstudio.model.design import Design
 from rackstudio.power import device_draw
-from rackstudio.reports.totals import rack_summary
+from rackstudio.reports.totals import FIGURES_PENDING, rack_summary
 from rackstudio.ui import forms
 from rackstudio.ui.dialogs.connect import fibre_combo, optic_combo
 from rackstudio.ui.editor import EditorContext
@@ -103,11 +103,16 @@ class InspectorDock(QDockWidget):
         editor.selection.changed.connect(self._on_selection)
         editor.bridge.changed.connect(self._on_changed)
         editor.bridge.replaced.connect(self._on_selection)
+        editor.live_checks.reset.connect(self._on_figures)
         self._rebuild()
 
     @property
     def design(self) -> Design:
         return self.editor.design
+
+    def _on_figures(self) -> None:
+        """The checks' figures arrived (or were replaced): the rack summary reads them."""
+        self.summary.setText(self._summary_text())
 
     def _on_selection(self, *_):
         self.ids = [i for i in self.editor.selection.ids if self.design.kind_of(i) is not None]
@@ -198,6 +203,8 @@ class InspectorDock(QDockWidget):
     def _summary_text(self) -> str:
         design = self.design
         if len(self.ids) == 1 and self.ids[0] in design.racks:
+            if self.editor.live_checks.figures_pending:
+                return FIGURES_PENDING.capitalize()
             s = rack_summary(design, self.editor.bridge.document.figures.rack_metrics(self.ids[0]))
             return f"{s.used_u:g} of {s.total_u} U used · {s.power_text()} · {s.weight_text()}"
         if len(self.ids) == 1 and self.ids[0] in design.devices:

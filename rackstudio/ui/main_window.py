@@ -36,7 +36,7 @@ from rackstudio._version import __version__
 from rackstudio.document import Document
 from rackstudio.errors import LoadError, SaveError, UnloadableDesign
 from rackstudio.io.project_file import SUFFIX
-from rackstudio.reports.totals import Totals, selection_totals
+from rackstudio.reports.totals import FIGURES_PENDING, Totals, selection_totals
 from rackstudio.ui import prefs
 from rackstudio.ui.actions import ACTIONS, build_actions
 from rackstudio.ui.autosave import Autosaver
@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
     def _wire_checks(self) -> None:
         """Checks, findings, failure simulation: status messages, the toggle, Esc, focusing."""
         self.live_checks.status.connect(self.show_status)
+        self.live_checks.reset.connect(self._update_totals)  # the figures the selection waited for
         self.failure_simulation.status.connect(self.show_status)
         self.findings_dock.focus_requested.connect(guarded(self.focus_objects))
         toggle = self.actions_by_id["simulate_failure"]
@@ -528,6 +529,9 @@ class MainWindow(QMainWindow):
     def _update_totals(self, *_):
         if not self.selection.ids:  # nothing to sum: no figures needed (an open design builds none yet)
             self.totals_label.setText(Totals().text())
+            return
+        if self.live_checks.figures_pending:
+            self.totals_label.setText(f"{len(self.selection.ids)} selected · {FIGURES_PENDING}")
             return
         figures = self.document.figures
         self.totals_label.setText(selection_totals(figures.ctx, figures.rack_metrics, self.selection.ids).text())

@@ -209,3 +209,42 @@ def test_checks_asked_for_while_a_background_check_goes_run_again_when_it_ends(q
     assert "run again" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: len(jobs) == 2 and not checks.running, timeout=20000)
     assert checks.engine.rules_run() == [] and checks.findings() == []
+
+
+def test_figures_asked_for_during_the_first_background_check_come_with_it(qtbot, monkeypatch):
+    """A click on a rack, its elevation opened and the Dashboard shown while a large design's first
+    check runs build no component graph on the window's thread (at 5,000 racks the first click held
+    the window 10 s): they say the figures come when the checks end, and show them once the run is
+    taken, its graph the document's."""
+    import threading
+
+    from rackstudio.reports.totals import FIGURES_PENDING, selection_totals
+    from tests.ui.helpers import click, double_click, rack_centre
+
+    gate = threading.Event()
+    run = ChecksJob.run
+    monkeypatch.setattr(ChecksJob, "run", lambda job: (gate.wait(20), run(job))[1])
+    window = background_window(qtbot)
+    checks, document = window.live_checks, window.document
+    window.show()
+    qtbot.waitUntil(lambda: checks.in_background)
+    rack = sorted(document.design.racks)[0]
+    at = rack_centre(window, rack)
+    click(qtbot, window.hall_view, at)
+    assert window.selection.ids == [rack]
+    double_click(qtbot, window.hall_view.viewport(), window.hall_view.mapFromScene(at))
+    window.dashboard_dock.show()
+    qtbot.waitUntil(lambda: window.dashboard_dock.optics.text() == f"Charts: {FIGURES_PENDING}.")
+    frame = window.elevation_view.elevations.frames[rack]
+    assert not document.has_graph and checks.in_background
+    assert window.totals_label.text() == f"1 selected · {FIGURES_PENDING}"
+    assert window.inspector_dock.summary.text() == FIGURES_PENDING.capitalize()
+    assert frame.text.subtitle.endswith(FIGURES_PENDING)
+    gate.set()
+    qtbot.waitUntil(lambda: checks.engine is not None and not checks.running, timeout=20000)
+    engine = checks.engine
+    assert document.graph is engine.graph  # the job's: no second one was built
+    assert window.totals_label.text() == selection_totals(engine.ctx, engine.rack_metrics, [rack]).text()
+    assert window.inspector_dock.summary.text().startswith("48 of 48 U used")
+    assert "48/48 U" in frame.text.subtitle
+    qtbot.waitUntil(lambda: window.dashboard_dock.optics.text().startswith("Optics in"))

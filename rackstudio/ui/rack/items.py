@@ -54,7 +54,7 @@ class RackFrameItem(QGraphicsItem):
     def unit_labels(self) -> list[str]:
         return list(self.text.unit_labels)
 
-    def update_from(self, design: Design, summary: RackSummary) -> None:
+    def update_from(self, design: Design, summary: RackSummary | None) -> None:
         self.text = paint.frame_text(design, self.rack_id, summary)
         self.update()
 

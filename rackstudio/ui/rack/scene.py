@@ -41,6 +41,7 @@ class ElevationScene(MirroredSelectionScene):
         editor.bridge.changed.connect(self.on_changed)
         editor.bridge.replaced.connect(self.on_replaced)
         editor.live_checks.markers_changed.connect(self.on_markers)
+        editor.live_checks.reset.connect(self._refresh_headers)
         editor.failure_simulation.changed.connect(self.set_simulation)
 
     @property
@@ -133,8 +134,16 @@ class ElevationScene(MirroredSelectionScene):
         self._apply_ports()
 
     def _summary(self, rack_id: str):
-        """The rack's figures for its header, from the document's (the checks') metrics."""
+        """The rack's figures for its header, from the document's (the checks') metrics; None
+        while they come with the check under way (`ChecksController.figures_pending`)."""
+        if self.editor.live_checks.figures_pending:
+            return None
         return rack_summary(self.design, self.editor.bridge.document.figures.rack_metrics(rack_id))
+
+    def _refresh_headers(self) -> None:
+        """The checks' figures arrived (or were replaced): every open rack's header reads them."""
+        for rack_id, frame in self.frames.items():
+            frame.update_from(self.design, self._summary(rack_id))
 
     def _device_item(self, shape: DeviceShape, rack_id: str) -> DeviceItem:
         item = DeviceItem(shape.device_id, rack_id, shape.role)

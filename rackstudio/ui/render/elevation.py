@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from rackstudio.checks.metrics import MetricsSource
 from rackstudio.model import geometry
 from rackstudio.model.design import Design
-from rackstudio.reports.totals import RackSummary, rack_summary
+from rackstudio.reports.totals import FIGURES_PENDING, RackSummary, rack_summary
 from rackstudio.ui import elevation_layout as lay
 from rackstudio.ui.canvas import BAD_COLOUR, SELECT_COLOUR, category_colour
 
@@ -64,14 +64,14 @@ class FrameText:
     unit_labels: tuple[str, ...]
 
 
-def frame_text(design: Design, rack_id: str, summary: RackSummary) -> FrameText:
+def frame_text(design: Design, rack_id: str, summary: RackSummary | None) -> FrameText:
     """The header of a rack block: its name (and the rack design it is an instance of, with its
     overrides), and its type, units used, power (as the checks count it, of its budget) and
-    weight, all from the checks' metrics."""
+    weight, all from the checks' metrics (None: not yet, `FIGURES_PENDING`)."""
     rack = design.racks[rack_id]
     rt = design.rack_type_of(rack)
-    subtitle = (f"{rt.model} · {summary.used_u:g}/{summary.total_u} U · {summary.power_short()} · "
-                f"{summary.weight_kg:,.0f} kg")
+    subtitle = f"{rt.model} · {FIGURES_PENDING}" if summary is None else (
+        f"{rt.model} · {summary.used_u:g}/{summary.total_u} U · {summary.power_short()} · {summary.weight_kg:,.0f} kg")
     title = rack.name
     rd = design.rack_designs.get(rack.rack_design) if rack.rack_design else None
     if rd is not None:
