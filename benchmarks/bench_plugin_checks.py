@@ -79,7 +79,7 @@ def main() -> None:
         _apply(doc, engine, remove)
         move = MoveDevice(dev_id, position=position)
         check, _whole = _apply(doc, engine, move)
-        moves.append(check)
+        moves.append(check.wall)
         _revert(doc, engine, move)
         _revert(doc, engine, remove)
     print(f"L: {len(doc.design.racks)} racks, {len(doc.design.devices)} devices; {len(subjects)} subjects, {hits} findings")
