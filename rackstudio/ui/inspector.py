@@ -111,8 +111,9 @@ class InspectorDock(QDockWidget):
         return self.editor.design
 
     def _on_figures(self) -> None:
-        """The checks' figures arrived (or were replaced): the rack summary reads them."""
+        """The checks' figures arrived (or were replaced): the rack summary and a PDU's outlet map read them."""
         self.summary.setText(self._summary_text())
+        self.ports.refresh()
 
     def _on_selection(self, *_):
         self.ids = [i for i in self.editor.selection.ids if self.design.kind_of(i) is not None]

@@ -140,8 +140,10 @@ class PortPanel(QWidget):
         self.tree.clear()
         if self.device_id is None:
             return
-        # the PDU figures the checks use: its own, else its inlet's and its feed's (power.inlets)
-        loads = live_loads(self.editor) if pdu_spec(design, self.device_id) is not None else None
+        # the PDU figures the checks use: its own, else its inlet's and its feed's (power.inlets);
+        # the outlet map waits for a large design's first check (`ChecksController.figures_pending`)
+        loads = live_loads(self.editor) if pdu_spec(design, self.device_id) is not None \
+            and not self.editor.live_checks.figures_pending else None
         self.tree.setMinimumHeight(160 if loads is None else 360)  # an outlet map needs the room
         for title, kind, ports in device_ports(design, self.device_id):
             if loads is not None and title == "Power outlets":

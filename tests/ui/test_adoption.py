@@ -218,6 +218,7 @@ def test_figures_asked_for_during_the_first_background_check_come_with_it(qtbot,
     taken, its graph the document's."""
     import threading
 
+    from rackstudio.power.inlets import pdu_spec
     from rackstudio.reports.totals import FIGURES_PENDING, selection_totals
     from tests.ui.helpers import click, double_click, rack_centre
 
@@ -240,11 +241,17 @@ def test_figures_asked_for_during_the_first_background_check_come_with_it(qtbot,
     assert window.totals_label.text() == f"1 selected · {FIGURES_PENDING}"
     assert window.inspector_dock.summary.text() == FIGURES_PENDING.capitalize()
     assert frame.text.subtitle.endswith(FIGURES_PENDING)
+    design = document.design
+    pdu = next(d for d in sorted(design.devices) if pdu_spec(design, d) is not None)
+    window.selection.set([pdu])  # a PDU's outlet map waits too: its banks and legs are figures
+    tree = window.inspector_dock.ports.tree
+    listed = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert "Legs" not in listed and "Power outlets" in listed and not document.has_graph
     gate.set()
     qtbot.waitUntil(lambda: checks.engine is not None and not checks.running, timeout=20000)
     engine = checks.engine
     assert document.graph is engine.graph  # the job's: no second one was built
-    assert window.totals_label.text() == selection_totals(engine.ctx, engine.rack_metrics, [rack]).text()
-    assert window.inspector_dock.summary.text().startswith("48 of 48 U used")
+    assert window.totals_label.text() == selection_totals(engine.ctx, engine.rack_metrics, [pdu]).text()
     assert "48/48 U" in frame.text.subtitle
     qtbot.waitUntil(lambda: window.dashboard_dock.optics.text().startswith("Optics in"))
+    assert "Legs" in [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
