@@ -158,16 +158,16 @@ class HallScene(MirroredSelectionScene):
         self.overview.set_active(lod * 600 < OVERVIEW_PX)
 
     def _follow_live(self) -> None:
-        self.overview.set_live({i.obj_id for i in self.selectedItems() if isinstance(i, FloorObjectItem)})
+        """The selected items paint themselves over the overview; once per batch of selection
+        changes (`selecting`): per item, deselecting 2,128 items took 1 s."""
+        if not self.in_batch:
+            self.overview.set_live({i.obj_id for i in self.selectedItems() if isinstance(i, FloorObjectItem)})
+
+    def selection_settled(self) -> None:
+        self._follow_live()
 
     def _refresh_aisles(self) -> None:
         self.aisles.set_strips(aisle_strips(self.design, self.hall_id) if self.hall_id else [])
-
-    def _bundle_key(self, owner: str) -> str | None:
-        design = self.design
-        if owner in design.feeds:
-            return design.feeds[owner].rack
-        return self.holder.get(owner)
 
     def _refresh_bundles(self) -> None:
         """Rebuild the cable bundles; selected cables stay selected (removing a selected item
@@ -183,11 +183,18 @@ class HallScene(MirroredSelectionScene):
         if not self.show_cables or self.hall_id is None:
             return
         groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for conn in self.design.connections.values():
-            a, b = self._bundle_key(conn.a.owner), self._bundle_key(conn.b.owner)
-            if a is None or b is None or a == b or a not in self.objects or b not in self.objects:
+        design = self.design
+        # where each end stands: a feed's rack, else the rack or floor unit holding the device;
+        # one table made here (250,000 ends at 1,000 racks, asked through a method, were 0.3 s
+        # of the 0.6 s the overlay took to come up)
+        ends = dict(self.holder)
+        ends.update((feed_id, feed.rack) for feed_id, feed in design.feeds.items())
+        objects = self.objects
+        for conn in design.connections.values():
+            a, b = ends.get(conn.a.owner), ends.get(conn.b.owner)
+            if a is None or b is None or a == b or a not in objects or b not in objects:
                 continue
-            lo, hi = sorted((a, b))
+            lo, hi = (a, b) if a < b else (b, a)
             groups[(lo, hi, conn.kind)].append(conn.id)
         for key, conn_ids in groups.items():
             item = CableBundleItem(key)
@@ -372,8 +379,8 @@ class HallScene(MirroredSelectionScene):
             item.setSelected(bool(wanted) and set(item.conn_ids) <= wanted)
 
     def select_all(self) -> None:
-        for item in self.objects.values():
-            item.setSelected(True)
+        """Every rack and floor unit, published once (`select_together`)."""
+        self.select_together(self.objects.values())
 
     def object_at(self, pos: QPointF, transform) -> FloorObjectItem | CableBundleItem | None:
         for item in self.items(pos, deviceTransform=transform):

@@ -281,9 +281,10 @@ class ElevationScene(MirroredSelectionScene):
                 item.setSelected(item.obj_id in wanted and item.role != "shadow")
 
     def select_all(self) -> None:
-        """Every device of the open racks (the racks themselves are not among "all" here)."""
-        for frame in self.frames.values():
-            frame.setSelected(False)
-        for items in self.device_items.values():
-            for item in items:
-                item.setSelected(item.role != "shadow")
+        """Every device of the open racks (the racks themselves are not among "all" here),
+        published once (`select_together`)."""
+        with self.quiet():
+            for frame in self.frames.values():
+                frame.setSelected(False)
+        self.select_together(item for items in self.device_items.values() for item in items
+                             if item.role != "shadow")
