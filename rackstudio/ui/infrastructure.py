@@ -61,6 +61,9 @@ class SiteDock(QDockWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Name", "Details"])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # one row height for all: else the view lays out every row to place one it selects or
+        # scrolls to (selecting a feed among a 1,000-rack design's 10,000 rows: 78 ms)
+        self.tree.setUniformRowHeights(True)
         self.setWidget(self.tree)
         self._publishing = False
         self._filling: Iterator[None] | None = None  # the listing of a design just opened, under way
