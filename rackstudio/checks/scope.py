@@ -15,7 +15,8 @@ references, not copies) and the design and graph as they are now:
   then only its rack) the power neighbourhood of both ends, for coolant the loops of both ends;
   a new length alone (a move re-estimates its device's cables) re-runs only the cable itself, and
   only for the rules that are not `placement_free` (the reach rules);
-- a rack or row: itself, its devices and their cables, its row/hall/floor;
+- a rack or row: itself, its devices and their cables, its row/hall/floor (a rack's new name
+  alone: not its floor, whose findings naming it are re-run as a device's are);
 - a feed, panel or UPS: its power neighbourhood;
 - a hall, the settings or design fields: everything (rare edits; a full run).
 
@@ -339,11 +340,17 @@ class _Impact:
 
     def rack(self, rack_id: str, before: Any, after: Any, retyped: bool = False) -> None:
         self.dirty.add(Scope.RACK, rack_id)
-        for rec in (before, after):
-            if rec is not None:
-                self.dirty.add(Scope.ROW, rec.row)
-                self.dirty.add(Scope.HALL, rec.hall)
-                self.dirty.add(Scope.FLOOR, rec.hall)
+        if not retyped and before is not None and after is not None and _changed_fields(before, after) <= {"name"}:
+            # a new name moves nothing: the floor's rules decide nothing by it, and the findings
+            # that say it are re-run (`Dirty.renamed`; a rack renamed on L re-ran the whole
+            # floor's overlaps and aisles, 40 ms); its devices bring in its row and hall
+            self.dirty.renamed[rack_id] = before.name
+        else:
+            for rec in (before, after):
+                if rec is not None:
+                    self.dirty.add(Scope.ROW, rec.row)
+                    self.dirty.add(Scope.HALL, rec.hall)
+                    self.dirty.add(Scope.FLOOR, rec.hall)
         devices = descendants(self.d, rack_id)
         self._devices_and_cables(devices)
         if retyped or before is None or after is None or before.rack_type != after.rack_type:

@@ -187,8 +187,12 @@ def _command(data, design):
         return SetProperty(feed, field, value)
     if op == "rack":
         rack = data.draw(st.sampled_from(racks))
-        if data.draw(st.booleans()):
+        what = data.draw(st.sampled_from(["facing", "name", "move"]))
+        if what == "facing":
             return SetProperty(rack, "facing", data.draw(st.sampled_from(["N", "S"])))
+        if what == "name":  # a name another rack has, one of a device's, or a new one
+            names = sorted({r.name for r in design.racks.values()} | {"rk", "Z9"})
+            return SetProperty(rack, "name", data.draw(st.sampled_from(names)))
         return MoveRack(rack, data.draw(st.sampled_from([1000, 2200, 9000])), data.draw(st.sampled_from([1000, 7000])))
     if op == "row":
         return SetProperty("row-1", "cold_aisle", data.draw(st.sampled_from(["front", "rear"])))

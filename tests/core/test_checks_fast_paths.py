@@ -10,7 +10,9 @@ import math
 import pytest
 
 from rackstudio.checks import CheckEngine, builtin_registry, power_flow
+from rackstudio.checks.rule import Scope
 from rackstudio.checks.rules import failover
+from rackstudio.checks.scope import Snapshot, affected
 from rackstudio.commands import Disconnect, MoveDevice, RemoveDevice, SetProperty
 from rackstudio.document import Document
 from rackstudio.generate import generate_hall
@@ -92,6 +94,17 @@ def test_updates_through_moves_renames_and_coolant_edits_equal_a_full_run(hall):
         assert _text(engine.findings()) == _text(_full(doc.design))
     pdu = next(d for d in sorted(doc.design.devices) if doc.design.part_of(doc.design.devices[d]).rackstudio.pdu)
     done.append(do(SetProperty(pdu, "name", "Renamed PDU")))  # named in the PWR-010 findings below it
+    assert _text(engine.findings()) == _text(_full(doc.design))
+    rack = doc.design.devices[pdu].rack
+    snapshot = Snapshot.of(doc.design)
+    rename = SetProperty(rack, "name", "Renamed rack")
+    changes = rename.apply(doc.design)
+    dirty = affected(engine.ctx, changes, snapshot)
+    rename.revert(doc.design)
+    # a rack's new name re-runs the rack, its devices and cables, and the findings that said the old
+    # name; not the floor's rules (its overlaps and aisles: 40 ms a rename at L)
+    assert dirty.renamed == {rack: snapshot.records.get(rack).name} and not dirty.of(Scope.FLOOR)
+    done.append(do(rename))
     assert _text(engine.findings()) == _text(_full(doc.design))
     coolant = sorted(c for c, rec in doc.design.connections.items() if rec.kind == "coolant")
     for conn_id in coolant[:3]:
