@@ -74,8 +74,11 @@ def copy(design: Design, ids: list[str]) -> Clip:
             device_ids.extend(d for d in devices_within(design, obj_id) if d not in device_ids)
     devices = [design.devices[d] for d in device_ids]
     chosen = set(device_ids)
-    conns = sorted((c for c in design.connections.values() if c.a.owner in chosen and c.b.owner in chosen),
-                   key=lambda c: c.id)
+    # the cables between copied devices, found from the devices' own (a design's every cable was
+    # read for each copy: 40 ms at 1,000 racks)
+    cabled = {conn_id for dev_id in device_ids for conn_id in design.connections_of(dev_id)}
+    conns = sorted((c for c in map(design.connections.__getitem__, cabled)
+                    if c.a.owner in chosen and c.b.owner in chosen), key=lambda c: c.id)
     parts = {d.part: design.part_types[d.part] for d in devices}
     rack_types = {r.rack_type: design.rack_types[r.rack_type] for r in racks}
     modules = {k: design.module_types[k] for d in devices for k in (d.modules or {}).values()}
