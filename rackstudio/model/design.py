@@ -306,7 +306,8 @@ class Indexes:
     """Derived lookups of a design. Kept in one plain object: pydantic's private-attribute
     access costs ~2.4 µs, so hot methods reach it through `__pydantic_private__` directly."""
 
-    __slots__ = ("where", "contents", "port_use", "attached", "shared_ports", "next_id", "fitted", "drops", "lent")
+    __slots__ = ("where", "contents", "port_use", "attached", "shared_ports", "next_id", "fitted", "drops", "lent",
+                 "ids_read")
 
     def __init__(self, where=None, contents=None, port_use=None, attached=None, shared_ports=None, drops=None):
         self.where: dict[str, str] = where if where is not None else {}
@@ -318,6 +319,7 @@ class Indexes:
         # takes its place, so the ports in use are the ones a fresh reindex finds
         self.shared_ports: dict[tuple[str, str, str], list[str]] = shared_ports if shared_ports is not None else {}
         self.next_id: dict[str, int] = {}
+        self.ids_read = False  # `next_id` holds every prefix the ids in `where` had when first asked
         # device id → (part, module types, the part with their components): `Design.part_of`'s cache
         self.fitted: dict[str, tuple[PartType, tuple, PartType]] = {}
         # rack id → the feeds dropped to it (`Feed.rack`): a pod's racks removed, or a PSU's nearest
@@ -333,6 +335,30 @@ _EMPTY: frozenset = frozenset()
 COLLECTIONS = ("halls", "rows", "racks", "devices", "upses", "panels", "feeds", "connections",
                "comments", "waivers")
 
+
+
+def _read_ids(ix: Indexes) -> None:
+    """`next_id` for every prefix at once, the first time any is asked: for a prefix P, one more
+    than the largest N of the ids `P-...-N`. Read prefix by prefix, the first paste of a rack at
+    5,000 racks scanned the 830,000 ids once for its devices' prefix and once for the rack's
+    (1.7 s); read once, every prefix costs one pass."""
+    largest: dict[str, int] = {}
+    for key in ix.where:
+        head, dash, tail = key.rpartition("-")
+        if not dash or not tail.isdigit():
+            continue
+        n = int(tail)
+        if largest.get(head, 0) < n:
+            largest[head] = n
+        at = head.find("-")
+        while at != -1:  # the shorter prefixes of an id with more dashes (`rk-1.dv-3`: `rk` too)
+            prefix = head[:at]
+            if largest.get(prefix, 0) < n:
+                largest[prefix] = n
+            at = head.find("-", at + 1)
+    for prefix, n in largest.items():
+        ix.next_id.setdefault(prefix, n + 1)
+    ix.ids_read = True
 
 class Design(Mutable):
     """A self-contained design: it embeds every part and rack type it uses."""
@@ -594,9 +620,11 @@ class Design(Mutable):
         """A fresh id `prefix-N`, never reused within this session (undo keeps old ids valid)."""
         ix = self.index
         n = ix.next_id.get(prefix)
+        if n is None and not ix.ids_read:
+            _read_ids(ix)
+            n = ix.next_id.get(prefix)
         if n is None:
-            n = 1 + max((int(k.rsplit("-", 1)[1]) for k in ix.where
-                         if k.startswith(prefix + "-") and k.rsplit("-", 1)[1].isdigit()), default=0)
+            n = 1
         while f"{prefix}-{n}" in ix.where:
             n += 1
         ix.next_id[prefix] = n + 1

@@ -106,3 +106,19 @@ def test_a_table_lent_to_two_jobs_stays_lent_until_both_give_it_back():
     assert design.index.where is not where and second["where"] is where  # copied: the second still reads it
     design.give_back(second)
     assert not design.index.lent
+
+
+def test_new_ids_read_every_prefix_in_one_pass_as_one_scan_per_prefix_would():
+    """`new_id` reads the largest number of every prefix at once (the first paste at 5,000 racks
+    scanned the ids once per prefix, 1.7 s); each prefix gets what a scan of its own would give."""
+    design = load(example_design()).design
+
+    def scanned(prefix: str) -> int:  # the rule: one more than the largest N of the ids `prefix-...-N`
+        return 1 + max((int(k.rsplit("-", 1)[1]) for k in design.index.where
+                        if k.startswith(prefix + "-") and k.rsplit("-", 1)[1].isdigit()), default=0)
+
+    prefixes = sorted({k[:i] for k in design.index.where for i, ch in enumerate(k) if ch == "-"})
+    expected = {p: f"{p}-{scanned(p)}" for p in prefixes + ["new"]}
+    assert len(prefixes) > 5
+    assert {p: design.new_id(p) for p in expected} == expected
+    assert design.new_id(prefixes[0]) == f"{prefixes[0]}-{scanned(prefixes[0]) + 1}"  # never the same twice
