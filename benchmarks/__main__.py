@@ -25,6 +25,7 @@ PLAN = {
     "memory": [["benchmarks.bench_memory"]],
     "designs": [["benchmarks.bench_rack_designs"]],
     "wide": [["benchmarks.bench_wide_edit"]],
+    "actions": [["benchmarks.bench_actions"]],
 }
 
 

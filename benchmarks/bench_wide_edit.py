@@ -16,16 +16,11 @@ from benchmarks.report import Run, Timer, median, percentile
 
 def main() -> None:
     from rackstudio.checks import CheckEngine
-    from rackstudio.document import Document
     from rackstudio.graph.component_graph import ComponentGraph
 
     run = Run("wide-edit-L", "python -m benchmarks.bench_wide_edit")
     print("a wide edit of L in the window", flush=True)
-    window = gui.main_window()
-    document, _ = Document.open(design_file("L"))
-    window.set_document(document)
-    window.hall_view.viewport().repaint()
-    checks_with_ticks(window)
+    window, document = gui.window_checked(design_file("L"))
     design = document.design
     engine = window.live_checks.engine
     before = engine.findings()

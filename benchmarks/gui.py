@@ -33,6 +33,21 @@ def main_window(library=None):
     return window
 
 
+def window_checked(path):
+    """The main window with the design at `path` opened as File ▸ Open does, painted, and its
+    live checks done (run on the worker with the event loop idling, as in the app)."""
+    from benchmarks.bench_open import checks_with_ticks
+    from rackstudio.document import Document
+
+    window = main_window()
+    document, _ = Document.open(path)
+    window.set_document(document)
+    window.hall_view.viewport().repaint()
+    checks_with_ticks(window)
+    settle()
+    return window, document
+
+
 def wait_for_checks(window, timeout_s: float = 600) -> float:
     """Let the app's live checks (ui.live_checks, run on the GUI thread after the first paint)
     finish; returns the seconds it took (the window does not respond meanwhile)."""
