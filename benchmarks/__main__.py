@@ -26,6 +26,7 @@ PLAN = {
     "designs": [["benchmarks.bench_rack_designs"]],
     "wide": [["benchmarks.bench_wide_edit"]],
     "actions": [["benchmarks.bench_actions"]],
+    "plugins": [["benchmarks.bench_plugin_checks"]],
 }
 
 

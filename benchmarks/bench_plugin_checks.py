@@ -14,18 +14,19 @@ from pathlib import Path
 
 from benchmarks.bench_checks import _apply, _revert, move_candidates
 from benchmarks.designs import design_file
-from benchmarks.report import Timer, median
+from benchmarks.report import ROOT, Run, Timer, median
 
 RULE = "rackstudio-ai-racks.no-air-above-35kw"
 EDITS = 30
 
 
 def _example_manager():
-    import rackstudio_ai_racks
-
+    """The example plugin from this repository (`make bench` installs RackStudio alone)."""
     from rackstudio.plugins import PluginManager, read_manifest
 
-    package = Path(rackstudio_ai_racks.__file__).parent
+    package = ROOT / "plugins" / "rackstudio-ai-racks" / "src" / "rackstudio_ai_racks"
+    if str(package.parent) not in sys.path:  # its worker imports it from the host's path
+        sys.path.insert(0, str(package.parent))
     manager = PluginManager()
     manager.register(read_manifest(package / "rackstudio-plugin.toml"), package)
     return manager
@@ -82,12 +83,14 @@ def main() -> None:
         moves.append(check.wall)
         _revert(doc, engine, move)
         _revert(doc, engine, remove)
-    print(f"L: {len(doc.design.racks)} racks, {len(doc.design.devices)} devices; {len(subjects)} subjects, {hits} findings")
-    print(f"the example rule over every rack, one check pass: best {1000 * passes[0]:.0f} ms, "
-          f"median {1000 * median(passes):.0f} ms (7 passes)")
-    print(f"first full check with the rule (starting the worker, importing it): {first.wall:.3f} s")
-    print(f"incremental move with the plugin rule: median {1000 * median(moves):.2f} ms over {len(moves)} edits")
-    print(f"failures: {[str(f) for f in manager.failures]}")
+    run = Run("plugin-checks-L", "python -m benchmarks.bench_plugin_checks")
+    run.figure("plugins.rule_pass.L", 1000 * median(passes), best_ms=round(1000 * passes[0], 1), passes=len(passes),
+               subjects=len(subjects), findings=hits)
+    run.figure("plugins.first_full.L", first.wall, cpu=round(first.cpu, 3))
+    run.figure("plugins.move.median", 1000 * median(moves), edits=len(moves))
+    run.note(f"{len(doc.design.racks)} racks, {len(doc.design.devices)} devices; plugin failures: "
+             f"{[str(f) for f in manager.failures] or 'none'}")
+    run.finish()
 
 
 if __name__ == "__main__":
