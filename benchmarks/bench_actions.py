@@ -1,6 +1,7 @@
 """Everyday actions in the window on L, once its checks are done: selecting a rack, Select All
 and selecting nothing, renaming a rack, moving one 100 mm into its aisle, deleting a device,
-pasting a copied rack, opening a rack's elevation, turning the cable overlay on. Each is timed
+pasting a copied rack, taking the optics out of a cable's ends, opening a rack's elevation,
+turning the cable overlay on. Each is timed
 from the call to the end of the events it sets off and a repaint of the hall view, and undone
 after where it edits; the figure is the median of REPEATS (the first paste of a session reads
 the design's ids once: its first repetition is the slowest), with the CPU time of the window's
@@ -20,7 +21,7 @@ REPEATS = 5
 
 
 def main() -> None:
-    from rackstudio.commands import MoveRack, SetProperty
+    from rackstudio.commands import MoveRack, SetEnds, SetProperty
 
     run = Run("actions-L", "python -m benchmarks.bench_actions")
     print("everyday actions in the window on L", flush=True)
@@ -31,6 +32,8 @@ def main() -> None:
     rack = sorted(r for r in design.contents(row) if r in design.racks)[0]
     across = "y_mm" if len({design.racks[r].y_mm for r in design.contents(row) if r in design.racks}) == 1 else "x_mm"
     device = next(d for d in sorted(design.contents(rack)) if "blank" not in design.devices[d].part)
+    cable = next(c for d in sorted(design.contents(rack)) for c in sorted(design.connections_of(d))
+                 if design.connections[c].kind == "network" and design.connections[c].a_end)
 
     def timed(action, then=None) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.thread_time()
@@ -64,6 +67,7 @@ def main() -> None:
         "move_rack": (moved, undo),
         "delete_device": (lambda: (window.selection.set([device]), act["delete"].trigger()), undo),
         "paste_rack": (pasted, undo),
+        "unplug_optics": (lambda: window.editor.execute(SetEnds(cable, None, None)), undo),
         "open_elevation": (lambda: window.open_elevation(rack), act["close_elevations"].trigger),
         "cable_overlay": (act["cable_overlay"].trigger, act["cable_overlay"].trigger),
     }

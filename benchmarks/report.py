@@ -87,6 +87,8 @@ TARGETS: dict[str, tuple[str, str, float | bool | None, str]] = {
     "actions.move_rack.L": ("L: move a rack 100 mm into its aisle (command, checks, views)", "ms", 16.0, "<="),
     "actions.delete_device.L": ("L: delete a device in a rack (command, checks, views)", "ms", 16.0, "<="),
     "actions.paste_rack.L": ("L: copy a rack and paste it (command, checks, views)", "ms", 16.0, "<="),
+    "actions.unplug_optics.L": ("L: take the optics out of a cable's two ends (command, checks, views)", "ms", 16.0,
+                                "<="),
     "actions.open_elevation.L": ("L: open a rack's elevation", "ms", 16.0, "<="),
     "actions.cable_overlay.L": ("L: turn the hall's cable overlay on", "ms", 16.0, "<="),
     "plugins.rule_pass.L": ("L: one pass of the example plugin's rack rule over every rack, in its worker process",
