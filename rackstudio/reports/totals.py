@@ -168,8 +168,10 @@ class Totals:
     def text(self) -> str:
         if not self.count:
             return "Nothing selected"
-        return (f"{self.count} selected · {self.units:g} U · {self.power_w / 1000:.1f} kW {self.basis} · "
-                f"{self.weight_kg:.0f} kg")
+        # thousands grouped, as the rack headers and the Inspector write weights (a hall's Select
+        # All read "51072 U · 72382.8 kW · 862036 kg")
+        return (f"{self.count:,} selected · {self.units:,g} U · {self.power_w / 1000:,.1f} kW {self.basis} · "
+                f"{self.weight_kg:,.0f} kg")
 
 
 FIGURES_PENDING = "figures when the checks end"  # what a view shows before the first check's figures

@@ -51,7 +51,7 @@ def test_every_view_states_the_checks_figures(pod, qtbot):
         summary = window.inspector_dock.summary.text()
         assert summary.startswith(f"{units} of {m.units_total} U used · {power} kW max (worst case)")
         totals = window.totals_label.text()
-        assert f"· {units} U · {power} kW max (worst case) · {m.weight_kg:.0f} kg" in totals
+        assert f"· {units} U · {power} kW max (worst case) · {m.weight_kg:,.0f} kg" in totals
         budget = [f for f in window.findings_dock.listed() if f.rule == "PWR-014" and f.objects == (rack_id,)]
         if budget:
             assert budget[0].message.startswith(f"Rack {rack_name}: {power} kW of the ")
