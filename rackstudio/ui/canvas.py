@@ -194,6 +194,7 @@ class CanvasView(QGraphicsView):
         self._preview_key: Hashable | None = None  # the drop target last previewed by the checks
         self._preview_result: Consequence | None = None
         self._move = None  # the move-drag in progress (the subclass's own record), if any
+        self._pressed = None  # the object pressed for that drag
         self._band_origin: QPointF | None = None
         self._band = QGraphicsRectItem()
         self._band.setZValue(2000)
@@ -397,6 +398,7 @@ class CanvasView(QGraphicsView):
         elif toggle:
             self.toggle_selected(hit)
         else:
+            self._pressed = hit
             guarded(self.begin_move)(hit, pos)
 
     def mouseMoveEvent(self, event) -> None:
@@ -414,10 +416,13 @@ class CanvasView(QGraphicsView):
             self.finish_band(event)
             return
         move, self._move = self._move, None
+        pressed, self._pressed = self._pressed, None
         if move is None:
             super().mouseReleaseEvent(event)
         elif move.moved:
             guarded(self.commit_move)(move)
+        elif pressed is not None:  # a click on one of many selected (after Select All): it alone
+            self.scene().select_only(pressed)
 
     # --- rubber band -----------------------------------------------------------------------------
     def start_band(self, pos: QPointF) -> None:

@@ -64,6 +64,16 @@ class MirroredSelectionScene(QGraphicsScene):
                 item.setSelected(True)
         self._publish_selection()
 
+    def select_only(self, item: QGraphicsItem) -> None:
+        """`item` alone selected, published once: a click on one of several selected items, not
+        dragged, leaves it the selection, as in drawing tools."""
+        if item.isSelected() and len(self.selectedItems()) == 1:
+            return
+        with self.quiet(), self.selecting():
+            self.clearSelection()
+            item.setSelected(True)
+        self._publish_selection()
+
     def _publish_selection(self) -> None:
         if not self._following:
             self.editor.selection.set(self.selected_ids(), source=self)

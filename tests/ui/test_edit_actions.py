@@ -118,13 +118,14 @@ def test_quitting_after_a_copy_exits_cleanly(tmp_path):
 
 def test_select_all_publishes_the_selection_once(qtbot):
     """Ctrl+A over a hall of many racks: the selection is published (Inspector, totals) once and
-    each rack paints itself over the overview; selecting nothing lets them all go. Published item
-    by item, Select All over a 1,000-rack hall took 56 s."""
+    each rack paints itself over the overview; a click on one of them selects it alone; selecting
+    nothing lets them all go. Published item by item, Select All over a 1,000-rack hall took 56 s."""
     from PySide6.QtCore import Qt
 
     from rackstudio.document import Document
     from rackstudio.generate import generate_hall
     from rackstudio.ui.main_window import MainWindow
+    from tests.ui.helpers import click, rack_centre
 
     window = MainWindow(Document(generate_hall(40, seed=1)), None)
     qtbot.addWidget(window)
@@ -140,5 +141,8 @@ def test_select_all_publishes_the_selection_once(qtbot):
     assert sorted(window.selection.ids) == sorted(scene.objects) and len(published) == 1
     assert scene.overview.live == set(scene.objects)
     assert window.totals_label.text().startswith(f"{len(scene.objects)} selected")
+    rack = sorted(window.document.design.racks)[3]
+    click(qtbot, window.hall_view, rack_centre(window, rack))  # one of them clicked, not dragged: it alone
+    assert window.selection.ids == [rack] and len(published) == 2 and scene.overview.live == {rack}
     window.selection.set([])
     assert scene.overview.live == set() and not scene.selectedItems()
