@@ -307,9 +307,9 @@ class ChecksJob:
 def snapshot(design: Design, lent: dict[str, object] | None = None) -> Design:
     """A shallow copy with its own collections (records are immutable, so they are shared): 3 ms
     for 1,000 racks, then free to read on another thread (a full check, an autosave) while the
-    design is edited. Its indexes still point at the original's until `reindex()` (with `ids_copy()`
-    of the original taken at the same time, or the tables it lent, a check job's). With `lent`
-    (`Design.lend`), the collections are those tables, not copies."""
+    design is edited. Its indexes still point at the original's until `reindex()` (a check job's,
+    with the id and port tables the original lent it). With `lent` (`Design.lend`), the
+    collections are those tables, not copies."""
     copy = design.model_copy()
     lent = lent or {}
     for name, value in design.__dict__.items():

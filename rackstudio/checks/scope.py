@@ -253,11 +253,11 @@ class Snapshot:
                 else:
                     target[obj_id] = current
             elif coll in self.TRACKED:
-                current = design.get(obj_id)
-                if current is None:
+                name = design.kind_of(obj_id)
+                if name is None:
                     self.records.drop(obj_id)
                 else:
-                    self.records.put(design.kind_of(obj_id), obj_id, current)
+                    self.records.put(name, obj_id, getattr(design, name)[obj_id])
 
     def devices(self) -> Mapping[str, Device]:
         return self.records.tables["devices"]  # a device's parent is a device
